@@ -1,0 +1,86 @@
+// Package lockfile writes what depsolve locks: a pip-compile-compatible requirements file
+// (pins, --hash lines, "# via" annotations, index options), a PEP 751 pylock.toml, and
+// the atomic file replacement both use.
+//
+// The writers take a plain model (Lock) rather than resolver types, so the CLI decides what
+// goes in and this package only decides how it is spelled. Output is deterministic:
+// packages are sorted by PEP 503 name, files by name, "via" entries lexically, so the
+// same Lock always gives the same bytes.
+//
+// Index URLs are written with their credentials masked (package redact): a lockfile is
+// committed to version control, and a token in it would be published. pip then needs the
+// credentials from its own configuration (PIP_INDEX_URL, netrc or a keyring) at install
+// time.
+package lockfile
+
+import (
+	"sort"
+	"strings"
+)
+
+// Lock is the resolved, pinned set for one target.
+type Lock struct {
+	Command        string  // the command line that produced the lock, for the header
+	Target         []Field // the target, in display order
+	IndexURL       string
+	ExtraIndexURLs []string
+	FindLinks      []string
+	Packages       []Package
+}
+
+// Field is one named target value, such as python = 3.11.9.
+type Field struct{ Name, Value string }
+
+// Package is one pinned distribution.
+type Package struct {
+	Name      string // PEP 503-normalized
+	Version   string
+	DirectURL string // set for "name @ URL" requirements; Version may then be empty
+	Index     string // the index the files come from
+	Files     []File // every file of this version usable on the target
+	Via       []string
+}
+
+// File is one distribution file of a pinned version.
+type File struct {
+	Name       string
+	URL        string
+	SHA256     string // lowercase hex, empty when the index gave none
+	Size       int64  // 0 when unknown
+	UploadTime string // RFC 3339, empty when unknown
+}
+
+// sortedPackages returns l.Packages ordered by name, with sorted files and via entries;
+// l is not modified.
+func sortedPackages(l *Lock) []Package {
+	pkgs := make([]Package, len(l.Packages))
+	copy(pkgs, l.Packages)
+	sort.SliceStable(pkgs, func(i, j int) bool {
+		if pkgs[i].Name != pkgs[j].Name {
+			return pkgs[i].Name < pkgs[j].Name
+		}
+		return pkgs[i].Version < pkgs[j].Version
+	})
+	for i := range pkgs {
+		files := make([]File, len(pkgs[i].Files))
+		copy(files, pkgs[i].Files)
+		sort.SliceStable(files, func(a, b int) bool { return files[a].Name < files[b].Name })
+		pkgs[i].Files = files
+		via := append([]string(nil), pkgs[i].Via...)
+		sort.Strings(via)
+		pkgs[i].Via = dedupe(via)
+	}
+	return pkgs
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func isWheel(name string) bool { return strings.HasSuffix(strings.ToLower(name), ".whl") }

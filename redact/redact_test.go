@@ -1,0 +1,49 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://pypi.org/simple", "https://pypi.org/simple"},
+		{"https://user:secret@example.com/simple/", "https://****@example.com/simple/"},
+		{"https://TOKEN@example.com/simple/", "https://****@example.com/simple/"},
+		{"https://example.com/simple/?token=abc&page=2", "https://example.com/simple/?page=2&token=%2A%2A%2A%2A"},
+		{"https://example.com/x.whl#sha256=ab", "https://example.com/x.whl#sha256=ab"},
+		{"http://u:p@127.0.0.1:8080/simple", "http://****@127.0.0.1:8080/simple"},
+		{"https://u:p%zz@host/x", "https://****@host/x"}, // unparsable escape
+		{"./wheels", "./wheels"},
+		{"/abs/path/wheels", "/abs/path/wheels"},
+	}
+	for _, tt := range tests {
+		if got := URL(tt.in); got != tt.want {
+			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestText(t *testing.T) {
+	in := `GET "https://alice:hunter2@private.example/simple/torch/": 503 Service Unavailable; see http://example.com/x`
+	got := Text(in)
+	if strings.Contains(got, "hunter2") || strings.Contains(got, "alice") {
+		t.Fatalf("Text leaked a credential: %q", got)
+	}
+	want := `GET "https://****@private.example/simple/torch/": 503 Service Unavailable; see http://example.com/x`
+	if got != want {
+		t.Fatalf("Text = %q, want %q", got, want)
+	}
+}
+
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"https://a:b@c/d", "x://@", "://", "a://b:c@d e://f@g", "https://u:p%zz@host/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Text(s)
+		if strings.Contains(s, "://u:SECRETPW@") && strings.Contains(out, "SECRETPW") {
+			t.Fatalf("leaked: %q", out)
+		}
+	})
+}
