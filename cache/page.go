@@ -1,0 +1,131 @@
+package cache
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// A Page is a project page of an index (PEP 503 HTML or PEP 691 JSON) as fetched, with
+// what is needed to revalidate it.
+type Page struct {
+	// URL is where the body came from after redirects: the base for its relative links.
+	// PutPage stores it without userinfo; empty means the URL the page is stored under.
+	URL          string
+	ContentType  string
+	ETag         string // the ETag response header, quotes included; "" if none
+	LastModified string // the Last-Modified response header; "" if none
+	// MaxAge is the Cache-Control max-age of the response; zero means the page must be
+	// revalidated before every use. It is never negative.
+	MaxAge time.Duration
+	// FetchedAt is when the body was fetched or last revalidated (a 304 reply).
+	FetchedAt time.Time
+	Body      []byte
+}
+
+// Fresh reports whether the page may be used at now without revalidating it.
+func (p Page) Fresh(now time.Time) bool {
+	age := now.Sub(p.FetchedAt)
+	return age >= 0 && age < p.MaxAge
+}
+
+// earliestFetch and latestFetch bound FetchedAt: UnixNano is defined inside them.
+var (
+	earliestFetch = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	latestFetch   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// pageKey turns a page URL into its key: absolute, without userinfo (a credential must
+// not land in the file, and a rotated token must not empty the cache) and without a
+// fragment. The query string is kept: it can be part of what the page is.
+func pageKey(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" && u.Scheme != "file" {
+		return "", fmt.Errorf("%w: page URL is not an absolute URL", ErrRejected)
+	}
+	u.User = nil
+	u.Fragment, u.RawFragment = "", ""
+	return u.String(), nil
+}
+
+func encodePage(p Page) []byte {
+	var w fieldWriter
+	w.string(p.URL)
+	w.string(p.ContentType)
+	w.string(p.ETag)
+	w.string(p.LastModified)
+	w.int(int64(p.MaxAge))
+	w.int(p.FetchedAt.UnixNano())
+	w.bytes(p.Body)
+	return w.b
+}
+
+// decodePage reverses encodePage. The Body it returns aliases b.
+func decodePage(b []byte) (Page, error) {
+	r := fieldReader{b: b}
+	p := Page{
+		URL:          r.string(),
+		ContentType:  r.string(),
+		ETag:         r.string(),
+		LastModified: r.string(),
+		MaxAge:       time.Duration(r.int()),
+		FetchedAt:    time.Unix(0, r.int()).UTC(),
+		Body:         r.bytes(),
+	}
+	if err := r.finish(); err != nil {
+		return Page{}, err
+	}
+	if p.MaxAge < 0 {
+		return Page{}, errMalformed
+	}
+	return p, nil
+}
+
+// GetPage returns the page stored for the URL pageURL (userinfo and fragment ignored).
+// found is false on a miss. err is non-nil only when the cache could not be consulted
+// (ErrLocked, ErrCorrupt on a read-only cache, an I/O error): a caller that may use the
+// network treats it as a miss; an offline caller reports it.
+func (c *Cache) GetPage(pageURL string) (p Page, found bool, err error) {
+	if c == nil {
+		return Page{}, false, nil
+	}
+	key, err := pageKey(pageURL)
+	if err != nil {
+		return Page{}, false, err
+	}
+	_, found, err = c.get(bucketPages, key, func(payload []byte) (err error) {
+		p, err = decodePage(payload)
+		return err
+	})
+	if !found {
+		return Page{}, false, err
+	}
+	return p, true, nil
+}
+
+// PutPage stores p for the URL pageURL, replacing what was there. It returns an error
+// wrapping ErrRejected when the page is not fit to store (no absolute URL, FetchedAt
+// unset or outside 1970–2200, negative MaxAge) and ErrReadOnly on a read-only cache.
+// Failing to write (lock timeout, full disk) is not an error: caching is best effort, so
+// the cache warns once and stops writing for the rest of the run.
+func (c *Cache) PutPage(pageURL string, p Page) error {
+	if c == nil {
+		return nil
+	}
+	key, err := pageKey(pageURL)
+	if err != nil {
+		return err
+	}
+	if p.URL == "" {
+		p.URL = key
+	} else if p.URL, err = pageKey(p.URL); err != nil {
+		return err
+	}
+	if p.FetchedAt.Before(earliestFetch) || !p.FetchedAt.Before(latestFetch) {
+		return fmt.Errorf("%w: page fetch time %v is unset or out of range", ErrRejected, p.FetchedAt)
+	}
+	if p.MaxAge < 0 {
+		return fmt.Errorf("%w: page max-age %v is negative", ErrRejected, p.MaxAge)
+	}
+	return c.put(bucketPages, key, encodePage(p))
+}
