@@ -1,0 +1,84 @@
+package reqfile
+
+import (
+	"reflect"
+	"testing"
+)
+
+// The expected words are what Python's shlex.split returns for the same input.
+func TestShellSplit(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want []string
+	}{
+		{`a 'b c' "d \" e" f\ g`, []string{"a", "b c", `d " e`, "f g"}},
+		{`"x\y" 'x\y' x\y`, []string{`x\y`, `x\y`, "xy"}},
+		{`'' "" a""b`, []string{"", "", "ab"}},
+		{"--hash=sha256:'ab'\"cd\"\tnext\r\nlast", []string{"--hash=sha256:abcd", "next", "last"}},
+		{`"a\\b"`, []string{`a\b`}},
+	} {
+		words, err := shellSplit(tt.in, 0)
+		if err != nil {
+			t.Errorf("%q: %s", tt.in, err.msg)
+			continue
+		}
+		var got []string
+		for _, w := range words {
+			got = append(got, w.text)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		in  string
+		at  int
+		msg string
+	}{
+		{`a\`, 11, "a backslash ends the options"},
+		{`ok "a`, 13, "unterminated double quote in the options"},
+		{`'a`, 10, "unterminated single quote in the options"},
+		{`"a\`, 10, "unterminated double quote in the options"},
+	} {
+		_, err := shellSplit(tt.in, 10)
+		if err == nil || err.at != tt.at || err.msg != tt.msg {
+			t.Errorf("%q: got %+v, want %q at %d", tt.in, err, tt.msg, tt.at)
+		}
+	}
+}
+
+// Each byte of a word maps back to where it was written, quotes skipped.
+func TestShellSplitPositions(t *testing.T) {
+	in := `x --hash="sha256:ab" 'c'd`
+	words, err := shellSplit(in, 100)
+	if err != nil {
+		t.Fatal(err.msg)
+	}
+	w := words[1]
+	if w.text != "--hash=sha256:ab" || w.start != 102 {
+		t.Fatalf("word %q at %d", w.text, w.start)
+	}
+	for i, want := range map[int]int{0: 102, 7: 110, 15: 118, 16: 120} {
+		if got := w.m.at(i); got != want {
+			t.Errorf("byte %d of %q: at %d, want %d", i, w.text, got, want)
+		}
+	}
+	if got := words[2].m.at(1); got != 124 {
+		t.Errorf("'c'd: d at %d, want 124", got)
+	}
+}
+
+func TestParseOptions(t *testing.T) {
+	words, _ := shellSplit("-ihttps://a --extra=https://b -- --pre", 0)
+	opts, args, err := parseOptions(words)
+	if err != nil {
+		t.Fatal(err.msg)
+	}
+	if len(opts) != 2 || opts[0].name() != "--index-url" || opts[0].value != "https://a" || opts[0].valueAt != 2 ||
+		opts[1].name() != "--extra-index-url" || opts[1].spelled != "--extra" || opts[1].value != "https://b" || opts[1].valueAt != 20 {
+		t.Errorf("options %+v", opts)
+	}
+	if len(args) != 1 || args[0].text != "--pre" {
+		t.Errorf("arguments after --: %+v", args)
+	}
+}

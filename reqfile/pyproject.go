@@ -1,0 +1,536 @@
+package reqfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+)
+
+// Table is a TOML table as BurntSushi/toml decodes it, with the positions of its
+// values, so that whoever interprets it can point an error into the file.
+type Table struct {
+	Values map[string]any
+
+	src   *source
+	index tomlIndex
+	path  tomlPath
+}
+
+// Pos returns where the value at path is written. Path elements are keys (string)
+// and array indices (int), relative to the table; an empty path is the table
+// itself. A path that is not in the file gives the position of its longest prefix
+// that is.
+func (t *Table) Pos(path ...any) Position {
+	return t.src.pos(locate(t.index.values, t.path.plus(path...)))
+}
+
+// Error returns an Error at the value at path (as for Pos), showing its line.
+func (t *Table) Error(msg, hint string, path ...any) *Error {
+	return t.src.errorAt(locate(t.index.values, t.path.plus(path...)), msg, hint)
+}
+
+// locate returns the offset of the value at p, or of its longest recorded prefix.
+func locate(values map[string]tomlValue, p tomlPath) int {
+	for n := len(p); n > 0; n-- {
+		if v, ok := values[p[:n].key()]; ok {
+			return v.start
+		}
+	}
+	return 0
+}
+
+type pyproject struct {
+	s      *source
+	index  tomlIndex
+	opts   Options
+	f      *File
+	name   string                // the project's PEP 503 name, "" if none
+	extras map[string]extraEntry // by PEP 685 name
+	groups map[string]groupEntry // by PEP 503 name
+}
+
+type extraEntry struct {
+	key  string // as written
+	reqs []Requirement
+}
+
+type groupEntry struct {
+	key  string // as written
+	list any
+}
+
+// parsePyproject reads [project] dependencies, the selected optional dependencies
+// and dependency groups, requires-python and [tool.depsolve].
+func parsePyproject(path string, opts Options) (*File, error) {
+	data, err := opts.FS.ReadFile(path)
+	if err != nil {
+		msg := fmt.Sprintf("cannot read %s: %v", path, err)
+		if errors.Is(err, fs.ErrNotExist) {
+			msg = path + " does not exist"
+		}
+		return nil, &Error{Pos: Position{File: path}, Msg: msg}
+	}
+	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
+	if !utf8.Valid(data) {
+		e := invalidBytes(path, data, "UTF-8", "")
+		e.Hint = "TOML files are UTF-8: save it as UTF-8"
+		return nil, e
+	}
+	text := string(data)
+	s := newSource(path, text, false)
+	var doc map[string]any
+	if _, err := toml.Decode(text, &doc); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, s.errorAt(pe.Position.Start, "invalid TOML: "+pe.Message, "")
+		}
+		return nil, &Error{Pos: Position{File: path}, Msg: "invalid TOML: " + err.Error()}
+	}
+	pp := &pyproject{s: s, index: indexTOML(text), opts: opts, f: &File{Path: path}}
+	if err := pp.read(doc); err != nil {
+		return nil, err
+	}
+	return pp.f, nil
+}
+
+func (pp *pyproject) errorAt(p tomlPath, msg, hint string) *Error {
+	if len(p) == 0 {
+		return &Error{Pos: Position{File: pp.s.path}, Msg: msg, Hint: hint}
+	}
+	return pp.s.errorAt(locate(pp.index.values, p), msg, hint)
+}
+
+// keyErrorAt is errorAt at the key that names p.
+func (pp *pyproject) keyErrorAt(p tomlPath, msg, hint string) *Error {
+	if start, ok := pp.index.keys[p.key()]; ok {
+		return pp.s.errorAt(start, msg, hint)
+	}
+	return pp.errorAt(p, msg, hint)
+}
+
+// stringAt returns the source offset of byte off of the string value at p.
+func (pp *pyproject) stringAt(p tomlPath, value string, off int) int {
+	v, ok := pp.index.values[p.key()]
+	if !ok {
+		return locate(pp.index.values, p)
+	}
+	if v.quote == "" {
+		return v.start
+	}
+	decoded, offsets, ok := decodeTOMLString(pp.s.text, v.start)
+	if !ok || decoded != value {
+		return v.start
+	}
+	return offsets[min(max(off, 0), len(offsets)-1)]
+}
+
+func (pp *pyproject) read(doc map[string]any) error {
+	projectRaw, hasProject := doc["project"]
+	groupsRaw, hasGroups := doc["dependency-groups"]
+	if !hasProject && !hasGroups {
+		return pp.errorAt(nil, "no [project] table and no [dependency-groups]: nothing to resolve",
+			"depsolve reads PEP 621 [project] dependencies and PEP 735 [dependency-groups]; Poetry's [tool.poetry] is not read")
+	}
+	var reqs []Requirement
+	if hasProject {
+		project, ok := projectRaw.(map[string]any)
+		if !ok {
+			return pp.errorAt(tomlPath{"project"}, "[project] must be a table", "")
+		}
+		deps, err := pp.project(project)
+		if err != nil {
+			return err
+		}
+		reqs = append(reqs, deps...)
+	} else if len(pp.opts.Extras) > 0 {
+		return pp.errorAt(nil, "extras were asked for, but there is no [project] table", "")
+	}
+	if err := pp.readGroups(groupsRaw, hasGroups); err != nil {
+		return err
+	}
+	for _, name := range sortedNormalized(pp.opts.Extras, pep508.NormalizeExtra) {
+		e, ok := pp.extras[name]
+		if !ok {
+			return pp.errorAt(tomlPath{"project", "optional-dependencies"}, "extra "+quote(name)+" is not defined", definedHint("extras", pp.extraNames()))
+		}
+		reqs = append(reqs, e.reqs...)
+	}
+	for _, name := range sortedNormalized(pp.opts.Groups, pep508.NormalizeName) {
+		if _, ok := pp.groups[name]; !ok {
+			return pp.errorAt(tomlPath{"dependency-groups"}, "dependency group "+quote(name)+" is not defined", definedHint("groups", pp.groupNames()))
+		}
+		g, err := pp.group(name, nil)
+		if err != nil {
+			return err
+		}
+		reqs = append(reqs, g...)
+	}
+	expanded, err := pp.expandSelf(reqs)
+	if err != nil {
+		return err
+	}
+	pp.f.Requirements = expanded
+
+	if tool, ok := doc["tool"].(map[string]any); ok {
+		if uv, ok := tool["uv"].(map[string]any); ok {
+			pp.warnUV(uv)
+		}
+		if raw, ok := tool["depsolve"]; ok {
+			t, ok := raw.(map[string]any)
+			if !ok {
+				return pp.errorAt(tomlPath{"tool", "depsolve"}, "[tool.depsolve] must be a table", "")
+			}
+			pp.f.Tool = &Table{Values: t, src: pp.s, index: pp.index, path: tomlPath{"tool", "depsolve"}}
+		}
+	}
+	return nil
+}
+
+// uvSettings are the [tool.uv] settings that change what uv resolves, with what
+// to do instead; depsolve does not read them.
+var uvSettings = []struct{ key, msg string }{
+	{"sources", "[tool.uv.sources] is not read: uv would take the projects named there from other indexes, URLs or paths; depsolve takes them from the indexes it is given"},
+	{"index", "[[tool.uv.index]] is not read: give depsolve the indexes with --index-url and --extra-index-url"},
+	{"override-dependencies", "[tool.uv] override-dependencies is not read: depsolve resolves without uv's overrides"},
+	{"constraint-dependencies", "[tool.uv] constraint-dependencies is not read: give depsolve the constraints in a constraints file (-c)"},
+}
+
+// warnUV warns about the [tool.uv] settings that change resolution.
+func (pp *pyproject) warnUV(uv map[string]any) {
+	for _, setting := range uvSettings {
+		if _, ok := uv[setting.key]; !ok {
+			continue
+		}
+		p := tomlPath{"tool", "uv", setting.key}
+		start, ok := pp.index.keys[p.key()]
+		if !ok {
+			start, ok = pp.index.keys[p.plus(0).key()] // [[tool.uv.index]]
+		}
+		if !ok {
+			start = locate(pp.index.values, p)
+		}
+		pp.f.Warnings = append(pp.f.Warnings, pp.s.warningAt(start, setting.msg))
+	}
+}
+
+// project reads the [project] table: name, dynamic, requires-python, dependencies
+// and optional-dependencies. It returns the dependencies.
+func (pp *pyproject) project(project map[string]any) ([]Requirement, error) {
+	base := tomlPath{"project"}
+	if raw, ok := project["name"]; ok {
+		name, ok := raw.(string)
+		if !ok {
+			return nil, pp.errorAt(base.plus("name"), "[project] name must be a string", "")
+		}
+		pp.name = pep508.NormalizeName(name)
+	}
+	dynamic, err := pp.stringList(base.plus("dynamic"), project["dynamic"])
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range dynamic {
+		if d == "dependencies" || d == "optional-dependencies" && len(pp.opts.Extras) > 0 {
+			return nil, pp.errorAt(base.plus("dynamic", i), "[project] "+d+" are dynamic: depsolve never runs a build backend, so it cannot know them",
+				"list them in [project] "+d+", or give depsolve a requirements file")
+		}
+	}
+	if raw, ok := project["requires-python"]; ok {
+		text, ok := raw.(string)
+		if !ok {
+			return nil, pp.errorAt(base.plus("requires-python"), "requires-python must be a string", "")
+		}
+		spec, err := pep440.ParseSpecifierSet(text)
+		if err != nil {
+			return nil, pp.errorAt(base.plus("requires-python"), "invalid requires-python: "+err.Error(), "")
+		}
+		pp.f.RequiresPython = spec
+	}
+	deps, err := pp.requirements(base.plus("dependencies"), project["dependencies"])
+	if err != nil {
+		return nil, err
+	}
+	pp.extras = map[string]extraEntry{}
+	if raw, ok := project["optional-dependencies"]; ok {
+		table, ok := raw.(map[string]any)
+		if !ok {
+			return nil, pp.errorAt(base.plus("optional-dependencies"), "[project.optional-dependencies] must be a table of arrays", "")
+		}
+		for _, key := range sortedKeys(table) {
+			p := base.plus("optional-dependencies", key)
+			name := pep508.NormalizeExtra(key)
+			if prev, ok := pp.extras[name]; ok {
+				return nil, pp.keyErrorAt(p, fmt.Sprintf("extras %s and %s are the same extra (%s)", quote(prev.key), quote(key), quote(name)), "")
+			}
+			reqs, err := pp.requirements(p, table[key])
+			if err != nil {
+				return nil, err
+			}
+			pp.extras[name] = extraEntry{key, reqs}
+		}
+	}
+	return deps, nil
+}
+
+// readGroups indexes [dependency-groups] by normalized name. Their contents are
+// read only when a group is used, as PEP 735 asks.
+func (pp *pyproject) readGroups(raw any, present bool) error {
+	pp.groups = map[string]groupEntry{}
+	if !present {
+		return nil
+	}
+	table, ok := raw.(map[string]any)
+	if !ok {
+		return pp.errorAt(tomlPath{"dependency-groups"}, "[dependency-groups] must be a table of arrays", "")
+	}
+	for _, key := range sortedKeys(table) {
+		p := tomlPath{"dependency-groups", key}
+		if !validProjectName(key) {
+			return pp.keyErrorAt(p, "dependency group name "+quote(key)+" is not valid",
+				"a group name has letters, digits, '.', '_' and '-', and starts and ends with a letter or digit")
+		}
+		name := pep508.NormalizeName(key)
+		if prev, ok := pp.groups[name]; ok {
+			return pp.keyErrorAt(p, fmt.Sprintf("dependency groups %s and %s are the same group (%s)", quote(prev.key), quote(key), quote(name)), "")
+		}
+		pp.groups[name] = groupEntry{key, table[key]}
+	}
+	return nil
+}
+
+// group returns the requirements of a dependency group, following include-group.
+// stack holds the groups being expanded, for cycles.
+func (pp *pyproject) group(name string, stack []string) ([]Requirement, error) {
+	g := pp.groups[name]
+	p := tomlPath{"dependency-groups", g.key}
+	list, ok := g.list.([]any)
+	if !ok {
+		return nil, pp.errorAt(p, "dependency group "+quote(g.key)+" must be an array", "")
+	}
+	stack = append(stack, name)
+	var out []Requirement
+	for i, item := range list {
+		ip := p.plus(i)
+		switch item := item.(type) {
+		case string:
+			r, err := pp.requirement(ip, item)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		case map[string]any:
+			raw, ok := item["include-group"]
+			if !ok || len(item) != 1 {
+				return nil, pp.errorAt(ip, "expected a requirement string or {include-group = \"NAME\"}", "")
+			}
+			incl, ok := raw.(string)
+			if !ok {
+				return nil, pp.errorAt(ip.plus("include-group"), "include-group must be a group name", "")
+			}
+			target := pep508.NormalizeName(incl)
+			if _, ok := pp.groups[target]; !ok {
+				return nil, pp.errorAt(ip.plus("include-group"), "dependency group "+quote(g.key)+" includes "+quote(incl)+", which is not defined",
+					definedHint("groups", pp.groupNames()))
+			}
+			if i := indexOf(stack, target); i >= 0 {
+				var chain []string
+				for _, n := range append(stack[i:], target) {
+					chain = append(chain, pp.groups[n].key)
+				}
+				return nil, pp.errorAt(ip.plus("include-group"), "dependency groups include each other in a cycle: "+strings.Join(chain, " -> "), "")
+			}
+			reqs, err := pp.group(target, stack)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, reqs...)
+		default:
+			return nil, pp.errorAt(ip, "expected a requirement string or {include-group = \"NAME\"}", "")
+		}
+	}
+	return out, nil
+}
+
+// expandSelf replaces a requirement on the project itself ("name[extra]" in its own
+// optional dependencies or groups) with the requirements of those extras, as pip
+// and uv do; their markers are joined with "and".
+func (pp *pyproject) expandSelf(reqs []Requirement) ([]Requirement, error) {
+	var out []Requirement
+	seen := map[string]bool{}     // requirements kept, by position and marker
+	expanded := map[string]bool{} // extras expanded, by name and marker
+	budget := maxSelfExpansions
+	var expand func(r Requirement, visiting []string) error
+	expand = func(r Requirement, visiting []string) error {
+		if pp.name == "" || r.URL != "" || r.Key() != pp.name {
+			key := r.Pos.String() + ";" + r.Marker.String()
+			if !seen[key] {
+				seen[key] = true
+				out = append(out, r)
+			}
+			return nil
+		}
+		for _, extra := range r.Extras {
+			name := pep508.NormalizeExtra(extra)
+			e, ok := pp.extras[name]
+			if !ok {
+				return pp.s.errorAt(pp.posOffset(r.Pos), quote(r.Line)+" asks for extra "+quote(extra)+" of the project itself, which is not defined",
+					definedHint("extras", pp.extraNames()))
+			}
+			key := name + ";" + r.Marker.String()
+			if contains(visiting, name) || expanded[key] {
+				continue
+			}
+			expanded[key] = true
+			if budget--; budget < 0 {
+				return pp.s.errorAt(pp.posOffset(r.Pos), fmt.Sprintf("the project's extras refer to each other under more than %d different markers", maxSelfExpansions),
+					"simplify the markers of the requirements on the project itself")
+			}
+			for _, sub := range e.reqs {
+				m, err := andMarkers(r.Marker, sub.Marker)
+				if err != nil {
+					return pp.s.errorAt(pp.posOffset(sub.Pos), "cannot join the markers of "+quote(r.Line)+" and "+quote(sub.Line)+": "+err.Error(), "")
+				}
+				sub.Marker = m
+				if err := expand(sub, append(visiting[:len(visiting):len(visiting)], name)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for _, r := range reqs {
+		if err := expand(r, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// maxSelfExpansions bounds the work of expandSelf, which grows with the number of
+// different markers the project's extras are reached under.
+const maxSelfExpansions = 10000
+
+// posOffset finds the source offset of a position in this file.
+func (pp *pyproject) posOffset(p Position) int {
+	if p.Line < 1 || p.Line > len(pp.s.lines) {
+		return 0
+	}
+	ln := pp.s.lines[p.Line-1]
+	off := ln.start
+	for n := 1; n < p.Col && off < ln.end; n++ {
+		_, size := utf8.DecodeRuneInString(pp.s.text[off:])
+		off += size
+	}
+	return off
+}
+
+func andMarkers(a, b pep508.Marker) (pep508.Marker, error) {
+	switch {
+	case a.IsEmpty():
+		return b, nil
+	case b.IsEmpty():
+		return a, nil
+	}
+	return pep508.ParseMarker("(" + a.String() + ") and (" + b.String() + ")")
+}
+
+// requirements reads an array of PEP 508 strings.
+func (pp *pyproject) requirements(p tomlPath, raw any) ([]Requirement, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return nil, pp.errorAt(p, "expected an array of requirement strings", "")
+	}
+	var out []Requirement
+	for i, item := range list {
+		text, ok := item.(string)
+		if !ok {
+			return nil, pp.errorAt(p.plus(i), "expected a requirement string", "")
+		}
+		r, err := pp.requirement(p.plus(i), text)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (pp *pyproject) requirement(p tomlPath, text string) (Requirement, error) {
+	req, err := pep508.ParseRequirement(text)
+	if err != nil {
+		off, msg := syntaxError(err)
+		return Requirement{}, pp.s.errorAt(pp.stringAt(p, text, off), "invalid requirement: "+msg, "")
+	}
+	return Requirement{Requirement: req, Pos: pp.s.pos(pp.stringAt(p, text, 0)), Line: text}, nil
+}
+
+func (pp *pyproject) stringList(p tomlPath, raw any) ([]string, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return nil, pp.errorAt(p, "expected an array of strings", "")
+	}
+	out := make([]string, len(list))
+	for i, item := range list {
+		if out[i], ok = item.(string); !ok {
+			return nil, pp.errorAt(p.plus(i), "expected a string", "")
+		}
+	}
+	return out, nil
+}
+
+func (pp *pyproject) extraNames() []string {
+	var names []string
+	for _, e := range pp.extras {
+		names = append(names, e.key)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (pp *pyproject) groupNames() []string {
+	var names []string
+	for _, g := range pp.groups {
+		names = append(names, g.key)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func definedHint(what string, names []string) string {
+	if len(names) == 0 {
+		return "the project defines no " + what
+	}
+	return "defined " + what + ": " + strings.Join(names, ", ")
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// sortedNormalized normalizes names, drops repeats and sorts them.
+func sortedNormalized(names []string, normalize func(string) string) []string {
+	var out []string
+	for _, n := range names {
+		out = appendNew(out, normalize(n))
+	}
+	sort.Strings(out)
+	return out
+}
