@@ -1,0 +1,123 @@
+// Package depcheck_test keeps the package layout honest: each package imports only what
+// docs/internals.md allows, the solver does no I/O, and each third-party module has one
+// owner.
+package depcheck_test
+
+import (
+	"go/build"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/depsolve/depsolve/"
+
+// allowed lists, for each package (relative to the module), the module's own packages and
+// the third-party import-path prefixes it may import outside the standard library.
+// Subpackages inherit their parent's row unless they have one of their own.
+var allowed = map[string][]string{
+	"pep440":             {},
+	"pep508":             {"pep440"},
+	"redact":             {},
+	"reqfile":            {"pep440", "pep508", "redact", "github.com/BurntSushi/toml"},
+	"resolver":           {"pep440", "pep508"},
+	"cache":              {"go.etcd.io/bbolt"},
+	"index":              {"pep440", "pep508", "resolver", "cache", "redact", "golang.org/x/net/html", "golang.org/x/sync"},
+	"data":               {},
+	"compat":             {"pep440", "pep508", "resolver", "data", "cache", "redact", "reqfile", "github.com/BurntSushi/toml"},
+	"lockfile":           {"pep440", "pep508", "resolver", "redact", "github.com/BurntSushi/toml"},
+	"internal/fakeindex": {},
+	"cmd/depsolve":       {"*"},
+}
+
+// forbiddenStd are standard-library packages the solver must not touch: it does no I/O.
+var forbiddenStd = map[string][]string{
+	"resolver": {"net", "net/http", "os", "os/exec", "io/fs", "path/filepath"},
+}
+
+func rowFor(pkg string) (string, []string, bool) {
+	for p := pkg; p != "." && p != ""; p = filepath.Dir(p) {
+		if row, ok := allowed[p]; ok {
+			return p, row, true
+		}
+	}
+	return "", nil, false
+}
+
+func TestImports(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkgs []string
+	filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		name := d.Name()
+		// tmp/ is scratch space (.gitignore), testdata/ holds fixtures.
+		if path != root && (strings.HasPrefix(name, ".") || name == "testdata" || path == filepath.Join(root, "tmp")) {
+			return filepath.SkipDir
+		}
+		rel, _ := filepath.Rel(root, path)
+		if p, err := build.ImportDir(path, 0); err == nil && len(p.GoFiles) > 0 {
+			pkgs = append(pkgs, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(pkgs)
+	if len(pkgs) == 0 {
+		t.Fatal("found no packages")
+	}
+	for _, pkg := range pkgs {
+		p, err := build.ImportDir(filepath.Join(root, pkg), 0)
+		if err != nil {
+			t.Errorf("%s: %v", pkg, err)
+			continue
+		}
+		rowName, row, ok := rowFor(pkg)
+		if !ok {
+			t.Errorf("%s has no row in the import table; add one (and to docs/internals.md)", pkg)
+			continue
+		}
+		for _, imp := range p.Imports {
+			for _, bad := range forbiddenStd[rowName] {
+				if imp == bad {
+					t.Errorf("%s imports %s: the solver does no I/O", pkg, imp)
+				}
+			}
+			if !strings.Contains(strings.Split(imp, "/")[0], ".") {
+				continue // standard library
+			}
+			if !permitted(pkg, imp, row) {
+				t.Errorf("%s imports %s, which its row (%s) does not allow", pkg, imp, rowName)
+			}
+		}
+	}
+}
+
+func permitted(pkg, imp string, row []string) bool {
+	if strings.HasPrefix(imp, module) {
+		target := strings.TrimPrefix(imp, module)
+		if strings.HasPrefix(target, pkg+"/") {
+			return true // a package may use its own subpackages
+		}
+		for _, a := range row {
+			if a == "*" || a == target || strings.HasPrefix(target, a+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, a := range row {
+		if a == "*" && (imp == "github.com/spf13/cobra" || !strings.HasPrefix(imp, "go.etcd.io/bbolt")) {
+			return true
+		}
+		if strings.HasPrefix(imp, a) {
+			return true
+		}
+	}
+	return false
+}
