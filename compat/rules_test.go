@@ -1,0 +1,214 @@
+package compat
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/depsolve/depsolve/pep440"
+)
+
+// Driver versions print normalized in ranges (580.65.06 is 580.65.6); reasons keep the
+// spelling of the data.
+var (
+	linuxGPU = TargetFacts{OS: "linux", Machine: "x86_64", Python: true, Driver: true, GPUs: []string{"9.0"}}
+	noGPU    = TargetFacts{OS: "linux", Machine: "x86_64", Python: true}
+)
+
+func ruleStrings(tm *TargetMatrix, name, version string) []string {
+	var out []string
+	for _, r := range tm.Rules(name, pep440.MustParse(version)) {
+		out = append(out, r.Package+" "+r.Range.String())
+	}
+	return out
+}
+
+func TestRules(t *testing.T) {
+	m := loadDataMatrix(t)
+	windows := TargetFacts{OS: "windows", Machine: "x86_64", Driver: true, GPUs: []string{"8.9"}}
+	aarch64 := TargetFacts{OS: "linux", Machine: "aarch64", Driver: true, GPUs: []string{"7.0"}}
+	unknownPlatform := TargetFacts{Python: true, Driver: true, GPUs: []string{"9.0"}}
+	tests := []struct {
+		name   string
+		facts  TargetFacts
+		pkg, v string
+		want   []string
+	}{
+		{"pypi torch is its default CUDA build", linuxGPU, "torch", "2.5.1", []string{"@driver >=525.60.13", "@gpu:0 >=5.0, <10", "triton ==3.1.*"}},
+		{"local label", linuxGPU, "torch", "2.5.1+cu118", []string{"@driver >=450.80.2", "@gpu:0 >=3.7, <4 || >=5.0, <10", "triton ==3.1.*"}},
+		{"cpu build", linuxGPU, "torch", "2.5.1+cpu", []string{"triton ==3.1.*"}},
+		{"rocm build", linuxGPU, "torch", "2.5.1+rocm6.2", []string{"triton ==3.1.*"}},
+		{"no driver, no GPU", noGPU, "torch", "2.5.1", []string{"triton ==3.1.*"}},
+		{"unknown platform", unknownPlatform, "torch", "2.5.1", []string{"triton ==3.1.*"}},
+		{"unknown platform, local label", unknownPlatform, "torch", "2.5.1+cu124", []string{"@driver >=525.60.13", "triton ==3.1.*"}},
+		{"plain wheel on windows is CPU-only", windows, "torch", "2.5.1", []string{"triton ==3.1.*"}},
+		{"windows floor", windows, "torch", "2.5.1+cu124", []string{"@driver >=527.41", "triton ==3.1.*"}},
+		{"windows 13.x floor is the branch", windows, "torch", "2.13.0+cu130", []string{"@driver >=580", "triton ==3.7.*"}},
+		{"numpy 2 on windows until 2.4.1", windows, "torch", "2.4.0", []string{"numpy <2"}},
+		{"numpy 2 on linux from 2.3", noGPU, "torch", "2.4.0", nil},
+		{"numpy 2 before 2.3 everywhere", noGPU, "torch", "2.2.2", []string{"numpy <2"}},
+		{"python rule", noGPU, "numpy", "1.25.2", []string{"@python <3.12"}},
+		{"no python, no python rule", TargetFacts{OS: "linux"}, "numpy", "1.25.2", nil},
+		{"family-only build", linuxGPU, "torch", "2.14.0", []string{"@driver >=580.65.6", "@gpu:0 >=7.5, <11 || >=12.0"}},
+		{"11.8 sm_37 build on aarch64 has no rows", aarch64, "torch", "2.5.1+cu118", []string{"@driver >=450.80.2", "triton ==3.1.*"}},
+		{"aarch64 cu130", aarch64, "torch", "2.13.0+cu130", []string{"@driver >=580.65.6", "@gpu:0 >=8.0", "triton ==3.7.*"}},
+		{"torchvision pairs with torch", noGPU, "torchvision", "0.20.1+cu124", []string{"torch ==2.5.*"}},
+		{"torchvision with driver", linuxGPU, "torchvision", "0.20.1+cu118", []string{"@driver >=450.80.2", "torch ==2.5.*"}},
+		{"torchaudio on the stable ABI", noGPU, "torchaudio", "2.11.0", []string{"torch >=2.11, <2.14"}},
+		{"jax cuda13 plugin", aarch64, "jax-cuda13-plugin", "0.8.0", []string{"@driver >=580.65.6", "@gpu:0 >=7.5"}},
+		{"jax cuda12 pjrt", linuxGPU, "jax_cuda12_pjrt", "0.6.0", []string{"@driver >=525.60.13", "@gpu:0 >=5.2"}},
+		{"tensorflow", linuxGPU, "tensorflow", "2.16.1", []string{"@driver >=525.60.13"}},
+		{"tensorflow protobuf", noGPU, "tensorflow", "2.8.1", []string{"protobuf <4.21.0"}},
+		{"flash-attn", linuxGPU, "flash-attn", "2.7.0", []string{"@gpu:0 >=8.0"}},
+		{"xformers pin", noGPU, "xformers", "0.0.28.post3", []string{"torch ==2.5.1"}},
+		{"opencv variants exclude each other", noGPU, "opencv-python", "4.9.0.80", []string{"numpy <2", "opencv-python-headless ∅"}},
+		{"one exclusion per pair", noGPU, "opencv-contrib-python", "4.11.0.86", []string{"opencv-python ∅", "opencv-python-headless ∅", "opencv-contrib-python-headless ∅"}},
+		{"unknown package", linuxGPU, "requests", "2.32.3", nil},
+		{"unverified rows never constrain", noGPU, "deepspeed", "0.12.5", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ruleStrings(m.ForTarget(tc.facts), tc.pkg, tc.v)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Rules(%s %s) =\n  %q\nwant\n  %q", tc.pkg, tc.v, got, tc.want)
+			}
+		})
+	}
+}
+
+// A rule names its reason and cites rows of the data.
+func TestRulesCarryReasonAndSource(t *testing.T) {
+	m := loadDataMatrix(t)
+	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Python: true, Driver: true, GPUs: []string{"6.1", "12.0"}})
+	for _, c := range [][2]string{{"torch", "2.5.1"}, {"torch", "2.9.0+cu128"}, {"torch", "2.2.2"}, {"numpy", "1.24.0"}, {"jax-cuda12-plugin", "0.7.1"}} {
+		rules := tm.Rules(c[0], pep440.MustParse(c[1]))
+		if len(rules) == 0 {
+			t.Errorf("%s %s: no rules", c[0], c[1])
+		}
+		for _, r := range rules {
+			if r.Reason == "" || !strings.Contains(r.Source, "data/") || !strings.Contains(r.Source, "https://") {
+				t.Errorf("%s %s -> %s: reason %q, source %q", c[0], c[1], r.Package, r.Reason, r.Source)
+			}
+		}
+	}
+	driver := tm.Rules("torch", pep440.MustParse("2.5.1"))[0]
+	for _, want := range []string{"torch 2.5.1", "CUDA 12.4 build", "525.60.13", "minor-version compatibility"} {
+		if !strings.Contains(driver.Reason, want) {
+			t.Errorf("driver rule reason %q lacks %q", driver.Reason, want)
+		}
+	}
+	if !strings.Contains(driver.Source, "data/torch.toml:") || !strings.Contains(driver.Source, "data/cuda.toml:") {
+		t.Errorf("driver rule source %q: want the torch build row and the cuda family row", driver.Source)
+	}
+	gpu := tm.Rules("torch", pep440.MustParse("2.9.0"))[2] // @gpu:1, compute capability 12.0
+	if gpu.Package != "@gpu:1" || strings.Contains(gpu.Reason, "not on") {
+		t.Errorf("12.0 runs torch 2.9.0 (cu128 ships sm_120): %+v", gpu)
+	}
+	gpu = tm.Rules("torch", pep440.MustParse("2.9.0"))[1] // @gpu:0, 6.1
+	if !strings.Contains(gpu.Reason, "not on 6.1") {
+		t.Errorf("6.1 does not run torch 2.9.0: reason %q", gpu.Reason)
+	}
+}
+
+// A GPU that only PTX serves needs the driver of the build's own toolkit (R3).
+func TestRulesPTXOnlyGPUNeedsTable3Driver(t *testing.T) {
+	m := loadDataMatrix(t)
+	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Driver: true, GPUs: []string{"13.0"}})
+	got := ruleStrings(tm, "torch", "2.13.0")
+	want := []string{"@driver >=580.65.6", "@gpu:0 >=7.5, <11 || >=12.0", "@driver >=580.65.6", "triton ==3.7.*"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Rules = %q, want %q", got, want)
+	}
+	ptx := tm.Rules("torch", pep440.MustParse("2.13.0"))[2]
+	if !strings.Contains(ptx.Reason, "PTX") || !strings.Contains(ptx.Reason, "13.0 GA") {
+		t.Errorf("PTX rule reason %q", ptx.Reason)
+	}
+	// 12.9 builds ship PTX for 12.0 too; its Table 3 driver is above the 12.x floor.
+	got = ruleStrings(tm, "torch", "2.8.0+cu129")
+	want = []string{"@driver >=525.60.13", "@gpu:0 >=7.0, <11 || >=12.0", "@driver >=575.51.3", "triton ==3.4.*"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Rules = %q, want %q", got, want)
+	}
+}
+
+func TestAdvisories(t *testing.T) {
+	m := loadDataMatrix(t)
+	tm := m.ForTarget(linuxGPU)
+	texts := func(name, v string) string {
+		var b strings.Builder
+		for _, a := range tm.Advisories(name, pep440.MustParse(v)) {
+			if a.Cite.File == "" {
+				t.Errorf("%s %s: advisory without a row: %q", name, v, a.Text)
+			}
+			b.WriteString(a.Text + "\n")
+		}
+		return b.String()
+	}
+	if got := texts("torch", "2.5.1"); !strings.Contains(got, "550.54.14") || !strings.Contains(got, "cudaErrorUnsupportedPtxVersion") {
+		t.Errorf("torch 2.5.1: want the Table 3 caveat, got:\n%s", got)
+	}
+	if got := texts("torch", "2.14.0"); !strings.Contains(got, "may be the CUDA 13.0 build (unverified)") || !strings.Contains(got, "triton") {
+		t.Errorf("torch 2.14.0: want the unverified rows, got:\n%s", got)
+	}
+	if got := texts("deepspeed", "0.12.5"); !strings.Contains(got, "pydantic") {
+		t.Errorf("deepspeed 0.12.5: want the unverified pydantic row, got:\n%s", got)
+	}
+	if got := texts("requests", "2.32.3"); got != "" {
+		t.Errorf("requests: %q", got)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	m := loadDataMatrix(t)
+	v := pep440.MustParse("2.5.1")
+	rows := m.Describe("torch", &v)
+	var variants []string
+	tables := map[string]int{}
+	for _, r := range rows {
+		tables[r.Table]++
+		if len(r.Cites) == 0 || r.Cites[0].File == "" {
+			t.Errorf("row %+v has no cite", r)
+		}
+		if r.Table == "cuda-variant" {
+			variants = append(variants, fieldsText(r.Fields))
+		}
+	}
+	want := []string{
+		"cuda=11.8 local label=+cu118 index=https://download.pytorch.org/whl/cu118 driver (linux)=>=450.80.02 driver (windows)=>=452.39 full features (linux)=>=520.61.05 (11.8 GA)",
+		"cuda=12.1 local label=+cu121 index=https://download.pytorch.org/whl/cu121 driver (linux)=>=525.60.13 driver (windows)=>=527.41 full features (linux)=>=530.30.02 (12.1 GA)",
+		"cuda=12.4 local label=+cu124 index=https://download.pytorch.org/whl/cu124 driver (linux)=>=525.60.13 driver (windows)=>=527.41 full features (linux)=>=550.54.14 (12.4 GA)",
+	}
+	if !slices.Equal(variants, want) {
+		t.Errorf("variants:\n%q\nwant\n%q", variants, want)
+	}
+	for _, table := range []string{"variant", "build", "archs", "constraint"} {
+		if tables[table] == 0 {
+			t.Errorf("no %s row for torch 2.5.1", table)
+		}
+	}
+	if again := m.Describe("torch", &v); !slices.EqualFunc(rows, again, func(a, b Row) bool { return fieldsText(a.Fields) == fieldsText(b.Fields) && a.Table == b.Table }) {
+		t.Error("Describe is not deterministic")
+	}
+	if all := m.Describe("torch", nil); len(all) <= len(rows) {
+		t.Errorf("all versions: %d rows, 2.5.1: %d", len(all), len(rows))
+	}
+	for _, name := range []string{"@driver", "@gpu", "@glibc", "numpy", "Jax_CUDA13_Plugin"} {
+		if len(m.Describe(name, nil)) == 0 {
+			t.Errorf("Describe(%q): nothing", name)
+		}
+	}
+	if rows := m.Describe("requests", nil); rows != nil {
+		t.Errorf("Describe(requests) = %v", rows)
+	}
+	if len(m.Describe("", nil)) < 100 {
+		t.Error("Describe(\"\"): want every package")
+	}
+}
+
+func fieldsText(fs []Field) string {
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = f.Key + "=" + f.Value
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,69 @@
+package compat
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Position is a place in an input file. Line and Col are 1-based; Col is 0 when only the
+// line is known.
+type Position struct {
+	File      string
+	Line, Col int
+}
+
+// String is "file:line:col", or "file:line" without a column.
+func (p Position) String() string {
+	if p.Col > 0 {
+		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// InputError is an input depsolve cannot use: a malformed depsolve.toml, a Dockerfile whose
+// base image cannot be told, a flag value that is not a version. Its message names the place
+// and, for files, shows the offending line with a caret under the column.
+type InputError struct {
+	Pos    Position // zero for a flag
+	Flag   string   // "--python" when the value came from a flag
+	Source string   // the offending line, when the input is a file
+	Msg    string
+}
+
+func (e *InputError) Error() string {
+	var b strings.Builder
+	switch {
+	case e.Pos.File != "":
+		b.WriteString(e.Pos.String())
+	case e.Flag != "":
+		b.WriteString(e.Flag)
+	default:
+		b.WriteString("target")
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	if e.Source != "" {
+		b.WriteString("\n    ")
+		b.WriteString(e.Source)
+		if e.Pos.Col > 0 {
+			b.WriteString("\n    ")
+			b.WriteString(caretPad(e.Source, e.Pos.Col))
+			b.WriteByte('^')
+		}
+	}
+	return b.String()
+}
+
+// caretPad is the indentation that puts a caret under byte column col of line; tabs are kept
+// so the caret lines up however the terminal expands them.
+func caretPad(line string, col int) string {
+	var b strings.Builder
+	for i := 0; i < col-1 && i < len(line); i++ {
+		if line[i] == '\t' {
+			b.WriteByte('\t')
+		} else if line[i]&0xC0 != 0x80 { // one space per character, not per byte
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,5 @@
+FROM python:3.11-slim-bookworm
+RUN <<EOT
+cat > /tmp/Dockerfile.inner
+FROM scratch
+EOT

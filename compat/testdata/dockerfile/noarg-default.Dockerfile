@@ -1,0 +1,2 @@
+ARG CUDA
+FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04

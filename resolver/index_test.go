@@ -1,0 +1,328 @@
+package resolver
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+)
+
+// fakeIndex is an in-memory Index for tests.
+type fakeIndex struct {
+	projects map[string][]fakeRelease // by PEP 503 name
+	metadata int                      // Metadata calls, to check laziness
+}
+
+type fakeRelease struct {
+	Release
+	md Metadata
+}
+
+func newFakeIndex() *fakeIndex { return &fakeIndex{projects: map[string][]fakeRelease{}} }
+
+func (f *fakeIndex) add(name string, r fakeRelease) {
+	name = pep508.NormalizeName(name)
+	f.projects[name] = append(f.projects[name], r)
+}
+
+func (f *fakeIndex) Releases(_ context.Context, name string) ([]Release, error) {
+	var out []Release
+	for _, r := range f.projects[name] {
+		out = append(out, r.Release)
+	}
+	return out, nil
+}
+
+func (f *fakeIndex) Metadata(_ context.Context, name string, v pep440.Version) (Metadata, error) {
+	f.metadata++
+	for _, r := range f.projects[name] {
+		if r.Version.Equal(v) {
+			return r.md, nil
+		}
+	}
+	return Metadata{}, fmt.Errorf("fake index: no %s %s", name, v)
+}
+
+// targetEnvironment is a Linux x86_64 CPython marker environment for python.
+func targetEnvironment(python string) pep508.Environment {
+	v := pep440.MustParse(python)
+	rel := v.Release()
+	short := fmt.Sprintf("%d.%d", rel[0], rel[1])
+	full := python
+	if len(rel) < 3 {
+		full = short + ".0"
+	}
+	return pep508.Environment{
+		"implementation_name": "cpython", "implementation_version": full, "os_name": "posix",
+		"platform_machine": "x86_64", "platform_python_implementation": "CPython",
+		"platform_release": "6.0.0", "platform_system": "Linux", "platform_version": "#1 SMP",
+		"python_full_version": full, "python_version": short, "sys_platform": "linux",
+	}
+}
+
+func mustRequirement(t testing.TB, s string) pep508.Requirement {
+	t.Helper()
+	r, err := pep508.ParseRequirement(s)
+	if err != nil {
+		t.Fatalf("%q: %v", s, err)
+	}
+	return r
+}
+
+func formatResolution(res *Resolution) string {
+	var b strings.Builder
+	for _, p := range res.Packages {
+		name := p.Name
+		if len(p.Extras) > 0 {
+			name += "[" + strings.Join(p.Extras, ",") + "]"
+		}
+		fmt.Fprintf(&b, "%s==%s", name, p.Version)
+		if len(p.Via) > 0 {
+			fmt.Fprintf(&b, "  # via %s", strings.Join(p.Via, ", "))
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// TestPythonDSL runs testdata/python/*.txtar: Python problems over a fake index.
+//
+//	-- index --
+//	torch 2.5.1+cu124
+//	    requires-python >=3.9
+//	    numpy
+//	    triton ==3.1.0 ; platform_machine == "x86_64"
+//	torch 2.4.0 yanked
+//	foo 1.0 unavailable no wheel for cp311 manylinux_2_17_x86_64
+//	bar 1.0 metadata-unavailable metadata needs a build
+//	-- matrix --
+//	torch >=2.5,<2.6 | @driver >=525.60.13 | CUDA 12.4 builds need driver >= 525.60.13 | data/cuda.toml:12
+//	-- target --
+//	@python 3.11.9 --python
+//	@driver 470.82.01 nvidia-smi
+//	@cuda absent
+//	-- requirements.txt --
+//	torch==2.5.1
+//	-- constraints.txt --
+//	numpy<2
+//	-- options --
+//	pre
+//	prefer numpy 1.26.4
+//
+// Index lines name a version, optionally followed by "yanked", "unavailable
+// REASON" or "metadata-unavailable REASON"; indented lines below a version are
+// "requires-python SPEC", "provides-extra NAME" or a Requires-Dist entry. Each
+// requirements line has the origin "requirements.txt:N". The "result" section
+// is the golden output (-update rewrites it): the pins with "# via", or the
+// explanation and its hints.
+func TestPythonDSL(t *testing.T) {
+	files, err := filepath.Glob("testdata/python/*.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no testdata/python/*.txtar files")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			a, err := readArchive(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pb := parsePythonProblem(t, a)
+			got := runPythonProblem(t, pb)
+			ri, ok := section(a, "result")
+			if !ok {
+				t.Fatal("no result section")
+			}
+			if got == string(a.Files[ri].Data) {
+				return
+			}
+			if *update {
+				a.Files[ri].Data = []byte(got)
+				if err := os.WriteFile(file, a.format(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			t.Errorf("got:\n%s\nwant:\n%s", got, a.Files[ri].Data)
+		})
+	}
+}
+
+func runPythonProblem(t *testing.T, pb *Problem) string {
+	t.Helper()
+	res, ns, err := Resolve(context.Background(), pb)
+	if err != nil {
+		return "error: " + err.Error() + "\n"
+	}
+	if res != nil {
+		return formatResolution(res)
+	}
+	var b strings.Builder
+	b.WriteString("no solution\n")
+	b.WriteString(ns.Text() + "\n")
+	hints, err := pb.Hints(context.Background(), ns)
+	if err != nil {
+		t.Fatalf("hints: %v", err)
+	}
+	for _, h := range hints {
+		b.WriteString("hint: " + h + "\n")
+	}
+	return b.String()
+}
+
+func parsePythonProblem(t *testing.T, a *archive) *Problem {
+	t.Helper()
+	idx := newFakeIndex()
+	pb := &Problem{Index: idx}
+	sectionLines := func(name string) []string {
+		i, ok := section(a, name)
+		if !ok {
+			return nil
+		}
+		return strings.Split(strings.TrimRight(string(a.Files[i].Data), "\n"), "\n")
+	}
+	var cur *fakeRelease
+	var curName string
+	flush := func() {
+		if cur != nil {
+			idx.add(curName, *cur)
+		}
+		cur = nil
+	}
+	for _, line := range sectionLines("index") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") {
+			if cur == nil {
+				t.Fatalf("index: indented line %q before any version", line)
+			}
+			item := strings.TrimSpace(line)
+			switch {
+			case strings.HasPrefix(item, "requires-python "):
+				set, err := pep440.ParseSpecifierSet(strings.TrimPrefix(item, "requires-python "))
+				if err != nil {
+					t.Fatal(err)
+				}
+				cur.RequiresPython, cur.md.RequiresPython = set, set
+			case strings.HasPrefix(item, "provides-extra "):
+				cur.md.ProvidesExtra = append(cur.md.ProvidesExtra, strings.TrimPrefix(item, "provides-extra "))
+			default:
+				cur.md.RequiresDist = append(cur.md.RequiresDist, mustRequirement(t, item))
+			}
+			continue
+		}
+		flush()
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			t.Fatalf("index: want \"name version ...\", got %q", line)
+		}
+		curName = fields[0]
+		cur = &fakeRelease{Release: Release{Version: pep440.MustParse(fields[1])}}
+		if len(fields) > 2 {
+			rest := strings.Join(fields[3:], " ")
+			switch fields[2] {
+			case "yanked":
+				cur.Yanked = true
+			case "unavailable":
+				cur.Unavailable = rest
+			case "metadata-unavailable":
+				cur.md.Unavailable = rest
+			default:
+				t.Fatalf("index: unknown flag %q", fields[2])
+			}
+		}
+	}
+	flush()
+	for _, line := range sectionLines("target") {
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		v := Virtual{Name: fields[0], Origin: strings.Join(fields[2:], " ")}
+		if fields[1] == "absent" {
+			v.Absent = true
+		} else {
+			v.Version = pep440.MustParse(fields[1])
+		}
+		if v.Name == "@python" {
+			pb.Environment = targetEnvironment(fields[1])
+		}
+		pb.Virtual = append(pb.Virtual, v)
+	}
+	userLines := func(file string) []Requirement {
+		var out []Requirement
+		for n, line := range sectionLines(file) {
+			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			out = append(out, Requirement{Requirement: mustRequirement(t, line), Origin: fmt.Sprintf("%s:%d", file, n+1)})
+		}
+		return out
+	}
+	pb.Requirements = userLines("requirements.txt")
+	pb.Constraints = userLines("constraints.txt")
+	rules := map[string][]matrixRow{}
+	for _, line := range sectionLines("matrix") {
+		parts := strings.Split(line, "|")
+		if len(parts) != 4 {
+			continue
+		}
+		pkg := strings.Fields(parts[0])
+		set, err := pep440.ParseSpecifierSet(strings.Join(pkg[1:], ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := strings.Fields(parts[1])
+		need, err := pep440.ParseSpecifierSet(strings.Join(target[1:], ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules[pkg[0]] = append(rules[pkg[0]], matrixRow{versions: set, rule: Rule{
+			Package: target[0], Range: need.Range(), Reason: strings.TrimSpace(parts[2]), Source: strings.TrimSpace(parts[3]),
+		}})
+	}
+	if len(rules) > 0 {
+		pb.Matrix = fakeMatrix(rules)
+	}
+	for _, line := range sectionLines("options") {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) == 1 && fields[0] == "pre":
+			pb.Prereleases = PrereleasesAllow
+		case len(fields) == 3 && fields[0] == "prefer":
+			if pb.Preferred == nil {
+				pb.Preferred = map[string]pep440.Version{}
+			}
+			pb.Preferred[fields[1]] = pep440.MustParse(fields[2])
+		case len(fields) > 0:
+			t.Fatalf("options: unknown %q", line)
+		}
+	}
+	return pb
+}
+
+type matrixRow struct {
+	versions pep440.SpecifierSet
+	rule     Rule
+}
+
+// fakeMatrix maps a project name to rows that apply to the versions in a set.
+type fakeMatrix map[string][]matrixRow
+
+func (m fakeMatrix) Rules(name string, v pep440.Version) []Rule {
+	var out []Rule
+	for _, row := range m[name] {
+		if row.versions.Contains(v) {
+			out = append(out, row.rule)
+		}
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package resolver
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/depsolve/depsolve/pep440"
+)
+
+// A Package is one node of the dependency graph: a PEP 503-normalized project name,
+// the proxy of one of its extras (Extra set, PEP 685-normalized), or a virtual
+// package whose name starts with "@" ("@python", "@driver", "@cuda", "@glibc",
+// "@gpu:0"): a fact about the target with exactly one version, or none.
+type Package struct{ Name, Extra string }
+
+func (p Package) String() string {
+	if p.Extra != "" {
+		return p.Name + "[" + p.Extra + "]"
+	}
+	return p.Name
+}
+
+// IsVirtual reports whether p stands for a property of the target rather than a project.
+func (p Package) IsVirtual() bool { return strings.HasPrefix(p.Name, "@") }
+
+// A Provider tells the solver which versions exist and what each one needs. It is
+// the solver's only source of facts: the solver itself does no I/O. Both methods
+// are called at most once per argument during a solve; errors abort the solve and
+// are returned as operational errors.
+type Provider interface {
+	// Versions returns the versions of p the solver may choose, most preferred first:
+	// the solver decides on the first one that the partial solution allows. An
+	// empty list means p has no versions. The list must not change during a solve.
+	Versions(ctx context.Context, p Package) ([]pep440.Version, error)
+	// Dependencies returns what version v of p needs, or why it cannot be used.
+	Dependencies(ctx context.Context, p Package, v pep440.Version) (Dependencies, error)
+}
+
+// Dependencies is what one package version needs.
+type Dependencies struct {
+	// Unavailable, when non-empty, says why the version cannot be used at all
+	// ("no wheel for cp311 manylinux_2_17_x86_64", "was yanked"); the other
+	// fields are then ignored.
+	Unavailable string
+	Requires    []Dependency
+}
+
+// A Dependency is one edge of the graph, kept with what the reporter needs to
+// name where it came from.
+type Dependency struct {
+	Package Package
+	Range   pep440.Range
+	// Constrains makes the edge a constraint: Package need not be selected, but
+	// if anything selects it, its version must be in Range (pip's -c files, the
+	// target's fixed facts, matrix rules on real packages).
+	Constrains bool
+	// Display is the range as written ("<1.0.post0.dev0"); empty means Range.String().
+	Display string
+	// Origin says where the edge was written: "requirements.txt:3" for a root
+	// requirement, a data file and row for a matrix rule, "--driver" for a target fact.
+	Origin string
+	// Reason explains an edge that is not package metadata, such as a matrix rule
+	// ("CUDA 12.4 builds need driver >= 525.60.13").
+	Reason string
+}
+
+func (d Dependency) display() string {
+	if d.Display != "" {
+		return d.Display
+	}
+	return d.Range.String()
+}
+
+// Options tune a solve. The zero value is ready to use.
+type Options struct {
+	// MaxSteps bounds the number of decisions plus conflict resolutions; past it
+	// Solve returns ErrStepLimit instead of an answer. Zero means DefaultMaxSteps.
+	MaxSteps int
+}
+
+// DefaultMaxSteps is far beyond what real dependency graphs need (the resolvelib
+// snapshots take a few hundred steps): reaching it means a pathological universe.
+const DefaultMaxSteps = 1_000_000
+
+// ErrStepLimit is returned (wrapped) when a solve exceeds Options.MaxSteps. It is an
+// operational failure, not a proof that no solution exists.
+var ErrStepLimit = errors.New("resolver: step limit reached before an answer")

@@ -1,0 +1,355 @@
+package resolver
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+)
+
+// pythonProvider turns a Problem into the solver's Provider:
+//
+//   - The root's dependencies are the user's requirements (markers evaluated against
+//     the target), the constraints (as constraints), and one constraint per target
+//     fact pinning a virtual package to its single version (or to none).
+//   - "name[extra]" is a proxy package: proxy version v depends on name ==v and on
+//     the Requires-Dist entries that only the extra enables, so selecting an extra
+//     pins its project and explanations name the extra.
+//   - Requires-Python is a dependency on "@python", so a Python mismatch is an
+//     ordinary, explained conflict; matrix rules are dependencies on virtual
+//     packages (or constraints on real ones) that carry their reason and source.
+//   - A yanked release is unavailable unless a user requirement or constraint pins
+//     it with == or === (PEP 592); a release the index marks unusable is unavailable
+//     with the index's reason.
+//   - Versions are offered preferred first (Problem.Preferred), then final releases
+//     newest first, then pre-releases (unless PrereleasesAllow), then versions known
+//     to be unusable, which are tried last only so that the report can name them.
+//
+// Local versions (2.5.1+cu121) are distinct versions: "==2.5.1" matches them as
+// PEP 440 says, and the highest local label wins among equal public versions.
+type pythonProvider struct {
+	pb       *Problem
+	python   pep440.Version
+	virtual  map[string]Virtual
+	rootDeps []Dependency
+	pins     map[string][]pep440.Specifier // exact pins in user input, for yanked releases
+
+	releases map[string][]Release           // by name, newest first, one per version
+	byString map[string]map[string]Release  // by name, then Version.String()
+	metadata map[string]map[string]Metadata // by name, then Version.String()
+}
+
+func newPythonProvider(pb *Problem) (*pythonProvider, error) {
+	pp := &pythonProvider{
+		pb:       pb,
+		virtual:  map[string]Virtual{},
+		pins:     map[string][]pep440.Specifier{},
+		releases: map[string][]Release{},
+		byString: map[string]map[string]Release{},
+		metadata: map[string]map[string]Metadata{},
+	}
+	for _, v := range pb.Virtual {
+		if !strings.HasPrefix(v.Name, "@") {
+			return nil, fmt.Errorf("resolver: virtual package %q: the name must start with @", v.Name)
+		}
+		if _, dup := pp.virtual[v.Name]; dup {
+			return nil, fmt.Errorf("resolver: virtual package %s is given twice", v.Name)
+		}
+		pp.virtual[v.Name] = v
+	}
+	py, ok := pp.virtual["@python"]
+	if !ok || py.Absent {
+		return nil, fmt.Errorf("resolver: the target has no @python version; Requires-Python cannot be checked")
+	}
+	pp.python = py.Version
+	for _, r := range pb.Requirements {
+		deps, err := pp.userRequirement(r)
+		if err != nil {
+			return nil, err
+		}
+		pp.rootDeps = append(pp.rootDeps, deps...)
+	}
+	for _, c := range pb.Constraints {
+		if c.URL != "" {
+			return nil, requirementError(c, "a constraint cannot be a direct URL reference")
+		}
+		ok, err := c.Marker.Evaluate(pb.Environment)
+		if err != nil {
+			return nil, requirementError(c, err.Error())
+		}
+		if !ok {
+			continue
+		}
+		pp.pin(c)
+		pp.rootDeps = append(pp.rootDeps, Dependency{
+			Package: Package{Name: c.Key()}, Range: c.Specifier.Range(), Constrains: true,
+			Display: specifierDisplay(c.Specifier), Origin: c.Origin,
+		})
+	}
+	for _, name := range slices.Sorted(maps.Keys(pp.virtual)) {
+		v := pp.virtual[name]
+		d := Dependency{Package: Package{Name: name}, Range: pep440.Empty(), Constrains: true, Origin: v.Origin}
+		if !v.Absent {
+			// As written: a driver is "535.104.05", not PEP 440's "535.104.5".
+			d.Range, d.Display = pep440.Exactly(v.Version), cmp.Or(v.Version.Original(), v.Version.String())
+		}
+		pp.rootDeps = append(pp.rootDeps, d)
+	}
+	return pp, nil
+}
+
+func (pp *pythonProvider) userRequirement(r Requirement) ([]Dependency, error) {
+	ok, err := r.Marker.Evaluate(pp.pb.Environment)
+	if err != nil {
+		return nil, requirementError(r, err.Error())
+	}
+	if !ok {
+		return nil, nil
+	}
+	if r.URL != "" {
+		return nil, requirementError(r, "direct URL references are not resolved from an index")
+	}
+	pp.pin(r)
+	return requirementDeps(r.Requirement, r.Origin), nil
+}
+
+// pin records r's exact pins: they opt in to yanked releases.
+func (pp *pythonProvider) pin(r Requirement) {
+	for _, s := range r.Specifier.Specifiers() {
+		if (s.Operator() == "==" || s.Operator() == "===") && !strings.HasSuffix(s.Version(), ".*") {
+			pp.pins[r.Key()] = append(pp.pins[r.Key()], s)
+		}
+	}
+}
+
+// requirementDeps turns "name[e1,e2] spec" into edges to name and to each
+// extra's proxy, all with the same range.
+func requirementDeps(r pep508.Requirement, origin string) []Dependency {
+	name := r.Key()
+	base := Dependency{Package: Package{Name: name}, Range: r.Specifier.Range(), Display: specifierDisplay(r.Specifier), Origin: origin}
+	deps := []Dependency{base}
+	extras := make([]string, 0, len(r.Extras))
+	for _, e := range r.Extras {
+		extras = append(extras, pep508.NormalizeExtra(e))
+	}
+	slices.Sort(extras)
+	for _, e := range slices.Compact(extras) {
+		d := base
+		d.Package.Extra = e
+		deps = append(deps, d)
+	}
+	return deps
+}
+
+func (pp *pythonProvider) yankedAllowed(name string, v pep440.Version) bool {
+	for _, s := range pp.pins[name] {
+		if s.Contains(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func (pp *pythonProvider) releasesOf(ctx context.Context, name string) ([]Release, error) {
+	if rels, ok := pp.releases[name]; ok {
+		return rels, nil
+	}
+	rels, err := pp.pb.Index.Releases(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	rels = slices.Clone(rels)
+	slices.SortStableFunc(rels, func(a, b Release) int { return b.Version.Compare(a.Version) })
+	rels = slices.CompactFunc(rels, func(a, b Release) bool { return a.Version.Equal(b.Version) })
+	byString := make(map[string]Release, len(rels))
+	for _, r := range rels {
+		byString[r.Version.String()] = r
+	}
+	pp.releases[name], pp.byString[name] = rels, byString
+	return rels, nil
+}
+
+// usable reports whether a release can be used without looking at its metadata.
+func (pp *pythonProvider) usable(name string, r Release) bool {
+	return r.Unavailable == "" && (!r.Yanked || pp.yankedAllowed(name, r.Version)) && r.RequiresPython.Contains(pp.python)
+}
+
+func (pp *pythonProvider) Versions(ctx context.Context, p Package) ([]pep440.Version, error) {
+	if p.IsVirtual() {
+		if v, ok := pp.virtual[p.Name]; ok && !v.Absent {
+			return []pep440.Version{v.Version}, nil
+		}
+		return nil, nil
+	}
+	rels, err := pp.releasesOf(ctx, p.Name)
+	if err != nil {
+		return nil, err
+	}
+	preferred, hasPreferred := pp.pb.Preferred[p.Name]
+	class := func(r Release) int {
+		switch {
+		case !pp.usable(p.Name, r):
+			return 3
+		case hasPreferred && r.Version.Equal(preferred):
+			return 0
+		case r.Version.IsPrerelease() && pp.pb.Prereleases != PrereleasesAllow:
+			return 2
+		}
+		return 1
+	}
+	ordered := slices.Clone(rels)
+	slices.SortStableFunc(ordered, func(a, b Release) int { return cmp.Compare(class(a), class(b)) })
+	vs := make([]pep440.Version, len(ordered))
+	for i, r := range ordered {
+		vs[i] = r.Version
+	}
+	return vs, nil
+}
+
+func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.Version) (Dependencies, error) {
+	if p == rootPackage {
+		return Dependencies{Requires: pp.rootDeps}, nil
+	}
+	if p.IsVirtual() {
+		return Dependencies{}, nil
+	}
+	rel, ok := pp.byString[p.Name][v.String()]
+	if !ok {
+		return Dependencies{}, fmt.Errorf("version %s was not listed", v)
+	}
+	// An extra's proxy only adds edges; when the release itself is unusable, the
+	// pin on the base project says all there is to say.
+	baseOnly := Dependencies{Requires: []Dependency{{Package: Package{Name: p.Name}, Range: pep440.Exactly(v), Display: "==" + v.String()}}}
+	switch {
+	case rel.Unavailable != "" && p.Extra == "":
+		return Dependencies{Unavailable: rel.Unavailable}, nil
+	case rel.Yanked && !pp.yankedAllowed(p.Name, v) && p.Extra == "":
+		return Dependencies{Unavailable: yankedReason}, nil
+	case !rel.RequiresPython.Contains(pp.python) && p.Extra == "":
+		return Dependencies{Requires: []Dependency{pythonDependency(rel.RequiresPython)}}, nil
+	case !pp.usable(p.Name, rel):
+		return baseOnly, nil
+	}
+	md, err := pp.metadataOf(ctx, p.Name, v)
+	if err != nil {
+		return Dependencies{}, err
+	}
+	if md.Unavailable != "" {
+		if p.Extra != "" {
+			return baseOnly, nil
+		}
+		return Dependencies{Unavailable: md.Unavailable}, nil
+	}
+	if p.Extra != "" {
+		return pp.extraDependencies(p, md, baseOnly)
+	}
+	var deps Dependencies
+	requiresPython := md.RequiresPython
+	if len(requiresPython.Specifiers()) == 0 {
+		requiresPython = rel.RequiresPython
+	}
+	if len(requiresPython.Specifiers()) > 0 {
+		deps.Requires = append(deps.Requires, pythonDependency(requiresPython))
+	}
+	for _, r := range md.RequiresDist {
+		ok, err := r.Marker.Evaluate(pp.pb.Environment)
+		if err != nil {
+			return Dependencies{Unavailable: "its metadata has a marker that cannot be evaluated (" + r.String() + ": " + err.Error() + ")"}, nil
+		}
+		if !ok {
+			continue
+		}
+		if r.URL != "" {
+			return Dependencies{Unavailable: "it depends on " + r.String() + ", a direct URL reference, which is not resolved from an index"}, nil
+		}
+		deps.Requires = append(deps.Requires, requirementDeps(r, "")...)
+	}
+	if pp.pb.Matrix != nil {
+		for _, rule := range pp.pb.Matrix.Rules(p.Name, v) {
+			target := Package{Name: rule.Package}
+			if !target.IsVirtual() {
+				target.Name = pep508.NormalizeName(rule.Package)
+			}
+			deps.Requires = append(deps.Requires, Dependency{
+				Package: target, Range: rule.Range, Constrains: !target.IsVirtual(),
+				Reason: rule.Reason, Origin: rule.Source,
+			})
+		}
+	}
+	return deps, nil
+}
+
+// extraDependencies: the proxy pins its project and adds what only the extra
+// enables (entries true with extra set and false without it). An extra the
+// release does not declare adds nothing, as pip does (with a warning).
+func (pp *pythonProvider) extraDependencies(p Package, md Metadata, baseOnly Dependencies) (Dependencies, error) {
+	if len(md.ProvidesExtra) > 0 && !slices.ContainsFunc(md.ProvidesExtra, func(e string) bool { return pep508.NormalizeExtra(e) == p.Extra }) {
+		return baseOnly, nil
+	}
+	withExtra := maps.Clone(pp.pb.Environment)
+	if withExtra == nil {
+		withExtra = pep508.Environment{}
+	}
+	withExtra["extra"] = p.Extra
+	deps := baseOnly
+	deps.Requires = slices.Clone(deps.Requires)
+	for _, r := range md.RequiresDist {
+		on, err := r.Marker.Evaluate(withExtra)
+		if err != nil {
+			return Dependencies{Unavailable: "its metadata has a marker that cannot be evaluated (" + r.String() + ": " + err.Error() + ")"}, nil
+		}
+		if !on {
+			continue
+		}
+		off, err := r.Marker.Evaluate(pp.pb.Environment)
+		if err != nil || off {
+			continue // the base package has it (or reported it)
+		}
+		if r.URL != "" {
+			return Dependencies{Unavailable: "it depends on " + r.String() + ", a direct URL reference, which is not resolved from an index"}, nil
+		}
+		deps.Requires = append(deps.Requires, requirementDeps(r, "")...)
+	}
+	return deps, nil
+}
+
+func pythonDependency(s pep440.SpecifierSet) Dependency {
+	return Dependency{Package: Package{Name: "@python"}, Range: s.Range(), Display: specifierDisplay(s)}
+}
+
+// operatorOrder puts lower bounds before upper bounds when a specifier set is
+// shown: ">=2.0,<3.0" reads better than packaging's canonical "<3.0,>=2.0".
+var operatorOrder = map[string]int{">=": 0, ">": 1, "~=": 2, "==": 3, "===": 4, "!=": 5, "<=": 6, "<": 7}
+
+func specifierDisplay(s pep440.SpecifierSet) string {
+	specs := s.Specifiers()
+	slices.SortStableFunc(specs, func(a, b pep440.Specifier) int {
+		return cmp.Compare(operatorOrder[a.Operator()], operatorOrder[b.Operator()])
+	})
+	parts := make([]string, len(specs))
+	for i, sp := range specs {
+		parts[i] = sp.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func (pp *pythonProvider) metadataOf(ctx context.Context, name string, v pep440.Version) (Metadata, error) {
+	key := v.String()
+	if md, ok := pp.metadata[name][key]; ok {
+		return md, nil
+	}
+	md, err := pp.pb.Index.Metadata(ctx, name, v)
+	if err != nil {
+		return Metadata{}, err
+	}
+	if pp.metadata[name] == nil {
+		pp.metadata[name] = map[string]Metadata{}
+	}
+	pp.metadata[name][key] = md
+	return md, nil
+}

@@ -1,0 +1,192 @@
+package resolver
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+)
+
+// What an index tells about one project, without deciding anything.
+type Release struct {
+	Version        pep440.Version
+	Yanked         bool
+	RequiresPython pep440.SpecifierSet // from the index page; metadata may refine it
+	Unavailable    string              // non-empty: no usable file for the target, and why
+}
+
+// Metadata is the part of a version's core metadata the resolver reads.
+type Metadata struct {
+	RequiresDist   []pep508.Requirement
+	RequiresPython pep440.SpecifierSet
+	ProvidesExtra  []string
+	Unavailable    string // e.g. "metadata needs a build; depsolve never runs package code"
+}
+
+// An Index lists a project's releases and reads a release's metadata. Names are
+// PEP 503-normalized. Errors are operational: they abort the solve.
+type Index interface {
+	Releases(ctx context.Context, name string) ([]Release, error)
+	Metadata(ctx context.Context, name string, v pep440.Version) (Metadata, error)
+}
+
+// A Rule is one row of the compatibility matrix: what a package version needs of
+// a virtual package (or of a real one), with its citation.
+type Rule struct {
+	Package string       // "@driver", or a PEP 503 name such as "numpy"
+	Range   pep440.Range // what the version needs
+	Reason  string       // "CUDA 12.4 build needs driver >= 525.60.13"
+	Source  string       // "data/cuda.toml:12 (NVIDIA CUDA release notes, Table 3)"
+}
+
+// A Matrix gives the rules that apply to one package version.
+type Matrix interface {
+	Rules(name string, v pep440.Version) []Rule
+}
+
+// A Requirement is one line of the user's input, with where it was written.
+type Requirement struct {
+	pep508.Requirement
+	Origin string // "requirements.txt:3"
+}
+
+// A Virtual is one fact about the target: the single version of a virtual
+// package, or its absence ("no NVIDIA driver").
+type Virtual struct {
+	Name    string // "@python", "@driver", "@cuda", "@glibc", "@gpu:0", …
+	Version pep440.Version
+	Absent  bool
+	Origin  string // where the value came from: "--driver", "nvidia-smi"
+}
+
+// Prereleases is the pre-release policy.
+type Prereleases uint8
+
+const (
+	// PrereleasesIfNeeded (the default) prefers every final release to every
+	// pre-release: a pre-release is chosen only when no final release is left in
+	// the allowed range. It is uv's policy since 2026; packaging's filter also
+	// lets an explicit pre-release specifier ("a>=1.0b1") pick a newer
+	// pre-release over a final one, which depsolve does not do.
+	PrereleasesIfNeeded Prereleases = iota
+	// PrereleasesAllow lets pre-releases compete with final releases, newest
+	// first (pip's --pre).
+	PrereleasesAllow
+)
+
+// A Problem is everything one resolution needs.
+type Problem struct {
+	Requirements []Requirement
+	// Constraints restrict a package's version if something requires it, and
+	// never add packages (pip's -c).
+	Constraints []Requirement
+	// Environment is the target's marker environment (PEP 508), without "extra".
+	Environment pep508.Environment
+	// Virtual lists the target's facts; "@python" is required: Requires-Python
+	// is checked against it.
+	Virtual []Virtual
+	Index   Index
+	Matrix  Matrix // may be nil
+	// Prereleases is the pre-release policy.
+	Prereleases Prereleases
+	// Preferred versions (from an existing lock, by PEP 503 name) are tried
+	// first, if they are allowed.
+	Preferred map[string]pep440.Version
+	// MaxSteps bounds the solve (Options.MaxSteps).
+	MaxSteps int
+}
+
+// A Resolution is the set of pinned projects.
+type Resolution struct {
+	Packages []Pin // sorted by name
+}
+
+// A Pin is one selected project.
+type Pin struct {
+	Name    string // PEP 503
+	Version pep440.Version
+	Extras  []string // the extras selected, sorted
+	// Via says why the project is there: the origins of the user's requirements
+	// ("requirements.txt:3") and the names of the projects that depend on it;
+	// sorted and without duplicates, as a lockfile's "# via" wants it.
+	Via []string
+}
+
+// rootPackage is the anonymous root of a Python problem: the user's requirements.
+var rootPackage = Package{}
+
+// Resolve solves pb. Exactly one of the results is non-nil; the error is an
+// operational failure (the Index's errors, a bad requirement, ctx, ErrStepLimit),
+// never "no solution".
+func Resolve(ctx context.Context, pb *Problem) (*Resolution, *NoSolution, error) {
+	prov, err := newPythonProvider(pb)
+	if err != nil {
+		return nil, nil, err
+	}
+	sol, ns, err := Solve(ctx, prov, rootPackage, pep440.MustParse("0"), Options{MaxSteps: pb.MaxSteps})
+	if err != nil || ns != nil {
+		return nil, ns, err
+	}
+	return resolution(sol), nil, nil
+}
+
+// resolution folds extras' proxies into their projects and drops the target's
+// virtual packages.
+func resolution(sol *Solution) *Resolution {
+	pins := map[string]*Pin{}
+	via := map[string]map[string]bool{}
+	for _, s := range sol.Packages {
+		p := s.Package
+		if p.IsVirtual() {
+			continue
+		}
+		pin := pins[p.Name]
+		if pin == nil {
+			pin = &Pin{Name: p.Name, Version: s.Version}
+			pins[p.Name] = pin
+			via[p.Name] = map[string]bool{}
+		}
+		if p.Extra != "" {
+			pin.Extras = append(pin.Extras, p.Extra)
+		}
+		for _, r := range s.RequiredBy {
+			switch {
+			case r.Package == rootPackage:
+				via[p.Name][cmp.Or(r.Origin, "(requirements)")] = true
+			case r.Package.Name != p.Name:
+				via[p.Name][r.Package.Name] = true
+			}
+		}
+	}
+	res := &Resolution{}
+	for name, pin := range pins {
+		slices.Sort(pin.Extras)
+		for v := range via[name] {
+			pin.Via = append(pin.Via, v)
+		}
+		slices.Sort(pin.Via)
+		res.Packages = append(res.Packages, *pin)
+	}
+	slices.SortFunc(res.Packages, func(a, b Pin) int { return cmp.Compare(a.Name, b.Name) })
+	return res
+}
+
+// Pin returns the pin for name, if it was selected.
+func (r *Resolution) Pin(name string) (Pin, bool) {
+	i, ok := slices.BinarySearchFunc(r.Packages, name, func(p Pin, name string) int { return cmp.Compare(p.Name, name) })
+	if !ok {
+		return Pin{}, false
+	}
+	return r.Packages[i], true
+}
+
+// requirementError reports a user requirement the resolver cannot use.
+func requirementError(r Requirement, msg string) error {
+	if r.Origin != "" {
+		return fmt.Errorf("%s: %s: %s", r.Origin, r.Requirement, msg)
+	}
+	return fmt.Errorf("%s: %s", r.Requirement, msg)
+}

@@ -1,0 +1,221 @@
+package resolver
+
+import (
+	"fmt"
+	"strings"
+)
+
+// A Line is one step of an explanation: a conclusion and the premises it follows
+// from. Text renders lines as numbered prose; the JSON report carries them as is.
+type Line struct {
+	// Number is set when a later line refers back to this one.
+	Number int `json:"number,omitempty"`
+	// Connective opens the sentence: "Because", "And because", "So, because" or
+	// "Thus," (which has no premises: the two lines before it are its premises).
+	Connective string    `json:"connective"`
+	Premises   []Premise `json:"premises,omitempty"`
+	Conclusion string    `json:"conclusion"`
+	// Break marks the start of a separate branch of the derivation.
+	Break bool `json:"break,omitempty"`
+}
+
+// A Premise is a fact, or a conclusion of an earlier line (Ref).
+type Premise struct {
+	Text string `json:"text"`
+	Ref  int    `json:"ref,omitempty"`
+}
+
+// Text renders the lines as numbered prose, one sentence per line, with a blank
+// line between branches: "Because …, … . And because …, … . So, because …, … ."
+func Text(lines []Line) string {
+	width := 0
+	for _, l := range lines {
+		if l.Number > 0 {
+			width = max(width, len(fmt.Sprintf("(%d) ", l.Number)))
+		}
+	}
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+			if l.Break {
+				b.WriteByte('\n')
+			}
+		}
+		if l.Number > 0 {
+			n := fmt.Sprintf("(%d)", l.Number)
+			b.WriteString(n + strings.Repeat(" ", width-len(n)))
+		} else {
+			b.WriteString(strings.Repeat(" ", width))
+		}
+		b.WriteString(l.Connective)
+		if len(l.Premises) > 0 {
+			b.WriteByte(' ')
+			for j, p := range l.Premises {
+				switch {
+				case j == 0:
+				case j == len(l.Premises)-1:
+					b.WriteString(" and ")
+				default:
+					b.WriteString(", ")
+				}
+				b.WriteString(p.Text)
+				if p.Ref > 0 {
+					fmt.Fprintf(&b, " (%d)", p.Ref)
+				}
+			}
+			b.WriteByte(',')
+		}
+		b.WriteString(" " + l.Conclusion + ".")
+	}
+	return b.String()
+}
+
+// Text is Text(ns.Lines()).
+func (ns *NoSolution) Text() string { return Text(ns.Lines()) }
+
+// Lines explains the derivation tree (solver.md "Error Reporting"): each derived
+// incompatibility becomes one line; a line gets a number only when it is used by
+// more than one later line or when it ends a branch that a later line refers to;
+// a chain of single-use steps is collapsed into one sentence.
+func (ns *NoSolution) Lines() []Line {
+	w := &writer{
+		d:       describer{ns: ns},
+		uses:    map[*Incompatibility]int{},
+		numbers: map[*Incompatibility]int{},
+	}
+	root := w.d.collapse(ns.Root, map[*Incompatibility]*Incompatibility{})
+	if root.Cause != CauseDerived {
+		w.write(root, "Because", []Premise{{Text: w.d.fact(root)}}, false)
+		return w.lines
+	}
+	w.count(root)
+	w.root = root
+	w.visit(root, false)
+	return w.lines
+}
+
+type writer struct {
+	d       describer
+	root    *Incompatibility
+	uses    map[*Incompatibility]int
+	numbers map[*Incompatibility]int
+	next    int
+	lines   []Line
+	brk     bool
+}
+
+func (w *writer) count(in *Incompatibility) {
+	w.uses[in]++
+	if w.uses[in] == 1 && in.Cause == CauseDerived {
+		w.count(in.Left)
+		w.count(in.Right)
+	}
+}
+
+func (w *writer) write(in *Incompatibility, connective string, premises []Premise, numbered bool) {
+	l := Line{Connective: connective, Premises: premises, Conclusion: w.d.conclusion(in), Break: w.brk}
+	w.brk = false
+	if numbered {
+		w.next++
+		l.Number = w.next
+		w.numbers[in] = w.next
+	}
+	w.lines = append(w.lines, l)
+}
+
+func derived(in *Incompatibility) bool { return in.Cause == CauseDerived }
+
+// singleLine reports whether in is derived from two facts, so that it takes one
+// line to explain.
+func singleLine(in *Incompatibility) bool {
+	return derived(in) && !derived(in.Left) && !derived(in.Right)
+}
+
+func (w *writer) visit(in *Incompatibility, conclusion bool) {
+	numbered := conclusion || w.uses[in] > 1
+	connective := "And because"
+	if conclusion || in == w.root {
+		connective = "So, because"
+	}
+	c1, c2 := in.Left, in.Right
+	switch {
+	case derived(c1) && derived(c2):
+		n1, n2 := w.numbers[c1], w.numbers[c2]
+		switch {
+		case n1 > 0 && n2 > 0:
+			w.write(in, "Because", []Premise{w.ref(c1), w.ref(c2)}, numbered)
+		case n1 > 0 || n2 > 0:
+			with, without := c1, c2
+			if n2 > 0 {
+				with, without = c2, c1
+			}
+			w.visit(without, false)
+			w.write(in, connective, []Premise{w.ref(with)}, numbered)
+		case singleLine(c1) || singleLine(c2):
+			// The simple cause fits on one line right before this one, so the
+			// complex one needs no number.
+			complex, simple := c1, c2
+			if singleLine(c1) && !singleLine(c2) {
+				complex, simple = c2, c1
+			}
+			w.visit(complex, false)
+			w.visit(simple, false)
+			w.write(in, "Thus,", nil, numbered)
+		default:
+			w.visit(c1, true)
+			w.brk = true
+			w.visit(c2, false)
+			w.write(in, connective, []Premise{w.ref(c1)}, numbered)
+		}
+	case derived(c1) || derived(c2):
+		der, ext := c1, c2
+		if derived(c2) {
+			der, ext = c2, c1
+		}
+		switch {
+		case w.numbers[der] > 0:
+			w.write(in, "Because", []Premise{w.fact(ext), w.ref(der)}, numbered)
+		case w.collapsible(der):
+			prior, priorExt := der.Left, der.Right
+			if derived(der.Right) {
+				prior, priorExt = der.Right, der.Left
+			}
+			w.visit(prior, false)
+			w.write(in, connective, w.d.and(priorExt, ext), numbered)
+		default:
+			w.visit(der, false)
+			w.write(in, connective, []Premise{w.fact(ext)}, numbered)
+		}
+	default:
+		w.write(in, "Because", w.d.and(c1, c2), numbered)
+	}
+}
+
+// collapsible reports whether der is a single-use step of a linear chain (one
+// derived and one external cause), which can be folded into the next sentence.
+func (w *writer) collapsible(der *Incompatibility) bool {
+	if w.uses[der] > 1 || w.numbers[der] > 0 {
+		return false
+	}
+	l, r := derived(der.Left), derived(der.Right)
+	if l == r {
+		return false
+	}
+	prior := der.Left
+	if r {
+		prior = der.Right
+	}
+	return w.numbers[prior] == 0
+}
+
+func (w *writer) ref(in *Incompatibility) Premise {
+	return Premise{Text: w.d.conclusion(in), Ref: w.numbers[in]}
+}
+
+func (w *writer) fact(in *Incompatibility) Premise {
+	if derived(in) {
+		return w.ref(in)
+	}
+	return Premise{Text: w.d.fact(in)}
+}

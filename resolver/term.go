@@ -1,0 +1,125 @@
+package resolver
+
+import "github.com/depsolve/depsolve/pep440"
+
+// A term is a statement about one package (solver.md "Term"). A positive term
+// "p ∈ r" holds when p is selected at a version in r. A negative term "not p ∈ r"
+// holds when p is not selected at all, or is selected outside r. So, as sets of
+// outcomes, positive(r) = r and negative(r) = complement(r) ∪ {not selected}; the
+// operations below are set operations over that reading.
+type term struct {
+	pkg pkgID
+	pos bool
+	r   pep440.Range
+}
+
+func positive(p pkgID, r pep440.Range) term { return term{pkg: p, pos: true, r: r} }
+func negative(p pkgID, r pep440.Range) term { return term{pkg: p, pos: false, r: r} }
+
+func (t term) negate() term { return term{pkg: t.pkg, pos: !t.pos, r: t.r} }
+
+// isAny reports whether t holds in every outcome (not p ∈ ∅).
+func (t term) isAny() bool { return !t.pos && t.r.IsEmpty() }
+
+// isNone reports whether t holds in no outcome (p ∈ ∅).
+func (t term) isNone() bool { return t.pos && t.r.IsEmpty() }
+
+// contains reports whether selecting version v of the package satisfies t.
+func (t term) contains(v pep440.Version) bool { return t.r.Contains(v) == t.pos }
+
+func (t term) intersect(o term) term {
+	switch {
+	case t.pos && o.pos:
+		return positive(t.pkg, t.r.Intersect(o.r))
+	case t.pos:
+		return positive(t.pkg, t.r.Difference(o.r))
+	case o.pos:
+		return positive(t.pkg, o.r.Difference(t.r))
+	default:
+		return negative(t.pkg, t.r.Union(o.r))
+	}
+}
+
+func (t term) union(o term) term {
+	switch {
+	case t.pos && o.pos:
+		return positive(t.pkg, t.r.Union(o.r))
+	case t.pos:
+		return negative(t.pkg, o.r.Difference(t.r))
+	case o.pos:
+		return negative(t.pkg, t.r.Difference(o.r))
+	default:
+		return negative(t.pkg, t.r.Intersect(o.r))
+	}
+}
+
+// subsetOf reports whether every outcome satisfying t satisfies o ("t satisfies o").
+func (t term) subsetOf(o term) bool {
+	switch {
+	case t.pos && o.pos:
+		return t.r.Subset(o.r)
+	case t.pos:
+		return t.r.Disjoint(o.r)
+	case o.pos:
+		return false // "not selected" satisfies t but never o
+	default:
+		return o.r.Subset(t.r)
+	}
+}
+
+// disjoint reports whether no outcome satisfies both t and o ("t contradicts o").
+func (t term) disjoint(o term) bool {
+	switch {
+	case t.pos && o.pos:
+		return t.r.Disjoint(o.r)
+	case t.pos:
+		return t.r.Subset(o.r)
+	case o.pos:
+		return o.r.Subset(t.r)
+	default:
+		return false // "not selected" satisfies both
+	}
+}
+
+func (t term) equal(o term) bool { return t.pkg == o.pkg && t.pos == o.pos && t.r.Equal(o.r) }
+
+// relation is how what the partial solution knows about a package relates to a term.
+type relation uint8
+
+const (
+	satisfied    relation = iota // every remaining outcome satisfies the term
+	contradicted                 // no remaining outcome satisfies it
+	inconclusive
+)
+
+// relate computes the relation with one intersection (it is the solver's
+// innermost operation): with i = known.r ∩ t.r, "known ⊆ t" and "known ∩ t = ∅"
+// reduce to comparing i with one of the ranges.
+func relate(known, t term) relation {
+	i := known.r.Intersect(t.r)
+	switch {
+	case known.pos && t.pos: // K ⊆ T; K ∩ T = ∅
+		if i.Equal(known.r) {
+			return satisfied
+		}
+		if i.IsEmpty() {
+			return contradicted
+		}
+	case known.pos: // K ∩ T = ∅; K ⊆ T
+		if i.IsEmpty() {
+			return satisfied
+		}
+		if i.Equal(known.r) {
+			return contradicted
+		}
+	case t.pos: // never (known allows "not selected"); T ⊆ K
+		if i.Equal(t.r) {
+			return contradicted
+		}
+	default: // T ⊆ K; never
+		if i.Equal(t.r) {
+			return satisfied
+		}
+	}
+	return inconclusive
+}
