@@ -78,8 +78,10 @@ type Index struct {
 
 var nameSeparators = regexp.MustCompile(`[-_.]+`)
 
-func normalize(name string) string { return strings.ToLower(nameSeparators.ReplaceAllString(name, "-")) }
-func distName(name string) string  { return nameSeparators.ReplaceAllString(name, "_") }
+func normalize(name string) string {
+	return strings.ToLower(nameSeparators.ReplaceAllString(name, "-"))
+}
+func distName(name string) string { return nameSeparators.ReplaceAllString(name, "_") }
 
 // Load reads a snapshot file.
 func Load(path string) (*Snapshot, error) {
