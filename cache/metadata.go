@@ -19,9 +19,12 @@ const (
 func MetadataKey(hexDigest string) string { return contentPrefix + strings.ToLower(hexDigest) }
 
 // DistKey is the key of core metadata read out of a distribution file (wheel or sdist)
-// whose SHA-256 is hexDigest, as the index page lists it. The file is not at hand when the
-// metadata is stored, so PutMetadata checks only the key's form: the caller must have
-// verified the file against the digest before it read the metadata out of it.
+// whose SHA-256 is hexDigest, as the index page lists it. The whole file is usually not at
+// hand when the metadata is stored (range reads fetch only the zip's central directory and
+// the METADATA member), so PutMetadata checks only the key's form. The caller verifies what
+// it read: the whole file against the digest when it downloaded it, or the member's zip
+// CRC-32 when it range-read it. A CRC-32 guards against corruption in transit, not against
+// a server that lies, which is the trust the index page's digest already asks for.
 func DistKey(hexDigest string) string { return distPrefix + strings.ToLower(hexDigest) }
 
 // MatrixKey is the key of a compiled matrix built from source data whose SHA-256 is

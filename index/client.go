@@ -1,0 +1,511 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/depsolve/depsolve/redact"
+)
+
+// HTTPOptions tune the HTTP client. The zero value of each field means its
+// default.
+type HTTPOptions struct {
+	// Timeout aborts an attempt that makes no progress (no response headers, or
+	// no body bytes) for this long. Default 30s. It bounds stalls, not transfers:
+	// a large download that keeps moving is never cut off.
+	Timeout time.Duration
+	// Retries is the number of further attempts after a failure that may pass:
+	// HTTP 429 and 5xx, connection resets, stalls, truncated or garbled bodies.
+	// Default 3; negative means none.
+	Retries int
+	// Backoff is the wait before the first retry, doubled for each later one,
+	// with ±50% jitter, at most MaxBackoff; a Retry-After header is honoured up
+	// to MaxBackoff. Defaults 250ms and 10s.
+	Backoff, MaxBackoff time.Duration
+	// Size limits of a project page, a metadata file and a downloaded
+	// distribution. Defaults 256 MiB, 16 MiB and 8 GiB.
+	MaxPageSize, MaxMetadataSize, MaxDownloadSize int64
+	// Concurrency bounds the requests in flight at once. Default 16.
+	Concurrency int
+	// Transport replaces the default transport (a clone of
+	// http.DefaultTransport keeping Concurrency idle connections per host).
+	Transport http.RoundTripper
+	// UserAgent is sent with every request. Default "depsolve".
+	UserAgent string
+	// Netrc is the .netrc file credentials come from when a URL has none.
+	// Default $NETRC, else ~/.netrc. A missing file has no entries.
+	Netrc string
+}
+
+func (o HTTPOptions) withDefaults() HTTPOptions {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.Timeout, 30*time.Second)
+	def(&o.Backoff, 250*time.Millisecond)
+	def(&o.MaxBackoff, 10*time.Second)
+	switch {
+	case o.Retries == 0:
+		o.Retries = 3
+	case o.Retries < 0:
+		o.Retries = 0
+	}
+	size := func(s *int64, v int64) {
+		if *s <= 0 {
+			*s = v
+		}
+	}
+	size(&o.MaxPageSize, 256<<20)
+	size(&o.MaxMetadataSize, 16<<20)
+	size(&o.MaxDownloadSize, 8<<30)
+	if o.Concurrency <= 0 {
+		o.Concurrency = 16
+	}
+	if o.Transport == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = o.Concurrency // the default of 2 would reopen connections after every burst
+		o.Transport = t
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = "depsolve"
+	}
+	return o
+}
+
+// Stats counts what an Index did. Requests counts HTTP attempts, retries
+// included.
+type Stats struct {
+	Requests      int64 // HTTP requests sent
+	Retries       int64 // of which retries
+	Pages         int64 // project pages fetched with a body
+	NotModified   int64 // project pages revalidated with a 304
+	PageCacheHits int64 // project pages used from the cache without a request
+	MetadataFiles int64 // PEP 658 metadata files fetched
+	RangeRequests int64 // HTTP range reads of wheels
+	Downloads     int64 // whole distributions downloaded
+	MetadataHits  int64 // core metadata served from the cache
+	Bytes         int64 // response body bytes read
+}
+
+type stats struct {
+	requests, retries, pages, notModified, pageHits, metadataFiles, ranges, downloads, metadataHits, bytes atomic.Int64
+}
+
+func (s *stats) snapshot() Stats {
+	return Stats{
+		Requests: s.requests.Load(), Retries: s.retries.Load(), Pages: s.pages.Load(),
+		NotModified: s.notModified.Load(), PageCacheHits: s.pageHits.Load(),
+		MetadataFiles: s.metadataFiles.Load(), RangeRequests: s.ranges.Load(),
+		Downloads: s.downloads.Load(), MetadataHits: s.metadataHits.Load(), Bytes: s.bytes.Load(),
+	}
+}
+
+// HTTPError is a request that failed for good: an unexpected status, or no
+// usable response after every attempt.
+type HTTPError struct {
+	URL        string // redacted
+	StatusCode int    // 0 when there was no usable response
+	Status     string // "503 Service Unavailable"
+	Attempts   int
+	Err        error // the cause when there was no usable response
+}
+
+func (e *HTTPError) Error() string {
+	var b strings.Builder
+	b.WriteString("GET ")
+	b.WriteString(e.URL)
+	b.WriteString(": ")
+	if e.StatusCode != 0 {
+		b.WriteString(e.Status)
+	} else {
+		b.WriteString(e.Err.Error())
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	return b.String()
+}
+
+func (e *HTTPError) Unwrap() error { return e.Err }
+
+// PolicyError is a URL the client refuses to use: plain HTTP to a host that is
+// neither loopback nor trusted.
+type PolicyError struct {
+	URL  string // redacted
+	Host string
+}
+
+func (e *PolicyError) Error() string {
+	return fmt.Sprintf("refusing plain HTTP for %s: use https, or trust the host with --trusted-host %s", e.URL, e.Host)
+}
+
+// statusError is a response with an unexpected status, inside the retry loop.
+type statusError struct {
+	code       int
+	status     string
+	retryAfter time.Duration
+}
+
+func (e *statusError) Error() string { return e.status }
+
+// stallError is an attempt that made no progress for the timeout.
+type stallError struct{ timeout time.Duration }
+
+func (e *stallError) Error() string {
+	return fmt.Sprintf("timed out: no data for %v", e.timeout)
+}
+
+// tooLargeError is a body over its size limit.
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("response larger than the %d-byte limit", e.limit)
+}
+
+// badBodyError is a complete response whose content is wrong: a hash mismatch,
+// a page that does not parse. It is retried: it may be a transfer error.
+type badBodyError struct{ err error }
+
+func (e *badBodyError) Error() string { return e.err.Error() }
+func (e *badBodyError) Unwrap() error { return e.err }
+
+func retryable(err error) (bool, time.Duration) {
+	var se *statusError
+	if errors.As(err, &se) {
+		switch se.code {
+		case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true, se.retryAfter
+		}
+		return false, 0
+	}
+	var stall *stallError
+	var bad *badBodyError
+	var dns *net.DNSError
+	var op *net.OpError
+	var ne net.Error
+	switch {
+	case errors.As(err, &stall), errors.As(err, &bad):
+		return true, 0
+	case errors.As(err, &dns):
+		return dns.IsTemporary || dns.IsTimeout, 0
+	case errors.As(err, &op):
+		return true, 0 // a connection that failed or broke: refused, reset, unreachable
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE):
+		return true, 0
+	case errors.As(err, &ne) && ne.Timeout():
+		return true, 0
+	}
+	return false, 0
+}
+
+type client struct {
+	hc      *http.Client
+	opts    HTTPOptions
+	sem     chan struct{}
+	credsMu sync.RWMutex
+	creds   map[string]*url.Userinfo // host[:port] -> credentials from a configured or listed URL
+	trusted map[string]bool          // host or host:port
+	netrc   func() *netrc
+	stats   *stats
+}
+
+func newClient(opts HTTPOptions, trusted []string, st *stats) *client {
+	opts = opts.withDefaults()
+	c := &client{
+		opts:    opts,
+		sem:     make(chan struct{}, opts.Concurrency),
+		creds:   map[string]*url.Userinfo{},
+		trusted: map[string]bool{},
+		stats:   st,
+	}
+	path := netrcPath(opts.Netrc)
+	c.netrc = sync.OnceValue(func() *netrc { return readNetrc(path) })
+	for _, h := range trusted {
+		c.trusted[strings.ToLower(h)] = true
+	}
+	c.hc = &http.Client{
+		Transport: opts.Transport,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 10 {
+				return errors.New("stopped after 10 redirects")
+			}
+			return c.checkPolicy(req.URL)
+		},
+	}
+	return c
+}
+
+// addCredentials records the userinfo of a configured URL for its host.
+func (c *client) addCredentials(u *url.URL, user *url.Userinfo) {
+	c.credsMu.Lock()
+	defer c.credsMu.Unlock()
+	if user != nil {
+		if _, seen := c.creds[strings.ToLower(u.Host)]; !seen {
+			c.creds[strings.ToLower(u.Host)] = user
+		}
+	}
+}
+
+// checkPolicy allows https, and plain http only to loopback and trusted hosts.
+func (c *client) checkPolicy(u *url.URL) error {
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		host := strings.ToLower(u.Hostname())
+		if host == "localhost" || c.trusted[host] || c.trusted[strings.ToLower(u.Host)] {
+			return nil
+		}
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			return nil
+		}
+		return &PolicyError{URL: redact.URL(u.String()), Host: u.Hostname()}
+	}
+	return fmt.Errorf("%s: unsupported URL scheme %q", redact.URL(u.String()), u.Scheme)
+}
+
+// fetch describes one GET.
+type fetch struct {
+	url    string // without userinfo
+	header http.Header
+	// accept lists the statuses besides 200 that are answers, not failures
+	// (206, 304, 404, 410, 416).
+	accept []int
+	// sink consumes the body of an answer, once per attempt. An error of type
+	// *badBodyError makes the attempt fail and be retried.
+	sink func(resp *http.Response, body io.Reader) error
+	// count is the stats counter of the request's kind.
+	count *atomic.Int64
+}
+
+// do runs f with retries, returning the final answer's status and headers.
+func (c *client) do(ctx context.Context, f fetch) (int, http.Header, error) {
+	u, err := url.Parse(f.url)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s: %v", redact.URL(f.url), err)
+	}
+	if err := c.checkPolicy(u); err != nil {
+		return 0, nil, err
+	}
+	for attempt := 1; ; attempt++ {
+		status, header, err := c.attempt(ctx, u, f)
+		if err == nil {
+			return status, header, nil
+		}
+		again, after := retryable(err)
+		if !again || attempt > c.opts.Retries || ctx.Err() != nil {
+			return 0, nil, c.failure(u, attempt, err, ctx)
+		}
+		if err := c.sleep(ctx, attempt, after); err != nil {
+			return 0, nil, c.failure(u, attempt, err, ctx)
+		}
+		c.stats.retries.Add(1)
+	}
+}
+
+func (c *client) failure(u *url.URL, attempts int, err error, ctx context.Context) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		err = ctxErr
+	}
+	e := &HTTPError{URL: redact.URL(u.String()), Attempts: attempts, Err: err}
+	var se *statusError
+	if errors.As(err, &se) {
+		e.StatusCode, e.Status = se.code, se.status
+	}
+	return e
+}
+
+func (c *client) sleep(ctx context.Context, attempt int, retryAfter time.Duration) error {
+	d := c.opts.Backoff << (attempt - 1)
+	if d <= 0 || d > c.opts.MaxBackoff {
+		d = c.opts.MaxBackoff
+	}
+	d = d/2 + rand.N(d) // jitter: 50% to 150%
+	if retryAfter > d {
+		d = retryAfter
+	}
+	d = min(d, c.opts.MaxBackoff)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// attempt sends one request under a stall watchdog and consumes its body.
+func (c *client) attempt(ctx context.Context, u *url.URL, f fetch) (int, http.Header, error) {
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return 0, nil, ctx.Err()
+	}
+	defer func() { <-c.sem }()
+
+	actx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stalled atomic.Bool
+	watchdog := time.AfterFunc(c.opts.Timeout, func() { stalled.Store(true); cancel() })
+	defer watchdog.Stop()
+	stallErr := func(err error) error {
+		if stalled.Load() {
+			return &stallError{c.opts.Timeout}
+		}
+		return err
+	}
+
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	for k, vs := range f.header {
+		req.Header[k] = vs
+	}
+	req.Header.Set("User-Agent", c.opts.UserAgent)
+	if user := c.credentialsFor(u); user != nil {
+		pw, _ := user.Password()
+		req.SetBasicAuth(user.Username(), pw)
+	}
+	c.stats.requests.Add(1)
+	if f.count != nil {
+		f.count.Add(1)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message repeats the URL, unredacted
+		}
+		return 0, nil, stallErr(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK && !slices.Contains(f.accept, resp.StatusCode) {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+		return 0, nil, &statusError{resp.StatusCode, resp.Status, retryAfter(resp.Header)}
+	}
+	watchdog.Reset(c.opts.Timeout)
+	body := &progressReader{r: resp.Body, progress: func(n int) {
+		watchdog.Reset(c.opts.Timeout)
+		c.stats.bytes.Add(int64(n))
+	}}
+	if err := f.sink(resp, body); err != nil {
+		return 0, nil, stallErr(err)
+	}
+	return resp.StatusCode, resp.Header, nil
+}
+
+// credentialsFor picks the credentials for a request: those of a configured
+// URL on the same host and port, else the .netrc entry of the host.
+func (c *client) credentialsFor(u *url.URL) *url.Userinfo {
+	c.credsMu.RLock()
+	user, ok := c.creds[strings.ToLower(u.Host)]
+	c.credsMu.RUnlock()
+	if ok {
+		return user
+	}
+	if e, ok := c.netrc().lookup(u.Hostname()); ok && (e.login != "" || e.password != "") {
+		return url.UserPassword(e.login, e.password)
+	}
+	return nil
+}
+
+func retryAfter(h http.Header) time.Duration {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return time.Until(t)
+	}
+	return 0
+}
+
+type progressReader struct {
+	r        io.Reader
+	progress func(int)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.progress(n)
+	}
+	return n, err
+}
+
+// readLimited reads a whole body of at most limit bytes.
+func readLimited(resp *http.Response, body io.Reader, limit int64) ([]byte, error) {
+	if resp.ContentLength > limit {
+		return nil, &tooLargeError{limit}
+	}
+	data, err := io.ReadAll(io.LimitReader(body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, &tooLargeError{limit}
+	}
+	return data, nil
+}
+
+// response is an answer read into memory.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+	url    string // after redirects
+}
+
+// get fetches rawURL into memory; validate, when set, checks each answer
+// inside the retry loop.
+func (c *client) get(ctx context.Context, rawURL string, header http.Header, accept []int, limit int64, count *atomic.Int64, validate func(*response) error) (*response, error) {
+	var got *response
+	_, _, err := c.do(ctx, fetch{
+		url: rawURL, header: header, accept: accept, count: count,
+		sink: func(resp *http.Response, body io.Reader) error {
+			data, err := readLimited(resp, body, limit)
+			if err != nil {
+				return err
+			}
+			r := &response{status: resp.StatusCode, header: resp.Header, body: data, url: resp.Request.URL.String()}
+			if validate != nil {
+				if err := validate(r); err != nil {
+					return err
+				}
+			}
+			got = r
+			return nil
+		},
+	})
+	return got, err
+}
+
+// stripUserinfo returns u without credentials, and the credentials.
+func stripUserinfo(u *url.URL) (*url.URL, *url.Userinfo) {
+	c := *u
+	c.User = nil
+	return &c, u.User
+}

@@ -1,0 +1,462 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/index/wheel"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/redact"
+	"github.com/depsolve/depsolve/resolver"
+)
+
+// DefaultIndexURL is PyPI's simple API.
+const DefaultIndexURL = "https://pypi.org/simple/"
+
+// Strategy says how several indexes share a project.
+type Strategy uint8
+
+const (
+	// FirstIndex takes a project from the first index that has a page for it and
+	// never asks the later ones: a name registered on a public index cannot
+	// shadow a private one (dependency confusion).
+	FirstIndex Strategy = iota
+	// UnsafeBestMatch merges the versions of every index; a version on several
+	// indexes takes its files from the first. Unsafe: anyone who can publish
+	// on any of the indexes can supply a newer version.
+	UnsafeBestMatch
+)
+
+// ParseStrategy reads the --index-strategy values "first-index" and
+// "unsafe-best-match".
+func ParseStrategy(s string) (Strategy, error) {
+	switch s {
+	case "first-index", "":
+		return FirstIndex, nil
+	case "unsafe-best-match":
+		return UnsafeBestMatch, nil
+	}
+	return 0, fmt.Errorf("index strategy %q: want first-index or unsafe-best-match", s)
+}
+
+// Options configure an Index.
+type Options struct {
+	// Target decides which files are usable. Required.
+	Target wheel.Target
+	// IndexURL is the default index; "" means DefaultIndexURL. ExtraIndexURLs
+	// come before it, in order, as in uv. NoIndex drops the default index.
+	IndexURL       string
+	ExtraIndexURLs []string
+	NoIndex        bool
+	// FindLinks are local folders (paths or file: URLs) and HTML pages of links
+	// (http(s) URLs). Their files join every project's, ahead of the indexes'.
+	FindLinks []string
+	Strategy  Strategy
+	// TrustedHosts may be reached over plain HTTP (host or host:port).
+	TrustedHosts []string
+	// OnlyBinary and NoBinary take ":all:", ":none:" or project names, as pip's
+	// options: OnlyBinary projects use wheels only, NoBinary projects sdists only.
+	OnlyBinary, NoBinary []string
+	// Cache holds pages and metadata between runs; nil caches nothing.
+	Cache *cache.Cache
+	// Offline answers from the cache and local folders only; anything else is
+	// an error that says what is missing (errors.Is(err, ErrOffline)).
+	Offline bool
+	// Refresh revalidates every cached page, however fresh.
+	Refresh bool
+	// Environment, when set, lets prefetching skip dependencies whose marker is
+	// false for the target. Nil: only dependencies without a marker are
+	// prefetched.
+	Environment pep508.Environment
+	// Prereleases is the policy prefetching uses to guess which version the
+	// resolver will pick.
+	Prereleases pep440.Prereleases
+	// MaxPrefetch bounds the speculative metadata fetches of one Index. Zero
+	// means 2000; negative turns prefetching off.
+	MaxPrefetch int
+	HTTP        HTTPOptions
+	// Now is the clock for cache freshness; nil means time.Now.
+	Now func() time.Time
+}
+
+// ErrOffline is wrapped by the errors of an offline Index that needs the
+// network.
+var ErrOffline = errors.New("offline")
+
+// OfflineError is something an offline run could not find in the cache.
+type OfflineError struct {
+	What string // "project page https://…/torch/", "metadata of torch-2.5.1-….whl"
+}
+
+func (e *OfflineError) Error() string {
+	return e.What + " is not in the cache, and --offline forbids fetching it"
+}
+
+func (e *OfflineError) Unwrap() error { return ErrOffline }
+
+// Hint returns advice for an error of this package, or "".
+func Hint(err error) string {
+	var he *HTTPError
+	var pe *PolicyError
+	switch {
+	case errors.Is(err, ErrOffline):
+		return "run once without --offline to fill the cache"
+	case errors.As(err, &pe):
+		return "plain HTTP sends packages and credentials unprotected; prefer an https URL"
+	case errors.As(err, &he) && (he.StatusCode == 401 || he.StatusCode == 403):
+		return "the index wants credentials: put them in the URL (https://USER:TOKEN@host/…) or in ~/.netrc"
+	case errors.As(err, &he) && he.StatusCode == 0:
+		return "check the network and the index URL; retries were made"
+	}
+	return ""
+}
+
+// source is an index or a find-links location.
+type source struct {
+	display string   // redacted, for output
+	base    *url.URL // index or find-links page URL, without userinfo
+	dir     string   // find-links folder
+	isIndex bool
+}
+
+// Index answers the resolver from package indexes and find-links. It
+// implements resolver.Index. Its methods are safe for concurrent use. Close it
+// when done, to stop prefetching.
+type Index struct {
+	opts      Options
+	supported *wheel.Supported
+	client    *client
+	stats     stats
+	findLinks []*source
+	indexes   []*source
+
+	ctx    context.Context // for shared work, which outlives any one caller
+	cancel context.CancelFunc
+
+	python *pep440.Version // the Environment's python_full_version, for guesses
+
+	group     singleflight.Group
+	mu        sync.Mutex
+	projects  map[string]*project
+	metadata  map[string]resolver.Metadata // name + " " + version
+	pages     map[string]*fetchedPage      // find-links pages and folders by location
+	hashes    map[string]digest            // computed hashes of files by URL
+	prefetchN int
+}
+
+var _ resolver.Index = (*Index)(nil)
+
+// New checks the options and returns an Index. It does no I/O.
+func New(opts Options) (*Index, error) {
+	supported, err := wheel.NewSupported(opts.Target)
+	if err != nil {
+		return nil, fmt.Errorf("target: %w", err)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxPrefetch == 0 {
+		opts.MaxPrefetch = 2000
+	}
+	ix := &Index{
+		opts:      opts,
+		supported: supported,
+		projects:  map[string]*project{},
+		metadata:  map[string]resolver.Metadata{},
+		pages:     map[string]*fetchedPage{},
+		hashes:    map[string]digest{},
+	}
+	if v, err := pep440.Parse(opts.Environment["python_full_version"]); err == nil {
+		ix.python = &v
+	}
+	ix.client = newClient(opts.HTTP, opts.TrustedHosts, &ix.stats)
+	ix.ctx, ix.cancel = context.WithCancel(context.Background())
+
+	for _, loc := range opts.FindLinks {
+		s, err := ix.newSource(loc, false)
+		if err != nil {
+			return nil, fmt.Errorf("--find-links: %w", err)
+		}
+		ix.findLinks = append(ix.findLinks, s)
+	}
+	urls := slices.Clone(opts.ExtraIndexURLs)
+	if !opts.NoIndex {
+		def := opts.IndexURL
+		if def == "" {
+			def = DefaultIndexURL
+		}
+		urls = append(urls, def)
+	}
+	seen := map[string]bool{}
+	for _, raw := range urls {
+		s, err := ix.newSource(raw, true)
+		if err != nil {
+			return nil, fmt.Errorf("index URL: %w", err)
+		}
+		if !seen[s.base.String()] {
+			seen[s.base.String()] = true
+			ix.indexes = append(ix.indexes, s)
+		}
+	}
+	return ix, nil
+}
+
+func (ix *Index) newSource(loc string, isIndex bool) (*source, error) {
+	if !isIndex && !strings.Contains(loc, "://") {
+		abs, err := filepath.Abs(loc)
+		if err != nil {
+			return nil, err
+		}
+		return &source{display: abs, dir: abs}, nil
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", redact.URL(loc), err)
+	}
+	if u.Scheme == "file" && !isIndex {
+		return &source{display: u.Path, dir: u.Path}, nil
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%s: not an absolute http(s) URL", redact.URL(loc))
+	}
+	base, user := stripUserinfo(u)
+	base.Fragment, base.RawFragment = "", ""
+	if isIndex && !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+		if base.RawPath != "" {
+			base.RawPath += "/"
+		}
+	}
+	if err := ix.client.checkPolicy(base); err != nil {
+		return nil, err
+	}
+	ix.client.addCredentials(base, user)
+	return &source{display: redact.URL(u.String()), base: base, isIndex: isIndex}, nil
+}
+
+// Close ends the Index: prefetching stops, and calls in flight or made later
+// fail with context.Canceled. The CLI defers it.
+func (ix *Index) Close() { ix.cancel() }
+
+// Stats reports what the Index has done so far.
+func (ix *Index) Stats() Stats { return ix.stats.snapshot() }
+
+// IndexURLs returns the indexes in the order they are asked, redacted.
+func (ix *Index) IndexURLs() []string {
+	var out []string
+	for _, s := range ix.indexes {
+		out = append(out, s.display)
+	}
+	return out
+}
+
+// shared runs fn once for key at a time, detached from the caller's context
+// (other callers may be waiting on it), and waits for it under ctx.
+func (ix *Index) shared(ctx context.Context, key string, fn func(ctx context.Context) (any, error)) (any, error) {
+	ch := ix.group.DoChan(key, func() (any, error) { return fn(ix.ctx) })
+	select {
+	case r := <-ch:
+		return r.Val, r.Err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Releases lists the versions of a project, newest first. A project no source
+// knows has no releases: that is an answer, not an error.
+func (ix *Index) Releases(ctx context.Context, name string) ([]resolver.Release, error) {
+	p, err := ix.project(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]resolver.Release, len(p.releases))
+	for i, r := range p.releases {
+		out[i] = r.release
+	}
+	return out, nil
+}
+
+// Files returns the files of version v a lockfile records for the target: its
+// usable files, best first, leaving out yanked ones unless all are yanked.
+func (ix *Index) Files(ctx context.Context, name string, v pep440.Version) ([]File, error) {
+	r, err := ix.release(ctx, name, v)
+	if err != nil {
+		return nil, err
+	}
+	var out []File
+	for _, c := range r.lockFiles() {
+		f := c.File
+		if f.SHA256 == "" {
+			sum, size, err := ix.computeHash(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			f.SHA256, f.Size = sum, size
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func (ix *Index) release(ctx context.Context, name string, v pep440.Version) (*release, error) {
+	p, err := ix.project(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	r := p.find(v)
+	if r == nil {
+		return nil, fmt.Errorf("%s %s: no such version on %s", name, v, p.where())
+	}
+	return r, nil
+}
+
+func (ix *Index) project(ctx context.Context, name string) (*project, error) {
+	if name != pep508.NormalizeName(name) || name == "" {
+		return nil, fmt.Errorf("project name %q is not PEP 503-normalized", name)
+	}
+	ix.mu.Lock()
+	p := ix.projects[name]
+	ix.mu.Unlock()
+	if p != nil {
+		return p, nil
+	}
+	v, err := ix.shared(ctx, "project "+name, func(ctx context.Context) (any, error) {
+		p, err := ix.loadProject(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		ix.mu.Lock()
+		ix.projects[name] = p
+		ix.mu.Unlock()
+		return p, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*project), nil
+}
+
+// loadProject gathers a project's files from find-links and the indexes the
+// strategy allows.
+func (ix *Index) loadProject(ctx context.Context, name string) (*project, error) {
+	var lists []sourceFiles
+	for _, s := range ix.findLinks {
+		files, err := ix.findLinksFiles(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		lists = append(lists, sourceFiles{s, files})
+	}
+	switch ix.opts.Strategy {
+	case UnsafeBestMatch:
+		found := make([]*fetchedPage, len(ix.indexes))
+		g, gctx := errgroup.WithContext(ctx)
+		for i, s := range ix.indexes {
+			g.Go(func() error {
+				var err error
+				found[i], err = ix.indexPage(gctx, s, name)
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		for i, fp := range found {
+			if fp != nil {
+				lists = append(lists, sourceFiles{ix.indexes[i], fp.files})
+			}
+		}
+	default:
+		for _, s := range ix.indexes {
+			fp, err := ix.indexPage(ctx, s, name)
+			if err != nil {
+				return nil, err
+			}
+			if fp != nil {
+				lists = append(lists, sourceFiles{s, fp.files})
+				break // first-index: later indexes are never asked
+			}
+		}
+	}
+	return ix.buildProject(name, lists), nil
+}
+
+// indexPage fetches a project's page from an index; nil when the index has
+// no such project.
+func (ix *Index) indexPage(ctx context.Context, s *source, name string) (*fetchedPage, error) {
+	pageURL := s.base.JoinPath(name + "/")
+	return ix.fetchPage(ctx, pageURL.String(), true)
+}
+
+// digest is a file's SHA-256 and size.
+type digest struct {
+	sum  string
+	size int64
+}
+
+// computeHash finds the SHA-256 and size of a file its source lists no hash
+// for (a find-links folder, most find-links pages) by reading the file: a
+// lockfile records a hash for every file. Each file is read once per Index.
+func (ix *Index) computeHash(ctx context.Context, c *candidate) (string, int64, error) {
+	v, err := ix.shared(ctx, "hash "+c.URL, func(ctx context.Context) (any, error) {
+		ix.mu.Lock()
+		d, ok := ix.hashes[c.URL]
+		ix.mu.Unlock()
+		if ok {
+			return d, nil
+		}
+		var err error
+		switch {
+		case c.localPath != "":
+			d.sum, d.size, err = hashFile(c.localPath)
+		case ix.opts.Offline:
+			err = &OfflineError{What: "the SHA-256 of " + redact.URL(c.URL) + ", which its source does not list,"}
+		default:
+			d.sum, d.size, err = ix.hashRemote(ctx, c)
+		}
+		if err != nil {
+			return nil, err
+		}
+		ix.mu.Lock()
+		ix.hashes[c.URL] = d
+		ix.mu.Unlock()
+		return d, nil
+	})
+	if err != nil {
+		return "", 0, err
+	}
+	d := v.(digest)
+	return d.sum, d.size, nil
+}
+
+// selectionOf reads a pip-style ":all:"/":none:"/names list.
+func selectionOf(list []string, name string) bool {
+	sel := false
+	for _, item := range list {
+		for _, n := range strings.Split(item, ",") {
+			switch n = strings.TrimSpace(n); n {
+			case ":all:":
+				sel = true
+			case ":none:":
+				sel = false
+			default:
+				if pep508.NormalizeName(n) == name {
+					sel = true
+				}
+			}
+		}
+	}
+	return sel
+}

@@ -1,0 +1,234 @@
+package index
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/index/coremeta"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/resolver"
+)
+
+// Metadata returns what version v of a project needs, read from the core
+// metadata of its best file for the target. A version whose metadata cannot be
+// had without running package code, or is invalid, comes back with
+// Unavailable set; only operational failures (network, cache) are errors.
+func (ix *Index) Metadata(ctx context.Context, name string, v pep440.Version) (resolver.Metadata, error) {
+	key := name + " " + v.String()
+	ix.mu.Lock()
+	md, ok := ix.metadata[key]
+	ix.mu.Unlock()
+	if ok {
+		return md, nil
+	}
+	got, err := ix.shared(ctx, "metadata "+key, func(ctx context.Context) (any, error) {
+		md, err := ix.loadMetadata(ctx, name, v)
+		if err != nil {
+			return nil, err
+		}
+		ix.mu.Lock()
+		ix.metadata[key] = md
+		ix.mu.Unlock()
+		ix.prefetchDependencies(md)
+		return md, nil
+	})
+	if err != nil {
+		return resolver.Metadata{}, err
+	}
+	return got.(resolver.Metadata), nil
+}
+
+func (ix *Index) loadMetadata(ctx context.Context, name string, v pep440.Version) (resolver.Metadata, error) {
+	r, err := ix.release(ctx, name, v)
+	if err != nil {
+		return resolver.Metadata{}, err
+	}
+	if r.release.Unavailable != "" {
+		return resolver.Metadata{Unavailable: r.release.Unavailable}, nil
+	}
+	c := r.best()
+	raw, err := ix.coreMetadata(ctx, name, c)
+	if err != nil {
+		var bad *unusableError
+		if errors.As(err, &bad) {
+			return resolver.Metadata{Unavailable: bad.reason}, nil
+		}
+		return resolver.Metadata{}, err
+	}
+	return convert(name, v, c, raw), nil
+}
+
+// unusableError is a file whose metadata cannot be used: the version is
+// unavailable, for the reason given.
+type unusableError struct{ reason string }
+
+func (e *unusableError) Error() string { return e.reason }
+
+// coreMetadata returns the core metadata of a file: from the cache, a PEP 658
+// metadata file, range reads of a wheel, or the whole file.
+func (ix *Index) coreMetadata(ctx context.Context, name string, c *candidate) ([]byte, error) {
+	if c.localPath != "" {
+		return ix.localMetadata(name, c)
+	}
+	var keys []string
+	if isSHA256(c.metadataSHA256) && c.hasMetadata {
+		keys = append(keys, cache.MetadataKey(c.metadataSHA256))
+	}
+	if isSHA256(c.SHA256) {
+		keys = append(keys, cache.DistKey(c.SHA256))
+	}
+	for _, k := range keys {
+		data, found, err := ix.opts.Cache.GetMetadata(k)
+		if err != nil && ix.opts.Offline {
+			return nil, fmt.Errorf("reading the cache for the metadata of %s: %w", c.Filename, err)
+		}
+		if found {
+			if _, perr := coremeta.Parse(data); perr == nil {
+				ix.stats.metadataHits.Add(1)
+				return data, nil
+			}
+		}
+	}
+	if ix.opts.Offline {
+		return nil, &OfflineError{What: "the metadata of " + c.Filename}
+	}
+	if c.wheel == nil {
+		return ix.sdistMetadata(ctx, name, c)
+	}
+	if c.hasMetadata {
+		data, err := ix.metadataFile(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if data != nil {
+			return data, nil
+		}
+	}
+	data, err := ix.rangeMetadata(ctx, name, c)
+	if err == errNoRanges {
+		data, err = ix.downloadWheelMetadata(ctx, name, c)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ix.storeMetadata(c, "", data)
+	return data, nil
+}
+
+// storeMetadata caches metadata that parses, under its own hash when it is a
+// PEP 658 file with a known hash, else under its distribution's hash.
+func (ix *Index) storeMetadata(c *candidate, ownSHA256 string, data []byte) {
+	if _, err := coremeta.Parse(data); err != nil {
+		return
+	}
+	switch {
+	case isSHA256(ownSHA256):
+		_ = ix.opts.Cache.PutMetadata(cache.MetadataKey(ownSHA256), data)
+	case isSHA256(c.SHA256):
+		_ = ix.opts.Cache.PutMetadata(cache.DistKey(c.SHA256), data)
+	}
+}
+
+// metadataFile fetches a PEP 658 metadata file and checks its hash. It
+// returns nil data when the server does not have it after all (some proxies
+// announce metadata files they do not serve).
+func (ix *Index) metadataFile(ctx context.Context, c *candidate) ([]byte, error) {
+	u, err := url.Parse(c.URL)
+	if err != nil {
+		return nil, err
+	}
+	u.Path += ".metadata"
+	if u.RawPath != "" {
+		u.RawPath += ".metadata" // keeps %2B for '+', which S3 reads as a space
+	}
+	accept := []int{http.StatusNotFound, http.StatusForbidden, http.StatusGone}
+	resp, err := ix.client.get(ctx, u.String(), nil, accept, ix.client.opts.MaxMetadataSize, &ix.stats.metadataFiles, func(r *response) error {
+		if r.status != http.StatusOK {
+			return nil
+		}
+		if c.metadataSHA256 != "" {
+			sum := sha256.Sum256(r.body)
+			if got := hex.EncodeToString(sum[:]); got != c.metadataSHA256 {
+				return &badBodyError{fmt.Errorf("metadata file has sha256 %s, the index says %s", got, c.metadataSHA256)}
+			}
+		}
+		if _, err := coremeta.Parse(r.body); err != nil {
+			return &badBodyError{fmt.Errorf("metadata file: %w", err)}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if resp.status != http.StatusOK {
+		return nil, nil
+	}
+	ix.storeMetadata(c, c.metadataSHA256, resp.body)
+	return resp.body, nil
+}
+
+// convert checks core metadata against the file it came from and turns it
+// into the resolver's terms. Problems make the version unavailable.
+func convert(name string, v pep440.Version, c *candidate, raw []byte) resolver.Metadata {
+	bad := func(format string, args ...any) resolver.Metadata {
+		return resolver.Metadata{Unavailable: fmt.Sprintf(format, args...)}
+	}
+	m, err := coremeta.Parse(raw)
+	if err != nil {
+		return bad("invalid core metadata in %s: %v", c.Filename, err)
+	}
+	if !m.Supported() {
+		return bad("the core metadata of %s has Metadata-Version %s, newer than depsolve reads", c.Filename, m.MetadataVersion)
+	}
+	if got := pep508.NormalizeName(m.Name); got != name {
+		return bad("the core metadata of %s is for project %q", c.Filename, m.Name)
+	}
+	if mv, err := pep440.Parse(m.Version); err != nil || !mv.Equal(v) {
+		return bad("the core metadata of %s is for version %q", c.Filename, m.Version)
+	}
+	if c.wheel == nil {
+		switch {
+		case !m.AtLeast(2, 2):
+			return bad("%s (%s has Metadata-Version %s; only 2.2 and later can be trusted without a build)", needsBuild, c.Filename, m.MetadataVersion)
+		case m.IsDynamic("requires-dist"), m.IsDynamic("requires-python"), m.IsDynamic("provides-extra"):
+			return bad("%s (%s marks its dependencies Dynamic)", needsBuild, c.Filename)
+		}
+	}
+	var md resolver.Metadata
+	for _, f := range m.RequiresDist {
+		r, err := pep508.ParseRequirement(f.Value)
+		if err != nil {
+			return bad("invalid Requires-Dist on line %d of the metadata of %s: %v", f.Line, c.Filename, err)
+		}
+		md.RequiresDist = append(md.RequiresDist, r)
+	}
+	if m.RequiresPython.Value != "" {
+		spec, err := pep440.ParseSpecifierSet(m.RequiresPython.Value)
+		if err != nil {
+			return bad("invalid Requires-Python on line %d of the metadata of %s: %v", m.RequiresPython.Line, c.Filename, err)
+		}
+		md.RequiresPython = spec
+	}
+	for _, e := range m.ProvidesExtra {
+		if e = pep508.NormalizeExtra(e); !slices.Contains(md.ProvidesExtra, e) {
+			md.ProvidesExtra = append(md.ProvidesExtra, e)
+		}
+	}
+	return md
+}
+
+func isSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}

@@ -1,0 +1,117 @@
+package index
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+func TestNetrc(t *testing.T) {
+	n := &netrc{machines: map[string]netrcEntry{}}
+	parseNetrc(`# comment
+machine Mirror.Example login alice password one
+machine mirror.example login bob password two
+macdef init
+  cd /pub
+  machine evil.example login x password y
+
+machine other.example
+  login carol
+  account acct
+  password three
+default login anon password guest
+`, n)
+	tests := []struct {
+		host string
+		want netrcEntry
+	}{
+		{"mirror.example", netrcEntry{"alice", "one"}},
+		{"other.example", netrcEntry{"carol", "three"}},
+		{"evil.example", netrcEntry{"anon", "guest"}},
+		{"unknown.example", netrcEntry{"anon", "guest"}},
+	}
+	for _, tt := range tests {
+		got, ok := n.lookup(tt.host)
+		if !ok || got != tt.want {
+			t.Errorf("lookup(%s) = %+v, %v; want %+v", tt.host, got, ok, tt.want)
+		}
+	}
+	empty := readNetrc("/nonexistent/netrc")
+	if _, ok := empty.lookup("mirror.example"); ok {
+		t.Errorf("a missing .netrc has entries")
+	}
+}
+
+func TestCachePolicy(t *testing.T) {
+	tests := []struct {
+		header string
+		age    time.Duration
+		store  bool
+	}{
+		{"", 0, true},
+		{"max-age=600, public", 600 * time.Second, true},
+		{"no-cache, max-age=600", 0, true},
+		{"no-store", 0, false},
+		{"max-age=-5", 0, true},
+		{`max-age="60"`, time.Minute, true},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		h.Set("Cache-Control", tt.header)
+		age, store := cachePolicy(h)
+		if age != tt.age || store != tt.store {
+			t.Errorf("%q: %v, %v; want %v, %v", tt.header, age, store, tt.age, tt.store)
+		}
+	}
+}
+
+func TestParseContentRange(t *testing.T) {
+	tests := []struct {
+		in                 string
+		start, last, total int64
+		ok                 bool
+	}{
+		{"bytes 0-99/1000", 0, 99, 1000, true},
+		{"bytes 900-999/1000", 900, 999, 1000, true},
+		{"bytes 900-1000/1000", 0, 0, 0, false},
+		{"bytes */1000", 0, 0, 0, false},
+		{"bytes 5-4/10", 0, 0, 0, false},
+		{"items 0-1/2", 0, 0, 0, false},
+	}
+	for _, tt := range tests {
+		s, l, total, ok := parseContentRange(tt.in)
+		if ok != tt.ok || ok && (s != tt.start || l != tt.last || total != tt.total) {
+			t.Errorf("%q: %d %d %d %v", tt.in, s, l, total, ok)
+		}
+	}
+}
+
+func TestSelectionOf(t *testing.T) {
+	tests := []struct {
+		list []string
+		name string
+		want bool
+	}{
+		{nil, "numpy", false},
+		{[]string{":all:"}, "numpy", true},
+		{[]string{":all:", ":none:"}, "numpy", false},
+		{[]string{"NumPy,scipy"}, "numpy", true},
+		{[]string{":all:", ":none:", "Scipy"}, "numpy", false},
+	}
+	for _, tt := range tests {
+		if got := selectionOf(tt.list, tt.name); got != tt.want {
+			t.Errorf("selectionOf(%q, %s) = %v", tt.list, tt.name, got)
+		}
+	}
+}
+
+func TestParseStrategy(t *testing.T) {
+	for in, want := range map[string]Strategy{"": FirstIndex, "first-index": FirstIndex, "unsafe-best-match": UnsafeBestMatch} {
+		if got, err := ParseStrategy(in); err != nil || got != want {
+			t.Errorf("ParseStrategy(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseStrategy("unsafe-first-match"); err == nil {
+		t.Errorf("unsupported strategy accepted")
+	}
+}

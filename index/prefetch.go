@@ -1,0 +1,118 @@
+package index
+
+import (
+	"maps"
+
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/resolver"
+)
+
+// Prefetching makes a cold resolve cost about (depth of the graph) round trips
+// rather than (number of packages) round trips. The resolver asks for one
+// thing at a time; behind its back the Index guesses what it will ask next and
+// fetches it in parallel:
+//
+//   - when the resolver lists a project's releases, the metadata of the version
+//     it will most likely pick (the newest usable one) is fetched;
+//   - when metadata arrives, the pages of its dependencies are fetched, and then
+//     the metadata of each one's likely pick within the dependency's specifier.
+//
+// Guesses share the memo and the in-flight de-duplication of real calls, so a
+// real call for something being prefetched waits for it instead of asking
+// again; the client's concurrency limit bounds the requests in flight;
+// Options.MaxPrefetch bounds the number of guesses; failures are dropped (the
+// real call will retry and report). Close stops it.
+
+// Prefetch starts fetching the pages of the given requirements, and the likely
+// picks' metadata, without waiting: the CLI calls it with the root
+// requirements.
+func (ix *Index) Prefetch(reqs ...pep508.Requirement) {
+	for _, r := range reqs {
+		ix.prefetchRequirement(r)
+	}
+}
+
+// reserve takes one unit of the prefetch budget.
+func (ix *Index) reserve() bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.opts.MaxPrefetch < 0 || ix.prefetchN >= ix.opts.MaxPrefetch || ix.ctx.Err() != nil {
+		return false
+	}
+	ix.prefetchN++
+	return true
+}
+
+// prefetchRelease fetches the metadata of the newest usable version of p that
+// spec allows.
+func (ix *Index) prefetchRelease(p *project, spec pep440.SpecifierSet) {
+	var versions []pep440.Version
+	for _, r := range p.releases {
+		if r.release.Unavailable == "" && !r.release.Yanked && ix.pythonAllows(r.release.RequiresPython) {
+			versions = append(versions, r.release.Version)
+		}
+	}
+	picks := spec.Filter(versions, ix.opts.Prereleases)
+	if len(picks) == 0 {
+		return
+	}
+	v := picks[0]
+	ix.mu.Lock()
+	_, done := ix.metadata[p.name+" "+v.String()]
+	ix.mu.Unlock()
+	if done || !ix.reserve() {
+		return
+	}
+	go ix.Metadata(ix.ctx, p.name, v) //nolint:errcheck // a guess; the real call reports
+}
+
+// prefetchDependencies fetches what the resolver will need after md.
+func (ix *Index) prefetchDependencies(md resolver.Metadata) {
+	for _, r := range md.RequiresDist {
+		ix.prefetchRequirement(r)
+	}
+}
+
+func (ix *Index) prefetchRequirement(r pep508.Requirement) {
+	if r.URL != "" || !ix.applies(r.Marker) {
+		return
+	}
+	name := r.Key()
+	ix.mu.Lock()
+	p := ix.projects[name]
+	ix.mu.Unlock()
+	if p != nil {
+		ix.prefetchRelease(p, r.Specifier)
+		return
+	}
+	if !ix.reserve() {
+		return
+	}
+	go func() {
+		if p, err := ix.project(ix.ctx, name); err == nil {
+			ix.prefetchRelease(p, r.Specifier)
+		}
+	}()
+}
+
+// pythonAllows reports whether a Requires-Python admits the Environment's
+// python_full_version; without one, every release is a candidate.
+func (ix *Index) pythonAllows(spec pep440.SpecifierSet) bool {
+	return ix.python == nil || spec.Contains(*ix.python)
+}
+
+// applies reports whether a dependency's marker may hold for the target
+// without extras; with no Environment only unconditional dependencies do.
+func (ix *Index) applies(m pep508.Marker) bool {
+	if m.IsEmpty() {
+		return true
+	}
+	if ix.opts.Environment == nil {
+		return false
+	}
+	env := maps.Clone(ix.opts.Environment)
+	env["extra"] = ""
+	ok, err := m.Evaluate(env)
+	return err == nil && ok
+}

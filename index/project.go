@@ -1,0 +1,329 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/depsolve/depsolve/index/simple"
+	"github.com/depsolve/depsolve/index/wheel"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/resolver"
+)
+
+// File is one distribution file of a chosen version, as a lockfile records it.
+type File struct {
+	Index          string // the index or find-links location it came from, redacted
+	Filename       string
+	URL            string // without credentials
+	SHA256         string // lower-case hex; "" only when the source gives none and it was not computed
+	Size           int64  // bytes; 0 when unknown
+	UploadTime     time.Time
+	RequiresPython string
+	Yanked         bool
+	YankedReason   string
+}
+
+// candidate is a file of a project, parsed and ranked for the target.
+type candidate struct {
+	File
+	version        pep440.Version
+	wheel          *wheel.Filename // nil for an sdist
+	rank           int             // the wheel's tag rank for the target
+	hasMetadata    bool            // a PEP 658 metadata file exists
+	metadataSHA256 string          // its SHA-256, if the page gives it
+	localPath      string          // a file in a find-links folder
+	sourceOrder    int             // position of its source in the project's lists
+}
+
+// release is one version of a project and its files.
+type release struct {
+	release resolver.Release
+	usable  []*candidate // best first; empty when unavailable
+}
+
+// best is the file metadata is read from: the best usable file, avoiding
+// yanked ones.
+func (r *release) best() *candidate {
+	for _, c := range r.usable {
+		if !c.Yanked {
+			return c
+		}
+	}
+	if len(r.usable) > 0 {
+		return r.usable[0]
+	}
+	return nil
+}
+
+// lockFiles are the usable files, without yanked ones unless all are yanked.
+func (r *release) lockFiles() []*candidate {
+	var out []*candidate
+	for _, c := range r.usable {
+		if !c.Yanked {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return r.usable
+	}
+	return out
+}
+
+type project struct {
+	name     string
+	releases []*release // newest first
+	sources  []string   // where its files came from, redacted
+}
+
+func (p *project) find(v pep440.Version) *release {
+	for _, r := range p.releases {
+		if r.release.Version.Equal(v) {
+			return r
+		}
+	}
+	return nil
+}
+
+func (p *project) where() string {
+	if len(p.sources) == 0 {
+		return "no index or find-links location"
+	}
+	return strings.Join(p.sources, ", ")
+}
+
+// sourceFiles are the files one source lists.
+type sourceFiles struct {
+	src   *source
+	files []simple.File
+}
+
+// buildProject turns the sources' files into releases. A version listed by
+// several sources takes its files from the first of them.
+func (ix *Index) buildProject(name string, lists []sourceFiles) *project {
+	p := &project{name: name}
+	var all []*candidate
+	for i, sf := range lists {
+		n := 0
+		for _, f := range sf.files {
+			if c := ix.candidateOf(name, sf.src, f); c != nil {
+				c.sourceOrder = i
+				all = append(all, c)
+				n++
+			}
+		}
+		if n > 0 || sf.src.isIndex {
+			p.sources = append(p.sources, sf.src.display)
+		}
+	}
+	slices.SortStableFunc(all, func(a, b *candidate) int {
+		if c := b.version.Compare(a.version); c != 0 {
+			return c
+		}
+		return a.sourceOrder - b.sourceOrder
+	})
+	for start := 0; start < len(all); {
+		end := start + 1
+		for end < len(all) && all[end].version.Equal(all[start].version) {
+			end++
+		}
+		group := all[start:end]
+		first := group[0].sourceOrder
+		group = slices.DeleteFunc(slices.Clone(group), func(c *candidate) bool { return c.sourceOrder != first })
+		p.releases = append(p.releases, ix.buildRelease(name, group))
+		start = end
+	}
+	return p
+}
+
+// candidateOf parses a listed file; nil for a file of another project, an
+// invalid version, or a kind of file depsolve does not use (eggs, installers).
+func (ix *Index) candidateOf(name string, src *source, f simple.File) *candidate {
+	c := &candidate{File: File{
+		Index:          src.display,
+		Filename:       f.Filename,
+		SHA256:         f.Hashes["sha256"],
+		Size:           f.Size,
+		UploadTime:     f.UploadTime,
+		RequiresPython: f.RequiresPython,
+		Yanked:         f.Yanked,
+		YankedReason:   f.YankedReason,
+	}}
+	var versionText string
+	switch {
+	case strings.HasSuffix(f.Filename, ".whl"):
+		w, err := wheel.ParseFilename(f.Filename)
+		if err != nil || pep508.NormalizeName(w.Name) != name {
+			return nil
+		}
+		c.wheel, versionText = &w, w.Version
+	case wheel.IsSdistFilename(f.Filename):
+		s, err := wheel.ParseSdistFilename(f.Filename, name)
+		if err != nil {
+			return nil
+		}
+		versionText = s.Version
+	default:
+		return nil
+	}
+	v, err := pep440.Parse(versionText)
+	if err != nil {
+		return nil
+	}
+	c.version = v
+	u, err := url.Parse(f.URL)
+	if err != nil {
+		return nil
+	}
+	if u.Scheme == "file" {
+		if src.dir == "" {
+			return nil // a page may not point at local files
+		}
+		c.localPath = u.Path
+	} else {
+		var user *url.Userinfo
+		u, user = stripUserinfo(u)
+		ix.client.addCredentials(u, user)
+	}
+	c.URL = u.String()
+	c.hasMetadata = f.HasMetadata && c.localPath == ""
+	c.metadataSHA256 = f.MetadataHashes["sha256"]
+	return c
+}
+
+// needsBuild is the reason a version whose metadata only a build could give
+// is unavailable.
+const needsBuild = "metadata needs a build; depsolve never runs package code"
+
+// buildRelease ranks the files of one version for the target.
+func (ix *Index) buildRelease(name string, files []*candidate) *release {
+	onlyBinary := selectionOf(ix.opts.OnlyBinary, name)
+	noBinary := selectionOf(ix.opts.NoBinary, name)
+	r := &release{}
+	var rejected []wheel.Filename
+	var sdists, wheels int
+	for _, c := range files {
+		if c.wheel != nil {
+			wheels++
+			if noBinary {
+				continue
+			}
+			rank, ok := ix.supported.Rank(c.wheel.Tags)
+			if !ok {
+				rejected = append(rejected, *c.wheel)
+				continue
+			}
+			c.rank = rank
+		} else {
+			sdists++
+			if onlyBinary {
+				continue
+			}
+		}
+		r.usable = append(r.usable, c)
+	}
+	slices.SortStableFunc(r.usable, compareCandidates)
+	r.release = resolver.Release{Version: files[0].version}
+	yankedFrom := r.usable
+	if len(r.usable) == 0 {
+		yankedFrom = files
+		switch {
+		case len(rejected) > 0:
+			r.release.Unavailable = ix.supported.WhyNot(rejected)
+		case sdists > 0 && onlyBinary:
+			r.release.Unavailable = "it has only a source distribution, and binary-only was requested"
+		case wheels > 0 && noBinary:
+			r.release.Unavailable = "it has only wheels, and --no-binary excludes them"
+		}
+	}
+	r.release.Yanked = !slices.ContainsFunc(yankedFrom, func(c *candidate) bool { return !c.Yanked })
+	if best := r.best(); best != nil && best.RequiresPython != "" {
+		// pip ignores a Requires-Python it cannot parse, and so does depsolve.
+		if spec, err := pep440.ParseSpecifierSet(best.RequiresPython); err == nil {
+			r.release.RequiresPython = spec
+		}
+	}
+	return r
+}
+
+// compareCandidates puts wheels first, by tag rank, then the higher build tag;
+// then sdists, .tar.gz (the standard form, PEP 625) first; ties by filename.
+func compareCandidates(a, b *candidate) int {
+	if (a.wheel == nil) != (b.wheel == nil) {
+		if a.wheel != nil {
+			return -1
+		}
+		return 1
+	}
+	if a.wheel != nil {
+		if c := cmp.Compare(a.rank, b.rank); c != 0 {
+			return c
+		}
+		if c := wheel.CompareBuild(b.wheel.Build, a.wheel.Build); c != 0 {
+			return c
+		}
+	} else if ag, bg := strings.HasSuffix(a.Filename, ".tar.gz"), strings.HasSuffix(b.Filename, ".tar.gz"); ag != bg {
+		if ag {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a.Filename, b.Filename)
+}
+
+// findLinksFiles lists the files of a find-links folder or page.
+func (ix *Index) findLinksFiles(ctx context.Context, s *source) ([]simple.File, error) {
+	if s.dir == "" {
+		fp, err := ix.fetchPage(ctx, s.base.String(), false)
+		if err != nil {
+			return nil, err
+		}
+		return fp.files, nil
+	}
+	v, err := ix.shared(ctx, "dir "+s.dir, func(context.Context) (any, error) {
+		ix.mu.Lock()
+		fp := ix.pages["dir "+s.dir]
+		ix.mu.Unlock()
+		if fp != nil {
+			return fp, nil
+		}
+		entries, err := os.ReadDir(s.dir)
+		if err != nil {
+			return nil, &LocationError{Location: s.dir, Err: err}
+		}
+		fp = &fetchedPage{}
+		for _, e := range entries {
+			if !e.Type().IsRegular() {
+				continue
+			}
+			path := filepath.Join(s.dir, e.Name())
+			fp.files = append(fp.files, simple.File{
+				Filename: e.Name(),
+				URL:      (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String(),
+			})
+		}
+		ix.mu.Lock()
+		ix.pages["dir "+s.dir] = fp
+		ix.mu.Unlock()
+		return fp, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*fetchedPage).files, nil
+}
+
+// LocationError is a find-links folder that cannot be read.
+type LocationError struct {
+	Location string
+	Err      error
+}
+
+func (e *LocationError) Error() string { return "find-links " + e.Location + ": " + e.Err.Error() }
+func (e *LocationError) Unwrap() error { return e.Err }

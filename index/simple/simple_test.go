@@ -1,0 +1,202 @@
+package simple
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func readFile(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestParseJSON(t *testing.T) {
+	page, err := Parse("https://pypi.org/simple/numpy/", JSONType, readFile(t, "pypi-numpy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Page{
+		APIVersion: "1.1",
+		Versions:   []string{"1.26.4", "2.0.0", "2.0.1"},
+		Files: []File{
+			{
+				Filename:       "numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+				URL:            "https://files.pythonhosted.org/packages/3a/d0/numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+				Hashes:         map[string]string{"sha256": "666dbbb05f04"},
+				RequiresPython: ">=3.9",
+				HasMetadata:    true,
+				MetadataHashes: map[string]string{"sha256": "7b0d1a"},
+				Size:           18283574,
+				UploadTime:     time.Date(2024, 2, 5, 23, 51, 57, 963353000, time.UTC),
+			},
+			{
+				Filename:       "numpy-2.0.0.tar.gz",
+				URL:            "https://pypi.org/packages/numpy-2.0.0.tar.gz",
+				Hashes:         map[string]string{"sha256": "cf5d"},
+				RequiresPython: ">=3.9",
+				Yanked:         true,
+				YankedReason:   "broken build",
+				Size:           18326228,
+			},
+			{
+				Filename:    "numpy-2.0.1-cp311-cp311-win_amd64.whl",
+				URL:         "https://pypi.org/packages/numpy-2.0.1-cp311-cp311-win_amd64.whl",
+				HasMetadata: true,
+				Size:        1,
+			},
+		},
+	}
+	if diff := cmp.Diff(want, page); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestParseHTML(t *testing.T) {
+	page, err := Parse("https://download.pytorch.org/whl/cu121/torch/", "text/html; charset=utf-8", readFile(t, "pytorch-torch.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Page{Files: []File{
+		{
+			Filename:       "torch-2.5.1+cu121-cp311-cp311-linux_x86_64.whl",
+			URL:            "https://download.pytorch.org/whl/cu121/torch-2.5.1%2Bcu121-cp311-cp311-linux_x86_64.whl",
+			Hashes:         map[string]string{"sha256": "c8ab8c92eab928a93c483f83ca8c63f13dafc10fc93ad90ed2dcb7c82ea50410"},
+			RequiresPython: ">=3.8.0",
+			HasMetadata:    true,
+			MetadataHashes: map[string]string{"sha256": "deadbeef"},
+		},
+		{
+			Filename:       "torch-2.5.1+cu121-cp311-cp311-win_amd64.whl",
+			URL:            "https://download.pytorch.org/whl/cu121/torch-2.5.1%2Bcu121-cp311-cp311-win_amd64.whl",
+			Hashes:         map[string]string{"sha256": "ab"},
+			RequiresPython: ">=3.8.0",
+		},
+		{
+			Filename: "torch-2.0.0+cu121-cp311-cp311-linux_x86_64.whl",
+			URL:      "https://download.pytorch.org/whl/cu121/torch/torch-2.0.0%2Bcu121-cp311-cp311-linux_x86_64.whl",
+			Yanked:   true,
+		},
+		{
+			Filename:     "torch-1.0.0-cp36-cp36m-linux_x86_64.whl",
+			URL:          "https://mirror.example/x/torch-1.0.0-cp36-cp36m-linux_x86_64.whl",
+			Hashes:       map[string]string{"md5": "abc"},
+			Yanked:       true,
+			YankedReason: "bad & broken",
+			HasMetadata:  true,
+		},
+	}}
+	if diff := cmp.Diff(want, page); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestParseFindLinksBase(t *testing.T) {
+	page, err := ParseHTML("https://example.com/jax_cuda_releases.html", readFile(t, "findlinks.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range page.Files {
+		got = append(got, f.Filename+" "+f.URL)
+	}
+	want := []string{
+		"jaxlib-0.4.30+cuda12.cudnn89-cp311-cp311-manylinux2014_x86_64.whl https://storage.example/jax-releases/cuda12/jaxlib-0.4.30+cuda12.cudnn89-cp311-cp311-manylinux2014_x86_64.whl",
+		"jaxlib-0.4.30-cp311-cp311-manylinux2014_x86_64.whl https://storage.example/jax-releases/nocuda/jaxlib-0.4.30-cp311-cp311-manylinux2014_x86_64.whl",
+		"libtpu_nightly-0.1.dev20240617-py3-none-any.whl https://storage.example/jax-releases/libtpu_nightly-0.1.dev20240617-py3-none-any.whl",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		contentType, body, want string
+	}{
+		{JSONType, `{"meta": {"api-version": "1.0"}, "files": [`, "offset"},
+		{JSONType, `{"meta": {"api-version": "2.0"}, "files": []}`, `simple API version "2.0"`},
+		{JSONType, `{"files": []}`, "no meta.api-version"},
+		{JSONType, `{"meta": {"api-version": "1.0"}, "files": [{"filename": "a-1.whl", "url": "a-1.whl", "yanked": 3}]}`, "yanked: want a boolean or a reason"},
+		{JSONType, `{"meta": {"api-version": "1.0"}, "files": [{"filename": "a-1.whl", "url": "a-1.whl", "core-metadata": "yes"}]}`, "core-metadata"},
+		{JSONType, `{"meta": {"api-version": "1.0"}, "files": [{"filename": "../a-1.whl", "url": "a-1.whl"}]}`, "invalid filename"},
+		{JSONType, `{"meta": {"api-version": "1.0"}, "files": [{"filename": "a-1.whl", "url": "a-1.whl", "size": -1}]}`, "negative size"},
+		{JSONType, `{"meta": {"api-version": "1.0"}, "files": {"a": 1}}`, `JSON field "files"`},
+		{"text/html", "Service temporarily unavailable", `not an HTML page: it starts with "Service`},
+		{"text/html", "\x00\x01\xff\xfe", "binary data"},
+		{"text/html", `<html><meta name="pypi:repository-version" content="2.0"></html>`, `simple API version "2.0"`},
+	}
+	for _, tt := range tests {
+		_, err := Parse("https://pypi.org/simple/a/", tt.contentType, []byte(tt.body))
+		if _, ok := err.(*Error); !ok || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Parse(%q) = %v, want an *Error with %q", tt.body, err, tt.want)
+		}
+	}
+}
+
+func TestEmptyHTMLPage(t *testing.T) {
+	page, err := ParseHTML("https://pypi.org/simple/a/", []byte("\ufeff  <!DOCTYPE html><html><body></body></html>"))
+	if err != nil || len(page.Files) != 0 {
+		t.Errorf("ParseHTML = %+v, %v; want an empty page", page, err)
+	}
+}
+
+func TestIsJSON(t *testing.T) {
+	for ct, want := range map[string]bool{
+		JSONType:                              true,
+		JSONType + "; charset=utf-8":          true,
+		"application/json":                    false,
+		"text/html":                           false,
+		"":                                    false,
+		"APPLICATION/VND.PYPI.SIMPLE.V1+JSON": true,
+	} {
+		if got := IsJSON(ct); got != want {
+			t.Errorf("IsJSON(%q) = %v", ct, got)
+		}
+	}
+}
+
+func fuzzSeeds(f *testing.F) {
+	for _, name := range []string{"pypi-numpy.json", "pytorch-torch.html", "findlinks.html"} {
+		f.Add(readFile(f, name))
+	}
+}
+
+func FuzzParseJSON(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkPage(t, ParseJSON)(body)
+	})
+}
+
+func FuzzParseHTML(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkPage(t, ParseHTML)(body)
+	})
+}
+
+func checkPage(t *testing.T, parse func(string, []byte) (*Page, error)) func([]byte) {
+	return func(body []byte) {
+		page, err := parse("https://pypi.org/simple/a/", body)
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("error of type %T", err)
+			}
+			return
+		}
+		for _, f := range page.Files {
+			if f.Filename == "" || strings.Contains(f.Filename, "/") || f.URL == "" || strings.Contains(f.URL, "#") || f.Size < 0 {
+				t.Fatalf("bad file %+v", f)
+			}
+		}
+	}
+}
