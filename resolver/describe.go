@@ -240,6 +240,8 @@ func (d describer) dependency(in *Incompatibility) string {
 	q := dep.Package
 	if d.isRoot(in.Depender) && !d.isRoot(q) {
 		switch {
+		case q.IsVirtual() && !dep.Constrains:
+			return "your target's " + DisplayName(q) + " is " + strings.TrimPrefix(dep.display(), "==") + suffix(dep)
 		case !dep.Constrains && dep.Range.IsEmpty():
 			return "you require " + d.object(q, dep.Range, dep.Display) + suffix(dep) + ", which no version can match"
 		case !dep.Constrains:
@@ -251,11 +253,25 @@ func (d describer) dependency(in *Incompatibility) string {
 		}
 		return "you constrain " + DisplayName(q) + " to " + dep.display() + suffix(dep)
 	}
-	subj := d.subject(in.Depender, in.DependerRange, true)
-	if dep.Constrains {
-		return subj + " allows only " + d.object(q, dep.Range, dep.Display) + suffix(dep)
+	// "every version of p cannot be installed with q" reads wrong; "p cannot" is right.
+	every := !dep.Constrains || !dep.Range.IsEmpty() || q.IsVirtual()
+	return d.subject(in.Depender, in.DependerRange, every) + " " + d.edge(dep)
+}
+
+// edge states what a non-root depender needs: "depends on q r", "requires Python
+// r" (a virtual package, which is always there when a rule names it), "allows
+// only q r" (a constraint), "cannot be installed with q" (a constraint to none).
+func (d describer) edge(dep Dependency) string {
+	q := dep.Package
+	switch {
+	case dep.Constrains && q.IsVirtual():
+		return "requires " + d.object(q, dep.Range, dep.Display) + suffix(dep)
+	case dep.Constrains && dep.Range.IsEmpty():
+		return "cannot be installed with " + DisplayName(q) + suffix(dep)
+	case dep.Constrains:
+		return "allows only " + d.object(q, dep.Range, dep.Display) + suffix(dep)
 	}
-	return subj + " " + verb(q) + " " + d.object(q, dep.Range, dep.Display) + suffix(dep)
+	return verb(q) + " " + d.object(q, dep.Range, dep.Display) + suffix(dep)
 }
 
 func verb(dependee Package) string {
@@ -267,11 +283,15 @@ func verb(dependee Package) string {
 
 // conclusion states a derived incompatibility. The root's own positive term is
 // left out: the root is always selected, so the rest is what the step proves.
+// Virtual packages are the target's facts, always there: "the driver is not in
+// r" is stated as "the driver must be in the rest".
 func (d describer) conclusion(in *Incompatibility) string {
 	var pos, neg []Term
 	for _, t := range in.Terms {
 		switch {
 		case d.isRoot(t.Package) && t.Positive:
+		case t.Positive && t.Package.IsVirtual():
+			neg = append(neg, Term{Package: t.Package, Range: t.Range.Complement()})
 		case t.Positive:
 			pos = append(pos, t)
 		default:
@@ -334,13 +354,16 @@ func (d describer) and(a, b *Incompatibility) []Premise {
 	return []Premise{{Text: d.fact(a)}, {Text: d.fact(b)}}
 }
 
-func requirement(in *Incompatibility) bool {
-	return in.Cause == CauseDependency && !in.Dependency.Constrains
+// requirement reports whether in is a requirement that combined phrasings may
+// join. The target's facts (the root's requirements of virtual packages) are
+// stated on their own: "your target's Python is 3.11.9", never "you require".
+func (d describer) requirement(in *Incompatibility) bool {
+	return in.Cause == CauseDependency && !in.Dependency.Constrains && !(d.isRoot(in.Depender) && in.Dependency.Package.IsVirtual())
 }
 
 // both: two requirements of the same depender versions.
 func (d describer) both(a, b *Incompatibility) (string, bool) {
-	if !requirement(a) || !requirement(b) || a.Depender != b.Depender || !a.DependerRange.Equal(b.DependerRange) {
+	if !d.requirement(a) || !d.requirement(b) || a.Depender != b.Depender || !a.DependerRange.Equal(b.DependerRange) {
 		return "", false
 	}
 	da, db := a.Dependency, b.Dependency
@@ -358,7 +381,7 @@ func (d describer) both(a, b *Incompatibility) (string, bool) {
 
 // through: a requires q in r, and b says something about every version of q in r.
 func (d describer) through(a, b *Incompatibility) (string, bool) {
-	if !requirement(a) || len(b.Terms) == 0 || b.Cause == CauseDerived {
+	if !d.requirement(a) || len(b.Terms) == 0 || b.Cause == CauseDerived {
 		return "", false
 	}
 	dep := a.Dependency
@@ -390,11 +413,7 @@ func (d describer) through(a, b *Incompatibility) (string, bool) {
 	case CauseUnavailable:
 		return head + ", which is unavailable (" + b.Reason + ")", true
 	}
-	bd := b.Dependency
-	if bd.Constrains {
-		return head + ", which allows only " + d.object(bd.Package, bd.Range, bd.Display) + suffix(bd), true
-	}
-	return head + ", which " + verb(bd.Package) + " " + d.object(bd.Package, bd.Range, bd.Display) + suffix(bd), true
+	return head + ", which " + d.edge(b.Dependency), true
 }
 
 // odd reports whether a range's text has holes or exact points, which set
@@ -408,7 +427,7 @@ func odd(raw string) bool {
 // every listed version of q in d lies outside r, and the sentence names them
 // ("depends on bokeh >=1.0, which only bokeh 1.4.0 matches").
 func (d describer) only(a, b *Incompatibility) (string, bool) {
-	if !requirement(a) || b.Cause != CauseNoVersions || a.Dependency.Package.IsVirtual() {
+	if !d.requirement(a) || b.Cause != CauseNoVersions || a.Dependency.Package.IsVirtual() {
 		return "", false
 	}
 	dep := a.Dependency

@@ -42,6 +42,11 @@ type incompat struct {
 	// CauseUnavailable.
 	reason string
 
+	// members lists (as indices into the package's ascending version list) the
+	// versions a dependency or unavailability was recorded for, so later versions
+	// with the same edge can widen it.
+	members []int
+
 	// CauseDerived.
 	left, right *incompat
 }

@@ -105,7 +105,6 @@ func formatResolution(res *Resolution) string {
 //	-- target --
 //	@python 3.11.9 --python
 //	@driver 470.82.01 nvidia-smi
-//	@cuda absent
 //	-- requirements.txt --
 //	torch==2.5.1
 //	-- constraints.txt --
@@ -246,12 +245,7 @@ func parsePythonProblem(t *testing.T, a *archive) *Problem {
 		if len(fields) < 2 {
 			continue
 		}
-		v := Virtual{Name: fields[0], Origin: strings.Join(fields[2:], " ")}
-		if fields[1] == "absent" {
-			v.Absent = true
-		} else {
-			v.Version = pep440.MustParse(fields[1])
-		}
+		v := Virtual{Name: fields[0], Version: pep440.MustParse(fields[1]), Origin: strings.Join(fields[2:], " ")}
 		if v.Name == "@python" {
 			pb.Environment = targetEnvironment(fields[1])
 		}

@@ -15,14 +15,14 @@ import (
 // pythonProvider turns a Problem into the solver's Provider:
 //
 //   - The root's dependencies are the user's requirements (markers evaluated against
-//     the target), the constraints (as constraints), and one constraint per target
-//     fact pinning a virtual package to its single version (or to none).
+//     the target), the constraints (as constraints), and one requirement per target
+//     fact: the virtual package at its single version.
 //   - "name[extra]" is a proxy package: proxy version v depends on name ==v and on
 //     the Requires-Dist entries that only the extra enables, so selecting an extra
 //     pins its project and explanations name the extra.
 //   - Requires-Python is a dependency on "@python", so a Python mismatch is an
-//     ordinary, explained conflict; matrix rules are dependencies on virtual
-//     packages (or constraints on real ones) that carry their reason and source.
+//     ordinary, explained conflict; matrix rules are constraints (on virtual or
+//     real packages) that carry their reason and source.
 //   - A yanked release is unavailable unless a user requirement or constraint pins
 //     it with == or === (PEP 592); a release the index marks unusable is unavailable
 //     with the index's reason.
@@ -63,7 +63,7 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 		pp.virtual[v.Name] = v
 	}
 	py, ok := pp.virtual["@python"]
-	if !ok || py.Absent {
+	if !ok {
 		return nil, fmt.Errorf("resolver: the target has no @python version; Requires-Python cannot be checked")
 	}
 	pp.python = py.Version
@@ -91,14 +91,15 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 			Display: specifierDisplay(c.Specifier), Origin: c.Origin,
 		})
 	}
+	// The target's facts: each virtual package is required at its one version,
+	// so that matrix rules (constraints) on it apply. The display keeps the
+	// version as written: a driver is "535.104.05", not PEP 440's "535.104.5".
 	for _, name := range slices.Sorted(maps.Keys(pp.virtual)) {
 		v := pp.virtual[name]
-		d := Dependency{Package: Package{Name: name}, Range: pep440.Empty(), Constrains: true, Origin: v.Origin}
-		if !v.Absent {
-			// As written: a driver is "535.104.05", not PEP 440's "535.104.5".
-			d.Range, d.Display = pep440.Exactly(v.Version), cmp.Or(v.Version.Original(), v.Version.String())
-		}
-		pp.rootDeps = append(pp.rootDeps, d)
+		pp.rootDeps = append(pp.rootDeps, Dependency{
+			Package: Package{Name: name}, Range: pep440.Exactly(v.Version),
+			Display: cmp.Or(v.Version.Original(), v.Version.String()), Origin: v.Origin,
+		})
 	}
 	return pp, nil
 }
@@ -181,7 +182,7 @@ func (pp *pythonProvider) usable(name string, r Release) bool {
 
 func (pp *pythonProvider) Versions(ctx context.Context, p Package) ([]pep440.Version, error) {
 	if p.IsVirtual() {
-		if v, ok := pp.virtual[p.Name]; ok && !v.Absent {
+		if v, ok := pp.virtual[p.Name]; ok {
 			return []pep440.Version{v.Version}, nil
 		}
 		return nil, nil
@@ -270,13 +271,15 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 		deps.Requires = append(deps.Requires, requirementDeps(r, "")...)
 	}
 	if pp.pb.Matrix != nil {
+		// A rule restricts its package if that is selected and never pulls it
+		// in; the target's virtual packages are always selected.
 		for _, rule := range pp.pb.Matrix.Rules(p.Name, v) {
 			target := Package{Name: rule.Package}
 			if !target.IsVirtual() {
 				target.Name = pep508.NormalizeName(rule.Package)
 			}
 			deps.Requires = append(deps.Requires, Dependency{
-				Package: target, Range: rule.Range, Constrains: !target.IsVirtual(),
+				Package: target, Range: rule.Range, Constrains: true,
 				Reason: rule.Reason, Origin: rule.Source,
 			})
 		}

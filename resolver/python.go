@@ -10,7 +10,8 @@ import (
 	"github.com/depsolve/depsolve/pep508"
 )
 
-// What an index tells about one project, without deciding anything.
+// Release is what an index tells about one version of a project, without
+// deciding anything.
 type Release struct {
 	Version        pep440.Version
 	Yanked         bool
@@ -33,13 +34,17 @@ type Index interface {
 	Metadata(ctx context.Context, name string, v pep440.Version) (Metadata, error)
 }
 
-// A Rule is one row of the compatibility matrix: what a package version needs of
-// a virtual package (or of a real one), with its citation.
+// A Rule is one row of the compatibility matrix: a package version restricts
+// another package to a range, with its citation. It is a constraint, never a
+// dependency: it forbids name==v together with Package outside Range and does not
+// pull Package in (torch 2.2 -> numpy <2 must not install numpy); an empty Range
+// forbids installing Package next to name==v. Package is virtual ("@driver",
+// "@gpu:0") or a real project.
 type Rule struct {
-	Package string       // "@driver", or a PEP 503 name such as "numpy"
-	Range   pep440.Range // what the version needs
-	Reason  string       // "CUDA 12.4 build needs driver >= 525.60.13"
-	Source  string       // "data/cuda.toml:12 (NVIDIA CUDA release notes, Table 3)"
+	Package string       // "@driver", "@gpu:0", or a real package, "numpy"
+	Range   pep440.Range // the versions of Package name==v allows
+	Reason  string       // "CUDA 12.x builds need NVIDIA driver >= 525.60.13"
+	Source  string       // "data/cuda.toml:14 (S1 https://…)"
 }
 
 // A Matrix gives the rules that apply to one package version.
@@ -54,11 +59,11 @@ type Requirement struct {
 }
 
 // A Virtual is one fact about the target: the single version of a virtual
-// package, or its absence ("no NVIDIA driver").
+// package. A target without a driver (or CUDA, or GPU) simply has no such
+// Virtual, and compat emits no rule about it.
 type Virtual struct {
 	Name    string // "@python", "@driver", "@cuda", "@glibc", "@gpu:0", …
 	Version pep440.Version
-	Absent  bool
 	Origin  string // where the value came from: "--driver", "nvidia-smi"
 }
 
@@ -86,7 +91,8 @@ type Problem struct {
 	// Environment is the target's marker environment (PEP 508), without "extra".
 	Environment pep508.Environment
 	// Virtual lists the target's facts; "@python" is required: Requires-Python
-	// is checked against it.
+	// is checked against it. Each is required at its version, so matrix rules
+	// (constraints) on it apply.
 	Virtual []Virtual
 	Index   Index
 	Matrix  Matrix // may be nil

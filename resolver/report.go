@@ -2,7 +2,10 @@ package resolver
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/depsolve/depsolve/pep440"
 )
 
 // A Line is one step of an explanation: a conclusion and the premises it follows
@@ -92,7 +95,7 @@ func (ns *NoSolution) Lines() []Line {
 	w.count(root)
 	w.root = root
 	w.visit(root, false)
-	return w.lines
+	return w.summarize()
 }
 
 type writer struct {
@@ -102,7 +105,15 @@ type writer struct {
 	numbers map[*Incompatibility]int
 	next    int
 	lines   []Line
+	meta    []lineMeta // parallel to lines
 	brk     bool
+}
+
+// lineMeta is what summarize needs to know about a line: the incompatibility it
+// concludes and the facts among its premises.
+type lineMeta struct {
+	in    *Incompatibility
+	facts []*Incompatibility
 }
 
 func (w *writer) count(in *Incompatibility) {
@@ -113,7 +124,7 @@ func (w *writer) count(in *Incompatibility) {
 	}
 }
 
-func (w *writer) write(in *Incompatibility, connective string, premises []Premise, numbered bool) {
+func (w *writer) write(in *Incompatibility, connective string, premises []Premise, numbered bool, facts ...*Incompatibility) {
 	l := Line{Connective: connective, Premises: premises, Conclusion: w.d.conclusion(in), Break: w.brk}
 	w.brk = false
 	if numbered {
@@ -122,6 +133,7 @@ func (w *writer) write(in *Incompatibility, connective string, premises []Premis
 		w.numbers[in] = w.next
 	}
 	w.lines = append(w.lines, l)
+	w.meta = append(w.meta, lineMeta{in: in, facts: facts})
 }
 
 func derived(in *Incompatibility) bool { return in.Cause == CauseDerived }
@@ -175,20 +187,20 @@ func (w *writer) visit(in *Incompatibility, conclusion bool) {
 		}
 		switch {
 		case w.numbers[der] > 0:
-			w.write(in, "Because", []Premise{w.fact(ext), w.ref(der)}, numbered)
+			w.write(in, "Because", []Premise{w.fact(ext), w.ref(der)}, numbered, ext)
 		case w.collapsible(der):
 			prior, priorExt := der.Left, der.Right
 			if derived(der.Right) {
 				prior, priorExt = der.Right, der.Left
 			}
 			w.visit(prior, false)
-			w.write(in, connective, w.d.and(priorExt, ext), numbered)
+			w.write(in, connective, w.d.and(priorExt, ext), numbered, priorExt, ext)
 		default:
 			w.visit(der, false)
-			w.write(in, connective, []Premise{w.fact(ext)}, numbered)
+			w.write(in, connective, []Premise{w.fact(ext)}, numbered, ext)
 		}
 	default:
-		w.write(in, "Because", w.d.and(c1, c2), numbered)
+		w.write(in, "Because", w.d.and(c1, c2), numbered, c1, c2)
 	}
 }
 
@@ -218,4 +230,111 @@ func (w *writer) fact(in *Incompatibility) Premise {
 		return w.ref(in)
 	}
 	return Premise{Text: w.d.fact(in)}
+}
+
+// summarize shortens long runs of one repeated step. Exhausting a package
+// version by version (boto3 1.100 needs urllib3 2, so does 1.101, …) makes a
+// chain whose lines differ only in which version the fact is about and how far
+// the conclusion's range of that package has grown. A run of five or more such
+// lines keeps its first and last line; the lines between become one line that
+// says which versions the same step was taken for, with the conclusion it
+// reached. Lines that are referred to by number are never folded.
+func (w *writer) summarize() []Line {
+	const minRun = 5
+	var out []Line
+	for i := 0; i < len(w.lines); {
+		j, p := i, Package{}
+		for j+1 < len(w.lines) {
+			q, ok := w.sameStep(j, j+1)
+			if !ok || (j > i && q != p) || (j > i && w.lines[j].Number > 0) {
+				break
+			}
+			p = q
+			j++
+		}
+		if j-i+1 < minRun {
+			out = append(out, w.lines[i])
+			i++
+			continue
+		}
+		versions := pep440.Empty()
+		steps := 0
+		for k := i + 1; k < j; k++ {
+			for _, f := range w.meta[k].facts {
+				if r, ok := subjectRange(f, p); ok {
+					versions = versions.Union(r)
+				}
+			}
+			steps++
+		}
+		text := w.d.subject(p, versions, false)
+		out = append(out, w.lines[i], Line{
+			Connective: "And because",
+			Premises:   []Premise{{Text: fmt.Sprintf("the same holds for %s, one version at a time (%d steps)", text, steps)}},
+			Conclusion: w.lines[j-1].Conclusion,
+		}, w.lines[j])
+		i = j + 1
+	}
+	return out
+}
+
+// sameStep reports whether line b repeats the step of line a: b extends a
+// linearly with facts about versions of one package p, and b's conclusion
+// differs from a's only in a wider positive term on p.
+func (w *writer) sameStep(a, b int) (Package, bool) {
+	l := w.lines[b]
+	if l.Connective != "And because" || l.Number > 0 || l.Break || len(w.meta[b].facts) == 0 {
+		return Package{}, false
+	}
+	for _, pr := range l.Premises {
+		if pr.Ref > 0 {
+			return Package{}, false
+		}
+	}
+	p, ok := grows(w.meta[a].in, w.meta[b].in)
+	if !ok {
+		return Package{}, false
+	}
+	for _, f := range w.meta[b].facts {
+		if _, ok := subjectRange(f, p); ok {
+			return p, true
+		}
+	}
+	return Package{}, false
+}
+
+// grows reports whether b's terms are a's, but for one positive term whose
+// range is wider; it returns that term's package.
+func grows(a, b *Incompatibility) (Package, bool) {
+	if len(a.Terms) != len(b.Terms) {
+		return Package{}, false
+	}
+	var p Package
+	found := false
+	for _, ta := range a.Terms {
+		i := slices.IndexFunc(b.Terms, func(t Term) bool { return t.Package == ta.Package })
+		if i < 0 || b.Terms[i].Positive != ta.Positive {
+			return Package{}, false
+		}
+		tb := b.Terms[i]
+		if ta.Range.Equal(tb.Range) {
+			continue
+		}
+		if found || !ta.Positive || !ta.Range.Subset(tb.Range) {
+			return Package{}, false
+		}
+		p, found = ta.Package, true
+	}
+	return p, found
+}
+
+// subjectRange returns the versions of p a fact is about, if it is about p.
+func subjectRange(f *Incompatibility, p Package) (pep440.Range, bool) {
+	switch {
+	case f.Cause == CauseDependency && f.Depender == p:
+		return f.DependerRange, true
+	case f.Cause == CauseUnavailable && f.Terms[0].Package == p:
+		return f.Terms[0].Range, true
+	}
+	return pep440.Range{}, false
 }

@@ -41,10 +41,11 @@ func requires(name, spec string) Dependency {
 }
 
 // randomUniverse: packages p000…p(n-1) with versions 1.0…m.0. Version v of p_i
-// depends on up to three later packages, each within a window of about ten
-// versions around v shifted at random, so that two dependers of one package
-// often allow disjoint windows ("conflicting upper bounds"), as in ecosystems
-// where new releases raise their floors. The root needs 20 of the first 50.
+// depends on up to four of the next twenty packages, each within a window of
+// six versions around v shifted by up to twenty, so that two dependers of one
+// package often allow disjoint windows ("conflicting upper bounds") and the
+// solver has to backtrack (seed 1: about 120 conflicts). The root needs 20 of
+// the first 50.
 func randomUniverse(seed uint64, n, m int) *universe {
 	r := rand.New(rand.NewPCG(seed, 0xdead))
 	u := newUniverse()
@@ -52,13 +53,13 @@ func randomUniverse(seed uint64, n, m int) *universe {
 	for i := range n {
 		for v := 1; v <= m; v++ {
 			var deps []Dependency
-			for range r.IntN(4) {
+			for range r.IntN(5) {
 				if i+1 >= n {
 					break
 				}
 				j := i + 1 + r.IntN(min(20, n-i-1))
-				center := min(max(v+r.IntN(21)-10, 1), m)
-				lo, hi := max(center-5, 1), center+5
+				center := min(max(v+r.IntN(41)-20, 1), m)
+				lo, hi := max(center-3, 1), center+3
 				deps = append(deps, requires(name(j), fmt.Sprintf(">=%d.0,<%d.0", lo, hi)))
 			}
 			u.put(name(i), fmt.Sprintf("%d.0", v), deps...)

@@ -3,6 +3,7 @@ package resolver
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/depsolve/depsolve/pep440"
@@ -30,9 +31,11 @@ type pkgState struct {
 	version pep440.Version
 
 	versions  []pep440.Version // from the Provider, in preference order
+	sorted    []pep440.Version // the same, ascending
 	listed    bool
-	countAt   int // stamp of the state candidates was computed for
-	candidate int // how many versions the current state allows
+	countAt   int  // stamp of the state candidates was computed for
+	candidate int  // how many versions that state allows (at least, if !exact)
+	exact     bool // candidate is the full count
 }
 
 type histEntry struct {
@@ -74,6 +77,7 @@ type solver struct {
 
 	depHeads         map[depKey][]*incompat
 	unavailableHeads map[unavailableKey]*incompat
+	atLeast          map[string]pep440.Range           // ">=V" by public version, for widen
 	fetched          map[pkgID]map[string]*versionDeps // by version string as listed
 
 	assigns []assignment
@@ -101,6 +105,7 @@ func Solve(ctx context.Context, prov Provider, root Package, version pep440.Vers
 		ids:              map[Package]pkgID{},
 		depHeads:         map[depKey][]*incompat{},
 		unavailableHeads: map[unavailableKey]*incompat{},
+		atLeast:          map[string]pep440.Range{},
 		fetched:          map[pkgID]map[string]*versionDeps{},
 	}
 	if s.maxSteps <= 0 {
@@ -108,6 +113,7 @@ func Solve(ctx context.Context, prov Provider, root Package, version pep440.Vers
 	}
 	s.root = s.id(root)
 	s.states[s.root].versions = []pep440.Version{version}
+	s.states[s.root].sorted = []pep440.Version{version}
 	s.states[s.root].listed = true
 	s.add(&incompat{terms: []term{negative(s.root, pep440.Exactly(version))}, kind: CauseRoot})
 
@@ -492,7 +498,11 @@ func (s *solver) pick() (pkgID, bool, error) {
 		if !k.pos {
 			continue
 		}
-		n, err := s.candidates(p, k)
+		limit := -1
+		if best >= 0 {
+			limit = bestCount
+		}
+		n, err := s.candidates(p, k, limit)
 		if err != nil {
 			return 0, false, err
 		}
@@ -507,11 +517,12 @@ func (s *solver) pick() (pkgID, bool, error) {
 }
 
 // candidates counts the listed versions of p that k allows, caching the count per
-// package state.
-func (s *solver) candidates(p pkgID, k term) (int, error) {
+// package state. A count that reaches limit (if not negative) stops there: the
+// package cannot win, and the partial count is not cached.
+func (s *solver) candidates(p pkgID, k term, limit int) (int, error) {
 	st := &s.states[p]
 	stamp := s.assigns[st.hist[len(st.hist)-1].idx].stamp
-	if st.countAt == stamp {
+	if st.countAt == stamp && (st.exact || (limit >= 0 && st.candidate >= limit)) {
 		return st.candidate, nil
 	}
 	if !st.listed {
@@ -521,14 +532,20 @@ func (s *solver) candidates(p pkgID, k term) (int, error) {
 		}
 		st = &s.states[p]
 		st.versions, st.listed = vs, true
+		st.sorted = slices.Clone(vs)
+		slices.SortFunc(st.sorted, pep440.Version.Compare)
 	}
 	n := 0
 	for _, v := range st.versions {
 		if k.r.Contains(v) {
 			n++
+			if n == limit {
+				st.countAt, st.candidate, st.exact = stamp, n, false
+				return n, nil
+			}
 		}
 	}
-	st.countAt, st.candidate = stamp, n
+	st.countAt, st.candidate, st.exact = stamp, n, true
 	return n, nil
 }
 
@@ -564,12 +581,13 @@ func (s *solver) dependencies(p pkgID, v pep440.Version) (*versionDeps, error) {
 // record with the same reason to cover v.
 func (s *solver) addUnavailable(p pkgID, v pep440.Version, reason string) *incompat {
 	key := unavailableKey{p, reason}
-	r := pep440.Exactly(v)
 	old := s.unavailableHeads[key]
+	var members []int
 	if old != nil {
-		r = old.terms[0].r.Union(r)
+		members = old.members
 	}
-	in := &incompat{terms: []term{positive(p, r)}, kind: CauseUnavailable, reason: reason}
+	members = s.withVersion(p, members, v)
+	in := &incompat{terms: []term{positive(p, s.widen(p, members))}, kind: CauseUnavailable, reason: reason, members: members}
 	s.unavailableHeads[key] = in
 	if old != nil {
 		s.replace(old, in)
@@ -611,12 +629,15 @@ func (s *solver) addDependency(p pkgID, v pep440.Version, d Dependency) *incompa
 		if !sameEdge(old.dep, d) {
 			continue
 		}
-		in := newDependency(p, old.dependerRange.Union(self), q, dt, d)
+		members := s.withVersion(p, old.members, v)
+		in := newDependency(p, s.widen(p, members), q, dt, d)
+		in.members = members
 		heads[i] = in
 		s.replace(old, in)
 		return in
 	}
 	in := newDependency(p, self, q, dt, d)
+	in.members = s.withVersion(p, nil, v)
 	s.depHeads[key] = append(heads, in)
 	s.add(in)
 	return in
@@ -632,4 +653,80 @@ func newDependency(p pkgID, versions pep440.Range, q pkgID, dt term, d Dependenc
 
 func sameEdge(a, b Dependency) bool {
 	return a.Range.Equal(b.Range) && a.display() == b.display() && a.Origin == b.Origin && a.Reason == b.Reason
+}
+
+// withVersion adds v's index in p's ascending version list to members (sorted
+// indices), returning a new slice.
+func (s *solver) withVersion(p pkgID, members []int, v pep440.Version) []int {
+	i, _ := slices.BinarySearchFunc(s.states[p].sorted, v, pep440.Version.Compare)
+	j, found := slices.BinarySearch(members, i)
+	if found {
+		return members
+	}
+	return slices.Insert(slices.Clone(members), j, i)
+}
+
+// widen turns a set of listed versions of p into a range that holds exactly
+// those of p's listed versions, as few intervals as runs: a run from version a
+// to version b becomes ">=a, <c" with c the next listed version (solver.md
+// "Decision Making": dependers' ranges bound by the versions that exist). The
+// range also holds unlisted versions inside a run, which the solver never
+// selects, so every incompatibility stays true of the versions that can be.
+func (s *solver) widen(p pkgID, members []int) pep440.Range {
+	sorted := s.states[p].sorted
+	r := pep440.Empty()
+	for k := 0; k < len(members); {
+		end := k
+		for end+1 < len(members) && members[end+1] == members[end]+1 {
+			end++
+		}
+		r = r.Union(s.run(sorted, members[k], members[end]))
+		k = end + 1
+	}
+	return r
+}
+
+// run is the range holding exactly sorted[i..j] among sorted. Specifiers only
+// bound public versions (">=2.5.1" holds 2.5.1+cu121 but not 2.5.0+cu121), so
+// versions that share a public version with a bound are fixed up one by one.
+func (s *solver) run(sorted []pep440.Version, i, j int) pep440.Range {
+	if i == j {
+		return pep440.Exactly(sorted[i])
+	}
+	a := sorted[i]
+	r, ok := s.atLeastPublic(a)
+	for k := i - 1; k >= 0 && sorted[k].Public().Equal(a.Public()); k-- {
+		r = r.Difference(pep440.Exactly(sorted[k]))
+	}
+	if j+1 < len(sorted) {
+		c := sorted[j+1]
+		above, ok2 := s.atLeastPublic(c)
+		ok = ok && ok2
+		r = r.Difference(above)
+		for k := j; k >= i && sorted[k].Public().Equal(c.Public()); k-- {
+			r = r.Union(pep440.Exactly(sorted[k]))
+		}
+	}
+	if !ok {
+		// No specifier for a bound: list the versions one by one.
+		r = pep440.Empty()
+		for _, v := range sorted[i : j+1] {
+			r = r.Union(pep440.Exactly(v))
+		}
+	}
+	return r
+}
+
+// atLeastPublic returns [v.Public(), ∞), from the specifier ">=" v.Public().
+func (s *solver) atLeastPublic(v pep440.Version) (pep440.Range, bool) {
+	key := v.Public().String()
+	if r, ok := s.atLeast[key]; ok {
+		return r, true
+	}
+	spec, err := pep440.ParseSpecifier(">=" + key)
+	if err != nil {
+		return pep440.Empty(), false
+	}
+	s.atLeast[key] = spec.Range()
+	return spec.Range(), true
 }

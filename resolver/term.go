@@ -54,34 +54,7 @@ func (t term) union(o term) term {
 }
 
 // subsetOf reports whether every outcome satisfying t satisfies o ("t satisfies o").
-func (t term) subsetOf(o term) bool {
-	switch {
-	case t.pos && o.pos:
-		return t.r.Subset(o.r)
-	case t.pos:
-		return t.r.Disjoint(o.r)
-	case o.pos:
-		return false // "not selected" satisfies t but never o
-	default:
-		return o.r.Subset(t.r)
-	}
-}
-
-// disjoint reports whether no outcome satisfies both t and o ("t contradicts o").
-func (t term) disjoint(o term) bool {
-	switch {
-	case t.pos && o.pos:
-		return t.r.Disjoint(o.r)
-	case t.pos:
-		return t.r.Subset(o.r)
-	case o.pos:
-		return o.r.Subset(t.r)
-	default:
-		return false // "not selected" satisfies both
-	}
-}
-
-func (t term) equal(o term) bool { return t.pkg == o.pkg && t.pos == o.pos && t.r.Equal(o.r) }
+func (t term) subsetOf(o term) bool { return relate(t, o) == satisfied }
 
 // relation is how what the partial solution knows about a package relates to a term.
 type relation uint8

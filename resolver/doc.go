@@ -1,0 +1,74 @@
+// Package resolver finds versions for a set of Python requirements, or proves that
+// none exist and explains why, with the PubGrub algorithm (Natalie Weizenbaum,
+// dart-lang/pub doc/solver.md, as also implemented by pubgrub-rs, poetry's mixology
+// and uv).
+//
+// # Core
+//
+// Solve works over abstract packages and pep440.Range version sets. It asks a
+// Provider for each package's versions (in preference order) and for one
+// version's dependencies, and does no I/O itself. It keeps incompatibilities
+// with their causes (root, no versions, dependency or constraint, unavailable
+// with the Provider's reason, derived), a partial solution of decisions and
+// derivations by decision level, and runs unit propagation, conflict resolution
+// with learned incompatibilities and backjumping, and decision making, as
+// solver.md specifies. Deviations and additions:
+//
+//   - A Dependency may be a constraint (restrict a package if selected, never
+//     require it): the incompatibility {p v, q ∉ r}. Constraints files, the
+//     target's fixed facts and matrix rules on real packages use it.
+//   - Dependencies of different versions with the same target, range and origin
+//     are merged into one incompatibility whose depender range is widened over
+//     the runs of listed versions it covers (">=1.2, <1.5", not "1.2 || 1.3 ||
+//     1.4"). Ranges are exact on listed versions, which are the only ones the
+//     solver can select; unavailable versions are merged the same way.
+//   - A "no versions" incompatibility for a package with no versions at all
+//     covers every version.
+//   - Packages are decided fewest allowed versions first, ties going to the one
+//     seen first; the Provider's order picks the version. Neither affects
+//     correctness, and no map order does: identical input gives identical output.
+//   - Incompatibilities the partial solution contradicts are skipped until a
+//     backjump below the level they were found at (pubgrub-rs does the same).
+//   - The answer is checked against every incompatibility before it is
+//     returned; a violation is an internal error, never a wrong answer. A step
+//     bound (Options.MaxSteps) and ctx end pathological solves with an error.
+//
+// Solve's three results are exclusive: a *Solution, a *NoSolution (a result, not
+// an error), or an error for operational failures (the Provider's errors, wrapped;
+// ctx's; ErrStepLimit).
+//
+// # Reports
+//
+// NoSolution.Lines turns the derivation tree into numbered lines following
+// solver.md "Error Reporting": a line per derived incompatibility, a number only
+// on lines used twice or ending a branch, single-use steps of a linear chain
+// folded into the next sentence, and two facts joined where English allows ("p
+// depends on both q and r", "p depends on q, which depends on r", "…, which
+// matches no version"). Version sets of real packages are described by the
+// versions that exist ("foo 1.0.0", "every version of foo", ">=1.0, <1.2"), and
+// "no versions" facts that only say which versions do not exist are dropped, as
+// pubgrub-rs's collapse_no_versions does. A run of five or more lines that repeat
+// one step version by version (exhausting boto3 1.100, 1.101, …) is folded into
+// one line that names the versions. Text renders the lines as "Because …, … .
+// And because …, … . So, because …, … ." prose; the same Line values feed JSON.
+// The root's requirements read "you require …", the target's facts "your
+// target's NVIDIA driver is 535.104.05", and matrix rules carry their reason and
+// source.
+//
+// # Python
+//
+// Resolve solves a Problem: requirements and constraints with their origins, the
+// target's marker environment and virtual packages ("@python", "@driver",
+// "@cuda", "@glibc", "@gpu:N", each with one version or none), an Index, an
+// optional Matrix, a pre-release policy and preferred versions. The
+// pythonProvider documentation gives the rules: extras are proxy packages pinned
+// to their project's version, Requires-Python is a dependency on "@python",
+// markers are evaluated against the target, yanked releases need an exact pin,
+// constraints restrict without adding packages, and local versions are distinct
+// versions. Pre-releases are chosen only when no final release is allowed,
+// unless PrereleasesAllow (uv's policy since 2026, not packaging's filter,
+// which lets an explicit pre-release specifier prefer a pre-release).
+// Requires-Python upper bounds are honoured, as pip does and uv does not: the
+// target is one interpreter. Problem.Hints is a separate pass that looks for
+// ways out of a conflict.
+package resolver
