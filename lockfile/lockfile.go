@@ -25,7 +25,11 @@ type Lock struct {
 	IndexURL       string
 	ExtraIndexURLs []string
 	FindLinks      []string
-	Packages       []Package
+	// NoIndex records that the lock was made from find-links locations only, so that
+	// pip installs from them only too (--no-index); IndexURL and ExtraIndexURLs are then
+	// not written.
+	NoIndex  bool
+	Packages []Package
 }
 
 // Field is one named target value, such as python = 3.11.9.

@@ -209,3 +209,16 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Fatal("write into a missing directory succeeded")
 	}
 }
+
+func TestWriteRequirementsNoIndex(t *testing.T) {
+	l := sampleLock()
+	l.NoIndex = true
+	var b bytes.Buffer
+	if err := WriteRequirements(&b, l, RequirementsOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "\n--no-index\n--find-links ./wheels\n\n") || strings.Contains(out, "\n--index-url") || strings.Contains(out, "\n--extra-index-url") {
+		t.Errorf("want --no-index and the find-links, no index URLs:\n%s", out)
+	}
+}

@@ -33,13 +33,18 @@ func WriteRequirements(w io.Writer, l *Lock, opts RequirementsOptions) error {
 	fmt.Fprintln(bw, "#")
 
 	options := false
-	if l.IndexURL != "" {
-		fmt.Fprintf(bw, "--index-url %s\n", redact.URL(l.IndexURL))
+	if l.NoIndex {
+		fmt.Fprintln(bw, "--no-index")
 		options = true
-	}
-	for _, u := range l.ExtraIndexURLs {
-		fmt.Fprintf(bw, "--extra-index-url %s\n", redact.URL(u))
-		options = true
+	} else {
+		if l.IndexURL != "" {
+			fmt.Fprintf(bw, "--index-url %s\n", redact.URL(l.IndexURL))
+			options = true
+		}
+		for _, u := range l.ExtraIndexURLs {
+			fmt.Fprintf(bw, "--extra-index-url %s\n", redact.URL(u))
+			options = true
+		}
 	}
 	for _, u := range l.FindLinks {
 		fmt.Fprintf(bw, "--find-links %s\n", redact.URL(u))

@@ -1,11 +1,20 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/depsolve/depsolve/compat"
+	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/redact"
+	"github.com/depsolve/depsolve/reqfile"
 )
 
 // Exit codes, as promised in the CLI contract.
@@ -20,10 +29,64 @@ const (
 var version = "0.1.0-dev"
 
 // usageError marks errors caused by what the user typed, so they exit with exitUsage.
-type usageError struct{ err error }
+type usageError struct {
+	err     error
+	command string // "depsolve check", for the pointer to --help; "" for none
+}
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
+
+func usagef(cmd *cobra.Command, format string, args ...any) error {
+	return usageError{err: fmt.Errorf(format, args...), command: cmd.CommandPath()}
+}
+
+// exitStatus is returned by a command that has already told the user everything (a
+// conflict, or an error it rendered as JSON): run exits with it and prints nothing more.
+type exitStatus int
+
+func (s exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
+
+// exitCode maps an error to the exit code the CLI contract promises: what the user wrote
+// (flags, requirement files, depsolve.toml, a Dockerfile, an index URL the client refuses)
+// is 2; anything operational (index, network, cache, the matrix data) is 3.
+func exitCode(err error) int {
+	var status exitStatus
+	var usage usageError
+	var reqErr *reqfile.Error
+	var inputErr *compat.InputError
+	var policyErr *index.PolicyError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &status):
+		return int(status)
+	case errors.As(err, &usage), errors.As(err, &reqErr), errors.As(err, &inputErr), errors.As(err, &policyErr):
+		return exitUsage
+	}
+	return exitFailure
+}
+
+// errorText renders err for stderr: a file error with its line and caret, then a hint
+// when the failing package gives one. Credentials are masked.
+func errorText(err error) string {
+	var b strings.Builder
+	var reqErr *reqfile.Error
+	var usage usageError
+	switch {
+	case errors.As(err, &reqErr):
+		b.WriteString(reqErr.ErrorWithContext())
+	default:
+		b.WriteString("depsolve: " + err.Error() + "\n")
+	}
+	if h := index.Hint(err); h != "" {
+		b.WriteString("hint: " + h + "\n")
+	}
+	if errors.As(err, &usage) && usage.command != "" {
+		fmt.Fprintf(&b, "Run '%s --help' for usage.\n", usage.command)
+	}
+	return redact.Text(b.String())
+}
 
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
@@ -35,29 +98,75 @@ platform, glibc, NVIDIA driver, GPU, CUDA base image), and if not, why exactly?
 
 It resolves requirements.txt, constraints and pyproject.toml with a PubGrub
 solver that knows a curated CUDA/driver/framework compatibility matrix, and
-explains each conflict as a numbered chain of facts down to its root cause.`,
+explains each conflict as a numbered chain of facts down to its root cause.
+
+Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
+3 index, network or cache failure.`,
+		Example: `  depsolve check --python 3.11.9 --driver 550.54.15 --gpu H100
+  depsolve lock requirements.txt -o requirements.lock --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04
+  depsolve env --detect
+  depsolve matrix torch==2.5.1
+  source <(depsolve completion bash)`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          unknownSubcommand,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetVersionTemplate("depsolve {{.Version}}\n")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageError{err: err, command: cmd.CommandPath()}
+	})
+	root.AddCommand(
+		newCheckCommand(stdout, stderr),
+		newLockCommand(stdout, stderr),
+		newEnvCommand(stdout, stderr),
+		newMatrixCommand(stdout, stderr),
+		newCacheCommand(stdout, stderr),
+	)
 	return root
 }
 
+// unknownSubcommand rejects arguments to a command that only has subcommands, with the
+// closest names cobra can suggest.
+func unknownSubcommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's default, which it sets only on its own path
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return usageError{err: errors.New(msg), command: cmd.CommandPath()}
+}
+
+// argsAtMost is cobra.MaximumNArgs as a usage error.
+func argsAtMost(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usagef(cmd, "%s takes at most %d argument(s), got %d: %s", cmd.CommandPath(), n, len(args), strings.Join(args, " "))
+		}
+		return nil
+	}
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	root := newRootCommand(stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
-	if err == nil {
-		return exitOK
+	err := root.ExecuteContext(ctx)
+	code := exitCode(err)
+	var status exitStatus
+	if err != nil && !errors.As(err, &status) {
+		io.WriteString(stderr, errorText(err))
 	}
-	fmt.Fprintln(stderr, "depsolve:", err)
-	var usage usageError
-	if errors.As(err, &usage) {
-		return exitUsage
-	}
-	return exitFailure
+	return code
 }

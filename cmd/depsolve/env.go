@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/compat"
+	"github.com/depsolve/depsolve/reqfile"
+)
+
+func newEnvCommand(stdout, stderr io.Writer) *cobra.Command {
+	f := &inputFlags{}
+	format := newFormatFlag("text", "text", "json")
+	cmd := &cobra.Command{
+		Use:   "env [FILE...]",
+		Short: "Show the effective target, the indexes and the cache, and where each value came from",
+		Long: `Env prints what check and lock would use: every target value (Python,
+platform, glibc, driver, GPUs, CUDA, base image) with the place it came from,
+the package indexes with theirs, and the cache folder. It takes the same flags
+as check; FILE (optional here) adds the index options written in a
+requirements file.
+
+Sources win in this order: ` + compat.Precedence + `.
+Python and platform default to ` + defaultPython + ` and ` + defaultPlatform + ` when no source gives
+them: fixed values, so that every machine resolves alike.`,
+		Example: `  # What does this machine look like to depsolve?
+  depsolve env --detect
+
+  # The target a base image implies, as JSON
+  depsolve env --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 --format json`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			u := newUI(stdout, stderr, f.noColor, false)
+			return runEnv(cmd.Context(), u, f, format.value, args)
+		},
+	}
+	f.registerSources(cmd.Flags())
+	f.registerTarget(cmd.Flags())
+	cmd.Flags().BoolVar(&f.noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
+	format.register(cmd, "output `FORMAT`: text or json")
+	completeTargetFlags(cmd)
+	return cmd
+}
+
+type envReport struct {
+	Precedence string     `json:"precedence"`
+	Target     []envValue `json:"target"`
+	Indexes    envIndexes `json:"indexes"`
+	Cache      sourced    `json:"cache"`
+	Notes      []string   `json:"notes"`
+}
+
+type envValue struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"` // "" when unknown
+	Origin string `json:"origin"`
+}
+
+type envIndexes struct {
+	IndexURL      sourced   `json:"index-url"`
+	ExtraIndexURL []sourced `json:"extra-index-url"`
+	FindLinks     []sourced `json:"find-links"`
+	NoIndex       bool      `json:"no-index"`
+	Strategy      sourced   `json:"index-strategy"`
+}
+
+func runEnv(ctx context.Context, u *ui, f *inputFlags, format string, args []string) error {
+	var files []*reqfile.File
+	if len(args) > 0 || len(f.requirements) > 0 {
+		in, err := loadInputs(u, f, args)
+		if err != nil {
+			return err
+		}
+		files = in.files
+	}
+	s, err := openSession(ctx, u, f, files, false)
+	if err != nil {
+		return err
+	}
+	r := envReport{Precedence: compat.Precedence, Notes: append([]string{}, s.target.Notes...)}
+	defaults := []string{}
+	for _, st := range s.target.Settings() {
+		v := envValue{Name: st.Name, Value: st.Value, Origin: st.Origin.String()}
+		if st.Value == "" {
+			v.Origin = ""
+		}
+		if st.Origin.From == compat.FromDefault && st.Name != "implementation" {
+			defaults = append(defaults, st.Name+" "+st.Value)
+		}
+		r.Target = append(r.Target, v)
+	}
+	if len(defaults) > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("%s: depsolve's fixed defaults, the same on every machine; give --python and --platform, or [target] in depsolve.toml, to describe your target",
+			strings.Join(defaults, ", ")))
+	}
+	r.Indexes = envIndexes{
+		IndexURL:      s.indexes.IndexURL.displayed(),
+		ExtraIndexURL: displayedAll(s.indexes.ExtraIndex),
+		FindLinks:     displayedAll(s.indexes.FindLinks),
+		NoIndex:       s.indexes.NoIndex,
+		Strategy:      s.indexes.Strategy,
+	}
+	r.Cache = sourced{s.cacheDir, cacheOrigin(f)}
+
+	if format == "json" {
+		return writeJSON(u, r)
+	}
+	var rows [][3]string // section headings have only a first cell
+	row := func(name, value, origin string) { rows = append(rows, [3]string{"  " + name, value, origin}) }
+	rows = append(rows, [3]string{"target"})
+	for _, v := range r.Target {
+		value := v.Value
+		if value == "" {
+			value = "unknown"
+		}
+		row(v.Name, value, v.Origin)
+	}
+	rows = append(rows, [3]string{"indexes"})
+	if r.Indexes.NoIndex {
+		row("index-url", "none", "--no-index")
+	} else {
+		row("index-url", r.Indexes.IndexURL.Value, r.Indexes.IndexURL.Origin)
+	}
+	for _, e := range r.Indexes.ExtraIndexURL {
+		row("extra-index-url", e.Value, e.Origin)
+	}
+	for _, l := range r.Indexes.FindLinks {
+		row("find-links", l.Value, l.Origin)
+	}
+	row("index-strategy", r.Indexes.Strategy.Value, r.Indexes.Strategy.Origin)
+	var b strings.Builder
+	writeTable(&b, rows)
+	fmt.Fprintf(&b, "cache: %s (%s)\n", r.Cache.Value, r.Cache.Origin)
+	fmt.Fprintf(&b, "precedence: %s\n", compat.Precedence)
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "%s %s\n", u.dim("note:"), n)
+	}
+	u.print(b.String())
+	return nil
+}
+
+func displayedAll(list []sourced) []sourced {
+	out := []sourced{}
+	for _, s := range list {
+		out = append(out, s.displayed())
+	}
+	return out
+}
+
+func cacheOrigin(f *inputFlags) string {
+	switch {
+	case f.cacheDir != "":
+		return "flag --cache-dir"
+	case os.Getenv(cache.DirEnv) != "":
+		return "$" + cache.DirEnv
+	}
+	return "default"
+}
+
+// writeTable aligns the cells of rows in columns two spaces apart, without trailing
+// blanks. A row whose later cells are empty is written as its first cell.
+func writeTable(b *strings.Builder, rows [][3]string) {
+	var width [2]int
+	for _, r := range rows {
+		if r[1] == "" {
+			continue
+		}
+		width[0] = max(width[0], len(r[0]))
+		width[1] = max(width[1], len(r[1]))
+	}
+	for _, r := range rows {
+		line := r[0]
+		if r[1] != "" {
+			line = fmt.Sprintf("%-*s  %-*s  %s", width[0], r[0], width[1], r[1], r[2])
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+}

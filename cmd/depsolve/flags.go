@@ -1,0 +1,131 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// inputFlags are the flags check, lock and env share: what to resolve, where from, for
+// what target.
+type inputFlags struct {
+	requirements []string // -r FILE (also positional FILE arguments)
+	constraints  []string // -c FILE
+	extras       []string // --extra NAME for pyproject.toml optional dependencies
+	groups       []string // --group NAME for PEP 735 dependency groups
+
+	indexURL       string
+	extraIndexURLs []string
+	findLinks      []string
+	noIndex        bool
+	indexStrategy  string
+	trustedHosts   []string
+	offline        bool
+	refresh        bool
+	cacheDir       string
+	pre            bool
+	config         string // depsolve.toml path
+
+	python     string
+	platform   string
+	glibc      string
+	driver     string
+	cpu        bool
+	gpus       []string
+	cuda       string
+	baseImage  string
+	dockerfile string
+	detect     bool
+
+	noColor bool
+	quiet   bool
+}
+
+// registerSources adds the flags that say what to resolve and where packages come from.
+func (f *inputFlags) registerSources(fs *pflag.FlagSet) {
+	fs.StringArrayVarP(&f.requirements, "requirement", "r", nil, "resolve the requirements in `FILE` (requirements.txt or pyproject.toml; repeatable)")
+	fs.StringArrayVarP(&f.constraints, "constraint", "c", nil, "restrict versions with the constraints in `FILE` (repeatable)")
+	fs.StringArrayVar(&f.extras, "extra", nil, "include the optional dependencies `NAME` of a pyproject.toml (repeatable)")
+	fs.StringArrayVar(&f.groups, "group", nil, "include the PEP 735 dependency group `NAME` of a pyproject.toml (repeatable)")
+	fs.BoolVar(&f.pre, "pre", false, "allow pre-releases everywhere")
+	f.registerIndexes(fs)
+}
+
+// registerIndexes adds the flags that say where packages come from.
+func (f *inputFlags) registerIndexes(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.indexURL, "index-url", "i", "", "base `URL` of the default index (default $PIP_INDEX_URL, else https://pypi.org/simple)")
+	fs.StringArrayVar(&f.extraIndexURLs, "extra-index-url", nil, "another index `URL`, searched before the default one (repeatable; default $PIP_EXTRA_INDEX_URL)")
+	fs.StringArrayVarP(&f.findLinks, "find-links", "f", nil, "a folder or HTML page `PATH|URL` of distribution files (repeatable)")
+	fs.BoolVar(&f.noIndex, "no-index", false, "use no index at all: only --find-links locations")
+	fs.StringVar(&f.indexStrategy, "index-strategy", "", "first-index (default: a project comes from the first index that has it) or unsafe-best-match")
+	fs.StringArrayVar(&f.trustedHosts, "trusted-host", nil, "allow plain http for `HOST` (repeatable)")
+	fs.BoolVar(&f.offline, "offline", false, "use only the cache and local folders; fail with a hint when something is missing")
+	fs.BoolVar(&f.refresh, "refresh", false, "revalidate every cached index page")
+	fs.StringVar(&f.cacheDir, "cache-dir", "", "cache `DIR` (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
+	fs.StringVar(&f.config, "config", "", "read settings from `FILE` (default: depsolve.toml, then [tool.depsolve] in pyproject.toml, in the current folder)")
+}
+
+// registerTarget adds the flags that describe the target machine and image.
+func (f *inputFlags) registerTarget(fs *pflag.FlagSet) {
+	fs.StringVar(&f.python, "python", "", "target Python `VERSION`, e.g. 3.11.9 (default "+defaultPython+")")
+	fs.StringVar(&f.platform, "platform", "", "target platform `TAG`, e.g. manylinux_2_35_x86_64, macosx_14_0_arm64, win_amd64 (default "+defaultPlatform+")")
+	fs.StringVar(&f.glibc, "glibc", "", "target glibc `VERSION` (implied by --platform manylinux_X_Y or --base-image)")
+	fs.StringVar(&f.driver, "driver", "", "target NVIDIA driver `VERSION`, e.g. 550.54.15")
+	fs.BoolVar(&f.cpu, "cpu", false, "the target has no NVIDIA GPU")
+	fs.StringArrayVar(&f.gpus, "gpu", nil, "a target GPU, by `NAME` (H100, RTX 4090) or sm_XY (repeatable: a fleet must all be supported)")
+	fs.StringVar(&f.cuda, "cuda", "", "CUDA toolkit `VERSION` of the base image")
+	fs.StringVar(&f.baseImage, "base-image", "", "derive the target from an `IMAGE` such as nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04")
+	fs.StringVar(&f.dockerfile, "dockerfile", "", "derive the target from the final FROM of `PATH`")
+	fs.BoolVar(&f.detect, "detect", false, "detect the target on this machine (nvidia-smi, python3, glibc)")
+}
+
+// registerOutput adds the flags about how much is printed and how.
+func (f *inputFlags) registerOutput(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print only the verdict line, or the explanation on conflict")
+}
+
+// formatFlag is a --format flag restricted to a few values.
+type formatFlag struct {
+	value   string
+	allowed []string
+}
+
+func newFormatFlag(def string, allowed ...string) *formatFlag {
+	return &formatFlag{value: def, allowed: allowed}
+}
+
+func (f *formatFlag) String() string { return f.value }
+func (f *formatFlag) Type() string   { return "format" }
+func (f *formatFlag) Set(s string) error {
+	if !slices.Contains(f.allowed, s) {
+		return fmt.Errorf("want %s", strings.Join(f.allowed, " or "))
+	}
+	f.value = s
+	return nil
+}
+
+// register adds the flag to cmd, with shell completion of its values.
+func (f *formatFlag) register(cmd *cobra.Command, usage string) {
+	cmd.Flags().Var(f, "format", usage)
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(f.allowed, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// completeTargetFlags gives the shells the fixed values some flags take.
+func completeTargetFlags(cmd *cobra.Command) {
+	for name, values := range map[string][]string{
+		"index-strategy": {"first-index", "unsafe-best-match"},
+		"platform":       {"manylinux_2_35_x86_64", "manylinux_2_28_x86_64", "manylinux_2_28_aarch64", "musllinux_1_2_x86_64", "macosx_14_0_arm64", "win_amd64"},
+	} {
+		if cmd.Flags().Lookup(name) != nil {
+			_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+		}
+	}
+}
+
+// envList splits a PIP_EXTRA_INDEX_URL-style value: whitespace-separated, as pip reads it.
+func envList(name string) []string { return strings.Fields(os.Getenv(name)) }

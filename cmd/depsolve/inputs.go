@@ -1,0 +1,238 @@
+package main
+
+import (
+	"net/url"
+	"os"
+	"slices"
+
+	"github.com/depsolve/depsolve/compat"
+	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/redact"
+	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/resolver"
+)
+
+// defaultRequirements is the file check and lock read when given none.
+const defaultRequirements = "requirements.txt"
+
+// inputs is what the requirement files ask for.
+type inputs struct {
+	files        []*reqfile.File
+	requirements []reqfile.Requirement
+	constraints  []reqfile.Requirement
+	pre          bool
+}
+
+// loadInputs parses the requirement files (positional and -r), then the -c files.
+// Editable lines cannot be locked: they are left out with a warning. A line that names
+// no project, or names one by URL, cannot be resolved from an index: it is bad input.
+func loadInputs(u *ui, f *inputFlags, args []string) (*inputs, error) {
+	paths := append(slices.Clone(args), f.requirements...)
+	if len(paths) == 0 {
+		paths = []string{defaultRequirements}
+	}
+	in := &inputs{pre: f.pre}
+	opts := reqfile.Options{Extras: f.extras, Groups: f.groups}
+	for _, path := range paths {
+		file, err := reqfile.Parse(path, opts)
+		if err != nil {
+			return nil, err
+		}
+		in.add(u, file)
+		in.requirements = append(in.requirements, file.Requirements...)
+		in.constraints = append(in.constraints, file.Constraints...)
+	}
+	for _, path := range f.constraints {
+		file, err := reqfile.Parse(path, reqfile.Options{Constraint: true})
+		if err != nil {
+			return nil, err
+		}
+		in.add(u, file)
+		in.constraints = append(in.constraints, file.Requirements...)
+		in.constraints = append(in.constraints, file.Constraints...)
+	}
+	for _, r := range append(slices.Clone(in.requirements), in.constraints...) {
+		if err := unresolvable(r); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+func (in *inputs) add(u *ui, file *reqfile.File) {
+	in.files = append(in.files, file)
+	for _, w := range file.Warnings {
+		u.warn("%s", w)
+	}
+	for _, e := range file.Editables {
+		u.warn("skipped: %s", e.Unlockable())
+	}
+	if file.Pre || slices.Contains(file.AllReleases, ":all:") {
+		in.pre = true
+	}
+}
+
+// unresolvable reports a requirement the resolver cannot take from an index.
+func unresolvable(r reqfile.Requirement) error {
+	switch {
+	case r.Unnamed():
+		return &reqfile.Error{Pos: r.Pos, Line: r.Line, Msg: "the requirement names no project",
+			Hint: "depsolve never builds packages to learn their name: write it as NAME @ URL, or add #egg=NAME to the URL"}
+	case r.URL != "":
+		return &reqfile.Error{Pos: r.Pos, Line: r.Line, Msg: "direct URL references (NAME @ URL) are not resolved from an index",
+			Hint: "pin the project by version (NAME==VERSION) and give the index or --find-links folder that has it"}
+	}
+	return nil
+}
+
+// origin is where a requirement was written, as explanations and "# via" cite it.
+func origin(r reqfile.Requirement) string {
+	return reqfile.Position{File: r.Pos.File, Line: r.Pos.Line}.String()
+}
+
+func resolverRequirements(rs []reqfile.Requirement) []resolver.Requirement {
+	out := make([]resolver.Requirement, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, resolver.Requirement{Requirement: r.Requirement, Origin: origin(r)})
+	}
+	return out
+}
+
+// sourced is one setting and where it came from, for `depsolve env`.
+type sourced struct {
+	Value  string `json:"value"`
+	Origin string `json:"origin"`
+}
+
+// indexSettings is where packages come from, merged from every source: flags, then the
+// requirement files' own options (as pip reads them), then depsolve.toml and
+// [tool.depsolve], then PIP_INDEX_URL and PIP_EXTRA_INDEX_URL, then PyPI.
+type indexSettings struct {
+	IndexURL     sourced
+	ExtraIndex   []sourced
+	FindLinks    []sourced
+	NoIndex      bool
+	Strategy     sourced
+	TrustedHosts []string
+	OnlyBinary   []string
+	NoBinary     []string
+}
+
+func mergeIndexes(f *inputFlags, files []*reqfile.File, configs []*compat.Config) indexSettings {
+	var s indexSettings
+	// The default index: the first source that names one.
+	candidates := []sourced{{f.indexURL, "flag --index-url"}}
+	for i := len(files) - 1; i >= 0; i-- { // pip: the last --index-url wins
+		candidates = append(candidates, sourced{files[i].IndexURL, files[i].Path})
+	}
+	for _, c := range configs {
+		candidates = append(candidates, sourced{c.IndexURL.Text, c.IndexURL.Origin.String()})
+	}
+	candidates = append(candidates, sourced{os.Getenv("PIP_INDEX_URL"), "$PIP_INDEX_URL"},
+		sourced{index.DefaultIndexURL, "default"})
+	for _, c := range candidates {
+		if c.Value != "" {
+			s.IndexURL = sourced{withoutMaskedCredentials(c.Value), c.Origin}
+			break
+		}
+	}
+
+	// Extra indexes: those of the first of flags, config and environment that gives
+	// any, then every requirement file's (pip adds a file's to the command line's).
+	var extra []sourced
+	for _, u := range f.extraIndexURLs {
+		extra = append(extra, sourced{u, "flag --extra-index-url"})
+	}
+	for _, c := range configs {
+		if extra != nil {
+			break
+		}
+		for _, v := range c.ExtraIndexURLs {
+			extra = append(extra, sourced{v.Text, v.Origin.String()})
+		}
+	}
+	if extra == nil {
+		for _, u := range envList("PIP_EXTRA_INDEX_URL") {
+			extra = append(extra, sourced{u, "$PIP_EXTRA_INDEX_URL"})
+		}
+	}
+	for _, file := range files {
+		for _, u := range file.ExtraIndexURLs {
+			extra = append(extra, sourced{u, file.Path})
+		}
+	}
+	s.ExtraIndex = dedupe(extra)
+
+	// find-links: every source's, flags first.
+	var links []sourced
+	for _, l := range f.findLinks {
+		links = append(links, sourced{l, "flag --find-links"})
+	}
+	for _, file := range files {
+		for _, l := range file.FindLinks {
+			links = append(links, sourced{l, file.Path})
+		}
+	}
+	for _, c := range configs {
+		for _, v := range c.FindLinks {
+			links = append(links, sourced{v.Text, v.Origin.String()})
+		}
+	}
+	s.FindLinks = dedupe(links)
+
+	s.NoIndex = f.noIndex
+	s.TrustedHosts = slices.Clone(f.trustedHosts)
+	for _, file := range files {
+		s.NoIndex = s.NoIndex || file.NoIndex
+		s.TrustedHosts = append(s.TrustedHosts, file.TrustedHosts...)
+		s.OnlyBinary = append(s.OnlyBinary, file.OnlyBinary...)
+		s.NoBinary = append(s.NoBinary, file.NoBinary...)
+	}
+
+	s.Strategy = sourced{compat.FirstIndex, "default"}
+	if f.indexStrategy != "" {
+		s.Strategy = sourced{f.indexStrategy, "flag --index-strategy"}
+	} else {
+		for _, c := range configs {
+			if c.IndexStrategy.Known() {
+				s.Strategy = sourced{c.IndexStrategy.Text, c.IndexStrategy.Origin.String()}
+				break
+			}
+		}
+	}
+	return s
+}
+
+func dedupe(list []sourced) []sourced {
+	var out []sourced
+	seen := map[string]bool{}
+	for _, s := range list {
+		s.Value = withoutMaskedCredentials(s.Value)
+		if !seen[s.Value] {
+			seen[s.Value] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// withoutMaskedCredentials drops user information that is only a mask: a lockfile
+// records its index URLs redacted, and sending the mask as a user name would fail where
+// ~/.netrc has the real credentials.
+func withoutMaskedCredentials(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	name := u.User.Username()
+	pass, _ := u.User.Password()
+	if (name == redact.Mask || name == "") && (pass == "" || pass == redact.Mask) ||
+		name != "" && pass == redact.Mask {
+		u.User = nil
+		return u.String()
+	}
+	return raw
+}
+
+// displayed is a setting as printed: credentials masked.
+func (s sourced) displayed() sourced { return sourced{redact.URL(s.Value), s.Origin} }

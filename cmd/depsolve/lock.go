@@ -1,0 +1,307 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/reqfile"
+)
+
+type lockFlags struct {
+	output          string
+	noHashes        bool
+	upgrade         bool
+	upgradePackages []string
+}
+
+func newLockCommand(stdout, stderr io.Writer) *cobra.Command {
+	f := &inputFlags{}
+	lf := &lockFlags{}
+	format := newFormatFlag("requirements", "requirements", "pylock")
+	cmd := &cobra.Command{
+		Use:   "lock [FILE...] [-o OUT]",
+		Short: "Write a pinned, hashed lockfile for the target",
+		Long: `Lock resolves the requirements for the target and writes every pin, with the
+sha256 of each file of that version usable on the target and "# via" notes,
+in a requirements file pip installs with --require-hashes (pip-compile's
+format), or with --format pylock in a PEP 751 pylock.toml.
+
+Re-running keeps the pins of an existing OUT that are still allowed; --upgrade
+moves them all to the newest allowed versions, --upgrade-package NAME one.
+OUT is replaced atomically, and the same inputs give the same bytes. Index
+credentials are never written: URLs are recorded with them masked.
+
+Exit status: 0 locked, 1 conflict (OUT untouched), 2 bad input or usage,
+3 index, network or cache failure.`,
+		Example: `  # requirements.txt -> requirements.lock, for a container on H100s
+  depsolve lock --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 --driver 550.54.15 --gpu H100
+
+  # A PEP 751 lock from pyproject.toml, with the "cuda" extra
+  depsolve lock pyproject.toml --extra cuda --format pylock -o pylock.toml
+
+  # Move only torch to its newest allowed version
+  depsolve lock -o requirements.lock --upgrade-package torch
+
+  # Print the lock instead of writing it
+  depsolve lock -o - --no-hashes`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			u := newUI(stdout, stderr, f.noColor, f.quiet)
+			return runLock(cmd.Context(), u, f, lf, format.value, commandLine(cmd, args), args)
+		},
+	}
+	f.registerSources(cmd.Flags())
+	f.registerTarget(cmd.Flags())
+	f.registerOutput(cmd.Flags())
+	cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")
+	cmd.Flags().BoolVar(&lf.noHashes, "no-hashes", false, "leave out the --hash lines (requirements format)")
+	cmd.Flags().BoolVarP(&lf.upgrade, "upgrade", "U", false, "ignore the pins of an existing OUT: take the newest allowed versions")
+	cmd.Flags().StringArrayVarP(&lf.upgradePackages, "upgrade-package", "P", nil, "let `NAME` move from its pin in an existing OUT (repeatable)")
+	format.register(cmd, "lockfile `FORMAT`: requirements (pip-compile style) or pylock (PEP 751)")
+	completeTargetFlags(cmd)
+	return cmd
+}
+
+func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, command string, args []string) error {
+	out := lf.output
+	if out == "" {
+		out = map[string]string{"requirements": "requirements.lock", "pylock": "pylock.toml"}[format]
+	}
+	upgrade := map[string]bool{}
+	for _, name := range lf.upgradePackages {
+		if !projectName.MatchString(name) {
+			return usageError{err: fmt.Errorf("--upgrade-package %q: want a project name", name), command: "depsolve lock"}
+		}
+		upgrade[pep508.NormalizeName(name)] = true
+	}
+
+	in, err := loadInputs(u, f, args)
+	if err != nil {
+		return err
+	}
+	var preferred map[string]pep440.Version
+	if !lf.upgrade && out != "-" {
+		if preferred, err = existingPins(out, format); err != nil {
+			u.warn("%s: %v; its pins are not kept", out, err)
+		}
+		for name := range upgrade {
+			delete(preferred, name)
+		}
+	}
+
+	s, err := openSession(ctx, u, f, in.files, true)
+	if err != nil {
+		return err
+	}
+	for _, n := range s.target.Notes {
+		u.note("%s", n)
+	}
+	ix, err := s.newIndex(in.pre)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	res, err := s.resolve(ctx, ix, in, preferred)
+	if err != nil {
+		return err
+	}
+	target := targetSummary(s.target)
+	if res.conflict != nil {
+		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, res.conflict), res.hints)
+		return exitStatus(exitConflict)
+	}
+	if err := s.withFiles(ctx, ix, res); err != nil {
+		return err
+	}
+
+	l := &lockfile.Lock{
+		Command:  command,
+		Target:   targetFields(s.target),
+		NoIndex:  s.indexes.NoIndex,
+		Packages: lockPackages(res),
+	}
+	if strings.TrimSuffix(s.indexes.IndexURL.Value, "/") != strings.TrimSuffix(index.DefaultIndexURL, "/") {
+		l.IndexURL = s.indexes.IndexURL.Value
+	}
+	for _, e := range s.indexes.ExtraIndex {
+		l.ExtraIndexURLs = append(l.ExtraIndexURLs, e.Value)
+	}
+	for _, fl := range s.indexes.FindLinks {
+		l.FindLinks = append(l.FindLinks, fl.Value)
+	}
+	var b bytes.Buffer
+	if format == "pylock" {
+		err = lockfile.WritePylock(&b, l)
+	} else {
+		err = lockfile.WriteRequirements(&b, l, lockfile.RequirementsOptions{NoHashes: lf.noHashes})
+	}
+	if err != nil {
+		return err
+	}
+	if out == "-" {
+		u.print(b.String())
+	} else if err := lockfile.WriteFileAtomic(out, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("writing the lock: %w", err)
+	}
+	if !u.quiet {
+		printLockSummary(u, res, out, target)
+	}
+	return nil
+}
+
+// projectName is the syntax of a project name (PEP 508).
+var projectName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
+
+// existingPins reads the pins of a lock written earlier, to keep them where they are still
+// allowed. A missing file has none.
+func existingPins(path, format string) (map[string]pep440.Version, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if format == "pylock" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		l, err := lockfile.ReadPylock(data)
+		if err != nil {
+			return nil, err
+		}
+		pins := map[string]pep440.Version{}
+		for _, p := range l.Packages {
+			if v, err := pep440.Parse(p.Version); err == nil {
+				pins[pep508.NormalizeName(p.Name)] = v
+			}
+		}
+		return pins, nil
+	}
+	file, err := reqfile.Parse(path, reqfile.Options{LookupEnv: func(string) (string, bool) { return "", false }})
+	if err != nil {
+		return nil, err
+	}
+	return preferredFrom(file.Requirements), nil
+}
+
+// lockPackages is the solution in lockfile's model.
+func lockPackages(out *outcome) []lockfile.Package {
+	var pkgs []lockfile.Package
+	for _, p := range out.resolution.Packages {
+		lp := lockfile.Package{Name: p.Name, Version: p.Version.String(), Via: p.Via}
+		for i, f := range out.files[p.Name] {
+			if i == 0 {
+				lp.Index = f.Index
+			}
+			lf := lockfile.File{Name: f.Filename, URL: f.URL, SHA256: f.SHA256, Size: f.Size}
+			if !f.UploadTime.IsZero() {
+				lf.UploadTime = f.UploadTime.UTC().Format("2006-01-02T15:04:05Z07:00")
+			}
+			lp.Files = append(lp.Files, lf)
+		}
+		pkgs = append(pkgs, lp)
+	}
+	return pkgs
+}
+
+// printLockSummary tells, on stderr, what was locked and what it weighs: the download
+// size of the set (the file an installer takes for each pin) and its five largest pins.
+func printLockSummary(u *ui, out *outcome, path, target string) {
+	type weight struct {
+		name string
+		size int64
+	}
+	var total int64
+	var weights []weight
+	unknown := 0
+	for _, p := range out.resolution.Packages {
+		f, ok := out.installFile(p.Name)
+		if !ok || f.Size == 0 {
+			unknown++
+			continue
+		}
+		total += f.Size
+		weights = append(weights, weight{p.Name + " " + p.Version.String(), f.Size})
+	}
+	sort.Slice(weights, func(i, j int) bool {
+		if weights[i].size != weights[j].size {
+			return weights[i].size > weights[j].size
+		}
+		return weights[i].name < weights[j].name
+	})
+	where := path
+	if path == "-" {
+		where = "stdout"
+	}
+	u.errorf("%s %s for %s into %s\n", u.green("locked"), plural(len(out.resolution.Packages), "package", "packages"), target, where)
+	size := "download size " + humanBytes(total)
+	if unknown > 0 {
+		size += fmt.Sprintf(" (%s of unknown size)", plural(unknown, "package", "packages"))
+	}
+	var largest []string
+	for i, w := range weights {
+		if i == 5 {
+			break
+		}
+		largest = append(largest, w.name+" "+humanBytes(w.size))
+	}
+	if len(largest) > 0 {
+		size += "; largest: " + strings.Join(largest, ", ")
+	}
+	u.errorf("%s\n", size)
+}
+
+// commandLine is the command as a lock's header records it: the subcommand, its
+// arguments, then the flags that were set, in name order, so the same inputs give the
+// same header however the flags were ordered. Flags that only change what is printed
+// are left out.
+func commandLine(cmd *cobra.Command, args []string) string {
+	parts := []string{cmd.CommandPath()}
+	parts = append(parts, quoteAll(args)...)
+	cmd.Flags().Visit(func(fl *pflag.Flag) {
+		if fl.Name == "quiet" || fl.Name == "no-color" {
+			return
+		}
+		switch fl.Value.Type() {
+		case "bool":
+			parts = append(parts, "--"+fl.Name)
+		case "stringArray":
+			values, _ := cmd.Flags().GetStringArray(fl.Name)
+			for _, v := range values {
+				parts = append(parts, "--"+fl.Name, shellQuote(v))
+			}
+		default:
+			parts = append(parts, "--"+fl.Name, shellQuote(fl.Value.String()))
+		}
+	})
+	return strings.Join(parts, " ")
+}
+
+func quoteAll(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = shellQuote(a)
+	}
+	return out
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

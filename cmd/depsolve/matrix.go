@@ -1,0 +1,185 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/depsolve/depsolve/compat"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+)
+
+func newMatrixCommand(stdout, stderr io.Writer) *cobra.Command {
+	var noColor bool
+	format := newFormatFlag("text", "text", "json")
+	cmd := &cobra.Command{
+		Use:   "matrix [PKG[==VER]]",
+		Short: "Show what the compatibility matrix says about a package, with sources",
+		Long: `Matrix prints the rows of depsolve's curated compatibility matrix about a
+package: its CUDA variants and the indexes they come from, the NVIDIA driver
+each build needs, the GPU architectures compiled in, the pairings with other
+packages (torchvision with torch, torch with triton, numpy with old torch), and
+notes, each with the data row and the public sources it rests on. With ==VER,
+only the rows that apply to that version.
+
+PKG may also be @driver or @cuda (driver floors and CUDA toolkits), @gpu (GPU
+architectures and models) or @glibc (operating systems and image flavors);
+without PKG, every package. Rows marked advisory rest on unverified sources:
+they warn and never constrain a resolution.`,
+		Example: `  depsolve matrix torch==2.5.1
+  depsolve matrix torchvision
+  depsolve matrix @driver
+  depsolve matrix @gpu --format json`,
+		Args: argsAtMost(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			u := newUI(stdout, stderr, noColor, false)
+			name, v, err := parsePackageArg(cmd, args)
+			if err != nil {
+				return err
+			}
+			m, _, err := compat.Load()
+			if err != nil {
+				return fmt.Errorf("compatibility matrix: %w", err)
+			}
+			rows := m.Describe(name, v)
+			if format.value == "json" {
+				return writeJSON(u, matrixJSON(rows))
+			}
+			if len(rows) == 0 {
+				u.errorf("the matrix has no rows about %s\n", strings.Join(args, " "))
+				return nil
+			}
+			printRows(u, rows)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
+	format.register(cmd, "output `FORMAT`: text or json")
+	return cmd
+}
+
+// parsePackageArg reads PKG[==VER].
+func parsePackageArg(cmd *cobra.Command, args []string) (string, *pep440.Version, error) {
+	if len(args) == 0 {
+		return "", nil, nil
+	}
+	name, ver, pinned := strings.Cut(args[0], "==")
+	name = strings.TrimSpace(name)
+	if !strings.HasPrefix(name, "@") {
+		if !projectName.MatchString(name) {
+			return "", nil, usagef(cmd, "%q: want a project name, optionally with ==VERSION", args[0])
+		}
+		name = pep508.NormalizeName(name)
+	}
+	if !pinned {
+		return name, nil, nil
+	}
+	v, err := pep440.Parse(strings.TrimSpace(ver))
+	if err != nil {
+		return "", nil, usagef(cmd, "%q: %v", args[0], err)
+	}
+	return name, &v, nil
+}
+
+func printRows(u *ui, rows []compat.Row) {
+	var b strings.Builder
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		head := r.Package
+		if r.Versions != "" {
+			head += " " + r.Versions
+		}
+		fmt.Fprintf(&b, "%s  %s", u.bold(head), r.Table)
+		if r.Advisory {
+			b.WriteString("  " + u.yellow("advisory: warns, never constrains"))
+		}
+		b.WriteByte('\n')
+		width := 0
+		for _, f := range r.Fields {
+			width = max(width, len(f.Key))
+		}
+		for _, f := range r.Fields {
+			fmt.Fprintf(&b, "    %-*s  %s\n", width, f.Key, f.Value)
+		}
+		for _, c := range r.Cites {
+			fmt.Fprintf(&b, "    %s %s\n", u.dim("source"), citeText(c))
+		}
+	}
+	u.print(b.String())
+}
+
+// citeText is a cite with its tag and the titles of its sources, as `matrix` shows it.
+func citeText(c compat.Cite) string {
+	var srcs []string
+	for _, s := range c.Sources {
+		t := s.ID
+		if s.Title != "" {
+			t += " " + s.Title
+		}
+		if s.URL != "" {
+			t += " <" + s.URL + ">"
+		}
+		srcs = append(srcs, t)
+	}
+	text := fmt.Sprintf("%s:%d [%s]", c.File, c.Line, c.Tag)
+	if len(srcs) > 0 {
+		text += " " + strings.Join(srcs, "; ")
+	}
+	if c.Detail != "" {
+		text += " (" + c.Detail + ")"
+	}
+	return text
+}
+
+type matrixRowJSON struct {
+	Table    string            `json:"table"`
+	Package  string            `json:"package"`
+	Versions string            `json:"versions"`
+	Fields   []matrixFieldJSON `json:"fields"`
+	Advisory bool              `json:"advisory"`
+	Sources  []matrixCiteJSON  `json:"sources"`
+}
+
+type matrixFieldJSON struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+type matrixCiteJSON struct {
+	File    string             `json:"file"`
+	Line    int                `json:"line"`
+	Tag     string             `json:"tag"`
+	Detail  string             `json:"detail,omitempty"`
+	Sources []matrixSourceJSON `json:"sources"`
+}
+
+type matrixSourceJSON struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+func matrixJSON(rows []compat.Row) []matrixRowJSON {
+	out := []matrixRowJSON{}
+	for _, r := range rows {
+		jr := matrixRowJSON{Table: r.Table, Package: r.Package, Versions: r.Versions, Advisory: r.Advisory,
+			Fields: []matrixFieldJSON{}, Sources: []matrixCiteJSON{}}
+		for _, f := range r.Fields {
+			jr.Fields = append(jr.Fields, matrixFieldJSON{f.Key, f.Value})
+		}
+		for _, c := range r.Cites {
+			srcs := []matrixSourceJSON{}
+			for _, s := range c.Sources {
+				srcs = append(srcs, matrixSourceJSON{s.ID, s.Title, s.URL})
+			}
+			jr.Sources = append(jr.Sources, matrixCiteJSON{File: c.File, Line: c.Line, Tag: string(c.Tag), Detail: c.Detail, Sources: srcs})
+		}
+		out = append(out, jr)
+	}
+	return out
+}

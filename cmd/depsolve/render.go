@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/depsolve/depsolve/compat"
+	"github.com/depsolve/depsolve/redact"
+	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/resolver"
+)
+
+// report is the --format json object of the CLI contract (DESIGN.md). status, target and
+// packages are always there; explanation and hints only for a conflict, error only for
+// an error.
+type report struct {
+	Status      string        `json:"status"` // ok, conflict or error
+	Target      *reportTarget `json:"target"`
+	Packages    []reportPkg   `json:"packages"`
+	Explanation *string       `json:"explanation,omitempty"`
+	Hints       *[]string     `json:"hints,omitempty"`
+	Error       *reportError  `json:"error,omitempty"`
+}
+
+type reportTarget struct {
+	Python   string   `json:"python"`
+	Platform string   `json:"platform"`
+	Driver   *string  `json:"driver"`
+	GPUs     []string `json:"gpus"` // compute capabilities, lowest first
+	CUDA     *string  `json:"cuda"`
+}
+
+type reportPkg struct {
+	Name    string   `json:"name"`
+	Version string   `json:"version"`
+	Index   string   `json:"index"`
+	File    string   `json:"file"`
+	SHA256  string   `json:"sha256"`
+	Size    int64    `json:"size"`
+	Via     []string `json:"via"`
+}
+
+type reportError struct {
+	Message string `json:"message"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+}
+
+func newReport(status string, t *compat.Target) *report {
+	r := &report{Status: status, Packages: []reportPkg{}}
+	if t == nil {
+		return r
+	}
+	r.Target = &reportTarget{Python: t.Python.Text, Platform: t.Platform.Text, GPUs: []string{}}
+	if t.Driver.Known() {
+		r.Target.Driver = &t.Driver.Text
+	}
+	if t.CUDA.Known() {
+		r.Target.CUDA = &t.CUDA.Text
+	}
+	for _, cc := range t.Capabilities() {
+		r.Target.GPUs = append(r.Target.GPUs, cc.String())
+	}
+	return r
+}
+
+// addPackages lists the pins with the file an installer takes for each (the best one for
+// the target). Pins come sorted by name from the resolver.
+func (r *report) addPackages(out *outcome) {
+	for _, p := range out.resolution.Packages {
+		rp := reportPkg{Name: p.Name, Version: p.Version.String(), Via: p.Via}
+		if rp.Via == nil {
+			rp.Via = []string{}
+		}
+		if f, ok := out.installFile(p.Name); ok {
+			rp.Index, rp.File, rp.SHA256, rp.Size = redact.URL(f.Index), f.Filename, f.SHA256, f.Size
+		}
+		r.Packages = append(r.Packages, rp)
+	}
+}
+
+func (r *report) setConflict(explanation string, hints []string) {
+	r.Status = "conflict"
+	r.Explanation = &explanation
+	if hints == nil {
+		hints = []string{}
+	}
+	r.Hints = &hints
+}
+
+func (r *report) setError(err error) {
+	r.Status = "error"
+	e := &reportError{Message: redact.Text(err.Error())}
+	var reqErr *reqfile.Error
+	var inputErr *compat.InputError
+	switch {
+	case errors.As(err, &reqErr):
+		e.Message, e.File, e.Line = redact.Text(reqErr.Msg), reqErr.Pos.File, reqErr.Pos.Line
+	case errors.As(err, &inputErr) && inputErr.Pos.File != "":
+		e.Message, e.File, e.Line = redact.Text(inputErr.Msg), inputErr.Pos.File, inputErr.Pos.Line
+	}
+	r.Error = e
+}
+
+// write prints the report: one indented JSON object, the same bytes for the same input.
+func (r *report) write(u *ui) error { return writeJSON(u, r) }
+
+// writeJSON prints v on stdout as indented JSON, without HTML escaping.
+func writeJSON(u *ui, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	u.print(b.String())
+	return nil
+}
+
+// failJSON reports an error as JSON on stdout (and as text on stderr), and returns the
+// exit status it maps to.
+func failJSON(u *ui, t *compat.Target, err error) error {
+	r := newReport("error", t)
+	r.setError(err)
+	if werr := r.write(u); werr != nil {
+		return werr
+	}
+	u.errorf("%s", errorText(err))
+	return exitStatus(exitCode(err))
+}
+
+// explanation renders the numbered chain, coloured on a terminal: the numbers and the
+// connectives in bold. The prose is the resolver's; only the escapes are added here.
+func explanation(u *ui, ns *resolver.NoSolution) string {
+	lines := ns.Lines()
+	text := resolver.Text(lines)
+	if !u.color {
+		return text
+	}
+	out := strings.Split(text, "\n")
+	i := 0
+	for j, l := range out {
+		if l == "" || i >= len(lines) {
+			continue
+		}
+		conn := lines[i].Connective
+		if k := strings.Index(l, conn); k >= 0 {
+			out[j] = u.bold(l[:k]) + u.bold(conn) + l[k+len(conn):]
+		}
+		i++
+	}
+	return strings.Join(out, "\n")
+}
+
+// printConflict prints a conflict as text: the verdict, the chain, the hints. With -q,
+// only the chain.
+func printConflict(u *ui, headline, chain string, hints []string) {
+	if u.quiet {
+		u.print(chain + "\n")
+		return
+	}
+	u.printf("%s %s\n\n%s\n", u.red("conflict:"), headline, chain)
+	if len(hints) > 0 {
+		u.print("\n")
+		for _, h := range hints {
+			u.printf("%s %s\n", u.cyan("hint:"), h)
+		}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

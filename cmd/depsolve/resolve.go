@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/compat"
+	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/resolver"
+)
+
+// session is everything one command works with: the cache, the matrix, the target and
+// where packages come from. It is built in the order of the data flow: cache, matrix,
+// configuration, target, indexes.
+type session struct {
+	ui       *ui
+	flags    *inputFlags
+	cacheDir string
+	cache    *cache.Cache
+	matrix   *compat.Matrix
+	configs  []*compat.Config
+	target   *compat.Target
+	indexes  indexSettings
+}
+
+// openSession builds the session; without useCache it leaves the cache alone (env only
+// looks), and compiles the matrix from the embedded data.
+func openSession(ctx context.Context, u *ui, f *inputFlags, files []*reqfile.File, useCache bool) (*session, error) {
+	s := &session{ui: u, flags: f}
+	var err error
+	if s.cacheDir, err = cacheDir(f.cacheDir); err != nil {
+		return nil, err
+	}
+	if useCache {
+		s.cache, err = cache.Open(s.cacheDir, cache.Options{
+			Warn:      func(msg string) { u.warn("cache: %s", msg) },
+			CreatedBy: "depsolve " + version,
+		})
+	}
+	if err != nil {
+		if f.offline {
+			return nil, fmt.Errorf("cache: %w (--offline needs the cache)", err)
+		}
+		u.warn("cache: %v; going on without it", err)
+		s.cache = nil
+	}
+	if s.matrix, _, err = compat.LoadCached(s.cache); err != nil {
+		return nil, fmt.Errorf("compatibility matrix: %w", err)
+	}
+	if s.configs, err = loadConfigs(f); err != nil {
+		return nil, err
+	}
+	if s.target, err = buildTarget(ctx, u, f, s.matrix, s.configs); err != nil {
+		return nil, err
+	}
+	s.indexes = mergeIndexes(f, files, s.configs)
+	return s, nil
+}
+
+// cacheDir is --cache-dir, else $DEPSOLVE_CACHE_DIR, else the user cache folder.
+func cacheDir(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	dir, err := cache.DefaultDir()
+	if err != nil {
+		return "", fmt.Errorf("cache: %w; give --cache-dir", err)
+	}
+	return dir, nil
+}
+
+// newIndex opens the package sources for the target.
+func (s *session) newIndex(pre bool) (*index.Index, error) {
+	strategy, err := index.ParseStrategy(s.indexes.Strategy.Value)
+	if err != nil {
+		return nil, usageError{err: fmt.Errorf("%s: %w", s.indexes.Strategy.Origin, err)}
+	}
+	wt, err := wheelTarget(s.target)
+	if err != nil {
+		return nil, err
+	}
+	opts := index.Options{
+		Target:       wt,
+		IndexURL:     s.indexes.IndexURL.Value,
+		NoIndex:      s.indexes.NoIndex,
+		Strategy:     strategy,
+		TrustedHosts: s.indexes.TrustedHosts,
+		OnlyBinary:   s.indexes.OnlyBinary,
+		NoBinary:     s.indexes.NoBinary,
+		Cache:        s.cache,
+		Offline:      s.flags.offline,
+		Refresh:      s.flags.refresh,
+		Environment:  s.target.MarkerEnvironment(),
+		HTTP:         index.HTTPOptions{UserAgent: "depsolve/" + version},
+	}
+	for _, e := range s.indexes.ExtraIndex {
+		opts.ExtraIndexURLs = append(opts.ExtraIndexURLs, e.Value)
+	}
+	for _, l := range s.indexes.FindLinks {
+		opts.FindLinks = append(opts.FindLinks, l.Value)
+	}
+	if pre {
+		opts.Prereleases = pep440.PrereleasesInclude
+	}
+	ix, err := index.New(opts)
+	if err != nil {
+		return nil, usageError{err: err}
+	}
+	return ix, nil
+}
+
+// outcome is what a resolution gave: a set of pins, or a proof that there is none with
+// hints out of it.
+type outcome struct {
+	resolution *resolver.Resolution
+	conflict   *resolver.NoSolution
+	hints      []string
+	files      map[string][]index.File // by name, for the pins: filled by withFiles
+}
+
+// resolve solves the requirements for the target. preferred holds the pins of an existing
+// lock to keep where they are still allowed.
+func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, preferred map[string]pep440.Version) (*outcome, error) {
+	tm := s.matrix.ForTarget(s.target.Facts())
+	pb := &resolver.Problem{
+		Requirements: resolverRequirements(in.requirements),
+		Constraints:  resolverRequirements(in.constraints),
+		Environment:  s.target.MarkerEnvironment(),
+		Virtual:      virtuals(s.target),
+		Index:        ix,
+		Matrix:       tm,
+		Preferred:    preferred,
+	}
+	if in.pre {
+		pb.Prereleases = resolver.PrereleasesAllow
+	}
+	var roots []pep508.Requirement
+	for _, r := range pb.Requirements {
+		roots = append(roots, r.Requirement)
+	}
+	ix.Prefetch(roots...)
+
+	stop := s.ui.watch("resolving:", s.progress(ix))
+	defer stop()
+	res, ns, err := resolver.Resolve(ctx, pb)
+	if err != nil {
+		return nil, err
+	}
+	out := &outcome{resolution: res, conflict: ns}
+	if ns != nil {
+		if out.hints, err = pb.Hints(ctx, ns); err != nil {
+			s.ui.warn("no hints: %v", err)
+		}
+		return out, nil
+	}
+	for _, p := range res.Packages {
+		for _, a := range tm.Advisories(p.Name, p.Version) {
+			text := a.Text
+			if about := p.Name + " " + p.Version.String(); !strings.HasPrefix(text, about) {
+				text = about + ": " + text
+			}
+			s.ui.warn("%s [%s:%d; depsolve matrix %s==%s shows the sources]", text, a.Cite.File, a.Cite.Line, p.Name, p.Version)
+		}
+	}
+	return out, nil
+}
+
+func (s *session) progress(ix *index.Index) progressSource {
+	return func() (int64, int64) {
+		st := ix.Stats()
+		return st.Requests, st.Bytes
+	}
+}
+
+// withFiles looks up the files of every pinned version usable on the target, best first.
+func (s *session) withFiles(ctx context.Context, ix *index.Index, out *outcome) error {
+	stop := s.ui.watch("hashing:", s.progress(ix))
+	defer stop()
+	files := make([][]index.File, len(out.resolution.Packages))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, p := range out.resolution.Packages {
+		g.Go(func() error {
+			fs, err := ix.Files(gctx, p.Name, p.Version)
+			files[i] = fs
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	out.files = map[string][]index.File{}
+	for i, p := range out.resolution.Packages {
+		out.files[p.Name] = files[i]
+	}
+	return nil
+}
+
+// installFile is the file an installer takes for a pin: the best one for the target.
+func (out *outcome) installFile(name string) (index.File, bool) {
+	fs := out.files[name]
+	if len(fs) == 0 {
+		return index.File{}, false
+	}
+	return fs[0], true
+}
+
+// preferredFrom lists the exact pins of requirements (an existing lock), by name.
+func preferredFrom(rs []reqfile.Requirement) map[string]pep440.Version {
+	out := map[string]pep440.Version{}
+	for _, r := range rs {
+		if v, ok := exactPin(r.Requirement); ok {
+			out[r.Key()] = v
+		}
+	}
+	return out
+}
+
+// exactPin returns the version of a requirement that is one "==V" clause, without a
+// wildcard: what a lock line says.
+func exactPin(r pep508.Requirement) (pep440.Version, bool) {
+	specs := r.Specifier.Specifiers()
+	if r.URL != "" || len(specs) != 1 || specs[0].Operator() != "==" {
+		return pep440.Version{}, false
+	}
+	v, err := pep440.Parse(specs[0].Version())
+	return v, err == nil
+}
+
+// fullyPinned reports whether every requirement is an exact pin: a lock, to verify as is.
+func fullyPinned(rs []reqfile.Requirement) bool {
+	for _, r := range rs {
+		if _, ok := exactPin(r.Requirement); !ok {
+			return false
+		}
+	}
+	return len(rs) > 0
+}

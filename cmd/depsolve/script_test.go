@@ -1,0 +1,265 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/depsolve/depsolve/internal/fakeindex"
+	"github.com/depsolve/depsolve/pep508"
+)
+
+// The end-to-end tests run the real binary (this test binary, re-executed as
+// "depsolve") on the scripts in testdata/script. Each script carries its own package
+// universe as a pyindex-style JSON snapshot and starts an in-process index from it with
+// the fakeindex command; no test touches the network.
+//
+// go test ./cmd/depsolve -update rewrites the golden files that `cmp stdout FILE` and
+// `cmp stderr FILE` compare against, inside the scripts.
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/script")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"depsolve": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+	})
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           filepath.Join("testdata", "script"),
+		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			// Each script has its own cache; none reads the user's.
+			env.Setenv("DEPSOLVE_CACHE_DIR", filepath.Join(env.WorkDir, ".cache"))
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".xdg-cache"))
+			env.Values[fakeKey{}] = &fakeState{}
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"fakeindex": cmdFakeindex,
+			"jsonshape": cmdJSONShape,
+		},
+	})
+}
+
+type fakeKey struct{}
+
+type fakeState struct {
+	index  *fakeindex.Index
+	server *fakeindex.Server
+}
+
+// cmdFakeindex drives the script's index:
+//
+//	fakeindex start [-html] [-nometadata] SNAPSHOT.json
+//	    serves the snapshot; sets $INDEX (the "pypi" index's simple URL), $INDEX_<NAME>
+//	    for every index the snapshot names (pytorch-cu124 -> $INDEX_PYTORCH_CU124) and
+//	    $INDEX_HOST (host:port, to write URLs with credentials)
+//	fakeindex down | up      every later request fails with 503 / succeeds again
+//	fakeindex requests       prints the number of requests served so far
+//	fakeindex findlinks INDEX DIR   writes the files of one index into DIR
+func cmdFakeindex(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! fakeindex")
+	}
+	st := ts.Value(fakeKey{}).(*fakeState)
+	if len(args) == 0 {
+		ts.Fatalf("usage: fakeindex start|down|up|requests|findlinks")
+	}
+	if args[0] != "start" && st.server == nil {
+		ts.Fatalf("fakeindex %s: no index started", args[0])
+	}
+	switch args[0] {
+	case "start":
+		var opts fakeindex.Options
+		rest := args[1:]
+		for len(rest) > 1 && strings.HasPrefix(rest[0], "-") {
+			switch rest[0] {
+			case "-html":
+				opts.HTMLOnly = true
+			case "-nometadata":
+				opts.NoMetadata = true
+			default:
+				ts.Fatalf("fakeindex start: unknown option %s", rest[0])
+			}
+			rest = rest[1:]
+		}
+		if len(rest) != 1 {
+			ts.Fatalf("usage: fakeindex start [-html] [-nometadata] SNAPSHOT")
+		}
+		snap, err := fakeindex.Load(ts.MkAbs(rest[0]))
+		ts.Check(err)
+		ix, err := fakeindex.Build(snap)
+		ts.Check(err)
+		srv := fakeindex.Serve(ix, opts)
+		ts.Defer(srv.Close)
+		st.index, st.server = ix, srv
+		u, err := url.Parse(srv.URL)
+		ts.Check(err)
+		ts.Setenv("INDEX_HOST", u.Host)
+		ts.Setenv("INDEX", srv.IndexURL("pypi"))
+		for name := range ix.Files {
+			ts.Setenv("INDEX_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_")), srv.IndexURL(name))
+		}
+	case "down", "up":
+		st.server.SetDown(args[0] == "down")
+	case "requests":
+		fmt.Fprintln(ts.Stdout(), st.server.Requests())
+	case "findlinks":
+		if len(args) != 3 {
+			ts.Fatalf("usage: fakeindex findlinks INDEX DIR")
+		}
+		dir := ts.MkAbs(args[2])
+		ts.Check(os.MkdirAll(dir, 0o755))
+		ts.Check(st.index.WriteFindLinks(args[1], dir))
+	default:
+		ts.Fatalf("fakeindex: unknown subcommand %s", args[0])
+	}
+}
+
+// cmdJSONShape checks that the last command's stdout is one --format json object of the
+// shape DESIGN.md documents, with the given status:
+//
+//	jsonshape ok|conflict|error
+func cmdJSONShape(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: jsonshape ok|conflict|error")
+	}
+	err := checkReportShape([]byte(ts.ReadFile("stdout")), args[0])
+	switch {
+	case err != nil && !neg:
+		ts.Fatalf("JSON report: %v", err)
+	case err == nil && neg:
+		ts.Fatalf("JSON report has the documented shape with status %s", args[0])
+	}
+}
+
+func checkReportShape(data []byte, status string) error {
+	var doc map[string]json.RawMessage
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	if err := dec.Decode(&doc); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("more than one JSON value on stdout")
+	}
+	want := map[string][]string{
+		"ok":       {"status", "target", "packages"},
+		"conflict": {"status", "target", "packages", "explanation", "hints"},
+		"error":    {"status", "target", "packages", "error"},
+	}[status]
+	if want == nil {
+		return fmt.Errorf("unknown status %q", status)
+	}
+	if err := sameKeys(doc, want...); err != nil {
+		return err
+	}
+	var got string
+	if err := json.Unmarshal(doc["status"], &got); err != nil || got != status {
+		return fmt.Errorf("status is %s, want %q", doc["status"], status)
+	}
+	if string(doc["target"]) != "null" {
+		var target map[string]json.RawMessage
+		if err := json.Unmarshal(doc["target"], &target); err != nil {
+			return fmt.Errorf("target: %v", err)
+		}
+		if err := sameKeys(target, "python", "platform", "driver", "gpus", "cuda"); err != nil {
+			return fmt.Errorf("target: %v", err)
+		}
+		var typed struct {
+			Python, Platform string
+			Driver, CUDA     *string
+			GPUs             []string
+		}
+		if err := json.Unmarshal(doc["target"], &typed); err != nil || typed.GPUs == nil || typed.Python == "" {
+			return fmt.Errorf("target %s: want python and platform strings, driver and cuda strings or null, gpus a list", doc["target"])
+		}
+	} else if status != "error" {
+		return fmt.Errorf("target is null")
+	}
+	var pkgs []map[string]json.RawMessage
+	if err := json.Unmarshal(doc["packages"], &pkgs); err != nil || pkgs == nil {
+		return fmt.Errorf("packages: want a list, got %s", doc["packages"])
+	}
+	var names []string
+	for _, p := range pkgs {
+		if err := sameKeys(p, "name", "version", "index", "file", "sha256", "size", "via"); err != nil {
+			return fmt.Errorf("package: %v", err)
+		}
+		var typed struct {
+			Name, Version, Index, File, SHA256 string
+			Size                               int64
+			Via                                []string
+		}
+		if err := json.Unmarshal(mustMarshal(p), &typed); err != nil {
+			return fmt.Errorf("package %v: %v", p, err)
+		}
+		if typed.Name != pep508.NormalizeName(typed.Name) {
+			return fmt.Errorf("package name %q is not normalized", typed.Name)
+		}
+		if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(typed.SHA256) || typed.Size <= 0 || typed.File == "" || typed.Via == nil {
+			return fmt.Errorf("package %s: want a file, its sha256 and size, and via", typed.Name)
+		}
+		names = append(names, typed.Name)
+	}
+	if !sort.StringsAreSorted(names) {
+		return fmt.Errorf("packages are not sorted by name: %v", names)
+	}
+	switch status {
+	case "conflict":
+		var explanation string
+		var hints []string
+		if json.Unmarshal(doc["explanation"], &explanation) != nil || explanation == "" ||
+			json.Unmarshal(doc["hints"], &hints) != nil || hints == nil {
+			return fmt.Errorf("conflict: want an explanation string and a hints list")
+		}
+	case "error":
+		var e map[string]json.RawMessage
+		if err := json.Unmarshal(doc["error"], &e); err != nil {
+			return fmt.Errorf("error: %v", err)
+		}
+		for k := range e {
+			if !slices.Contains([]string{"message", "file", "line"}, k) {
+				return fmt.Errorf("error: unexpected key %q", k)
+			}
+		}
+		if _, err := strconv.Unquote(string(e["message"])); err != nil {
+			return fmt.Errorf("error: want a message")
+		}
+	}
+	return nil
+}
+
+func sameKeys(m map[string]json.RawMessage, keys ...string) error {
+	var got []string
+	for k := range m {
+		got = append(got, k)
+	}
+	sort.Strings(got)
+	want := slices.Clone(keys)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("keys %v, want %v", got, want)
+	}
+	return nil
+}
+
+func mustMarshal(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/depsolve/depsolve/compat"
+	"github.com/depsolve/depsolve/index/wheel"
+	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/resolver"
+)
+
+// Defaults for a target that names no Python or platform. They are fixed, not taken from
+// the machine depsolve runs on, so that a CI runner and a laptop lock the same files:
+// CPython 3.12, and Linux x86_64 with glibc 2.35 (Ubuntu 22.04, which the nvidia/cuda
+// images of CUDA 12 are built on). `depsolve env` and the verdict say when they apply.
+const (
+	defaultPython   = "3.12"
+	defaultPlatform = "manylinux_2_35_x86_64"
+	defaultGlibc    = "2.35"
+)
+
+// flagDeclaration is what the target flags say.
+func (f *inputFlags) flagDeclaration() compat.Declaration {
+	value := func(flag, text string) compat.Value {
+		if text == "" {
+			return compat.Value{}
+		}
+		return compat.Value{Text: text, Origin: compat.Origin{From: compat.FromFlag, Detail: "--" + flag}}
+	}
+	d := compat.Declaration{
+		Python:     value("python", f.python),
+		Platform:   value("platform", f.platform),
+		GLibc:      value("glibc", f.glibc),
+		Driver:     value("driver", f.driver),
+		CUDA:       value("cuda", f.cuda),
+		BaseImage:  value("base-image", f.baseImage),
+		Dockerfile: value("dockerfile", f.dockerfile),
+	}
+	for _, g := range f.gpus {
+		d.GPUs = append(d.GPUs, compat.GPU{Name: g, Count: 1, Origin: compat.Origin{From: compat.FromFlag, Detail: "--gpu"}})
+	}
+	if f.cpu {
+		d.CPU = compat.Toggle{Set: true, On: true, Origin: compat.Origin{From: compat.FromFlag, Detail: "--cpu"}}
+	}
+	return d
+}
+
+// loadConfigs reads --config, or depsolve.toml and [tool.depsolve] in the current folder.
+func loadConfigs(f *inputFlags) ([]*compat.Config, error) {
+	if f.config == "" {
+		return compat.LoadConfigs(".")
+	}
+	data, err := os.ReadFile(f.config)
+	if err != nil {
+		return nil, &compat.InputError{Flag: "--config", Msg: err.Error()}
+	}
+	c, err := compat.ParseConfig(f.config, data)
+	if err != nil || c == nil {
+		return nil, err
+	}
+	return []*compat.Config{c}, nil
+}
+
+// buildTarget merges flags, config files and detection into the target, then fills the
+// Python version and the platform from depsolve's defaults where no source gave one.
+func buildTarget(ctx context.Context, u *ui, f *inputFlags, m *compat.Matrix, configs []*compat.Config) (*compat.Target, error) {
+	decls := []compat.Declaration{f.flagDeclaration()}
+	for _, c := range configs {
+		decls = append(decls, c.Target)
+	}
+	if f.detect {
+		d, warnings := compat.Detect(ctx, compat.LocalSystem{}, m)
+		for _, w := range warnings {
+			u.warn("detect: %s", w)
+		}
+		decls = append(decls, d)
+	}
+	t, err := compat.BuildTarget(m, decls...)
+	if err != nil || t.Python.Known() && t.Platform.Known() {
+		return t, err
+	}
+	def := compat.Origin{From: compat.FromDefault}
+	var defaults compat.Declaration
+	if !t.Python.Known() {
+		defaults.Python = compat.Value{Text: defaultPython, Origin: def}
+	}
+	switch {
+	case t.Platform.Known():
+	case t.GLibc.Known(): // the glibc makes a linux_x86_64 tag manylinux
+		defaults.Platform = compat.Value{Text: "linux_x86_64", Origin: def}
+	default:
+		defaults.Platform = compat.Value{Text: defaultPlatform, Origin: def}
+	}
+	return compat.BuildTarget(m, append(decls, defaults)...)
+}
+
+// wheelTarget is the target as the index needs it to choose files.
+func wheelTarget(t *compat.Target) (wheel.Target, error) {
+	py, err := wheel.ParsePython(t.Python.Text)
+	if err != nil {
+		return wheel.Target{}, originError(t.Python.Origin, "python "+t.Python.Text, err)
+	}
+	plat, err := wheel.ParsePlatform(t.Platform.Text)
+	if err != nil {
+		return wheel.Target{}, originError(t.Platform.Origin, "platform "+t.Platform.Text, err)
+	}
+	wt := wheel.Target{Python: py, Platform: plat}
+	if err := wt.Validate(); err != nil {
+		return wheel.Target{}, &compat.InputError{Msg: err.Error()}
+	}
+	return wt, nil
+}
+
+func originError(o compat.Origin, what string, err error) error {
+	e := &compat.InputError{Msg: fmt.Sprintf("%s: %v", what, err)}
+	switch o.From {
+	case compat.FromFlag:
+		e.Flag = o.Detail
+	case compat.FromConfig, compat.FromPyproject:
+		e.Pos = o.Pos
+	}
+	return e
+}
+
+// virtuals are the target's facts as the solver sees them, each with its origin.
+func virtuals(t *compat.Target) []resolver.Virtual {
+	origins := map[string]compat.Origin{
+		compat.VirtualPython: t.Python.Origin,
+		compat.VirtualDriver: t.Driver.Origin,
+		compat.VirtualCUDA:   t.CUDA.Origin,
+		compat.VirtualGlibc:  t.GLibc.Origin,
+	}
+	for i, cc := range t.Capabilities() {
+		for _, g := range t.GPUs {
+			if v, err := pep440.Parse(g.Capability); err == nil && v.Equal(cc) {
+				origins[compat.VirtualGPU(i)] = g.Origin
+				break
+			}
+		}
+	}
+	var out []resolver.Virtual
+	for name, v := range t.VirtualPackages() {
+		out = append(out, resolver.Virtual{Name: name, Version: v, Origin: origins[name].String()})
+	}
+	return out
+}
+
+// targetSummary names the target in one line, as the verdict prints it:
+// "Python 3.11.9, manylinux_2_35_x86_64, driver 550.54.15, H100 (sm_90)". Values that are
+// depsolve's defaults say so.
+func targetSummary(t *compat.Target) string {
+	var parts []string
+	add := func(prefix string, v compat.Value) {
+		if !v.Known() {
+			return
+		}
+		s := prefix + v.Text
+		if v.Origin.From == compat.FromDefault {
+			s += " (default)"
+		}
+		parts = append(parts, s)
+	}
+	add("Python ", t.Python)
+	add("", t.Platform)
+	switch {
+	case t.CPU.On:
+		parts = append(parts, "no GPU")
+	case !t.Driver.Known() && len(t.GPUs) == 0:
+		parts = append(parts, "no driver or GPU given")
+	default:
+		if t.Driver.Known() {
+			add("driver ", t.Driver)
+		} else {
+			parts = append(parts, "driver unknown")
+		}
+		for _, g := range t.GPUs {
+			parts = append(parts, gpuSummary(g))
+		}
+	}
+	add("CUDA ", t.CUDA)
+	return strings.Join(parts, ", ")
+}
+
+func gpuSummary(g compat.GPU) string {
+	s := g.Name
+	if g.Count > 1 {
+		s = fmt.Sprintf("%d× %s", g.Count, s)
+	}
+	sm := "sm_" + strings.ReplaceAll(g.Capability, ".", "")
+	switch {
+	case g.Capability == "":
+		s += " (compute capability unknown)"
+	case g.Name != sm && g.Name != g.Capability:
+		s += " (" + sm + ")"
+	}
+	return s
+}
+
+// targetFields is the target as a lockfile's header and [tool.depsolve] record it.
+func targetFields(t *compat.Target) []lockfile.Field {
+	var out []lockfile.Field
+	add := func(name string, v compat.Value) {
+		if v.Known() {
+			out = append(out, lockfile.Field{Name: name, Value: v.Text})
+		}
+	}
+	add("python", t.Python)
+	add("platform", t.Platform)
+	add("glibc", t.GLibc)
+	switch {
+	case t.CPU.On:
+		out = append(out, lockfile.Field{Name: "gpu", Value: "none"})
+	default:
+		add("driver", t.Driver)
+		var gpus []string
+		for _, g := range t.GPUs {
+			gpus = append(gpus, gpuSummary(g))
+		}
+		if len(gpus) > 0 {
+			out = append(out, lockfile.Field{Name: "gpus", Value: strings.Join(gpus, ", ")})
+		}
+	}
+	add("cuda", t.CUDA)
+	add("base-image", t.BaseImage)
+	return out
+}

@@ -1,0 +1,140 @@
+package lockfile
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Pin is one line of a fully pinned requirements file (a lock), as written.
+type Pin struct {
+	Name    string   // PEP 503-normalized
+	Version string   // as pinned
+	Origin  string   // where the line is, "requirements.lock:7"
+	Hashes  []string // the line's --hash values, "sha256:<hex>"; none when it has no --hash
+}
+
+// Finding is one reason a lock would not install as it is.
+type Finding struct {
+	Origin string // the pin's file:line; "" for a package the lock lacks
+	Name   string // the package, PEP 503-normalized
+	Msg    string // what is wrong, a clause that reads after the origin
+	// Warning marks what does not stop pip: a package left unpinned by a file without
+	// hashes installs, at whatever version is newest that day.
+	Warning bool
+}
+
+func (f Finding) String() string {
+	if f.Origin == "" {
+		return f.Msg
+	}
+	return f.Origin + ": " + f.Msg
+}
+
+// Verify compares the pins of a lock with what resolving exactly those pins gave
+// (resolved: every package of the solution, with the files of its version usable on the
+// target). It finds what would stop `pip install --require-hashes -r LOCK`, or install
+// something the lock does not name:
+//
+//   - a package the solution needs that the lock does not pin (in hash-checking mode
+//     pip refuses it; without hashes it installs unpinned: a Warning);
+//   - a pin with hashes none of which is the hash of a file usable on the target (pip
+//     keeps only the candidate files whose hash is listed, so one match is enough);
+//   - a pin without hashes in a lock where other pins have them: pip's hash-checking
+//     mode, on as soon as one line has a hash, refuses every line without one.
+//
+// Findings about pins come in the order of pins, then the missing packages by name.
+// A pin whose package is not in the solution (its marker is false on the target) is not
+// checked.
+func Verify(pins []Pin, resolved []Package) []Finding {
+	byName := map[string]Package{}
+	for _, p := range resolved {
+		byName[p.Name] = p
+	}
+	pinned := map[string]bool{}
+	hashing := false
+	for _, p := range pins {
+		pinned[p.Name] = true
+		hashing = hashing || len(p.Hashes) > 0
+	}
+
+	var out []Finding
+	for _, pin := range pins {
+		p, ok := byName[pin.Name]
+		if !ok {
+			continue
+		}
+		if len(pin.Hashes) == 0 {
+			if hashing {
+				out = append(out, Finding{Origin: pin.Origin, Name: pin.Name,
+					Msg: fmt.Sprintf("%s==%s has no --hash; pip's hash-checking mode, on because other lines have hashes, refuses it", pin.Name, pin.Version)})
+			}
+			continue
+		}
+		if f := hashMismatch(pin, p); f != "" {
+			out = append(out, Finding{Origin: pin.Origin, Name: pin.Name, Msg: f})
+		}
+	}
+
+	var missing []Package
+	for _, p := range resolved {
+		if !pinned[p.Name] {
+			missing = append(missing, p)
+		}
+	}
+	sort.Slice(missing, func(i, j int) bool { return missing[i].Name < missing[j].Name })
+	for _, p := range missing {
+		msg := fmt.Sprintf("%s is not pinned, yet the pinned set needs it (%s %s", p.Name, p.Name, p.Version)
+		if len(p.Via) > 0 {
+			via := append([]string(nil), p.Via...)
+			sort.Strings(via)
+			msg += ", required by " + strings.Join(dedupe(via), ", ")
+		}
+		out = append(out, Finding{Name: p.Name, Msg: msg + ")", Warning: !hashing})
+	}
+	return out
+}
+
+// hashMismatch explains a pin none of whose hashes is a usable file's, or returns "".
+func hashMismatch(pin Pin, p Package) string {
+	listed := map[string]bool{}
+	for _, h := range pin.Hashes {
+		algo, hex, _ := strings.Cut(h, ":")
+		if strings.EqualFold(algo, "sha256") {
+			listed[strings.ToLower(hex)] = true
+		}
+	}
+	var known []File
+	for _, f := range p.Files {
+		if f.SHA256 == "" {
+			continue
+		}
+		if listed[strings.ToLower(f.SHA256)] {
+			return ""
+		}
+		known = append(known, f)
+	}
+	what := fmt.Sprintf("%s==%s: ", pin.Name, pin.Version)
+	if len(listed) == 0 {
+		return what + "no sha256 among its hashes; pip needs one it can check"
+	}
+	if len(known) == 0 {
+		return what + "the index gives no sha256 for any file of it usable on the target, so the pinned hashes cannot be checked"
+	}
+	sort.Slice(known, func(i, j int) bool { return known[i].Name < known[j].Name })
+	msg := what + "the pinned hash matches no file usable on the target; the index has "
+	if len(pin.Hashes) > 1 {
+		msg = what + fmt.Sprintf("none of the %d pinned hashes matches a file usable on the target; the index has ", len(pin.Hashes))
+	}
+	for i, f := range known {
+		if i > 0 {
+			msg += ", "
+		}
+		if i == 2 && len(known) > 3 {
+			msg += fmt.Sprintf("and %d more", len(known)-2)
+			break
+		}
+		msg += f.Name + " (sha256:" + f.SHA256 + ")"
+	}
+	return msg
+}
