@@ -133,7 +133,9 @@ func (e *HTTPError) Error() string {
 	if e.StatusCode != 0 {
 		b.WriteString(e.Status)
 	} else {
-		b.WriteString(e.Err.Error())
+		// net/http errors embed the URL with only the password masked; a token
+		// given as the username would still show, so mask the whole text.
+		b.WriteString(redact.Text(e.Err.Error()))
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
