@@ -45,7 +45,7 @@ type Entry struct {
 	RequiresPython string          `json:"requires_python,omitempty"`
 	RequiresDist   []string        `json:"requires_dist,omitempty"`
 	Wheels         []WheelSpec     `json:"wheels,omitempty"`
-	Sdist          bool            `json:"sdist,omitempty"`
+	Sdist          json.RawMessage `json:"sdist,omitempty"` // true, or an object (corpus snapshots)
 	Yanked         json.RawMessage `json:"yanked,omitempty"`
 	Index          json.RawMessage `json:"index,omitempty"`
 }
@@ -224,6 +224,16 @@ func indexesOf(raw json.RawMessage) ([]string, error) {
 	return many, nil
 }
 
+// hasSdist reads the "sdist" field as pyindex does: any truthy JSON value (true, or the
+// corpus snapshot's file object) publishes one.
+func hasSdist(raw json.RawMessage) bool {
+	switch strings.TrimSpace(string(raw)) {
+	case "", "false", "null", "0", `""`, "{}", "[]":
+		return false
+	}
+	return true
+}
+
 func yankedOf(raw json.RawMessage) (*string, error) {
 	if len(raw) == 0 || string(raw) == "false" || string(raw) == "null" {
 		return nil, nil
@@ -281,7 +291,7 @@ func Build(s *Snapshot) (*Index, error) {
 				}
 				files = append(files, &File{Filename: w.Filename, Data: data, Metadata: []byte(meta)})
 			}
-			if e.Sdist {
+			if hasSdist(e.Sdist) {
 				data, fn, err := sdistBytes(name, version, meta)
 				if err != nil {
 					return nil, err
