@@ -256,13 +256,8 @@ func ccRange(ivs []ccInterval) pep440.Range {
 	return out
 }
 
-// upperText writes an upper bound: 86 as "8.6", and 100 as "10" ("<10" reads best).
-func upperText(t int) string {
-	if t%10 == 0 {
-		return strconv.Itoa(t / 10)
-	}
-	return fmt.Sprintf("%d.%d", t/10, t%10)
-}
+// upperText writes an upper bound as a compute capability: 86 as "8.6", 100 as "10.0".
+func upperText(t int) string { return fmt.Sprintf("%d.%d", t/10, t%10) }
 
 func mustSpecifier(s string) pep440.Specifier {
 	spec, err := pep440.ParseSpecifier(s)

@@ -151,7 +151,7 @@ func describeConstraint(pkg string, c *constraint, m *Matrix) Row {
 // index and driver floors.
 func (m *Matrix) cudaVariant(name string, p *packageRows, va *variant, cuda string) Row {
 	out := Row{Table: "cuda-variant", Package: name, Versions: va.row.Versions, Advisory: va.row.Advisory, Cites: []Cite{m.cite(&va.row.rowMeta)}}
-	label := "cu" + strings.ReplaceAll(cuda, ".", "")
+	label := cudaLabel(cuda)
 	out.Fields = append(out.Fields, Field{"cuda", cuda})
 	if len(p.localCUDA) > 0 {
 		out.Fields = append(out.Fields, Field{"local label", "+" + label})

@@ -3,6 +3,7 @@ package compat
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,18 +70,25 @@ func (tm *TargetMatrix) Rules(name string, v pep440.Version) []resolver.Rule {
 	}
 	out := make([]resolver.Rule, len(rules))
 	for i, r := range rules {
-		out[i] = resolver.Rule{Package: r.pkg, Range: r.allowed, Reason: r.reason, Source: r.source()}
+		out[i] = resolver.Rule{Package: r.pkg, Range: r.allowed, Display: r.display, Reason: r.reason, Source: r.source(), Cites: r.citations()}
 	}
 	return out
 }
 
-var _ resolver.Matrix = (*TargetMatrix)(nil)
+var (
+	_ resolver.Matrix       = (*TargetMatrix)(nil)
+	_ resolver.MatrixHinter = (*TargetMatrix)(nil)
+)
 
 // rule is one constraint of a package version on another package, with its reason and
-// the rows it comes from.
+// the rows it comes from. The reason is a clause about the package version that does not
+// name it (explanations say "torch 2.5.1 requires NVIDIA driver >=525.60.13 (<reason>)"),
+// so that the rules of several builds that say the same are one fact.
 type rule struct {
 	pkg     string
 	allowed pep440.Range
+	display string         // allowed as the data spells it (drivers); "" = allowed.String()
+	floor   pep440.Version // the least driver, for a rule on VirtualDriver
 	reason  string
 	cites   []Cite
 }
@@ -93,10 +101,28 @@ func (r rule) source() string {
 	return strings.Join(parts, "; ")
 }
 
+// citations are the rows of the rule, each once, as the resolver cites them.
+func (r rule) citations() []resolver.Citation {
+	var out []resolver.Citation
+	for _, c := range r.cites {
+		row := fmt.Sprintf("%s:%d", c.File, c.Line)
+		if slices.ContainsFunc(out, func(o resolver.Citation) bool { return o.Row == row }) {
+			continue
+		}
+		rc := resolver.Citation{Row: row}
+		for _, s := range c.Sources {
+			rc.Sources = append(rc.Sources, resolver.Reference{ID: s.ID, Title: s.Title, URL: s.URL})
+		}
+		out = append(out, rc)
+	}
+	return out
+}
+
 // cudaBuild is the CUDA a package version was built with, and why the matrix thinks so.
 type cudaBuild struct {
 	cuda  cudaVersion
-	what  string // "torch 2.5.1 (the plain wheel for linux x86_64)"
+	what  string // "torch 2.5.1 (the PyPI wheel for linux x86_64)", for advisories
+	plain bool   // the wheels without a local label, whose CUDA a [[build]] row gives
 	cites []Cite
 }
 
@@ -113,8 +139,8 @@ func (tm *TargetMatrix) rules(name string, v pep440.Version) []rule {
 		out = append(out, tm.driverRules(b)...)
 		out = append(out, tm.archRules(v, p, b)...)
 	}
-	out = append(out, tm.floorRules(name, v, p)...)
-	out = append(out, tm.constraintRules(name, v, p)...)
+	out = append(out, tm.floorRules(v, p)...)
+	out = append(out, tm.constraintRules(v, p)...)
 	return out
 }
 
@@ -148,7 +174,7 @@ func (tm *TargetMatrix) build(name string, v pep440.Version, p *packageRows) (cu
 		if r.Local == "" {
 			what = fmt.Sprintf("%s %s (the PyPI wheel for %s)", name, v, platform)
 		}
-		return cudaBuild{cuda: b.cuda, what: what, cites: []Cite{tm.m.cite(&r.rowMeta)}}, true
+		return cudaBuild{cuda: b.cuda, what: what, plain: r.Local == "", cites: []Cite{tm.m.cite(&r.rowMeta)}}, true
 	}
 	return cudaBuild{}, false
 }
@@ -170,7 +196,9 @@ func localCUDA(local, prefix string) (cudaVersion, bool) {
 
 func (tm *TargetMatrix) windows() bool { return tm.t.OS == "windows" }
 
-// driverRules: a CUDA build needs at least its family's driver floor (R1, R2).
+// driverRules: a CUDA build needs at least its family's driver floor (R1, R2). The
+// reason says which build the wheels are when their name does not ("the PyPI wheels are
+// CUDA 12.4 builds"): a local label (+cu124) says it itself.
 func (tm *TargetMatrix) driverRules(b cudaBuild) []rule {
 	if !tm.t.Driver {
 		return nil
@@ -183,26 +211,27 @@ func (tm *TargetMatrix) driverRules(b cudaBuild) []rule {
 	if tm.windows() {
 		on = " on Windows"
 	}
-	var need string
-	if floor.family {
-		need = fmt.Sprintf("CUDA %s builds need NVIDIA driver >= %s%s (minor-version compatibility)", familyName(b.cuda.major), floor.driver.Original(), on)
-	} else {
-		need = fmt.Sprintf("CUDA %s builds need NVIDIA driver >= %s%s (CUDA %s)", b.cuda, floor.driver.Original(), on, floor.release)
+	var reason string
+	switch {
+	case floor.family && b.plain && b.cuda.hasMinor:
+		reason = fmt.Sprintf("the PyPI wheels are CUDA %s builds, and CUDA %s builds need it%s", b.cuda, familyName(b.cuda.major), on)
+	case floor.family && b.plain:
+		reason = fmt.Sprintf("the PyPI wheels are CUDA %s builds, which need it%s", familyName(b.cuda.major), on)
+	case floor.family:
+		reason = fmt.Sprintf("CUDA %s builds need it%s", familyName(b.cuda.major), on)
+	case b.plain:
+		reason = fmt.Sprintf("the PyPI wheels are CUDA %s builds, which need it%s (CUDA %s)", buildName(b.cuda), on, floor.release)
+	default:
+		reason = fmt.Sprintf("CUDA %s builds need it%s (CUDA %s)", buildName(b.cuda), on, floor.release)
 	}
 	return []rule{{
 		pkg:     VirtualDriver,
 		allowed: atLeast(floor.driver),
-		reason:  fmt.Sprintf("%s is %s CUDA %s build; %s", b.what, article(b.cuda), buildName(b.cuda), need),
+		display: ">=" + floor.driver.Original(),
+		floor:   floor.driver,
+		reason:  reason,
 		cites:   append(append([]Cite{}, b.cites...), floor.cites...),
 	}}
-}
-
-// article is "the" for a build of a known release, "a" when only its family is known.
-func article(cv cudaVersion) string {
-	if !cv.hasMinor {
-		return "a"
-	}
-	return "the"
 }
 
 func buildName(cv cudaVersion) string {
@@ -244,7 +273,9 @@ func (tm *TargetMatrix) archs(v pep440.Version, p *packageRows, cv cudaVersion) 
 // archRules: each GPU must be able to run the build, from SASS of its own major at or
 // below its minor, or from PTX at or below its capability (principles sass-binary-compat
 // and ptx-jit). A GPU that only PTX JIT can serve also needs the driver of the build's
-// own toolkit release (R3).
+// own toolkit release (R3). The reason names the CUDA builds of the [[archs]] row, not
+// this one, so that the builds a row covers ("CUDA 12.4 and 12.6 builds ship …") are one
+// fact in explanations.
 func (tm *TargetMatrix) archRules(v pep440.Version, p *packageRows, b cudaBuild) []rule {
 	if len(tm.gpus) == 0 {
 		return nil
@@ -264,12 +295,8 @@ func (tm *TargetMatrix) archRules(v pep440.Version, p *packageRows, b cudaBuild)
 		cites = append(cites, tm.m.cite(&tm.m.principles["ptx-jit"].rowMeta))
 	}
 	var out []rule
-	for i, cc := range tm.gpus {
-		reason := fmt.Sprintf("%s is %s CUDA %s build and ships %s: it runs on compute capability %s", b.what, article(b.cuda), buildName(b.cuda), code, a.runs)
-		if !a.runs.Contains(cc) {
-			reason += fmt.Sprintf(", not on %s", tm.t.GPUs[i])
-		}
-		out = append(out, rule{pkg: VirtualGPU(i), allowed: a.runs, reason: reason, cites: cites})
+	for i := range tm.gpus {
+		out = append(out, rule{pkg: VirtualGPU(i), allowed: a.runs, reason: "CUDA " + join(a.row.CUDA) + " builds ship " + code, cites: cites})
 	}
 	if !tm.t.Driver {
 		return out
@@ -289,29 +316,30 @@ func (tm *TargetMatrix) archRules(v pep440.Version, p *packageRows, b cudaBuild)
 		out = append(out, rule{
 			pkg:     VirtualDriver,
 			allowed: atLeast(driver),
-			reason: fmt.Sprintf("%s has no SASS a GPU of compute capability %s runs, only PTX, which the driver JIT-compiles only if it is at least as new as the toolkit that produced it: NVIDIA driver >= %s (CUDA %s)",
-				b.what, tm.t.GPUs[i], driver.Original(), ga.row.Name),
+			display: ">=" + driver.Original(),
+			floor:   driver,
+			reason: fmt.Sprintf("compute capability %s runs the wheels only through PTX, which the driver JIT-compiles only if it is as new as the toolkit that built it, CUDA %s",
+				tm.t.GPUs[i], ga.row.Name),
 			cites: []Cite{tm.m.cite(&a.row.rowMeta), tm.m.cite(&tm.m.principles["ptx-jit"].rowMeta), tm.m.cite(&ga.row.rowMeta)},
 		})
 	}
 	return out
 }
 
-func (tm *TargetMatrix) floorRules(name string, v pep440.Version, p *packageRows) []rule {
+func (tm *TargetMatrix) floorRules(v pep440.Version, p *packageRows) []rule {
 	var out []rule
 	for _, f := range p.floors {
 		if f.row.Advisory || !f.versions.Contains(v.Public()) {
 			continue
 		}
 		for i := range tm.gpus {
-			reason := fmt.Sprintf("%s %s: %s (compute capability %s)", name, v, f.row.Reason, f.cc)
-			out = append(out, rule{pkg: VirtualGPU(i), allowed: f.cc, reason: reason, cites: []Cite{tm.m.cite(&f.row.rowMeta)}})
+			out = append(out, rule{pkg: VirtualGPU(i), allowed: f.cc, reason: f.row.Reason, cites: []Cite{tm.m.cite(&f.row.rowMeta)}})
 		}
 	}
 	return out
 }
 
-func (tm *TargetMatrix) constraintRules(name string, v pep440.Version, p *packageRows) []rule {
+func (tm *TargetMatrix) constraintRules(v pep440.Version, p *packageRows) []rule {
 	var out []rule
 	for _, c := range p.constraints {
 		r := c.row
@@ -327,7 +355,7 @@ func (tm *TargetMatrix) constraintRules(name string, v pep440.Version, p *packag
 		out = append(out, rule{
 			pkg:     c.requires,
 			allowed: c.allowed,
-			reason:  fmt.Sprintf("%s %s: %s", name, v, r.Reason),
+			reason:  r.Reason,
 			cites:   []Cite{tm.m.cite(&r.rowMeta)},
 		})
 	}

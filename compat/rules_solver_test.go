@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -36,6 +35,9 @@ var update = goflag.Bool("update", false, "rewrite the solution and explanation 
 //	525.60.13                   (strings the explanation must contain)
 //	-- explanation --           (or -- solution --: "name version" lines)
 //
+// The target is built as the CLI builds it from the flags --python, --platform
+// (linux_x86_64), --driver and --gpu. The explanation is followed by the hints, one
+// "hint: " line each.
 // Index lines are "name version", then optionally ": " and items separated by "; ": a
 // requirement of the version, or "requires-python SPEC". -update rewrites the solution or
 // explanation section but never turns one into the other, and never touches facts: those
@@ -92,8 +94,8 @@ func TestMatrixUniverses(t *testing.T) {
 	}
 }
 
-// universeProblem builds the resolver problem of a universe; without targeted, the
-// target knows only its Python version.
+// universeProblem builds the resolver problem of a universe, with the target built from
+// flags as the CLI builds it; without targeted, the target knows only its Python version.
 func universeProblem(t *testing.T, m *Matrix, sections map[string]string, targeted bool) (*resolver.Problem, []string) {
 	t.Helper()
 	idx := &universeIndex{releases: map[string][]universeRelease{}}
@@ -103,40 +105,35 @@ func universeProblem(t *testing.T, m *Matrix, sections map[string]string, target
 		}
 	}
 	pb := &resolver.Problem{Index: idx}
-	var facts TargetFacts
-	var gpus []pep440.Version
+	var decl Declaration
 	for _, line := range sectionLines(sections["target"]) {
 		key, value, _ := strings.Cut(line, " ")
 		switch key {
 		case "python":
-			pb.Virtual = append(pb.Virtual, resolver.Virtual{Name: VirtualPython, Version: pep440.MustParse(value), Origin: "test"})
-			facts.Python = true
+			decl.Python = Flag("--python", value)
 			pb.Environment = linuxEnvironment(value)
 		case "platform":
-			facts.OS, facts.Machine, _ = strings.Cut(value, " ")
+			decl.Platform = Flag("--platform", strings.ReplaceAll(value, " ", "_"))
 		case "driver":
 			if targeted {
-				pb.Virtual = append(pb.Virtual, resolver.Virtual{Name: VirtualDriver, Version: pep440.MustParse(value), Origin: "test"})
-				facts.Driver = true
+				decl.Driver = Flag("--driver", value)
 			}
 		case "gpu":
-			g, ok := m.GPU(value)
-			if !ok {
-				t.Fatalf("target: unknown GPU %q", value)
-			}
-			cc := pep440.MustParse(g.CC)
-			if targeted && !slices.ContainsFunc(gpus, cc.Equal) {
-				gpus = append(gpus, cc)
+			if targeted {
+				decl.GPUs = append(decl.GPUs, FlagGPUs("--gpu", []string{value})...)
 			}
 		default:
 			t.Fatalf("target: unknown line %q", line)
 		}
 	}
-	slices.SortFunc(gpus, pep440.Version.Compare)
-	for i, cc := range gpus {
-		pb.Virtual = append(pb.Virtual, resolver.Virtual{Name: VirtualGPU(i), Version: cc, Origin: "test"})
-		facts.GPUs = append(facts.GPUs, cc.String())
+	target, err := BuildTarget(m, decl)
+	if err != nil {
+		t.Fatalf("target: %v", err)
 	}
+	if len(target.Notes) > 0 {
+		t.Fatalf("target: %q", target.Notes)
+	}
+	pb.Virtual = target.Virtuals()
 	for i, line := range sectionLines(sections["requirements"]) {
 		r, err := pep508.ParseRequirement(line)
 		if err != nil {
@@ -144,11 +141,12 @@ func universeProblem(t *testing.T, m *Matrix, sections map[string]string, target
 		}
 		pb.Requirements = append(pb.Requirements, resolver.Requirement{Requirement: r, Origin: fmt.Sprintf("requirements.txt:%d", i+1)})
 	}
-	pb.Matrix = m.ForTarget(facts)
+	pb.Matrix = m.ForTarget(target.Facts())
 	return pb, sectionLines(sections["facts"])
 }
 
-// solveUniverse is the solution ("name version" lines) or the explanation of pb.
+// solveUniverse is the solution ("name version" lines) or the explanation of pb and its
+// hints ("hint: " lines).
 func solveUniverse(t *testing.T, pb *resolver.Problem) (string, bool) {
 	t.Helper()
 	res, ns, err := resolver.Resolve(context.Background(), pb)
@@ -156,7 +154,16 @@ func solveUniverse(t *testing.T, pb *resolver.Problem) (string, bool) {
 		t.Fatalf("resolve: %v", err)
 	}
 	if ns != nil {
-		return ns.Text() + "\n", false
+		hints, err := pb.Hints(context.Background(), ns)
+		if err != nil {
+			t.Fatalf("hints: %v", err)
+		}
+		var b strings.Builder
+		b.WriteString(ns.Text() + "\n")
+		for _, h := range hints {
+			b.WriteString("hint: " + h + "\n")
+		}
+		return b.String(), false
 	}
 	var b strings.Builder
 	for _, p := range res.Packages {

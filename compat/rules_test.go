@@ -8,8 +8,8 @@ import (
 	"github.com/depsolve/depsolve/pep440"
 )
 
-// Driver versions print normalized in ranges (580.65.06 is 580.65.6); reasons keep the
-// spelling of the data.
+// Rules print as their Display: drivers as the data spells them (580.65.06, which PEP 440
+// normalizes to 580.65.6).
 var (
 	linuxGPU = TargetFacts{OS: "linux", Machine: "x86_64", Python: true, Driver: true, GPUs: []string{"9.0"}}
 	noGPU    = TargetFacts{OS: "linux", Machine: "x86_64", Python: true}
@@ -18,7 +18,11 @@ var (
 func ruleStrings(tm *TargetMatrix, name, version string) []string {
 	var out []string
 	for _, r := range tm.Rules(name, pep440.MustParse(version)) {
-		out = append(out, r.Package+" "+r.Range.String())
+		text := r.Range.String()
+		if r.Display != "" {
+			text = r.Display
+		}
+		out = append(out, r.Package+" "+text)
 	}
 	return out
 }
@@ -34,8 +38,8 @@ func TestRules(t *testing.T) {
 		pkg, v string
 		want   []string
 	}{
-		{"pypi torch is its default CUDA build", linuxGPU, "torch", "2.5.1", []string{"@driver >=525.60.13", "@gpu:0 >=5.0, <10", "triton ==3.1.*"}},
-		{"local label", linuxGPU, "torch", "2.5.1+cu118", []string{"@driver >=450.80.2", "@gpu:0 >=3.7, <4 || >=5.0, <10", "triton ==3.1.*"}},
+		{"pypi torch is its default CUDA build", linuxGPU, "torch", "2.5.1", []string{"@driver >=525.60.13", "@gpu:0 >=5.0, <10.0", "triton ==3.1.*"}},
+		{"local label", linuxGPU, "torch", "2.5.1+cu118", []string{"@driver >=450.80.02", "@gpu:0 >=3.7, <4.0 || >=5.0, <10.0", "triton ==3.1.*"}},
 		{"cpu build", linuxGPU, "torch", "2.5.1+cpu", []string{"triton ==3.1.*"}},
 		{"rocm build", linuxGPU, "torch", "2.5.1+rocm6.2", []string{"triton ==3.1.*"}},
 		{"no driver, no GPU", noGPU, "torch", "2.5.1", []string{"triton ==3.1.*"}},
@@ -49,13 +53,13 @@ func TestRules(t *testing.T) {
 		{"numpy 2 before 2.3 everywhere", noGPU, "torch", "2.2.2", []string{"numpy <2"}},
 		{"python rule", noGPU, "numpy", "1.25.2", []string{"@python <3.12"}},
 		{"no python, no python rule", TargetFacts{OS: "linux"}, "numpy", "1.25.2", nil},
-		{"family-only build", linuxGPU, "torch", "2.14.0", []string{"@driver >=580.65.6", "@gpu:0 >=7.5, <11 || >=12.0"}},
-		{"11.8 sm_37 build on aarch64 has no rows", aarch64, "torch", "2.5.1+cu118", []string{"@driver >=450.80.2", "triton ==3.1.*"}},
-		{"aarch64 cu130", aarch64, "torch", "2.13.0+cu130", []string{"@driver >=580.65.6", "@gpu:0 >=8.0", "triton ==3.7.*"}},
+		{"family-only build", linuxGPU, "torch", "2.14.0", []string{"@driver >=580.65.06", "@gpu:0 >=7.5, <11.0 || >=12.0"}},
+		{"11.8 sm_37 build on aarch64 has no rows", aarch64, "torch", "2.5.1+cu118", []string{"@driver >=450.80.02", "triton ==3.1.*"}},
+		{"aarch64 cu130", aarch64, "torch", "2.13.0+cu130", []string{"@driver >=580.65.06", "@gpu:0 >=8.0", "triton ==3.7.*"}},
 		{"torchvision pairs with torch", noGPU, "torchvision", "0.20.1+cu124", []string{"torch ==2.5.*"}},
-		{"torchvision with driver", linuxGPU, "torchvision", "0.20.1+cu118", []string{"@driver >=450.80.2", "torch ==2.5.*"}},
+		{"torchvision with driver", linuxGPU, "torchvision", "0.20.1+cu118", []string{"@driver >=450.80.02", "torch ==2.5.*"}},
 		{"torchaudio on the stable ABI", noGPU, "torchaudio", "2.11.0", []string{"torch >=2.11, <2.14"}},
-		{"jax cuda13 plugin", aarch64, "jax-cuda13-plugin", "0.8.0", []string{"@driver >=580.65.6", "@gpu:0 >=7.5"}},
+		{"jax cuda13 plugin", aarch64, "jax-cuda13-plugin", "0.8.0", []string{"@driver >=580.65.06", "@gpu:0 >=7.5"}},
 		{"jax cuda12 pjrt", linuxGPU, "jax_cuda12_pjrt", "0.6.0", []string{"@driver >=525.60.13", "@gpu:0 >=5.2"}},
 		{"tensorflow", linuxGPU, "tensorflow", "2.16.1", []string{"@driver >=525.60.13"}},
 		{"tensorflow protobuf", noGPU, "tensorflow", "2.8.1", []string{"protobuf <4.21.0"}},
@@ -92,21 +96,51 @@ func TestRulesCarryReasonAndSource(t *testing.T) {
 		}
 	}
 	driver := tm.Rules("torch", pep440.MustParse("2.5.1"))[0]
-	for _, want := range []string{"torch 2.5.1", "CUDA 12.4 build", "525.60.13", "minor-version compatibility"} {
-		if !strings.Contains(driver.Reason, want) {
-			t.Errorf("driver rule reason %q lacks %q", driver.Reason, want)
-		}
+	if want := "the PyPI wheels are CUDA 12.4 builds, and CUDA 12.x builds need it"; driver.Reason != want {
+		t.Errorf("driver rule reason %q, want %q", driver.Reason, want)
 	}
 	if !strings.Contains(driver.Source, "data/torch.toml:") || !strings.Contains(driver.Source, "data/cuda.toml:") {
 		t.Errorf("driver rule source %q: want the torch build row and the cuda family row", driver.Source)
 	}
+	var rows []string
+	for _, c := range driver.Cites {
+		rows = append(rows, c.String())
+		if len(c.Sources) == 0 || c.Sources[0].URL == "" || c.Sources[0].Title == "" {
+			t.Errorf("citation %+v: want the sources with their titles and URLs", c)
+		}
+	}
+	if got := strings.Join(rows, "; "); got != driver.Source {
+		t.Errorf("citations %q, source %q: want the same rows", got, driver.Source)
+	}
+	// The reason does not name the version: the local builds' rules read the same.
+	local := tm.Rules("torch", pep440.MustParse("2.5.1+cu124"))[0]
+	if local.Reason != "CUDA 12.x builds need it" {
+		t.Errorf("local build's driver reason %q", local.Reason)
+	}
 	gpu := tm.Rules("torch", pep440.MustParse("2.9.0"))[2] // @gpu:1, compute capability 12.0
-	if gpu.Package != "@gpu:1" || strings.Contains(gpu.Reason, "not on") {
+	if gpu.Package != "@gpu:1" || !gpu.Range.Contains(pep440.MustParse("12.0")) {
 		t.Errorf("12.0 runs torch 2.9.0 (cu128 ships sm_120): %+v", gpu)
 	}
 	gpu = tm.Rules("torch", pep440.MustParse("2.9.0"))[1] // @gpu:0, 6.1
-	if !strings.Contains(gpu.Reason, "not on 6.1") {
-		t.Errorf("6.1 does not run torch 2.9.0: reason %q", gpu.Reason)
+	if gpu.Range.Contains(pep440.MustParse("6.1")) || !strings.Contains(gpu.Reason, "CUDA 12.8 builds ship SASS for compute capability 7.0,") {
+		t.Errorf("6.1 does not run torch 2.9.0: %+v", gpu)
+	}
+}
+
+// A rule's Display states its Range.
+func TestRulesDisplayIsTheRange(t *testing.T) {
+	m := loadDataMatrix(t)
+	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Driver: true, GPUs: []string{"6.1", "13.0"}})
+	for _, c := range [][2]string{{"torch", "2.5.1"}, {"torch", "2.13.0"}, {"torch", "2.8.0+cu129"}, {"jax-cuda13-plugin", "0.8.0"}} {
+		for _, r := range tm.Rules(c[0], pep440.MustParse(c[1])) {
+			if r.Display == "" {
+				continue
+			}
+			set, err := pep440.ParseSpecifierSet(r.Display)
+			if err != nil || !set.Range().Equal(r.Range) {
+				t.Errorf("%s %s -> %s: Display %q, Range %s (%v)", c[0], c[1], r.Package, r.Display, r.Range, err)
+			}
+		}
 	}
 }
 
@@ -115,7 +149,7 @@ func TestRulesPTXOnlyGPUNeedsTable3Driver(t *testing.T) {
 	m := loadDataMatrix(t)
 	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Driver: true, GPUs: []string{"13.0"}})
 	got := ruleStrings(tm, "torch", "2.13.0")
-	want := []string{"@driver >=580.65.6", "@gpu:0 >=7.5, <11 || >=12.0", "@driver >=580.65.6", "triton ==3.7.*"}
+	want := []string{"@driver >=580.65.06", "@gpu:0 >=7.5, <11.0 || >=12.0", "@driver >=580.65.06", "triton ==3.7.*"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Rules = %q, want %q", got, want)
 	}
@@ -125,7 +159,7 @@ func TestRulesPTXOnlyGPUNeedsTable3Driver(t *testing.T) {
 	}
 	// 12.9 builds ship PTX for 12.0 too; its Table 3 driver is above the 12.x floor.
 	got = ruleStrings(tm, "torch", "2.8.0+cu129")
-	want = []string{"@driver >=525.60.13", "@gpu:0 >=7.0, <11 || >=12.0", "@driver >=575.51.3", "triton ==3.4.*"}
+	want = []string{"@driver >=525.60.13", "@gpu:0 >=7.0, <11.0 || >=12.0", "@driver >=575.51.03", "triton ==3.4.*"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Rules = %q, want %q", got, want)
 	}

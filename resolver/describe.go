@@ -1,6 +1,9 @@
 package resolver
 
 import (
+	"cmp"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/depsolve/depsolve/pep440"
@@ -32,7 +35,57 @@ func DisplayName(p Package) string {
 }
 
 // describer turns incompatibilities into English.
-type describer struct{ ns *NoSolution }
+type describer struct {
+	ns *NoSolution
+	// originals maps a normalized version of a virtual package to its spelling in
+	// the facts ("580.65.6" -> "580.65.06"): drivers print as written, also in
+	// ranges the solver derived.
+	originals map[string]string
+}
+
+func newDescriber(ns *NoSolution) describer {
+	d := describer{ns: ns, originals: map[string]string{}}
+	for _, in := range ns.External() {
+		if in.Cause == CauseDependency && in.Dependency.Package.IsVirtual() && in.Dependency.Display != "" {
+			addOriginals(d.originals, in.Dependency.Display)
+		}
+	}
+	return d
+}
+
+// addOriginals records the spelling of each version in a range as written
+// (">=525.60.13", "535.104.05") whose normalized form differs.
+func addOriginals(m map[string]string, display string) {
+	for alt := range strings.SplitSeq(display, "||") {
+		for clause := range strings.SplitSeq(alt, ",") {
+			text := strings.TrimLeft(strings.TrimSpace(clause), "<>=!~ ")
+			if v, err := pep440.Parse(text); err == nil && v.String() != text {
+				m[v.String()] = text
+			}
+		}
+	}
+}
+
+// rangeText writes a range of a virtual package with its versions as the facts
+// spell them.
+func (d describer) rangeText(r pep440.Range) string {
+	text := r.String()
+	if len(d.originals) == 0 {
+		return text
+	}
+	alts := strings.Split(text, " || ")
+	for i, alt := range alts {
+		clauses := strings.Split(alt, ", ")
+		for j, c := range clauses {
+			k := len(c) - len(strings.TrimLeft(c, "<>=!~"))
+			if o, ok := d.originals[c[k:]]; ok {
+				clauses[j] = c[:k] + o
+			}
+		}
+		alts[i] = strings.Join(clauses, ", ")
+	}
+	return strings.Join(alts, " || ")
+}
 
 func (d describer) isRoot(p Package) bool { return p == d.ns.RootPackage }
 
@@ -80,9 +133,24 @@ func (d describer) absorbs(n, x *Incompatibility) bool {
 	return false
 }
 
+// members returns the listed versions of p that lie in r, ascending.
+func (d describer) members(p Package, r pep440.Range) []pep440.Version {
+	var out []pep440.Version
+	for _, v := range d.ns.versions[p] {
+		if r.Contains(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // versionsText describes which listed versions of p lie in r: "*" for all of
-// them, "1.0.0" for one, else runs such as ">=1.0, <1.2 || ==2.0"; ok is false
-// when p was not listed or r has none of its versions.
+// them, "1.0.0" for one, else runs of them as PEP 440 clauses bounded by versions
+// that exist, such as ">=1.0, <1.2 || ==2.0", and "==2.6.0" for every build of
+// release 2.6.0 (2.6.0, 2.6.0+cu124, …). ok is false when p was not listed, r has
+// none of its versions, or a run starts or ends among the builds of one release
+// (2.6.0+cu124 but not 2.6.0+cu126): no clause states that, as PEP 440 compares
+// local versions only with ==.
 func (d describer) versionsText(p Package, r pep440.Range) (string, bool) {
 	vs := d.ns.versions[p]
 	var runs [][2]int
@@ -105,21 +173,67 @@ func (d describer) versionsText(p Package, r pep440.Range) (string, bool) {
 	case len(runs) == 1 && runs[0][0] == runs[0][1]:
 		return vs[runs[0][0]].String(), true
 	}
+	sameRelease := func(a, b pep440.Version) bool { return a.Public().Equal(b.Public()) }
 	parts := make([]string, len(runs))
 	for k, run := range runs {
 		i, j := run[0], run[1]
+		if (i > 0 && sameRelease(vs[i-1], vs[i])) || (j+1 < len(vs) && sameRelease(vs[j], vs[j+1])) {
+			return "", false
+		}
 		switch {
 		case i == j:
 			parts[k] = "==" + vs[i].String()
+		case sameRelease(vs[i], vs[j]):
+			parts[k] = "==" + vs[i].Public().String()
 		case i == 0:
-			parts[k] = "<" + vs[j+1].String()
+			parts[k] = "<" + vs[j+1].Public().String()
 		case j == len(vs)-1:
-			parts[k] = ">=" + vs[i].String()
+			parts[k] = ">=" + vs[i].Public().String()
 		default:
-			parts[k] = ">=" + vs[i].String() + ", <" + vs[j+1].String()
+			parts[k] = ">=" + vs[i].Public().String() + ", <" + vs[j+1].Public().String()
 		}
 	}
 	return strings.Join(parts, " || "), true
+}
+
+// listText names versions one by one, "2.5.1+cu121, 2.5.1+cu124 and 2.6.0"; a
+// long list keeps its first three and its last.
+func listText(vs []pep440.Version, conj string) string {
+	names := make([]string, len(vs))
+	for i, v := range vs {
+		names[i] = v.String()
+	}
+	if len(names) > 6 {
+		return fmt.Sprintf("%s, … %s %s (%d versions)", strings.Join(names[:3], ", "), conj, names[len(names)-1], len(names))
+	}
+	return join(names, conj)
+}
+
+// hasBuilds reports whether v is a release without a local label of which local
+// versions were listed (2.6.0 next to 2.6.0+cu124).
+func (d describer) hasBuilds(p Package, v pep440.Version) bool {
+	if v.Local() != "" {
+		return false
+	}
+	for _, w := range d.ns.versions[p] {
+		if w.Local() != "" && w.Public().Equal(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// oneRelease reports whether vs are several builds of one release.
+func oneRelease(vs []pep440.Version) bool {
+	if len(vs) < 2 {
+		return false
+	}
+	for _, v := range vs[1:] {
+		if !v.Public().Equal(vs[0].Public()) {
+			return false
+		}
+	}
+	return true
 }
 
 // covers reports whether outer holds every version of p that inner holds,
@@ -137,26 +251,53 @@ func (d describer) covers(p Package, inner, outer pep440.Range) bool {
 	return true
 }
 
+// A phrase is a sentence's subject, with the number its verb takes.
+type phrase struct {
+	text   string
+	plural bool
+}
+
+// verbFor is the form of a verb (its singular and plural) that agrees with s.
+func (s phrase) verbFor(singular, plural string) string {
+	if s.plural {
+		return plural
+	}
+	return singular
+}
+
 // subject names the versions of p in r as the subject of a sentence. Real
-// packages are described by the versions that exist; every names the whole
-// package "every version of p" rather than "p".
-func (d describer) subject(p Package, r pep440.Range, every bool) string {
+// packages are described by the versions that exist: "foo", "foo 1.0.0", "foo
+// >=1.0, <1.2", "every build of torch 2.6.0 (2.6.0, 2.6.0+cu124 and
+// 2.6.0+cu126)", or, where no PEP 440 clause states them, one by one ("torch
+// 2.5.1+cu121 and 2.5.1+cu124", plural). every names the whole package "every
+// version of p" rather than "p".
+func (d describer) subject(p Package, r pep440.Range, every bool) phrase {
 	if d.isRoot(p) {
-		return p.String() + " " + d.ns.RootVersion.String()
+		return phrase{text: p.String() + " " + d.ns.RootVersion.String()}
 	}
-	if !p.IsVirtual() {
-		if text, ok := d.versionsText(p, r); ok {
-			switch {
-			case text != "*":
-				return p.String() + " " + text
-			case every:
-				return "every version of " + p.String()
-			default:
-				return p.String()
-			}
+	if p.IsVirtual() {
+		return phrase{text: d.object(p, r, "")}
+	}
+	vs := d.members(p, r)
+	if len(vs) == 0 {
+		return phrase{text: d.object(p, r, "")}
+	}
+	text, ok := d.versionsText(p, r)
+	switch {
+	case every && ok && oneRelease(vs):
+		s := "every build of " + p.String() + " " + vs[0].Public().String()
+		if len(vs) <= 4 {
+			s += " (" + listText(vs, "and") + ")"
 		}
+		return phrase{text: s}
+	case text == "*" && every:
+		return phrase{text: "every version of " + p.String()}
+	case text == "*":
+		return phrase{text: p.String()}
+	case ok:
+		return phrase{text: p.String() + " " + text}
 	}
-	return d.object(p, r, "")
+	return phrase{text: p.String() + " " + listText(vs, "and"), plural: true}
 }
 
 // object names p restricted to r (written as display, if given) as the object
@@ -164,46 +305,97 @@ func (d describer) subject(p Package, r pep440.Range, every bool) string {
 func (d describer) object(p Package, r pep440.Range, display string) string {
 	name := DisplayName(p)
 	if display == "" {
-		if r.IsFull() {
+		switch {
+		case r.IsFull():
 			return name
+		case p.IsVirtual():
+			display = d.rangeText(r)
+		default:
+			display = r.String()
 		}
-		display = r.String()
 	}
 	return name + " " + display
 }
 
 // derivedObject names a version set the solver computed. Set algebra can give
 // ranges that are exact but odd to read (">=2.0, <=2.9, !=2.9" for the versions
-// below 2.9 with 2.9's pre-releases); those are described by the listed versions
-// they hold, when that is not all of them.
+// below 2.9 with 2.9's pre-releases) or that PEP 440 cannot write ("<2.6.0+cu126",
+// "(-∞, 1.0.post∞)"); those are described by the listed versions they hold,
+// when that is not all of them (pubgrub-rs and uv simplify ranges against the
+// available versions the same way).
 func (d describer) derivedObject(p Package, r pep440.Range) string {
-	if !p.IsVirtual() && odd(r.String()) {
-		if text, ok := d.versionsText(p, r); ok {
-			if vs := d.ns.versions[p]; text == "*" && len(vs) == 1 {
-				text = vs[0].String()
-			}
-			if text == "*" {
-				return p.String()
-			}
-			if !strings.ContainsAny(text, "<>=") {
-				text = "==" + text
-			}
-			return p.String() + " " + text
-		}
+	raw := r.String()
+	if p.IsVirtual() || (!odd(raw) && plain(raw)) {
+		return d.object(p, r, "")
 	}
-	return d.object(p, r, "")
+	vs := d.members(p, r)
+	if len(vs) == 0 {
+		return d.object(p, r, "")
+	}
+	text, ok := d.versionsText(p, r)
+	switch {
+	case text == "*" && len(d.ns.versions[p]) > 1:
+		return p.String()
+	case len(vs) == 1 && d.hasBuilds(p, vs[0]):
+		// "==2.6.0" would hold its local versions too.
+		return p.String() + " " + vs[0].String()
+	case len(vs) == 1:
+		return p.String() + " ==" + vs[0].String()
+	case ok:
+		return p.String() + " " + text
+	}
+	return p.String() + " " + listText(vs, "or")
 }
 
+// suffix is what follows an edge: "(reason)" for a matrix rule, whose citations
+// the premise carries; else "(reason; origin)", "(origin)" or nothing. The
+// root's edges to the target's facts say what the value is: "(NVIDIA GeForce
+// RTX 5090, from --gpu)".
 func suffix(dep Dependency) string {
+	var parts []string
 	switch {
-	case dep.Reason != "" && dep.Origin != "":
-		return " (" + dep.Reason + "; " + dep.Origin + ")"
-	case dep.Reason != "":
-		return " (" + dep.Reason + ")"
-	case dep.Origin != "":
-		return " (" + dep.Origin + ")"
+	case len(dep.Cites) > 0:
+		parts = []string{dep.Reason}
+	case dep.Label != "":
+		return " (" + strings.Join(nonEmpty(dep.Label, dep.Origin), ", ") + ")"
+	default:
+		parts = []string{dep.Reason, dep.Origin}
 	}
-	return ""
+	if parts = nonEmpty(parts...); len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+func nonEmpty(items ...string) []string {
+	var out []string
+	for _, s := range items {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// cites are the data rows a fact comes from.
+func cites(in *Incompatibility) []Citation {
+	if in.Cause == CauseDependency {
+		return in.Dependency.Cites
+	}
+	return nil
+}
+
+// citing joins the citations of facts stated together, each row once.
+func citing(facts ...*Incompatibility) []Citation {
+	var out []Citation
+	for _, in := range facts {
+		for _, c := range cites(in) {
+			if !slices.ContainsFunc(out, func(o Citation) bool { return o.Row == c.Row }) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // fact states an external incompatibility.
@@ -215,11 +407,17 @@ func (d describer) fact(in *Incompatibility) string {
 		return d.noVersions(in.Terms[0].Package, in.Terms[0].Range)
 	case CauseUnavailable:
 		t := in.Terms[0]
-		return d.subject(t.Package, t.Range, true) + " is unavailable (" + in.Reason + ")"
+		s := d.subject(t.Package, t.Range, true)
+		return s.text + " " + s.verbFor("is", "are") + " unavailable (" + in.Reason + ")"
 	case CauseDependency:
 		return d.dependency(in)
 	}
 	return d.conclusion(in)
+}
+
+// premise states facts as one premise, with the rows they cite.
+func (d describer) premise(text string, facts ...*Incompatibility) Premise {
+	return Premise{Text: text, Citations: citing(facts...)}
 }
 
 func (d describer) noVersions(p Package, r pep440.Range) string {
@@ -228,7 +426,7 @@ func (d describer) noVersions(p Package, r pep440.Range) string {
 	case p.IsVirtual() && len(vs) == 0:
 		return "your target has no " + DisplayName(p)
 	case p.IsVirtual():
-		return "your target's " + DisplayName(p) + " is " + vs[0].String() + ", not " + r.String()
+		return "your target's " + DisplayName(p) + " is " + cmp.Or(d.originals[vs[0].String()], vs[0].String()) + ", not " + d.rangeText(r)
 	case len(vs) == 0 || r.IsFull():
 		return "no version of " + p.String() + " exists"
 	}
@@ -255,30 +453,32 @@ func (d describer) dependency(in *Incompatibility) string {
 	}
 	// "every version of p cannot be installed with q" reads wrong; "p cannot" is right.
 	every := !dep.Constrains || !dep.Range.IsEmpty() || q.IsVirtual()
-	return d.subject(in.Depender, in.DependerRange, every) + " " + d.edge(dep)
+	s := d.subject(in.Depender, in.DependerRange, every)
+	return s.text + " " + d.edge(dep, s)
 }
 
 // edge states what a non-root depender needs: "depends on q r", "requires Python
 // r" (a virtual package, which is always there when a rule names it), "allows
-// only q r" (a constraint), "cannot be installed with q" (a constraint to none).
-func (d describer) edge(dep Dependency) string {
+// only q r" (a constraint), "cannot be installed with q" (a constraint to none),
+// in the number of the depender s.
+func (d describer) edge(dep Dependency, s phrase) string {
 	q := dep.Package
 	switch {
 	case dep.Constrains && q.IsVirtual():
-		return "requires " + d.object(q, dep.Range, dep.Display) + suffix(dep)
+		return s.verbFor("requires ", "require ") + d.object(q, dep.Range, dep.Display) + suffix(dep)
 	case dep.Constrains && dep.Range.IsEmpty():
 		return "cannot be installed with " + DisplayName(q) + suffix(dep)
 	case dep.Constrains:
-		return "allows only " + d.object(q, dep.Range, dep.Display) + suffix(dep)
+		return s.verbFor("allows only ", "allow only ") + d.object(q, dep.Range, dep.Display) + suffix(dep)
 	}
-	return verb(q) + " " + d.object(q, dep.Range, dep.Display) + suffix(dep)
+	return verb(q, s) + " " + d.object(q, dep.Range, dep.Display) + suffix(dep)
 }
 
-func verb(dependee Package) string {
+func verb(dependee Package, s phrase) string {
 	if dependee.IsVirtual() {
-		return "requires"
+		return s.verbFor("requires", "require")
 	}
-	return "depends on"
+	return s.verbFor("depends on", "depend on")
 }
 
 // conclusion states a derived incompatibility. The root's own positive term is
@@ -308,7 +508,7 @@ func (d describer) conclusion(in *Incompatibility) string {
 	subjects := func(ts []Term) []string {
 		out := make([]string, len(ts))
 		for i, t := range ts {
-			out[i] = d.subject(t.Package, t.Range, false)
+			out[i] = d.subject(t.Package, t.Range, false).text
 		}
 		return out
 	}
@@ -324,7 +524,8 @@ func (d describer) conclusion(in *Incompatibility) string {
 	case len(neg) == 0:
 		return join(subjects(pos), "and") + " cannot be used together"
 	case len(pos) == 1:
-		return d.subject(pos[0].Package, pos[0].Range, true) + " requires " + join(objects(neg), "or")
+		s := d.subject(pos[0].Package, pos[0].Range, true)
+		return s.text + " " + s.verbFor("requires ", "require ") + join(objects(neg), "or")
 	}
 	return join(subjects(pos), "and") + " together require " + join(objects(neg), "or")
 }
@@ -342,16 +543,16 @@ func join(items []string, conj string) string {
 func (d describer) and(a, b *Incompatibility) []Premise {
 	for _, pair := range [2][2]*Incompatibility{{a, b}, {b, a}} {
 		if text, ok := d.both(pair[0], pair[1]); ok {
-			return []Premise{{Text: text}}
+			return []Premise{d.premise(text, pair[0], pair[1])}
 		}
 		if text, ok := d.through(pair[0], pair[1]); ok {
-			return []Premise{{Text: text}}
+			return []Premise{d.premise(text, pair[0], pair[1])}
 		}
 		if text, ok := d.only(pair[0], pair[1]); ok {
-			return []Premise{{Text: text}}
+			return []Premise{d.premise(text, pair[0], pair[1])}
 		}
 	}
-	return []Premise{{Text: d.fact(a)}, {Text: d.fact(b)}}
+	return []Premise{d.premise(d.fact(a), a), d.premise(d.fact(b), b)}
 }
 
 // requirement reports whether in is a requirement that combined phrasings may
@@ -372,11 +573,12 @@ func (d describer) both(a, b *Incompatibility) (string, bool) {
 	if d.isRoot(a.Depender) {
 		return "you require both " + oa + " and " + ob, true
 	}
-	v := "depends on"
-	if verb(da.Package) != verb(db.Package) || verb(da.Package) == "requires" {
-		v = "requires"
+	s := d.subject(a.Depender, a.DependerRange, true)
+	v := verb(da.Package, s)
+	if da.Package.IsVirtual() != db.Package.IsVirtual() {
+		v = s.verbFor("requires", "require")
 	}
-	return d.subject(a.Depender, a.DependerRange, true) + " " + v + " both " + oa + " and " + ob, true
+	return s.text + " " + v + " both " + oa + " and " + ob, true
 }
 
 // through: a requires q in r, and b says something about every version of q in r.
@@ -413,7 +615,15 @@ func (d describer) through(a, b *Incompatibility) (string, bool) {
 	case CauseUnavailable:
 		return head + ", which is unavailable (" + b.Reason + ")", true
 	}
-	return head + ", which " + d.edge(b.Dependency), true
+	if vs := d.members(dep.Package, dep.Range); len(vs) <= 4 && oneRelease(vs) {
+		// Several builds of the release required: name them, they are what was tried.
+		all := " all "
+		if len(vs) == 2 {
+			all = " both "
+		}
+		return head + ", whose builds " + listText(vs, "and") + all + d.edge(b.Dependency, phrase{plural: true}), true
+	}
+	return head + ", which " + d.edge(b.Dependency, phrase{}), true
 }
 
 // odd reports whether a range's text has holes or exact points, which set
@@ -422,8 +632,24 @@ func odd(raw string) bool {
 	return strings.Contains(raw, "!=") || strings.Contains(raw, "||") || strings.Contains(raw, "===")
 }
 
+// plain reports whether a range's text is PEP 440, alternatives aside: not the
+// extensions of pep440.Range.String ("===V", "!==V", local versions in ordered
+// comparisons, interval notation).
+func plain(raw string) bool {
+	if strings.Contains(raw, "===") {
+		return false
+	}
+	for alt := range strings.SplitSeq(raw, " || ") {
+		if _, err := pep440.ParseSpecifierSet(alt); err != nil && alt != "*" {
+			return false
+		}
+	}
+	return true
+}
+
 // only: a requires q in d, and no version of q lies in r, a part of d with an
-// odd text (a range with holes, left by earlier conflicts): then
+// odd text (a range with holes, left by earlier conflicts, or one PEP 440 cannot
+// write): then
 // every listed version of q in d lies outside r, and the sentence names them
 // ("depends on bokeh >=1.0, which only bokeh 1.4.0 matches").
 func (d describer) only(a, b *Incompatibility) (string, bool) {
@@ -432,25 +658,19 @@ func (d describer) only(a, b *Incompatibility) (string, bool) {
 	}
 	dep := a.Dependency
 	nt := b.Terms[0]
-	if nt.Package != dep.Package || !nt.Range.Subset(dep.Range) || !odd(nt.Range.String()) {
+	if nt.Package != dep.Package || !nt.Range.Subset(dep.Range) || !(odd(nt.Range.String()) || !plain(nt.Range.String())) {
 		return "", false
 	}
+	vs := d.members(dep.Package, dep.Range)
 	text, ok := d.versionsText(dep.Package, dep.Range)
-	if !ok {
-		return "", false
-	}
 	verb := "matches"
-	if text == "*" {
-		// Every listed version is in d: name them, if they are few.
-		vs := d.ns.versions[dep.Package]
-		if len(vs) > 3 {
-			return "", false
-		}
-		names := make([]string, len(vs))
-		for i, v := range vs {
-			names[i] = v.String()
-		}
-		text = join(names, "and")
+	switch {
+	case ok && text != "*":
+	case len(vs) == 0 || len(vs) > 3:
+		return "", false
+	default:
+		// Every listed version is in d, or no clause states them: name them.
+		text = listText(vs, "and")
 		if len(vs) > 1 {
 			verb = "match"
 		}

@@ -21,7 +21,10 @@
 //     are merged into one incompatibility whose depender range is widened over
 //     the runs of listed versions it covers (">=1.2, <1.5", not "1.2 || 1.3 ||
 //     1.4"). Ranges are exact on listed versions, which are the only ones the
-//     solver can select; unavailable versions are merged the same way.
+//     solver can select; unavailable versions are merged the same way. Matrix
+//     rules (constraints with citations) merge when range and reason agree,
+//     whatever rows they cite: the merged edge cites all of them, so "every
+//     build of torch 2.6.0" is one fact rather than one per CUDA build.
 //   - A "no versions" incompatibility for a package with no versions at all
 //     covers every version.
 //   - Packages are decided fewest allowed versions first, ties going to the one
@@ -47,13 +50,20 @@
 // matches no version"). Version sets of real packages are described by the
 // versions that exist ("foo 1.0.0", "every version of foo", ">=1.0, <1.2"), and
 // "no versions" facts that only say which versions do not exist are dropped, as
-// pubgrub-rs's collapse_no_versions does. A run of five or more lines that repeat
-// one step version by version (exhausting boto3 1.100, 1.101, …) is folded into
-// one line that names the versions. Text renders the lines as "Because …, … .
+// pubgrub-rs's collapse_no_versions does. Ranges that PEP 440 cannot write (the
+// extensions of pep440.Range.String: "<2.6.0+cu126", "!==1.0", interval
+// notation) are described by the listed versions they hold, as pubgrub-rs and uv
+// simplify ranges against the available versions: "torch ==2.6.0" for every
+// build of 2.6.0, else the versions one by one. A run of five or more lines that
+// repeat one step version by version (exhausting boto3 1.100, 1.101, …) is folded
+// into one line that names the versions. Text renders the lines as "Because …, … .
 // And because …, … . So, because …, … ." prose; the same Line values feed JSON.
 // The root's requirements read "you require …", the target's facts "your
-// target's NVIDIA driver is 535.104.05", and matrix rules carry their reason and
-// source.
+// target's NVIDIA driver is 535.104.05 (from --driver)", with versions of virtual
+// packages spelled as the facts write them (drivers: 580.65.06, also in derived
+// ranges). A matrix rule reads "<versions> requires <range> (<reason>) [1][2]":
+// its data rows are numbered in order of first use and listed once in a
+// "Sources:" block after the chain (Premise.Citations, NoSolution.Sources).
 //
 // # Python
 //
@@ -70,5 +80,7 @@
 // which lets an explicit pre-release specifier prefer a pre-release).
 // Requires-Python upper bounds are honoured, as pip does and uv does not: the
 // target is one interpreter. Problem.Hints is a separate pass that looks for
-// ways out of a conflict.
+// ways out of a conflict; a Matrix that also implements MatrixHinter adds what
+// only the matrix knows (another CUDA build that runs on the target, the driver
+// that runs the one required).
 package resolver

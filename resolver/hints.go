@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/depsolve/depsolve/pep440"
@@ -23,6 +24,9 @@ const (
 //     a few, in the order the explanation meets them), pb is solved again with that
 //     package's range dropped; if that succeeds, the hint names the version that
 //     works and says whether it is newer or older than the range allows.
+//   - When pb.Matrix is a MatrixHinter, it is asked about each package whose
+//     matrix rules on the target's facts rule out versions in the derivation
+//     (another CUDA build that runs on the target, the driver that runs it).
 //
 // The error is operational (the Index failing during the extra solves).
 func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) {
@@ -85,7 +89,53 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 		}
 		hints = append(hints, relaxHint(ns, c.name, pin.Version, user, c.constraint))
 	}
+	if hinter, ok := pb.Matrix.(MatrixHinter); ok {
+		for _, c := range pb.matrixConflicts(ns) {
+			for _, h := range hinter.Hints(c) {
+				if !slices.Contains(hints, h) {
+					hints = append(hints, h)
+				}
+			}
+		}
+	}
 	return hints, nil
+}
+
+// matrixConflicts are the packages whose matrix rules on the target's facts rule
+// out versions in ns, in the order the derivation meets them.
+func (pb *Problem) matrixConflicts(ns *NoSolution) []MatrixConflict {
+	target := map[string]pep440.Version{}
+	for _, v := range pb.Virtual {
+		target[v.Name] = v.Version
+	}
+	var out []MatrixConflict
+	index := map[string]int{}
+	for _, in := range ns.External() {
+		dep := in.Dependency
+		if in.Cause != CauseDependency || !dep.Constrains || !dep.Package.IsVirtual() ||
+			in.Depender == ns.RootPackage || in.Depender.IsVirtual() || in.Depender.Extra != "" {
+			continue
+		}
+		if tv, ok := target[dep.Package.Name]; !ok || dep.Range.Contains(tv) {
+			continue
+		}
+		name := in.Depender.Name
+		i, ok := index[name]
+		if !ok {
+			i = len(out)
+			index[name] = i
+			out = append(out, MatrixConflict{Package: name, Listed: ns.Versions(in.Depender), Target: pb.Virtual})
+		}
+		for _, v := range out[i].Listed {
+			if in.DependerRange.Contains(v) && !slices.ContainsFunc(out[i].RuledOut, v.Equal) {
+				out[i].RuledOut = append(out[i].RuledOut, v)
+			}
+		}
+	}
+	for i := range out {
+		slices.SortFunc(out[i].RuledOut, pep440.Version.Compare)
+	}
+	return out
 }
 
 // yankedReason starts the Unavailable reason of a yanked release.

@@ -103,8 +103,9 @@ func formatResolution(res *Resolution) string {
 //	-- matrix --
 //	torch >=2.5,<2.6 | @driver >=525.60.13 | CUDA 12.4 builds need driver >= 525.60.13 | data/cuda.toml:12
 //	-- target --
-//	@python 3.11.9 --python
-//	@driver 470.82.01 nvidia-smi
+//	@python 3.11.9 from --python
+//	@driver 470.82.01 detected by nvidia-smi
+//	@gpu:0 6.1 [Tesla P100] from --gpu
 //	-- requirements.txt --
 //	torch==2.5.1
 //	-- constraints.txt --
@@ -115,7 +116,9 @@ func formatResolution(res *Resolution) string {
 //
 // Index lines name a version, optionally followed by "yanked", "unavailable
 // REASON" or "metadata-unavailable REASON"; indented lines below a version are
-// "requires-python SPEC", "provides-extra NAME" or a Requires-Dist entry. Each
+// "requires-python SPEC", "provides-extra NAME" or a Requires-Dist entry. A
+// target line is a virtual package, its version, an optional [label] and the
+// origin. Each
 // requirements line has the origin "requirements.txt:N". The "result" section
 // is the golden output (-update rewrites it): the pins with "# via", or the
 // explanation and its hints.
@@ -246,6 +249,10 @@ func parsePythonProblem(t *testing.T, a *archive) *Problem {
 			continue
 		}
 		v := Virtual{Name: fields[0], Version: pep440.MustParse(fields[1]), Origin: strings.Join(fields[2:], " ")}
+		if rest, ok := strings.CutPrefix(v.Origin, "["); ok {
+			v.Label, v.Origin, _ = strings.Cut(rest, "]")
+			v.Origin = strings.TrimSpace(v.Origin)
+		}
 		if v.Name == "@python" {
 			pb.Environment = targetEnvironment(fields[1])
 		}
@@ -280,7 +287,8 @@ func parsePythonProblem(t *testing.T, a *archive) *Problem {
 			t.Fatal(err)
 		}
 		rules[pkg[0]] = append(rules[pkg[0]], matrixRow{versions: set, rule: Rule{
-			Package: target[0], Range: need.Range(), Reason: strings.TrimSpace(parts[2]), Source: strings.TrimSpace(parts[3]),
+			Package: target[0], Range: need.Range(), Display: strings.Join(target[1:], " "),
+			Reason: strings.TrimSpace(parts[2]), Source: strings.TrimSpace(parts[3]),
 		}})
 	}
 	if len(rules) > 0 {

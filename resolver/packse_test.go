@@ -132,7 +132,7 @@ func (s *packseScenario) problem(t *testing.T) *Problem {
 	pb := &Problem{
 		Index:       idx,
 		Environment: targetEnvironment(python),
-		Virtual:     []Virtual{{Name: "@python", Version: pep440.MustParse(python), Origin: "--python"}},
+		Virtual:     []Virtual{{Name: "@python", Version: pep440.MustParse(python), Origin: "from --python"}},
 	}
 	if s.Options.Prereleases {
 		pb.Prereleases = PrereleasesAllow

@@ -61,8 +61,15 @@ type Dependency struct {
 	// requirement, a data file and row for a matrix rule, "--driver" for a target fact.
 	Origin string
 	// Reason explains an edge that is not package metadata, such as a matrix rule
-	// ("CUDA 12.4 builds need driver >= 525.60.13").
+	// ("CUDA 12.x builds need it").
 	Reason string
+	// Cites are the data rows a matrix rule comes from; reports number them.
+	// Constraints with Cites and equal Range, Display and Reason are one fact
+	// whatever rows they cite: merged across versions, the edge cites them all.
+	Cites []Citation
+	// Label says what a target fact is to the user ("NVIDIA GeForce RTX 5090"), for
+	// the root's edges to virtual packages (Virtual.Label).
+	Label string
 }
 
 func (d Dependency) display() string {

@@ -98,7 +98,7 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 		v := pp.virtual[name]
 		pp.rootDeps = append(pp.rootDeps, Dependency{
 			Package: Package{Name: name}, Range: pep440.Exactly(v.Version),
-			Display: cmp.Or(v.Version.Original(), v.Version.String()), Origin: v.Origin,
+			Display: cmp.Or(v.Version.Original(), v.Version.String()), Origin: v.Origin, Label: v.Label,
 		})
 	}
 	return pp, nil
@@ -279,8 +279,8 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 				target.Name = pep508.NormalizeName(rule.Package)
 			}
 			deps.Requires = append(deps.Requires, Dependency{
-				Package: target, Range: rule.Range, Constrains: true,
-				Reason: rule.Reason, Origin: rule.Source,
+				Package: target, Range: rule.Range, Constrains: true, Display: rule.Display,
+				Reason: rule.Reason, Origin: rule.Source, Cites: rule.citations(),
 			})
 		}
 	}

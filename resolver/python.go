@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
@@ -40,16 +41,91 @@ type Index interface {
 // pull Package in (torch 2.2 -> numpy <2 must not install numpy); an empty Range
 // forbids installing Package next to name==v. Package is virtual ("@driver",
 // "@gpu:0") or a real project.
+//
+// Explanations state a rule as "<versions> requires <Package> <Range> (<Reason>)
+// [1][2]", so Reason is a short clause about the versions that does not name them
+// ("the wheels ship SASS for compute capability 5.0 … 9.0 and no PTX"): rules of
+// several versions with the same Package, Range and Reason are one fact, stated
+// once for all of them, citing every row they come from.
 type Rule struct {
 	Package string       // "@driver", "@gpu:0", or a real package, "numpy"
 	Range   pep440.Range // the versions of Package name==v allows
-	Reason  string       // "CUDA 12.x builds need NVIDIA driver >= 525.60.13"
-	Source  string       // "data/cuda.toml:14 (S1 https://…)"
+	// Display is Range as the data writes it, for reports: drivers keep their
+	// spelling (">=580.65.06", which PEP 440 normalizes to 580.65.6). "" means
+	// Range.String().
+	Display string
+	Reason  string // "CUDA 12.x builds need it"
+	Source  string // "data/cuda.toml:14 (S1 https://…)": Cites in one line
+	// Cites are the data rows the rule comes from. Reports number them ("[1]") and
+	// list them after the explanation. A rule without Cites is cited as Source.
+	Cites []Citation
+}
+
+// A Citation is one row of the compatibility data a matrix rule comes from, with
+// the sources the row cites. An explanation numbers the rows it cites in order of
+// first use and lists each once, after the chain ("Sources:").
+type Citation struct {
+	Number  int         `json:"number,omitempty"` // in an explanation: the n of "[n]"
+	Row     string      `json:"row"`              // "data/torch.toml:444"
+	Sources []Reference `json:"sources,omitempty"`
+}
+
+// A Reference is one source a data row cites.
+type Reference struct {
+	ID    string `json:"id"` // "S18"
+	Title string `json:"title,omitempty"`
+	URL   string `json:"url,omitempty"`
+}
+
+// String is the citation on one line, "data/torch.toml:444 (S18 https://…)".
+func (c Citation) String() string {
+	if len(c.Sources) == 0 {
+		return c.Row
+	}
+	return c.Row + " (" + strings.Join(c.references(), ", ") + ")"
+}
+
+// references are the sources as "ID URL" texts.
+func (c Citation) references() []string {
+	out := make([]string, len(c.Sources))
+	for i, s := range c.Sources {
+		out[i] = strings.TrimSpace(cmp.Or(s.ID, s.Title) + " " + s.URL)
+	}
+	return out
+}
+
+// citations is what an explanation cites for r: its Cites, or its Source as one row.
+func (r Rule) citations() []Citation {
+	switch {
+	case len(r.Cites) > 0:
+		return slices.Clone(r.Cites)
+	case r.Source != "":
+		return []Citation{{Row: r.Source}}
+	}
+	return nil
 }
 
 // A Matrix gives the rules that apply to one package version.
 type Matrix interface {
 	Rules(name string, v pep440.Version) []Rule
+}
+
+// A MatrixHinter is a Matrix that can suggest ways out of a conflict: another
+// build of a release that runs on the target, a driver that runs it. Problem.Hints
+// asks it about each package whose rules on the target's facts rule out versions
+// in the explanation. Each hint is one sentence.
+type MatrixHinter interface {
+	Matrix
+	Hints(c MatrixConflict) []string
+}
+
+// A MatrixConflict is one package whose matrix rules on the target's facts take
+// part in a conflict.
+type MatrixConflict struct {
+	Package  string           // PEP 503 name
+	RuledOut []pep440.Version // listed versions that a rule on a target fact forbids, ascending
+	Listed   []pep440.Version // every version the index listed, ascending
+	Target   []Virtual        // the target's facts
 }
 
 // A Requirement is one line of the user's input, with where it was written.
@@ -64,7 +140,13 @@ type Requirement struct {
 type Virtual struct {
 	Name    string // "@python", "@driver", "@cuda", "@glibc", "@gpu:0", …
 	Version pep440.Version
-	Origin  string // where the value came from: "--driver", "nvidia-smi"
+	// Origin says where the value came from, as reports print it after the value:
+	// "from --driver", "detected by nvidia-smi".
+	Origin string
+	// Label is what the value is to the user, when that is not the version
+	// itself: the GPU model, "NVIDIA GeForce RTX 5090". Reports print it with the
+	// origin: "GPU 0 compute capability is 12.0 (NVIDIA GeForce RTX 5090, from --gpu)".
+	Label string
 }
 
 // Prereleases is the pre-release policy.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -137,5 +139,97 @@ func TestPythonDeterministic(t *testing.T) {
 				t.Fatalf("%s: run gave\n%s\nfirst run gave\n%s", name, got, first)
 			}
 		}
+	}
+}
+
+// Matrix rows are cited by number in the premises, numbered in order of first use,
+// and listed once after the chain; the JSON lines carry them.
+func TestCitations(t *testing.T) {
+	pb := pythonFile(t, "driver-builds")
+	_, ns, err := Resolve(context.Background(), pb)
+	if err != nil || ns == nil {
+		t.Fatalf("want no solution, got %v", err)
+	}
+	var numbers []int
+	for _, l := range ns.Lines() {
+		for _, p := range l.Premises {
+			var marks string
+			for _, c := range p.Citations {
+				numbers = append(numbers, c.Number)
+				marks += "[" + strconv.Itoa(c.Number) + "]"
+			}
+			if marks != "" && !strings.HasSuffix(p.Text, " "+marks) {
+				t.Errorf("premise %q does not end with %s", p.Text, marks)
+			}
+		}
+	}
+	if !slices.Equal(numbers, []int{1, 2, 3}) {
+		t.Errorf("citation numbers %v, want 1, 2, 3 in order of use", numbers)
+	}
+	var rows []string
+	for _, c := range ns.Sources() {
+		rows = append(rows, c.Row)
+	}
+	if want := []string{"data/torch.toml:31", "data/cuda.toml:10", "data/cuda.toml:14"}; !slices.Equal(rows, want) {
+		t.Errorf("Sources() = %q, want %q", rows, want)
+	}
+	text := ns.Text()
+	if strings.Count(text, "data/cuda.toml:14") != 1 || !strings.Contains(text, "\n\nSources:\n[1] data/torch.toml:31\n") {
+		t.Errorf("the Sources block must list each row once:\n%s", text)
+	}
+	data, err := json.Marshal(ns.Lines())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"citations":[{"number":1,"row":"data/torch.toml:31"}]`) {
+		t.Errorf("JSON lines lack the citations:\n%s", data)
+	}
+}
+
+// recordingHinter is a matrix that records what Hints asks it.
+type recordingHinter struct {
+	fakeMatrix
+	asked []MatrixConflict
+}
+
+func (h *recordingHinter) Hints(c MatrixConflict) []string {
+	h.asked = append(h.asked, c)
+	return []string{"a hint about " + c.Package, "a hint about " + c.Package}
+}
+
+// A MatrixHinter is asked about each package whose rules on the target's facts rule
+// out versions in the explanation, with those versions, the listed ones and the
+// target; its hints follow the others, each once.
+func TestMatrixHints(t *testing.T) {
+	pb := pythonFile(t, "cuda-driver-too-old")
+	hinter := &recordingHinter{fakeMatrix: pb.Matrix.(fakeMatrix)}
+	pb.Matrix = hinter
+	_, ns, err := Resolve(context.Background(), pb)
+	if err != nil || ns == nil {
+		t.Fatalf("want no solution, got %v", err)
+	}
+	hints, err := pb.Hints(context.Background(), ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hints) != 2 || hints[1] != "a hint about torch" || !strings.Contains(hints[0], "torch 2.4.1+cu121") {
+		t.Errorf("hints %q: want the relaxed requirement's, then the matrix's once", hints)
+	}
+	if len(hinter.asked) != 1 {
+		t.Fatalf("asked %d times, want once: %+v", len(hinter.asked), hinter.asked)
+	}
+	c := hinter.asked[0]
+	str := func(vs []pep440.Version) string {
+		var out []string
+		for _, v := range vs {
+			out = append(out, v.String())
+		}
+		return strings.Join(out, " ")
+	}
+	if c.Package != "torch" || str(c.RuledOut) != "2.5.0+cu124 2.5.1+cu124" || str(c.Listed) != "2.4.1+cu121 2.5.0+cu124 2.5.1+cu124" {
+		t.Errorf("asked about %s, ruled out %q, listed %q", c.Package, str(c.RuledOut), str(c.Listed))
+	}
+	if len(c.Target) != 2 || c.Target[1].Name != "@driver" || c.Target[1].Origin != "detected by nvidia-smi" {
+		t.Errorf("target %+v", c.Target)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/depsolve/depsolve/pep440"
 )
@@ -22,14 +23,20 @@ type Line struct {
 	Break bool `json:"break,omitempty"`
 }
 
-// A Premise is a fact, or a conclusion of an earlier line (Ref).
+// A Premise is a fact, or a conclusion of an earlier line (Ref). A fact from the
+// compatibility matrix cites the data rows it comes from: Text ends with their
+// numbers ("… [1][2]"), and Citations holds them, numbered in order of first use
+// across the lines.
 type Premise struct {
-	Text string `json:"text"`
-	Ref  int    `json:"ref,omitempty"`
+	Text      string     `json:"text"`
+	Ref       int        `json:"ref,omitempty"`
+	Citations []Citation `json:"citations,omitempty"`
 }
 
 // Text renders the lines as numbered prose, one sentence per line, with a blank
-// line between branches: "Because …, … . And because …, … . So, because …, … ."
+// line between branches: "Because …, … . And because …, … . So, because …, … .".
+// When premises cite data rows, a "Sources:" block follows, one row per number:
+// "[1] data/torch.toml:444 — S18 https://…".
 func Text(lines []Line) string {
 	width := 0
 	for _, l := range lines {
@@ -71,11 +78,57 @@ func Text(lines []Line) string {
 		}
 		b.WriteString(" " + l.Conclusion + ".")
 	}
+	writeSources(&b, Sources(lines))
 	return b.String()
+}
+
+// writeSources lists the cited rows, each source of a row on its own line.
+func writeSources(b *strings.Builder, sources []Citation) {
+	if len(sources) == 0 {
+		return
+	}
+	b.WriteString("\n\nSources:")
+	width := len(fmt.Sprintf("[%d]", sources[len(sources)-1].Number))
+	for _, c := range sources {
+		head := fmt.Sprintf("%-*s %s", width, fmt.Sprintf("[%d]", c.Number), c.Row)
+		refs := c.references()
+		if len(refs) == 0 {
+			b.WriteString("\n" + head)
+			continue
+		}
+		head += " — "
+		b.WriteString("\n" + head + refs[0])
+		indent := strings.Repeat(" ", utf8.RuneCountInString(head))
+		for _, r := range refs[1:] {
+			b.WriteString("\n" + indent + r)
+		}
+	}
+}
+
+// Sources returns the rows the lines' premises cite, each once, by number.
+func Sources(lines []Line) []Citation {
+	var out []Citation
+	seen := map[int]bool{}
+	for _, l := range lines {
+		for _, p := range l.Premises {
+			for _, c := range p.Citations {
+				if c.Number > 0 && !seen[c.Number] {
+					seen[c.Number] = true
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Citation) int { return a.Number - b.Number })
+	return out
 }
 
 // Text is Text(ns.Lines()).
 func (ns *NoSolution) Text() string { return Text(ns.Lines()) }
+
+// Sources is Sources(ns.Lines()): the data rows the explanation cites, in the
+// order of their numbers, for the JSON report.
+func (ns *NoSolution) Sources() []Citation { return Sources(ns.Lines()) }
 
 // Lines explains the derivation tree (solver.md "Error Reporting"): each derived
 // incompatibility becomes one line; a line gets a number only when it is used by
@@ -83,19 +136,52 @@ func (ns *NoSolution) Text() string { return Text(ns.Lines()) }
 // a chain of single-use steps is collapsed into one sentence.
 func (ns *NoSolution) Lines() []Line {
 	w := &writer{
-		d:       describer{ns: ns},
+		d:       newDescriber(ns),
 		uses:    map[*Incompatibility]int{},
 		numbers: map[*Incompatibility]int{},
 	}
 	root := w.d.collapse(ns.Root, map[*Incompatibility]*Incompatibility{})
 	if root.Cause != CauseDerived {
-		w.write(root, "Because", []Premise{{Text: w.d.fact(root)}}, false)
-		return w.lines
+		w.write(root, "Because", []Premise{w.fact(root)}, false)
+		return numberCitations(w.lines)
 	}
 	w.count(root)
 	w.root = root
 	w.visit(root, false)
-	return w.summarize()
+	return numberCitations(w.summarize())
+}
+
+// numberCitations numbers the cited rows in order of first use and ends each
+// citing premise with its numbers, "[1][2]".
+func numberCitations(lines []Line) []Line {
+	numbers := map[string]int{}
+	for i := range lines {
+		premises := slices.Clone(lines[i].Premises)
+		for j := range premises {
+			p := &premises[j]
+			if len(p.Citations) == 0 {
+				continue
+			}
+			p.Citations = slices.Clone(p.Citations)
+			for k := range p.Citations {
+				c := &p.Citations[k]
+				n, ok := numbers[c.Row]
+				if !ok {
+					n = len(numbers) + 1
+					numbers[c.Row] = n
+				}
+				c.Number = n
+			}
+			slices.SortFunc(p.Citations, func(a, b Citation) int { return a.Number - b.Number })
+			var marks strings.Builder
+			for _, c := range p.Citations {
+				fmt.Fprintf(&marks, "[%d]", c.Number)
+			}
+			p.Text += " " + marks.String()
+		}
+		lines[i].Premises = premises
+	}
+	return lines
 }
 
 type writer struct {
@@ -229,7 +315,7 @@ func (w *writer) fact(in *Incompatibility) Premise {
 	if derived(in) {
 		return w.ref(in)
 	}
-	return Premise{Text: w.d.fact(in)}
+	return w.d.premise(w.d.fact(in), in)
 }
 
 // summarize shortens long runs of one repeated step. Exhausting a package
@@ -267,7 +353,7 @@ func (w *writer) summarize() []Line {
 			}
 			steps++
 		}
-		text := w.d.subject(p, versions, false)
+		text := w.d.subject(p, versions, false).text
 		out = append(out, w.lines[i], Line{
 			Connective: "And because",
 			Premises:   []Premise{{Text: fmt.Sprintf("the same holds for %s, one version at a time (%d steps)", text, steps)}},

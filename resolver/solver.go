@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/depsolve/depsolve/pep440"
 )
@@ -630,7 +631,7 @@ func (s *solver) addDependency(p pkgID, v pep440.Version, d Dependency) *incompa
 			continue
 		}
 		members := s.withVersion(p, old.members, v)
-		in := newDependency(p, s.widen(p, members), q, dt, d)
+		in := newDependency(p, s.widen(p, members), q, dt, mergeCites(old.dep, d))
 		in.members = members
 		heads[i] = in
 		s.replace(old, in)
@@ -651,8 +652,41 @@ func newDependency(p pkgID, versions pep440.Range, q pkgID, dt term, d Dependenc
 	return &incompat{terms: terms, kind: CauseDependency, depender: p, dependerRange: versions, dependee: q, dep: d}
 }
 
+// sameEdge reports whether two versions' edges say the same thing. Matrix rules
+// (constraints with citations) say the same thing when range and reason agree,
+// whichever rows they cite: torch 2.6.0 and 2.6.0+cu126 run on the same GPUs for
+// the same reason, from different build rows.
 func sameEdge(a, b Dependency) bool {
-	return a.Range.Equal(b.Range) && a.display() == b.display() && a.Origin == b.Origin && a.Reason == b.Reason
+	if !a.Range.Equal(b.Range) || a.display() != b.display() || a.Reason != b.Reason || a.Label != b.Label {
+		return false
+	}
+	if a.Constrains && b.Constrains && len(a.Cites) > 0 && len(b.Cites) > 0 {
+		return true
+	}
+	return a.Origin == b.Origin && len(a.Cites) == 0 && len(b.Cites) == 0
+}
+
+// mergeCites is d extended with old's citations, for an edge merged across
+// versions: old's rows first, then d's new ones; Origin lists them all.
+func mergeCites(old, d Dependency) Dependency {
+	if len(d.Cites) == 0 {
+		return d
+	}
+	cites := slices.Clone(old.Cites)
+	for _, c := range d.Cites {
+		if !slices.ContainsFunc(cites, func(o Citation) bool { return o.Row == c.Row }) {
+			cites = append(cites, c)
+		}
+	}
+	if len(cites) == len(old.Cites) {
+		return old
+	}
+	parts := make([]string, len(cites))
+	for i, c := range cites {
+		parts[i] = c.String()
+	}
+	d.Cites, d.Origin = cites, strings.Join(parts, "; ")
+	return d
 }
 
 // withVersion adds v's index in p's ascending version list to members (sorted
