@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -130,9 +131,14 @@ func (e *HTTPError) Error() string {
 	b.WriteString("GET ")
 	b.WriteString(e.URL)
 	b.WriteString(": ")
-	if e.StatusCode != 0 {
+	switch {
+	case e.StatusCode != 0:
 		b.WriteString(e.Status)
-	} else {
+	case connectionRefused(e.Err):
+		b.WriteString("connection refused")
+	case unknownHost(e.Err) != "":
+		b.WriteString("host " + unknownHost(e.Err) + " not found (DNS)")
+	default:
 		// net/http errors embed the URL with only the password masked; a token
 		// given as the username would still show, so mask the whole text.
 		b.WriteString(redact.Text(e.Err.Error()))
@@ -144,6 +150,51 @@ func (e *HTTPError) Error() string {
 }
 
 func (e *HTTPError) Unwrap() error { return e.Err }
+
+// hint says what to do about the failure, or "".
+func (e *HTTPError) hint() string {
+	host := "the index"
+	if u, err := url.Parse(e.URL); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	var cert *tls.CertificateVerificationError
+	switch {
+	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
+		return "the index wants credentials: put them in the URL (https://USER:TOKEN@host/…) or in ~/.netrc"
+	case e.StatusCode == http.StatusTooManyRequests:
+		return host + " is limiting the rate of requests: wait a while and run again"
+	case e.StatusCode >= 500:
+		return host + " failed on its side (" + e.Status + "), not because of the input: run again later, or use a mirror with --index-url"
+	case e.StatusCode != 0, errors.Is(e.Err, context.Canceled):
+		return ""
+	case connectionRefused(e.Err):
+		return "nothing answers at " + host + ": check the host and port of the index URL, and that the index is running"
+	case unknownHost(e.Err) != "":
+		return "check the spelling of " + unknownHost(e.Err) + " in the index URL, and that this machine can resolve it (DNS, VPN)"
+	case errors.As(e.Err, &cert):
+		return "the certificate of " + host + " is not trusted here: add its CA to the system's trust store, or point SSL_CERT_FILE at it"
+	case isTimeout(e.Err):
+		return host + " did not answer in time: check the network and any proxy (HTTPS_PROXY), or run again later"
+	}
+	return "check the network and the index URL"
+}
+
+func connectionRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
+
+// unknownHost returns the host name a DNS lookup found no address for, or "".
+func unknownHost(err error) string {
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return dns.Name
+	}
+	return ""
+}
+
+func isTimeout(err error) bool {
+	var stall *stallError
+	var ne net.Error
+	return errors.As(err, &stall) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
 
 // PolicyError is a URL the client refuses to use: plain HTTP to a host that is
 // neither loopback nor trusted.

@@ -115,10 +115,8 @@ func Hint(err error) string {
 		return "run once without --offline to fill the cache"
 	case errors.As(err, &pe):
 		return "plain HTTP sends packages and credentials unprotected; prefer an https URL"
-	case errors.As(err, &he) && (he.StatusCode == 401 || he.StatusCode == 403):
-		return "the index wants credentials: put them in the URL (https://USER:TOKEN@host/…) or in ~/.netrc"
-	case errors.As(err, &he) && he.StatusCode == 0:
-		return "check the network and the index URL; retries were made"
+	case errors.As(err, &he):
+		return he.hint()
 	}
 	return ""
 }

@@ -2,7 +2,9 @@ package lockfile
 
 import (
 	"bytes"
+	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -204,9 +206,12 @@ func TestWriteFileAtomic(t *testing.T) {
 		}
 		t.Fatalf("leftover files: %v", names)
 	}
-	// A missing directory is an error, not a panic.
-	if err := WriteFileAtomic(filepath.Join(dir, "missing", "x"), []byte("x"), 0o644); err == nil {
-		t.Fatal("write into a missing directory succeeded")
+	// A missing directory is an error that names the path asked for, not the
+	// temporary file, and keeps its cause.
+	missing := filepath.Join(dir, "missing", "x")
+	err := WriteFileAtomic(missing, []byte("x"), 0o644)
+	if err == nil || err.Error() != "cannot write "+missing+": no such file or directory" || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("write into a missing directory: %v", err)
 	}
 }
 

@@ -1,7 +1,7 @@
 // Package reqfile reads what a project asks to install: pip's requirements-file
 // format, as pip 26.2 reads it (src/pip/_internal/req/req_file.py and
-// req/constructors.py), and pyproject.toml ([project] of PEP 621, [dependency-groups]
-// of PEP 735). Every requirement keeps its file, line and column; every error is an
+// req/constructors.py), pyproject.toml ([project] of PEP 621, [dependency-groups]
+// of PEP 735), and the pins of a PEP 751 pylock.toml. Every requirement keeps its file, line and column; every error is an
 // *Error that says file:line:col, shows the line with a caret, and says what was
 // expected.
 //
@@ -81,8 +81,8 @@
 //     to install time, where it can only fail.
 //   - -e after a requirement on the same line is an error; pip 26 would treat the
 //     requirement as the editable.
-//   - A pyproject.toml or pylock.toml named by -r (or given to Parse as a lock) is an
-//     error with a hint rather than a stream of syntax errors.
+//   - A pyproject.toml or pylock.toml named by -r is an error with a hint rather
+//     than a stream of syntax errors.
 //
 // # pyproject.toml
 //
@@ -98,6 +98,22 @@
 // Table whose values can be pointed at. [tool.uv] sources, index,
 // override-dependencies and constraint-dependencies change what uv resolves and are
 // not read: each gets a Warning.
+//
+// # pylock.toml
+//
+// A PEP 751 lock file (pylock.toml, pylock.NAME.toml) reads as the pins it holds,
+// so that a lock can be checked as a requirements lock is: each [[packages]] entry
+// is "name==version" at the position of its name, with its marker and the hashes
+// of every file it lists (wheels, then the sdist; "algorithm:hex", lower case). A
+// vcs, directory or archive entry becomes a URL requirement (NAME @ URL; relative
+// paths are relative to the lock file). The packages' index is File.IndexURL when
+// they all name the same one; several get a Warning, since a package is looked up
+// in the indexes given, not in its own. lock-version must be 1.x. requires-python
+// is File.RequiresPython and [tool.depsolve], where depsolve lock records the
+// target, is File.Tool. A marker reading extras or dependency_groups (variables
+// PEP 751 defines for locks) is an error: which extras and groups to install is
+// chosen at install time, and depsolve does not choose them. environments,
+// attestations and per-package requires-python are not read.
 //
 // BurntSushi/toml decodes the document and locates its syntax errors; a scanner
 // over the accepted document finds where each value is written, so an error inside

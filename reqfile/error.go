@@ -47,7 +47,7 @@ func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 // ErrorWithContext returns the one-line form, then the source line with a caret
 // under the column, then the hint:
 //
-//	requirements.txt:3:7: invalid requirement: expected a version after '>='
+//	requirements.txt:3:8: invalid requirement: expected a version after '>='
 //	    3 | torch>=
 //	      |        ^
 //	hint: …

@@ -15,11 +15,11 @@ var badRequirements = []struct {
 	want  string
 }{
 	{"pep508 error", []string{"requirements.txt", "numpy\ntorch>=\n"}, nil,
-		`requirements.txt:2:6: invalid requirement: expected a version after '>='`},
+		`requirements.txt:2:8: invalid requirement: expected a version after '>='`},
 	{"pep508 error on a continued line", []string{"requirements.txt", "torch \\\n    >=2.0, \\\n    <\n"}, nil,
-		`requirements.txt:3:5: invalid requirement: expected a version after '<'`},
+		`requirements.txt:3:6: invalid requirement: expected a version after '<'`},
 	{"pep508 error inside an expanded variable", []string{"requirements.txt", "foo${OP}\n"}, []string{"OP", "=="},
-		`requirements.txt:1:4: invalid requirement: expected a version after '=='`},
+		`requirements.txt:1:9: invalid requirement: expected a version after '=='`},
 	{"bad marker", []string{"requirements.txt", `foo; python_version >< "3"`}, nil,
 		`requirements.txt:1:22: invalid marker: expected a marker variable or a quoted string, found "<"`},
 	{"path that is not there", []string{"requirements.txt", "./missing-dir\n"}, nil,
@@ -71,7 +71,7 @@ var badRequirements = []struct {
 	{"file includes itself", []string{"requirements.txt", "numpy\n\n-c ./requirements.txt\n"}, nil,
 		`requirements.txt:3:4: requirements files include each other in a cycle: requirements.txt:3 -> requirements.txt`},
 	{"include of a pyproject.toml", []string{"requirements.txt", "-r pyproject.toml"}, nil,
-		`requirements.txt:1:4: -r cannot read a pyproject.toml: pip would read it as a requirements file`},
+		`requirements.txt:1:4: -r cannot read pyproject.toml: pip would read it as a requirements file`},
 	{"-e after a requirement", []string{"requirements.txt", "foo -e ./pkg"}, nil,
 		`requirements.txt:1:5: -e cannot follow a requirement on the same line`},
 	{"editable that is neither a directory nor VCS", []string{"requirements.txt", "-e https://example.com/x-1.0-py3-none-any.whl"}, nil,
@@ -140,13 +140,13 @@ var badPyprojects = []struct {
 	{"TOML syntax", "[project]\nname = \"x\"\ndependencies = [\"numpy\",\n", nil, nil,
 		`pyproject.toml:3:25: invalid TOML: unexpected EOF; expected value`},
 	{"bad requirement", "[project]\ndependencies = [\n  \"numpy\",\n  \"torch>=\",\n]\n", nil, nil,
-		`pyproject.toml:4:9: invalid requirement: expected a version after '>='`},
+		`pyproject.toml:4:11: invalid requirement: expected a version after '>='`},
 	{"bad requirement after an escape", "[project]\ndependencies = [\"\\u0074orch>=\"]\n", nil, nil,
-		`pyproject.toml:2:28: invalid requirement: expected a version after '>='`},
+		`pyproject.toml:2:30: invalid requirement: expected a version after '>='`},
 	{"bad requirement in a literal string", "[project]\ndependencies = ['numpy', 'torch>=']\n", nil, nil,
-		`pyproject.toml:2:32: invalid requirement: expected a version after '>='`},
+		`pyproject.toml:2:34: invalid requirement: expected a version after '>='`},
 	{"bad requirement in a multi-line string", "[project]\ndependencies = [\"\"\"\ntorch>=\"\"\"]\n", nil, nil,
-		`pyproject.toml:3:6: invalid requirement: expected a version after '>='`},
+		`pyproject.toml:3:8: invalid requirement: expected a version after '>='`},
 	{"bad requirement in an optional dependency", "[project]\n[project.optional-dependencies]\ngpu = [\"torch\", \"cuda-python[\"]\n", nil, nil,
 		`pyproject.toml:3:30: invalid requirement: expected ']' to close the extras, found the end`},
 	{"dependencies not an array", "[project]\ndependencies = \"numpy\"\n", nil, nil,
@@ -211,6 +211,14 @@ func TestErrorWithContext(t *testing.T) {
     2 | foo=1.0
       |    ^
 hint: '=' is not a version operator: did you mean '=='?
+`},
+		{"caret where the version was expected, after the operator", "torch>=\n", `requirements.txt:1:8: invalid requirement: expected a version after '>='
+    1 | torch>=
+      |        ^
+`},
+		{"caret past the blanks after the operator", "torch >=  ,<3\n", `requirements.txt:1:11: invalid requirement: expected a version after '>='
+    1 | torch >=  ,<3
+      |           ^
 `},
 		{"tabs kept so the caret lines up", "\tfoo --hash=md5:x\n", `requirements.txt:1:13: hash algorithm 'md5' is not allowed
     1 | 	foo --hash=md5:x

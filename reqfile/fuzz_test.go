@@ -88,6 +88,18 @@ func FuzzParsePyproject(f *testing.F) {
 	})
 }
 
+func FuzzParsePylock(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse("pylock.toml", Options{FS: fuzzFS("pylock.toml", data)})
+		if err == nil && file.Tool != nil {
+			for k := range file.Tool.Values {
+				_ = file.Tool.Error("m", "h", k).ErrorWithContext()
+			}
+		}
+		checkResult(t, file, err)
+	})
+}
+
 // checkStringPositions checks that each requirement read from a TOML string is
 // positioned at the string's first character (or at the escape that wrote it).
 func checkStringPositions(t *testing.T, f *File, data []byte) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -70,19 +69,29 @@ type groupEntry struct {
 // parsePyproject reads [project] dependencies, the selected optional dependencies
 // and dependency groups, requires-python and [tool.depsolve].
 func parsePyproject(path string, opts Options) (*File, error) {
+	s, doc, err := readTOML(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	pp := &pyproject{s: s, index: indexTOML(s.text), opts: opts, f: &File{Path: path}}
+	if err := pp.read(doc); err != nil {
+		return nil, err
+	}
+	return pp.f, nil
+}
+
+// readTOML reads and decodes a TOML file (pyproject.toml, pylock.toml).
+func readTOML(path string, opts Options) (*source, map[string]any, error) {
 	data, err := opts.FS.ReadFile(path)
 	if err != nil {
-		msg := fmt.Sprintf("cannot read %s: %v", path, err)
-		if errors.Is(err, fs.ErrNotExist) {
-			msg = path + " does not exist"
-		}
-		return nil, &Error{Pos: Position{File: path}, Msg: msg}
+		msg, hint := readFailure(opts.FS, "", path, err)
+		return nil, nil, &Error{Pos: Position{File: path}, Msg: msg, Hint: hint}
 	}
 	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
 	if !utf8.Valid(data) {
 		e := invalidBytes(path, data, "UTF-8", "")
 		e.Hint = "TOML files are UTF-8: save it as UTF-8"
-		return nil, e
+		return nil, nil, e
 	}
 	text := string(data)
 	s := newSource(path, text, false)
@@ -90,15 +99,11 @@ func parsePyproject(path string, opts Options) (*File, error) {
 	if _, err := toml.Decode(text, &doc); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, s.errorAt(pe.Position.Start, "invalid TOML: "+pe.Message, "")
+			return nil, nil, s.errorAt(pe.Position.Start, "invalid TOML: "+pe.Message, "")
 		}
-		return nil, &Error{Pos: Position{File: path}, Msg: "invalid TOML: " + err.Error()}
+		return nil, nil, &Error{Pos: Position{File: path}, Msg: "invalid TOML: " + err.Error()}
 	}
-	pp := &pyproject{s: s, index: indexTOML(text), opts: opts, f: &File{Path: path}}
-	if err := pp.read(doc); err != nil {
-		return nil, err
-	}
-	return pp.f, nil
+	return s, doc, nil
 }
 
 func (pp *pyproject) errorAt(p tomlPath, msg, hint string) *Error {
@@ -252,6 +257,7 @@ func (pp *pyproject) project(project map[string]any) ([]Requirement, error) {
 			return nil, pp.errorAt(base.plus("requires-python"), "invalid requires-python: "+err.Error(), "")
 		}
 		pp.f.RequiresPython = spec
+		pp.f.RequiresPythonPos = pp.s.pos(locate(pp.index.values, base.plus("requires-python")))
 	}
 	deps, err := pp.requirements(base.plus("dependencies"), project["dependencies"])
 	if err != nil {

@@ -40,23 +40,23 @@ func TestPyproject(t *testing.T) {
 		want           string
 	}{
 		{"dependencies only", nil, nil, `
-requires-python >=3.10
+requires-python pyproject.toml:4:19 >=3.10
 requirement pyproject.toml:6:6 numpy >=1.26
 requirement pyproject.toml:7:6 torch ==2.5.1 ; platform_system == "Linux"`[1:]},
 		{"an extra, by any spelling", []string{"Gpu"}, nil, `
-requires-python >=3.10
+requires-python pyproject.toml:4:19 >=3.10
 requirement pyproject.toml:6:6 numpy >=1.26
 requirement pyproject.toml:7:6 torch ==2.5.1 ; platform_system == "Linux"
 requirement pyproject.toml:11:9 cuda-python >=12
 requirement pyproject.toml:11:28 numpy >=1.26`[1:]},
 		{"an extra that names the project itself, recursively", []string{"all"}, nil, `
-requires-python >=3.10
+requires-python pyproject.toml:4:19 >=3.10
 requirement pyproject.toml:6:6 numpy >=1.26
 requirement pyproject.toml:7:6 torch ==2.5.1 ; platform_system == "Linux"
 requirement pyproject.toml:11:9 cuda-python >=12 ; python_version >= "3.11"
 requirement pyproject.toml:11:28 numpy >=1.26 ; python_version >= "3.11"`[1:]},
 		{"groups with includes, each requirement once", nil, []string{"dev", "test"}, `
-requires-python >=3.10
+requires-python pyproject.toml:4:19 >=3.10
 requirement pyproject.toml:6:6 numpy >=1.26
 requirement pyproject.toml:7:6 torch ==2.5.1 ; platform_system == "Linux"
 requirement pyproject.toml:15:10 pytest >=8

@@ -42,7 +42,7 @@ func render(f *File) string {
 		}
 	}
 	if s := f.RequiresPython.String(); s != "" {
-		line("requires-python %s", s)
+		line("requires-python %s %s", f.RequiresPythonPos, s)
 	}
 	for _, list := range []struct {
 		kind string

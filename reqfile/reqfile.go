@@ -66,9 +66,10 @@ type File struct {
 	PreferBinary  bool
 	RequireHashes bool
 
-	// From pyproject.toml only.
-	RequiresPython pep440.SpecifierSet // [project] requires-python; empty if absent
-	Tool           *Table              // [tool.depsolve], nil if absent
+	// From pyproject.toml and pylock.toml only.
+	RequiresPython    pep440.SpecifierSet // [project] requires-python (pylock: requires-python); empty if absent
+	RequiresPythonPos Position            // where RequiresPython is written
+	Tool              *Table              // [tool.depsolve], nil if absent
 
 	Warnings []Warning
 }
@@ -100,7 +101,8 @@ type Options struct {
 	Groups []string
 }
 
-// Parse reads a requirements file, or a pyproject.toml when the file is named so.
+// Parse reads a requirements file, or a pyproject.toml or a PEP 751 lock file
+// (pylock.toml, pylock.NAME.toml) when the file is named so.
 func Parse(path string, opts Options) (*File, error) {
 	if opts.LookupEnv == nil {
 		opts.LookupEnv = os.LookupEnv
@@ -112,9 +114,8 @@ func Parse(path string, opts Options) (*File, error) {
 	if base == "pyproject.toml" {
 		return parsePyproject(path, opts)
 	}
-	if strings.HasPrefix(base, "pylock.") && strings.HasSuffix(base, ".toml") {
-		return nil, &Error{Pos: Position{File: path}, Msg: "this is a lock file (PEP 751), not a list of requirements",
-			Hint: "give depsolve the requirements or the pyproject.toml the lock was made from"}
+	if IsPylock(path) {
+		return parsePylock(path, opts)
 	}
 	p := &parser{
 		opts: opts,
@@ -170,20 +171,16 @@ type includedBy struct {
 func (p *parser) parseFile(path string, constraint bool, stack []frame, from *includedBy) error {
 	data, err := p.opts.FS.ReadFile(path)
 	if err != nil {
-		kind := "requirements"
+		kind := "requirements file"
 		if constraint {
-			kind = "constraints"
+			kind = "constraints file"
 		}
-		msg := fmt.Sprintf("cannot read %s file %s: %v", kind, path, err)
-		hint := ""
-		if errors.Is(err, fs.ErrNotExist) {
-			msg = fmt.Sprintf("%s file %s does not exist", kind, path)
-			if from != nil {
-				hint = "a path after " + from.opt.spelled + " is relative to the file that names it"
-			}
-		}
+		msg, hint := readFailure(p.opts.FS, kind, path, err)
 		if from == nil {
-			return &Error{Pos: Position{File: path}, Msg: msg}
+			return &Error{Pos: Position{File: path}, Msg: msg, Hint: hint}
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			hint = "a path after " + from.opt.spelled + " is relative to the file that names it"
 		}
 		return from.s.errorAt(from.l.at(from.opt.valueAt), msg, hint)
 	}
@@ -200,6 +197,30 @@ func (p *parser) parseFile(path string, constraint bool, stack []frame, from *in
 		}
 	}
 	return nil
+}
+
+// readFailure explains why the file kind (such as "requirements file") at path
+// cannot be read, in words rather than Go's "open PATH: …", and what to do.
+func readFailure(fsys FS, kind, path string, err error) (msg, hint string) {
+	what := strings.TrimSpace(kind + " " + path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return what + " does not exist", ""
+	case isDirectory(fsys, path):
+		return what + " is a directory, not a file", "name the file inside it, such as " + filepath.Join(path, "requirements.txt") + " or " + filepath.Join(path, "pyproject.toml")
+	case errors.Is(err, fs.ErrPermission):
+		return "cannot read " + what + ": permission denied", ""
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return "cannot read " + what + ": " + err.Error(), ""
+}
+
+func isDirectory(fsys FS, path string) bool {
+	fi, err := fsys.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // breakArgs splits a logical line as pip's break_args_options does: the
@@ -492,9 +513,9 @@ func (p *parser) include(s *source, l *logical, o option, stack []frame) error {
 		return errAt("depsolve does not download requirements files: "+target,
 			"download it and give "+o.spelled+" its local path")
 	}
-	if filepath.Base(target) == "pyproject.toml" {
-		return errAt(o.spelled+" cannot read a pyproject.toml: pip would read it as a requirements file",
-			"give the pyproject.toml to depsolve as an input file of its own")
+	if filepath.Base(target) == "pyproject.toml" || IsPylock(target) {
+		return errAt(o.spelled+" cannot read "+filepath.Base(target)+": pip would read it as a requirements file",
+			"give it to depsolve as an input file of its own")
 	}
 	if !filepath.IsAbs(target) {
 		target = filepath.Join(filepath.Dir(s.path), target)

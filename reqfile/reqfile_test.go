@@ -228,13 +228,6 @@ func TestConstraintOption(t *testing.T) {
 	}
 }
 
-func TestLockFileRefused(t *testing.T) {
-	_, err := parseFiles(t, Options{}, "pylock.toml", "lock-version = '1.0'\n")
-	if err == nil || err.Error() != "pylock.toml: this is a lock file (PEP 751), not a list of requirements" {
-		t.Errorf("got %v", err)
-	}
-}
-
 func TestOSFileSystem(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("-r sub/common.txt\n"), 0o644); err != nil {

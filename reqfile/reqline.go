@@ -167,18 +167,28 @@ func (p *parser) editable(s *source, l *logical, o option) (Requirement, error) 
 	return r, nil
 }
 
+// syntaxError returns where the caret goes in the parsed text, and the message.
+// pep508 puts the caret of "expected a version after 'OP'" on the operator; the
+// version was expected after it and the whitespace that follows it, so the caret
+// goes there.
 func syntaxError(err error) (offset int, msg string) {
 	var se *pep508.SyntaxError
-	if errors.As(err, &se) {
-		return se.Offset, se.Msg
+	if !errors.As(err, &se) {
+		return 0, err.Error()
 	}
-	return 0, err.Error()
+	offset = se.Offset
+	if rest, ok := strings.CutPrefix(se.Msg, "expected a version after '"); ok && offset >= 0 && offset <= len(se.Input) {
+		if op := strings.TrimSuffix(rest, "'"); op != "" && strings.HasPrefix(se.Input[offset:], op) {
+			offset += len(op)
+			for offset < len(se.Input) && (se.Input[offset] == ' ' || se.Input[offset] == '\t') {
+				offset++
+			}
+		}
+	}
+	return offset, se.Msg
 }
 
-func (p *parser) isDir(path string) bool {
-	fi, err := p.opts.FS.Stat(path)
-	return err == nil && fi.IsDir()
-}
+func (p *parser) isDir(path string) bool { return isDirectory(p.opts.FS, path) }
 
 // installable is pip's is_installable_dir.
 func (p *parser) installable(dir string) bool {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -55,7 +56,7 @@ cache folder + /depsolve. Deleting it loses nothing but time.`,
 			u := newUI(stdout, stderr, false, false)
 			c, err := cache.Open(d, cache.Options{ReadOnly: true, Warn: func(msg string) { u.warn("cache: %s", msg) }})
 			if err != nil {
-				return fmt.Errorf("cache: %w", err)
+				return errors.New(cacheProblem(d, err))
 			}
 			in, err := c.Info()
 			if err != nil {

@@ -25,14 +25,17 @@ func newCheckCommand(stdout, stderr io.Writer) *cobra.Command {
 or, when no set of versions works, the numbered chain of facts that proves it,
 followed by hints.
 
-FILE is a requirements file or a pyproject.toml (default requirements.txt).
-A file in which every requirement is pinned with == (a lock) is verified as it
-is: the pins must be consistent, complete (every dependency pinned) and their
-hashes must match files the index has for the target.
+FILE is a requirements file, a pyproject.toml or a PEP 751 pylock.toml
+(default requirements.txt). A file in which every requirement is pinned with
+== (a lock), and a pylock.toml, is verified as it is: the pins must be
+consistent, complete (every dependency pinned) and their hashes must match
+files the index has for the target. A target Python outside the
+requires-python of a pyproject.toml or pylock.toml is a conflict.
 
 The target comes from the flags, then depsolve.toml or [tool.depsolve] in
-pyproject.toml, then --base-image or the Dockerfile, then --detect; Python
-and platform default to ` + defaultPython + ` and ` + defaultPlatform + `.
+pyproject.toml, then the target a pylock.toml records, then --base-image or
+the Dockerfile, then --detect; Python and platform default to ` + defaultPython + `
+and ` + defaultPlatform + `.
 
 Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 3 index, network or cache failure.`,
@@ -43,7 +46,10 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
   depsolve check --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 --detect
 
   # Verify a lock made by depsolve lock, for CI (JSON on stdout)
-  depsolve check requirements.lock --format json`,
+  depsolve check requirements.lock --format json
+
+  # Verify a PEP 751 lock on the target it records
+  depsolve check pylock.toml`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			u := newUI(stdout, stderr, f.noColor, f.quiet)
@@ -81,6 +87,10 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 	for _, n := range s.target.Notes {
 		u.note("%s", n)
 	}
+	target := targetSummary(s.target)
+	if m := checkRequiresPython(s.target, in.files); m != nil {
+		return reportConflict(u, format, s.target, m.file+" cannot be installed on "+target, m.chain, m.hints)
+	}
 	ix, err := s.newIndex(in.pre)
 	if err != nil {
 		return fail(err)
@@ -90,7 +100,6 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 	if err != nil {
 		return fail(err)
 	}
-	target := targetSummary(s.target)
 	if out.conflict != nil {
 		if format == "json" {
 			r := newReport("conflict", s.target)
@@ -150,8 +159,13 @@ func lockProblems(u *ui, format string, t *compat.Target, in *inputs, findings [
 	for i, fd := range findings {
 		lines = append(lines, fmt.Sprintf("(%d) %s", i+1, findingText(in, fd)))
 	}
-	chain := strings.Join(lines, "\n")
 	hints := []string{"run depsolve lock again to refresh the pins and their hashes for this target."}
+	return reportConflict(u, format, t, fmt.Sprintf("%s does not install as pinned on %s", inputNames(in), targetSummary(t)), strings.Join(lines, "\n"), hints)
+}
+
+// reportConflict reports a conflict found without the solver, as text or as the JSON
+// report, and returns exit status 1.
+func reportConflict(u *ui, format string, t *compat.Target, headline, chain string, hints []string) error {
 	if format == "json" {
 		r := newReport("conflict", t)
 		r.setConflict(chain, hints)
@@ -159,7 +173,7 @@ func lockProblems(u *ui, format string, t *compat.Target, in *inputs, findings [
 			return err
 		}
 	} else {
-		printConflict(u, fmt.Sprintf("%s does not install as pinned on %s", inputNames(in), targetSummary(t)), chain, hints)
+		printConflict(u, headline, chain, hints)
 	}
 	return exitStatus(exitConflict)
 }

@@ -4,13 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/reqfile"
 )
 
@@ -44,7 +49,7 @@ func TestErrorText(t *testing.T) {
 		{
 			fmt.Errorf("resolver: listing versions of a: GET https://alice:s3cret@host.example/simple/a/: %w", &index.HTTPError{Status: "reset", Err: errors.New("reset")}),
 			"depsolve: resolver: listing versions of a: GET https://****@host.example/simple/a/: " + (&index.HTTPError{Status: "reset", Err: errors.New("reset")}).Error() + "\n" +
-				"hint: check the network and the index URL; retries were made\n",
+				"hint: check the network and the index URL\n",
 		},
 		{
 			usageError{err: errors.New("unknown flag: --x"), command: "depsolve check"},
@@ -160,5 +165,82 @@ func TestProgressLine(t *testing.T) {
 	off.note("n")
 	if b.Len() != 0 {
 		t.Errorf("quiet, off a terminal: wrote %q", b.String())
+	}
+}
+
+// What a pylock.toml records under [tool.depsolve] for the GPUs reads back as the GPUs.
+func TestGPUSummariesRoundTrip(t *testing.T) {
+	gpus := []compat.GPU{
+		{Name: "H100", Capability: "9.0", Count: 2},
+		{Name: "RTX 4090", Capability: "8.9", Count: 1},
+		{Name: "B200", Capability: "10.0", Count: 1},
+		{Name: "sm_80", Capability: "8.0", Count: 1},
+		{Name: "Quadro X (PCIe)", Capability: "7.5", Count: 1},
+		{Name: "Mystery", Count: 1},
+	}
+	var parts []string
+	for _, g := range gpus {
+		parts = append(parts, gpuSummary(g))
+	}
+	text := strings.Join(parts, ", ")
+	if want := "2× H100 (sm_90), RTX 4090 (sm_89), B200 (sm_100), sm_80, Quadro X (PCIe) (sm_75), Mystery (compute capability unknown)"; text != want {
+		t.Fatalf("summaries %q, want %q", text, want)
+	}
+	got := parseGPUSummaries(text, compat.Origin{})
+	want := slices.Clone(gpus)
+	want[3].Capability = "" // "sm_80" names its capability itself: the target builder reads it
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("read back (-want +got):\n%s", diff)
+	}
+}
+
+func TestRequiresPython(t *testing.T) {
+	file := func(path, spec string) *reqfile.File {
+		s, err := pep440.ParseSpecifierSet(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &reqfile.File{Path: path, RequiresPython: s, RequiresPythonPos: reqfile.Position{File: path, Line: 4, Col: 19}}
+	}
+	target := &compat.Target{Python: compat.Value{Text: "3.11.9", Origin: compat.Origin{From: compat.FromFlag, Detail: "--python"}}}
+	if m := checkRequiresPython(target, []*reqfile.File{{Path: "requirements.txt"}, file("pyproject.toml", ">=3.10,<3.12")}); m != nil {
+		t.Errorf("3.11.9 in >=3.10,<3.12: %+v", m)
+	}
+	m := checkRequiresPython(target, []*reqfile.File{file("pyproject.toml", ">=3.12")})
+	if m == nil || m.file != "pyproject.toml" || m.chain != "Because the project requires Python >=3.12 (pyproject.toml:4) and your target's Python is 3.11.9 (flag --python), the project cannot be installed on this target." {
+		t.Errorf("3.11.9 outside >=3.12: %+v", m)
+	}
+	// Pre-releases of the target are members of the range, as PEP 440 ranges go.
+	target.Python.Text = "3.13.0rc2"
+	if m := checkRequiresPython(target, []*reqfile.File{file("pylock.toml", ">=3.13.0rc1")}); m != nil {
+		t.Errorf("3.13.0rc2 in >=3.13.0rc1: %+v", m)
+	}
+}
+
+func TestFileProblems(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.toml")
+	_, err := os.ReadFile(missing)
+	if got := fileProblem(missing, err); got != missing+" does not exist" {
+		t.Errorf("missing: %q", got)
+	}
+	_, err = os.ReadFile(dir)
+	if got := fileProblem(dir, err); got != dir+" is a directory, not a file" {
+		t.Errorf("directory: %q", got)
+	}
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = cache.Open(file, cache.Options{})
+	if got := cacheProblem(file, err); got != "cannot use the cache folder "+file+": it is a file" {
+		t.Errorf("cache folder that is a file: %q (%v)", got, err)
+	}
+	if err := checkOutput(filepath.Join(dir, "no", "x.lock")); err == nil || exitCode(err) != exitUsage ||
+		err.Error() != "-o "+filepath.Join(dir, "no", "x.lock")+": the directory "+filepath.Join(dir, "no")+" does not exist; create it first" {
+		t.Errorf("output in a missing directory: %v", err)
+	}
+	if err := checkOutput(filepath.Join(dir, "x.lock")); err != nil {
+		t.Errorf("output in an existing directory: %v", err)
 	}
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/depsolve/depsolve/compat"
@@ -28,19 +31,33 @@ type inputs struct {
 // no project, or names one by URL, cannot be resolved from an index: it is bad input.
 func loadInputs(u *ui, f *inputFlags, args []string) (*inputs, error) {
 	paths := append(slices.Clone(args), f.requirements...)
-	if len(paths) == 0 {
+	defaulted := len(paths) == 0
+	if defaulted {
 		paths = []string{defaultRequirements}
 	}
 	in := &inputs{pre: f.pre}
 	opts := reqfile.Options{Extras: f.extras, Groups: f.groups}
 	for _, path := range paths {
 		file, err := reqfile.Parse(path, opts)
+		var e *reqfile.Error
+		if defaulted && errors.As(err, &e) && e.Hint == "" {
+			if _, statErr := os.Stat(path); errors.Is(statErr, fs.ErrNotExist) {
+				e.Hint = "given no FILE, depsolve reads " + defaultRequirements + " in the current directory: name the requirements file or pyproject.toml to read"
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
 		in.add(u, file)
 		in.requirements = append(in.requirements, file.Requirements...)
 		in.constraints = append(in.constraints, file.Constraints...)
+		if len(file.Requirements)+len(file.Constraints)+len(file.Editables) == 0 {
+			what := "requirements"
+			if filepath.Base(path) == "pyproject.toml" {
+				what = "dependencies (optional ones need --extra or --group)"
+			}
+			u.warn("%s lists no %s: there is nothing to resolve", path, what)
+		}
 	}
 	for _, path := range f.constraints {
 		file, err := reqfile.Parse(path, reqfile.Options{Constraint: true})
@@ -83,6 +100,23 @@ func unresolvable(r reqfile.Requirement) error {
 			Hint: "pin the project by version (NAME==VERSION) and give the index or --find-links folder that has it"}
 	}
 	return nil
+}
+
+// fileProblem says in words why path cannot be read (err may be nil for a directory).
+func fileProblem(path string, err error) string {
+	if fi, statErr := os.Stat(path); statErr == nil && fi.IsDir() {
+		return path + " is a directory, not a file"
+	}
+	var pe *fs.PathError
+	switch {
+	case err == nil:
+		return "cannot read " + path
+	case errors.Is(err, fs.ErrNotExist):
+		return path + " does not exist"
+	case errors.As(err, &pe):
+		return "cannot read " + path + ": " + pe.Err.Error()
+	}
+	return "cannot read " + path + ": " + err.Error()
 }
 
 // origin is where a requirement was written, as explanations and "# via" cite it.

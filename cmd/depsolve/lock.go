@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -90,6 +91,9 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 		upgrade[pep508.NormalizeName(name)] = true
 	}
 
+	if err := checkOutput(out); err != nil {
+		return err
+	}
 	in, err := loadInputs(u, f, args)
 	if err != nil {
 		return err
@@ -111,6 +115,10 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 	for _, n := range s.target.Notes {
 		u.note("%s", n)
 	}
+	target := targetSummary(s.target)
+	if m := checkRequiresPython(s.target, in.files); m != nil {
+		return reportConflict(u, format, s.target, m.file+" cannot be installed on "+target, m.chain, m.hints)
+	}
 	ix, err := s.newIndex(in.pre)
 	if err != nil {
 		return err
@@ -120,7 +128,6 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 	if err != nil {
 		return err
 	}
-	target := targetSummary(s.target)
 	if res.conflict != nil {
 		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, res.conflict), res.hints)
 		return exitStatus(exitConflict)
@@ -156,10 +163,34 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 	if out == "-" {
 		u.print(b.String())
 	} else if err := lockfile.WriteFileAtomic(out, b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("writing the lock: %w", err)
+		return err
 	}
 	if !u.quiet {
 		printLockSummary(u, res, out, target)
+	}
+	return nil
+}
+
+// checkOutput fails early, before anything is resolved, when the lock could not be
+// written to path: a directory, or a file in a folder that does not exist.
+func checkOutput(path string) error {
+	if path == "-" {
+		return nil
+	}
+	fail := func(format string, args ...any) error {
+		return usageError{err: fmt.Errorf("-o %s: "+format, append([]any{path}, args...)...)}
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fail("that is a directory; give a file path, such as %s", filepath.Join(path, "requirements.lock"))
+	}
+	dir := filepath.Dir(path)
+	switch fi, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return fail("the directory %s does not exist; create it first", dir)
+	case err != nil:
+		return fail("%s", fileProblem(dir, err))
+	case !fi.IsDir():
+		return fail("%s is not a directory", dir)
 	}
 	return nil
 }

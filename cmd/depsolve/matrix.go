@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -78,6 +79,10 @@ func parsePackageArg(cmd *cobra.Command, args []string) (string, *pep440.Version
 		return name, nil, nil
 	}
 	v, err := pep440.Parse(strings.TrimSpace(ver))
+	var pe *pep440.ParseError
+	if errors.As(err, &pe) {
+		return "", nil, usagef(cmd, "%q: %q is not a version: %s", args[0], strings.TrimSpace(ver), pe.Msg)
+	}
 	if err != nil {
 		return "", nil, usagef(cmd, "%q: %v", args[0], err)
 	}

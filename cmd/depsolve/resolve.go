@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -45,10 +49,11 @@ func openSession(ctx context.Context, u *ui, f *inputFlags, files []*reqfile.Fil
 		})
 	}
 	if err != nil {
+		problem := cacheProblem(s.cacheDir, err)
 		if f.offline {
-			return nil, fmt.Errorf("cache: %w (--offline needs the cache)", err)
+			return nil, errors.New(problem + "; --offline needs the cache")
 		}
-		u.warn("cache: %v; going on without it", err)
+		u.warn("%s; going on without it", problem)
 		s.cache = nil
 	}
 	if s.matrix, _, err = compat.LoadCached(s.cache); err != nil {
@@ -57,11 +62,26 @@ func openSession(ctx context.Context, u *ui, f *inputFlags, files []*reqfile.Fil
 	if s.configs, err = loadConfigs(f); err != nil {
 		return nil, err
 	}
-	if s.target, err = buildTarget(ctx, u, f, s.matrix, s.configs); err != nil {
+	if s.target, err = buildTarget(ctx, u, f, s.matrix, s.configs, files); err != nil {
 		return nil, err
 	}
 	s.indexes = mergeIndexes(f, files, s.configs)
 	return s, nil
+}
+
+// cacheProblem says why the cache in dir cannot be used, in words.
+func cacheProblem(dir string, err error) string {
+	reason := strings.TrimPrefix(err.Error(), "cache: ")
+	var pe *fs.PathError
+	switch fi, statErr := os.Stat(dir); {
+	case statErr == nil && !fi.IsDir():
+		reason = "it is a file"
+	case errors.Is(err, fs.ErrPermission):
+		reason = "permission denied"
+	case errors.As(err, &pe):
+		reason = pe.Err.Error()
+	}
+	return fmt.Sprintf("cannot use the cache folder %s: %s", dir, reason)
 }
 
 // cacheDir is --cache-dir, else $DEPSOLVE_CACHE_DIR, else the user cache folder.
@@ -151,7 +171,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	defer stop()
 	res, ns, err := resolver.Resolve(ctx, pb)
 	if err != nil {
-		return nil, err
+		return nil, s.explain(err)
 	}
 	out := &outcome{resolution: res, conflict: ns}
 	if ns != nil {
@@ -170,6 +190,19 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		}
 	}
 	return out, nil
+}
+
+// explain adds to an index failure what only the session knows: the cache holds a copy
+// of the page the index failed to give, which --offline would use.
+func (s *session) explain(err error) error {
+	var he *index.HTTPError
+	if s.flags.offline || !errors.As(err, &he) || he.StatusCode != 0 && he.StatusCode < 500 && he.StatusCode != http.StatusTooManyRequests {
+		return err
+	}
+	if _, found, _ := s.cache.GetPage(he.URL); !found {
+		return err
+	}
+	return hintedError{err: err, hint: "the cache holds a copy of " + he.URL + " from an earlier run: --offline resolves from the cache alone, if it holds everything else this needs too"}
 }
 
 func (s *session) progress(ix *index.Index) progressSource {
@@ -194,7 +227,7 @@ func (s *session) withFiles(ctx context.Context, ix *index.Index, out *outcome) 
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return err
+		return s.explain(err)
 	}
 	out.files = map[string][]index.File{}
 	for i, p := range out.resolution.Packages {

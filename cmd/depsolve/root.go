@@ -41,6 +41,16 @@ func usagef(cmd *cobra.Command, format string, args ...any) error {
 	return usageError{err: fmt.Errorf(format, args...), command: cmd.CommandPath()}
 }
 
+// hintedError carries advice only the command can give (it knows the cache), printed
+// after the hint of the error itself.
+type hintedError struct {
+	err  error
+	hint string
+}
+
+func (e hintedError) Error() string { return e.err.Error() }
+func (e hintedError) Unwrap() error { return e.err }
+
 // exitStatus is returned by a command that has already told the user everything (a
 // conflict, or an error it rendered as JSON): run exits with it and prints nothing more.
 type exitStatus int
@@ -74,6 +84,8 @@ func errorText(err error) string {
 	var reqErr *reqfile.Error
 	var usage usageError
 	switch {
+	case errors.Is(err, context.Canceled):
+		return "depsolve: interrupted\n"
 	case errors.As(err, &reqErr):
 		b.WriteString(reqErr.ErrorWithContext())
 	default:
@@ -81,6 +93,10 @@ func errorText(err error) string {
 	}
 	if h := index.Hint(err); h != "" {
 		b.WriteString("hint: " + h + "\n")
+	}
+	var hinted hintedError
+	if errors.As(err, &hinted) {
+		b.WriteString("hint: " + hinted.hint + "\n")
 	}
 	if errors.As(err, &usage) && usage.command != "" {
 		fmt.Fprintf(&b, "Run '%s --help' for usage.\n", usage.command)

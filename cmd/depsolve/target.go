@@ -3,13 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/index/wheel"
 	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
 )
 
@@ -56,7 +60,7 @@ func loadConfigs(f *inputFlags) ([]*compat.Config, error) {
 	}
 	data, err := os.ReadFile(f.config)
 	if err != nil {
-		return nil, &compat.InputError{Flag: "--config", Msg: err.Error()}
+		return nil, &compat.InputError{Flag: "--config", Msg: fileProblem(f.config, err)}
 	}
 	c, err := compat.ParseConfig(f.config, data)
 	if err != nil || c == nil {
@@ -65,12 +69,28 @@ func loadConfigs(f *inputFlags) ([]*compat.Config, error) {
 	return []*compat.Config{c}, nil
 }
 
-// buildTarget merges flags, config files and detection into the target, then fills the
-// Python version and the platform from depsolve's defaults where no source gave one.
-func buildTarget(ctx context.Context, u *ui, f *inputFlags, m *compat.Matrix, configs []*compat.Config) (*compat.Target, error) {
+// buildTarget merges flags, config files, the targets recorded in pylock.toml input
+// files and detection into the target, then fills the Python version and the platform
+// from depsolve's defaults where no source gave one.
+func buildTarget(ctx context.Context, u *ui, f *inputFlags, m *compat.Matrix, configs []*compat.Config, files []*reqfile.File) (*compat.Target, error) {
+	if f.dockerfile != "" {
+		if fi, err := os.Stat(f.dockerfile); err != nil || fi.IsDir() {
+			return nil, &compat.InputError{Flag: "--dockerfile", Msg: fileProblem(f.dockerfile, err)}
+		}
+	}
 	decls := []compat.Declaration{f.flagDeclaration()}
 	for _, c := range configs {
 		decls = append(decls, c.Target)
+	}
+	for _, file := range files {
+		if !reqfile.IsPylock(file.Path) {
+			continue
+		}
+		d, err := lockTarget(u, file)
+		if err != nil {
+			return nil, err
+		}
+		decls = append(decls, d)
 	}
 	if f.detect {
 		d, warnings := compat.Detect(ctx, compat.LocalSystem{}, m)
@@ -226,5 +246,78 @@ func targetFields(t *compat.Target) []lockfile.Field {
 	}
 	add("cuda", t.CUDA)
 	add("base-image", t.BaseImage)
+	return out
+}
+
+// lockTarget reads back the target a pylock.toml records under [tool.depsolve] (what
+// targetFields wrote), each value with its place in the file as origin. It ranks with
+// pyproject.toml's [tool.depsolve]: flags and depsolve.toml win over it. Keys it does
+// not know (a later depsolve's) are warned about and skipped.
+func lockTarget(u *ui, f *reqfile.File) (compat.Declaration, error) {
+	var d compat.Declaration
+	t := f.Tool
+	if t == nil {
+		return d, nil
+	}
+	origin := func(key string) compat.Origin {
+		p := t.Pos(key)
+		return compat.Origin{From: compat.FromPyproject, Pos: compat.Position{File: p.File, Line: p.Line, Col: p.Col}}
+	}
+	for _, key := range slices.Sorted(maps.Keys(t.Values)) {
+		text, ok := t.Values[key].(string)
+		if !ok {
+			return d, t.Error(key+" must be a string, as depsolve lock writes it", "run depsolve lock again to rewrite the lock", key)
+		}
+		v := compat.Value{Text: text, Origin: origin(key)}
+		switch key {
+		case "python":
+			d.Python = v
+		case "platform":
+			d.Platform = v
+		case "glibc":
+			d.GLibc = v
+		case "driver":
+			d.Driver = v
+		case "cuda":
+			d.CUDA = v
+		case "base-image":
+			d.BaseImage = v
+		case "gpu":
+			if text != "none" {
+				return d, t.Error(`gpu = "`+text+`": depsolve lock writes gpu = "none" for a target without a GPU, and its GPUs under gpus`, "", key)
+			}
+			d.CPU = compat.Toggle{Set: true, On: true, Origin: v.Origin}
+		case "gpus":
+			d.GPUs = parseGPUSummaries(text, v.Origin)
+		default:
+			u.warn("%s: [tool.depsolve] key %q is not a target setting this depsolve knows; skipped", t.Pos(key), key)
+		}
+	}
+	return d, nil
+}
+
+// parseGPUSummaries reads what gpuSummary wrote for each GPU, joined with ", ":
+// "2× H100 (sm_90)", "RTX 4090 (sm_89)", "sm_80", "X1 (compute capability unknown)".
+func parseGPUSummaries(text string, origin compat.Origin) []compat.GPU {
+	var out []compat.GPU
+	for _, s := range strings.Split(text, ", ") {
+		g := compat.GPU{Name: strings.TrimSpace(s), Count: 1, Origin: origin}
+		if n, rest, ok := strings.Cut(g.Name, "× "); ok {
+			if count, err := strconv.Atoi(n); err == nil && count > 0 {
+				g.Name, g.Count = rest, count
+			}
+		}
+		if i := strings.LastIndex(g.Name, " ("); i > 0 && strings.HasSuffix(g.Name, ")") {
+			name, detail := g.Name[:i], g.Name[i+2:len(g.Name)-1]
+			digits, isSM := strings.CutPrefix(detail, "sm_")
+			switch {
+			case detail == "compute capability unknown":
+				g.Name = name
+			case isSM && len(digits) >= 2 && strings.Trim(digits, "0123456789") == "":
+				g.Name, g.Capability = name, digits[:len(digits)-1]+"."+digits[len(digits)-1:]
+			}
+		}
+		out = append(out, g)
+	}
 	return out
 }

@@ -1,0 +1,369 @@
+package reqfile
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/redact"
+)
+
+// pylockName is the file name PEP 751 gives a lock file: pylock.toml, or
+// pylock.NAME.toml for one of several.
+var pylockName = regexp.MustCompile(`^pylock\.([^.]+\.)?toml$`)
+
+// IsPylock reports whether path names a PEP 751 lock file, which Parse reads as
+// the pins it holds.
+func IsPylock(path string) bool { return pylockName.MatchString(filepath.Base(path)) }
+
+// lockOnlyVariables are the marker variables PEP 751 defines only in lock files.
+var lockOnlyVariables = []string{"extras", "dependency_groups"}
+
+type pylock struct {
+	s     *source
+	index tomlIndex
+	f     *File
+}
+
+// parsePylock reads a PEP 751 lock file as its pins: one "name==version" requirement
+// per [[packages]] entry, with the hashes of every file the entry lists, its marker,
+// and its position (the entry's name). A package from a VCS, a directory or an
+// archive URL becomes a URL requirement. When every package that names an index
+// names the same one, it is File.IndexURL, as a requirements lock's --index-url
+// would be; several are a Warning. requires-python is File.RequiresPython;
+// [tool.depsolve], where depsolve records the target, is File.Tool.
+func parsePylock(path string, opts Options) (*File, error) {
+	s, doc, err := readTOML(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	pl := &pylock{s: s, index: indexTOML(s.text), f: &File{Path: path}}
+	if err := pl.read(doc); err != nil {
+		return nil, err
+	}
+	return pl.f, nil
+}
+
+func (pl *pylock) errorAt(p tomlPath, msg, hint string) *Error {
+	if len(p) == 0 {
+		return &Error{Pos: Position{File: pl.s.path}, Msg: msg, Hint: hint}
+	}
+	return pl.s.errorAt(locate(pl.index.values, p), msg, hint)
+}
+
+// stringAt returns the source offset of byte off of the string value at p.
+func (pl *pylock) stringAt(p tomlPath, value string, off int) int {
+	v, ok := pl.index.values[p.key()]
+	if !ok || v.quote == "" {
+		return locate(pl.index.values, p)
+	}
+	decoded, offsets, ok := decodeTOMLString(pl.s.text, v.start)
+	if !ok || decoded != value {
+		return v.start
+	}
+	return offsets[min(max(off, 0), len(offsets)-1)]
+}
+
+// str reads the optional string at key of table (at path p); ok is false when
+// the key is absent.
+func (pl *pylock) str(table map[string]any, p tomlPath, key string) (string, bool, error) {
+	raw, present := table[key]
+	if !present {
+		return "", false, nil
+	}
+	s, isString := raw.(string)
+	if !isString {
+		return "", false, pl.errorAt(p.plus(key), key+" must be a string", "")
+	}
+	return s, true, nil
+}
+
+func (pl *pylock) read(doc map[string]any) error {
+	version, ok, err := pl.str(doc, nil, "lock-version")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return pl.errorAt(nil, "no lock-version: this is not a PEP 751 lock file",
+			"a pylock.toml starts with lock-version = \"1.0\"; give depsolve the requirements or the pyproject.toml instead")
+	}
+	if major, _, _ := strings.Cut(version, "."); major != "1" {
+		return pl.errorAt(tomlPath{"lock-version"}, "lock-version "+quote(version)+" is not understood: depsolve reads lock-version 1.x (PEP 751)", "")
+	}
+	if text, ok, err := pl.str(doc, nil, "requires-python"); err != nil {
+		return err
+	} else if ok {
+		spec, err := pep440.ParseSpecifierSet(text)
+		if err != nil {
+			return pl.errorAt(tomlPath{"requires-python"}, "invalid requires-python: "+err.Error(), "")
+		}
+		pl.f.RequiresPython = spec
+		pl.f.RequiresPythonPos = pl.s.pos(locate(pl.index.values, tomlPath{"requires-python"}))
+	}
+	if raw, ok := doc["packages"]; ok {
+		list, ok := asTables(raw)
+		if !ok {
+			return pl.errorAt(tomlPath{"packages"}, "packages must be an array of tables ([[packages]])", "")
+		}
+		var indexes []string
+		secondAt := 0 // where a second index is named
+		for i, pkg := range list {
+			r, err := pl.pin(tomlPath{"packages", i}, pkg)
+			if err != nil {
+				return err
+			}
+			pl.f.Requirements = append(pl.f.Requirements, r)
+			index, ok, err := pl.str(pkg, tomlPath{"packages", i}, "index")
+			if err != nil {
+				return err
+			}
+			if ok && !contains(indexes, index) {
+				indexes = append(indexes, index)
+				if len(indexes) == 2 {
+					secondAt = locate(pl.index.values, tomlPath{"packages", i, "index"})
+				}
+			}
+		}
+		switch len(indexes) {
+		case 0:
+		case 1:
+			pl.f.IndexURL = indexes[0]
+		default:
+			pl.f.Warnings = append(pl.f.Warnings, pl.s.warningAt(secondAt,
+				fmt.Sprintf("the packages come from %d indexes (%s); each is looked up in the indexes given to depsolve (--index-url, --extra-index-url, depsolve.toml), not in its own: give those the lock was made with",
+					len(indexes), redact.Text(strings.Join(indexes, ", ")))))
+		}
+	}
+	if tool, ok := doc["tool"].(map[string]any); ok {
+		if raw, ok := tool["depsolve"]; ok {
+			t, ok := raw.(map[string]any)
+			if !ok {
+				return pl.errorAt(tomlPath{"tool", "depsolve"}, "[tool.depsolve] must be a table", "")
+			}
+			pl.f.Tool = &Table{Values: t, src: pl.s, index: pl.index, path: tomlPath{"tool", "depsolve"}}
+		}
+	}
+	return nil
+}
+
+// pin reads one [[packages]] entry.
+func (pl *pylock) pin(p tomlPath, pkg map[string]any) (Requirement, error) {
+	name, ok, err := pl.str(pkg, p, "name")
+	if err != nil {
+		return Requirement{}, err
+	}
+	if !ok || !validProjectName(name) {
+		return Requirement{}, pl.errorAt(p.plus("name"), "a package needs a valid name", "")
+	}
+	at := locate(pl.index.values, p.plus("name"))
+	r := Requirement{Pos: pl.s.pos(at), Line: redact.Text(pl.s.lineText(at))}
+	r.Name = name
+
+	if text, ok, err := pl.str(pkg, p, "marker"); err != nil {
+		return r, err
+	} else if ok {
+		m, err := pep508.ParseMarker(text)
+		if err != nil {
+			off, msg := syntaxError(err)
+			return r, pl.s.errorAt(pl.stringAt(p.plus("marker"), text, off), "invalid marker: "+msg, "")
+		}
+		if v := lockOnlyVariable(m); v != "" {
+			return r, pl.errorAt(p.plus("marker"), "the marker reads "+v+", which depends on the extras and dependency groups chosen at install time; depsolve checks a lock without choosing them",
+				"check the requirements or the pyproject.toml the lock was made from, with --extra and --group")
+		}
+		r.Marker = m
+	}
+
+	link, err := pl.directSource(p, pkg)
+	if err != nil {
+		return r, err
+	}
+	version, hasVersion, err := pl.str(pkg, p, "version")
+	if err != nil {
+		return r, err
+	}
+	if link != "" {
+		r.URL = link
+		return r, nil
+	}
+	if !hasVersion {
+		return r, pl.errorAt(p.plus("name"), "package "+quote(name)+" has no version and no vcs, directory or archive source", "")
+	}
+	if _, err := pep440.Parse(version); err != nil {
+		return r, pl.errorAt(p.plus("version"), quote(version)+" is not a valid version", "")
+	}
+	spec, err := pep440.ParseSpecifierSet("==" + version)
+	if err != nil {
+		return r, pl.errorAt(p.plus("version"), quote(version)+" is not a valid version", "")
+	}
+	r.Specifier = spec
+	r.Hashes, err = pl.hashes(p, pkg)
+	return r, err
+}
+
+// directSource returns the URL of a package that does not come from an index (PEP
+// 751 vcs, directory and archive tables), or "".
+func (pl *pylock) directSource(p tomlPath, pkg map[string]any) (string, error) {
+	for _, kind := range []string{"vcs", "directory", "archive"} {
+		raw, ok := pkg[kind]
+		if !ok {
+			continue
+		}
+		table, ok := raw.(map[string]any)
+		if !ok {
+			return "", pl.errorAt(p.plus(kind), kind+" must be a table", "")
+		}
+		tp := p.plus(kind)
+		url, hasURL, err := pl.str(table, tp, "url")
+		if err != nil {
+			return "", err
+		}
+		path, hasPath, err := pl.str(table, tp, "path")
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case hasURL:
+		case hasPath:
+			if !filepath.IsAbs(path) { // PEP 751: relative to the lock file
+				path = filepath.Join(filepath.Dir(pl.s.path), filepath.FromSlash(path))
+			}
+			url = fileURL(path)
+		default:
+			return "", pl.errorAt(tp, kind+" needs a url or a path", "")
+		}
+		if kind == "vcs" {
+			vcs, _, err := pl.str(table, tp, "type")
+			if err != nil {
+				return "", err
+			}
+			commit, _, err := pl.str(table, tp, "commit-id")
+			if err != nil {
+				return "", err
+			}
+			url = vcs + "+" + url
+			if commit != "" {
+				url += "@" + commit
+			}
+		}
+		return url, nil
+	}
+	return "", nil
+}
+
+// hashes lists the hashes of every file of a package (its wheels, then its sdist),
+// "algorithm:hex", the algorithms of one file in name order. The digests of the
+// algorithms pip checks must be hexadecimal of their length: no file can match
+// another.
+func (pl *pylock) hashes(p tomlPath, pkg map[string]any) ([]string, error) {
+	var files []tomlPath
+	if raw, ok := pkg["wheels"]; ok {
+		list, ok := asTables(raw)
+		if !ok {
+			return nil, pl.errorAt(p.plus("wheels"), "wheels must be an array of tables", "")
+		}
+		for i := range list {
+			files = append(files, p.plus("wheels", i))
+		}
+	}
+	if _, ok := pkg["sdist"]; ok {
+		files = append(files, p.plus("sdist"))
+	}
+	var out []string
+	for _, fp := range files {
+		file, ok := lookup(pkg, fp[len(p):]).(map[string]any)
+		if !ok {
+			return nil, pl.errorAt(fp, "a file entry must be a table", "")
+		}
+		table, ok := file["hashes"].(map[string]any)
+		if !ok {
+			return nil, pl.errorAt(fp.plus("hashes"), "a file needs a hashes table, such as hashes = { sha256 = \"…\" }", "")
+		}
+		algos := make([]string, 0, len(table))
+		for algo := range table {
+			algos = append(algos, algo)
+		}
+		sort.Strings(algos)
+		for _, algo := range algos {
+			hp := fp.plus("hashes", algo)
+			digest, ok := table[algo].(string)
+			if !ok {
+				return nil, pl.errorAt(hp, "a hash must be a string of hexadecimal digits", "")
+			}
+			if size := hashDigits[strings.ToLower(algo)]; size > 0 && (len(digest) != size || strings.Trim(strings.ToLower(digest), "0123456789abcdef") != "") {
+				return nil, pl.errorAt(hp, fmt.Sprintf("a %s digest has %d hexadecimal digits, found %s", algo, size, quote(digest)), "")
+			}
+			out = append(out, strings.ToLower(algo)+":"+strings.ToLower(digest))
+		}
+	}
+	return out, nil
+}
+
+// lookup follows a path of keys and indices below a decoded TOML value.
+func lookup(v any, p tomlPath) any {
+	for _, e := range p {
+		switch e := e.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[e]
+		case int:
+			list, _ := asTables(v)
+			if e >= len(list) {
+				return nil
+			}
+			v = list[e]
+		}
+	}
+	return v
+}
+
+// asTables reads an array of tables, written as [[key]] or as an array of inline
+// tables.
+func asTables(v any) ([]map[string]any, bool) {
+	switch v := v.(type) {
+	case []map[string]any:
+		return v, true
+	case []any:
+		out := make([]map[string]any, 0, len(v))
+		for _, item := range v {
+			t, ok := item.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, t)
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// lockOnlyVariable returns the first variable of lockOnlyVariables that m reads,
+// or "".
+func lockOnlyVariable(m pep508.Marker) string {
+	// The canonical form quotes every string with " or ' and has no escapes: what is
+	// left outside quotes are variables, operators and parentheses.
+	text := m.String()
+	var words strings.Builder
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c == '"' || c == '\'' {
+			end := strings.IndexByte(text[i+1:], c)
+			if end < 0 {
+				break
+			}
+			i += end + 1
+			c = ' '
+		}
+		words.WriteByte(c)
+	}
+	for _, w := range strings.FieldsFunc(words.String(), func(r rune) bool { return !(r == '_' || 'a' <= r && r <= 'z') }) {
+		if contains(lockOnlyVariables, w) {
+			return w
+		}
+	}
+	return ""
+}
