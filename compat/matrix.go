@@ -22,7 +22,10 @@ import (
 //     exact release is only needed for its full feature set, and is a hard floor only
 //     when a target GPU runs the build through PTX JIT (R3).
 //   - Rows tagged unverified never constrain: the loader rejects them unless they say
-//     advisory = true, and advisory rows only produce advisories.
+//     advisory = true, and advisory rows only produce advisories. Advisories are of a
+//     whole resolution (AdvisoriesFor) and only where they apply to it and to the target:
+//     an unverified constraint when the resolution breaks it, the Table 3 caveat below
+//     the Table 3 driver, a note when the target meets its conditions.
 //   - An unknown target value constrains nothing: rules about a virtual package the target
 //     does not have, or that depend on an unknown OS or machine, are not emitted.
 

@@ -96,7 +96,19 @@ type variant struct {
 type note struct {
 	row      *noteRow
 	versions pep440.Range
+	when     []noteCondition // all must hold
 }
+
+// noteCondition is one entry of a note's when list: "cuda-build", or a virtual package
+// with an optional specifier ("@cuda", "@gpu <7.5").
+type noteCondition struct {
+	cudaBuild bool         // the package version is a CUDA build on the target
+	virtual   string       // VirtualPython …, or "@gpu" for any of the target's GPUs
+	values    pep440.Range // the values of virtual the condition admits
+}
+
+// noteVirtuals are the target facts a note condition may name.
+var noteVirtuals = []string{VirtualPython, VirtualDriver, VirtualCUDA, VirtualGlibc, "@gpu"}
 
 // requiredPrinciples are the principle rows the rules cite by id.
 var requiredPrinciples = []string{"sass-binary-compat", "ptx-jit", "table3-full-features", "forward-compat"}
@@ -503,13 +515,52 @@ func (c *compiler) packages(m *Matrix, doc *document) {
 		}
 	}
 	for i := range doc.Note {
-		r := &doc.Note[i]
-		name, ok := c.packageName(r.Pos, "note", "package", r.Package)
-		versions, vok := c.specifier(r.Pos, "note", "versions", r.Versions)
-		if ok && vok {
-			m.pkg(name).notes = append(m.pkg(name).notes, &note{row: r, versions: versions})
-		}
+		c.note(m, &doc.Note[i])
 	}
+}
+
+func (c *compiler) note(m *Matrix, r *noteRow) {
+	name, ok := c.packageName(r.Pos, "note", "package", r.Package)
+	versions, vok := c.specifier(r.Pos, "note", "versions", r.Versions)
+	if !ok || !vok {
+		return
+	}
+	if r.OS != "" && !slices.Contains(knownOS, r.OS) {
+		c.errorf(r.Pos, "note", "os", "%q is not one of %s", r.OS, strings.Join(knownOS, ", "))
+		return
+	}
+	if r.Machine != "" && !slices.Contains(knownMachines, r.Machine) {
+		c.errorf(r.Pos, "note", "machine", "%q is not one of %s", r.Machine, strings.Join(knownMachines, ", "))
+		return
+	}
+	n := &note{row: r, versions: versions}
+	for _, text := range r.When {
+		cond, ok := c.noteCondition(r.Pos, text)
+		if !ok {
+			return
+		}
+		n.when = append(n.when, cond)
+	}
+	m.pkg(name).notes = append(m.pkg(name).notes, n)
+}
+
+// noteCondition reads "cuda-build", "@cuda", "@gpu <7.5": a virtual package and an
+// optional specifier, separated by a space.
+func (c *compiler) noteCondition(pos rowPos, text string) (noteCondition, bool) {
+	if text == "cuda-build" {
+		return noteCondition{cudaBuild: true}, true
+	}
+	virtual, spec, _ := strings.Cut(text, " ")
+	if !slices.Contains(noteVirtuals, virtual) {
+		c.errorf(pos, "note", "when", "%q: a condition is \"cuda-build\" or one of %s, optionally followed by a space and a specifier (\"@gpu <7.5\")",
+			text, strings.Join(noteVirtuals, ", "))
+		return noteCondition{}, false
+	}
+	values, ok := c.specifier(pos, "note", "when", strings.TrimSpace(spec))
+	if !ok {
+		return noteCondition{}, false
+	}
+	return noteCondition{virtual: virtual, values: values}, true
 }
 
 func (c *compiler) build(m *Matrix, r *buildRow) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/resolver"
 )
 
 // Row is one fact of the matrix as `depsolve matrix` shows it.
@@ -17,7 +18,49 @@ type Row struct {
 	Versions string  // the versions it applies to, as a specifier ("" = all)
 	Fields   []Field // what it says, in display order
 	Advisory bool    // unverified or otherwise only a warning: never a constraint
-	Cites    []Cite  // the rows it comes from
+	Cites    []Cite  // the rows it comes from, with their tags and details
+	// Citations are the same data rows as explanations cite them, each once, numbered
+	// in order of first use across the rows Describe returned and sorted by number:
+	// the row prints "[1][2]", and Sources(rows) lists each number once.
+	Citations []resolver.Citation
+}
+
+// Sources are the data rows that rows cite, each once, in the order of their numbers:
+// the "Sources:" block after `depsolve matrix` (resolver.SourcesText renders it as
+// explanations do).
+func Sources(rows []Row) []resolver.Citation {
+	var out []resolver.Citation
+	seen := map[int]bool{}
+	for _, r := range rows {
+		for _, c := range r.Citations {
+			if !seen[c.Number] {
+				seen[c.Number] = true
+				out = append(out, c)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b resolver.Citation) int { return a.Number - b.Number })
+	return out
+}
+
+// numberCitations sets each row's Citations: its Cites as resolver citations, numbered
+// in order of first use.
+func numberCitations(rows []Row) []Row {
+	numbers := map[string]int{}
+	for i := range rows {
+		cs := citationsOf(rows[i].Cites)
+		for k := range cs {
+			n, ok := numbers[cs[k].Row]
+			if !ok {
+				n = len(numbers) + 1
+				numbers[cs[k].Row] = n
+			}
+			cs[k].Number = n
+		}
+		slices.SortFunc(cs, func(a, b resolver.Citation) int { return a.Number - b.Number })
+		rows[i].Citations = cs
+	}
+	return rows
 }
 
 // Field is one key/value of a Row.
@@ -31,8 +74,13 @@ type Field struct {
 // it, and notes, each with its sources. With v, only the rows that apply to v. name may
 // also be "@driver" or "@cuda" (driver floors, Table 3, architectures per toolkit), "@gpu"
 // (architectures and GPU models) or "@glibc" (operating systems, image flavors); "" lists
-// every package. The result is deterministic: tables in a fixed order, rows in data order.
+// every package. The result is deterministic: tables in a fixed order, rows in data order,
+// citations numbered in order of first use.
 func (m *Matrix) Describe(name string, v *pep440.Version) []Row {
+	return numberCitations(m.describe(name, v))
+}
+
+func (m *Matrix) describe(name string, v *pep440.Version) []Row {
 	switch name {
 	case VirtualDriver, VirtualCUDA:
 		return m.describeCUDA(name, v)
@@ -126,9 +174,16 @@ func (m *Matrix) describePackage(name string, v *pep440.Version) []Row {
 		}
 	}
 	for _, n := range p.notes {
-		if applies(n.versions) {
-			out = append(out, row("note", n.row.Versions, &n.row.rowMeta, Field{"text", n.row.Text}))
+		if !applies(n.versions) {
+			continue
 		}
+		var fields []Field
+		for _, f := range []Field{{"os", n.row.OS}, {"machine", n.row.Machine}, {"when", strings.Join(n.row.When, ", ")}} {
+			if f.Value != "" {
+				fields = append(fields, f)
+			}
+		}
+		out = append(out, row("note", n.row.Versions, &n.row.rowMeta, append(fields, Field{"text", n.row.Text})...))
 	}
 	return out
 }

@@ -59,7 +59,7 @@ func FuzzCUDA(f *testing.F) {
 }
 
 // FuzzLoadFS feeds one more data file to the strict loader: it must load or fail with
-// errors that name a line of that file, never panic.
+// errors that name a line of that file, never panic; what loads is applied to a target.
 func FuzzLoadFS(f *testing.F) {
 	for _, s := range []string{
 		"[[gpu]]\nname = \"X1\"\ncc = \"9.0\"\ntag = \"verified\"\nsource = [\"X\"]\n",
@@ -67,6 +67,7 @@ func FuzzLoadFS(f *testing.F) {
 		"[[build]]\npackage = \"torch\"\nversions = \"==2.5.*\"\nos = \"linux\"\ncuda = \"12.4\"\ntag = \"verified\"\nsource = [\"X\"]\n",
 		"[[archs]]\npackage = \"torch\"\ncuda = [\"12.4\"]\nos = \"linux\"\nmachine = \"x86_64\"\nsass = [\"9.0a\"]\nptx = [\"9.0\"]\ntag = \"corroborated\"\nsource = [\"X\"]\n",
 		"[[constraint]]\npackage = \"a\"\nrequires = \"@python\"\nrange = \"<3.12\"\nreason = \"r\"\ntag = \"verified\"\nsource = [\"X\"]\n",
+		"[[note]]\npackage = \"a\"\nos = \"linux\"\nwhen = [\"cuda-build\", \"@gpu <7.5\", \"@cuda\"]\ntext = \"t\"\ntag = \"verified\"\nsource = [\"X\"]\n",
 		"[x]\n", "a = 1\n", "[[source]]\nid = \"X\"\n",
 	} {
 		f.Add(s)
@@ -74,8 +75,9 @@ func FuzzLoadFS(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		m, _, err := LoadFS(withFile("fuzz.toml", text))
 		if err == nil {
-			tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Python: true, Driver: true, GPUs: []string{"9.0"}})
+			tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9", Driver: "550.54.15", CUDA: "12.4.1", GPUs: []string{"6.1", "9.0"}})
 			tm.Rules("torch", pep440.MustParse("2.5.1"))
+			tm.AdvisoriesFor(func(string) (pep440.Version, bool) { return pep440.MustParse("2.5.1+cu121"), true })
 			m.Describe("", nil)
 			return
 		}

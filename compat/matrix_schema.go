@@ -7,7 +7,7 @@ package compat
 
 // compiledFormat changes whenever the row structs or their meaning change, so a cache
 // written by another build of depsolve is never read as this one's.
-const compiledFormat = "depsolve-matrix-v1"
+const compiledFormat = "depsolve-matrix-v2"
 
 // rowPos is where a row starts (its [[table]] line) and where each of its keys is.
 type rowPos struct {
@@ -156,9 +156,12 @@ type indexRow struct {
 }
 
 type noteRow struct {
-	Package  string `toml:"package"`
-	Versions string `toml:"versions"`
-	Text     string `toml:"text"`
+	Package  string   `toml:"package"`
+	Versions string   `toml:"versions"`
+	OS       string   `toml:"os"`
+	Machine  string   `toml:"machine"`
+	When     []string `toml:"when"`
+	Text     string   `toml:"text"`
 	rowMeta
 }
 

@@ -91,7 +91,7 @@ func TestDataCoverage(t *testing.T) {
 	}
 	t.Logf("%-14s %3d rows", "source", len(m.doc.Source))
 
-	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Driver: true, GPUs: []string{"9.0"}})
+	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Driver: "550.54.15", GPUs: []string{"9.0"}})
 	for minor := 0; minor <= 14; minor++ {
 		v := pep440.MustParse(fmt.Sprintf("2.%d.0", minor))
 		var driver, gpu bool
@@ -191,6 +191,12 @@ func TestLoadRejects(t *testing.T) {
 		{"cc not an arch", "[[gpu]]\nname = \"X1\"\ncc = \"9.0\"\ntag = \"verified\"\nsource = [\"X\"]\n", 3, "not a compute capability of an [[arch]] row"},
 		{"bad capability", "[[archs]]\npackage = \"torch\"\ncuda = [\"12.4\"]\nos = \"linux\"\nmachine = \"x86_64\"\nsass = [\"sm_90\"]\ntag = \"verified\"\nsource = [\"X\"]\n", 6, `"sm_90" is not a compute capability`},
 		{"index without placeholder", "[[index]]\npackage = \"torch\"\nurl = \"https://download.pytorch.org/whl/cu124\"\ntag = \"verified\"\nsource = [\"X\"]\n", 3, "{variant}"},
+		{"unknown note condition", "[[note]]\npackage = \"torch\"\nwhen = [\"cuda-base-image\"]\ntext = \"t\"\ntag = \"verified\"\nsource = [\"X\"]\n", 3, `"cuda-base-image": a condition is "cuda-build" or one of @python`},
+		{"note condition on a GPU index", "[[note]]\npackage = \"torch\"\nwhen = [\"@gpu:0 <7.5\"]\ntext = \"t\"\ntag = \"verified\"\nsource = [\"X\"]\n", 3, `"@gpu:0 <7.5"`},
+		{"note condition specifier", "[[note]]\npackage = \"torch\"\nwhen = [\"@driver <=>525\"]\ntext = \"t\"\ntag = \"verified\"\nsource = [\"X\"]\n", 3, "[[note]] when:"},
+		{"note when is a list", "[[note]]\npackage = \"torch\"\nwhen = \"@cuda\"\ntext = \"t\"\ntag = \"verified\"\nsource = [\"X\"]\n", 3, "incompatible types"},
+		{"note os", "[[note]]\npackage = \"torch\"\nos = \"Linux\"\ntext = \"t\"\ntag = \"verified\"\nsource = [\"X\"]\n", 3, `"Linux" is not one of linux, windows, darwin`},
+		{"note machine", "[[note]]\npackage = \"torch\"\nmachine = \"arm64\"\ntext = \"t\"\ntag = \"verified\"\nsource = [\"X\"]\n", 3, `"arm64" is not one of x86_64, aarch64`},
 		{"advisory family", "[[family]]\nmajor = 13\ndriver_linux = \"580.65.06\"\nadvisory = true\ntag = \"unverified\"\nsource = [\"X\"]\n", 4, "cannot be advisory"},
 	}
 	for _, tc := range tests {

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -25,30 +26,37 @@ const (
 // the compute capability ("9.0"). A fleet has one per distinct compute capability.
 func VirtualGPU(i int) string { return "@gpu:" + strconv.Itoa(i) }
 
-// TargetFacts is what the rules need to know about a target: which virtual packages it
-// has (VirtualPython …, VirtualGPU(i) for GPUs[i]), and the platform facts that decide
-// which rows apply. A zero field is unknown, and an unknown value constrains nothing.
+// TargetFacts is what the rules need to know about a target: the value of each virtual
+// package it has (VirtualPython …, VirtualGPU(i) for GPUs[i]), and the platform facts that
+// decide which rows apply. A zero field is unknown, and an unknown value constrains
+// nothing; so does a value that is not a PEP 440 version.
 type TargetFacts struct {
 	OS      string   // "linux", "windows", "darwin"; "" if unknown
 	Machine string   // "x86_64", "aarch64"; "" if unknown
-	Python  bool     // the target has @python
-	Driver  bool     // the target has @driver
-	CUDA    bool     // the target has @cuda
-	Glibc   bool     // the target has @glibc
+	Python  string   // @python, "3.11.9"
+	Driver  string   // @driver, as NVIDIA writes it: "550.54.15"
+	CUDA    string   // @cuda, the base image's toolkit: "12.4.1"
+	Glibc   string   // @glibc, "2.35"
 	GPUs    []string // the compute capability of @gpu:0, @gpu:1, … ("9.0")
 }
 
 // TargetMatrix is the matrix applied to one target. Its Rules method is the
 // resolver.Matrix the solver consults.
 type TargetMatrix struct {
-	m    *Matrix
-	t    TargetFacts
-	gpus []pep440.Version // parsed t.GPUs; a value that does not parse stays unknown
+	m        *Matrix
+	t        TargetFacts
+	virtuals map[string]pep440.Version // the known, parsed values of t.Python, t.Driver, t.CUDA, t.Glibc
+	gpus     []pep440.Version          // parsed t.GPUs; a value that does not parse stays unknown
 }
 
 // ForTarget applies the matrix to a target.
 func (m *Matrix) ForTarget(t TargetFacts) *TargetMatrix {
-	tm := &TargetMatrix{m: m, t: t}
+	tm := &TargetMatrix{m: m, t: t, virtuals: map[string]pep440.Version{}}
+	for name, text := range map[string]string{VirtualPython: t.Python, VirtualDriver: t.Driver, VirtualCUDA: t.CUDA, VirtualGlibc: t.Glibc} {
+		if v, err := pep440.Parse(text); err == nil && text != "" {
+			tm.virtuals[name] = v
+		}
+	}
 	for _, cc := range t.GPUs {
 		v, err := pep440.Parse(cc)
 		if err != nil {
@@ -102,9 +110,12 @@ func (r rule) source() string {
 }
 
 // citations are the rows of the rule, each once, as the resolver cites them.
-func (r rule) citations() []resolver.Citation {
+func (r rule) citations() []resolver.Citation { return citationsOf(r.cites) }
+
+// citationsOf are cites as the resolver cites rows: each row once, unnumbered.
+func citationsOf(cites []Cite) []resolver.Citation {
 	var out []resolver.Citation
-	for _, c := range r.cites {
+	for _, c := range cites {
 		row := fmt.Sprintf("%s:%d", c.File, c.Line)
 		if slices.ContainsFunc(out, func(o resolver.Citation) bool { return o.Row == row }) {
 			continue
@@ -200,7 +211,7 @@ func (tm *TargetMatrix) windows() bool { return tm.t.OS == "windows" }
 // reason says which build the wheels are when their name does not ("the PyPI wheels are
 // CUDA 12.4 builds"): a local label (+cu124) says it itself.
 func (tm *TargetMatrix) driverRules(b cudaBuild) []rule {
-	if !tm.t.Driver {
+	if !tm.hasVirtual(VirtualDriver) {
 		return nil
 	}
 	floor, ok := tm.m.driverFloor(b.cuda, tm.windows())
@@ -298,7 +309,7 @@ func (tm *TargetMatrix) archRules(v pep440.Version, p *packageRows, b cudaBuild)
 	for i := range tm.gpus {
 		out = append(out, rule{pkg: VirtualGPU(i), allowed: a.runs, reason: "CUDA " + join(a.row.CUDA) + " builds ship " + code, cites: cites})
 	}
-	if !tm.t.Driver {
+	if !tm.hasVirtual(VirtualDriver) {
 		return out
 	}
 	for i, cc := range tm.gpus {
@@ -362,34 +373,50 @@ func (tm *TargetMatrix) constraintRules(v pep440.Version, p *packageRows) []rule
 	return out
 }
 
-// hasVirtual reports whether the target has pkg, for a virtual package; real packages
-// always qualify.
+// hasVirtual reports whether the target has pkg, for a virtual package other than a GPU;
+// real packages always qualify.
 func (tm *TargetMatrix) hasVirtual(pkg string) bool {
-	switch pkg {
-	case VirtualPython:
-		return tm.t.Python
-	case VirtualDriver:
-		return tm.t.Driver
-	case VirtualCUDA:
-		return tm.t.CUDA
-	case VirtualGlibc:
-		return tm.t.Glibc
+	if !strings.HasPrefix(pkg, "@") {
+		return true
 	}
-	return true
+	_, ok := tm.virtuals[pkg]
+	return ok
 }
 
-// Advisory is a fact about a package version that warns without constraining: an
-// unverified row, a note, a caveat of the build.
+// Advisory is a warning about a resolution on the target that never constrains it: an
+// unverified row that applies, a note whose conditions hold, a caveat of a CUDA build.
 type Advisory struct {
-	Package string // normalized name
-	Version string
+	Package string // the normalized name of the package the row is about
+	Version string // its selected version
 	Text    string
 	Cite    Cite
 }
 
-// Advisories are the warnings the matrix has for name==v on the target, in data order.
-func (tm *TargetMatrix) Advisories(name string, v pep440.Version) []Advisory {
-	name = pep508.NormalizeName(name)
+// AdvisoriesFor are the warnings the matrix has for a resolution on the target. selected
+// gives the version the resolution chose for a package (PEP 503 name), if any:
+// (*resolver.Resolution).Version. Each applies to what the resolution and the target hold:
+//   - the Table 3 caveat of a CUDA build, when the target's driver is below the driver its
+//     toolkit release needs for its full feature set;
+//   - unverified [[build]] rows for the target's platform, when the target has a driver or
+//     GPUs (nothing else depends on which CUDA a build is);
+//   - unverified [[archs]] rows, when a target GPU is outside what the row says runs it;
+//   - unverified [[constraint]] rows, when the resolution (the target, for a virtual
+//     package) holds the package they restrict outside their range (forbids: at all);
+//   - [[note]] rows whose os, machine and when conditions hold (an unknown fact holds none).
+//
+// The order is deterministic: packages by name, then rows in data order.
+func (tm *TargetMatrix) AdvisoriesFor(selected func(name string) (pep440.Version, bool)) []Advisory {
+	var out []Advisory
+	for _, name := range slices.Sorted(maps.Keys(tm.m.packages)) {
+		if v, ok := selected(name); ok {
+			out = append(out, tm.advisories(name, v, selected)...)
+		}
+	}
+	return out
+}
+
+// advisories are those of name==v, which the resolution selected.
+func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(string) (pep440.Version, bool)) []Advisory {
 	p := tm.m.packages[name]
 	if p == nil {
 		return nil
@@ -399,35 +426,111 @@ func (tm *TargetMatrix) Advisories(name string, v pep440.Version) []Advisory {
 		return append(out, Advisory{Package: name, Version: v.String(), Text: text, Cite: tm.m.cite(meta)})
 	}
 	var out []Advisory
-	if b, ok := tm.build(name, v, p); ok && tm.t.Driver && b.cuda.hasMinor {
-		if driver, ga, ok := tm.m.table3(b.cuda, tm.windows()); ok {
-			out = add(out, fmt.Sprintf("%s is the CUDA %s build: below NVIDIA driver %s (CUDA %s, Table 3) it runs with a limited feature set, and PTX it JIT-compiles fails (cudaErrorUnsupportedPtxVersion)",
-				b.what, b.cuda, driver.Original(), ga.row.Name), &tm.m.principles["table3-full-features"].rowMeta)
+	build, isBuild := tm.build(name, v, p)
+	if driver, ok := tm.virtuals[VirtualDriver]; ok && isBuild && build.cuda.hasMinor {
+		if full, ga, ok := tm.m.table3(build.cuda, tm.windows()); ok && driver.Compare(full) < 0 {
+			out = add(out, fmt.Sprintf("%s is the CUDA %s build, and the target's NVIDIA driver %s is below %s, which CUDA %s needs for its full feature set (Table 3): "+
+				"it runs with a limited feature set, and PTX it JIT-compiles fails (cudaErrorUnsupportedPtxVersion)",
+				build.what, build.cuda, driver.Original(), full.Original(), ga.row.Name), &tm.m.principles["table3-full-features"].rowMeta)
 		}
 	}
-	for _, b := range p.builds {
-		if b.row.Advisory && b.versions.Contains(pub) && b.row.OS == tm.t.OS {
-			out = add(out, fmt.Sprintf("%s %s may be the CUDA %s build (unverified)", name, v, b.cuda), &b.row.rowMeta)
+	if tm.hasVirtual(VirtualDriver) || len(tm.gpus) > 0 {
+		for _, b := range p.builds {
+			r := b.row
+			if r.Advisory && b.versions.Contains(pub) && (r.Local != "" || v.Local() == "") && r.OS == tm.t.OS && (r.Machine == "" || r.Machine == tm.t.Machine) {
+				out = add(out, fmt.Sprintf("%s %s may be the CUDA %s build (unverified)", name, v, b.cuda), &r.rowMeta)
+			}
 		}
 	}
 	for _, a := range p.archs {
-		if a.row.Advisory && a.versions.Contains(pub) && a.row.OS == tm.t.OS && a.row.Machine == tm.t.Machine {
-			out = add(out, fmt.Sprintf("%s %s CUDA %s builds may ship SASS only for compute capability %s (unverified)", name, v, strings.Join(a.row.CUDA, "/"), strings.Join(a.row.SASS, ", ")), &a.row.rowMeta)
+		if !a.row.Advisory || !a.versions.Contains(pub) || a.row.OS != tm.t.OS || a.row.Machine != tm.t.Machine {
+			continue
+		}
+		if outside := tm.gpusOutside(a.runs); len(outside) > 0 {
+			out = add(out, fmt.Sprintf("%s %s may not run on compute capability %s: its CUDA %s builds may ship SASS only for %s (unverified)",
+				name, v, join(outside), strings.Join(a.row.CUDA, "/"), strings.Join(a.row.SASS, ", ")), &a.row.rowMeta)
 		}
 	}
 	for _, c := range p.constraints {
-		if c.row.Advisory && c.versions.Contains(pub) && (c.row.OS == "" || c.row.OS == tm.t.OS) {
-			want := c.allowed.String()
-			if c.row.Forbids {
-				want = "not installed"
-			}
-			out = add(out, fmt.Sprintf("%s %s may need %s %s: %s (unverified)", name, v, c.requires, want, c.row.Reason), &c.row.rowMeta)
+		if !c.row.Advisory || !c.versions.Contains(pub) || (c.row.OS != "" && c.row.OS != tm.t.OS) {
+			continue
+		}
+		if text, ok := tm.constraintAdvisory(name, v, c, selected); ok {
+			out = add(out, text, &c.row.rowMeta)
 		}
 	}
 	for _, n := range p.notes {
-		if n.versions.Contains(pub) {
+		if n.versions.Contains(pub) && tm.noteApplies(n, isBuild) {
 			out = add(out, n.row.Text, &n.row.rowMeta)
 		}
 	}
 	return out
+}
+
+// gpusOutside are the target's compute capabilities outside runs.
+func (tm *TargetMatrix) gpusOutside(runs pep440.Range) []string {
+	var out []string
+	for _, cc := range tm.knownGPUs() {
+		if !runs.Contains(cc) {
+			out = append(out, cc.String())
+		}
+	}
+	return out
+}
+
+// knownGPUs are the target's compute capabilities that are versions.
+func (tm *TargetMatrix) knownGPUs() []pep440.Version {
+	var out []pep440.Version
+	for _, text := range tm.t.GPUs {
+		if cc, err := pep440.Parse(text); err == nil {
+			out = append(out, cc)
+		}
+	}
+	return out
+}
+
+// constraintAdvisory is the text of an unverified constraint of name==v, when the
+// resolution or the target breaks it.
+func (tm *TargetMatrix) constraintAdvisory(name string, v pep440.Version, c *constraint, selected func(string) (pep440.Version, bool)) (string, bool) {
+	has, ok := selected(c.requires)
+	what := c.requires
+	holder := "the resolution has " + what + " "
+	if strings.HasPrefix(c.requires, "@") {
+		has, ok = tm.virtuals[c.requires]
+		what = resolver.DisplayName(resolver.Package{Name: c.requires})
+		holder = "the target's " + what + " is "
+	}
+	if !ok || c.allowed.Contains(has) {
+		return "", false
+	}
+	want := "need " + what + " " + c.allowed.String()
+	if c.row.Forbids {
+		want = "conflict with " + what
+	}
+	return fmt.Sprintf("%s %s may %s, and %s%s: %s (unverified)", name, v, want, holder, has.Original(), c.row.Reason), true
+}
+
+// noteApplies reports whether the target meets a note's conditions; isBuild: the package
+// version is a CUDA build the matrix knows.
+func (tm *TargetMatrix) noteApplies(n *note, isBuild bool) bool {
+	r := n.row
+	if (r.OS != "" && r.OS != tm.t.OS) || (r.Machine != "" && r.Machine != tm.t.Machine) {
+		return false
+	}
+	for _, c := range n.when {
+		var holds bool
+		switch {
+		case c.cudaBuild:
+			holds = isBuild
+		case c.virtual == "@gpu":
+			holds = slices.ContainsFunc(tm.knownGPUs(), c.values.Contains)
+		default:
+			v, ok := tm.virtuals[c.virtual]
+			holds = ok && c.values.Contains(v)
+		}
+		if !holds {
+			return false
+		}
+	}
+	return true
 }

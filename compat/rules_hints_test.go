@@ -28,14 +28,14 @@ func TestHints(t *testing.T) {
 		want     []string
 	}{
 		{"driver too old: the cu118 build, and the driver",
-			TargetFacts{OS: "linux", Machine: "x86_64", Driver: true, GPUs: []string{"7.5"}},
+			TargetFacts{OS: "linux", Machine: "x86_64", Driver: "470.82.01", GPUs: []string{"7.5"}},
 			resolver.MatrixConflict{Package: "torch", RuledOut: versions("2.5.1"), Listed: versions("2.5.1"), Target: []resolver.Virtual{driver, t4}},
 			[]string{
 				"torch 2.5.1+cu118, the CUDA 11.8 build on the index https://download.pytorch.org/whl/cu118, runs on your target's NVIDIA driver 470.82.01 and GPU 0 compute capability 7.5.",
 				"Upgrading the NVIDIA driver to 525.60.13 or newer lets torch 2.5.1 run; your target has 470.82.01.",
 			}},
 		{"a build the index listed is not suggested",
-			TargetFacts{OS: "linux", Machine: "x86_64", Driver: true, GPUs: []string{"7.5"}},
+			TargetFacts{OS: "linux", Machine: "x86_64", Driver: "470.82.01", GPUs: []string{"7.5"}},
 			resolver.MatrixConflict{Package: "torch", RuledOut: versions("2.5.1"), Listed: versions("2.5.1", "2.5.1+cu118"), Target: []resolver.Virtual{driver, t4}},
 			[]string{"Upgrading the NVIDIA driver to 525.60.13 or newer lets torch 2.5.1 run; your target has 470.82.01."}},
 		{"GPU too old: no driver fixes it",
@@ -43,10 +43,10 @@ func TestHints(t *testing.T) {
 			resolver.MatrixConflict{Package: "torch", RuledOut: versions("2.9.0"), Listed: versions("2.9.0"), Target: []resolver.Virtual{pascal}},
 			[]string{"torch 2.9.0+cu126, the CUDA 12.6 build on the index https://download.pytorch.org/whl/cu126, runs on your target's GPU 0 compute capability 6.1."}},
 		{"no index in the data, no build to name",
-			TargetFacts{OS: "linux", Machine: "x86_64", Driver: true},
+			TargetFacts{OS: "linux", Machine: "x86_64", Driver: "470.82.01"},
 			resolver.MatrixConflict{Package: "tensorflow", RuledOut: versions("2.16.1"), Listed: versions("2.16.1"), Target: []resolver.Virtual{driver}},
 			[]string{"Upgrading the NVIDIA driver to 525.60.13 or newer lets tensorflow 2.16.1 run; your target has 470.82.01."}},
-		{"unknown package", TargetFacts{OS: "linux", Driver: true},
+		{"unknown package", TargetFacts{OS: "linux", Driver: "470.82.01"},
 			resolver.MatrixConflict{Package: "requests", RuledOut: versions("2.32.3"), Target: []resolver.Virtual{driver}}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

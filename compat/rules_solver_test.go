@@ -34,14 +34,15 @@ var update = goflag.Bool("update", false, "rewrite the solution and explanation 
 //	-- facts --
 //	525.60.13                   (strings the explanation must contain)
 //	-- explanation --           (or -- solution --: "name version" lines)
+//	-- advisories --            (optional, after a solution: AdvisoriesFor of it)
 //
 // The target is built as the CLI builds it from the flags --python, --platform
-// (linux_x86_64), --driver and --gpu. The explanation is followed by the hints, one
+// (linux_x86_64), --driver, --gpu and --cuda ("cuda 12.4.1"). The explanation is followed by the hints, one
 // "hint: " line each.
 // Index lines are "name version", then optionally ": " and items separated by "; ": a
 // requirement of the version, or "requires-python SPEC". -update rewrites the solution or
-// explanation section but never turns one into the other, and never touches facts: those
-// are the acceptance criteria. A file with an "untargeted" section is also solved for a
+// explanation section (and the advisories) but never turns one into the other, and never
+// touches facts: those are the acceptance criteria. A file with an "untargeted" section is also solved for a
 // target that knows nothing but Python, and must give the same solution.
 func TestMatrixUniverses(t *testing.T) {
 	m, _, err := Load()
@@ -61,6 +62,20 @@ func TestMatrixUniverses(t *testing.T) {
 			comment, names, sections := parseSections(string(text))
 			pb, facts := universeProblem(t, m, sections, true)
 			got, solved := solveUniverse(t, pb)
+			if want, ok := sections["advisories"]; ok {
+				if !solved {
+					t.Fatal("advisories are of a solution")
+				}
+				advisories := universeAdvisories(t, pb)
+				if advisories != want && *update {
+					sections["advisories"] = advisories
+					if err := os.WriteFile(file, []byte(formatSections(comment, names, sections)), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				} else if advisories != want {
+					t.Errorf("advisories:\n%s\nwant:\n%s", advisories, want)
+				}
+			}
 			want, key := sections["solution"], "solution"
 			if _, ok := sections["explanation"]; ok {
 				want, key = sections["explanation"], "explanation"
@@ -122,6 +137,10 @@ func universeProblem(t *testing.T, m *Matrix, sections map[string]string, target
 			if targeted {
 				decl.GPUs = append(decl.GPUs, FlagGPUs("--gpu", []string{value})...)
 			}
+		case "cuda":
+			if targeted {
+				decl.CUDA = Flag("--cuda", value)
+			}
 		default:
 			t.Fatalf("target: unknown line %q", line)
 		}
@@ -170,6 +189,21 @@ func solveUniverse(t *testing.T, pb *resolver.Problem) (string, bool) {
 		fmt.Fprintf(&b, "%s %s\n", p.Name, p.Version)
 	}
 	return b.String(), true
+}
+
+// universeAdvisories are the advisories of pb's solution, one "name version: text [row]"
+// line each.
+func universeAdvisories(t *testing.T, pb *resolver.Problem) string {
+	t.Helper()
+	res, _, err := resolver.Resolve(context.Background(), pb)
+	if err != nil || res == nil {
+		t.Fatalf("resolve: %v", err)
+	}
+	var b strings.Builder
+	for _, a := range pb.Matrix.(*TargetMatrix).AdvisoriesFor(res.Version) {
+		fmt.Fprintf(&b, "%s %s: %s [%s:%d]\n", a.Package, a.Version, a.Text, a.Cite.File, a.Cite.Line)
+	}
+	return b.String()
 }
 
 // parseSections reads a txtar archive: a comment, then "-- name --" lines each starting

@@ -1,18 +1,20 @@
 package compat
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/resolver"
 )
 
 // Rules print as their Display: drivers as the data spells them (580.65.06, which PEP 440
 // normalizes to 580.65.6).
 var (
-	linuxGPU = TargetFacts{OS: "linux", Machine: "x86_64", Python: true, Driver: true, GPUs: []string{"9.0"}}
-	noGPU    = TargetFacts{OS: "linux", Machine: "x86_64", Python: true}
+	linuxGPU = TargetFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9", Driver: "550.54.15", GPUs: []string{"9.0"}}
+	noGPU    = TargetFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9"}
 )
 
 func ruleStrings(tm *TargetMatrix, name, version string) []string {
@@ -29,9 +31,9 @@ func ruleStrings(tm *TargetMatrix, name, version string) []string {
 
 func TestRules(t *testing.T) {
 	m := loadDataMatrix(t)
-	windows := TargetFacts{OS: "windows", Machine: "x86_64", Driver: true, GPUs: []string{"8.9"}}
-	aarch64 := TargetFacts{OS: "linux", Machine: "aarch64", Driver: true, GPUs: []string{"7.0"}}
-	unknownPlatform := TargetFacts{Python: true, Driver: true, GPUs: []string{"9.0"}}
+	windows := TargetFacts{OS: "windows", Machine: "x86_64", Driver: "550.54.15", GPUs: []string{"8.9"}}
+	aarch64 := TargetFacts{OS: "linux", Machine: "aarch64", Driver: "550.54.15", GPUs: []string{"7.0"}}
+	unknownPlatform := TargetFacts{Python: "3.11.9", Driver: "550.54.15", GPUs: []string{"9.0"}}
 	tests := []struct {
 		name   string
 		facts  TargetFacts
@@ -83,7 +85,7 @@ func TestRules(t *testing.T) {
 // A rule names its reason and cites rows of the data.
 func TestRulesCarryReasonAndSource(t *testing.T) {
 	m := loadDataMatrix(t)
-	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Python: true, Driver: true, GPUs: []string{"6.1", "12.0"}})
+	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9", Driver: "550.54.15", GPUs: []string{"6.1", "12.0"}})
 	for _, c := range [][2]string{{"torch", "2.5.1"}, {"torch", "2.9.0+cu128"}, {"torch", "2.2.2"}, {"numpy", "1.24.0"}, {"jax-cuda12-plugin", "0.7.1"}} {
 		rules := tm.Rules(c[0], pep440.MustParse(c[1]))
 		if len(rules) == 0 {
@@ -130,7 +132,7 @@ func TestRulesCarryReasonAndSource(t *testing.T) {
 // A rule's Display states its Range.
 func TestRulesDisplayIsTheRange(t *testing.T) {
 	m := loadDataMatrix(t)
-	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Driver: true, GPUs: []string{"6.1", "13.0"}})
+	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Driver: "550.54.15", GPUs: []string{"6.1", "13.0"}})
 	for _, c := range [][2]string{{"torch", "2.5.1"}, {"torch", "2.13.0"}, {"torch", "2.8.0+cu129"}, {"jax-cuda13-plugin", "0.8.0"}} {
 		for _, r := range tm.Rules(c[0], pep440.MustParse(c[1])) {
 			if r.Display == "" {
@@ -147,7 +149,7 @@ func TestRulesDisplayIsTheRange(t *testing.T) {
 // A GPU that only PTX serves needs the driver of the build's own toolkit (R3).
 func TestRulesPTXOnlyGPUNeedsTable3Driver(t *testing.T) {
 	m := loadDataMatrix(t)
-	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Driver: true, GPUs: []string{"13.0"}})
+	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Driver: "550.54.15", GPUs: []string{"13.0"}})
 	got := ruleStrings(tm, "torch", "2.13.0")
 	want := []string{"@driver >=580.65.06", "@gpu:0 >=7.5, <11.0 || >=12.0", "@driver >=580.65.06", "triton ==3.7.*"}
 	if !slices.Equal(got, want) {
@@ -165,30 +167,138 @@ func TestRulesPTXOnlyGPUNeedsTable3Driver(t *testing.T) {
 	}
 }
 
-func TestAdvisories(t *testing.T) {
+// selection is a resolution for AdvisoriesFor: "name version" pairs.
+func selection(pins ...string) func(string) (pep440.Version, bool) {
+	m := map[string]pep440.Version{}
+	for _, p := range pins {
+		name, v, _ := strings.Cut(p, " ")
+		m[name] = pep440.MustParse(v)
+	}
+	return func(name string) (pep440.Version, bool) {
+		v, ok := m[name]
+		return v, ok
+	}
+}
+
+// Advisories fire only where they apply: the Table 3 caveat below the Table 3 driver, an
+// unverified constraint when the resolution breaks it, a note when its conditions hold.
+// Each want is a part of one advisory's text, in order; there are no others.
+func TestAdvisoriesFor(t *testing.T) {
 	m := loadDataMatrix(t)
-	tm := m.ForTarget(linuxGPU)
-	texts := func(name, v string) string {
-		var b strings.Builder
-		for _, a := range tm.Advisories(name, pep440.MustParse(v)) {
-			if a.Cite.File == "" {
-				t.Errorf("%s %s: advisory without a row: %q", name, v, a.Text)
+	linux := func(driver string, gpus ...string) TargetFacts {
+		return TargetFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9", Driver: driver, GPUs: gpus}
+	}
+	image := linux("550.54.15", "9.0")
+	image.CUDA, image.Glibc = "12.4.1", "2.35"
+	old := TargetFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9", Glibc: "2.17"}
+	jetson := TargetFacts{OS: "linux", Machine: "aarch64", Python: "3.10.12", Driver: "540.4.0", GPUs: []string{"8.7"}}
+	windows := TargetFacts{OS: "windows", Machine: "x86_64", Python: "3.11.9", Driver: "552.22", GPUs: []string{"8.9"}}
+	for _, tc := range []struct {
+		name  string
+		facts TargetFacts
+		pins  []string
+		want  []string
+	}{
+		{"driver above Table 3: no caveat", linux("550.54.15", "9.0"), []string{"torch 2.5.1+cu121"}, nil},
+		{"driver below Table 3", linux("525.60.13", "9.0"), []string{"torch 2.5.1+cu121"},
+			[]string{"torch 2.5.1+cu121 is the CUDA 12.1 build, and the target's NVIDIA driver 525.60.13 is below 530.30.02, which CUDA 12.1 GA needs"}},
+		{"the PyPI wheel's build", linux("535.104.05"), []string{"torch 2.5.1"},
+			[]string{"torch 2.5.1 (the PyPI wheel for linux x86_64) is the CUDA 12.4 build, and the target's NVIDIA driver 535.104.05 is below 550.54.14"}},
+		{"windows column", windows, []string{"torch 2.5.1+cu124"}, nil},
+		{"no driver, no caveat", linux(""), []string{"torch 2.5.1+cu121"}, nil},
+		{"setuptools below the advised bound", linux(""), []string{"torch 2.5.1", "setuptools 75.8.0"}, nil},
+		{"setuptools outside the advised range", linux(""), []string{"torch 2.5.1", "setuptools 82.0.1"},
+			[]string{"torch 2.5.1 may need setuptools <82, and the resolution has setuptools 82.0.1: torch.utils.cpp_extension"}},
+		{"pydantic 2 with deepspeed", linux(""), []string{"deepspeed 0.12.5", "pydantic 2.5.2"},
+			[]string{"deepspeed 0.12.5 may need pydantic <2, and the resolution has pydantic 2.5.2"}},
+		{"pydantic 1 with deepspeed", linux(""), []string{"deepspeed 0.12.5", "pydantic 1.10.13"}, nil},
+		{"peft with an old transformers", linux(""), []string{"peft 0.14.0", "transformers 4.41.2"},
+			[]string{"peft 0.14.0 may need transformers >=4.46.3, and the resolution has transformers 4.41.2: peft 0.14.0 and newer import EncoderDecoderCache"}},
+		{"peft with a new transformers", linux(""), []string{"peft 0.14.0", "transformers 4.46.3"}, nil},
+		{"unverified build, target with a driver", linux("580.65.06"), []string{"torch 2.14.0", "triton 3.8.0"},
+			[]string{"torch 2.14.0 may be the CUDA 13.0 build (unverified)"}},
+		{"unverified build, target without driver or GPU", linux(""), []string{"torch 2.14.0"}, nil},
+		{"unverified build rows are about wheels without a local label", linux("580.65.06"), []string{"torch 2.14.0+cu130"}, nil},
+		{"unverified archs, GPU outside", linux("580.65.06", "7.0"), []string{"torch 2.11.0+cu128"},
+			[]string{"torch 2.11.0+cu128 may not run on compute capability 7.0: its CUDA 12.8 builds may ship SASS only for 7.5, 8.0,"}},
+		{"unverified archs, GPU inside", linux("580.65.06", "9.0"), []string{"torch 2.11.0+cu128"}, nil},
+		{"bundled CUDA libraries in a CUDA image", image, []string{"torch 2.5.1"}, []string{"CUDA wheels bundle their own CUDA libraries"}},
+		{"bundled CUDA libraries, no image toolkit", linux("550.54.15", "9.0"), []string{"torch 2.5.1"}, nil},
+		{"a CPU build in a CUDA image", image, []string{"torch 2.5.1+cpu"}, nil},
+		{"bitsandbytes on a T4", linux("550.54.15", "7.5", "6.1"), []string{"bitsandbytes 0.45.0"}, []string{"LLM.int8() needs >= 7.5"}},
+		{"bitsandbytes on an H100", image, []string{"bitsandbytes 0.45.0"}, nil},
+		{"bitsandbytes on an old glibc", old, []string{"bitsandbytes 0.45.0"}, []string{"glibc >= 2.24"}},
+		{"bitsandbytes on aarch64", jetson, []string{"bitsandbytes 0.45.0"}, []string{"Jetson"}},
+		{"tensorflow GPU on windows", windows, []string{"tensorflow 2.16.1"}, []string{"No native-Windows GPU support", "TensorFlow ships PTX"}},
+		{"tensorflow on linux without GPU", linux(""), []string{"tensorflow 2.16.1"}, nil},
+		{"unconditional note", linux(""), []string{"jax 0.4.26"}, []string{"jax before 0.4.30 does not depend on jaxlib"}},
+		{"packages by name", linux("525.60.13"), []string{"torch 2.5.1+cu121", "deepspeed 0.12.5", "pydantic 2.5.2"},
+			[]string{"deepspeed 0.12.5 may need pydantic <2", "torch 2.5.1+cu121 is the CUDA 12.1 build"}},
+		{"unknown package", linux("550.54.15"), []string{"requests 2.32.3"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := m.ForTarget(tc.facts).AdvisoriesFor(selection(tc.pins...))
+			var texts []string
+			for _, a := range got {
+				texts = append(texts, a.Package+" "+a.Version+": "+a.Text)
+				if a.Cite.File == "" || a.Cite.Line == 0 {
+					t.Errorf("advisory without a row: %+v", a)
+				}
 			}
-			b.WriteString(a.Text + "\n")
+			ok := len(got) == len(tc.want)
+			for i := 0; ok && i < len(got); i++ {
+				ok = strings.Contains(got[i].Text, tc.want[i])
+			}
+			if !ok {
+				t.Errorf("AdvisoriesFor(%q) =\n  %s\nwant texts containing\n  %s", tc.pins, strings.Join(texts, "\n  "), strings.Join(tc.want, "\n  "))
+			}
+		})
+	}
+}
+
+// An unverified forbids row warns when the resolution holds the other package at all; a
+// row on a target fact, when the target's value is outside the range.
+func TestAdvisoriesForConstraintKinds(t *testing.T) {
+	m, _, err := LoadFS(withFile("case.toml", `[[constraint]]
+package = "a"
+requires = "b"
+forbids = true
+reason = "a and b install the same module"
+tag = "unverified"
+advisory = true
+source = ["X"]
+
+[[constraint]]
+package = "a"
+requires = "@driver"
+range = ">=600"
+reason = "a needs a newer driver"
+tag = "unverified"
+advisory = true
+source = ["X"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := func(facts TargetFacts, pins ...string) []string {
+		var out []string
+		for _, a := range m.ForTarget(facts).AdvisoriesFor(selection(pins...)) {
+			out = append(out, a.Text)
 		}
-		return b.String()
+		return out
 	}
-	if got := texts("torch", "2.5.1"); !strings.Contains(got, "550.54.14") || !strings.Contains(got, "cudaErrorUnsupportedPtxVersion") {
-		t.Errorf("torch 2.5.1: want the Table 3 caveat, got:\n%s", got)
+	want := []string{
+		"a 1.0 may conflict with b, and the resolution has b 2.0: a and b install the same module (unverified)",
+		"a 1.0 may need NVIDIA driver >=600, and the target's NVIDIA driver is 550.54.05: a needs a newer driver (unverified)",
 	}
-	if got := texts("torch", "2.14.0"); !strings.Contains(got, "may be the CUDA 13.0 build (unverified)") || !strings.Contains(got, "triton") {
-		t.Errorf("torch 2.14.0: want the unverified rows, got:\n%s", got)
+	if got := texts(TargetFacts{Driver: "550.54.05"}, "a 1.0", "b 2.0"); !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
-	if got := texts("deepspeed", "0.12.5"); !strings.Contains(got, "pydantic") {
-		t.Errorf("deepspeed 0.12.5: want the unverified pydantic row, got:\n%s", got)
+	if got := texts(TargetFacts{Driver: "600.1"}, "a 1.0"); got != nil {
+		t.Errorf("without b, on a new driver: %q", got)
 	}
-	if got := texts("requests", "2.32.3"); got != "" {
-		t.Errorf("requests: %q", got)
+	if got := texts(TargetFacts{}, "a 1.0"); got != nil {
+		t.Errorf("without b, on an unknown driver: %q", got)
 	}
 }
 
@@ -236,6 +346,75 @@ func TestDescribe(t *testing.T) {
 	}
 	if len(m.Describe("", nil)) < 100 {
 		t.Error("Describe(\"\"): want every package")
+	}
+}
+
+// Describe numbers the data rows it cites in order of first use, as explanations do: a
+// data row that several rows cite has one number, and Sources lists each number once.
+func TestDescribeNumbersCitations(t *testing.T) {
+	m := loadDataMatrix(t)
+	v := pep440.MustParse("2.5.1")
+	rows := m.Describe("torch", &v)
+	byRow := map[string]int{}
+	next := 1
+	shared := false
+	for _, r := range rows {
+		if len(r.Citations) == 0 {
+			t.Fatalf("row %+v has no citations", r)
+		}
+		for i, c := range r.Citations {
+			if i > 0 && r.Citations[i-1].Number >= c.Number {
+				t.Errorf("row %s %s: citations not sorted by number: %v", r.Table, r.Versions, r.Citations)
+			}
+			if n, ok := byRow[c.Row]; ok {
+				shared = true
+				if n != c.Number {
+					t.Errorf("%s is [%d] and [%d]", c.Row, n, c.Number)
+				}
+				continue
+			}
+			if c.Number != next {
+				t.Errorf("%s is [%d], want [%d] (first use)", c.Row, c.Number, next)
+			}
+			byRow[c.Row] = c.Number
+			next++
+		}
+		if got, want := len(r.Citations), len(citationsOf(r.Cites)); got != want {
+			t.Errorf("row %s: %d citations for %d distinct cited rows", r.Table, got, want)
+		}
+	}
+	if !shared {
+		t.Error("no data row is cited by two rows: the test needs one")
+	}
+	sources := Sources(rows)
+	if len(sources) != len(byRow) {
+		t.Fatalf("Sources: %d, want %d distinct rows", len(sources), len(byRow))
+	}
+	for i, c := range sources {
+		if c.Number != i+1 || len(c.Sources) == 0 || c.Sources[0].URL == "" {
+			t.Errorf("Sources[%d] = %+v", i, c)
+		}
+	}
+	text := resolver.SourcesText(sources)
+	if !strings.HasPrefix(text, "Sources:\n[1] ") || !strings.Contains(text, fmt.Sprintf("\n[%d] data/", len(sources))) {
+		t.Errorf("SourcesText:\n%s", text)
+	}
+	if Sources(nil) != nil {
+		t.Error("Sources(nil) is not empty")
+	}
+}
+
+// A note's conditions are part of what `depsolve matrix` shows.
+func TestDescribeNoteConditions(t *testing.T) {
+	m := loadDataMatrix(t)
+	var got []string
+	for _, r := range m.Describe("torch", nil) {
+		if r.Table == "note" {
+			got = append(got, fieldsText(r.Fields))
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "when=cuda-build, @cuda text=CUDA wheels bundle") {
+		t.Errorf("torch notes: %q", got)
 	}
 }
 

@@ -36,7 +36,7 @@ func TestBuildTargetWithMatrix(t *testing.T) {
 	if len(target.Notes) != 0 {
 		t.Errorf("notes: %q", target.Notes)
 	}
-	want := TargetFacts{OS: "linux", Machine: "x86_64", Python: true, Driver: true, CUDA: true, Glibc: true, GPUs: []string{"8.0", "9.0"}}
+	want := TargetFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9", Driver: "550.54.15", CUDA: "12.8.1", Glibc: "2.39", GPUs: []string{"8.0", "9.0"}}
 	if diff := cmp.Diff(want, target.Facts()); diff != "" {
 		t.Errorf("Facts (-want +got):\n%s", diff)
 	}

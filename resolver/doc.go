@@ -73,7 +73,10 @@
 // optional Matrix, a pre-release policy and preferred versions. The
 // pythonProvider documentation gives the rules: extras are proxy packages pinned
 // to their project's version, Requires-Python is a dependency on "@python",
-// markers are evaluated against the target, yanked releases need an exact pin,
+// markers are evaluated against the target (a variable it does not define, such
+// as platform_release, counts only where the marker's value depends on it; a user
+// requirement that then cannot be decided, or a direct URL one, is a
+// *RequirementError: bad input), yanked releases need an exact pin,
 // constraints restrict without adding packages, and local versions are distinct
 // versions. Pre-releases are chosen only when no final release is allowed,
 // unless PrereleasesAllow (uv's policy since 2026, not packaging's filter,

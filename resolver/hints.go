@@ -23,7 +23,8 @@ const (
 //   - For each user requirement or constraint the derivation starts from (at most
 //     a few, in the order the explanation meets them), pb is solved again with that
 //     package's range dropped; if that succeeds, the hint names the version that
-//     works and says whether it is newer or older than the range allows.
+//     works and says whether it is newer or older than the range allows, or
+//     another build of the same release (only the local label differs).
 //   - When pb.Matrix is a MatrixHinter, it is asked about each package whose
 //     matrix rules on the target's facts rule out versions in the derivation
 //     (another CUDA build that runs on the target, the driver that runs it).
@@ -169,15 +170,21 @@ func relaxHint(ns *NoSolution, name string, v pep440.Version, user []Requirement
 		}
 		quoted = append(quoted, q)
 	}
-	newer, older := true, true
+	// Builds of one release differ only in their local label (2.9.1+cu126, +cu128):
+	// the local order says nothing about age, so such a version is another build.
+	newer, older, sameRelease, anyAllowed := true, true, true, false
 	for _, w := range ns.Versions(Package{Name: name}) {
 		if allowed.Contains(w) {
+			anyAllowed = true
 			newer = newer && v.Compare(w) > 0
 			older = older && v.Compare(w) < 0
+			sameRelease = sameRelease && v.Public().Equal(w.Public())
 		}
 	}
 	which := "Another version"
 	switch {
+	case anyAllowed && sameRelease:
+		which = "Another build"
 	case newer:
 		which = "A newer version"
 	case older:

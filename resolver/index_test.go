@@ -113,12 +113,14 @@ func formatResolution(res *Resolution) string {
 //	-- options --
 //	pre
 //	prefer numpy 1.26.4
+//	unset platform_release
 //
 // Index lines name a version, optionally followed by "yanked", "unavailable
 // REASON" or "metadata-unavailable REASON"; indented lines below a version are
 // "requires-python SPEC", "provides-extra NAME" or a Requires-Dist entry. A
 // target line is a virtual package, its version, an optional [label] and the
-// origin. Each
+// origin; the marker environment is CPython's on Linux x86_64 for its @python,
+// less the variables "unset" options name. Each
 // requirements line has the origin "requirements.txt:N". The "result" section
 // is the golden output (-update rewrites it): the pins with "# via", or the
 // explanation and its hints.
@@ -299,6 +301,8 @@ func parsePythonProblem(t *testing.T, a *archive) *Problem {
 		switch {
 		case len(fields) == 1 && fields[0] == "pre":
 			pb.Prereleases = PrereleasesAllow
+		case len(fields) == 2 && fields[0] == "unset":
+			delete(pb.Environment, fields[1])
 		case len(fields) == 3 && fields[0] == "prefer":
 			if pb.Preferred == nil {
 				pb.Preferred = map[string]pep440.Version{}

@@ -26,6 +26,11 @@ import (
 //   - A yanked release is unavailable unless a user requirement or constraint pins
 //     it with == or === (PEP 592); a release the index marks unusable is unavailable
 //     with the index's reason.
+//   - Markers are evaluated against the target (evaluateMarker): a variable the
+//     target does not define (platform_release, always) leaves a marker undecided
+//     only when its value depends on it. An undecided requirement or constraint of
+//     the user is a *RequirementError, and so is a direct URL one; an undecided
+//     Requires-Dist entry makes its version unavailable, with the reason.
 //   - Versions are offered preferred first (Problem.Preferred), then final releases
 //     newest first, then pre-releases (unless PrereleasesAllow), then versions known
 //     to be unusable, which are tried last only so that the report can name them.
@@ -76,11 +81,11 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 	}
 	for _, c := range pb.Constraints {
 		if c.URL != "" {
-			return nil, requirementError(c, "a constraint cannot be a direct URL reference")
+			return nil, requirementError(c, true, ErrDirectURL)
 		}
-		ok, err := c.Marker.Evaluate(pb.Environment)
+		ok, err := evaluateMarker(c.Marker, pb.Environment)
 		if err != nil {
-			return nil, requirementError(c, err.Error())
+			return nil, requirementError(c, true, err)
 		}
 		if !ok {
 			continue
@@ -105,15 +110,15 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 }
 
 func (pp *pythonProvider) userRequirement(r Requirement) ([]Dependency, error) {
-	ok, err := r.Marker.Evaluate(pp.pb.Environment)
+	ok, err := evaluateMarker(r.Marker, pp.pb.Environment)
 	if err != nil {
-		return nil, requirementError(r, err.Error())
+		return nil, requirementError(r, false, err)
 	}
 	if !ok {
 		return nil, nil
 	}
 	if r.URL != "" {
-		return nil, requirementError(r, "direct URL references are not resolved from an index")
+		return nil, requirementError(r, false, ErrDirectURL)
 	}
 	pp.pin(r)
 	return requirementDeps(r.Requirement, r.Origin), nil
@@ -258,7 +263,7 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 		deps.Requires = append(deps.Requires, pythonDependency(requiresPython))
 	}
 	for _, r := range md.RequiresDist {
-		ok, err := r.Marker.Evaluate(pp.pb.Environment)
+		ok, err := evaluateMarker(r.Marker, pp.pb.Environment)
 		if err != nil {
 			return Dependencies{Unavailable: "its metadata has a marker that cannot be evaluated (" + r.String() + ": " + err.Error() + ")"}, nil
 		}
@@ -302,14 +307,14 @@ func (pp *pythonProvider) extraDependencies(p Package, md Metadata, baseOnly Dep
 	deps := baseOnly
 	deps.Requires = slices.Clone(deps.Requires)
 	for _, r := range md.RequiresDist {
-		on, err := r.Marker.Evaluate(withExtra)
+		on, err := evaluateMarker(r.Marker, withExtra)
 		if err != nil {
 			return Dependencies{Unavailable: "its metadata has a marker that cannot be evaluated (" + r.String() + ": " + err.Error() + ")"}, nil
 		}
 		if !on {
 			continue
 		}
-		off, err := r.Marker.Evaluate(pp.pb.Environment)
+		off, err := evaluateMarker(r.Marker, pp.pb.Environment)
 		if err != nil || off {
 			continue // the base package has it (or reported it)
 		}

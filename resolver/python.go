@@ -3,6 +3,7 @@ package resolver
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -262,6 +263,13 @@ func resolution(sol *Solution) *Resolution {
 	return res
 }
 
+// Version is the version selected for name (PEP 503), if any: what
+// compat's (*TargetMatrix).AdvisoriesFor asks of a resolution.
+func (r *Resolution) Version(name string) (pep440.Version, bool) {
+	p, ok := r.Pin(name)
+	return p.Version, ok
+}
+
 // Pin returns the pin for name, if it was selected.
 func (r *Resolution) Pin(name string) (Pin, bool) {
 	i, ok := slices.BinarySearchFunc(r.Packages, name, func(p Pin, name string) int { return cmp.Compare(p.Name, name) })
@@ -271,10 +279,79 @@ func (r *Resolution) Pin(name string) (Pin, bool) {
 	return r.Packages[i], true
 }
 
-// requirementError reports a user requirement the resolver cannot use.
-func requirementError(r Requirement, msg string) error {
-	if r.Origin != "" {
-		return fmt.Errorf("%s: %s: %s", r.Origin, r.Requirement, msg)
+// ErrDirectURL is the Err of a RequirementError for a "name @ URL" requirement.
+var ErrDirectURL = errors.New("direct URL references are not resolved from an index")
+
+// A RequirementError is a requirement or constraint of the user's input that the
+// resolver cannot use: a direct URL reference (Err is ErrDirectURL), or a marker it
+// cannot evaluate for the target, because it reads a variable the target does not
+// define and its value depends on it (Err is a *pep508.UndefinedNameError), or because
+// it compares what PEP 508 cannot (a *pep508.UndefinedComparisonError). It is bad
+// input, not an operational failure: callers find it with errors.As.
+type RequirementError struct {
+	Origin      string // "requirements.txt:3"; "" when unknown
+	Requirement pep508.Requirement
+	Constraint  bool // it is a constraint (pip -c)
+	Err         error
+}
+
+func (e *RequirementError) Unwrap() error { return e.Err }
+
+// Error names the line, what is wrong with it and what to do.
+func (e *RequirementError) Error() string {
+	var b strings.Builder
+	if e.Origin != "" {
+		b.WriteString(e.Origin + ": ")
 	}
-	return fmt.Errorf("%s: %s", r.Requirement, msg)
+	b.WriteString(e.Requirement.String() + ": ")
+	var undefinedName *pep508.UndefinedNameError
+	var undefinedComparison *pep508.UndefinedComparisonError
+	switch {
+	case errors.Is(e.Err, ErrDirectURL) && e.Constraint:
+		fmt.Fprintf(&b, "a constraint cannot be a direct URL reference; constrain %s by version (%s==VERSION)", e.Requirement.Name, e.Requirement.Name)
+	case errors.Is(e.Err, ErrDirectURL):
+		fmt.Fprintf(&b, "%v; require %s by version (%s==VERSION) from an index, or put the file in a --find-links folder", e.Err, e.Requirement.Name, e.Requirement.Name)
+	case errors.As(e.Err, &undefinedName):
+		b.WriteString(undefinedVariableText(undefinedName.Name))
+	case errors.As(e.Err, &undefinedComparison):
+		fmt.Fprintf(&b, "its marker compares %s, which PEP 508 does not define (%s); fix the marker", undefinedComparison.Comparison, undefinedComparison.Reason)
+	default:
+		fmt.Fprintf(&b, "its marker cannot be evaluated: %v", e.Err)
+	}
+	return b.String()
+}
+
+// targetValues says which target value defines each marker variable, for the message
+// of a marker that depends on one the target does not know.
+var targetValues = map[string]string{
+	"python_version":                 "Python version",
+	"python_full_version":            "Python version",
+	"implementation_version":         "Python implementation and version",
+	"implementation_name":            "Python implementation",
+	"platform_python_implementation": "Python implementation",
+	"sys_platform":                   "platform",
+	"platform_system":                "platform",
+	"os_name":                        "platform",
+	"platform_machine":               "platform",
+}
+
+func undefinedVariableText(name string) string {
+	if isSetVariable(name) {
+		return fmt.Sprintf("its marker reads %s, which only a lock file defines (PEP 751); fix the marker", name)
+	}
+	switch name {
+	case "platform_release", "platform_version":
+		return fmt.Sprintf("whether it applies depends on %s, the kernel of the machine that installs it, which a resolution for a target cannot know; "+
+			"drop that condition, or keep the requirement in a file used only on the machines it is meant for", name)
+	}
+	what, ok := targetValues[name]
+	if !ok {
+		return fmt.Sprintf("whether it applies depends on %s, which the target does not define", name)
+	}
+	return fmt.Sprintf("whether it applies depends on %s, which is undefined because the target's %s is unknown; set the target's %s", name, what, what)
+}
+
+// requirementError is the error for a user requirement or constraint.
+func requirementError(r Requirement, constraint bool, err error) error {
+	return &RequirementError{Origin: r.Origin, Requirement: r.Requirement, Constraint: constraint, Err: err}
 }

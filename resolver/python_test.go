@@ -64,21 +64,38 @@ func TestOperationalErrors(t *testing.T) {
 	}
 }
 
-// Input the resolver cannot use is reported with its origin.
+// Input the resolver cannot use is reported with its origin; a requirement or
+// constraint that is wrong is a *RequirementError, which says what to do.
 func TestBadInput(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		change func(*Problem)
-		want   string
+		name        string
+		change      func(*Problem)
+		want        string
+		requirement bool  // a *RequirementError
+		cause       error // its Err, for errors.Is
 	}{
-		{"no python", func(pb *Problem) { pb.Virtual = nil }, "no @python"},
+		{"no python", func(pb *Problem) { pb.Virtual = nil }, "no @python", false, nil},
 		{"url", func(pb *Problem) {
 			pb.Requirements[0].Requirement = mustRequirement(t, "app @ https://example.com/app-1.0-py3-none-any.whl")
-		}, "requirements.txt:1: app @ https://example.com/app-1.0-py3-none-any.whl: direct URL"},
-		{"marker", func(pb *Problem) {
+		}, "requirements.txt:1: app @ https://example.com/app-1.0-py3-none-any.whl: direct URL references are not resolved from an index; require app by version (app==VERSION)", true, ErrDirectURL},
+		{"url constraint", func(pb *Problem) {
+			pb.Constraints = []Requirement{{Requirement: mustRequirement(t, "app @ https://example.com/app-1.0.tar.gz"), Origin: "constraints.txt:2"}}
+		}, "constraints.txt:2: app @ https://example.com/app-1.0.tar.gz: a constraint cannot be a direct URL reference", true, ErrDirectURL},
+		{"undefined comparison", func(pb *Problem) {
 			pb.Requirements[0].Requirement = mustRequirement(t, `app ; os_name == "posix" and "3" ~= "x"`)
-		}, "requirements.txt:1"},
-		{"virtual name", func(pb *Problem) { pb.Virtual = append(pb.Virtual, Virtual{Name: "driver"}) }, "must start with @"},
+		}, `requirements.txt:1: app; os_name == "posix" and "3" ~= "x": its marker compares "3" ~= "x", which PEP 508 does not define`, true, nil},
+		{"kernel", func(pb *Problem) {
+			delete(pb.Environment, "platform_version")
+			pb.Requirements[0].Requirement = mustRequirement(t, `app ; platform_version == "#1 SMP"`)
+		}, "requirements.txt:1: app; platform_version == \"#1 SMP\": whether it applies depends on platform_version, the kernel of the machine that installs it", true, nil},
+		{"unknown platform", func(pb *Problem) {
+			delete(pb.Environment, "sys_platform")
+			pb.Constraints = []Requirement{{Requirement: mustRequirement(t, `app<2 ; sys_platform == "win32"`), Origin: "constraints.txt:1"}}
+		}, "constraints.txt:1: app<2; sys_platform == \"win32\": whether it applies depends on sys_platform, which is undefined because the target's platform is unknown; set the target's platform", true, nil},
+		{"extras outside a lock", func(pb *Problem) {
+			pb.Requirements[0].Requirement = mustRequirement(t, `app ; sys_platform == "win32" and "gpu" in extras`)
+		}, "requirements.txt:1: app; sys_platform == \"win32\" and \"gpu\" in extras: its marker reads extras, which only a lock file defines (PEP 751); fix the marker", true, nil},
+		{"virtual name", func(pb *Problem) { pb.Virtual = append(pb.Virtual, Virtual{Name: "driver"}) }, "must start with @", false, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pb := pythonFile(t, "extras")
@@ -86,6 +103,13 @@ func TestBadInput(t *testing.T) {
 			_, _, err := Resolve(context.Background(), pb)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+			var re *RequirementError
+			if errors.As(err, &re) != tc.requirement {
+				t.Errorf("errors.As(*RequirementError) = %v, want %v", !tc.requirement, tc.requirement)
+			}
+			if tc.cause != nil && !errors.Is(err, tc.cause) {
+				t.Errorf("errors.Is(%v) is false", tc.cause)
 			}
 		})
 	}
@@ -231,5 +255,23 @@ func TestMatrixHints(t *testing.T) {
 	}
 	if len(c.Target) != 2 || c.Target[1].Name != "@driver" || c.Target[1].Origin != "detected by nvidia-smi" {
 		t.Errorf("target %+v", c.Target)
+	}
+}
+
+// SourcesText aligns the rows past the widest number, and more sources of a row under
+// the first.
+func TestSourcesText(t *testing.T) {
+	if got := SourcesText(nil); got != "" {
+		t.Errorf("SourcesText(nil) = %q", got)
+	}
+	var cites []Citation
+	for n := 1; n <= 10; n++ {
+		cites = append(cites, Citation{Number: n, Row: "data/x.toml:" + strconv.Itoa(n)})
+	}
+	cites[9].Sources = []Reference{{ID: "S1", URL: "https://a"}, {ID: "S2", URL: "https://b"}}
+	got := SourcesText(cites)
+	want := "Sources:\n[1]  data/x.toml:1\n"
+	if !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "\n[10] data/x.toml:10 — S1 https://a\n"+strings.Repeat(" ", 22)+"S2 https://b") {
+		t.Errorf("SourcesText =\n%s", got)
 	}
 }

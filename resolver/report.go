@@ -78,17 +78,26 @@ func Text(lines []Line) string {
 		}
 		b.WriteString(" " + l.Conclusion + ".")
 	}
-	writeSources(&b, Sources(lines))
+	if sources := SourcesText(Sources(lines)); sources != "" {
+		b.WriteString("\n\n" + sources)
+	}
 	return b.String()
 }
 
-// writeSources lists the cited rows, each source of a row on its own line.
-func writeSources(b *strings.Builder, sources []Citation) {
+// SourcesText renders numbered citations as the block that follows an explanation
+// (and `depsolve matrix`): "Sources:", then one "[1] data/torch.toml:444 — S18
+// https://…" per row, more sources of a row on aligned lines below; "" for none.
+// The citations are in the order of their numbers, as Sources returns them.
+func SourcesText(sources []Citation) string {
 	if len(sources) == 0 {
-		return
+		return ""
 	}
-	b.WriteString("\n\nSources:")
-	width := len(fmt.Sprintf("[%d]", sources[len(sources)-1].Number))
+	var b strings.Builder
+	b.WriteString("Sources:")
+	width := 0
+	for _, c := range sources {
+		width = max(width, len(fmt.Sprintf("[%d]", c.Number)))
+	}
 	for _, c := range sources {
 		head := fmt.Sprintf("%-*s %s", width, fmt.Sprintf("[%d]", c.Number), c.Row)
 		refs := c.references()
@@ -103,6 +112,7 @@ func writeSources(b *strings.Builder, sources []Citation) {
 			b.WriteString("\n" + indent + r)
 		}
 	}
+	return b.String()
 }
 
 // Sources returns the rows the lines' premises cite, each once, by number.

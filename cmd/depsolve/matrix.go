@@ -11,6 +11,7 @@ import (
 	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/resolver"
 )
 
 func newMatrixCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -99,7 +100,10 @@ func printRows(u *ui, rows []compat.Row) {
 		if r.Versions != "" {
 			head += " " + r.Versions
 		}
-		fmt.Fprintf(&b, "%s  %s", u.bold(head), r.Table)
+		fmt.Fprintf(&b, "%s  %s ", u.bold(head), r.Table)
+		for _, c := range r.Citations {
+			fmt.Fprintf(&b, "[%d]", c.Number)
+		}
 		if r.Advisory {
 			b.WriteString("  " + u.yellow("advisory: warns, never constrains"))
 		}
@@ -111,34 +115,11 @@ func printRows(u *ui, rows []compat.Row) {
 		for _, f := range r.Fields {
 			fmt.Fprintf(&b, "    %-*s  %s\n", width, f.Key, f.Value)
 		}
-		for _, c := range r.Cites {
-			fmt.Fprintf(&b, "    %s %s\n", u.dim("source"), citeText(c))
-		}
+	}
+	if sources := resolver.SourcesText(compat.Sources(rows)); sources != "" {
+		b.WriteString("\n" + sources + "\n")
 	}
 	u.print(b.String())
-}
-
-// citeText is a cite with its tag and the titles of its sources, as `matrix` shows it.
-func citeText(c compat.Cite) string {
-	var srcs []string
-	for _, s := range c.Sources {
-		t := s.ID
-		if s.Title != "" {
-			t += " " + s.Title
-		}
-		if s.URL != "" {
-			t += " <" + s.URL + ">"
-		}
-		srcs = append(srcs, t)
-	}
-	text := fmt.Sprintf("%s:%d [%s]", c.File, c.Line, c.Tag)
-	if len(srcs) > 0 {
-		text += " " + strings.Join(srcs, "; ")
-	}
-	if c.Detail != "" {
-		text += " (" + c.Detail + ")"
-	}
-	return text
 }
 
 type matrixRowJSON struct {

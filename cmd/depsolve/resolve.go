@@ -180,14 +180,12 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		}
 		return out, nil
 	}
-	for _, p := range res.Packages {
-		for _, a := range tm.Advisories(p.Name, p.Version) {
-			text := a.Text
-			if about := p.Name + " " + p.Version.String(); !strings.HasPrefix(text, about) {
-				text = about + ": " + text
-			}
-			s.ui.warn("%s [%s:%d; depsolve matrix %s==%s shows the sources]", text, a.Cite.File, a.Cite.Line, p.Name, p.Version)
+	for _, a := range tm.AdvisoriesFor(res.Version) {
+		text := a.Text
+		if about := a.Package + " " + a.Version; !strings.HasPrefix(text, about) {
+			text = about + ": " + text
 		}
+		s.ui.warn("%s [%s:%d; depsolve matrix %s==%s shows the sources]", text, a.Cite.File, a.Cite.Line, a.Package, a.Version)
 	}
 	return out, nil
 }

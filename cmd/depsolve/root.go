@@ -15,6 +15,7 @@ import (
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/resolver"
 )
 
 // Exit codes, as promised in the CLI contract.
@@ -66,12 +67,13 @@ func exitCode(err error) int {
 	var reqErr *reqfile.Error
 	var inputErr *compat.InputError
 	var policyErr *index.PolicyError
+	var requirementErr *resolver.RequirementError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &status):
 		return int(status)
-	case errors.As(err, &usage), errors.As(err, &reqErr), errors.As(err, &inputErr), errors.As(err, &policyErr):
+	case errors.As(err, &usage), errors.As(err, &reqErr), errors.As(err, &inputErr), errors.As(err, &policyErr), errors.As(err, &requirementErr):
 		return exitUsage
 	}
 	return exitFailure
