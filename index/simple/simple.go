@@ -129,9 +129,9 @@ type jsonFile struct {
 	URL              string            `json:"url"`
 	Hashes           map[string]string `json:"hashes"`
 	RequiresPython   *string           `json:"requires-python"`
-	CoreMetadata     json.RawMessage   `json:"core-metadata"`
-	DistInfoMetadata json.RawMessage   `json:"dist-info-metadata"`
-	Yanked           json.RawMessage   `json:"yanked"`
+	CoreMetadata     jsonMetadata      `json:"core-metadata"`
+	DistInfoMetadata jsonMetadata      `json:"dist-info-metadata"`
+	Yanked           jsonYanked        `json:"yanked"`
 	Size             *int64            `json:"size"`
 	UploadTime       *string           `json:"upload-time"`
 }
@@ -161,6 +161,9 @@ func ParseJSON(pageURL string, body []byte) (*Page, error) {
 		return nil, err
 	}
 	p := &Page{APIVersion: jp.Meta.APIVersion, Versions: jp.Versions}
+	if len(jp.Files) > 0 {
+		p.Files = make([]File, 0, len(jp.Files))
+	}
 	for i, jf := range jp.Files {
 		f, err := jf.file(base)
 		if err != nil {
@@ -185,15 +188,17 @@ func (jf jsonFile) file(base *url.URL) (File, error) {
 		f.RequiresPython = strings.TrimSpace(*jf.RequiresPython)
 	}
 	meta := jf.CoreMetadata
-	if len(meta) == 0 || string(meta) == "null" {
+	if !meta.set {
 		meta = jf.DistInfoMetadata // PEP 714: the older key
 	}
-	if f.HasMetadata, f.MetadataHashes, err = jsonMetadata(meta); err != nil {
-		return File{}, fmt.Errorf("%s: core-metadata: %v", jf.Filename, err)
+	if meta.err != nil {
+		return File{}, fmt.Errorf("%s: core-metadata: %v", jf.Filename, meta.err)
 	}
-	if f.Yanked, f.YankedReason, err = jsonYanked(jf.Yanked); err != nil {
-		return File{}, fmt.Errorf("%s: yanked: %v", jf.Filename, err)
+	f.HasMetadata, f.MetadataHashes = meta.present, meta.hashes
+	if jf.Yanked.err != nil {
+		return File{}, fmt.Errorf("%s: yanked: %v", jf.Filename, jf.Yanked.err)
 	}
+	f.Yanked, f.YankedReason = jf.Yanked.yanked, jf.Yanked.reason
 	if jf.Size != nil {
 		if *jf.Size < 0 {
 			return File{}, fmt.Errorf("%s: negative size", jf.Filename)
@@ -207,47 +212,173 @@ func (jf jsonFile) file(base *url.URL) (File, error) {
 	return f, nil
 }
 
-// jsonMetadata reads a core-metadata value: absent, a boolean, or a hash map.
-func jsonMetadata(raw json.RawMessage) (bool, map[string]string, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return false, nil, nil
-	}
-	var present bool
-	if err := json.Unmarshal(raw, &present); err == nil {
-		return present, nil, nil
-	}
-	var hashes map[string]string
-	if err := json.Unmarshal(raw, &hashes); err != nil {
-		return false, nil, errors.New("want a boolean or a map of hashes")
-	}
-	return true, lowerHashes(hashes), nil
+// jsonMetadata is a core-metadata value: absent, a boolean, or a hash map. It
+// decodes itself from the bytes the JSON decoder hands it (no json.RawMessage copy,
+// no trial decoding for the common boolean), and keeps a malformed value's error for
+// jsonFile.file to report with the file's name, so that one bad field does not
+// abort the decoding of the whole page with a less helpful message.
+type jsonMetadata struct {
+	set     bool // present and not null
+	present bool
+	hashes  map[string]string
+	err     error
 }
 
-// jsonYanked reads a yanked value: absent, a boolean, or a reason (PEP 691).
-func jsonYanked(raw json.RawMessage) (bool, string, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return false, "", nil
+func (m *jsonMetadata) UnmarshalJSON(raw []byte) error {
+	switch string(raw) {
+	case "null":
+		*m = jsonMetadata{}
+		return nil
+	case "true", "false":
+		*m = jsonMetadata{set: true, present: string(raw) == "true"}
+		return nil
 	}
-	var yanked bool
-	if err := json.Unmarshal(raw, &yanked); err == nil {
-		return yanked, "", nil
+	hashes, ok := plainStringMap(raw)
+	if !ok {
+		if err := json.Unmarshal(raw, &hashes); err != nil {
+			*m = jsonMetadata{set: true, err: errors.New("want a boolean or a map of hashes")}
+			return nil
+		}
+	}
+	*m = jsonMetadata{set: true, present: true, hashes: lowerHashes(hashes)}
+	return nil
+}
+
+// plainStringMap decodes a JSON object of strings in the form hash maps take,
+// without the reflection of encoding/json: ok is false, and the caller decodes raw
+// with encoding/json, for anything else (escapes, non-ASCII, other values), so the
+// result never differs from json.Unmarshal's.
+func plainStringMap(raw []byte) (m map[string]string, ok bool) {
+	i := 0
+	skipSpace := func() {
+		for i < len(raw) && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r') {
+			i++
+		}
+	}
+	str := func() (string, bool) {
+		if i >= len(raw) || raw[i] != '"' {
+			return "", false
+		}
+		start := i + 1
+		for i = start; i < len(raw); i++ {
+			switch c := raw[i]; {
+			case c == '"':
+				i++
+				return string(raw[start : i-1]), true
+			case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
+				return "", false
+			}
+		}
+		return "", false
+	}
+	skipSpace()
+	if i >= len(raw) || raw[i] != '{' {
+		return nil, false
+	}
+	i++
+	m = map[string]string{}
+	skipSpace()
+	if i < len(raw) && raw[i] == '}' {
+		i++
+		skipSpace()
+		return m, i == len(raw)
+	}
+	for {
+		skipSpace()
+		k, ok := str()
+		if !ok {
+			return nil, false
+		}
+		skipSpace()
+		if i >= len(raw) || raw[i] != ':' {
+			return nil, false
+		}
+		i++
+		skipSpace()
+		v, ok := str()
+		if !ok {
+			return nil, false
+		}
+		m[k] = v
+		skipSpace()
+		if i >= len(raw) {
+			return nil, false
+		}
+		switch raw[i] {
+		case ',':
+			i++
+		case '}':
+			i++
+			skipSpace()
+			return m, i == len(raw)
+		default:
+			return nil, false
+		}
+	}
+}
+
+// jsonYanked is a yanked value: absent, a boolean, or a reason (PEP 691). Like
+// jsonMetadata, it keeps a malformed value's error for jsonFile.file.
+type jsonYanked struct {
+	yanked bool
+	reason string
+	err    error
+}
+
+func (y *jsonYanked) UnmarshalJSON(raw []byte) error {
+	switch string(raw) {
+	case "null", "false":
+		*y = jsonYanked{}
+		return nil
+	case "true":
+		*y = jsonYanked{yanked: true}
+		return nil
 	}
 	var reason string
 	if err := json.Unmarshal(raw, &reason); err != nil {
-		return false, "", errors.New("want a boolean or a reason")
+		*y = jsonYanked{err: errors.New("want a boolean or a reason")}
+		return nil
 	}
-	return true, reason, nil
+	*y = jsonYanked{yanked: true, reason: reason}
+	return nil
 }
 
+// lowerHashes returns the map with names and digests in lower case. The map is the
+// decoder's own, so one already in lower case, as indexes write them, is returned
+// as it is instead of copied.
 func lowerHashes(in map[string]string) map[string]string {
 	if len(in) == 0 {
 		return nil
+	}
+	lower := true
+	for k, v := range in {
+		if !isLower(k) || !isLower(v) {
+			lower = false
+			break
+		}
+	}
+	if lower {
+		return in
 	}
 	out := make(map[string]string, len(in))
 	for k, v := range in {
 		out[strings.ToLower(k)] = strings.ToLower(v)
 	}
 	return out
+}
+
+// isLower reports whether strings.ToLower(s) == s, without allocating.
+func isLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(s) == s
+		}
+		if 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // ParseHTML reads a PEP 503 project page or a --find-links page.
