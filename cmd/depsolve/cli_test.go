@@ -207,7 +207,7 @@ func TestRequiresPython(t *testing.T) {
 		t.Errorf("3.11.9 in >=3.10,<3.12: %+v", m)
 	}
 	m := checkRequiresPython(target, []*reqfile.File{file("pyproject.toml", ">=3.12")})
-	if m == nil || m.file != "pyproject.toml" || m.chain != "Because the project requires Python >=3.12 (pyproject.toml:4) and your target's Python is 3.11.9 (flag --python), the project cannot be installed on this target." {
+	if m == nil || m.file != "pyproject.toml" || m.chain != "Because the project requires Python >=3.12 (pyproject.toml:4) and your target's Python is 3.11.9 (from --python), the project cannot be installed on this target." {
 		t.Errorf("3.11.9 outside >=3.12: %+v", m)
 	}
 	// Pre-releases of the target are members of the range, as PEP 440 ranges go.
@@ -242,5 +242,25 @@ func TestFileProblems(t *testing.T) {
 	}
 	if err := checkOutput(filepath.Join(dir, "x.lock")); err != nil {
 		t.Errorf("output in an existing directory: %v", err)
+	}
+}
+
+func TestSplitOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		origin string
+		file   string
+		line   int
+	}{
+		{"requirements.txt:3", "requirements.txt", 3},
+		{"data/torch.toml:444", "data/torch.toml", 444},
+		{`C:\reqs\requirements.txt:12`, `C:\reqs\requirements.txt`, 12},
+		{"requirements.txt", "requirements.txt", 0},
+		{"weird:name", "weird:name", 0},
+		{"file:0", "file:0", 0},
+	} {
+		file, line := splitOrigin(tc.origin)
+		if file != tc.file || line != tc.line {
+			t.Errorf("splitOrigin(%q) = %q, %d; want %q, %d", tc.origin, file, line, tc.file, tc.line)
+		}
 	}
 }

@@ -23,8 +23,10 @@ func newEnvCommand(stdout, stderr io.Writer) *cobra.Command {
 		Long: `Env prints what check and lock would use: every target value (Python,
 platform, glibc, driver, GPUs, CUDA, base image) with the place it came from,
 the package indexes with theirs, and the cache folder. It takes the same flags
-as check; FILE (optional here) adds the index options written in a
-requirements file.
+as check, so that a check command line works with env in its place; those
+about resolving (--pre, --refresh, --offline) change nothing here. FILE
+(optional here) adds the index options written in a requirements file, and
+the target a pylock.toml records.
 
 Sources win in this order: ` + compat.Precedence + `.
 Python and platform default to ` + defaultPython + ` and ` + defaultPlatform + ` when no source gives

@@ -47,7 +47,7 @@ type inputFlags struct {
 
 // registerSources adds the flags that say what to resolve and where packages come from.
 func (f *inputFlags) registerSources(fs *pflag.FlagSet) {
-	fs.StringArrayVarP(&f.requirements, "requirement", "r", nil, "resolve the requirements in `FILE` (requirements.txt or pyproject.toml; repeatable)")
+	fs.StringArrayVarP(&f.requirements, "requirement", "r", nil, "resolve the requirements in `FILE` (requirements.txt, pyproject.toml or pylock.toml; repeatable)")
 	fs.StringArrayVarP(&f.constraints, "constraint", "c", nil, "restrict versions with the constraints in `FILE` (repeatable)")
 	fs.StringArrayVar(&f.extras, "extra", nil, "include the optional dependencies `NAME` of a pyproject.toml (repeatable)")
 	fs.StringArrayVar(&f.groups, "group", nil, "include the PEP 735 dependency group `NAME` of a pyproject.toml (repeatable)")
@@ -61,7 +61,7 @@ func (f *inputFlags) registerIndexes(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.extraIndexURLs, "extra-index-url", nil, "another index `URL`, searched before the default one (repeatable; default $PIP_EXTRA_INDEX_URL)")
 	fs.StringArrayVarP(&f.findLinks, "find-links", "f", nil, "a folder or HTML page `PATH|URL` of distribution files (repeatable)")
 	fs.BoolVar(&f.noIndex, "no-index", false, "use no index at all: only --find-links locations")
-	fs.StringVar(&f.indexStrategy, "index-strategy", "", "first-index (default: a project comes from the first index that has it) or unsafe-best-match")
+	fs.StringVar(&f.indexStrategy, "index-strategy", "", "`STRATEGY` for a project on several indexes: first-index (the first index that has it) or unsafe-best-match (every index's versions are candidates) (default first-index)")
 	fs.StringArrayVar(&f.trustedHosts, "trusted-host", nil, "allow plain http for `HOST` (repeatable)")
 	fs.BoolVar(&f.offline, "offline", false, "use only the cache and local folders; fail with a hint when something is missing")
 	fs.BoolVar(&f.refresh, "refresh", false, "revalidate every cached index page")

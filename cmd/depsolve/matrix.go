@@ -16,6 +16,7 @@ import (
 
 func newMatrixCommand(stdout, stderr io.Writer) *cobra.Command {
 	var noColor bool
+	var cacheDirFlag string
 	format := newFormatFlag("text", "text", "json")
 	cmd := &cobra.Command{
 		Use:   "matrix [PKG[==VER]]",
@@ -30,11 +31,18 @@ only the rows that apply to that version.
 PKG may also be @driver or @cuda (driver floors and CUDA toolkits), @gpu (GPU
 architectures and models) or @glibc (operating systems and image flavors);
 without PKG, every package. Rows marked advisory rest on unverified sources:
-they warn and never constrain a resolution.`,
+they warn and never constrain a resolution.
+
+The matrix is compiled from the data built into depsolve once, and kept in the
+cache folder (--cache-dir, else $DEPSOLVE_CACHE_DIR, else the user cache
+folder + /depsolve) for check, lock and matrix to share; a cache that cannot
+be used is a warning. With --format json, the rows are a list of objects
+(table, package, versions, fields, advisory, sources), in data order.`,
 		Example: `  depsolve matrix torch==2.5.1
   depsolve matrix torchvision
   depsolve matrix @driver
-  depsolve matrix @gpu --format json`,
+  depsolve matrix @gpu --format json
+  depsolve matrix torch --cache-dir /tmp/depsolve-cache`,
 		Args: argsAtMost(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			u := newUI(stdout, stderr, noColor, false)
@@ -42,9 +50,17 @@ they warn and never constrain a resolution.`,
 			if err != nil {
 				return err
 			}
-			m, _, err := compat.Load()
+			dir, err := cacheDir(cacheDirFlag)
 			if err != nil {
-				return fmt.Errorf("compatibility matrix: %w", err)
+				return err
+			}
+			c, err := openCache(u, dir, false)
+			if err != nil {
+				return err
+			}
+			m, err := loadMatrix(c)
+			if err != nil {
+				return err
 			}
 			rows := m.Describe(name, v)
 			if format.value == "json" {
@@ -59,7 +75,8 @@ they warn and never constrain a resolution.`,
 		},
 	}
 	cmd.Flags().BoolVar(&noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
-	format.register(cmd, "output `FORMAT`: text or json")
+	cmd.Flags().StringVar(&cacheDirFlag, "cache-dir", "", "cache `DIR` holding the compiled matrix (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
+	format.register(cmd, "output `FORMAT`: text, or json (a list of rows with their sources)")
 	return cmd
 }
 

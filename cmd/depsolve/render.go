@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/depsolve/depsolve/compat"
@@ -14,15 +15,26 @@ import (
 )
 
 // report is the --format json object of the CLI contract (DESIGN.md). status, target and
-// packages are always there; explanation and hints only for a conflict, error only for
-// an error.
+// packages are always there; explanation, sources and hints only for a conflict, error
+// only for an error. sources is depsolve's addition to DESIGN.md's shape: the matrix rows
+// the explanation cites as [n], for tools that link them.
 type report struct {
-	Status      string        `json:"status"` // ok, conflict or error
-	Target      *reportTarget `json:"target"`
-	Packages    []reportPkg   `json:"packages"`
-	Explanation *string       `json:"explanation,omitempty"`
-	Hints       *[]string     `json:"hints,omitempty"`
-	Error       *reportError  `json:"error,omitempty"`
+	Status      string          `json:"status"` // ok, conflict or error
+	Target      *reportTarget   `json:"target"`
+	Packages    []reportPkg     `json:"packages"`
+	Explanation *string         `json:"explanation,omitempty"`
+	Sources     *[]reportSource `json:"sources,omitempty"`
+	Hints       *[]string       `json:"hints,omitempty"`
+	Error       *reportError    `json:"error,omitempty"`
+}
+
+// reportSource is one cited matrix row: the n of "[n]", where the row is, and the
+// references it gives.
+type reportSource struct {
+	Number     int                  `json:"number"`
+	File       string               `json:"file"`
+	Line       int                  `json:"line,omitempty"`
+	References []resolver.Reference `json:"references"`
 }
 
 type reportTarget struct {
@@ -82,9 +94,19 @@ func (r *report) addPackages(out *outcome) {
 	}
 }
 
-func (r *report) setConflict(explanation string, hints []string) {
+func (r *report) setConflict(explanation string, cited []resolver.Citation, hints []string) {
 	r.Status = "conflict"
 	r.Explanation = &explanation
+	sources := []reportSource{}
+	for _, c := range cited {
+		file, line := splitOrigin(c.Row)
+		refs := c.Sources
+		if refs == nil {
+			refs = []resolver.Reference{}
+		}
+		sources = append(sources, reportSource{Number: c.Number, File: file, Line: line, References: refs})
+	}
+	r.Sources = &sources
 	if hints == nil {
 		hints = []string{}
 	}
@@ -96,13 +118,31 @@ func (r *report) setError(err error) {
 	e := &reportError{Message: redact.Text(err.Error())}
 	var reqErr *reqfile.Error
 	var inputErr *compat.InputError
+	var requirementErr *resolver.RequirementError
 	switch {
 	case errors.As(err, &reqErr):
 		e.Message, e.File, e.Line = redact.Text(reqErr.Msg), reqErr.Pos.File, reqErr.Pos.Line
+	case errors.As(err, &requirementErr) && requirementErr.Origin != "":
+		e.File, e.Line = splitOrigin(requirementErr.Origin)
+		e.Message = redact.Text(strings.TrimPrefix(requirementErr.Error(), requirementErr.Origin+": "))
 	case errors.As(err, &inputErr) && inputErr.Pos.File != "":
 		e.Message, e.File, e.Line = redact.Text(inputErr.Msg), inputErr.Pos.File, inputErr.Pos.Line
 	}
 	r.Error = e
+}
+
+// splitOrigin splits "requirements.txt:3" (a requirement's origin, a matrix row) into
+// the file and the line; text without a line number is all file, line 0.
+func splitOrigin(origin string) (string, int) {
+	i := strings.LastIndexByte(origin, ':')
+	if i < 0 {
+		return origin, 0
+	}
+	line, err := strconv.Atoi(origin[i+1:])
+	if err != nil || line <= 0 {
+		return origin, 0
+	}
+	return origin[:i], line
 }
 
 // write prints the report: one indented JSON object, the same bytes for the same input.

@@ -39,9 +39,8 @@ func checkRequiresPython(t *compat.Target, files []*reqfile.File) *pythonMismatc
 			what = "the lock"
 		}
 		at := reqfile.Position{File: f.RequiresPythonPos.File, Line: f.RequiresPythonPos.Line}
-		spec := f.RequiresPython.String()
-		chain := fmt.Sprintf("Because %s requires Python %s (%s) and your target's Python is %s (%s), %s cannot be installed on this target.",
-			what, spec, at, t.Python.Text, t.Python.Origin, what)
+		chain := fmt.Sprintf("Because %s requires Python %s (%s) and your target's Python is %s%s, %s cannot be installed on this target.",
+			what, f.RequiresPython, at, t.Python.Text, pythonOrigin(t), what)
 		hint := fmt.Sprintf("give the target's Python with --python (or python under [target] in depsolve.toml); if it is %s, %s does not support it: change requires-python (%s) or the target",
 			t.Python.Text, what, at)
 		if filepath.Base(f.Path) != "pyproject.toml" {
@@ -50,4 +49,15 @@ func checkRequiresPython(t *compat.Target, files []*reqfile.File) *pythonMismatc
 		return &pythonMismatch{file: f.Path, chain: chain, hints: []string{hint}}
 	}
 	return nil
+}
+
+// pythonOrigin is where the target's Python comes from, as the solver's explanations
+// phrase it (" (from --python)"), or "" when unknown.
+func pythonOrigin(t *compat.Target) string {
+	for _, v := range t.Virtuals() {
+		if v.Name == compat.VirtualPython && v.Origin != "" {
+			return " (" + v.Origin + ")"
+		}
+	}
+	return ""
 }

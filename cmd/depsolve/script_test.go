@@ -157,7 +157,7 @@ func checkReportShape(data []byte, status string) error {
 	}
 	want := map[string][]string{
 		"ok":       {"status", "target", "packages"},
-		"conflict": {"status", "target", "packages", "explanation", "hints"},
+		"conflict": {"status", "target", "packages", "explanation", "sources", "hints"},
 		"error":    {"status", "target", "packages", "error"},
 	}[status]
 	if want == nil {
@@ -225,6 +225,9 @@ func checkReportShape(data []byte, status string) error {
 			json.Unmarshal(doc["hints"], &hints) != nil || hints == nil {
 			return fmt.Errorf("conflict: want an explanation string and a hints list")
 		}
+		if err := checkSources(doc["sources"], explanation); err != nil {
+			return fmt.Errorf("sources: %v", err)
+		}
 	case "error":
 		var e map[string]json.RawMessage
 		if err := json.Unmarshal(doc["error"], &e); err != nil {
@@ -237,6 +240,46 @@ func checkReportShape(data []byte, status string) error {
 		}
 		if _, err := strconv.Unquote(string(e["message"])); err != nil {
 			return fmt.Errorf("error: want a message")
+		}
+	}
+	return nil
+}
+
+// checkSources checks a conflict's sources: a list of the rows cited, numbered 1, 2, …
+// in order, each with a file, a line when the row has one, and its references; every
+// number is cited in the explanation as "[n]".
+func checkSources(raw json.RawMessage, explanation string) error {
+	var sources []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &sources); err != nil || sources == nil {
+		return fmt.Errorf("want a list, got %s", raw)
+	}
+	for i, s := range sources {
+		keys := []string{"number", "file", "references"}
+		if _, ok := s["line"]; ok {
+			keys = append(keys, "line")
+		}
+		if err := sameKeys(s, keys...); err != nil {
+			return err
+		}
+		var typed struct {
+			Number     int
+			File       string
+			Line       *int
+			References []struct{ ID, Title, URL string }
+		}
+		if err := json.Unmarshal(mustMarshal(s), &typed); err != nil {
+			return err
+		}
+		if typed.Number != i+1 || typed.File == "" || typed.Line != nil && *typed.Line <= 0 || typed.References == nil {
+			return fmt.Errorf("source %d: want number %d, a file, a positive line if any, and a references list", i+1, i+1)
+		}
+		if !strings.Contains(explanation, fmt.Sprintf("[%d]", typed.Number)) {
+			return fmt.Errorf("source %d is not cited in the explanation", typed.Number)
+		}
+		for _, r := range typed.References {
+			if r.ID == "" {
+				return fmt.Errorf("source %d: a reference without an id", typed.Number)
+			}
 		}
 	}
 	return nil

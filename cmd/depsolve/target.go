@@ -12,9 +12,7 @@ import (
 	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/index/wheel"
 	"github.com/depsolve/depsolve/lockfile"
-	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/reqfile"
-	"github.com/depsolve/depsolve/resolver"
 )
 
 // Defaults for a target that names no Python or platform. They are fixed, not taken from
@@ -144,29 +142,6 @@ func originError(o compat.Origin, what string, err error) error {
 		e.Pos = o.Pos
 	}
 	return e
-}
-
-// virtuals are the target's facts as the solver sees them, each with its origin.
-func virtuals(t *compat.Target) []resolver.Virtual {
-	origins := map[string]compat.Origin{
-		compat.VirtualPython: t.Python.Origin,
-		compat.VirtualDriver: t.Driver.Origin,
-		compat.VirtualCUDA:   t.CUDA.Origin,
-		compat.VirtualGlibc:  t.GLibc.Origin,
-	}
-	for i, cc := range t.Capabilities() {
-		for _, g := range t.GPUs {
-			if v, err := pep440.Parse(g.Capability); err == nil && v.Equal(cc) {
-				origins[compat.VirtualGPU(i)] = g.Origin
-				break
-			}
-		}
-	}
-	var out []resolver.Virtual
-	for name, v := range t.VirtualPackages() {
-		out = append(out, resolver.Virtual{Name: name, Version: v, Origin: origins[name].String()})
-	}
-	return out
 }
 
 // targetSummary names the target in one line, as the verdict prints it:
