@@ -45,6 +45,16 @@
 // variables of PEP 751 lock files, extras and dependency_groups, are
 // defined by EvaluateLock only.
 //
+// EvaluatePartial is for environments that lack variables, such as a
+// resolution target, which never knows the kernel (platform_release,
+// platform_version) of the machine that will install it. A comparison that
+// reads a variable the environment lacks is unknown, and the marker is
+// evaluated in Kleene's three-valued logic (false and unknown is false,
+// true or unknown is true), so `sys_platform == "darwin" and
+// platform_release >= "20"` is false on Linux whatever the kernel; an
+// undecided value names a variable it depends on. packaging has no
+// counterpart: it raises on every undefined variable.
+//
 // # Deviations from packaging
 //
 //   - Version specifiers print in PEP 440 normal form, as pep440's

@@ -1,6 +1,7 @@
 package pep508
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -63,7 +64,28 @@ func isSetVariable(name string) bool { return name == "extras" || name == "depen
 // right, so an error is reported even where "and"/"or" would not need the
 // comparison.
 func (m Marker) Evaluate(env Environment) (bool, error) {
-	return m.evaluate(&evaluation{env: env})
+	v, _, err := m.evaluate(&evaluation{env: env})
+	return v == truthy, err
+}
+
+// EvaluatePartial is Evaluate for an environment that may lack variables (a
+// target that does not know its kernel's platform_release, say): a
+// comparison that reads a variable env lacks is unknown, not an error, and
+// the marker is evaluated in Kleene's three-valued logic, where false and
+// unknown is false and true or unknown is true. known is whether the value
+// is decided; when it is, result is what Evaluate gives for every value of
+// the missing variables. When it is not, result is false and missing names
+// a variable env lacks that the value depends on: the first, left to right,
+// in the first undecided "and" run. With every variable defined it is
+// Evaluate. Other errors are Evaluate's, from every comparison, wherever it
+// stands; extras and dependency_groups are not variables env lacks but
+// undefined in this context, so reading them is an *UndefinedNameError.
+func (m Marker) EvaluatePartial(env Environment) (result, known bool, missing string, err error) {
+	v, missing, err := m.evaluate(&evaluation{env: env, partial: true})
+	if err != nil {
+		return false, false, "", err
+	}
+	return v == truthy, v != unknown, missing, nil
 }
 
 // EvaluateLock reports whether m holds in env in a PEP 751 lock file, where
@@ -78,13 +100,52 @@ func (m Marker) EvaluateLock(env Environment, extras, dependencyGroups []string)
 		}
 		return out
 	}
-	return m.evaluate(&evaluation{env: env, lock: true, extras: norm(extras), groups: norm(dependencyGroups)})
+	v, _, err := m.evaluate(&evaluation{env: env, lock: true, extras: norm(extras), groups: norm(dependencyGroups)})
+	return v == truthy, err
 }
 
 type evaluation struct {
 	env            Environment
 	lock           bool
+	partial        bool // a variable env lacks makes its comparison unknown
 	extras, groups []string
+}
+
+// truth is a three-valued truth; unknown arises only in a partial
+// evaluation.
+type truth uint8
+
+const (
+	falsy truth = iota
+	truthy
+	unknown
+)
+
+func and3(a, b truth) truth {
+	switch {
+	case a == falsy || b == falsy:
+		return falsy
+	case a == unknown || b == unknown:
+		return unknown
+	}
+	return truthy
+}
+
+func or3(a, b truth) truth {
+	switch {
+	case a == truthy || b == truthy:
+		return truthy
+	case a == unknown || b == unknown:
+		return unknown
+	}
+	return falsy
+}
+
+func truthOf(b bool) truth {
+	if b {
+		return truthy
+	}
+	return falsy
 }
 
 // value is a string, or a set for extras and dependency_groups.
@@ -128,45 +189,89 @@ func (ev *evaluation) operand(o operand) (value, error) {
 	return value{s: o.text}, nil
 }
 
-func (m Marker) evaluate(ev *evaluation) (bool, error) {
+// evaluate gives m's value in ev and, when it is unknown, the variable it
+// names as missing (see EvaluatePartial).
+func (m Marker) evaluate(ev *evaluation) (truth, string, error) {
 	if m.root == nil {
-		return true, nil
+		return truthy, "", nil
 	}
 	return m.root.evaluate(ev)
 }
 
-// evaluate computes an or of ands: the chain is cut at each "or".
-func (e *expr) evaluate(ev *evaluation) (bool, error) {
-	anyChain, chain := false, true
+// evaluate computes an or of ands: the chain is cut at each "or" into
+// "and" runs.
+func (e *expr) evaluate(ev *evaluation) (truth, string, error) {
+	result, run := falsy, truthy
+	var missing, runMissing string
+	endRun := func() {
+		if run == unknown && missing == "" {
+			missing = runMissing
+		}
+		result = or3(result, run)
+	}
 	for i, t := range e.terms {
 		if i > 0 && e.ors[i-1] {
-			anyChain = anyChain || chain
-			chain = true
+			endRun()
+			run, runMissing = truthy, ""
 		}
-		var v bool
+		var v truth
+		var m string
 		var err error
 		if t.group != nil {
-			v, err = t.group.evaluate(ev)
+			v, m, err = t.group.evaluate(ev)
 		} else {
-			v, err = t.cmp.evaluate(ev)
+			v, m, err = t.cmp.evaluate(ev)
 		}
 		if err != nil {
-			return false, err
+			return falsy, "", err
 		}
-		chain = chain && v
+		if v == unknown && runMissing == "" {
+			runMissing = m
+		}
+		run = and3(run, v)
 	}
-	return anyChain || chain, nil
+	endRun()
+	if result != unknown {
+		missing = ""
+	}
+	return result, missing, nil
 }
 
-func (c *comparison) evaluate(ev *evaluation) (bool, error) {
+// evaluate reads both operands, then compares them; in a partial
+// evaluation a variable env lacks makes the comparison unknown, unless the
+// other operand is an error.
+func (c *comparison) evaluate(ev *evaluation) (truth, string, error) {
 	lhs, err := ev.operand(c.lhs)
-	if err != nil {
-		return false, err
+	lhsMissing, ok := ev.missing(err)
+	if !ok {
+		return falsy, "", err
 	}
 	rhs, err := ev.operand(c.rhs)
-	if err != nil {
-		return false, err
+	rhsMissing, ok := ev.missing(err)
+	if !ok {
+		return falsy, "", err
 	}
+	if missing := cmp.Or(lhsMissing, rhsMissing); missing != "" {
+		return unknown, missing, nil
+	}
+	v, err := c.compare(lhs, rhs)
+	return truthOf(v), "", err
+}
+
+// missing reads a lookup's error: ok is false when it is an error, and
+// name is set when it is a variable env lacks in a partial evaluation,
+// which is an unknown instead.
+func (ev *evaluation) missing(err error) (name string, ok bool) {
+	if err == nil {
+		return "", true
+	}
+	if undefined, isName := err.(*UndefinedNameError); isName && ev.partial && !isSetVariable(undefined.Name) {
+		return undefined.Name, true
+	}
+	return "", false
+}
+
+func (c *comparison) compare(lhs, rhs value) (bool, error) {
 	undefined := func(reason string) error {
 		var b strings.Builder
 		term{cmp: *c}.format(&b, true)

@@ -438,6 +438,8 @@ func (d describer) dependency(in *Incompatibility) string {
 	q := dep.Package
 	if d.isRoot(in.Depender) && !d.isRoot(q) {
 		switch {
+		case dep.Of != "" && !dep.Constrains:
+			return dep.Of + " requires " + d.object(q, dep.Range, dep.Display) + suffix(dep)
 		case q.IsVirtual() && !dep.Constrains:
 			return "your target's " + DisplayName(q) + " is " + strings.TrimPrefix(dep.display(), "==") + suffix(dep)
 		case !dep.Constrains && dep.Range.IsEmpty():
@@ -557,9 +559,11 @@ func (d describer) and(a, b *Incompatibility) []Premise {
 
 // requirement reports whether in is a requirement that combined phrasings may
 // join. The target's facts (the root's requirements of virtual packages) are
-// stated on their own: "your target's Python is 3.11.9", never "you require".
+// stated on their own: "your target's Python is 3.11.9", never "you require";
+// so are requirements that are not the user's (Of): "the project requires …".
 func (d describer) requirement(in *Incompatibility) bool {
-	return in.Cause == CauseDependency && !in.Dependency.Constrains && !(d.isRoot(in.Depender) && in.Dependency.Package.IsVirtual())
+	return in.Cause == CauseDependency && !in.Dependency.Constrains && in.Dependency.Of == "" &&
+		!(d.isRoot(in.Depender) && in.Dependency.Package.IsVirtual())
 }
 
 // both: two requirements of the same depender versions.

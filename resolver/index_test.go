@@ -110,6 +110,9 @@ func formatResolution(res *Resolution) string {
 //	torch==2.5.1
 //	-- constraints.txt --
 //	numpy<2
+//	-- pyproject.toml --
+//	[project]
+//	requires-python = ">=3.12"
 //	-- options --
 //	pre
 //	prefer numpy 1.26.4
@@ -121,7 +124,8 @@ func formatResolution(res *Resolution) string {
 // target line is a virtual package, its version, an optional [label] and the
 // origin; the marker environment is CPython's on Linux x86_64 for its @python,
 // less the variables "unset" options name. Each
-// requirements line has the origin "requirements.txt:N". The "result" section
+// requirements line has the origin "requirements.txt:N"; a pyproject.toml's
+// requires-python line is a requirement on @python Of "the project". The "result" section
 // is the golden output (-update rewrites it): the pins with "# via", or the
 // explanation and its hints.
 func TestPythonDSL(t *testing.T) {
@@ -271,6 +275,20 @@ func parsePythonProblem(t *testing.T, a *archive) *Problem {
 		return out
 	}
 	pb.Requirements = userLines("requirements.txt")
+	for n, line := range sectionLines("pyproject.toml") {
+		spec, ok := strings.CutPrefix(line, "requires-python = ")
+		if !ok {
+			continue
+		}
+		set, err := pep440.ParseSpecifierSet(strings.Trim(spec, `"`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pb.Requirements = append(pb.Requirements, Requirement{
+			Requirement: pep508.Requirement{Name: "@python", Specifier: set},
+			Origin:      fmt.Sprintf("pyproject.toml:%d", n+1), Of: "the project",
+		})
+	}
 	pb.Constraints = userLines("constraints.txt")
 	rules := map[string][]matrixRow{}
 	for _, line := range sectionLines("matrix") {

@@ -70,6 +70,9 @@ type Dependency struct {
 	// Label says what a target fact is to the user ("NVIDIA GeForce RTX 5090"), for
 	// the root's edges to virtual packages (Virtual.Label).
 	Label string
+	// Of names whose requirement a root edge states when it is not the user's own
+	// (Requirement.Of): "the project requires Python >=3.12", not "you require".
+	Of string
 }
 
 func (d Dependency) display() string {

@@ -21,8 +21,11 @@ import (
 //     the Requires-Dist entries that only the extra enables, so selecting an extra
 //     pins its project and explanations name the extra.
 //   - Requires-Python is a dependency on "@python", so a Python mismatch is an
-//     ordinary, explained conflict; matrix rules are constraints (on virtual or
-//     real packages) that carry their reason and source.
+//     ordinary, explained conflict; one that excludes the target's Python is
+//     stated by the side of it it lies on ("<3.12"), so that versions whose ranges
+//     differ merge into one fact (pythonDependency). Matrix rules are constraints
+//     (on virtual or real packages) that carry their reason and source. A
+//     Requirement on "@python" Of "the project" is the project's requires-python.
 //   - A yanked release is unavailable unless a user requirement or constraint pins
 //     it with == or === (PEP 592); a release the index marks unusable is unavailable
 //     with the index's reason.
@@ -38,11 +41,14 @@ import (
 // Local versions (2.5.1+cu121) are distinct versions: "==2.5.1" matches them as
 // PEP 440 says, and the highest local label wins among equal public versions.
 type pythonProvider struct {
-	pb       *Problem
-	python   pep440.Version
-	virtual  map[string]Virtual
-	rootDeps []Dependency
-	pins     map[string][]pep440.Specifier // exact pins in user input, for yanked releases
+	pb     *Problem
+	python pep440.Version
+	// pythonSides: the ranges a Requires-Python that excludes the target's
+	// Python is stated as (pythonDependency), nearest to the target last.
+	pythonSides []pythonSide
+	virtual     map[string]Virtual
+	rootDeps    []Dependency
+	pins        map[string][]pep440.Specifier // exact pins in user input, for yanked releases
 
 	releases map[string][]Release           // by name, newest first, one per version
 	byString map[string]map[string]Release  // by name, then Version.String()
@@ -72,6 +78,7 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 		return nil, fmt.Errorf("resolver: the target has no @python version; Requires-Python cannot be checked")
 	}
 	pp.python = py.Version
+	pp.pythonSides = pythonSides(py.Version)
 	for _, r := range pb.Requirements {
 		deps, err := pp.userRequirement(r)
 		if err != nil {
@@ -121,7 +128,11 @@ func (pp *pythonProvider) userRequirement(r Requirement) ([]Dependency, error) {
 		return nil, requirementError(r, false, ErrDirectURL)
 	}
 	pp.pin(r)
-	return requirementDeps(r.Requirement, r.Origin), nil
+	deps := requirementDeps(r.Requirement, r.Origin)
+	for i := range deps {
+		deps[i].Of = r.Of
+	}
+	return deps, nil
 }
 
 // pin records r's exact pins: they opt in to yanked releases.
@@ -237,7 +248,7 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 	case rel.Yanked && !pp.yankedAllowed(p.Name, v) && p.Extra == "":
 		return Dependencies{Unavailable: yankedReason}, nil
 	case !rel.RequiresPython.Contains(pp.python) && p.Extra == "":
-		return Dependencies{Requires: []Dependency{pythonDependency(rel.RequiresPython)}}, nil
+		return Dependencies{Requires: []Dependency{pp.pythonDependency(rel.RequiresPython)}}, nil
 	case !pp.usable(p.Name, rel):
 		return baseOnly, nil
 	}
@@ -260,7 +271,7 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 		requiresPython = rel.RequiresPython
 	}
 	if len(requiresPython.Specifiers()) > 0 {
-		deps.Requires = append(deps.Requires, pythonDependency(requiresPython))
+		deps.Requires = append(deps.Requires, pp.pythonDependency(requiresPython))
 	}
 	for _, r := range md.RequiresDist {
 		ok, err := evaluateMarker(r.Marker, pp.pb.Environment)
@@ -326,8 +337,53 @@ func (pp *pythonProvider) extraDependencies(p Package, md Metadata, baseOnly Dep
 	return deps, nil
 }
 
-func pythonDependency(s pep440.SpecifierSet) Dependency {
-	return Dependency{Package: Package{Name: "@python"}, Range: s.Range(), Display: specifierDisplay(s)}
+// pythonDependency is a release's Requires-Python as a dependency on @python. The
+// target has one Python, so every Requires-Python that excludes it says the same:
+// this version cannot be used. Such a range is stated by the side of the target it
+// lies on, "<3.12" (older than the target's 3.12 series) or ">=3.10" (newer than
+// its 3.9 series), or, when it comes closer, "<3.12.8" or ">3.9.18": versions
+// whose ranges differ (">=3.8,<3.11", ">=3.9,<3.12") then state one fact, merged
+// across versions as any equal edge is ("numpy >=1.23.0, <1.26.0 requires Python
+// <3.12"), instead of one fact per range. The wider range is as true as the
+// written one, and the solver, which only ever selects the target's Python,
+// decides the same with it.
+func (pp *pythonProvider) pythonDependency(s pep440.SpecifierSet) Dependency {
+	dep := Dependency{Package: Package{Name: "@python"}, Range: s.Range(), Display: specifierDisplay(s)}
+	if dep.Range.Contains(pp.python) {
+		return dep
+	}
+	for _, side := range pp.pythonSides {
+		if dep.Range.Subset(side.Range) {
+			dep.Range, dep.Display = side.Range, side.Display
+			return dep
+		}
+	}
+	return dep
+}
+
+type pythonSide struct {
+	Range   pep440.Range
+	Display string
+}
+
+// pythonSides are the ranges below and above python that exclude it: first its
+// whole release series (for 3.12.8, "<3.12" and ">=3.13"), then python alone
+// ("<3.12.8", ">3.12.8").
+func pythonSides(python pep440.Version) []pythonSide {
+	var specs []string
+	if r := python.Release(); len(r) >= 2 {
+		specs = append(specs, fmt.Sprintf("<%d.%d", r[0], r[1]), fmt.Sprintf(">=%d.%d", r[0], r[1]+1))
+	}
+	specs = append(specs, "<"+python.String(), ">"+python.String())
+	var out []pythonSide
+	for _, text := range specs {
+		spec, err := pep440.ParseSpecifier(text)
+		if err != nil || spec.Range().Contains(python) {
+			continue
+		}
+		out = append(out, pythonSide{Range: spec.Range(), Display: text})
+	}
+	return out
 }
 
 // operatorOrder puts lower bounds before upper bounds when a specifier set is

@@ -133,6 +133,12 @@ type MatrixConflict struct {
 type Requirement struct {
 	pep508.Requirement
 	Origin string // "requirements.txt:3"
+	// Of names whose requirement this is when it is not the user's own, as reports
+	// phrase it: "the project" for a pyproject.toml's requires-python, given as a
+	// requirement on a virtual package (Name "@python", Specifier ">=3.12"), which
+	// reports state as "the project requires Python >=3.12 (pyproject.toml:4)", not
+	// as a fact of the target. "" is the user: "you require".
+	Of string
 }
 
 // A Virtual is one fact about the target: the single version of a virtual

@@ -657,7 +657,7 @@ func newDependency(p pkgID, versions pep440.Range, q pkgID, dt term, d Dependenc
 // whichever rows they cite: torch 2.6.0 and 2.6.0+cu126 run on the same GPUs for
 // the same reason, from different build rows.
 func sameEdge(a, b Dependency) bool {
-	if !a.Range.Equal(b.Range) || a.display() != b.display() || a.Reason != b.Reason || a.Label != b.Label {
+	if !a.Range.Equal(b.Range) || a.display() != b.display() || a.Reason != b.Reason || a.Label != b.Label || a.Of != b.Of {
 		return false
 	}
 	if a.Constrains && b.Constrains && len(a.Cites) > 0 && len(b.Cites) > 0 {
