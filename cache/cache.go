@@ -29,7 +29,12 @@
 // Bucket "matrix": key "sha256:<hex>" (MatrixKey) of the embedded matrix data; payload:
 // the compiled form, opaque to this package.
 //
-// Every value in pages, metadata and matrix is sealed: a format byte (1), the payload,
+// Bucket "parsed" (made by the first PutParsed; a file without it is still schema 1):
+// key "parsed-sha256:<hex>" (ParsedKey) of the SHA-256 of a page's parse input; payload:
+// the parsed form, opaque to this package and tagged with the caller's encoding version.
+// GetPageWithParsed reads a page and its parsed form in one transaction.
+//
+// Every value in pages, metadata, matrix and parsed is sealed: a format byte (1), the payload,
 // then a big-endian CRC-64/ECMA of the key's length, the key and the payload. A value
 // that fails the check, torn by a crash or garbled on disk or handed back under the wrong
 // key by a damaged tree, is a miss, is deleted, and is never returned.
@@ -288,17 +293,47 @@ func (c *Cache) block(write bool, err error) error {
 // checksum or check (which sees the payload) is discarded.
 func (c *Cache) get(bucket []byte, key string, check func(payload []byte) error) ([]byte, bool, error) {
 	var value []byte
+	err := c.view(func(tx *bolt.Tx) {
+		value = lookup(tx, bucket, key)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	payload, found := c.checked(bucket, key, value, check)
+	return payload, found, nil
+}
+
+// view runs fn in a read transaction. A missing file (read-only cache) runs nothing and
+// is no error; a failure turns the cache off (see block).
+func (c *Cache) view(fn func(tx *bolt.Tx)) error {
 	err := c.do(false, func(tx *bolt.Tx) error {
-		value = bytes.Clone(tx.Bucket(bucket).Get([]byte(key))) // nil stays nil: a miss
+		fn(tx)
 		return nil
 	})
 	switch {
 	case errors.Is(err, errAbsent):
-		return nil, false, nil
+		return nil
 	case err != nil:
-		return nil, false, c.block(false, err)
-	case value == nil:
-		return nil, false, nil
+		return c.block(false, err)
+	}
+	return nil
+}
+
+// lookup returns a copy of the value under key (bbolt's bytes die with the transaction),
+// nil on a miss. A bucket created on demand (parsed) may not exist yet: a miss too.
+func lookup(tx *bolt.Tx, bucket []byte, key string) []byte {
+	b := tx.Bucket(bucket)
+	if b == nil {
+		return nil
+	}
+	return bytes.Clone(b.Get([]byte(key)))
+}
+
+// checked returns the payload of a value read under key, or a miss for a nil value. A
+// value that fails its checksum or check (which sees the payload) is discarded.
+func (c *Cache) checked(bucket []byte, key string, value []byte, check func(payload []byte) error) ([]byte, bool) {
+	if value == nil {
+		return nil, false
 	}
 	payload, err := unseal(key, value)
 	if err == nil && check != nil {
@@ -306,9 +341,9 @@ func (c *Cache) get(bucket []byte, key string, check func(payload []byte) error)
 	}
 	if err != nil {
 		c.discard(bucket, key, value)
-		return nil, false, nil
+		return nil, false
 	}
-	return payload, true, nil
+	return payload, true
 }
 
 // discard deletes a damaged value, unless another process has replaced it meanwhile.
@@ -319,7 +354,7 @@ func (c *Cache) discard(bucket []byte, key string, damaged []byte) {
 	}
 	err := c.do(true, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
-		if bytes.Equal(b.Get([]byte(key)), damaged) {
+		if b != nil && bytes.Equal(b.Get([]byte(key)), damaged) {
 			return b.Delete([]byte(key))
 		}
 		return nil
@@ -340,7 +375,11 @@ func (c *Cache) put(bucket []byte, key string, payload []byte) error {
 		return fmt.Errorf("%w: %s entry too large for bbolt (key %d bytes, value %d bytes)", ErrRejected, bucket, len(key), len(value))
 	}
 	err := c.do(true, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucket).Put([]byte(key), value)
+		b, err := tx.CreateBucketIfNotExists(bucket) // see bucketParsed
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(key), value)
 	})
 	if err != nil {
 		c.block(true, err)
@@ -358,6 +397,7 @@ type Info struct {
 	Pages     int
 	Metadata  int
 	Matrices  int
+	Parsed    int      // parsed forms of pages (ParsedKey)
 	Corrupt   []string // damaged files moved aside, oldest first
 }
 
@@ -383,6 +423,9 @@ func (c *Cache) Info() (Info, error) {
 		info.Pages = tx.Bucket(bucketPages).Stats().KeyN
 		info.Metadata = tx.Bucket(bucketMetadata).Stats().KeyN
 		info.Matrices = tx.Bucket(bucketMatrix).Stats().KeyN
+		if b := tx.Bucket(bucketParsed); b != nil {
+			info.Parsed = b.Stats().KeyN
+		}
 		return nil
 	})
 	switch {

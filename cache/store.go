@@ -21,6 +21,9 @@ var (
 	bucketMetadata = []byte("metadata")
 	bucketMatrix   = []byte("matrix")
 	dataBuckets    = [][]byte{bucketPages, bucketMetadata, bucketMatrix}
+	// bucketParsed came after schema 1's files: it is created by the first PutParsed,
+	// not required by checkSchema, so files without it stay in use.
+	bucketParsed = []byte("parsed")
 
 	keySchema    = []byte("schema")
 	keyCreatedBy = []byte("created-by")

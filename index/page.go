@@ -2,9 +2,13 @@ package index
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -55,12 +59,12 @@ func (ix *Index) fetchPage(ctx context.Context, pageURL string, isIndex bool) (*
 }
 
 func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex bool) (*fetchedPage, error) {
-	cached, found, cacheErr := ix.opts.Cache.GetPage(pageURL)
+	cached, parsed, found, cacheErr := ix.opts.Cache.GetPageWithParsed(pageURL, parsedKey)
 	if cacheErr != nil && ix.opts.Offline {
 		return nil, fmt.Errorf("reading the cache for %s: %w", redact.URL(pageURL), cacheErr)
 	}
 	if found && (ix.opts.Offline || cached.Fresh(ix.opts.Now()) && !ix.opts.Refresh) {
-		if fp, ok := parseCached(cached, isIndex); ok {
+		if fp, ok := ix.parseCached(cached, parsed, isIndex); ok {
 			ix.stats.pageHits.Add(1)
 			return fp, nil
 		}
@@ -73,9 +77,9 @@ func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex bool) (*f
 	if found {
 		validator = &cached
 	}
-	fp, err := ix.requestPage(ctx, pageURL, isIndex, validator)
+	fp, err := ix.requestPage(ctx, pageURL, isIndex, validator, parsed)
 	if err == errUnreadableCache {
-		return ix.requestPage(ctx, pageURL, isIndex, nil)
+		return ix.requestPage(ctx, pageURL, isIndex, nil, nil)
 	}
 	return fp, err
 }
@@ -83,8 +87,9 @@ func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex bool) (*f
 // errUnreadableCache is a 304 for a cached page that no longer parses.
 var errUnreadableCache = errors.New("cached page unreadable")
 
-// requestPage fetches a page, conditionally when there is a cached copy.
-func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, cached *cache.Page) (*fetchedPage, error) {
+// requestPage fetches a page, conditionally when there is a cached copy (with
+// its parsed form, if the cache has it).
+func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, cached *cache.Page, cachedParsed []byte) (*fetchedPage, error) {
 	header := http.Header{}
 	header.Set("Accept", "text/html")
 	if isIndex {
@@ -123,7 +128,7 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 	switch resp.status {
 	case http.StatusNotModified:
 		ix.stats.notModified.Add(1)
-		fp, ok := parseCached(*cached, isIndex)
+		fp, ok := ix.parseCached(*cached, cachedParsed, isIndex)
 		if !ok {
 			return nil, errUnreadableCache
 		}
@@ -149,22 +154,62 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 			FetchedAt:    now,
 			Body:         resp.body,
 		})
+		// A base URL with credentials would put them into the parsed file URLs;
+		// such a page is parsed again on every use instead.
+		if u, err := url.Parse(resp.url); err == nil && u.User == nil {
+			ix.putParsed(resp.url, resp.header.Get("Content-Type"), resp.body, parsed)
+		}
 	}
 	return &fetchedPage{files: parsed.Files}, nil
 }
 
-// parseCached reads a cached page; ok is false when it does not parse (a page
-// cached by another depsolve version, say). A cached "not found" reads as
-// a nil page for an index, and as unreadable for a find-links page.
-func parseCached(p cache.Page, isIndex bool) (*fetchedPage, bool) {
+// parseCached reads a cached page, from its parsed form when the cache holds
+// one (see parsedKey); ok is false when it does not parse (a page cached by
+// another depsolve version, say). A cached "not found" reads as a nil page for
+// an index, and as unreadable for a find-links page. A page parsed here has
+// its parsed form stored, so the next run skips the parsing.
+func (ix *Index) parseCached(p cache.Page, parsed []byte, isIndex bool) (*fetchedPage, bool) {
 	if p.ContentType == notFoundType {
 		return nil, isIndex
+	}
+	if parsed != nil {
+		if page, err := simple.DecodeBinary(parsed); err == nil {
+			return &fetchedPage{files: page.Files}, true
+		}
 	}
 	page, err := simple.Parse(p.URL, p.ContentType, p.Body)
 	if err != nil {
 		return nil, false
 	}
+	ix.putParsed(p.URL, p.ContentType, p.Body, page)
 	return &fetchedPage{files: page.Files}, true
+}
+
+// parsedKey is the cache key of a cached page's parsed form: the SHA-256 of
+// everything simple.Parse reads (base URL, Content-Type, body), so the entry
+// cannot go stale or belong to another page. None for a "not found" page.
+func parsedKey(p cache.Page) string {
+	if p.ContentType == notFoundType {
+		return ""
+	}
+	return parsedKeyOf(p.URL, p.ContentType, p.Body)
+}
+
+func parsedKeyOf(pageURL, contentType string, body []byte) string {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, field := range [][]byte{[]byte(pageURL), []byte(contentType), body} {
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(field)))])
+		h.Write(field)
+	}
+	return cache.ParsedKey(hex.EncodeToString(h.Sum(nil)))
+}
+
+// putParsed stores the parsed form of a page; best effort, like putPage.
+func (ix *Index) putParsed(pageURL, contentType string, body []byte, page *simple.Page) {
+	if ix.opts.Cache != nil {
+		_ = ix.opts.Cache.PutParsed(parsedKeyOf(pageURL, contentType, body), page.AppendBinary(nil))
+	}
 }
 
 // putPage stores a page; caching is best effort, so a refusal only loses time.

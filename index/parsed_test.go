@@ -1,0 +1,68 @@
+package index
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/depsolve/depsolve/cache"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestParsedPageCache checks that a page read through its cached parsed form gives
+// the same files as one parsed from its body, and that a parsed form that does not
+// decode is parsed again and replaced.
+func TestParsedPageCache(t *testing.T) {
+	f := newFakeIndex(t)
+	f.cacheControl = "max-age=600"
+	f.add("pypi", makeWheel(t, "six-1.16.0-py2.py3-none-any.whl", metadataText("six", "1.16.0"), 0))
+	f.add("pypi", makeSdist(t, "six-1.15.0.tar.gz", metadataText("six", "1.15.0")))
+	dir := t.TempDir()
+	ctx := context.Background()
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	files := func(c *cache.Cache) [][]File {
+		t.Helper()
+		ix := newIndex(t, Options{IndexURL: f.url("pypi"), Cache: c, Now: func() time.Time { return now }})
+		rs, err := ix.Releases(ctx, "six")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out [][]File
+		for _, r := range rs {
+			fs, err := ix.Files(ctx, "six", r.Version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fs)
+		}
+		return out
+	}
+	want := files(nil) // no cache: parsed from the body
+	c := openCache(t, dir)
+	if got := files(c); !cmp.Equal(got, want) {
+		t.Fatalf("cold run differs:\n%s", cmp.Diff(want, got))
+	}
+	pageURL := f.url("pypi") + "six/"
+	page, parsed, found, err := c.GetPageWithParsed(pageURL, parsedKey)
+	if !found || err != nil || parsed == nil {
+		t.Fatalf("cold run stored no parsed form: %v %v %v", found, parsed != nil, err)
+	}
+	f.requests()
+	if got := files(c); !cmp.Equal(got, want) {
+		t.Errorf("run from the parsed form differs:\n%s", cmp.Diff(want, got))
+	}
+	if got := f.requests(); len(got) != 0 {
+		t.Errorf("warm run made requests %q", got)
+	}
+
+	// A parsed form of another encoding version: parsed again, then replaced.
+	if err := c.PutParsed(parsedKey(page), []byte{0xff, 1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	if got := files(c); !cmp.Equal(got, want) {
+		t.Errorf("run after an undecodable parsed form differs:\n%s", cmp.Diff(want, got))
+	}
+	if _, again, _, _ := c.GetPageWithParsed(pageURL, parsedKey); !cmp.Equal(again, parsed) {
+		t.Error("the undecodable parsed form was not replaced")
+	}
+}
