@@ -91,9 +91,6 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 		u.note("%s", n)
 	}
 	target := targetSummary(s.target)
-	if m := checkRequiresPython(s.target, in.files); m != nil {
-		return reportConflict(u, format, s.target, m.file+" cannot be installed on "+target, m.chain, m.hints)
-	}
 	ix, err := s.newIndex(in.pre)
 	if err != nil {
 		return fail(err)

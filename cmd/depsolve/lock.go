@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -98,6 +100,9 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 	if err != nil {
 		return err
 	}
+	if err := checkNotInput(out, in); err != nil {
+		return err
+	}
 	var preferred map[string]pep440.Version
 	if !lf.upgrade && out != "-" {
 		if preferred, err = existingPins(out, format); err != nil {
@@ -116,9 +121,6 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 		u.note("%s", n)
 	}
 	target := targetSummary(s.target)
-	if m := checkRequiresPython(s.target, in.files); m != nil {
-		return reportConflict(u, format, s.target, m.file+" cannot be installed on "+target, m.chain, m.hints)
-	}
 	ix, err := s.newIndex(in.pre)
 	if err != nil {
 		return err
@@ -191,6 +193,31 @@ func checkOutput(path string) error {
 		return fail("%s", fileProblem(dir, err))
 	case !fi.IsDir():
 		return fail("%s is not a directory", dir)
+	}
+	return nil
+}
+
+// checkNotInput fails when the lock would replace one of the files it is made from
+// (-o requirements.txt): that would lose the requirements as written.
+func checkNotInput(out string, in *inputs) error {
+	if out == "-" {
+		return nil
+	}
+	fo, err := os.Stat(out)
+	if err != nil {
+		return nil // not there yet: it cannot be an input
+	}
+	paths := map[string]bool{}
+	for _, f := range in.files {
+		paths[f.Path] = true
+	}
+	for _, r := range append(slices.Clone(in.requirements), in.constraints...) {
+		paths[r.Pos.File] = true
+	}
+	for _, p := range slices.Sorted(maps.Keys(paths)) {
+		if fi, err := os.Stat(p); err == nil && os.SameFile(fi, fo) {
+			return usageError{err: fmt.Errorf("-o %s: that is an input (%s): the lock would replace the requirements it is made from; write it to another file, such as requirements.lock", out, p)}
+		}
 	}
 	return nil
 }

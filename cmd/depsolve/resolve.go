@@ -188,6 +188,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		roots = append(roots, r.Requirement)
 	}
 	ix.Prefetch(roots...)
+	pb.Requirements = append(pb.Requirements, requiresPython(in.files)...)
 
 	stop := s.ui.watch("resolving:", s.progress(ix))
 	defer stop()
@@ -200,6 +201,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		if out.hints, err = pb.Hints(ctx, ns); err != nil {
 			s.ui.warn("no hints: %v", err)
 		}
+		out.hints = append(out.hints, requiresPythonHints(ns, s.target)...)
 		return out, nil
 	}
 	for _, a := range tm.AdvisoriesFor(res.Version) {
