@@ -221,7 +221,9 @@ func (ix *Index) newSource(loc string, isIndex bool) (*source, error) {
 	}
 	u, err := url.Parse(loc)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", redact.URL(loc), err)
+		// url.Parse's message quotes pieces of the raw URL (a password with '/' in it
+		// reads as an "invalid port"), so it is not repeated here.
+		return nil, fmt.Errorf("%s is not a valid URL: characters such as '/', '?', '#' and '@' in a user name or password must be percent-encoded (%%2F, %%3F, %%23, %%40)", redact.URL(loc))
 	}
 	if u.Scheme == "file" && !isIndex {
 		return &source{display: u.Path, dir: u.Path}, nil

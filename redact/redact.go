@@ -40,12 +40,14 @@ func URL(raw string) string {
 		changed := false
 		for name := range q {
 			if sensitiveQuery(name) {
-				q[name] = []string{Mask}
+				q[name] = []string{queryPlaceholder}
 				changed = true
 			}
 		}
 		if changed {
-			u.RawQuery = q.Encode()
+			// Encode would percent-encode the mask itself; a plain placeholder
+			// survives encoding and is swapped for the mask afterwards.
+			u.RawQuery = strings.ReplaceAll(q.Encode(), queryPlaceholder, Mask)
 		}
 	}
 	out := u.String()
@@ -58,18 +60,20 @@ func URL(raw string) string {
 	return out
 }
 
-// maskUnparsed masks the userinfo of a string that url.Parse rejected.
+// queryPlaceholder stands in for Mask while a query string is re-encoded.
+const queryPlaceholder = "DEPSOLVEREDACTED"
+
+// maskUnparsed masks the userinfo of a string that url.Parse rejected. A password may
+// hold '/', '?' or '#' (base64 tokens do), which is often why parsing failed, so
+// everything up to the last '@' is taken as userinfo: masking too much of a malformed
+// URL is the safe mistake.
 func maskUnparsed(raw string) string {
 	scheme := strings.Index(raw, "://")
 	if scheme < 0 {
 		return raw
 	}
 	rest := raw[scheme+3:]
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	at := strings.LastIndex(rest[:end], "@")
+	at := strings.LastIndex(rest, "@")
 	if at < 0 {
 		return raw
 	}

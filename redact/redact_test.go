@@ -10,7 +10,10 @@ func TestURL(t *testing.T) {
 		{"https://pypi.org/simple", "https://pypi.org/simple"},
 		{"https://user:secret@example.com/simple/", "https://****@example.com/simple/"},
 		{"https://TOKEN@example.com/simple/", "https://****@example.com/simple/"},
-		{"https://example.com/simple/?token=abc&page=2", "https://example.com/simple/?page=2&token=%2A%2A%2A%2A"},
+		{"https://example.com/simple/?token=abc&page=2", "https://example.com/simple/?page=2&token=****"},
+		{"https://alice:s3cr/et@example.invalid/simple", "https://****@example.invalid/simple"},
+		{"https://user:pa#ss@host/simple", "https://****@host/simple"},
+		{"https://user:pa?ss@host/simple", "https://****@host/simple"},
 		{"https://example.com/x.whl#sha256=ab", "https://example.com/x.whl#sha256=ab"},
 		{"http://u:p@127.0.0.1:8080/simple", "http://****@127.0.0.1:8080/simple"},
 		{"https://u:p%zz@host/x", "https://****@host/x"}, // unparsable escape
