@@ -78,9 +78,13 @@
 // requirement that then cannot be decided, or a direct URL one, is a
 // *RequirementError: bad input), yanked releases need an exact pin,
 // constraints restrict without adding packages, and local versions are distinct
-// versions. Pre-releases are chosen only when no final release is allowed,
-// unless PrereleasesAllow (uv's policy since 2026, not packaging's filter,
-// which lets an explicit pre-release specifier prefer a pre-release).
+// versions. Pre-releases are offered after every final release (unless
+// PrereleasesAllow) and never withheld: one is selected only when every final
+// release in its package's active range is ruled out, by the ranges or by a
+// conflict the solver learned, and a specifier that names a pre-release changes
+// nothing. This is uv's default since 2026; pip filters candidates per
+// specifier with packaging's rules and reports no solution where depsolve falls
+// back to a pre-release (Prereleases states the rule).
 // Requires-Python upper bounds are honoured, as pip does and uv does not: the
 // target is one interpreter. Problem.Hints is a separate pass that looks for
 // ways out of a conflict; a Matrix that also implements MatrixHinter adds what

@@ -37,6 +37,9 @@ import (
 //   - Versions are offered preferred first (Problem.Preferred), then final releases
 //     newest first, then pre-releases (unless PrereleasesAllow), then versions known
 //     to be unusable, which are tried last only so that the report can name them.
+//     The order is the whole pre-release policy: no version is withheld, so the
+//     solver falls back to a pre-release once conflicts rule out every final
+//     release in range (Prereleases).
 //
 // Local versions (2.5.1+cu121) are distinct versions: "==2.5.1" matches them as
 // PEP 440 says, and the highest local label wins among equal public versions.

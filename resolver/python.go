@@ -156,15 +156,27 @@ type Virtual struct {
 	Label string
 }
 
-// Prereleases is the pre-release policy.
+// Prereleases is the pre-release policy. It orders candidates and never
+// withholds one: every listed version of a package is a candidate under either
+// policy, so whether a solution exists does not depend on it, nor on the order in
+// which the solver meets requirements.
 type Prereleases uint8
 
 const (
-	// PrereleasesIfNeeded (the default) prefers every final release to every
-	// pre-release: a pre-release is chosen only when no final release is left in
-	// the allowed range. It is uv's policy since 2026; packaging's filter also
-	// lets an explicit pre-release specifier ("a>=1.0b1") pick a newer
-	// pre-release over a final one, which depsolve does not do.
+	// PrereleasesIfNeeded (the default) offers every final release before any
+	// pre-release. A pre-release is selected only when every final release in
+	// the package's active range is ruled out: by the requirements' ranges
+	// (a==2.0rc1, a>1.0 when 1.0 is the newest final release) or by a conflict
+	// the solver has learned (the final releases' own dependencies cannot be
+	// met). A specifier that names a pre-release (a>=1.0b1) changes nothing:
+	// ranges alone decide. This is uv's default since 2026 (its scenario
+	// prerelease-fallback-after-stable-rejected). pip instead filters each
+	// requirement's candidates with packaging's rules (pre-releases only if the
+	// specifier names one or no final release matches it) and reports no
+	// solution where depsolve falls back to a pre-release. As with uv and pub,
+	// the preference holds for each decision, not across packages: a
+	// pre-release of one package may be selected where another choice for a
+	// different package would have left a final release usable.
 	PrereleasesIfNeeded Prereleases = iota
 	// PrereleasesAllow lets pre-releases compete with final releases, newest
 	// first (pip's --pre).
