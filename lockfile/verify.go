@@ -11,7 +11,7 @@ type Pin struct {
 	Name    string   // PEP 503-normalized
 	Version string   // as pinned
 	Origin  string   // where the line is, "requirements.lock:7"
-	Hashes  []string // the line's --hash values, "sha256:<hex>"; none when it has no --hash
+	Hashes  []string // the line's --hash values, "algorithm:<hex>"; none when it has no --hash
 }
 
 // Finding is one reason a lock would not install as it is.
@@ -20,7 +20,8 @@ type Finding struct {
 	Name   string // the package, PEP 503-normalized
 	Msg    string // what is wrong, a clause that reads after the origin
 	// Warning marks what does not stop pip: a package left unpinned by a file without
-	// hashes installs, at whatever version is newest that day.
+	// hashes (Origin ""), which installs at whatever version is newest that day; a pin
+	// whose hashes depsolve cannot check (Origin set), because none is a sha256.
 	Warning bool
 }
 
@@ -40,6 +41,8 @@ func (f Finding) String() string {
 //     pip refuses it; without hashes it installs unpinned: a Warning);
 //   - a pin with hashes none of which is the hash of a file usable on the target (pip
 //     keeps only the candidate files whose hash is listed, so one match is enough);
+//     depsolve compares sha256 hashes only, so a pin with none (sha512 alone) is a
+//     Warning that its hashes were not checked;
 //   - a pin without hashes in a lock where other pins have them: pip's hash-checking
 //     mode, on as soon as one line has a hash, refuses every line without one.
 //
@@ -71,7 +74,10 @@ func Verify(pins []Pin, resolved []Package) []Finding {
 			}
 			continue
 		}
-		if f := hashMismatch(pin, p); f != "" {
+		if algos := uncheckable(pin); algos != "" {
+			out = append(out, Finding{Origin: pin.Origin, Name: pin.Name, Warning: true,
+				Msg: fmt.Sprintf("%s==%s: depsolve checks only sha256 hashes, and this pin has %s ones: they were not checked; add the sha256 of the file (--hash=sha256:…) to have depsolve check it", pin.Name, pin.Version, algos)})
+		} else if f := hashMismatch(pin, p); f != "" {
 			out = append(out, Finding{Origin: pin.Origin, Name: pin.Name, Msg: f})
 		}
 	}
@@ -95,6 +101,21 @@ func Verify(pins []Pin, resolved []Package) []Finding {
 	return out
 }
 
+// uncheckable names the algorithms of a pin's hashes ("sha512") when none of them is
+// sha256, the only one depsolve compares; else it returns "".
+func uncheckable(pin Pin) string {
+	var algos []string
+	for _, h := range pin.Hashes {
+		algo, _, _ := strings.Cut(h, ":")
+		if strings.EqualFold(algo, "sha256") {
+			return ""
+		}
+		algos = append(algos, strings.ToLower(algo))
+	}
+	sort.Strings(algos)
+	return strings.Join(dedupe(algos), " and ")
+}
+
 // hashMismatch explains a pin none of whose hashes is a usable file's, or returns "".
 func hashMismatch(pin Pin, p Package) string {
 	listed := map[string]bool{}
@@ -115,9 +136,6 @@ func hashMismatch(pin Pin, p Package) string {
 		known = append(known, f)
 	}
 	what := fmt.Sprintf("%s==%s: ", pin.Name, pin.Version)
-	if len(listed) == 0 {
-		return what + "no sha256 among its hashes; pip needs one it can check"
-	}
 	if len(known) == 0 {
 		return what + "the index gives no sha256 for any file of it usable on the target, so the pinned hashes cannot be checked"
 	}

@@ -23,10 +23,10 @@ func TestVerify(t *testing.T) {
 		want []Finding
 	}{
 		{
-			name: "hashes match: one of several is enough, case does not matter",
+			name: "hashes match: one of several is enough, case does not matter, a sha512 beside a sha256 is no finding",
 			pins: []Pin{
 				{Name: "numpy", Version: "1.26.4", Origin: "r.lock:1", Hashes: []string{"sha256:ffff", "sha256:BBBB"}},
-				{Name: "pandas", Version: "2.2.3", Origin: "r.lock:2", Hashes: []string{"sha256:cccc"}},
+				{Name: "pandas", Version: "2.2.3", Origin: "r.lock:2", Hashes: []string{"sha512:ffff", "sha256:cccc"}},
 				{Name: "six", Version: "1.16.0", Origin: "r.lock:3", Hashes: []string{"sha256:eeee"}},
 				{Name: "tzdata", Version: "2024.2", Origin: "r.lock:4", Hashes: []string{"sha256:dddd"}},
 				{Name: "python-dateutil", Version: "2.9.0", Origin: "r.lock:5", Hashes: []string{"sha256:eeee"}},
@@ -42,13 +42,14 @@ func TestVerify(t *testing.T) {
 			pins: []Pin{
 				{Name: "numpy", Version: "1.26.4", Origin: "r.lock:1", Hashes: []string{"sha256:0000"}},
 				{Name: "tzdata", Version: "2024.2", Origin: "r.lock:2"},
-				{Name: "pandas", Version: "2.2.3", Origin: "r.lock:3", Hashes: []string{"md5:cccc"}},
+				{Name: "pandas", Version: "2.2.3", Origin: "r.lock:3", Hashes: []string{"sha512:cccc", "SHA384:cccc", "sha512:dddd"}},
 			},
 			want: []Finding{
 				{Origin: "r.lock:1", Name: "numpy", Msg: "numpy==1.26.4: the pinned hash matches no file usable on the target; the index has " +
 					"numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.whl (sha256:aaaa), numpy-1.26.4.tar.gz (sha256:bbbb)"},
 				{Origin: "r.lock:2", Name: "tzdata", Msg: "tzdata==2024.2 has no --hash; pip's hash-checking mode, on because other lines have hashes, refuses it"},
-				{Origin: "r.lock:3", Name: "pandas", Msg: "pandas==2.2.3: no sha256 among its hashes; pip needs one it can check"},
+				{Origin: "r.lock:3", Name: "pandas", Warning: true, Msg: "pandas==2.2.3: depsolve checks only sha256 hashes, and this pin has sha384 and sha512 ones: " +
+					"they were not checked; add the sha256 of the file (--hash=sha256:…) to have depsolve check it"},
 				{Name: "python-dateutil", Msg: "python-dateutil is not pinned, yet the pinned set needs it (python-dateutil 2.9.0, required by pandas)"},
 				{Name: "six", Msg: "six is not pinned, yet the pinned set needs it (six 1.16.0, required by pandas, python-dateutil)"},
 			},

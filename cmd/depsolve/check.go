@@ -120,18 +120,26 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 		}
 	}
 	var findings []lockfile.Finding
-	verified := []string{"consistent", "complete"}
+	verified := []string{"consistent"}
 	if verify {
 		pins := lockPins(in.requirements)
+		complete, hashesChecked := true, slices.ContainsFunc(pins, func(p lockfile.Pin) bool { return len(p.Hashes) > 0 })
 		for _, fd := range lockfile.Verify(pins, lockPackages(out)) {
-			if fd.Warning {
-				u.warn("%s", findingText(in, fd))
-				verified = verified[:1]
-			} else {
+			switch {
+			case !fd.Warning:
 				findings = append(findings, fd)
+				continue
+			case fd.Origin == "": // a package the lock does not pin
+				complete = false
+			default: // a pin whose hashes depsolve cannot check
+				hashesChecked = false
 			}
+			u.warn("%s", findingText(in, fd))
 		}
-		if slices.ContainsFunc(pins, func(p lockfile.Pin) bool { return len(p.Hashes) > 0 }) {
+		if complete {
+			verified = append(verified, "complete")
+		}
+		if hashesChecked {
 			verified = append(verified, "hashes match the index")
 		}
 	}
@@ -182,7 +190,7 @@ func reportConflict(u *ui, format string, t *compat.Target, headline, chain stri
 func lockPins(rs []reqfile.Requirement) []lockfile.Pin {
 	var out []lockfile.Pin
 	for _, r := range rs {
-		v, _ := exactPin(r.Requirement)
+		v, _ := r.Pin()
 		out = append(out, lockfile.Pin{Name: r.Key(), Version: v.String(), Origin: origin(r), Hashes: r.Hashes})
 	}
 	return out

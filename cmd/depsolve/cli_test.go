@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/pflag"
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/compat"
@@ -272,5 +273,42 @@ func TestSplitOrigin(t *testing.T) {
 		if file != tc.file || line != tc.line {
 			t.Errorf("splitOrigin(%q) = %q, %d; want %q, %d", tc.origin, file, line, tc.file, tc.line)
 		}
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"req.txt", "--python", "3.11.9", "-o", "/home/me/out.lock", "--cache-dir", "/home/me/.cache", "--offline", "--refresh", "-q", "--no-color"},
+			"lock req.txt --python 3.11.9"},
+		{[]string{"--offline=false", "--pre=false", "--cpu=true", "--format", "requirements", "--gpu", "H100", "--gpu", "RTX 4090", "-U"},
+			"lock --cpu --gpu H100 --gpu 'RTX 4090' --upgrade"},
+		{[]string{"--format", "pylock", "--no-hashes", "--extra-index-url", "https://x.example/simple", "-P", "torch"},
+			"lock --extra-index-url https://x.example/simple --format pylock --no-hashes --upgrade-package torch"},
+	} {
+		cmd := newLockCommand(nil, nil)
+		if err := cmd.ParseFlags(tt.args); err != nil {
+			t.Fatalf("ParseFlags(%q): %v", tt.args, err)
+		}
+		if got := commandLine(cmd, cmd.Flags().Args()); got != tt.want {
+			t.Errorf("commandLine(%q)\n got %s\nwant %s", tt.args, got, tt.want)
+		}
+	}
+}
+
+// Every new flag of lock needs a decision: does it change the lock (recorded in the
+// header), or only where data comes from and what is printed (left out)?
+func TestLockHeaderFlags(t *testing.T) {
+	var omitted []string
+	newLockCommand(nil, nil).Flags().VisitAll(func(fl *pflag.Flag) {
+		if _, ok := fl.Annotations[omitFromHeader]; ok {
+			omitted = append(omitted, fl.Name)
+		}
+	})
+	want := []string{"cache-dir", "no-color", "offline", "output", "quiet", "refresh"}
+	if diff := cmp.Diff(want, omitted); diff != "" {
+		t.Errorf("flags left out of the lock header (-want +got):\n%s", diff)
 	}
 }

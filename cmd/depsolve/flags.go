@@ -67,6 +67,7 @@ func (f *inputFlags) registerIndexes(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.refresh, "refresh", false, "revalidate every cached index page")
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "cache `DIR` (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
 	fs.StringVar(&f.config, "config", "", "read settings from `FILE` (default: depsolve.toml, then [tool.depsolve] in pyproject.toml, in the current folder)")
+	notInLockHeader(fs, "offline", "refresh", "cache-dir")
 }
 
 // registerTarget adds the flags that describe the target machine and image.
@@ -87,6 +88,19 @@ func (f *inputFlags) registerTarget(fs *pflag.FlagSet) {
 func (f *inputFlags) registerOutput(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print only the verdict line, or the explanation on conflict")
+	notInLockHeader(fs, "no-color", "quiet")
+}
+
+// omitFromHeader is the annotation of the flags a lock's header leaves out.
+const omitFromHeader = "depsolve_omit_from_lock_header"
+
+// notInLockHeader marks flags that change where data is read from, where the lock goes
+// or what is printed, never the pins: recording them would make the same lock differ
+// in bytes between machines (a cache folder is a local path).
+func notInLockHeader(fs *pflag.FlagSet, names ...string) {
+	for _, name := range names {
+		_ = fs.SetAnnotation(name, omitFromHeader, []string{"true"})
+	}
 }
 
 // formatFlag is a --format flag restricted to a few values.

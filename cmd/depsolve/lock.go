@@ -72,6 +72,7 @@ Exit status: 0 locked, 1 conflict (OUT untouched), 2 bad input or usage,
 	f.registerTarget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
 	cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")
+	notInLockHeader(cmd.Flags(), "output")
 	cmd.Flags().BoolVar(&lf.noHashes, "no-hashes", false, "leave out the --hash lines (requirements format)")
 	cmd.Flags().BoolVarP(&lf.upgrade, "upgrade", "U", false, "ignore the pins of an existing OUT: take the newest allowed versions")
 	cmd.Flags().StringArrayVarP(&lf.upgradePackages, "upgrade-package", "P", nil, "let `NAME` move from its pin in an existing OUT (repeatable)")
@@ -323,14 +324,16 @@ func printLockSummary(u *ui, out *outcome, path, target string) {
 }
 
 // commandLine is the command as a lock's header records it: the subcommand, its
-// arguments, then the flags that were set, in name order, so the same inputs give the
-// same header however the flags were ordered. Flags that only change what is printed
-// are left out.
+// arguments, then the flags that can change the lock, in name order, so the same inputs
+// give the same header however the flags were ordered. A flag is left out when it holds
+// its default (--offline=false, --format requirements) or is marked notInLockHeader
+// (--cache-dir, --offline, -o, -q …): the same lock made on two machines has the same
+// bytes.
 func commandLine(cmd *cobra.Command, args []string) string {
 	parts := []string{cmd.CommandPath()}
 	parts = append(parts, quoteAll(args)...)
 	cmd.Flags().Visit(func(fl *pflag.Flag) {
-		if fl.Name == "quiet" || fl.Name == "no-color" {
+		if _, omit := fl.Annotations[omitFromHeader]; omit || fl.Value.String() == fl.DefValue {
 			return
 		}
 		switch fl.Value.Type() {
