@@ -98,6 +98,11 @@ func Text(s string) string {
 		for end < len(s) && !isURLTerminator(s[end]) {
 			end++
 		}
+		// Punctuation that ends a sentence or a "GET URL: status" prefix is not part
+		// of the URL.
+		for end > i+3 && strings.IndexByte(":,.;)", s[end-1]) >= 0 {
+			end--
+		}
 		b.WriteString(s[:start])
 		b.WriteString(URL(s[start:end]))
 		s = s[end:]

@@ -39,6 +39,14 @@ func TestText(t *testing.T) {
 	}
 }
 
+func TestTextKeepsTrailingPunctuation(t *testing.T) {
+	in := "GET https://example.com/simple/numpy/?token=abc: 503 Service Unavailable (see https://u:p@host/x)."
+	want := "GET https://example.com/simple/numpy/?token=****: 503 Service Unavailable (see https://****@host/x)."
+	if got := Text(in); got != want {
+		t.Fatalf("Text = %q, want %q", got, want)
+	}
+}
+
 func FuzzText(f *testing.F) {
 	for _, s := range []string{"https://a:b@c/d", "x://@", "://", "a://b:c@d e://f@g", "https://u:p%zz@host/x"} {
 		f.Add(s)
