@@ -210,7 +210,32 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		}
 		s.ui.warn("%s [%s:%d; depsolve matrix %s==%s shows the sources]", text, a.Cite.File, a.Cite.Line, a.Package, a.Version)
 	}
+	if !in.pre {
+		for _, w := range unaskedPrereleases(res, in) {
+			s.ui.warn("%s", w)
+		}
+	}
 	return out, nil
+}
+
+// unaskedPrereleases names the pre-releases in a solution that no requirement of the
+// user's asked for. The resolver takes a pre-release when every final release in range
+// is ruled out (as uv does); pip would refuse it without --pre, so the user hears of it.
+func unaskedPrereleases(res *resolver.Resolution, in *inputs) []string {
+	named := map[string]bool{}
+	for _, r := range append(append([]reqfile.Requirement(nil), in.requirements...), in.constraints...) {
+		if r.Specifier.NamesPrerelease() {
+			named[r.Key()] = true
+		}
+	}
+	var out []string
+	for _, p := range res.Packages {
+		if p.Version.IsPrerelease() && !named[p.Name] {
+			out = append(out, fmt.Sprintf("%s %s is a pre-release: no final release of %s fits these requirements; pip would refuse it without --pre. Pin it (%s==%s) or pass --pre to accept it, or constrain %s to final releases to see why.",
+				p.Name, p.Version, p.Name, p.Name, p.Version, p.Name))
+		}
+	}
+	return out
 }
 
 // explain adds to an index failure what only the session knows: the cache holds a copy
