@@ -572,3 +572,36 @@ func TestNotARegularFile(t *testing.T) {
 		t.Errorf("the directory was touched: %q", names)
 	}
 }
+
+// TestSharedReadHandle: the read handle a Get leaves open for the next ones must not
+// keep a process reading a file that has left the path, nor keep another handle from
+// writing.
+func TestSharedReadHandle(t *testing.T) {
+	dir := t.TempDir()
+	reader, w := openTest(t, dir, Options{})
+	const url = "https://x/simple/a/"
+	if err := reader.PutPage(url, samplePage("old")); err != nil {
+		t.Fatal(err)
+	}
+	if p, found, err := reader.GetPage(url); !found || err != nil || string(p.Body) != "old" {
+		t.Fatalf("GetPage = %q %v %v", p.Body, found, err)
+	}
+	// Another process cleans the cache and writes a new file meanwhile.
+	if _, err := Clean(dir); err != nil {
+		t.Fatal(err)
+	}
+	writer, ww := openTest(t, dir, Options{Timeout: time.Second})
+	if err := writer.PutPage(url, samplePage("new")); err != nil {
+		t.Fatal(err)
+	}
+	if p, found, err := reader.GetPage(url); !found || err != nil || string(p.Body) != "new" {
+		t.Errorf("GetPage after the file was replaced = %q %v %v, want the new file's page", p.Body, found, err)
+	}
+	// The reader's handle on the new file does not lock the writer out for good.
+	if err := writer.PutPage(url, samplePage("newer")); err != nil {
+		t.Fatal(err)
+	}
+	if got := append(w.list(), ww.list()...); len(got) != 0 {
+		t.Errorf("warnings: %q", got)
+	}
+}

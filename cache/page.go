@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/url"
 	"time"
@@ -20,7 +21,13 @@ type Page struct {
 	MaxAge time.Duration
 	// FetchedAt is when the body was fetched or last revalidated (a 304 reply).
 	FetchedAt time.Time
-	Body      []byte
+	// Body is nil in a page GetPageWithParsed read from its head (see ParsedKey).
+	Body []byte
+	// ParsedKey, set on a page given to PutPage, is the key (a ParsedKey) of its parsed
+	// form. PutPage then stores a head beside the page, its fields without the body and
+	// that key, from which GetPageWithParsed reads it without touching the body.
+	// Reads set it only when they read the head.
+	ParsedKey string
 }
 
 // Fresh reports whether the page may be used at now without revalidating it.
@@ -127,5 +134,57 @@ func (c *Cache) PutPage(pageURL string, p Page) error {
 	if p.MaxAge < 0 {
 		return fmt.Errorf("%w: page max-age %v is negative", ErrRejected, p.MaxAge)
 	}
-	return c.put(bucketPages, key, encodePage(p))
+	if p.ParsedKey != "" && digestOf(p.ParsedKey, parsedPrefix) == "" {
+		return fmt.Errorf("%w: parsed-page key %q is not parsed-sha256:<hex>", ErrRejected, p.ParsedKey)
+	}
+	value := seal(key, encodePage(p))
+	if p.ParsedKey == "" {
+		return c.putValues(entry{bucketPages, key, value}, entry{bucket: bucketHeads, key: key})
+	}
+	head := seal(key, encodeHead(p, binary.BigEndian.Uint64(value[len(value)-checksumSize:])))
+	return c.putValues(entry{bucketPages, key, value}, entry{bucketHeads, key, head})
+}
+
+// A head is what GetPageWithParsed needs of a page whose parsed form is cached: its
+// fields but the body, the key of the parsed form, and the checksum of the page value
+// it describes. The pages and heads buckets are written together, but a depsolve that
+// predates heads may rewrite a page alone; the checksum tells such a head from a
+// current one.
+type head struct {
+	page    Page // without Body
+	pageSum uint64
+}
+
+func encodeHead(p Page, pageSum uint64) []byte {
+	var w fieldWriter
+	w.int(int64(pageSum))
+	w.string(p.URL)
+	w.string(p.ContentType)
+	w.string(p.ETag)
+	w.string(p.LastModified)
+	w.int(int64(p.MaxAge))
+	w.int(p.FetchedAt.UnixNano())
+	w.string(p.ParsedKey)
+	return w.b
+}
+
+func decodeHead(b []byte) (head, error) {
+	r := fieldReader{b: b}
+	h := head{pageSum: uint64(r.int())}
+	h.page = Page{
+		URL:          r.string(),
+		ContentType:  r.string(),
+		ETag:         r.string(),
+		LastModified: r.string(),
+		MaxAge:       time.Duration(r.int()),
+		FetchedAt:    time.Unix(0, r.int()).UTC(),
+		ParsedKey:    r.string(),
+	}
+	if err := r.finish(); err != nil {
+		return head{}, err
+	}
+	if h.page.MaxAge < 0 || digestOf(h.page.ParsedKey, parsedPrefix) == "" {
+		return head{}, errMalformed
+	}
+	return h, nil
 }

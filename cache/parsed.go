@@ -1,6 +1,8 @@
 package cache
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 
@@ -15,10 +17,13 @@ const parsedPrefix = "parsed-sha256:"
 func ParsedKey(hexDigest string) string { return parsedPrefix + strings.ToLower(hexDigest) }
 
 // GetPageWithParsed is GetPage that, in the same read transaction, also looks up the
-// parsed form stored under parsedKey(p) for the page p it found; parsed is nil when there
-// is none (or parsedKey returns a malformed key, such as ""). parsedKey runs inside the
-// transaction, on a page that passed its checks. found and err mean what they mean for
-// GetPage, and are about the page.
+// parsed form of the page it finds; parsed is nil when there is none. When the page was
+// stored with a ParsedKey whose entry exists, it is read from its head: Body is nil (a
+// caller that needs it, for a parsed form it cannot use or to revalidate, calls GetPage)
+// and ParsedKey is set, and neither the body nor parsedKey is touched. Otherwise the
+// whole page is read and the parsed form looked up under parsedKey(p), which runs inside
+// the transaction, on a page that passed its checks (a malformed key, such as "", finds
+// nothing). found and err mean what they mean for GetPage, and are about the page.
 func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (p Page, parsed []byte, found bool, err error) {
 	if c == nil {
 		return Page{}, nil, false, nil
@@ -27,10 +32,16 @@ func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (
 	if err != nil {
 		return Page{}, nil, false, err
 	}
-	var pageValue, parsedValue []byte
-	var pageOK bool
+	var pageValue, headValue, parsedValue []byte
+	var pageOK, fromHead bool
 	var pk string
 	err = c.view(func(tx *bolt.Tx) {
+		if p, pk, headValue = readHead(tx, key); pk != "" {
+			if parsedValue = lookup(tx, bucketParsed, pk); parsedValue != nil {
+				fromHead = true
+				return
+			}
+		}
 		pageValue = lookup(tx, bucketPages, key)
 		if pageValue == nil {
 			return
@@ -47,15 +58,51 @@ func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (
 			parsedValue = lookup(tx, bucketParsed, pk)
 		}
 	})
+	if headValue != nil {
+		c.discard(bucketHeads, key, headValue)
+	}
 	switch {
-	case err != nil || pageValue == nil:
+	case err != nil:
 		return Page{}, nil, false, err
+	case fromHead:
+		parsed, _ = c.checked(bucketParsed, pk, parsedValue, nil)
+		return p, parsed, true, nil
+	case pageValue == nil:
+		return Page{}, nil, false, nil
 	case !pageOK:
 		c.discard(bucketPages, key, pageValue)
 		return Page{}, nil, false, nil
 	}
 	parsed, _ = c.checked(bucketParsed, pk, parsedValue, nil)
 	return p, parsed, true, nil
+}
+
+// readHead reads the head of the page under key (see PutPage): the page without its
+// body and the key of its parsed form, or pk "" when there is no head or it describes
+// another value than the page stored now. damaged is a copy of a head that fails its
+// checks, for the caller to discard.
+func readHead(tx *bolt.Tx, key string) (p Page, pk string, damaged []byte) {
+	heads, pages := tx.Bucket(bucketHeads), tx.Bucket(bucketPages)
+	if heads == nil {
+		return Page{}, "", nil
+	}
+	value := heads.Get([]byte(key))
+	if value == nil {
+		return Page{}, "", nil
+	}
+	payload, err := unseal(key, value)
+	var h head
+	if err == nil {
+		h, err = decodeHead(payload)
+	}
+	if err != nil {
+		return Page{}, "", bytes.Clone(value)
+	}
+	page := pages.Get([]byte(key))
+	if len(page) < checksumSize || binary.BigEndian.Uint64(page[len(page)-checksumSize:]) != h.pageSum {
+		return Page{}, "", nil
+	}
+	return h.page, h.page.ParsedKey, nil
 }
 
 // PutParsed stores the parsed form of a page under key (a ParsedKey), for good. Its

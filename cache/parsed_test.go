@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -95,5 +96,74 @@ func TestPutParsedRejects(t *testing.T) {
 	}
 	if _, _, found, err := nilCache.GetPageWithParsed("https://x/simple/p/", func(Page) string { return "" }); found || err != nil {
 		t.Errorf("nil cache: %v %v", found, err)
+	}
+}
+
+// TestPageHead: a page stored with its ParsedKey is read from its head, without its
+// body, while the head describes the page stored and its parsed form exists.
+func TestPageHead(t *testing.T) {
+	dir := t.TempDir()
+	c, w := openTest(t, dir, Options{})
+	const u = "https://pypi.example/simple/torch/"
+	page := samplePage("page body")
+	key := ParsedKey(digest(page.Body))
+	keyOf := func(p Page) string { return ParsedKey(digest(p.Body)) }
+	page.ParsedKey = "sha256:00"
+	if err := c.PutPage(u, page); !errors.Is(err, ErrRejected) {
+		t.Errorf("PutPage with a malformed ParsedKey: %v, want ErrRejected", err)
+	}
+	page.ParsedKey = key
+	if err := c.PutPage(u, page); err != nil {
+		t.Fatal(err)
+	}
+	// No parsed form yet: read in full.
+	if p, parsed, found, _ := c.GetPageWithParsed(u, keyOf); !found || parsed != nil || string(p.Body) != "page body" || p.ParsedKey != "" {
+		t.Errorf("head without parsed form: %+v, %q, %v", p, parsed, found)
+	}
+	if err := c.PutParsed(key, []byte("parsed form")); err != nil {
+		t.Fatal(err)
+	}
+	p, parsed, found, err := c.GetPageWithParsed(u, func(Page) string { t.Error("parsedKey called for a head"); return "" })
+	want := page
+	want.Body = nil
+	if !found || err != nil || string(parsed) != "parsed form" || !cmp.Equal(p, want) {
+		t.Errorf("from the head: %+v, %q, %v, %v; want %+v", p, parsed, found, err, want)
+	}
+
+	// A page rewritten alone (by a depsolve that predates heads): the head is stale.
+	rawUpdate(t, c.Path(), func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPages).Put([]byte(u), seal(u, encodePage(samplePage("new body"))))
+	})
+	if p, _, _, _ := c.GetPageWithParsed(u, keyOf); string(p.Body) != "new body" {
+		t.Errorf("stale head: body %q, want the new page", p.Body)
+	}
+	// Stored again without ParsedKey: the head goes.
+	page.ParsedKey = ""
+	if err := c.PutPage(u, page); err != nil {
+		t.Fatal(err)
+	}
+	if raw := rawGet(t, c.Path(), bucketHeads, u); raw != nil {
+		t.Error("PutPage without ParsedKey left the head")
+	}
+
+	// A damaged head is a miss, deleted; the page is read in full.
+	page.ParsedKey = key
+	if err := c.PutPage(u, page); err != nil {
+		t.Fatal(err)
+	}
+	rawUpdate(t, c.Path(), func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketHeads)
+		v := bytes.Clone(b.Get([]byte(u)))
+		v[3] ^= 0x01
+		return b.Put([]byte(u), v)
+	})
+	if p, parsed, _, _ := c.GetPageWithParsed(u, keyOf); string(p.Body) != "page body" || string(parsed) != "parsed form" {
+		t.Errorf("damaged head: body %q, parsed %q", p.Body, parsed)
+	}
+	if raw := rawGet(t, c.Path(), bucketHeads, u); raw != nil {
+		t.Error("the damaged head was not deleted")
+	}
+	if got := w.list(); len(got) != 1 || !strings.Contains(got[0], "heads") {
+		t.Errorf("warnings: %q, want one about the heads bucket", got)
 	}
 }

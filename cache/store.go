@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -24,6 +25,8 @@ var (
 	// bucketParsed came after schema 1's files: it is created by the first PutParsed,
 	// not required by checkSchema, so files without it stay in use.
 	bucketParsed = []byte("parsed")
+	// bucketHeads likewise: made by the first PutPage of a page with a ParsedKey.
+	bucketHeads = []byte("heads")
 
 	keySchema    = []byte("schema")
 	keyCreatedBy = []byte("created-by")
@@ -68,9 +71,11 @@ var errEmptyFile = errors.New("empty file")
 // when bbolt panics: its own Close could then block on locks the panicking transaction
 // still holds.
 type handle struct {
-	db    *bolt.DB
-	file  *os.File
-	ident os.FileInfo
+	db       *bolt.DB
+	file     *os.File
+	ident    os.FileInfo
+	panicked bool // abandoned: never Close it (see run); reader.mu
+	users    int  // readers in a transaction on it; reader.mu
 }
 
 // openDB opens the cache file read-only (shared lock) or read-write (exclusive lock),
@@ -164,25 +169,33 @@ func rejectsContent(err error) bool {
 // run runs fn in one transaction and closes the handle. A panic inside bbolt (it panics
 // on many kinds of damaged page, and PanicOnFault turns a fault in the mapping into one)
 // comes back as a fileCorrupt error.
-func (h *handle) run(write bool, fn func(*bolt.Tx) error) (err error) {
+func (h *handle) run(write bool, fn func(*bolt.Tx) error) error {
+	panicked, err := h.tx(write, fn)
+	if panicked {
+		return err
+	}
+	if cerr := h.db.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// tx runs fn in one transaction on h, which stays open unless bbolt panicked: then its
+// descriptor is closed, and h must be abandoned, never closed.
+func (h *handle) tx(write bool, fn func(*bolt.Tx) error) (panicked bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			h.file.Close()
-			err = &fileError{fileCorrupt, h.ident, fmt.Errorf("bbolt panicked: %v", r)}
+			panicked, err = true, &fileError{fileCorrupt, h.ident, fmt.Errorf("bbolt panicked: %v", r)}
 		}
 	}()
 	restore := debug.SetPanicOnFault(true)
 	defer debug.SetPanicOnFault(restore)
 
 	if write {
-		err = h.db.Update(fn)
-	} else {
-		err = h.db.View(fn)
+		return false, h.db.Update(fn)
 	}
-	if cerr := h.db.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return false, h.db.View(fn)
 }
 
 // checkSchema accepts only a file this package made with the current schema.
@@ -367,14 +380,126 @@ func (c *Cache) do(write bool, fn func(*bolt.Tx) error) error {
 }
 
 func (c *Cache) attempt(write bool, fn func(*bolt.Tx) error) error {
-	h, err := c.openDB(write)
+	if !write {
+		return c.attemptRead(fn)
+	}
+	// Our own shared lock would block our exclusive one; c.mu keeps readers out.
+	c.reader.drop()
+	h, err := c.openDB(true)
 	if err != nil {
 		return err
 	}
-	return h.run(write, func(tx *bolt.Tx) error {
+	return h.run(true, func(tx *bolt.Tx) error {
 		if err := checkSchema(tx); err != nil {
 			return &fileError{fileForeign, h.ident, err}
 		}
 		return fn(tx)
 	})
+}
+
+// readLinger is how long the read-only handle stays open after its last reader: a
+// warm run reads a hundred entries in bursts a few milliseconds apart, and opening
+// bbolt (open, flock, mmap, then munmap, close) cost more than the reads themselves.
+// While it is open, other processes' writers wait for its shared lock (see
+// "Concurrency" in the package comment).
+const readLinger = 5 * time.Millisecond
+
+// A reader is the read-only handle that concurrent and closely following reads share.
+type reader struct {
+	mu   sync.Mutex
+	h    *handle
+	idle *time.Timer // closes h readLinger after its last reader left
+}
+
+// attemptRead runs fn in a read transaction on the shared handle, opening one if none is
+// open, or if the path no longer holds the file it has open (moved aside, replaced).
+func (c *Cache) attemptRead(fn func(*bolt.Tx) error) error {
+	h, err := c.reader.acquire(c)
+	if err != nil {
+		return err
+	}
+	panicked, err := h.tx(false, func(tx *bolt.Tx) error {
+		if err := checkSchema(tx); err != nil {
+			return &fileError{fileForeign, h.ident, err}
+		}
+		return fn(tx)
+	})
+	var fe *fileError
+	c.reader.release(h, errors.As(err, &fe), panicked)
+	return err
+}
+
+func (r *reader) acquire(c *Cache) (*handle, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.h != nil {
+		if info, err := os.Stat(c.path); err == nil && os.SameFile(info, r.h.ident) {
+			if r.idle != nil {
+				r.idle.Stop()
+			}
+			r.h.users++
+			return r.h, nil
+		}
+		r.detach()
+	}
+	h, err := c.openDB(false)
+	if err != nil {
+		return nil, err
+	}
+	h.users = 1
+	r.h = h
+	return h, nil
+}
+
+// release ends a reader's use of h; bad: the file turned out to lack the schema or to
+// be damaged, so h is dropped for the repair.
+func (r *reader) release(h *handle, bad, panicked bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	h.users--
+	h.panicked = h.panicked || panicked
+	switch {
+	case r.h == h && bad:
+		r.detach()
+	case r.h != h: // detached meanwhile: the last reader closes it
+		if h.users == 0 && !h.panicked {
+			h.db.Close()
+		}
+	case h.users == 0:
+		if r.idle == nil {
+			r.idle = time.AfterFunc(readLinger, r.closeIdle)
+		} else {
+			r.idle.Reset(readLinger)
+		}
+	}
+}
+
+// detach stops sharing the open handle; its last reader closes it. r.mu is held.
+func (r *reader) detach() {
+	h := r.h
+	r.h = nil
+	if r.idle != nil {
+		r.idle.Stop()
+	}
+	if h.users == 0 && !h.panicked {
+		h.db.Close()
+	}
+}
+
+func (r *reader) closeIdle() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.h != nil && r.h.users == 0 {
+		r.detach()
+	}
+}
+
+// drop closes the shared handle before a write; the caller holds Cache.mu exclusively,
+// so no reader is using it.
+func (r *reader) drop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.h != nil {
+		r.detach()
+	}
 }

@@ -3,7 +3,6 @@ package compat
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -146,7 +145,7 @@ func LoadCached(c *cache.Cache) (*Matrix, []Warning, error) {
 	key := cache.MatrixKey(hash)
 	if blob, found, err := c.GetMatrix(key); err == nil && found {
 		var cm cachedMatrix
-		if json.Unmarshal(blob, &cm) == nil {
+		if decodeMatrix(blob, &cm) == nil {
 			if m, err := compile(&cm.Doc, hash, noLines); err == nil {
 				return m, cm.Warnings, nil
 			}
@@ -156,7 +155,7 @@ func LoadCached(c *cache.Cache) (*Matrix, []Warning, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	blob, err := json.Marshal(cachedMatrix{Doc: *m.doc, Warnings: warns})
+	blob, err := encodeMatrix(nil, cachedMatrix{Doc: *m.doc, Warnings: warns})
 	if err != nil {
 		return nil, nil, fmt.Errorf("compat: encoding the compiled matrix: %w", err)
 	}

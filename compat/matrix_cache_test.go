@@ -1,8 +1,11 @@
 package compat
 
 import (
-	"encoding/json"
+	"reflect"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/data"
@@ -25,7 +28,7 @@ func TestLoadCached(t *testing.T) {
 
 	// A hit is what LoadCached returns: change a row in the cached form and see it.
 	var cm cachedMatrix
-	if err := json.Unmarshal(blob, &cm); err != nil {
+	if err := decodeMatrix(blob, &cm); err != nil {
 		t.Fatal(err)
 	}
 	for i := range cm.Doc.GPU {
@@ -33,7 +36,7 @@ func TestLoadCached(t *testing.T) {
 			cm.Doc.GPU[i].CC = "8.0"
 		}
 	}
-	changed, err := json.Marshal(cm)
+	changed, err := encodeMatrix(nil, cm)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +55,7 @@ func TestLoadCached(t *testing.T) {
 	}
 
 	// An unusable entry is a miss: the data is parsed again and the entry replaced.
-	if err := c.PutMatrix(key, []byte("{not json")); err != nil {
+	if err := c.PutMatrix(key, []byte("{not this encoding")); err != nil {
 		t.Fatal(err)
 	}
 	again, _, err := LoadCached(c)
@@ -62,7 +65,7 @@ func TestLoadCached(t *testing.T) {
 	if g, _ := again.GPU("H100"); g.CC != "9.0" {
 		t.Errorf("after a damaged entry: H100 is %q", g.CC)
 	}
-	if blob, _, _ := c.GetMatrix(key); string(blob) == "{not json" {
+	if blob, _, _ := c.GetMatrix(key); string(blob) == "{not this encoding" {
 		t.Error("the damaged entry was not replaced")
 	}
 
@@ -124,18 +127,80 @@ func BenchmarkDecodeCompiled(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	blob, err := json.Marshal(cachedMatrix{Doc: *m.doc, Warnings: warns})
+	blob, err := encodeMatrix(nil, cachedMatrix{Doc: *m.doc, Warnings: warns})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(blob)))
 	for b.Loop() {
 		var cm cachedMatrix
-		if err := json.Unmarshal(blob, &cm); err != nil {
+		if err := decodeMatrix(blob, &cm); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := compile(&cm.Doc, m.Hash(), noLines); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// The cached form reads back as the rows it was made from, position key maps aside.
+func TestMatrixCodecRoundTrip(t *testing.T) {
+	m, warns, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cachedMatrix{Doc: *m.doc, Warnings: warns}
+	blob, err := encodeMatrix(nil, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got cachedMatrix
+	if err := decodeMatrix(blob, &got); err != nil {
+		t.Fatal(err)
+	}
+	ignoreKeys := cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Keys" }, cmp.Ignore())
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(cachedMatrix{}, document{}), cmpopts.EquateEmpty(), ignoreKeys, exporter); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	if len(got.Doc.GPU) == 0 || got.Doc.GPU[0].Tag == "" || got.Doc.GPU[0].Pos.Line == 0 {
+		t.Errorf("embedded row fields lost: %+v", got.Doc.GPU)
+	}
+	if err := decodeMatrix(blob[:len(blob)-1], &got); err == nil {
+		t.Error("a truncated form decodes")
+	}
+}
+
+// exporter lets cmp read the unexported row types.
+var exporter = cmp.Exporter(func(reflect.Type) bool { return true })
+
+// FuzzDecodeMatrix: decodeMatrix never panics, and what it accepts survives encoding
+// and decoding again unchanged.
+func FuzzDecodeMatrix(f *testing.F) {
+	m, warns, err := Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	blob, err := encodeMatrix(nil, cachedMatrix{Doc: *m.doc, Warnings: warns})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(blob)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var cm cachedMatrix
+		if decodeMatrix(data, &cm) != nil {
+			return
+		}
+		first, err := encodeMatrix(nil, cm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again cachedMatrix
+		if err := decodeMatrix(first, &again); err != nil {
+			t.Fatalf("re-encoded form does not decode: %v", err)
+		}
+		if second, _ := encodeMatrix(nil, again); string(second) != string(first) {
+			t.Fatal("round trip changed the rows")
+		}
+	})
 }

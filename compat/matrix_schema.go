@@ -1,19 +1,19 @@
 package compat
 
 // The rows of the matrix data, one struct per TOML table (data/README.md is the schema).
-// The validated rows are also what the cache holds (encoding/json, which, like the TOML
-// decoder, promotes the fields of the embedded rowMeta); compiledFormat names this
+// The validated rows are also what the cache holds (matrix_codec.go, which, like the TOML
+// decoder, reads the fields of the embedded rowMeta in place); compiledFormat names this
 // layout in the cache key.
 
 // compiledFormat changes whenever the row structs or their meaning change, so a cache
 // written by another build of depsolve is never read as this one's.
-const compiledFormat = "depsolve-matrix-v2"
+const compiledFormat = "depsolve-matrix-v3"
 
 // rowPos is where a row starts (its [[table]] line) and where each of its keys is.
 type rowPos struct {
 	File string
 	Line int
-	Keys map[string]int `json:"-"` // key -> line
+	Keys map[string]int `cache:"-"` // key -> line
 }
 
 // keyLine is the line of key in the row, or the row's own line.

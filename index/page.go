@@ -64,7 +64,18 @@ func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex bool) (*f
 		return nil, fmt.Errorf("reading the cache for %s: %w", redact.URL(pageURL), cacheErr)
 	}
 	if found && (ix.opts.Offline || cached.Fresh(ix.opts.Now()) && !ix.opts.Refresh) {
-		if fp, ok := ix.parseCached(cached, parsed, isIndex); ok {
+		fp, ok := ix.parseCached(pageURL, cached, parsed, isIndex, true)
+		if !ok && cached.Body == nil {
+			// Read from its head, with a parsed form this build cannot decode.
+			cached, found, cacheErr = ix.opts.Cache.GetPage(pageURL)
+			if cacheErr != nil && ix.opts.Offline {
+				return nil, fmt.Errorf("reading the cache for %s: %w", redact.URL(pageURL), cacheErr)
+			}
+			parsed = nil
+			fp, ok = ix.parseCached(pageURL, cached, nil, isIndex, true)
+			ok = ok && found
+		}
+		if ok {
 			ix.stats.pageHits.Add(1)
 			return fp, nil
 		}
@@ -72,6 +83,10 @@ func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex bool) (*f
 	}
 	if ix.opts.Offline {
 		return nil, &OfflineError{What: "the page " + redact.URL(pageURL)}
+	}
+	if found && cached.Body == nil {
+		// A 304 needs the body, to use and to store again.
+		cached, found, _ = ix.opts.Cache.GetPage(pageURL)
 	}
 	var validator *cache.Page
 	if found {
@@ -128,14 +143,11 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 	switch resp.status {
 	case http.StatusNotModified:
 		ix.stats.notModified.Add(1)
-		fp, ok := ix.parseCached(*cached, cachedParsed, isIndex)
+		refreshed := *cached
+		refreshed.FetchedAt, refreshed.MaxAge = now, maxAge
+		fp, ok := ix.parseCached(pageURL, refreshed, cachedParsed, isIndex, store)
 		if !ok {
 			return nil, errUnreadableCache
-		}
-		if store {
-			refreshed := *cached
-			refreshed.FetchedAt, refreshed.MaxAge = now, maxAge
-			ix.putPage(pageURL, refreshed)
 		}
 		return fp, nil
 	case http.StatusNotFound, http.StatusGone:
@@ -145,7 +157,7 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 		return nil, nil
 	}
 	if store {
-		ix.putPage(pageURL, cache.Page{
+		page := cache.Page{
 			URL:          resp.url,
 			ContentType:  resp.header.Get("Content-Type"),
 			ETag:         resp.header.Get("ETag"),
@@ -153,35 +165,50 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 			MaxAge:       maxAge,
 			FetchedAt:    now,
 			Body:         resp.body,
-		})
-		// A base URL with credentials would put them into the parsed file URLs;
-		// such a page is parsed again on every use instead.
-		if u, err := url.Parse(resp.url); err == nil && u.User == nil {
-			ix.putParsed(resp.url, resp.header.Get("Content-Type"), resp.body, parsed)
 		}
+		// A base URL with credentials would put them into the parsed file URLs;
+		// such a page is parsed again on every use instead. The parsed form goes
+		// first: a page stored with its ParsedKey is read without its body.
+		if u, err := url.Parse(resp.url); err == nil && u.User == nil {
+			page.ParsedKey = ix.putParsed(resp.url, page.ContentType, resp.body, parsed)
+		}
+		ix.putPage(pageURL, page)
 	}
 	return &fetchedPage{files: parsed.Files}, nil
 }
 
 // parseCached reads a cached page, from its parsed form when the cache holds
 // one (see parsedKey); ok is false when it does not parse (a page cached by
-// another depsolve version, say). A cached "not found" reads as a nil page for
-// an index, and as unreadable for a find-links page. A page parsed here has
-// its parsed form stored, so the next run skips the parsing.
-func (ix *Index) parseCached(p cache.Page, parsed []byte, isIndex bool) (*fetchedPage, bool) {
+// another depsolve version, say, or one read from its head whose parsed form
+// does not decode). A cached "not found" reads as a nil page for an index, and
+// as unreadable for a find-links page. With store, a page read in full (not
+// from its head: stored by an older depsolve, or just revalidated) is stored
+// (again) with its ParsedKey, and its parsed form if it had none, so the next
+// run reads neither its body nor parses it.
+func (ix *Index) parseCached(pageURL string, p cache.Page, parsed []byte, isIndex, store bool) (*fetchedPage, bool) {
 	if p.ContentType == notFoundType {
 		return nil, isIndex
 	}
 	if parsed != nil {
 		if page, err := simple.DecodeBinary(parsed); err == nil {
+			if store && p.Body != nil {
+				p.ParsedKey = parsedKey(p)
+				ix.putPage(pageURL, p)
+			}
 			return &fetchedPage{files: page.Files}, true
 		}
+	}
+	if p.Body == nil {
+		return nil, false
 	}
 	page, err := simple.Parse(p.URL, p.ContentType, p.Body)
 	if err != nil {
 		return nil, false
 	}
-	ix.putParsed(p.URL, p.ContentType, p.Body, page)
+	if store && ix.opts.Cache != nil {
+		p.ParsedKey = ix.putParsed(p.URL, p.ContentType, p.Body, page)
+		ix.putPage(pageURL, p)
+	}
 	return &fetchedPage{files: page.Files}, true
 }
 
@@ -205,11 +232,14 @@ func parsedKeyOf(pageURL, contentType string, body []byte) string {
 	return cache.ParsedKey(hex.EncodeToString(h.Sum(nil)))
 }
 
-// putParsed stores the parsed form of a page; best effort, like putPage.
-func (ix *Index) putParsed(pageURL, contentType string, body []byte, page *simple.Page) {
-	if ix.opts.Cache != nil {
-		_ = ix.opts.Cache.PutParsed(parsedKeyOf(pageURL, contentType, body), page.AppendBinary(nil))
+// putParsed stores the parsed form of a page; best effort, like putPage. It
+// returns the key, or "" when it was not stored.
+func (ix *Index) putParsed(pageURL, contentType string, body []byte, page *simple.Page) string {
+	key := parsedKeyOf(pageURL, contentType, body)
+	if ix.opts.Cache == nil || ix.opts.Cache.PutParsed(key, page.AppendBinary(nil)) != nil {
+		return ""
 	}
+	return key
 }
 
 // putPage stores a page; caching is best effort, so a refusal only loses time.

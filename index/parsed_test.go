@@ -47,6 +47,14 @@ func TestParsedPageCache(t *testing.T) {
 	if !found || err != nil || parsed == nil {
 		t.Fatalf("cold run stored no parsed form: %v %v %v", found, parsed != nil, err)
 	}
+	// The cold run stored the page with its ParsedKey: read from its head, no body.
+	if page.Body != nil || page.ParsedKey == "" {
+		t.Fatalf("page not read from its head: body %d bytes, ParsedKey %q", len(page.Body), page.ParsedKey)
+	}
+	full, _, _ := c.GetPage(pageURL)
+	if want := parsedKey(full); page.ParsedKey != want {
+		t.Fatalf("head's ParsedKey %q, want %q", page.ParsedKey, want)
+	}
 	f.requests()
 	if got := files(c); !cmp.Equal(got, want) {
 		t.Errorf("run from the parsed form differs:\n%s", cmp.Diff(want, got))
@@ -56,7 +64,7 @@ func TestParsedPageCache(t *testing.T) {
 	}
 
 	// A parsed form of another encoding version: parsed again, then replaced.
-	if err := c.PutParsed(parsedKey(page), []byte{0xff, 1, 2}); err != nil {
+	if err := c.PutParsed(page.ParsedKey, []byte{0xff, 1, 2}); err != nil {
 		t.Fatal(err)
 	}
 	if got := files(c); !cmp.Equal(got, want) {
@@ -64,5 +72,20 @@ func TestParsedPageCache(t *testing.T) {
 	}
 	if _, again, _, _ := c.GetPageWithParsed(pageURL, parsedKey); !cmp.Equal(again, parsed) {
 		t.Error("the undecodable parsed form was not replaced")
+	}
+
+	// A page stored without a ParsedKey (by an older depsolve): read in full, then
+	// stored again with its head.
+	if err := c.PutPage(pageURL, full); err != nil {
+		t.Fatal(err)
+	}
+	if p, _, _, _ := c.GetPageWithParsed(pageURL, parsedKey); p.Body == nil {
+		t.Fatal("a page stored without ParsedKey was read from a head")
+	}
+	if got := files(c); !cmp.Equal(got, want) {
+		t.Errorf("run from a page without head differs:\n%s", cmp.Diff(want, got))
+	}
+	if p, _, _, _ := c.GetPageWithParsed(pageURL, parsedKey); p.Body != nil || p.ParsedKey != page.ParsedKey {
+		t.Errorf("the page was not stored again with its head: body %d bytes, ParsedKey %q", len(p.Body), p.ParsedKey)
 	}
 }

@@ -109,10 +109,11 @@ type sourceFiles struct {
 func (ix *Index) buildProject(name string, lists []sourceFiles) *project {
 	p := &project{name: name}
 	var all []*candidate
+	memo := parseMemo{versions: map[string]versionResult{}, names: map[string]bool{}}
 	for i, sf := range lists {
 		n := 0
 		for _, f := range sf.files {
-			if c := ix.candidateOf(name, sf.src, f); c != nil {
+			if c := ix.candidateOf(name, sf.src, f, &memo); c != nil {
 				c.sourceOrder = i
 				all = append(all, c)
 				n++
@@ -142,9 +143,41 @@ func (ix *Index) buildProject(name string, lists []sourceFiles) *project {
 	return p
 }
 
+// parseMemo holds what the files of one project share, parsed once: a page of
+// torch lists thousands of files but a few hundred versions, all of one name.
+type parseMemo struct {
+	versions map[string]versionResult // by version text as written
+	names    map[string]bool          // wheel name as written -> is the project's
+	wheels   wheel.FilenameParser     // expands each tag set once
+}
+
+type versionResult struct {
+	v  pep440.Version
+	ok bool
+}
+
+func (m *parseMemo) version(text string) (pep440.Version, bool) {
+	r, seen := m.versions[text]
+	if !seen {
+		v, err := pep440.Parse(text)
+		r = versionResult{v, err == nil}
+		m.versions[text] = r
+	}
+	return r.v, r.ok
+}
+
+func (m *parseMemo) isProject(wheelName, project string) bool {
+	is, seen := m.names[wheelName]
+	if !seen {
+		is = pep508.NormalizeName(wheelName) == project
+		m.names[wheelName] = is
+	}
+	return is
+}
+
 // candidateOf parses a listed file; nil for a file of another project, an
 // invalid version, or a kind of file depsolve does not use (eggs, installers).
-func (ix *Index) candidateOf(name string, src *source, f simple.File) *candidate {
+func (ix *Index) candidateOf(name string, src *source, f simple.File, memo *parseMemo) *candidate {
 	c := &candidate{File: File{
 		Index:          src.display,
 		Filename:       f.Filename,
@@ -158,8 +191,8 @@ func (ix *Index) candidateOf(name string, src *source, f simple.File) *candidate
 	var versionText string
 	switch {
 	case strings.HasSuffix(f.Filename, ".whl"):
-		w, err := wheel.ParseFilename(f.Filename)
-		if err != nil || pep508.NormalizeName(w.Name) != name {
+		w, err := memo.wheels.Parse(f.Filename)
+		if err != nil || !memo.isProject(w.Name, name) {
 			return nil
 		}
 		c.wheel, versionText = &w, w.Version
@@ -172,18 +205,83 @@ func (ix *Index) candidateOf(name string, src *source, f simple.File) *candidate
 	default:
 		return nil
 	}
-	v, err := pep440.Parse(versionText)
-	if err != nil {
+	v, ok := memo.version(versionText)
+	if !ok {
 		return nil
 	}
 	c.version = v
-	u, err := url.Parse(f.URL)
-	if err != nil {
+	if isPlainWebURL(f.URL) {
+		// What url.Parse and String would give back; skipped as the costliest
+		// part of listing a project with thousands of files.
+		c.URL = f.URL
+	} else if !ix.resolveURL(c, src, f.URL) {
 		return nil
+	}
+	c.hasMetadata = f.HasMetadata && c.localPath == ""
+	c.metadataSHA256 = f.MetadataHashes["sha256"]
+	return c
+}
+
+// isPlainWebURL reports whether an http(s) URL is in the form simple's parsers
+// give every file URL (url.URL.String of an absolute URL) and has no userinfo,
+// so that parsing and printing it again changes nothing: its characters are
+// those String leaves unescaped in a path and query, with no '@' and no
+// fragment (simple drops fragments).
+func isPlainWebURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	hostEnd := strings.IndexAny(rest, "/?")
+	if hostEnd < 0 {
+		hostEnd = len(rest)
+	}
+	host, port, hasPort := strings.Cut(rest[:hostEnd], ":")
+	if host == "" || hasPort && port == "" {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		if b := host[i]; !isAlnum(b) && b != '-' && b != '.' {
+			return false
+		}
+	}
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return false
+		}
+	}
+	for i := hostEnd; i < len(rest); i++ {
+		if !plainURLByte[rest[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// plainURLByte marks the bytes isPlainWebURL accepts after the host.
+var plainURLByte = func() (t [256]bool) {
+	for b := range 256 {
+		t[b] = isAlnum(byte(b)) || strings.IndexByte("-._~/:?+=&,;", byte(b)) >= 0
+	}
+	return t
+}()
+
+func isAlnum(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+}
+
+// resolveURL sets the candidate's URL (without credentials, which go to the
+// client) or local path; false when the URL is unusable.
+func (ix *Index) resolveURL(c *candidate, src *source, raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
 	}
 	if u.Scheme == "file" {
 		if src.dir == "" {
-			return nil // a page may not point at local files
+			return false // a page may not point at local files
 		}
 		c.localPath = u.Path
 	} else {
@@ -192,9 +290,7 @@ func (ix *Index) candidateOf(name string, src *source, f simple.File) *candidate
 		ix.client.addCredentials(u, user)
 	}
 	c.URL = u.String()
-	c.hasMetadata = f.HasMetadata && c.localPath == ""
-	c.metadataSHA256 = f.MetadataHashes["sha256"]
-	return c
+	return true
 }
 
 // needsBuild is the reason a version whose metadata only a build could give

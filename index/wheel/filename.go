@@ -87,6 +87,39 @@ func (e *FilenameError) Error() string {
 // ParseFilename parses a wheel filename (PEP 427). It does not check the
 // version's syntax: that is PEP 440's business, left to the caller.
 func ParseFilename(filename string) (Filename, error) {
+	return parseFilename(filename, ParseTag)
+}
+
+// A FilenameParser is ParseFilename for many filenames with few distinct tag sets, as
+// the files of one project have (a page of torch lists thousands of wheels over a few
+// dozen tag sets): each tag set is expanded once, and the Filenames share its Tags,
+// which the caller must not modify. The zero value is ready to use; not safe for
+// concurrent use.
+type FilenameParser struct {
+	tags map[string]parsedTags
+}
+
+type parsedTags struct {
+	tags []Tag
+	err  error
+}
+
+// Parse is ParseFilename.
+func (p *FilenameParser) Parse(filename string) (Filename, error) {
+	return parseFilename(filename, func(s string) ([]Tag, error) {
+		r, seen := p.tags[s]
+		if !seen {
+			if p.tags == nil {
+				p.tags = map[string]parsedTags{}
+			}
+			r.tags, r.err = ParseTag(s)
+			p.tags[s] = r
+		}
+		return r.tags, r.err
+	})
+}
+
+func parseFilename(filename string, parseTag func(string) ([]Tag, error)) (Filename, error) {
 	fail := func(off int, format string, args ...any) (Filename, error) {
 		return Filename{}, &FilenameError{filename, off, fmt.Sprintf(format, args...)}
 	}
@@ -118,7 +151,7 @@ func ParseFilename(filename string) (Filename, error) {
 		}
 		rest = 3
 	}
-	tags, err := ParseTag(strings.Join(parts[rest:], "-"))
+	tags, err := parseTag(stem[offsets[rest]:])
 	if err != nil {
 		return fail(offsets[rest], "%v", err)
 	}

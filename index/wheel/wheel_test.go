@@ -2,6 +2,7 @@ package wheel
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -137,6 +138,33 @@ func TestParseFilenameErrors(t *testing.T) {
 		}
 		if !strings.Contains(fe.Msg, tt.msg) || fe.Offset != tt.offset {
 			t.Errorf("ParseFilename(%q) = %v; want %q at offset %d", tt.in, err, tt.msg, tt.offset)
+		}
+	}
+}
+
+// A FilenameParser gives what ParseFilename gives, errors included, however often it
+// has seen the tag set before.
+func TestFilenameParser(t *testing.T) {
+	names := []string{
+		"torch-2.5.1+cu121-cp311-cp311-linux_x86_64.whl",
+		"torch-2.5.0+cu121-cp311-cp311-linux_x86_64.whl",
+		"six-1.16.0-py2.py3-none-any.whl",
+		"foo-1.0-1-py3-none-any.whl",
+		"Pillow-10.0.0-cp311-cp311-MANYLINUX_2_28_X86_64.whl",
+		"pillow-10.1.0-cp311-cp311-manylinux_2_28_x86_64.whl",
+		"foo-1.0-1-2x-none-any.whl",
+		"bar-2.0-1-2x-none-any.whl",
+		"foo-1.0-py3..py2-none-any.whl",
+		"foo--py3-none-any.whl",
+	}
+	var p FilenameParser
+	for range 2 {
+		for _, name := range names {
+			want, wantErr := ParseFilename(name)
+			got, err := p.Parse(name)
+			if diff := cmp.Diff(want, got); diff != "" || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Errorf("Parse(%q) = %v (-want +got):\n%s\nParseFilename error: %v", name, err, diff, wantErr)
+			}
 		}
 	}
 }
