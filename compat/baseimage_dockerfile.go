@@ -14,7 +14,7 @@ type DockerfileBase struct {
 	Via      []string // the stage aliases followed to reach Image, final stage first
 }
 
-// ParseDockerfile finds the base image of the final build stage.
+// parseDockerfile finds the base image of the final build stage.
 //
 // It reads what Docker's frontend reads to choose a base: the escape parser directive, line
 // continuations, comments, heredocs (skipped), the ARGs declared before the first FROM with
@@ -23,7 +23,7 @@ type DockerfileBase struct {
 // ${NAME:+word} and ${NAME+word}; the builder-set platform ARGs (BUILDPLATFORM, TARGETARCH, …)
 // leave --platform unknown. depsolve knows no --build-arg values, so an ARG the base image
 // depends on must have a default: otherwise the result is an *InputError at that FROM.
-func ParseDockerfile(file string, data []byte) (DockerfileBase, error) {
+func parseDockerfile(file string, data []byte) (DockerfileBase, error) {
 	p := dockerfileParser{file: file, escape: '\\', args: map[string]dockerArg{}, stages: map[string]int{}}
 	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
 	start := p.directives(lines)

@@ -40,12 +40,12 @@ func TestParseDockerfileFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := ParseDockerfile(tt.file, data)
+			got, err := parseDockerfile(tt.file, data)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("ParseDockerfile (-want +got):\n%s", diff)
+				t.Errorf("parseDockerfile (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -72,7 +72,7 @@ func TestParseDockerfileInline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseDockerfile("Dockerfile", []byte(tt.text))
+			got, err := parseDockerfile("Dockerfile", []byte(tt.text))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +105,7 @@ func TestParseDockerfileErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseDockerfile("Dockerfile", []byte(tt.text))
+			_, err := parseDockerfile("Dockerfile", []byte(tt.text))
 			var ie *InputError
 			if !errors.As(err, &ie) {
 				t.Fatalf("got %v, want *InputError", err)
@@ -122,7 +122,7 @@ func TestParseDockerfileErrorShowsLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = ParseDockerfile("Dockerfile", data)
+	_, err = parseDockerfile("Dockerfile", data)
 	want := "Dockerfile:2:6: FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04: ARG CUDA (line 1) has no default, and depsolve takes no --build-arg: give it a default or pass --base-image\n" +
 		"    FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04\n" +
 		"         ^"
@@ -141,7 +141,7 @@ func FuzzParseDockerfile(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		base, err := ParseDockerfile("Dockerfile", data)
+		base, err := parseDockerfile("Dockerfile", data)
 		if err == nil && base.Image == "" {
 			t.Errorf("no error and no image")
 		}

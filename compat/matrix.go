@@ -121,10 +121,10 @@ func (m *Matrix) Hash() string { return m.hash }
 // table or key, a row without a source or tag, an unverified row not marked advisory, a
 // malformed version is an error naming file:line. Warnings are problems that do not stop
 // the data from loading (a source nothing cites).
-func Load() (*Matrix, []Warning, error) { return LoadFS(data.FS) }
+func Load() (*Matrix, []Warning, error) { return loadFS(data.FS) }
 
-// LoadFS is Load for the *.toml files at the root of fsys.
-func LoadFS(fsys fs.FS) (*Matrix, []Warning, error) {
+// loadFS is Load for the *.toml files at the root of fsys.
+func loadFS(fsys fs.FS) (*Matrix, []Warning, error) {
 	files, err := readDataFiles(fsys)
 	if err != nil {
 		return nil, nil, err

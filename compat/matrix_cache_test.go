@@ -100,7 +100,7 @@ func TestDataHashFollowsTheData(t *testing.T) {
 // the cached form alone.
 func BenchmarkLoadTOML(b *testing.B) {
 	for b.Loop() {
-		if _, _, err := LoadFS(data.FS); err != nil {
+		if _, _, err := loadFS(data.FS); err != nil {
 			b.Fatal(err)
 		}
 	}

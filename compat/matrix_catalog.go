@@ -16,11 +16,9 @@ func (m *Matrix) cudaImage(tag string) (imageFacts, bool) {
 	return imageFacts{CUDA: img.CUDA, CuDNN: img.CUDNN, OS: img.OS, GLibc: img.Glibc}, true
 }
 
-func (m *Matrix) osGLibc(os string) (string, bool) { return m.OSGlibc(os) }
-
-// OSGlibc is the glibc of an operating system as image tags name it ("ubuntu22.04",
+// osGLibc is the glibc of an operating system as image tags name it ("ubuntu22.04",
 // "rockylinux9", "ubi9", "debian12").
-func (m *Matrix) OSGlibc(os string) (string, bool) {
+func (m *Matrix) osGLibc(os string) (string, bool) {
 	o, ok := m.oses[os]
 	if !ok || o.Advisory {
 		return "", false

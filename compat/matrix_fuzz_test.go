@@ -38,7 +38,7 @@ func FuzzBaseImage(f *testing.F) {
 			t.Errorf("BaseImage(%q) = %+v", ref, img)
 		}
 		if img.Glibc != "" {
-			if g, _ := m.OSGlibc(img.OS); g != img.Glibc {
+			if g, _ := m.osGLibc(img.OS); g != img.Glibc {
 				t.Errorf("BaseImage(%q): glibc %q, OS %q has %q", ref, img.Glibc, img.OS, g)
 			}
 		}
@@ -73,7 +73,7 @@ func FuzzLoadFS(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		m, _, err := LoadFS(withFile("fuzz.toml", text))
+		m, _, err := loadFS(withFile("fuzz.toml", text))
 		if err == nil {
 			tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9", Driver: "550.54.15", CUDA: "12.4.1", GPUs: []string{"6.1", "9.0"}})
 			tm.Rules("torch", pep440.MustParse("2.5.1"))

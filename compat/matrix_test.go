@@ -159,8 +159,8 @@ func withFile(name, text string) fstest.MapFS {
 }
 
 func TestLoadMinimalData(t *testing.T) {
-	if _, warns, err := LoadFS(minimalData); err != nil || len(warns) != 0 {
-		t.Fatalf("LoadFS(minimal) = %v, %v", warns, err)
+	if _, warns, err := loadFS(minimalData); err != nil || len(warns) != 0 {
+		t.Fatalf("loadFS(minimal) = %v, %v", warns, err)
 	}
 }
 
@@ -201,7 +201,7 @@ func TestLoadRejects(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := LoadFS(withFile("case.toml", tc.text))
+			_, _, err := loadFS(withFile("case.toml", tc.text))
 			if err == nil {
 				t.Fatal("loaded")
 			}
@@ -221,14 +221,14 @@ func TestLoadRejects(t *testing.T) {
 
 func TestLoadReportsEveryError(t *testing.T) {
 	text := "[[family]]\nmajor = 13\ndriver_linux = \"580.65.06\"\ntag = \"verified\"\n\n[[family]]\nmajor = 11\ndriver_linux = \"450.80.02\"\nsource = [\"X\"]\n"
-	_, _, err := LoadFS(withFile("case.toml", text))
+	_, _, err := loadFS(withFile("case.toml", text))
 	if err == nil || !strings.Contains(err.Error(), "case.toml:1:") || !strings.Contains(err.Error(), "case.toml:6:") {
 		t.Errorf("want errors at lines 1 and 6, got %v", err)
 	}
 }
 
 func TestLoadWarnsAboutUncitedSource(t *testing.T) {
-	_, warns, err := LoadFS(withFile("more.toml", "[[source]]\nid = \"Y\"\ntitle = \"t\"\nurl = \"https://example.com/y\"\n"))
+	_, warns, err := loadFS(withFile("more.toml", "[[source]]\nid = \"Y\"\ntitle = \"t\"\nurl = \"https://example.com/y\"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,11 +357,11 @@ func TestCUDA(t *testing.T) {
 func TestOSGlibc(t *testing.T) {
 	m := loadDataMatrix(t)
 	for os, want := range map[string]string{"ubuntu22.04": "2.35", "ubuntu24.04": "2.39", "rockylinux9": "2.34", "ubi8": "2.28", "debian12": "2.36"} {
-		if got, ok := m.OSGlibc(os); !ok || got != want {
-			t.Errorf("OSGlibc(%q) = %q %v, want %q", os, got, ok, want)
+		if got, ok := m.osGLibc(os); !ok || got != want {
+			t.Errorf("osGLibc(%q) = %q %v, want %q", os, got, ok, want)
 		}
 	}
-	if g, ok := m.OSGlibc("centos7"); ok {
-		t.Errorf("OSGlibc(centos7) = %q: not in the data", g)
+	if g, ok := m.osGLibc("centos7"); ok {
+		t.Errorf("osGLibc(centos7) = %q: not in the data", g)
 	}
 }

@@ -259,7 +259,7 @@ func TestAdvisoriesFor(t *testing.T) {
 // An unverified forbids row warns when the resolution holds the other package at all; a
 // row on a target fact, when the target's value is outside the range.
 func TestAdvisoriesForConstraintKinds(t *testing.T) {
-	m, _, err := LoadFS(withFile("case.toml", `[[constraint]]
+	m, _, err := loadFS(withFile("case.toml", `[[constraint]]
 package = "a"
 requires = "b"
 forbids = true

@@ -199,7 +199,7 @@ func (b *targetBuilder) baseImage() error {
 		if err != nil {
 			return originError(dockerfile.Origin, "%v", err)
 		}
-		base, err := ParseDockerfile(dockerfile.Text, data)
+		base, err := parseDockerfile(dockerfile.Text, data)
 		if err != nil {
 			return err
 		}
@@ -424,10 +424,10 @@ func (t *Target) Capabilities() []pep440.Version {
 	return out
 }
 
-// VirtualPackages are the target as the solver sees it: each known value as a package with
+// virtualPackages are the target as the solver sees it: each known value as a package with
 // exactly one version (VirtualPython …, VirtualGPU(i) for the i-th distinct compute
 // capability, lowest first). Unknown values have no package.
-func (t *Target) VirtualPackages() map[string]pep440.Version {
+func (t *Target) virtualPackages() map[string]pep440.Version {
 	out := map[string]pep440.Version{}
 	for name, v := range map[string]Value{VirtualPython: t.Python, VirtualDriver: t.Driver, VirtualCUDA: t.CUDA, VirtualGlibc: t.GLibc} {
 		if !v.Known() {

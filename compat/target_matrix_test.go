@@ -41,12 +41,12 @@ func TestBuildTargetWithMatrix(t *testing.T) {
 		t.Errorf("Facts (-want +got):\n%s", diff)
 	}
 	vp := map[string]string{}
-	for name, v := range target.VirtualPackages() {
+	for name, v := range target.virtualPackages() {
 		vp[name] = v.String()
 	}
 	wantVP := map[string]string{"@python": "3.11.9", "@driver": "550.54.15", "@cuda": "12.8.1", "@glibc": "2.39", "@gpu:0": "8.0", "@gpu:1": "9.0"}
 	if diff := cmp.Diff(wantVP, vp); diff != "" {
-		t.Errorf("VirtualPackages (-want +got):\n%s", diff)
+		t.Errorf("virtualPackages (-want +got):\n%s", diff)
 	}
 	if target.Platform.Text != "manylinux_2_39_x86_64" || target.CuDNN.Text != "9" {
 		t.Errorf("platform %q, cudnn %q", target.Platform.Text, target.CuDNN.Text)

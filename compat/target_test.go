@@ -58,12 +58,12 @@ func TestBuildTargetFromFlags(t *testing.T) {
 		t.Errorf("glibc %+v, want 2.35 from --platform", g)
 	}
 	vp := map[string]string{}
-	for name, v := range target.VirtualPackages() {
+	for name, v := range target.virtualPackages() {
 		vp[name] = v.String()
 	}
 	wantVP := map[string]string{"@python": "3.11.9", "@driver": "550.54.15", "@glibc": "2.35", "@gpu:0": "8.0", "@gpu:1": "9.0"}
 	if diff := cmp.Diff(wantVP, vp); diff != "" {
-		t.Errorf("VirtualPackages (-want +got):\n%s", diff)
+		t.Errorf("virtualPackages (-want +got):\n%s", diff)
 	}
 	wantEnv := pep508.Environment{
 		"python_version": "3.11", "python_full_version": "3.11.9", "implementation_name": "cpython",
@@ -318,8 +318,8 @@ func TestBuildTargetCPU(t *testing.T) {
 		if diff := cmp.Diff(want, target.Notes); diff != "" {
 			t.Errorf("notes (-want +got):\n%s", diff)
 		}
-		if len(target.VirtualPackages()) != 0 {
-			t.Errorf("virtual packages %v, want none", target.VirtualPackages())
+		if len(target.virtualPackages()) != 0 {
+			t.Errorf("virtual packages %v, want none", target.virtualPackages())
 		}
 		settings := target.Settings()
 		if s := settings[4]; s.Name != "gpu" || s.Value != "none (CPU only)" {
@@ -359,7 +359,7 @@ func TestBuildTargetUnknownGPU(t *testing.T) {
 	if diff := cmp.Diff(want, target.Notes); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
 	}
-	vp := target.VirtualPackages()
+	vp := target.virtualPackages()
 	if len(vp) != 1 || vp["@gpu:0"].String() != "8.0" {
 		t.Errorf("virtual packages %v, want @gpu:0 8.0 only", vp)
 	}

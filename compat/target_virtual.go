@@ -10,7 +10,7 @@ import (
 )
 
 // Virtuals are the target's facts as the resolver takes them (resolver.Problem.Virtual):
-// the VirtualPackages, sorted by name, each with where its value came from as an
+// the virtualPackages, sorted by name, each with where its value came from as an
 // explanation prints it ("from --driver", "detected by nvidia-smi") and, for a GPU, the
 // models of that compute capability ("NVIDIA GeForce RTX 5090"), so that a conflict reads
 // "your target's GPU 0 compute capability is 12.0 (NVIDIA GeForce RTX 5090, from --gpu)".
@@ -39,7 +39,7 @@ func (t *Target) Virtuals() []resolver.Virtual {
 		}
 		labels[name] = join(models)
 	}
-	vp := t.VirtualPackages()
+	vp := t.virtualPackages()
 	out := make([]resolver.Virtual, 0, len(vp))
 	for _, name := range slices.Sorted(maps.Keys(vp)) {
 		out = append(out, resolver.Virtual{Name: name, Version: vp[name], Origin: origins[name].phrase(), Label: labels[name]})

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/depsolve/depsolve/pep508"
 )
 
 // Tag is one PEP 425 compatibility tag, in lower case.
@@ -266,7 +268,7 @@ func ParseSdistFilename(filename, project string) (SdistFilename, error) {
 			continue
 		}
 		for i := 0; i < len(stem); i++ {
-			if stem[i] == '-' && normalize(stem[:i]) == project {
+			if stem[i] == '-' && pep508.NormalizeName(stem[:i]) == project {
 				if i+1 == len(stem) {
 					return SdistFilename{}, &FilenameError{filename, i + 1, "empty version"}
 				}
@@ -276,24 +278,4 @@ func ParseSdistFilename(filename, project string) (SdistFilename, error) {
 		return SdistFilename{}, &FilenameError{filename, 0, fmt.Sprintf("not a source distribution of %q", project)}
 	}
 	return SdistFilename{}, &FilenameError{filename, len(filename), "a source distribution ends in .tar.gz or .zip"}
-}
-
-// normalize is PEP 503's rule (runs of '-', '_', '.' become '-', lower case),
-// the same as pep508.NormalizeName; repeated here to keep this package free of
-// the requirement grammar.
-func normalize(s string) string {
-	var b strings.Builder
-	inRun := false
-	for _, r := range s {
-		if r == '-' || r == '_' || r == '.' {
-			if !inRun {
-				b.WriteByte('-')
-			}
-			inRun = true
-			continue
-		}
-		inRun = false
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
 }

@@ -374,14 +374,6 @@ func TestListOf(t *testing.T) {
 	}
 }
 
-func TestNormalize(t *testing.T) {
-	for in, want := range map[string]string{"Foo.Bar__baz": "foo-bar-baz", "a-_.b": "a-b", "-x-": "-x-", "Ünï": "ünï"} {
-		if got := normalize(in); got != want {
-			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func FuzzParseFilename(f *testing.F) {
 	for _, s := range []string{
 		"torch-2.5.1+cu121-cp311-cp311-linux_x86_64.whl",

@@ -23,12 +23,13 @@ var allowed = map[string][]string{
 	"redact":             {},
 	"reqfile":            {"pep440", "pep508", "redact", "github.com/BurntSushi/toml"},
 	"resolver":           {"pep440", "pep508"},
-	"cache":              {"go.etcd.io/bbolt"},
+	"cache":              {"redact", "go.etcd.io/bbolt"},
 	"index":              {"pep440", "pep508", "resolver", "cache", "redact", "golang.org/x/net/html", "golang.org/x/sync"},
 	"data":               {},
 	"compat":             {"pep440", "pep508", "resolver", "data", "cache", "redact", "reqfile", "github.com/BurntSushi/toml"},
 	"lockfile":           {"pep440", "pep508", "resolver", "redact", "github.com/BurntSushi/toml"},
-	"internal/fakeindex": {},
+	"internal/fakeindex": {"pep508"},
+	"internal/wire":      {},
 	"cmd/depsolve":       {"*"},
 }
 

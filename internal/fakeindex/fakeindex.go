@@ -33,6 +33,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/depsolve/depsolve/pep508"
 )
 
 // Snapshot is the decoded JSON snapshot.
@@ -78,9 +80,6 @@ type Index struct {
 
 var nameSeparators = regexp.MustCompile(`[-_.]+`)
 
-func normalize(name string) string {
-	return strings.ToLower(nameSeparators.ReplaceAllString(name, "-"))
-}
 func distName(name string) string { return nameSeparators.ReplaceAllString(name, "_") }
 
 // Load reads a snapshot file.
@@ -258,7 +257,7 @@ func Build(s *Snapshot) (*Index, error) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		key := normalize(name)
+		key := pep508.NormalizeName(name)
 		ix.Names[key] = name
 		versions := make([]string, 0, len(s.Packages[name]))
 		for v := range s.Packages[name] {
