@@ -1,10 +1,11 @@
 package compat
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"reflect"
+
+	"github.com/depsolve/depsolve/internal/wire"
 )
 
 // The cache holds the validated rows (cachedMatrix) in a compact binary form, several
@@ -26,17 +27,16 @@ func encodeMatrix(b []byte, v any) ([]byte, error) {
 func appendValue(b []byte, v reflect.Value) ([]byte, error) {
 	switch v.Kind() {
 	case reflect.String:
-		b = binary.AppendUvarint(b, uint64(v.Len()))
-		return append(b, v.String()...), nil
+		return wire.AppendString(b, v.String()), nil
 	case reflect.Int:
-		return binary.AppendVarint(b, v.Int()), nil
+		return wire.AppendVarint(b, v.Int()), nil
 	case reflect.Bool:
 		if v.Bool() {
 			return append(b, 1), nil
 		}
 		return append(b, 0), nil
 	case reflect.Slice:
-		b = binary.AppendUvarint(b, uint64(v.Len()))
+		b = wire.AppendUvarint(b, uint64(v.Len()))
 		var err error
 		for i := range v.Len() {
 			if b, err = appendValue(b, v.Index(i)); err != nil {
@@ -67,87 +67,58 @@ func encoded(f reflect.StructField) bool {
 // decodeMatrix reads an encoding of encodeMatrix into *ptr; any other input is an
 // error, never a panic. Strings share one copy of data.
 func decodeMatrix(data []byte, ptr any) error {
-	d := matrixDecoder{s: string(data)}
-	d.value(reflect.ValueOf(ptr).Elem())
-	if d.err == nil && d.s != "" {
-		d.err = errMatrixCodec
+	r := wire.NewReader(data)
+	if err := decodeValue(r, reflect.ValueOf(ptr).Elem()); err != nil {
+		return err
 	}
-	return d.err
+	if r.Done() != nil {
+		return errMatrixCodec
+	}
+	return nil
 }
 
-// matrixDecoder remembers the first error; after it, every read is a zero value.
-type matrixDecoder struct {
-	s   string
-	err error
-}
-
-func (d *matrixDecoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	var n uint64
-	for shift := 0; shift < 64; shift += 7 {
-		if len(d.s) == 0 {
-			break
-		}
-		c := d.s[0]
-		d.s = d.s[1:]
-		n |= uint64(c&0x7f) << shift
-		if c < 0x80 {
-			return n
-		}
-	}
-	d.err = errMatrixCodec
-	return 0
-}
-
-func (d *matrixDecoder) value(v reflect.Value) {
-	if d.err != nil {
-		return
-	}
+// decodeValue reads one value of v's type; after a malformed input every read is a zero
+// value, so the error is reported once, at the end.
+func decodeValue(r *wire.Reader, v reflect.Value) error {
 	switch v.Kind() {
 	case reflect.String:
-		n := d.uvarint()
-		if d.err != nil || n > uint64(len(d.s)) {
-			d.err = errMatrixCodec
-			return
-		}
-		v.SetString(d.s[:n])
-		d.s = d.s[n:]
+		v.SetString(r.String())
 	case reflect.Int:
-		u := d.uvarint()
-		v.SetInt(int64(u>>1) ^ -int64(u&1))
+		v.SetInt(r.Varint())
 	case reflect.Bool:
-		switch {
-		case d.s == "" || d.s[0] > 1:
-			d.err = errMatrixCodec
+		switch c := r.Byte(); c {
+		case 0, 1:
+			v.SetBool(c == 1)
 		default:
-			v.SetBool(d.s[0] == 1)
-			d.s = d.s[1:]
+			return errMatrixCodec
 		}
 	case reflect.Slice:
 		// Every element takes at least one byte: a garbled length cannot ask for more
 		// memory than the input could describe.
-		n := d.uvarint()
-		if d.err != nil || n > uint64(len(d.s)) {
-			d.err = errMatrixCodec
-			return
-		}
+		n := r.Count(1)
 		if n == 0 {
-			return
+			break
 		}
-		v.Set(reflect.MakeSlice(v.Type(), int(n), int(n)))
-		for i := range int(n) {
-			d.value(v.Index(i))
+		v.Set(reflect.MakeSlice(v.Type(), n, n))
+		for i := range n {
+			if err := decodeValue(r, v.Index(i)); err != nil {
+				return err
+			}
 		}
 	case reflect.Struct:
 		t := v.Type()
 		for i := range t.NumField() {
 			if encoded(t.Field(i)) {
-				d.value(v.Field(i))
+				if err := decodeValue(r, v.Field(i)); err != nil {
+					return err
+				}
 			}
 		}
 	default:
-		d.err = fmt.Errorf("compat: cannot decode a %s from the cached matrix", v.Type())
+		return fmt.Errorf("compat: cannot decode a %s from the cached matrix", v.Type())
 	}
+	if r.Err() != nil {
+		return errMatrixCodec
+	}
+	return nil
 }

@@ -26,7 +26,7 @@ var allowed = map[string][]string{
 	"cache":              {"redact", "go.etcd.io/bbolt"},
 	"index":              {"pep440", "pep508", "resolver", "cache", "redact", "golang.org/x/net/html", "golang.org/x/sync"},
 	"data":               {},
-	"compat":             {"pep440", "pep508", "resolver", "data", "cache", "redact", "reqfile", "github.com/BurntSushi/toml"},
+	"compat":             {"internal/wire", "pep440", "pep508", "resolver", "data", "cache", "redact", "reqfile", "github.com/BurntSushi/toml"},
 	"lockfile":           {"pep440", "pep508", "resolver", "redact", "github.com/BurntSushi/toml"},
 	"internal/fakeindex": {"pep508"},
 	"internal/wire":      {},
