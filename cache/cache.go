@@ -13,9 +13,14 @@
 //	created-by  Options.CreatedBy of the process that created the file
 //	created-at  RFC 3339 UTC time of creation
 //
-// Bucket "pages": key is the project page URL without userinfo or fragment (PutPage
-// strips them: credentials never reach the file, and a rotated token keeps its pages);
-// the query string stays.
+// Bucket "pages": key is the project page URL without userinfo or fragment, and with the
+// values of secret-looking query parameters (token, key, auth, signature, …: the rule of
+// package redact) replaced by "****"; the stored Page.URL likewise. Credentials never
+// reach the file, and a rotated token keeps its pages. The price: pages of one URL asked
+// with two different tokens share one entry. That is accepted, as for userinfo: a token
+// says who asks, not which page, and a server that answers two tokens with two different
+// pages of one URL (per-user views of a private index) is served the last one stored,
+// and revalidates it when stale. The other query parameters stay in the key.
 // Payload: URL, ContentType, ETag, LastModified as uvarint-length-prefixed strings, MaxAge
 // in nanoseconds and FetchedAt in Unix nanoseconds as varints, then Body
 // length-prefixed.

@@ -177,6 +177,43 @@ func TestPageKeys(t *testing.T) {
 	}
 }
 
+// A token in the query string is a credential too: the file holds it masked, and every
+// token of one URL finds the same page (see the package comment).
+func TestPageKeysMaskQueryTokens(t *testing.T) {
+	c, _ := openTest(t, t.TempDir(), Options{})
+	page := samplePage("body")
+	page.URL = "https://mirror.example/simple/torch/?channel=nightly&token=t0ps3cret"
+	if err := c.PutPage("https://mirror.example/simple/torch/?channel=nightly&token=t0ps3cret", page); err != nil {
+		t.Fatal(err)
+	}
+	page.ParsedKey = ParsedKey(digest([]byte("parsed")))
+	if err := c.PutPage("https://mirror.example/simple/numpy/?api_key=k3yv4lue", page); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(c.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"t0ps3cret", "k3yv4lue"} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("the cache file contains the query token %s", secret)
+		}
+	}
+	got, found, err := c.GetPage("https://mirror.example/simple/torch/?channel=nightly&token=r0tated")
+	if err != nil || !found {
+		t.Fatalf("GetPage with another token: found=%v err=%v", found, err)
+	}
+	if want := "https://mirror.example/simple/torch/?channel=nightly&token=****"; got.URL != want {
+		t.Errorf("stored URL = %q, want %q", got.URL, want)
+	}
+	if _, found, _ := c.GetPage("https://mirror.example/simple/torch/?channel=stable&token=t0ps3cret"); found {
+		t.Error("a URL with another non-secret query value found the page")
+	}
+	if _, found, _ := c.GetPage("https://mirror.example/simple/numpy/?api_key=other"); !found {
+		t.Error("the page stored with a head is not found with another key")
+	}
+}
+
 func TestPutRejects(t *testing.T) {
 	c, w := openTest(t, t.TempDir(), Options{})
 	meta := []byte("Metadata-Version: 2.1\nName: x\n")

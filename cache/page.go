@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"net/url"
 	"time"
+
+	"github.com/depsolve/depsolve/redact"
 )
 
 // A Page is a project page of an index (PEP 503 HTML or PEP 691 JSON) as fetched, with
 // what is needed to revalidate it.
 type Page struct {
 	// URL is where the body came from after redirects: the base for its relative links.
-	// PutPage stores it without userinfo; empty means the URL the page is stored under.
+	// PutPage stores it as it stores the key (see pageKey: no userinfo, secret query
+	// values masked); empty means the URL the page is stored under.
 	URL          string
 	ContentType  string
 	ETag         string // the ETag response header, quotes included; "" if none
@@ -42,9 +45,11 @@ var (
 	latestFetch   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
-// pageKey turns a page URL into its key: absolute, without userinfo (a credential must
-// not land in the file, and a rotated token must not empty the cache) and without a
-// fragment. The query string is kept: it can be part of what the page is.
+// pageKey turns a page URL into its key: absolute, without userinfo or fragment, and
+// with the values of secret-looking query parameters masked as redact.URL masks them
+// (?token=t0ps3cret reads ?token=****): a credential must not land in the file, and a
+// rotated token must not empty the cache. The rest of the query string is kept: it can
+// be part of what the page is.
 func pageKey(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" && u.Scheme != "file" {
@@ -52,7 +57,12 @@ func pageKey(raw string) (string, error) {
 	}
 	u.User = nil
 	u.Fragment, u.RawFragment = "", ""
-	return u.String(), nil
+	if u.RawQuery == "" || u.Host == "" {
+		// redact.URL would take a host-less file: URL with an '@' for a malformed
+		// one with userinfo; such a URL carries no credential to mask.
+		return u.String(), nil
+	}
+	return redact.URL(u.String()), nil
 }
 
 func encodePage(p Page) []byte {

@@ -124,6 +124,9 @@ type HTTPError struct {
 	Status     string // "503 Service Unavailable"
 	Attempts   int
 	Err        error // the cause when there was no usable response
+	// Cached is set for a page the cache holds a copy of (stale, or being
+	// revalidated): an offline run would use that copy.
+	Cached bool
 }
 
 func (e *HTTPError) Error() string {

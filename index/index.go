@@ -142,6 +142,10 @@ type Index struct {
 
 	ctx    context.Context // for shared work, which outlives any one caller
 	cancel context.CancelFunc
+	// work counts the goroutines doing I/O for the Index (shared work, prefetch
+	// guesses), for Close to wait on. Each Add happens under mu while ctx is live,
+	// and Close cancels ctx under mu: no Add can follow Close's Wait.
+	work sync.WaitGroup
 
 	python *pep440.Version // the Environment's python_full_version, for guesses
 
@@ -247,8 +251,26 @@ func (ix *Index) newSource(loc string, isIndex bool) (*source, error) {
 }
 
 // Close ends the Index: prefetching stops, and calls in flight or made later
-// fail with context.Canceled. The CLI defers it.
-func (ix *Index) Close() { ix.cancel() }
+// fail with context.Canceled. It returns once no request or cache write of the
+// Index is running. The CLI defers it.
+func (ix *Index) Close() {
+	ix.mu.Lock()
+	ix.cancel()
+	ix.mu.Unlock()
+	ix.work.Wait()
+}
+
+// track registers a goroutine of the Index's own (call done when it ends); false,
+// with nothing registered, once the Index is closed.
+func (ix *Index) track() bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.ctx.Err() != nil {
+		return false
+	}
+	ix.work.Add(1)
+	return true
+}
 
 // Stats reports what the Index has done so far.
 func (ix *Index) Stats() Stats { return ix.stats.snapshot() }
@@ -265,7 +287,13 @@ func (ix *Index) IndexURLs() []string {
 // shared runs fn once for key at a time, detached from the caller's context
 // (other callers may be waiting on it), and waits for it under ctx.
 func (ix *Index) shared(ctx context.Context, key string, fn func(ctx context.Context) (any, error)) (any, error) {
-	ch := ix.group.DoChan(key, func() (any, error) { return fn(ix.ctx) })
+	ch := ix.group.DoChan(key, func() (any, error) {
+		if !ix.track() {
+			return nil, ix.ctx.Err()
+		}
+		defer ix.work.Done()
+		return fn(ix.ctx)
+	})
 	select {
 	case r := <-ch:
 		return r.Val, r.Err

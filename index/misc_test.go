@@ -1,9 +1,15 @@
 package index
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/depsolve/depsolve/pep508"
 )
 
 func TestNetrc(t *testing.T) {
@@ -113,5 +119,54 @@ func TestParseStrategy(t *testing.T) {
 	}
 	if _, err := ParseStrategy("unsafe-first-match"); err == nil {
 		t.Errorf("unsupported strategy accepted")
+	}
+}
+
+// stallingTransport holds every request until its context ends, then takes a
+// little longer to return, as a transport tearing down a connection does.
+type stallingTransport struct {
+	started  chan struct{}
+	once     sync.Once
+	inFlight atomic.Int32
+}
+
+func (s *stallingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	s.once.Do(func() { close(s.started) })
+	<-req.Context().Done()
+	time.Sleep(20 * time.Millisecond) // lets a Close that does not wait return first
+	return nil, req.Context().Err()
+}
+
+// Close waits for the Index's own goroutines: a prefetch guess, and shared
+// work whose caller has given up, may be in a request when Close is called,
+// and must not touch the network or the cache after Close returns.
+func TestCloseWaitsForWorkInFlight(t *testing.T) {
+	for _, how := range []string{"prefetch", "abandoned call"} {
+		t.Run(how, func(t *testing.T) {
+			tr := &stallingTransport{started: make(chan struct{})}
+			ix := newIndex(t, Options{IndexURL: "https://mirror.example/simple/", MaxPrefetch: 10, HTTP: HTTPOptions{Transport: tr}})
+			if how == "prefetch" {
+				ix.Prefetch(pep508.Requirement{Name: "torch"})
+			} else {
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan error)
+				go func() {
+					_, err := ix.Releases(ctx, "torch")
+					done <- err
+				}()
+				<-tr.started
+				cancel()
+				if err := <-done; !errors.Is(err, context.Canceled) {
+					t.Fatalf("Releases after its context ended: %v", err)
+				}
+			}
+			<-tr.started
+			ix.Close()
+			if n := tr.inFlight.Load(); n != 0 {
+				t.Errorf("Close returned with %d requests in flight", n)
+			}
+		})
 	}
 }

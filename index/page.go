@@ -96,6 +96,10 @@ func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex bool) (*f
 	if err == errUnreadableCache {
 		return ix.requestPage(ctx, pageURL, isIndex, nil, nil)
 	}
+	var he *HTTPError
+	if found && errors.As(err, &he) {
+		he.Cached = true
+	}
 	return fp, err
 }
 

@@ -22,7 +22,8 @@ import (
 // real call for something being prefetched waits for it instead of asking
 // again; the client's concurrency limit bounds the requests in flight;
 // Options.MaxPrefetch bounds the number of guesses; failures are dropped (the
-// real call will retry and report). Close stops it.
+// real call will retry and report). Close stops it, and waits for the guesses
+// in flight to end.
 
 // Prefetch starts fetching the pages of the given requirements, and the likely
 // picks' metadata, without waiting: the CLI calls it with the root
@@ -33,15 +34,16 @@ func (ix *Index) Prefetch(reqs ...pep508.Requirement) {
 	}
 }
 
-// reserve takes one unit of the prefetch budget.
-func (ix *Index) reserve() bool {
+// guess runs fn in a goroutine Close waits for, if the prefetch budget allows
+// one more guess.
+func (ix *Index) guess(fn func()) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.opts.MaxPrefetch < 0 || ix.prefetchN >= ix.opts.MaxPrefetch || ix.ctx.Err() != nil {
-		return false
+		return
 	}
 	ix.prefetchN++
-	return true
+	ix.work.Go(fn)
 }
 
 // prefetchRelease fetches the metadata of the newest usable version of p that
@@ -61,10 +63,12 @@ func (ix *Index) prefetchRelease(p *project, spec pep440.SpecifierSet) {
 	ix.mu.Lock()
 	_, done := ix.metadata[p.name+" "+v.String()]
 	ix.mu.Unlock()
-	if done || !ix.reserve() {
+	if done {
 		return
 	}
-	go ix.Metadata(ix.ctx, p.name, v) //nolint:errcheck // a guess; the real call reports
+	ix.guess(func() {
+		ix.Metadata(ix.ctx, p.name, v) //nolint:errcheck // a guess; the real call reports
+	})
 }
 
 // prefetchDependencies fetches what the resolver will need after md.
@@ -86,14 +90,11 @@ func (ix *Index) prefetchRequirement(r pep508.Requirement) {
 		ix.prefetchRelease(p, r.Specifier)
 		return
 	}
-	if !ix.reserve() {
-		return
-	}
-	go func() {
+	ix.guess(func() {
 		if p, err := ix.project(ix.ctx, name); err == nil {
 			ix.prefetchRelease(p, r.Specifier)
 		}
-	}()
+	})
 }
 
 // pythonAllows reports whether a Requires-Python admits the Environment's

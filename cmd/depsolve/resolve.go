@@ -238,16 +238,11 @@ func unaskedPrereleases(res *resolver.Resolution, in *inputs) []string {
 	return out
 }
 
-// explain adds to an index failure what only the session knows: the cache holds a copy
-// of the page the index failed to give, which --offline would use. The lookup goes by
-// he.URL, which index redacts: for an index with a token in its query the key is not the
-// cached page's, and the hint is missed until HTTPError tells the unredacted page.
+// explain adds to an index failure what only the session knows: --offline would use the
+// copy the cache holds of the page the index failed to give.
 func (s *session) explain(err error) error {
 	var he *index.HTTPError
-	if s.flags.offline || !errors.As(err, &he) || he.StatusCode != 0 && he.StatusCode < 500 && he.StatusCode != http.StatusTooManyRequests {
-		return err
-	}
-	if _, found, _ := s.cache.GetPage(he.URL); !found {
+	if s.flags.offline || !errors.As(err, &he) || !he.Cached || he.StatusCode != 0 && he.StatusCode < 500 && he.StatusCode != http.StatusTooManyRequests {
 		return err
 	}
 	return hintedError{err: err, hint: "the cache holds a copy of " + he.URL + " from an earlier run: --offline resolves from the cache alone, if it holds everything else this needs too"}
