@@ -1,10 +1,11 @@
 package simple
 
 import (
-	"encoding/binary"
 	"errors"
 	"maps"
 	"slices"
+
+	"github.com/depsolve/depsolve/internal/wire"
 )
 
 // binaryVersion is the first byte of AppendBinary's encoding. Change it with the
@@ -28,15 +29,15 @@ var errBinary = errors.New("simple: malformed binary page")
 // equal bytes.
 func (p *Page) AppendBinary(b []byte) []byte {
 	b = append(b, binaryVersion)
-	b = appendString(b, p.APIVersion)
+	b = wire.AppendString(b, p.APIVersion)
 	b = appendStrings(b, p.Versions)
-	b = binary.AppendUvarint(b, uint64(len(p.Files)))
+	b = wire.AppendUvarint(b, uint64(len(p.Files)))
 	for i := range p.Files {
 		f := &p.Files[i]
-		b = appendString(b, f.Filename)
-		b = appendString(b, f.URL)
+		b = wire.AppendString(b, f.Filename)
+		b = wire.AppendString(b, f.URL)
 		b = appendMap(b, f.Hashes)
-		b = appendString(b, f.RequiresPython)
+		b = wire.AppendString(b, f.RequiresPython)
 		var flags byte
 		if f.Yanked {
 			flags |= flagYanked
@@ -48,20 +49,15 @@ func (p *Page) AppendBinary(b []byte) []byte {
 			flags |= flagUploadTime
 		}
 		b = append(b, flags)
-		b = appendString(b, f.YankedReason)
+		b = wire.AppendString(b, f.YankedReason)
 		b = appendMap(b, f.MetadataHashes)
-		b = binary.AppendVarint(b, f.Size)
+		b = wire.AppendVarint(b, f.Size)
 		if flags&flagUploadTime != 0 {
 			t, _ := f.UploadTime.MarshalBinary() // fails only for a zone offset no parser gives
-			b = appendString(b, string(t))
+			b = wire.AppendString(b, string(t))
 		}
 	}
 	return b
-}
-
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
 }
 
 // appendStrings writes len+1, 0 for nil.
@@ -69,9 +65,9 @@ func appendStrings(b []byte, list []string) []byte {
 	if list == nil {
 		return append(b, 0)
 	}
-	b = binary.AppendUvarint(b, uint64(len(list))+1)
+	b = wire.AppendUvarint(b, uint64(len(list))+1)
 	for _, s := range list {
-		b = appendString(b, s)
+		b = wire.AppendString(b, s)
 	}
 	return b
 }
@@ -81,10 +77,10 @@ func appendMap(b []byte, m map[string]string) []byte {
 	if m == nil {
 		return append(b, 0)
 	}
-	b = binary.AppendUvarint(b, uint64(len(m))+1)
+	b = wire.AppendUvarint(b, uint64(len(m))+1)
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		b = appendString(b, k)
-		b = appendString(b, m[k])
+		b = wire.AppendString(b, k)
+		b = wire.AppendString(b, m[k])
 	}
 	return b
 }
@@ -96,137 +92,74 @@ func DecodeBinary(data []byte) (*Page, error) {
 		return nil, errBinary
 	}
 	// One copy of the whole input: every string of the page is a substring of it.
-	d := decoder{s: string(data[1:])}
-	p := &Page{APIVersion: d.string(), Versions: d.strings()}
-	n := d.count(6) // the smallest encoded file
+	r := wire.NewReader(data[1:])
+	p := &Page{APIVersion: r.String(), Versions: readStrings(r)}
+	n := r.Count(6) // the smallest encoded file
 	if n > 0 {
 		p.Files = make([]File, n)
 	}
 	for i := range p.Files {
 		f := &p.Files[i]
-		f.Filename = d.string()
-		f.URL = d.string()
-		f.Hashes = d.stringMap()
-		f.RequiresPython = d.string()
-		flags := d.byte()
+		f.Filename = r.String()
+		f.URL = r.String()
+		f.Hashes = readMap(r)
+		f.RequiresPython = r.String()
+		flags := r.Byte()
 		f.Yanked = flags&flagYanked != 0
 		f.HasMetadata = flags&flagHasMetadata != 0
-		f.YankedReason = d.string()
-		f.MetadataHashes = d.stringMap()
-		f.Size = d.varint()
+		f.YankedReason = r.String()
+		f.MetadataHashes = readMap(r)
+		f.Size = r.Varint()
 		if flags&flagUploadTime != 0 {
-			if err := f.UploadTime.UnmarshalBinary([]byte(d.string())); err != nil || f.UploadTime.IsZero() {
-				d.err = errBinary
+			if err := f.UploadTime.UnmarshalBinary([]byte(r.String())); err != nil || f.UploadTime.IsZero() {
+				r.Fail()
 			}
 		}
-		if d.err != nil {
-			return nil, d.err
+		if r.Err() != nil {
+			return nil, errBinary
 		}
 	}
-	if d.err != nil || d.s != "" {
+	if r.Done() != nil {
 		return nil, errBinary
 	}
 	return p, nil
 }
 
-// decoder remembers the first error; every later read returns a zero value.
-type decoder struct {
-	s   string
-	err error
-}
-
-func (d *decoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	var n uint64
-	for shift := 0; shift < 64; shift += 7 {
-		if len(d.s) == 0 {
-			break
-		}
-		c := d.s[0]
-		d.s = d.s[1:]
-		n |= uint64(c&0x7f) << shift
-		if c < 0x80 {
-			return n
-		}
-	}
-	d.err = errBinary
-	return 0
-}
-
-func (d *decoder) varint() int64 {
-	u := d.uvarint()
-	return int64(u>>1) ^ -int64(u&1)
-}
-
-func (d *decoder) byte() byte {
-	if d.err != nil || len(d.s) == 0 {
-		d.err = errBinary
-		return 0
-	}
-	c := d.s[0]
-	d.s = d.s[1:]
-	return c
-}
-
-func (d *decoder) string() string {
-	n := d.uvarint()
-	if d.err != nil || n > uint64(len(d.s)) {
-		d.err = errBinary
-		return ""
-	}
-	s := d.s[:n]
-	d.s = d.s[n:]
-	return s
-}
-
-// count reads a length whose items take at least minSize bytes each, so that a
-// garbled length cannot ask for more memory than the input could describe.
-func (d *decoder) count(minSize uint64) int {
-	n := d.uvarint()
-	if d.err != nil || n > uint64(len(d.s))/minSize {
-		d.err = errBinary
-		return 0
-	}
-	return int(n)
-}
-
-// nilableCount reads len+1 (0 for nil); ok is false for nil.
-func (d *decoder) nilableCount(minSize uint64) (n int, ok bool) {
-	if d.err == nil && len(d.s) > 0 && d.s[0] == 0 {
-		d.s = d.s[1:]
+// nilableCount reads len+1 (0 for nil) of a list whose items take at least minSize
+// bytes each; ok is false for nil.
+func nilableCount(r *wire.Reader, minSize uint64) (n int, ok bool) {
+	m := r.Uvarint()
+	if m == 0 || r.Err() != nil {
 		return 0, false
 	}
-	n = d.count(1)
-	if n == 0 || uint64(n-1) > uint64(len(d.s))/minSize {
-		d.err = errBinary
+	if m-1 > uint64(r.Len())/minSize {
+		r.Fail()
 		return 0, false
 	}
-	return n - 1, true
+	return int(m - 1), true
 }
 
-func (d *decoder) strings() []string {
-	n, ok := d.nilableCount(1)
+func readStrings(r *wire.Reader) []string {
+	n, ok := nilableCount(r, 1)
 	if !ok {
 		return nil
 	}
 	list := make([]string, n)
 	for i := range list {
-		list[i] = d.string()
+		list[i] = r.String()
 	}
 	return list
 }
 
-func (d *decoder) stringMap() map[string]string {
-	n, ok := d.nilableCount(2)
+func readMap(r *wire.Reader) map[string]string {
+	n, ok := nilableCount(r, 2)
 	if !ok {
 		return nil
 	}
 	m := make(map[string]string, n)
 	for range n {
-		k := d.string()
-		m[k] = d.string()
+		k := r.String()
+		m[k] = r.String()
 	}
 	return m
 }

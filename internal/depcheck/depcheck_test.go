@@ -24,7 +24,7 @@ var allowed = map[string][]string{
 	"reqfile":            {"pep440", "pep508", "redact", "github.com/BurntSushi/toml"},
 	"resolver":           {"pep440", "pep508"},
 	"cache":              {"redact", "go.etcd.io/bbolt"},
-	"index":              {"pep440", "pep508", "resolver", "cache", "redact", "golang.org/x/net/html", "golang.org/x/sync"},
+	"index":              {"internal/wire", "pep440", "pep508", "resolver", "cache", "redact", "golang.org/x/net/html", "golang.org/x/sync"},
 	"data":               {},
 	"compat":             {"internal/wire", "pep440", "pep508", "resolver", "data", "cache", "redact", "reqfile", "github.com/BurntSushi/toml"},
 	"lockfile":           {"pep440", "pep508", "resolver", "redact", "github.com/BurntSushi/toml"},

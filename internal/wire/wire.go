@@ -101,6 +101,17 @@ func (r *Reader) Count(minSize uint64) int {
 	return int(n)
 }
 
+// Len is the number of bytes left to read.
+func (r *Reader) Len() int { return len(r.s) }
+
+// Fail records that the input is malformed, for checks the caller makes on what it
+// read; every later read returns a zero value.
+func (r *Reader) Fail() {
+	if r.err == nil {
+		r.err = ErrMalformed
+	}
+}
+
 // Err is the first problem met, or nil.
 func (r *Reader) Err() error { return r.err }
 
