@@ -93,6 +93,25 @@ func (m Marker) EvaluatePartial(env Environment) (result, known bool, missing st
 // groups being installed ("name" in extras). Unlike Evaluate, "extra" is
 // undefined unless env sets it.
 func (m Marker) EvaluateLock(env Environment, extras, dependencyGroups []string) (bool, error) {
+	v, _, err := m.evaluate(lockEvaluation(env, extras, dependencyGroups))
+	return v == truthy, err
+}
+
+// EvaluateLockPartial is EvaluateLock for an environment that may lack
+// variables, as EvaluatePartial is Evaluate's: a comparison reading a
+// variable env lacks is unknown. "extra", which a lock file does not
+// define, is an *UndefinedNameError when env lacks it, not an unknown.
+func (m Marker) EvaluateLockPartial(env Environment, extras, dependencyGroups []string) (result, known bool, missing string, err error) {
+	ev := lockEvaluation(env, extras, dependencyGroups)
+	ev.partial = true
+	v, missing, err := m.evaluate(ev)
+	if err != nil {
+		return false, false, "", err
+	}
+	return v == truthy, v != unknown, missing, nil
+}
+
+func lockEvaluation(env Environment, extras, dependencyGroups []string) *evaluation {
 	norm := func(names []string) []string {
 		out := make([]string, len(names))
 		for i, n := range names {
@@ -100,8 +119,7 @@ func (m Marker) EvaluateLock(env Environment, extras, dependencyGroups []string)
 		}
 		return out
 	}
-	v, _, err := m.evaluate(&evaluation{env: env, lock: true, extras: norm(extras), groups: norm(dependencyGroups)})
-	return v == truthy, err
+	return &evaluation{env: env, lock: true, extras: norm(extras), groups: norm(dependencyGroups)}
 }
 
 type evaluation struct {
@@ -265,7 +283,7 @@ func (ev *evaluation) missing(err error) (name string, ok bool) {
 	if err == nil {
 		return "", true
 	}
-	if undefined, isName := err.(*UndefinedNameError); isName && ev.partial && !isSetVariable(undefined.Name) {
+	if undefined, isName := err.(*UndefinedNameError); isName && ev.partial && !isSetVariable(undefined.Name) && !(ev.lock && undefined.Name == "extra") {
 		return undefined.Name, true
 	}
 	return "", false

@@ -131,3 +131,41 @@ func FuzzEvaluatePartial(f *testing.F) {
 		}
 	})
 }
+
+// In a lock file, extras and dependency_groups are the sets installed, a variable env
+// lacks is unknown as in EvaluatePartial, and "extra", which a lock does not define,
+// is an error rather than an unknown.
+func TestEvaluateLockPartial(t *testing.T) {
+	env := Environment{"python_version": "3.12", "sys_platform": "linux"}
+	for _, c := range []struct {
+		marker  string
+		extras  []string
+		groups  []string
+		want    bool
+		missing string
+	}{
+		{`"gpu" in extras`, []string{"GPU"}, nil, true, ""},
+		{`"gpu" in extras`, nil, nil, false, ""},
+		{`"gpu" in extras and platform_release >= "5"`, nil, nil, false, ""},
+		{`"gpu" in extras and platform_release >= "5"`, []string{"gpu"}, nil, false, "platform_release"},
+		{`"dev" in dependency_groups or platform_release >= "5"`, nil, []string{"dev"}, true, ""},
+		{`"dev" not in dependency_groups and sys_platform == "linux"`, nil, []string{"test"}, true, ""},
+	} {
+		m, err := ParseMarker(c.marker)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, known, missing, err := m.EvaluateLockPartial(env, c.extras, c.groups)
+		if err != nil || got != c.want || known != (c.missing == "") || missing != c.missing {
+			t.Errorf("%q.EvaluateLockPartial(%q, %q) = %v, %v, %q, %v; want %v, missing %q", c.marker, c.extras, c.groups, got, known, missing, err, c.want, c.missing)
+		}
+	}
+	m, err := ParseMarker(`extra == "gpu" or platform_release >= "5"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var undefined *UndefinedNameError
+	if _, _, _, err := m.EvaluateLockPartial(env, nil, nil); !errors.As(err, &undefined) || undefined.Name != "extra" {
+		t.Errorf("%q.EvaluateLockPartial: %v; want extra undefined", m, err)
+	}
+}

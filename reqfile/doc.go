@@ -115,10 +115,12 @@
 // they all name the same one; several get a Warning, since a package is looked up
 // in the indexes given, not in its own. lock-version must be 1.x. requires-python
 // is File.RequiresPython and [tool.depsolve], where depsolve lock records the
-// target, is File.Tool. A marker reading extras or dependency_groups (variables
-// PEP 751 defines for locks) is an error: which extras and groups to install is
-// chosen at install time, and depsolve does not choose them. environments,
-// attestations and per-package requires-python are not read.
+// target, is File.Tool. A marker may read extras and dependency_groups, the
+// variables PEP 751 defines for locks: every pin's Lock holds the extras and groups
+// the lock is installed with (Options.Extras, and Options.Groups or, when none is
+// given, the lock's default-groups), for whoever evaluates the markers against the
+// target. The lock's extras and dependency-groups lists are not checked against
+// them. environments, attestations and per-package requires-python are not read.
 //
 // BurntSushi/toml decodes the document and locates its syntax errors; a scanner
 // over the accepted document finds where each value is written, so an error inside

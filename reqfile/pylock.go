@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,13 +21,12 @@ var pylockName = regexp.MustCompile(`^pylock\.([^.]+\.)?toml$`)
 // the pins it holds.
 func IsPylock(path string) bool { return pylockName.MatchString(filepath.Base(path)) }
 
-// lockOnlyVariables are the marker variables PEP 751 defines only in lock files.
-var lockOnlyVariables = []string{"extras", "dependency_groups"}
-
 type pylock struct {
 	s     *source
 	index tomlIndex
 	f     *File
+	// install is what the lock is installed with, which its markers read.
+	install *LockSelection
 }
 
 // parsePylock reads a PEP 751 lock file as its pins: one "name==version" requirement
@@ -35,13 +35,16 @@ type pylock struct {
 // archive URL becomes a URL requirement. When every package that names an index
 // names the same one, it is File.IndexURL, as a requirements lock's --index-url
 // would be; several are a Warning. requires-python is File.RequiresPython;
-// [tool.depsolve], where depsolve records the target, is File.Tool.
+// [tool.depsolve], where depsolve records the target, is File.Tool. Each pin's Lock
+// is the selection it is installed with: opts.Extras, and opts.Groups or, when none
+// is given, the lock's default-groups (PEP 751).
 func parsePylock(path string, opts Options) (*File, error) {
 	s, doc, err := readTOML(path, opts)
 	if err != nil {
 		return nil, err
 	}
-	pl := &pylock{s: s, index: indexTOML(s.text), f: &File{Path: path}}
+	pl := &pylock{s: s, index: indexTOML(s.text), f: &File{Path: path},
+		install: &LockSelection{Extras: slices.Clone(opts.Extras), Groups: slices.Clone(opts.Groups)}}
 	if err := pl.read(doc); err != nil {
 		return nil, err
 	}
@@ -104,6 +107,9 @@ func (pl *pylock) read(doc map[string]any) error {
 		pl.f.RequiresPython = spec
 		pl.f.RequiresPythonPos = pl.s.pos(locate(pl.index.values, tomlPath{"requires-python"}))
 	}
+	if err := pl.defaultGroups(doc); err != nil {
+		return err
+	}
 	if raw, ok := doc["packages"]; ok {
 		list, ok := asTables(raw)
 		if !ok {
@@ -160,7 +166,7 @@ func (pl *pylock) pin(p tomlPath, pkg map[string]any) (Requirement, error) {
 		return Requirement{}, pl.errorAt(p.plus("name"), "a package needs a valid name", "")
 	}
 	at := locate(pl.index.values, p.plus("name"))
-	r := Requirement{Pos: pl.s.pos(at), Line: redact.Text(pl.s.lineText(at))}
+	r := Requirement{Pos: pl.s.pos(at), Line: redact.Text(pl.s.lineText(at)), Lock: pl.install}
 	r.Name = name
 
 	if text, ok, err := pl.str(pkg, p, "marker"); err != nil {
@@ -170,10 +176,6 @@ func (pl *pylock) pin(p tomlPath, pkg map[string]any) (Requirement, error) {
 		if err != nil {
 			off, msg := syntaxError(err)
 			return r, pl.s.errorAt(pl.stringAt(p.plus("marker"), text, off), "invalid marker: "+msg, "")
-		}
-		if v := lockOnlyVariable(m); v != "" {
-			return r, pl.errorAt(p.plus("marker"), "the marker reads "+v+", which depends on the extras and dependency groups chosen at install time; depsolve checks a lock without choosing them",
-				"check the requirements or the pyproject.toml the lock was made from, with --extra and --group")
 		}
 		r.Marker = m
 	}
@@ -341,29 +343,28 @@ func asTables(v any) ([]map[string]any, bool) {
 	return nil, false
 }
 
-// lockOnlyVariable returns the first variable of lockOnlyVariables that m reads,
-// or "".
-func lockOnlyVariable(m pep508.Marker) string {
-	// The canonical form quotes every string with " or ' and has no escapes: what is
-	// left outside quotes are variables, operators and parentheses.
-	text := m.String()
-	var words strings.Builder
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c == '"' || c == '\'' {
-			end := strings.IndexByte(text[i+1:], c)
-			if end < 0 {
-				break
-			}
-			i += end + 1
-			c = ' '
-		}
-		words.WriteByte(c)
+// defaultGroups reads default-groups, the dependency groups installed when none is
+// chosen (PEP 751), into the selection when opts chose none.
+func (pl *pylock) defaultGroups(doc map[string]any) error {
+	raw, ok := doc["default-groups"]
+	if !ok {
+		return nil
 	}
-	for _, w := range strings.FieldsFunc(words.String(), func(r rune) bool { return !(r == '_' || 'a' <= r && r <= 'z') }) {
-		if contains(lockOnlyVariables, w) {
-			return w
+	list, ok := raw.([]any)
+	groups := make([]string, 0, len(list))
+	for _, item := range list {
+		name, isString := item.(string)
+		if !isString {
+			ok = false
+			break
 		}
+		groups = append(groups, name)
 	}
-	return ""
+	if !ok {
+		return pl.errorAt(tomlPath{"default-groups"}, "default-groups must be an array of dependency group names", "")
+	}
+	if len(pl.install.Groups) == 0 {
+		pl.install.Groups = groups
+	}
+	return nil
 }

@@ -67,6 +67,35 @@ func TestPylock(t *testing.T) {
 	}
 }
 
+// Markers may read extras and dependency_groups: every pin carries the selection the
+// lock is installed with, the options' extras and groups, default-groups when no
+// group is chosen.
+func TestPylockSelection(t *testing.T) {
+	lock := "lock-version = \"1.0\"\ndefault-groups = [\"dev\"]\n" +
+		"[[packages]]\nname = \"cupy\"\nversion = \"13.3.0\"\nmarker = \"'gpu' in extras\"\n" +
+		"[[packages]]\nname = \"pytest\"\nversion = \"8.0\"\nmarker = \"'dev' in dependency_groups\"\n"
+	for _, tc := range []struct {
+		opts Options
+		want LockSelection
+	}{
+		{Options{}, LockSelection{Groups: []string{"dev"}}},
+		{Options{Extras: []string{"gpu"}, Groups: []string{"docs"}}, LockSelection{Extras: []string{"gpu"}, Groups: []string{"docs"}}},
+	} {
+		f, err := parseFiles(t, tc.opts, "pylock.toml", lock)
+		if err != nil {
+			t.Fatal(describe(err))
+		}
+		for _, r := range f.Requirements {
+			if r.Lock == nil || strings.Join(r.Lock.Extras, ",") != strings.Join(tc.want.Extras, ",") || strings.Join(r.Lock.Groups, ",") != strings.Join(tc.want.Groups, ",") {
+				t.Errorf("%+v: %s: Lock = %+v, want %+v", tc.opts, r.Name, r.Lock, tc.want)
+			}
+		}
+		if got := f.Requirements[1].Marker.String(); got != `"dev" in dependency_groups` {
+			t.Errorf("marker = %s", got)
+		}
+	}
+}
+
 func TestPylockIndexes(t *testing.T) {
 	lock := "lock-version = \"1.0\"\n" +
 		"[[packages]]\nname = \"torch\"\nversion = \"2.5.1\"\nindex = \"https://****@private.example/simple/\"\n" +
@@ -110,8 +139,10 @@ func TestBadPylocks(t *testing.T) {
 			`pylock.toml:4:11: 'one' is not a valid version`},
 		{"bad marker", "lock-version = \"1.0\"\n[[packages]]\nname = \"numpy\"\nversion = \"1.0\"\nmarker = \"python_version >\"\n",
 			`pylock.toml:5:27: invalid marker: expected a marker variable or a quoted string, found the end`},
-		{"lock-only marker", "lock-version = \"1.0\"\n[[packages]]\nname = \"pytest\"\nversion = \"8.0\"\nmarker = \"'dev' in dependency_groups\"\n",
-			`pylock.toml:5:10: the marker reads dependency_groups, which depends on the extras and dependency groups chosen at install time; depsolve checks a lock without choosing them`},
+		{"default-groups not a list", "lock-version = \"1.0\"\ndefault-groups = \"dev\"\n",
+			`pylock.toml:2:18: default-groups must be an array of dependency group names`},
+		{"default-groups not names", "lock-version = \"1.0\"\ndefault-groups = [\"dev\", 1]\n",
+			`pylock.toml:2:18: default-groups must be an array of dependency group names`},
 		{"file without hashes", "lock-version = \"1.0\"\n[[packages]]\nname = \"numpy\"\nversion = \"1.0\"\n[[packages.wheels]]\nname = \"numpy-1.0-py3-none-any.whl\"\n",
 			`pylock.toml:5:1: a file needs a hashes table, such as hashes = { sha256 = "…" }`},
 		{"short digest", "lock-version = \"1.0\"\n[[packages]]\nname = \"numpy\"\nversion = \"1.0\"\nsdist = { name = \"numpy-1.0.tar.gz\", hashes = { sha256 = \"abc\" } }\n",

@@ -22,7 +22,14 @@ type Requirement struct {
 	Hashes   []string // "algorithm:hex", lower case: sha256, sha384 or sha512 from --hash in the order written; a pylock's every algorithm
 	Editable bool
 	Line     string // the requirement as written (before ${NAME} expansion, credentials masked), for messages
+	// Lock is set on a pylock.toml's packages: the selection the lock is installed
+	// with, which their markers read as extras and dependency_groups (PEP 751).
+	Lock *LockSelection
 }
+
+// A LockSelection is what a PEP 751 lock is installed with: the extras and the
+// dependency groups chosen at install time.
+type LockSelection struct{ Extras, Groups []string }
 
 // Unnamed reports a requirement that names no project: a URL or local path with
 // no wheel file name and no #egg= fragment to take a name from.
@@ -121,7 +128,9 @@ type Options struct {
 	// Constraint parses a requirements file as a constraints file (pip's -c).
 	Constraint bool
 	// Extras and Groups select a pyproject.toml's [project.optional-dependencies]
-	// and [dependency-groups] to include besides [project] dependencies.
+	// and [dependency-groups] to include besides [project] dependencies; for a
+	// pylock.toml, they are the extras and dependency groups it is installed with
+	// (Requirement.Lock; no Groups: the lock's default-groups).
 	Extras []string
 	Groups []string
 }

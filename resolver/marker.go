@@ -13,7 +13,22 @@ import (
 // other evaluation error (an undefined comparison, a set-valued variable outside a lock
 // file) is returned as pep508 reports it.
 func evaluateMarker(m pep508.Marker, env pep508.Environment) (bool, error) {
-	ok, known, missing, err := m.EvaluatePartial(env)
+	return decided(m.EvaluatePartial(env))
+}
+
+// evaluateUserMarker is the value of the marker of a user's requirement or
+// constraint: evaluateMarker's, in a lock's context for a lock's package (PEP 751:
+// extras and dependency_groups are the sets chosen at install time).
+func evaluateUserMarker(r Requirement, env pep508.Environment) (bool, error) {
+	if r.Lock == nil {
+		return evaluateMarker(r.Marker, env)
+	}
+	return decided(r.Marker.EvaluateLockPartial(env, r.Lock.Extras, r.Lock.Groups))
+}
+
+// decided turns a partial evaluation into a value, or the error of one that is
+// undecided.
+func decided(ok, known bool, missing string, err error) (bool, error) {
 	switch {
 	case err != nil:
 		return false, err

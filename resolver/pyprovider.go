@@ -29,7 +29,9 @@ import (
 //   - A yanked release is unavailable unless a user requirement or constraint pins
 //     it with == or === (PEP 592); a release the index marks unusable is unavailable
 //     with the index's reason.
-//   - Markers are evaluated against the target (evaluateMarker): a variable the
+//   - Markers are evaluated against the target (evaluateMarker), those of a PEP 751
+//     lock's packages with the lock's extras and dependency groups
+//     (Requirement.Lock): a variable the
 //     target does not define (platform_release, always) leaves a marker undecided
 //     only when its value depends on it. An undecided requirement or constraint of
 //     the user is a *RequirementError, and so is a direct URL one; an undecided
@@ -93,7 +95,7 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 		if c.URL != "" {
 			return nil, requirementError(c, true, ErrDirectURL)
 		}
-		ok, err := evaluateMarker(c.Marker, pb.Environment)
+		ok, err := evaluateUserMarker(c, pb.Environment)
 		if err != nil {
 			return nil, requirementError(c, true, err)
 		}
@@ -120,7 +122,7 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 }
 
 func (pp *pythonProvider) userRequirement(r Requirement) ([]Dependency, error) {
-	ok, err := evaluateMarker(r.Marker, pp.pb.Environment)
+	ok, err := evaluateUserMarker(r, pp.pb.Environment)
 	if err != nil {
 		return nil, requirementError(r, false, err)
 	}

@@ -139,7 +139,15 @@ type Requirement struct {
 	// reports state as "the project requires Python >=3.12 (pyproject.toml:4)", not
 	// as a fact of the target. "" is the user: "you require".
 	Of string
+	// Lock is set for a package of a PEP 751 lock file: its marker may read extras
+	// and dependency_groups, the sets Lock holds (pep508's EvaluateLock). nil: a
+	// marker that reads them is a *RequirementError.
+	Lock *LockSelection
 }
+
+// A LockSelection is what a PEP 751 lock is installed with: the extras and the
+// dependency groups chosen at install time, which its packages' markers test.
+type LockSelection struct{ Extras, Groups []string }
 
 // A Virtual is one fact about the target: the single version of a virtual
 // package. A target without a driver (or CUDA, or GPU) simply has no such

@@ -115,6 +115,36 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// A PEP 751 lock's package is required when its marker holds for the extras and
+// dependency groups the lock is installed with; it is not part of the install
+// otherwise.
+func TestLockSelection(t *testing.T) {
+	for _, tc := range []struct {
+		marker string
+		lock   LockSelection
+		want   bool // httpx is in the solution
+	}{
+		{`"gpu" in extras`, LockSelection{Extras: []string{"GPU"}}, true},
+		{`"gpu" in extras`, LockSelection{Extras: []string{"cpu"}}, false},
+		{`"dev" in dependency_groups and python_version >= "3.12"`, LockSelection{Groups: []string{"dev"}}, true},
+		{`"dev" in dependency_groups`, LockSelection{}, false},
+		// A variable the target lacks does not matter where the selection decides.
+		{`"gpu" in extras and platform_release >= "5"`, LockSelection{}, false},
+	} {
+		pb := pythonFile(t, "extras")
+		delete(pb.Environment, "platform_release")
+		pb.Requirements = append(pb.Requirements, Requirement{
+			Requirement: mustRequirement(t, "httpx==0.27.0 ; "+tc.marker), Origin: "pylock.toml:9", Lock: &tc.lock})
+		res, ns, err := Resolve(context.Background(), pb)
+		if err != nil || ns != nil {
+			t.Fatalf("%s with %+v: %v, %v", tc.marker, tc.lock, ns, err)
+		}
+		if _, got := res.Version("httpx"); got != tc.want {
+			t.Errorf("%s with %+v: httpx selected = %v, want %v", tc.marker, tc.lock, got, tc.want)
+		}
+	}
+}
+
 // The structured lines carry numbers and references for the JSON report.
 func TestLinesJSON(t *testing.T) {
 	a, err := readArchive("testdata/core/pub-doc_branching-error-reporting.txtar")

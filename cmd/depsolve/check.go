@@ -12,6 +12,7 @@ import (
 
 	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/reqfile"
 )
 
@@ -120,9 +121,10 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 		}
 	}
 	var findings []lockfile.Finding
+	var pins []lockfile.Pin
 	verified := []string{"consistent"}
 	if verify {
-		pins := lockPins(in.requirements)
+		pins = lockPins(in.requirements, s.target.MarkerEnvironment())
 		complete, hashesChecked := true, slices.ContainsFunc(pins, func(p lockfile.Pin) bool { return len(p.Hashes) > 0 })
 		for _, fd := range lockfile.Verify(pins, lockPackages(out)) {
 			switch {
@@ -153,7 +155,7 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 		return r.write(u)
 	}
 	if verify {
-		u.printf("%s %s verified for %s: %s\n", u.green("ok:"), plural(len(in.requirements), "pin", "pins"), target, strings.Join(verified, ", "))
+		u.printf("%s %s verified for %s: %s\n", u.green("ok:"), plural(len(pins), "pin", "pins"), target, strings.Join(verified, ", "))
 	} else {
 		u.printf("%s %s consistent for %s\n", u.green("ok:"), plural(len(out.resolution.Packages), "package", "packages"), target)
 	}
@@ -186,14 +188,36 @@ func reportConflict(u *ui, format string, t *compat.Target, headline, chain stri
 	return exitStatus(exitConflict)
 }
 
-// lockPins are the requirement lines of a fully pinned file, for lockfile.Verify.
-func lockPins(rs []reqfile.Requirement) []lockfile.Pin {
+// lockPins are the requirement lines of a fully pinned file that apply on the target,
+// for lockfile.Verify. A pin whose marker is false (another platform, an extra not
+// chosen) installs nothing, so it must not count as pinning a package the solution needs.
+func lockPins(rs []reqfile.Requirement, env pep508.Environment) []lockfile.Pin {
 	var out []lockfile.Pin
 	for _, r := range rs {
+		if !pinApplies(r, env) {
+			continue
+		}
 		v, _ := r.Pin()
 		out = append(out, lockfile.Pin{Name: r.Key(), Version: v.String(), Origin: origin(r), Hashes: r.Hashes})
 	}
 	return out
+}
+
+// pinApplies evaluates a pin's marker as the resolver does: a marker that cannot be
+// decided, or fails, has already stopped the resolution, so only a decided false leaves
+// the pin out.
+func pinApplies(r reqfile.Requirement, env pep508.Environment) bool {
+	if r.Marker.IsEmpty() {
+		return true
+	}
+	var result, known bool
+	var err error
+	if r.Lock != nil {
+		result, known, _, err = r.Marker.EvaluateLockPartial(env, r.Lock.Extras, r.Lock.Groups)
+	} else {
+		result, known, _, err = r.Marker.EvaluatePartial(env)
+	}
+	return err != nil || !known || result
 }
 
 // findingText places a finding: at its pin's file:line, or at the files checked.

@@ -49,8 +49,8 @@ type inputFlags struct {
 func (f *inputFlags) registerSources(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&f.requirements, "requirement", "r", nil, "resolve the requirements in `FILE` (requirements.txt, pyproject.toml or pylock.toml; repeatable)")
 	fs.StringArrayVarP(&f.constraints, "constraint", "c", nil, "restrict versions with the constraints in `FILE` (repeatable)")
-	fs.StringArrayVar(&f.extras, "extra", nil, "include the optional dependencies `NAME` of a pyproject.toml (repeatable)")
-	fs.StringArrayVar(&f.groups, "group", nil, "include the PEP 735 dependency group `NAME` of a pyproject.toml (repeatable)")
+	fs.StringArrayVar(&f.extras, "extra", nil, "include the optional dependencies `NAME` of a pyproject.toml; install a pylock.toml with extra NAME (repeatable)")
+	fs.StringArrayVar(&f.groups, "group", nil, "include the PEP 735 dependency group `NAME` of a pyproject.toml; install a pylock.toml with group NAME, not its default-groups (repeatable)")
 	fs.BoolVar(&f.pre, "pre", false, "allow pre-releases everywhere")
 	f.registerIndexes(fs)
 }

@@ -127,7 +127,11 @@ func origin(r reqfile.Requirement) string {
 func resolverRequirements(rs []reqfile.Requirement) []resolver.Requirement {
 	out := make([]resolver.Requirement, 0, len(rs))
 	for _, r := range rs {
-		out = append(out, resolver.Requirement{Requirement: r.Requirement, Origin: origin(r)})
+		rr := resolver.Requirement{Requirement: r.Requirement, Origin: origin(r)}
+		if r.Lock != nil {
+			rr.Lock = &resolver.LockSelection{Extras: r.Lock.Extras, Groups: r.Lock.Groups}
+		}
+		out = append(out, rr)
 	}
 	return out
 }
