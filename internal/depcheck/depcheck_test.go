@@ -21,15 +21,16 @@ var allowed = map[string][]string{
 	"pep440":             {},
 	"pep508":             {"pep440"},
 	"redact":             {},
-	"reqfile":            {"pep440", "pep508", "redact", "github.com/BurntSushi/toml"},
+	"reqfile":            {"internal/tomlpos", "pep440", "pep508", "redact", "github.com/BurntSushi/toml"},
 	"resolver":           {"pep440", "pep508"},
 	"cache":              {"redact", "go.etcd.io/bbolt"},
 	"index":              {"internal/wire", "pep440", "pep508", "resolver", "cache", "redact", "golang.org/x/net/html", "golang.org/x/sync"},
 	"data":               {},
-	"compat":             {"internal/wire", "pep440", "pep508", "resolver", "data", "cache", "redact", "reqfile", "github.com/BurntSushi/toml"},
+	"compat":             {"internal/tomlpos", "internal/wire", "pep440", "pep508", "resolver", "data", "cache", "redact", "reqfile", "github.com/BurntSushi/toml"},
 	"lockfile":           {"pep440", "pep508", "resolver", "redact", "github.com/BurntSushi/toml"},
 	"internal/fakeindex": {"pep508"},
 	"internal/wire":      {},
+	"internal/tomlpos":   {},
 	"cmd/depsolve":       {"*"},
 }
 
