@@ -65,14 +65,30 @@ func pageKey(raw string) (string, error) {
 	return redact.URL(u.String()), nil
 }
 
-func encodePage(p Page) []byte {
-	var w fieldWriter
+// writePageMeta and readPageMeta are the fields a page entry and its head share.
+func writePageMeta(w *fieldWriter, p Page) {
 	w.string(p.URL)
 	w.string(p.ContentType)
 	w.string(p.ETag)
 	w.string(p.LastModified)
 	w.int(int64(p.MaxAge))
 	w.int(p.FetchedAt.UnixNano())
+}
+
+func readPageMeta(r *fieldReader) Page {
+	return Page{
+		URL:          r.string(),
+		ContentType:  r.string(),
+		ETag:         r.string(),
+		LastModified: r.string(),
+		MaxAge:       time.Duration(r.int()),
+		FetchedAt:    time.Unix(0, r.int()).UTC(),
+	}
+}
+
+func encodePage(p Page) []byte {
+	var w fieldWriter
+	writePageMeta(&w, p)
 	w.bytes(p.Body)
 	return w.b
 }
@@ -80,15 +96,8 @@ func encodePage(p Page) []byte {
 // decodePage reverses encodePage. The Body it returns aliases b.
 func decodePage(b []byte) (Page, error) {
 	r := fieldReader{b: b}
-	p := Page{
-		URL:          r.string(),
-		ContentType:  r.string(),
-		ETag:         r.string(),
-		LastModified: r.string(),
-		MaxAge:       time.Duration(r.int()),
-		FetchedAt:    time.Unix(0, r.int()).UTC(),
-		Body:         r.bytes(),
-	}
+	p := readPageMeta(&r)
+	p.Body = r.bytes()
 	if err := r.finish(); err != nil {
 		return Page{}, err
 	}
@@ -168,12 +177,7 @@ type head struct {
 func encodeHead(p Page, pageSum uint64) []byte {
 	var w fieldWriter
 	w.int(int64(pageSum))
-	w.string(p.URL)
-	w.string(p.ContentType)
-	w.string(p.ETag)
-	w.string(p.LastModified)
-	w.int(int64(p.MaxAge))
-	w.int(p.FetchedAt.UnixNano())
+	writePageMeta(&w, p)
 	w.string(p.ParsedKey)
 	return w.b
 }
@@ -181,15 +185,8 @@ func encodeHead(p Page, pageSum uint64) []byte {
 func decodeHead(b []byte) (head, error) {
 	r := fieldReader{b: b}
 	h := head{pageSum: uint64(r.int())}
-	h.page = Page{
-		URL:          r.string(),
-		ContentType:  r.string(),
-		ETag:         r.string(),
-		LastModified: r.string(),
-		MaxAge:       time.Duration(r.int()),
-		FetchedAt:    time.Unix(0, r.int()).UTC(),
-		ParsedKey:    r.string(),
-	}
+	h.page = readPageMeta(&r)
+	h.page.ParsedKey = r.string()
 	if err := r.finish(); err != nil {
 		return head{}, err
 	}
