@@ -24,37 +24,14 @@
 # DEPSOLVE (default: built from this tree) the binary. About 5 minutes on 2 cores.
 set -euo pipefail
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SHARED:-$repo/../shared}
-pyindex="$shared/tools/pyindex"
+name=bench
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
 runs=${RUNS:-10}
 pip_runs=${PIP_RUNS:-3}
-[ -f "$pyindex" ] || { echo "bench: $pyindex not found; set SHARED" >&2; exit 2; }
-
-work=$(mktemp -d)
-server=""
-cleanup() {
-	[ -z "$server" ] || kill "$server" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-depsolve=${DEPSOLVE:-}
-if [ -z "$depsolve" ]; then
-	depsolve="$work/depsolve"
-	(cd "$repo" && go build -o "$depsolve" ./cmd/depsolve)
-fi
 python3 "$repo/scripts/harness.py" gen "$shared" "$repo" "$work/gen" 2>/dev/null
 
-serve() {
-	rm -f "$work/port"
-	python3 "$repo/scripts/harness.py" serve "$pyindex" "$1" "$work/port" 600 >/dev/null 2>&1 &
-	server=$!
-	for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
-	[ -s "$work/port" ] || { echo "bench: the index server did not start" >&2; exit 3; }
-	url="http://127.0.0.1:$(cat "$work/port")/pypi/simple/"
-}
-stop() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; }
+max_age=600
 
 # median RUNS PREPARE COMMAND: prints the median wall time of COMMAND in seconds, running
 # PREPARE (a shell command, or "") before each run. A failing COMMAND aborts the bench.

@@ -19,38 +19,12 @@
 # the binary to test. Takes about 2 minutes, most of it pip.
 set -euo pipefail
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SHARED:-$repo/../shared}
-pyindex="$shared/tools/pyindex"
+name=compare-pip
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
 filter=${1:-*/*}
-[ -f "$pyindex" ] || { echo "compare-pip: $pyindex not found; set SHARED" >&2; exit 2; }
-
-work=$(mktemp -d)
-server=""
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-	[ -z "$server" ] || kill "$server" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-depsolve=${DEPSOLVE:-}
-if [ -z "$depsolve" ]; then
-	depsolve="$work/depsolve"
-	(cd "$repo" && go build -o "$depsolve" ./cmd/depsolve)
-fi
 python3 "$repo/scripts/harness.py" gen "$shared" "$repo" "$work/gen"
 
-# serve INDEXDIR: serves it in the background (harness.py serve); sets $server and $url.
-serve() {
-	rm -f "$work/port"
-	python3 "$repo/scripts/harness.py" serve "$pyindex" "$1" "$work/port" >/dev/null 2>&1 &
-	server=$!
-	for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
-	[ -s "$work/port" ] || { echo "compare-pip: the index server did not start" >&2; exit 3; }
-	url="http://127.0.0.1:$(cat "$work/port")/pypi/simple/"
-}
-stop() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; }
 
 failed=0
 printf '%-36s %-9s %-9s %-8s %s\n' CASE PIP DEPSOLVE SAME LOCK-INSTALLS
