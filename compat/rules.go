@@ -134,7 +134,10 @@ type cudaBuild struct {
 	cuda  cudaVersion
 	what  string // "torch 2.5.1 (the PyPI wheel for linux x86_64)", for advisories
 	plain bool   // the wheels without a local label, whose CUDA a [[build]] row gives
-	cites []Cite
+	// runtime: a wheel of NVIDIA's CUDA runtime libraries (nvidia-cublas-cu12), whose
+	// family its name or version gives; the family row is then all it cites.
+	runtime bool
+	cites   []Cite
 }
 
 // rules are the constraints of name==v on the target, in a fixed order: driver, GPUs,
@@ -143,12 +146,17 @@ func (tm *TargetMatrix) rules(name string, v pep440.Version) []rule {
 	name = pep508.NormalizeName(name)
 	p := tm.m.packages[name]
 	if p == nil {
+		if b, ok := tm.m.runtimeBuild(name, v); ok {
+			return tm.driverRules(b)
+		}
 		return nil
 	}
 	var out []rule
 	if b, ok := tm.build(name, v, p); ok {
 		out = append(out, tm.driverRules(b)...)
 		out = append(out, tm.archRules(v, p, b)...)
+	} else if b, ok := tm.m.runtimeBuild(name, v); ok {
+		out = append(out, tm.driverRules(b)...)
 	}
 	out = append(out, tm.floorRules(v, p)...)
 	out = append(out, tm.constraintRules(v, p)...)
@@ -224,6 +232,8 @@ func (tm *TargetMatrix) driverRules(b cudaBuild) []rule {
 	}
 	var reason string
 	switch {
+	case floor.family && b.runtime:
+		reason = fmt.Sprintf("it is a wheel of the CUDA %s libraries, which need it%s", familyName(b.cuda.major), on)
 	case floor.family && b.plain && b.cuda.hasMinor:
 		reason = fmt.Sprintf("the PyPI wheels are CUDA %s builds, and CUDA %s builds need it%s", b.cuda, familyName(b.cuda.major), on)
 	case floor.family && b.plain:

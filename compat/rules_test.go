@@ -70,6 +70,18 @@ func TestRules(t *testing.T) {
 		{"opencv variants exclude each other", noGPU, "opencv-python", "4.9.0.80", []string{"numpy <2", "opencv-python-headless ∅"}},
 		{"one exclusion per pair", noGPU, "opencv-contrib-python", "4.11.0.86", []string{"opencv-python ∅", "opencv-python-headless ∅", "opencv-contrib-python-headless ∅"}},
 		{"unknown package", linuxGPU, "requests", "2.32.3", nil},
+		{"cu12 runtime wheel", linuxGPU, "nvidia-cuda-runtime-cu12", "12.4.127", []string{"@driver >=525.60.13"}},
+		{"cu13 library wheel", linuxGPU, "nvidia-cudnn-cu13", "9.13.0.50", []string{"@driver >=580.65.06"}},
+		{"cu11 wheel on windows", windows, "nvidia_cublas_cu11", "11.11.3.6", []string{"@driver >=452.39"}},
+		{"unsuffixed CUDA 13 wheel", linuxGPU, "nvidia-cuda-runtime", "13.0.96", []string{"@driver >=580.65.06"}},
+		{"cuda-toolkit meta-package", linuxGPU, "cuda-toolkit", "13.0.2", []string{"@driver >=580.65.06"}},
+		{"unsuffixed library versioned on its own", linuxGPU, "nvidia-cufft", "12.0.0.15", nil},
+		{"nvidia package that is no CUDA library", linuxGPU, "nvidia-ml-py", "13.580.65", nil},
+		{"a family without a row places nothing", linuxGPU, "nvidia-cublas-cu10", "10.2.1", nil},
+		{"runtime wheel on a target without a driver", noGPU, "nvidia-cublas-cu12", "12.4.5.8", nil},
+		{"local label of an unknown package", linuxGPU, "torch-scatter", "2.1.2+cu118", []string{"@driver >=450.80.02"}},
+		{"local label with a second segment", linuxGPU, "vllm", "0.8.5+cu126.torch2.6", []string{"@driver >=525.60.13"}},
+		{"two-digit local label places nothing", linuxGPU, "flash-attn", "2.7.4+cu12torch2.6cxx11abifalse", []string{"@gpu:0 >=8.0"}},
 		{"unverified rows never constrain", noGPU, "deepspeed", "0.12.5", nil},
 	}
 	for _, tc := range tests {
