@@ -111,7 +111,7 @@ type noteCondition struct {
 var noteVirtuals = []string{VirtualPython, VirtualDriver, VirtualCUDA, VirtualGlibc, "@gpu"}
 
 // requiredPrinciples are the principle rows the rules cite by id.
-var requiredPrinciples = []string{"sass-binary-compat", "ptx-jit", "table3-full-features", "forward-compat"}
+var requiredPrinciples = []string{"sass-binary-compat", "ptx-jit", "table3-full-features", "forward-compat", "companion-cuda-major"}
 
 // virtualPackages are the virtual packages a constraint may restrict.
 var virtualPackages = []string{VirtualPython, VirtualDriver, VirtualCUDA, VirtualGlibc}

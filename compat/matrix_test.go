@@ -140,6 +140,12 @@ text = "t"
 tag = "verified"
 source = ["X"]
 
+[[principle]]
+id = "companion-cuda-major"
+text = "t"
+tag = "verified"
+source = ["X"]
+
 [[family]]
 major = 12
 driver_linux = "525.60.13"

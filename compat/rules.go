@@ -78,7 +78,7 @@ func (tm *TargetMatrix) Rules(name string, v pep440.Version) []resolver.Rule {
 	}
 	out := make([]resolver.Rule, len(rules))
 	for i, r := range rules {
-		out[i] = resolver.Rule{Package: r.pkg, Range: r.allowed, Display: r.display, Reason: r.reason, Source: r.source(), Cites: r.citations()}
+		out[i] = resolver.Rule{Package: r.pkg, Range: r.allowed, Display: r.display, Reason: r.reason, Source: r.source(), Cites: r.citations(), Selects: r.selects}
 	}
 	return out
 }
@@ -99,6 +99,7 @@ type rule struct {
 	floor   pep440.Version // the least driver, for a rule on VirtualDriver
 	reason  string
 	cites   []Cite
+	selects bool // a dependency on a virtual package of the matrix's own (resolver.Rule.Selects)
 }
 
 func (r rule) source() string {
@@ -141,22 +142,26 @@ type cudaBuild struct {
 }
 
 // rules are the constraints of name==v on the target, in a fixed order: driver, GPUs,
-// GPU floors, then constraints as the data lists them.
+// the CUDA family of the torch stack, GPU floors, then constraints as the data lists them.
 func (tm *TargetMatrix) rules(name string, v pep440.Version) []rule {
 	name = pep508.NormalizeName(name)
 	p := tm.m.packages[name]
-	if p == nil {
-		if b, ok := tm.m.runtimeBuild(name, v); ok {
-			return tm.driverRules(b)
-		}
-		return nil
-	}
 	var out []rule
-	if b, ok := tm.build(name, v, p); ok {
+	b, ok := cudaBuild{}, false
+	if p != nil {
+		b, ok = tm.build(name, v, p)
+	}
+	if ok {
 		out = append(out, tm.driverRules(b)...)
 		out = append(out, tm.archRules(v, p, b)...)
-	} else if b, ok := tm.m.runtimeBuild(name, v); ok {
+	} else if b, ok = tm.m.runtimeBuild(name, v); ok {
 		out = append(out, tm.driverRules(b)...)
+	}
+	if r, family := tm.torchCUDARule(name, b); ok && family {
+		out = append(out, r)
+	}
+	if p == nil {
+		return out
 	}
 	out = append(out, tm.floorRules(v, p)...)
 	out = append(out, tm.constraintRules(v, p)...)

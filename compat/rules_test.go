@@ -40,26 +40,26 @@ func TestRules(t *testing.T) {
 		pkg, v string
 		want   []string
 	}{
-		{"pypi torch is its default CUDA build", linuxGPU, "torch", "2.5.1", []string{"@driver >=525.60.13", "@gpu:0 >=5.0, <10.0", "triton ==3.1.*"}},
-		{"local label", linuxGPU, "torch", "2.5.1+cu118", []string{"@driver >=450.80.02", "@gpu:0 >=3.7, <4.0 || >=5.0, <10.0", "triton ==3.1.*"}},
+		{"pypi torch is its default CUDA build", linuxGPU, "torch", "2.5.1", []string{"@driver >=525.60.13", "@gpu:0 >=5.0, <10.0", "@torch-cuda ==12.*", "triton ==3.1.*"}},
+		{"local label", linuxGPU, "torch", "2.5.1+cu118", []string{"@driver >=450.80.02", "@gpu:0 >=3.7, <4.0 || >=5.0, <10.0", "@torch-cuda ==11.*", "triton ==3.1.*"}},
 		{"cpu build", linuxGPU, "torch", "2.5.1+cpu", []string{"triton ==3.1.*"}},
 		{"rocm build", linuxGPU, "torch", "2.5.1+rocm6.2", []string{"triton ==3.1.*"}},
-		{"no driver, no GPU", noGPU, "torch", "2.5.1", []string{"triton ==3.1.*"}},
+		{"no driver, no GPU", noGPU, "torch", "2.5.1", []string{"@torch-cuda ==12.*", "triton ==3.1.*"}},
 		{"unknown platform", unknownPlatform, "torch", "2.5.1", []string{"triton ==3.1.*"}},
-		{"unknown platform, local label", unknownPlatform, "torch", "2.5.1+cu124", []string{"@driver >=525.60.13", "triton ==3.1.*"}},
+		{"unknown platform, local label", unknownPlatform, "torch", "2.5.1+cu124", []string{"@driver >=525.60.13", "@torch-cuda ==12.*", "triton ==3.1.*"}},
 		{"plain wheel on windows is CPU-only", windows, "torch", "2.5.1", []string{"triton ==3.1.*"}},
-		{"windows floor", windows, "torch", "2.5.1+cu124", []string{"@driver >=527.41", "triton ==3.1.*"}},
-		{"windows 13.x floor is the branch", windows, "torch", "2.13.0+cu130", []string{"@driver >=580", "triton ==3.7.*"}},
+		{"windows floor", windows, "torch", "2.5.1+cu124", []string{"@driver >=527.41", "@torch-cuda ==12.*", "triton ==3.1.*"}},
+		{"windows 13.x floor is the branch", windows, "torch", "2.13.0+cu130", []string{"@driver >=580", "@torch-cuda ==13.*", "triton ==3.7.*"}},
 		{"numpy 2 on windows until 2.4.1", windows, "torch", "2.4.0", []string{"numpy <2"}},
-		{"numpy 2 on linux from 2.3", noGPU, "torch", "2.4.0", nil},
-		{"numpy 2 before 2.3 everywhere", noGPU, "torch", "2.2.2", []string{"numpy <2"}},
+		{"numpy 2 on linux from 2.3", noGPU, "torch", "2.4.0", []string{"@torch-cuda ==12.*"}},
+		{"numpy 2 before 2.3 everywhere", noGPU, "torch", "2.2.2", []string{"@torch-cuda ==12.*", "numpy <2"}},
 		{"python rule", noGPU, "numpy", "1.25.2", []string{"@python <3.12"}},
 		{"no python, no python rule", TargetFacts{OS: "linux"}, "numpy", "1.25.2", nil},
-		{"family-only build", linuxGPU, "torch", "2.14.0", []string{"@driver >=580.65.06", "@gpu:0 >=7.5, <11.0 || >=12.0"}},
-		{"11.8 sm_37 build on aarch64 has no rows", aarch64, "torch", "2.5.1+cu118", []string{"@driver >=450.80.02", "triton ==3.1.*"}},
-		{"aarch64 cu130", aarch64, "torch", "2.13.0+cu130", []string{"@driver >=580.65.06", "@gpu:0 >=8.0", "triton ==3.7.*"}},
-		{"torchvision pairs with torch", noGPU, "torchvision", "0.20.1+cu124", []string{"torch ==2.5.*"}},
-		{"torchvision with driver", linuxGPU, "torchvision", "0.20.1+cu118", []string{"@driver >=450.80.02", "torch ==2.5.*"}},
+		{"family-only build", linuxGPU, "torch", "2.14.0", []string{"@driver >=580.65.06", "@gpu:0 >=7.5, <11.0 || >=12.0", "@torch-cuda ==13.*"}},
+		{"11.8 sm_37 build on aarch64 has no rows", aarch64, "torch", "2.5.1+cu118", []string{"@driver >=450.80.02", "@torch-cuda ==11.*", "triton ==3.1.*"}},
+		{"aarch64 cu130", aarch64, "torch", "2.13.0+cu130", []string{"@driver >=580.65.06", "@gpu:0 >=8.0", "@torch-cuda ==13.*", "triton ==3.7.*"}},
+		{"torchvision pairs with torch", noGPU, "torchvision", "0.20.1+cu124", []string{"@torch-cuda ==12.*", "torch ==2.5.*"}},
+		{"torchvision with driver", linuxGPU, "torchvision", "0.20.1+cu118", []string{"@driver >=450.80.02", "@torch-cuda ==11.*", "torch ==2.5.*"}},
 		{"torchaudio on the stable ABI", noGPU, "torchaudio", "2.11.0", []string{"torch >=2.11, <2.14"}},
 		{"jax cuda13 plugin", aarch64, "jax-cuda13-plugin", "0.8.0", []string{"@driver >=580.65.06", "@gpu:0 >=7.5"}},
 		{"jax cuda12 pjrt", linuxGPU, "jax_cuda12_pjrt", "0.6.0", []string{"@driver >=525.60.13", "@gpu:0 >=5.2"}},
@@ -79,8 +79,8 @@ func TestRules(t *testing.T) {
 		{"nvidia package that is no CUDA library", linuxGPU, "nvidia-ml-py", "13.580.65", nil},
 		{"a family without a row places nothing", linuxGPU, "nvidia-cublas-cu10", "10.2.1", nil},
 		{"runtime wheel on a target without a driver", noGPU, "nvidia-cublas-cu12", "12.4.5.8", nil},
-		{"local label of an unknown package", linuxGPU, "torch-scatter", "2.1.2+cu118", []string{"@driver >=450.80.02"}},
-		{"local label with a second segment", linuxGPU, "vllm", "0.8.5+cu126.torch2.6", []string{"@driver >=525.60.13"}},
+		{"local label of an unknown package", linuxGPU, "torch-scatter", "2.1.2+cu118", []string{"@driver >=450.80.02", "@torch-cuda ==11.*"}},
+		{"local label with a second segment", linuxGPU, "vllm", "0.8.5+cu126.torch2.6", []string{"@driver >=525.60.13", "@torch-cuda ==12.*"}},
 		{"two-digit local label places nothing", linuxGPU, "flash-attn", "2.7.4+cu12torch2.6cxx11abifalse", []string{"@gpu:0 >=8.0"}},
 		{"unverified rows never constrain", noGPU, "deepspeed", "0.12.5", nil},
 	}
@@ -163,7 +163,7 @@ func TestRulesPTXOnlyGPUNeedsTable3Driver(t *testing.T) {
 	m := loadDataMatrix(t)
 	tm := m.ForTarget(TargetFacts{OS: "linux", Machine: "x86_64", Driver: "550.54.15", GPUs: []string{"13.0"}})
 	got := ruleStrings(tm, "torch", "2.13.0")
-	want := []string{"@driver >=580.65.06", "@gpu:0 >=7.5, <11.0 || >=12.0", "@driver >=580.65.06", "triton ==3.7.*"}
+	want := []string{"@driver >=580.65.06", "@gpu:0 >=7.5, <11.0 || >=12.0", "@driver >=580.65.06", "@torch-cuda ==13.*", "triton ==3.7.*"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Rules = %q, want %q", got, want)
 	}
@@ -173,7 +173,7 @@ func TestRulesPTXOnlyGPUNeedsTable3Driver(t *testing.T) {
 	}
 	// 12.9 builds ship PTX for 12.0 too; its Table 3 driver is above the 12.x floor.
 	got = ruleStrings(tm, "torch", "2.8.0+cu129")
-	want = []string{"@driver >=525.60.13", "@gpu:0 >=7.0, <11.0 || >=12.0", "@driver >=575.51.03", "triton ==3.4.*"}
+	want = []string{"@driver >=525.60.13", "@gpu:0 >=7.0, <11.0 || >=12.0", "@driver >=575.51.03", "@torch-cuda ==12.*", "triton ==3.4.*"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Rules = %q, want %q", got, want)
 	}

@@ -16,6 +16,8 @@ var virtualNames = map[string]string{
 	"@cuda":   "CUDA",
 	"@glibc":  "glibc",
 	"@gpu":    "GPU compute capability",
+	// The matrix's own: the CUDA major torch was built for, which its companions share.
+	"@torch-cuda": "torch's CUDA",
 }
 
 // DisplayName is how reports name p: the project name (with its extra), or for a

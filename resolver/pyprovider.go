@@ -206,6 +206,9 @@ func (pp *pythonProvider) Versions(ctx context.Context, p Package) ([]pep440.Ver
 		if v, ok := pp.virtual[p.Name]; ok {
 			return []pep440.Version{v.Version}, nil
 		}
+		if mv, ok := pp.pb.Matrix.(MatrixVirtuals); ok {
+			return mv.VirtualVersions(p.Name), nil
+		}
 		return nil, nil
 	}
 	rels, err := pp.releasesOf(ctx, p.Name)
@@ -293,14 +296,15 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 	}
 	if pp.pb.Matrix != nil {
 		// A rule restricts its package if that is selected and never pulls it
-		// in; the target's virtual packages are always selected.
+		// in (unless it Selects a virtual package of the matrix's own); the
+		// target's virtual packages are always selected.
 		for _, rule := range pp.pb.Matrix.Rules(p.Name, v) {
 			target := Package{Name: rule.Package}
 			if !target.IsVirtual() {
 				target.Name = pep508.NormalizeName(rule.Package)
 			}
 			deps.Requires = append(deps.Requires, Dependency{
-				Package: target, Range: rule.Range, Constrains: true, Display: rule.Display,
+				Package: target, Range: rule.Range, Constrains: !rule.Selects, Display: rule.Display,
 				Reason: rule.Reason, Origin: rule.Source, Cites: rule.citations(),
 			})
 		}

@@ -56,6 +56,10 @@ type Rule struct {
 	// Range.String().
 	Display string
 	Reason  string // "CUDA 12.x builds need it"
+	// Selects makes the rule a dependency: it pulls Package in. Only a virtual package
+	// of the matrix's own (MatrixVirtuals) is selected so, to record a choice the package
+	// version makes (the CUDA family of a torch build) that other rules then constrain.
+	Selects bool
 	Source  string // "data/cuda.toml:14 (S1 https://…)": Cites in one line
 	// Cites are the data rows the rule comes from. Reports number them ("[1]") and
 	// list them after the explanation. A rule without Cites is cited as Source.
@@ -109,6 +113,15 @@ func (r Rule) citations() []Citation {
 // A Matrix gives the rules that apply to one package version.
 type Matrix interface {
 	Rules(name string, v pep440.Version) []Rule
+}
+
+// MatrixVirtuals is a Matrix with virtual packages of its own, which no target fact
+// gives: a package version selects one of their versions (Rule.Selects) and rules of
+// other packages constrain it. VirtualVersions lists every version one may have; it
+// must not change during a solve.
+type MatrixVirtuals interface {
+	Matrix
+	VirtualVersions(name string) []pep440.Version
 }
 
 // A MatrixHinter is a Matrix that can suggest ways out of a conflict: another
