@@ -87,6 +87,9 @@ type Options struct {
 	// means 2000; negative turns prefetching off.
 	MaxPrefetch int
 	HTTP        HTTPOptions
+	// TempDir holds whole-file downloads while their metadata is read; "" means the
+	// system's temporary folder. RemoveStaleDownloads sweeps what a killed run left in it.
+	TempDir string
 	// Warn is told what the index passes over that the user should know of (a link in
 	// a find-links folder that cannot be followed), one call at a time; nil drops it.
 	Warn func(msg string)

@@ -55,7 +55,8 @@ lock is made from: a requirements or constraints file, one they include, the
 configuration (depsolve.toml, pyproject.toml) or the Dockerfile.
 
 Exit status: 0 locked, 1 conflict (OUT untouched), 2 bad input or usage,
-3 index, network or cache failure.`,
+3 index, network or cache failure, 130 interrupted (Ctrl-C: OUT
+untouched).`,
 		Example: `  # requirements.txt -> requirements.lock, for a container on H100s
   depsolve lock --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 --driver 550.54.15 --gpu H100
 
