@@ -20,7 +20,8 @@
 // with two different tokens share one entry. That is accepted, as for userinfo: a token
 // says who asks, not which page, and a server that answers two tokens with two different
 // pages of one URL (per-user views of a private index) is served the last one stored,
-// and revalidates it when stale. The other query parameters stay in the key.
+// and revalidates it when stale. The other query values stay in the key as fingerprints
+// (redact.KeyURL), never as written: any of them may be a secret.
 // Payload: URL, ContentType, ETag, LastModified as uvarint-length-prefixed strings, MaxAge
 // in nanoseconds and FetchedAt in Unix nanoseconds as varints, then Body
 // length-prefixed.

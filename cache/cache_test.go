@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -169,8 +170,8 @@ func TestPageKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _, _ = c.GetPage("https://pypi.example/simple/numpy/?x=1")
-	if got.URL != "https://pypi.example/simple/numpy/?x=1" {
-		t.Errorf("stored URL = %q", got.URL)
+	if !regexp.MustCompile(`^https://pypi\.example/simple/numpy/\?x=sha256-[0-9a-f]{16}$`).MatchString(got.URL) {
+		t.Errorf("stored URL = %q, want the query value as a fingerprint", got.URL)
 	}
 	if _, found, _ := c.GetPage("https://pypi.example/simple/numpy/"); found {
 		t.Error("the query string is part of the key, yet a URL without it found the page")
@@ -182,8 +183,8 @@ func TestPageKeys(t *testing.T) {
 func TestPageKeysMaskQueryTokens(t *testing.T) {
 	c, _ := openTest(t, t.TempDir(), Options{})
 	page := samplePage("body")
-	page.URL = "https://mirror.example/simple/torch/?channel=nightly&token=t0ps3cret"
-	if err := c.PutPage("https://mirror.example/simple/torch/?channel=nightly&token=t0ps3cret", page); err != nil {
+	page.URL = "https://mirror.example/simple/torch/?channel=nightly&token=t0ps3cret&access_code=hunter2"
+	if err := c.PutPage("https://mirror.example/simple/torch/?channel=nightly&token=t0ps3cret&access_code=hunter2", page); err != nil {
 		t.Fatal(err)
 	}
 	page.ParsedKey = ParsedKey(digest([]byte("parsed")))
@@ -194,19 +195,19 @@ func TestPageKeysMaskQueryTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, secret := range []string{"t0ps3cret", "k3yv4lue"} {
+	for _, secret := range []string{"t0ps3cret", "k3yv4lue", "hunter2"} {
 		if bytes.Contains(raw, []byte(secret)) {
 			t.Errorf("the cache file contains the query token %s", secret)
 		}
 	}
-	got, found, err := c.GetPage("https://mirror.example/simple/torch/?channel=nightly&token=r0tated")
+	got, found, err := c.GetPage("https://mirror.example/simple/torch/?channel=nightly&token=r0tated&access_code=hunter2")
 	if err != nil || !found {
 		t.Fatalf("GetPage with another token: found=%v err=%v", found, err)
 	}
-	if want := "https://mirror.example/simple/torch/?channel=nightly&token=****"; got.URL != want {
-		t.Errorf("stored URL = %q, want %q", got.URL, want)
+	if want := regexp.MustCompile(`^https://mirror\.example/simple/torch/\?channel=sha256-[0-9a-f]{16}&token=\*{4}&access_code=sha256-[0-9a-f]{16}$`); !want.MatchString(got.URL) {
+		t.Errorf("stored URL = %q, want it to match %s", got.URL, want)
 	}
-	if _, found, _ := c.GetPage("https://mirror.example/simple/torch/?channel=stable&token=t0ps3cret"); found {
+	if _, found, _ := c.GetPage("https://mirror.example/simple/torch/?channel=stable&token=t0ps3cret&access_code=hunter2"); found {
 		t.Error("a URL with another non-secret query value found the page")
 	}
 	if _, found, _ := c.GetPage("https://mirror.example/simple/numpy/?api_key=other"); !found {

@@ -46,10 +46,11 @@ var (
 )
 
 // pageKey turns a page URL into its key: absolute, without userinfo or fragment, and
-// with the values of secret-looking query parameters masked as redact.URL masks them
-// (?token=t0ps3cret reads ?token=****): a credential must not land in the file, and a
-// rotated token must not empty the cache. The rest of the query string is kept: it can
-// be part of what the page is.
+// with its query values as redact.KeyURL keys them: secret-looking ones masked
+// (?token=t0ps3cret reads ?token=****), so a rotated token does not empty the cache, and
+// the others fingerprinted, so they still tell pages apart (they can be part of what the
+// page is) while a secret under an unforeseen name (?access_code=…) never lands in the
+// file.
 func pageKey(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" && u.Scheme != "file" {
@@ -62,7 +63,7 @@ func pageKey(raw string) (string, error) {
 		// one with userinfo; such a URL carries no credential to mask.
 		return u.String(), nil
 	}
-	return redact.URL(u.String()), nil
+	return redact.KeyURL(u.String()), nil
 }
 
 // writePageMeta and readPageMeta are the fields a page entry and its head share.

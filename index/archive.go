@@ -15,7 +15,9 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/depsolve/depsolve/pep508"
 )
@@ -124,7 +126,7 @@ func (ix *Index) sdistMetadata(ctx context.Context, name string, c *candidate) (
 // size limit and, when the index gives one, its SHA-256 (a mismatch is
 // retried, then reported).
 func (ix *Index) download(ctx context.Context, c *candidate) (*os.File, error) {
-	f, err := os.CreateTemp("", "depsolve-dist-*")
+	f, err := os.CreateTemp(ix.opts.TempDir, downloadPrefix+"*")
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +193,32 @@ func checkDigest(h hash.Hash, want string) error {
 		return &badBodyError{fmt.Errorf("file has sha256 %s, the index says %s", got, want)}
 	}
 	return nil
+}
+
+// downloadPrefix starts the name of every download file.
+const downloadPrefix = "depsolve-dist-"
+
+// staleDownloadAge is how long a download file goes unmodified before it is taken to be
+// a killed run's: a live run writes its downloads as the bytes arrive and removes each
+// within moments of the last.
+const staleDownloadAge = time.Hour
+
+// RemoveStaleDownloads removes the download files in dir that a run killed before it
+// could remove them (kill -9, a power cut) left behind: those not modified for an hour.
+// It is housekeeping: a file it cannot remove is left for the next run.
+func RemoveStaleDownloads(dir string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), downloadPrefix) {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && now.Sub(fi.ModTime()) > staleDownloadAge {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 func removeTemp(f *os.File) {

@@ -87,6 +87,12 @@ type Options struct {
 	// means 2000; negative turns prefetching off.
 	MaxPrefetch int
 	HTTP        HTTPOptions
+	// TempDir holds whole-file downloads while their metadata is read; "" means the
+	// system's temporary folder. RemoveStaleDownloads sweeps what a killed run left in it.
+	TempDir string
+	// Warn is told what the index passes over that the user should know of (a link in
+	// a find-links folder that cannot be followed), one call at a time; nil drops it.
+	Warn func(msg string)
 	// Now is the clock for cache freshness; nil means time.Now.
 	Now func() time.Time
 }
@@ -156,6 +162,17 @@ type Index struct {
 	pages     map[string]*fetchedPage      // find-links pages and folders by location
 	hashes    map[string]digest            // computed hashes of files by URL
 	prefetchN int
+
+	warnMu sync.Mutex // Options.Warn is called one at a time
+}
+
+func (ix *Index) warn(msg string) {
+	if ix.opts.Warn == nil {
+		return
+	}
+	ix.warnMu.Lock()
+	defer ix.warnMu.Unlock()
+	ix.opts.Warn(msg)
 }
 
 var _ resolver.Index = (*Index)(nil)

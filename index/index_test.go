@@ -399,6 +399,51 @@ func TestFindLinksFolder(t *testing.T) {
 	}
 }
 
+// A find-links folder of links (a shared wheelhouse linked in, a Nix or Bazel tree) is
+// read through them: a link to a file is that file; one that cannot be followed is
+// skipped with a warning naming it.
+func TestFindLinksFolderFollowsSymlinks(t *testing.T) {
+	store, dir := t.TempDir(), t.TempDir()
+	w := makeWheel(t, "linked-0.1-py3-none-any.whl", metadataText("linked", "0.1", "Requires-Dist: six"), 0)
+	target := filepath.Join(store, "blob")
+	if err := os.WriteFile(target, w.data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{
+		w.filename:                    target,
+		"linked-0.2-py3-none-any.whl": filepath.Join(store, "gone"),
+		"linked-0.3-py3-none-any.whl": "linked-0.3-py3-none-any.whl", // itself: a loop
+		"subdir-link":                 store,
+	}
+	for name, to := range links {
+		if err := os.Symlink(to, filepath.Join(dir, name)); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	var warnings []string
+	ix := newIndex(t, Options{NoIndex: true, FindLinks: []string{dir}, Offline: true,
+		Warn: func(msg string) { warnings = append(warnings, msg) }})
+	ctx := context.Background()
+	rs, err := ix.Releases(ctx, "linked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]releaseSummary{{"0.1", "", "", false}}, summarize(rs)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	files, err := ix.Files(ctx, "linked", pep440.MustParse("0.1"))
+	if err != nil || len(files) != 1 || files[0].Filename != w.filename || files[0].SHA256 != sha(w.data) {
+		t.Errorf("Files = %+v, %v", files, err)
+	}
+	want := []string{
+		"find-links " + dir + ": skipped linked-0.2-py3-none-any.whl, a symbolic link to a file that does not exist (" + filepath.Join(store, "gone") + ")",
+		"find-links " + dir + ": skipped linked-0.3-py3-none-any.whl, a symbolic link that loops",
+	}
+	if diff := cmp.Diff(want, warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
 func TestFindLinksPage(t *testing.T) {
 	f := newFakeIndex(t)
 	w := f.add("flat", makeWheel(t, "jaxlib-0.4.30+cuda12.cudnn89-cp311-cp311-manylinux2014_x86_64.whl",

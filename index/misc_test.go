@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -168,5 +171,35 @@ func TestCloseWaitsForWorkInFlight(t *testing.T) {
 				t.Errorf("Close returned with %d requests in flight", n)
 			}
 		})
+	}
+}
+
+// What a killed run left behind goes on the next run's sweep; a live run's download,
+// and files that are not downloads, stay.
+func TestRemoveStaleDownloads(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	files := map[string]time.Time{
+		"depsolve-dist-123": now.Add(-2 * time.Hour),
+		"depsolve-dist-456": now.Add(-time.Minute),
+		"notes.txt":         now.Add(-48 * time.Hour),
+	}
+	for name, mtime := range files {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	RemoveStaleDownloads(dir, now)
+	var left []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if want := []string{"depsolve-dist-456", "notes.txt"}; !slices.Equal(left, want) {
+		t.Errorf("left %v, want %v", left, want)
 	}
 }

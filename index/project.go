@@ -3,11 +3,15 @@ package index
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/depsolve/depsolve/index/simple"
@@ -395,10 +399,10 @@ func (ix *Index) findLinksFiles(ctx context.Context, s *source) ([]simple.File, 
 		}
 		fp = &fetchedPage{}
 		for _, e := range entries {
-			if !e.Type().IsRegular() {
+			path := filepath.Join(s.dir, e.Name())
+			if !e.Type().IsRegular() && !ix.linksToFile(s.dir, e, path) {
 				continue
 			}
-			path := filepath.Join(s.dir, e.Name())
 			fp.files = append(fp.files, simple.File{
 				Filename: e.Name(),
 				URL:      (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String(),
@@ -413,6 +417,35 @@ func (ix *Index) findLinksFiles(ctx context.Context, s *source) ([]simple.File, 
 		return nil, err
 	}
 	return v.(*fetchedPage).files, nil
+}
+
+// linksToFile reports whether the folder entry e is a symbolic link to a regular file,
+// which is read as that file: wheelhouses are often trees of links. A link that cannot be
+// followed is skipped with a warning, since the user put it there for a reason; a link to
+// a folder is skipped quietly, as folders are.
+func (ix *Index) linksToFile(dir string, e fs.DirEntry, path string) bool {
+	if e.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	fi, err := os.Stat(path)
+	if err == nil {
+		return fi.Mode().IsRegular()
+	}
+	var why string
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, syscall.ELOOP):
+		why = "a symbolic link that loops"
+	case errors.Is(err, fs.ErrNotExist):
+		target, _ := os.Readlink(path)
+		why = "a symbolic link to a file that does not exist (" + target + ")"
+	case errors.As(err, &pe):
+		why = "a symbolic link that cannot be followed: " + pe.Err.Error()
+	default:
+		why = "a symbolic link that cannot be followed: " + err.Error()
+	}
+	ix.warn(fmt.Sprintf("find-links %s: skipped %s, %s", dir, e.Name(), why))
+	return false
 }
 
 // LocationError is a find-links folder that cannot be read.

@@ -2,11 +2,14 @@
 // line, a lockfile or JSON output.
 //
 // Private indexes are commonly given as https://user:token@host/simple or with a token in
-// the query string; both forms are handled. The username is dropped too, because many
+// the query string; both forms are handled, and every query value is masked, whatever its
+// name. The username is dropped too, because many
 // registries take the token as the username (https://TOKEN@host/…).
 package redact
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/url"
 	"strings"
 )
@@ -14,8 +17,10 @@ import (
 // Mask replaces a secret in a URL.
 const Mask = "****"
 
-// sensitiveQuery reports whether a query parameter name is likely to hold a secret.
-func sensitiveQuery(name string) bool {
+// secretName reports whether a query parameter name says that its value is a secret.
+// Every query value is masked in what is shown, whatever its name; the name only decides
+// how KeyURL keys it.
+func secretName(name string) bool {
 	n := strings.ToLower(name)
 	for _, s := range []string{"token", "key", "secret", "password", "passwd", "auth", "signature", "sig", "credential"} {
 		if strings.Contains(n, s) {
@@ -25,10 +30,35 @@ func sensitiveQuery(name string) bool {
 	return false
 }
 
-// URL returns raw with its userinfo and secret-looking query values masked. Text that
-// does not parse as a URL is returned with any "scheme://user:pass@" prefix masked, so a
-// malformed URL in an error message cannot leak a password either.
+// URL returns raw with its userinfo and every query value masked: a query string can
+// carry a secret under any name (?access_code=…, ?X-Amz-Credential=…), so names are kept,
+// in their order, and values are not. A parameter without '=' is masked whole, as it may
+// be a bare token. Text that does not parse as a URL is returned with any
+// "scheme://user:pass@" prefix masked, so a malformed URL in an error message cannot leak
+// a password either.
 func URL(raw string) string {
+	return rewrite(raw, func(string, string) string { return Mask })
+}
+
+// KeyURL is raw as a key to store, such as a cache key: userinfo dropped as URL drops
+// it, the values of secret-looking parameters (token, key, auth, signature, …) masked, so
+// a rotated token finds the same key, and every other value replaced by a fingerprint of
+// it (a truncated SHA-256), so two pages that differ in ?channel= keep two keys while the
+// value itself is not stored. A fingerprint keeps an unguessable value from being read off
+// the key; a short, guessable one could still be found by trying candidates.
+func KeyURL(raw string) string {
+	return rewrite(raw, func(name, value string) string {
+		if secretName(name) {
+			return Mask
+		}
+		sum := sha256.Sum256([]byte(value))
+		return "sha256-" + hex.EncodeToString(sum[:8])
+	})
+}
+
+// rewrite masks raw's userinfo and replaces each non-empty query value with what
+// replace returns for its (unescaped) name and raw value.
+func rewrite(raw string, replace func(name, value string) string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" && u.User == nil {
 		return maskUnparsed(raw)
@@ -36,19 +66,21 @@ func URL(raw string) string {
 	hadUser := u.User != nil
 	u.User = nil
 	if u.RawQuery != "" {
-		q := u.Query()
-		changed := false
-		for name := range q {
-			if sensitiveQuery(name) {
-				q[name] = []string{queryPlaceholder}
-				changed = true
+		params := strings.Split(u.RawQuery, "&")
+		for i, p := range params {
+			rawName, value, hasValue := strings.Cut(p, "=")
+			name, err := url.QueryUnescape(rawName)
+			if err != nil {
+				name = rawName
+			}
+			switch {
+			case !hasValue && p != "":
+				params[i] = replace("", p)
+			case value != "":
+				params[i] = rawName + "=" + replace(name, value)
 			}
 		}
-		if changed {
-			// Encode would percent-encode the mask itself; a plain placeholder
-			// survives encoding and is swapped for the mask afterwards.
-			u.RawQuery = strings.ReplaceAll(q.Encode(), queryPlaceholder, Mask)
-		}
+		u.RawQuery = strings.Join(params, "&")
 	}
 	out := u.String()
 	if hadUser {
@@ -59,9 +91,6 @@ func URL(raw string) string {
 	}
 	return out
 }
-
-// queryPlaceholder stands in for Mask while a query string is re-encoded.
-const queryPlaceholder = "DEPSOLVEREDACTED"
 
 // maskUnparsed masks the userinfo of a string that url.Parse rejected. A password may
 // hold '/', '?' or '#' (base64 tokens do), which is often why parsing failed, so

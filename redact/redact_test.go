@@ -10,7 +10,11 @@ func TestURL(t *testing.T) {
 		{"https://pypi.org/simple", "https://pypi.org/simple"},
 		{"https://user:secret@example.com/simple/", "https://****@example.com/simple/"},
 		{"https://TOKEN@example.com/simple/", "https://****@example.com/simple/"},
-		{"https://example.com/simple/?token=abc&page=2", "https://example.com/simple/?page=2&token=****"},
+		{"https://example.com/simple/?token=abc&page=2", "https://example.com/simple/?token=****&page=****"},
+		// A secret under a name no list could foresee.
+		{"https://example.com/simple/?access_code=hunter2", "https://example.com/simple/?access_code=****"},
+		{"https://example.com/simple/?hunter2", "https://example.com/simple/?****"},
+		{"https://example.com/simple/?a=&b=x%20y", "https://example.com/simple/?a=&b=****"},
 		{"https://alice:s3cr/et@example.invalid/simple", "https://****@example.invalid/simple"},
 		{"https://user:pa#ss@host/simple", "https://****@host/simple"},
 		{"https://user:pa?ss@host/simple", "https://****@host/simple"},
@@ -24,6 +28,26 @@ func TestURL(t *testing.T) {
 		if got := URL(tt.in); got != tt.want {
 			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// Two values of a parameter that is not a secret keep two keys, neither holding the
+// value; any two values of a token share one, so a rotated token keeps its key.
+func TestKeyURL(t *testing.T) {
+	nightly := KeyURL("https://u:p@example.com/simple/?channel=nightly&access_code=hunter2&token=t1")
+	for _, leaked := range []string{"nightly", "hunter2", "t1", "u:p"} {
+		if strings.Contains(nightly, leaked) {
+			t.Errorf("KeyURL kept %q: %s", leaked, nightly)
+		}
+	}
+	if !strings.HasPrefix(nightly, "https://****@example.com/simple/?channel=sha256-") || !strings.HasSuffix(nightly, "&token=****") {
+		t.Errorf("KeyURL = %s", nightly)
+	}
+	if stable := KeyURL("https://example.com/simple/?channel=stable&access_code=hunter2&token=t1"); stable == strings.Replace(nightly, "****@", "", 1) {
+		t.Errorf("two channels share the key %s", stable)
+	}
+	if a, b := KeyURL("https://example.com/s/?token=one"), KeyURL("https://example.com/s/?token=two"); a != b {
+		t.Errorf("a rotated token changed the key: %s, %s", a, b)
 	}
 }
 
@@ -48,12 +72,13 @@ func TestTextKeepsTrailingPunctuation(t *testing.T) {
 }
 
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"https://a:b@c/d", "x://@", "://", "a://b:c@d e://f@g", "https://u:p%zz@host/x"} {
+	for _, s := range []string{"https://a:b@c/d", "x://@", "://", "a://b:c@d e://f@g", "https://u:p%zz@host/x", "see https://h/x?q=SECRETPW now"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		out := Text(s)
-		if strings.Contains(s, "://u:SECRETPW@") && strings.Contains(out, "SECRETPW") {
+		if strings.Contains(s, "://u:SECRETPW@") && strings.Contains(out, "SECRETPW") ||
+			strings.Contains(s, " https://h/x?q=SECRETPW ") && strings.Contains(out, "q=SECRETPW") {
 			t.Fatalf("leaked: %q", out)
 		}
 	})

@@ -42,7 +42,7 @@ the Dockerfile, then --detect; Python and platform default to ` + defaultPython 
 and ` + defaultPlatform + `.
 
 Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
-3 index, network or cache failure.`,
+3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 		Example: `  # Will these requirements install on an H100 host with driver 550?
   depsolve check requirements.txt --python 3.11.9 --driver 550.54.15 --gpu H100
 

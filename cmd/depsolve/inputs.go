@@ -24,7 +24,23 @@ type inputs struct {
 	requirements []reqfile.Requirement
 	constraints  []reqfile.Requirement
 	pre          bool
+	// read is every file read for them, included ones too, even those that add no
+	// requirement (an options-only -r file, a comment-only -c file).
+	read []string
 }
+
+// recordingFS reads the operating system's files, noting each path read.
+type recordingFS struct{ read *[]string }
+
+func (r recordingFS) ReadFile(name string) ([]byte, error) {
+	data, err := os.ReadFile(name)
+	if err == nil {
+		*r.read = append(*r.read, name)
+	}
+	return data, err
+}
+
+func (recordingFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
 
 // loadInputs parses the requirement files (positional and -r), then the -c files.
 // Editable lines cannot be locked: they are left out with a warning. A line that names
@@ -36,7 +52,7 @@ func loadInputs(u *ui, f *inputFlags, args []string) (*inputs, error) {
 		paths = []string{defaultRequirements}
 	}
 	in := &inputs{pre: f.pre}
-	opts := reqfile.Options{Extras: f.extras, Groups: f.groups}
+	opts := reqfile.Options{Extras: f.extras, Groups: f.groups, FS: recordingFS{&in.read}}
 	for _, path := range paths {
 		file, err := reqfile.Parse(path, opts)
 		var e *reqfile.Error
@@ -60,7 +76,7 @@ func loadInputs(u *ui, f *inputFlags, args []string) (*inputs, error) {
 		}
 	}
 	for _, path := range f.constraints {
-		file, err := reqfile.Parse(path, reqfile.Options{Constraint: true})
+		file, err := reqfile.Parse(path, reqfile.Options{Constraint: true, FS: recordingFS{&in.read}})
 		if err != nil {
 			return nil, err
 		}

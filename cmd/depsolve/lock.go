@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
@@ -49,8 +47,16 @@ moves them all to the newest allowed versions, --upgrade-package NAME one.
 OUT is replaced atomically, and the same inputs give the same bytes. Index
 credentials are never written: URLs are recorded with them masked.
 
+OUT keeps its permissions; a new OUT gets 0644 less the umask. A symbolic link
+is written through: the file it leads to is replaced, the link stays. OUT is
+refused, before anything is resolved, when it is read-only (no write
+permission for its owner: make it writable first) or when it is a file the
+lock is made from: a requirements or constraints file, one they include, the
+configuration (depsolve.toml, pyproject.toml) or the Dockerfile.
+
 Exit status: 0 locked, 1 conflict (OUT untouched), 2 bad input or usage,
-3 index, network or cache failure.`,
+3 index, network or cache failure, 130 interrupted (Ctrl-C: OUT
+untouched).`,
 		Example: `  # requirements.txt -> requirements.lock, for a container on H100s
   depsolve lock --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 --driver 550.54.15 --gpu H100
 
@@ -81,10 +87,13 @@ Exit status: 0 locked, 1 conflict (OUT untouched), 2 bad input or usage,
 	return cmd
 }
 
+// defaultOutput is where lock writes, by format, without -o.
+var defaultOutput = map[string]string{"requirements": "requirements.lock", "pylock": "pylock.toml"}
+
 func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, command string, args []string) error {
 	out := lf.output
 	if out == "" {
-		out = map[string]string{"requirements": "requirements.lock", "pylock": "pylock.toml"}[format]
+		out = defaultOutput[format]
 	}
 	upgrade := map[string]bool{}
 	for _, name := range lf.upgradePackages {
@@ -101,7 +110,11 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 	if err != nil {
 		return err
 	}
-	if err := checkNotInput(out, in); err != nil {
+	s, err := openSession(ctx, u, f, in.files, true)
+	if err != nil {
+		return err
+	}
+	if err := checkNotRead(out, format, in, f, s); err != nil {
 		return err
 	}
 	var preferred map[string]pep440.Version
@@ -114,10 +127,6 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 		}
 	}
 
-	s, err := openSession(ctx, u, f, in.files, true)
-	if err != nil {
-		return err
-	}
 	for _, n := range s.target.Notes {
 		u.note("%s", n)
 	}
@@ -195,29 +204,51 @@ func checkOutput(path string) error {
 	case !fi.IsDir():
 		return fail("%s is not a directory", dir)
 	}
+	switch err := lockfile.CheckReplaceable(path); {
+	case errors.Is(err, lockfile.ErrReadOnly):
+		return fail("the file is read-only: depsolve does not replace a file marked so; make it writable (chmod u+w %s) or write elsewhere", path)
+	case errors.Is(err, lockfile.ErrNotRegular):
+		return fail("not a regular file; give a file path, or - for stdout")
+	case err != nil:
+		return fail("%v", errors.Unwrap(err))
+	}
 	return nil
 }
 
-// checkNotInput fails when the lock would replace one of the files it is made from
-// (-o requirements.txt): that would lose the requirements as written.
-func checkNotInput(out string, in *inputs) error {
+// checkNotRead fails when the lock would replace a file it was made from: a requirement
+// or constraint file (included ones too, even one that only sets options), the
+// configuration (depsolve.toml, or the pyproject.toml whose [tool.depsolve] is read), or
+// the Dockerfile. Files are compared as files, not as paths: ./a, a symbolic link to a
+// and a hard link to it are all a.
+func checkNotRead(out, format string, in *inputs, f *inputFlags, s *session) error {
 	if out == "-" {
 		return nil
 	}
 	fo, err := os.Stat(out)
 	if err != nil {
-		return nil // not there yet: it cannot be an input
+		return nil // not there yet: it cannot have been read
 	}
-	paths := map[string]bool{}
-	for _, f := range in.files {
-		paths[f.Path] = true
+	type read struct{ path, as string }
+	var files []read
+	for _, p := range in.read {
+		files = append(files, read{p, "an input"})
 	}
-	for _, r := range append(slices.Clone(in.requirements), in.constraints...) {
-		paths[r.Pos.File] = true
+	if f.config != "" {
+		files = append(files, read{f.config, "the configuration (--config)"})
+	} else {
+		// compat.LoadConfigs reads both, whether or not pyproject.toml has [tool.depsolve].
+		files = append(files, read{"depsolve.toml", "the configuration"}, read{"pyproject.toml", "the configuration"})
 	}
-	for _, p := range slices.Sorted(maps.Keys(paths)) {
-		if fi, err := os.Stat(p); err == nil && os.SameFile(fi, fo) {
-			return usageError{err: fmt.Errorf("-o %s: that is an input (%s): the lock would replace the requirements it is made from; write it to another file, such as requirements.lock", out, p)}
+	if s.target.Dockerfile.Known() {
+		files = append(files, read{s.target.Dockerfile.Text, "the Dockerfile"})
+	}
+	for _, r := range files {
+		if fi, err := os.Stat(r.path); err == nil && os.SameFile(fi, fo) {
+			advice := "write the lock to another file"
+			if fi, err := os.Stat(defaultOutput[format]); err != nil || !os.SameFile(fi, fo) {
+				advice += ", such as " + defaultOutput[format]
+			}
+			return usageError{err: fmt.Errorf("-o %s: that is %s, read as %s: the lock would replace it; %s", out, r.path, r.as, advice)}
 		}
 	}
 	return nil

@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -140,6 +142,14 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 		Refresh:      s.flags.refresh,
 		Environment:  s.target.MarkerEnvironment(),
 		HTTP:         index.HTTPOptions{UserAgent: "depsolve/" + version},
+		Warn:         func(msg string) { s.ui.warn("%s", msg) },
+	}
+	// Downloads go to the cache's own folder, where a run killed mid-download leaves its
+	// file for the next run to sweep, rather than scattered in the system's temporary
+	// folder. A cache folder that cannot be made leaves them in the latter.
+	if tmp := filepath.Join(s.cacheDir, "tmp"); os.MkdirAll(tmp, 0o700) == nil {
+		opts.TempDir = tmp
+		index.RemoveStaleDownloads(tmp, time.Now())
 	}
 	for _, e := range s.indexes.ExtraIndex {
 		opts.ExtraIndexURLs = append(opts.ExtraIndexURLs, e.Value)

@@ -24,6 +24,9 @@ const (
 	exitConflict = 1 // the requirements have no solution for the target
 	exitUsage    = 2 // bad input or usage
 	exitFailure  = 3 // index, network or cache failure
+	// exitInterrupted is what a shell reports for a program SIGINT ended (128+2): the
+	// run stopped because it was asked to, which is no verdict and no failure.
+	exitInterrupted = 130
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -119,7 +122,7 @@ solver that knows a curated CUDA/driver/framework compatibility matrix, and
 explains each conflict as a numbered chain of facts down to its root cause.
 
 Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
-3 index, network or cache failure.`,
+3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 		Example: `  depsolve check --python 3.11.9 --driver 550.54.15 --gpu H100
   depsolve lock requirements.txt -o requirements.lock --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04
   depsolve env --detect
@@ -175,12 +178,20 @@ func argsAtMost(n int) cobra.PositionalArgs {
 	}
 }
 
+// run executes the command line. The first SIGINT cancels the run, which then removes
+// what it was writing (downloads, a lock's temporary file) and exits 130; a second one,
+// should that cleaning hang, kills the process as SIGINT does by default.
 func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	context.AfterFunc(ctx, stop)
 	root := newRootCommand(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if err != nil && ctx.Err() != nil {
+		io.WriteString(stderr, "depsolve: interrupted\n")
+		return exitInterrupted
+	}
 	code := exitCode(err)
 	var status exitStatus
 	if err != nil && !errors.As(err, &status) {

@@ -50,6 +50,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"fakeindex": cmdFakeindex,
 			"jsonshape": cmdJSONShape,
+			"filemode":  cmdFilemode,
 		},
 	})
 }
@@ -126,6 +127,24 @@ func cmdFakeindex(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(st.index.WriteFindLinks(args[1], dir))
 	default:
 		ts.Fatalf("fakeindex: unknown subcommand %s", args[0])
+	}
+}
+
+// cmdFilemode checks what a path is, without following a symbolic link:
+//
+//	filemode PATH symlink|0644|…
+func cmdFilemode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 || neg {
+		ts.Fatalf("usage: filemode PATH symlink|MODE")
+	}
+	fi, err := os.Lstat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	got := fmt.Sprintf("%04o", fi.Mode().Perm())
+	if fi.Mode()&os.ModeSymlink != 0 {
+		got = "symlink"
+	}
+	if got != args[1] {
+		ts.Fatalf("%s is %s, want %s", args[0], got, args[1])
 	}
 }
 
