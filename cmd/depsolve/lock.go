@@ -69,6 +69,7 @@ Exit status: 0 locked, 1 conflict (OUT untouched), 2 bad input or usage,
 		},
 	}
 	f.registerSources(cmd.Flags())
+	f.registerTimeout(cmd.Flags())
 	f.registerTarget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
 	cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")
