@@ -95,8 +95,11 @@ func (t *timeoutValue) Type() string { return "seconds" }
 
 func (t *timeoutValue) Set(s string) error {
 	d, err := compat.ParseTimeout(s)
+	if err != nil {
+		return err
+	}
 	*t = timeoutValue(d)
-	return err
+	return nil
 }
 
 // registerTarget adds the flags that describe the target machine and image.
