@@ -3,10 +3,13 @@ package compat
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -21,6 +24,10 @@ type Config struct {
 	FindLinks      []Value // find-links
 	IndexStrategy  Value   // index-strategy: "first-index" or "unsafe-best-match"
 	Target         Declaration
+
+	// Timeout is the timeout key, the deadline of one index request (a TOML number is
+	// seconds); 0 when absent.
+	Timeout time.Duration
 }
 
 // Index strategies, as uv names them: with first-index (the default) a package's versions
@@ -132,7 +139,7 @@ func (p *configParser) origin(key string) Origin {
 
 // The schema, each list sorted: unknownKeys searches it, and errors print it.
 var (
-	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "target"}
+	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "target", "timeout"}
 	targetKeys = []string{"base-image", "cpu", "cuda", "dockerfile", "driver", "glibc", "gpus", "platform", "python"}
 )
 
@@ -159,6 +166,9 @@ func (p *configParser) config(doc map[string]any) (*Config, error) {
 	}
 	if s := c.IndexStrategy.Text; s != "" && s != FirstIndex && s != UnsafeBestMatch {
 		return nil, p.errorf("index-strategy", true, "index-strategy %q: want %q or %q", s, FirstIndex, UnsafeBestMatch)
+	}
+	if c.Timeout, err = p.timeout(doc); err != nil {
+		return nil, err
 	}
 	raw, ok := doc["target"]
 	if !ok {
@@ -277,6 +287,47 @@ func (p *configParser) str(table map[string]any, prefix, key string) (Value, err
 		return Value{}, p.errorf(prefix+key, true, "%s is empty", key)
 	}
 	return Value{Text: strings.TrimSpace(s), Origin: p.origin(prefix + key)}, nil
+}
+
+// timeout reads the timeout key: a number of seconds, or a string ParseTimeout reads.
+func (p *configParser) timeout(doc map[string]any) (time.Duration, error) {
+	var text string
+	switch raw := doc["timeout"].(type) {
+	case nil:
+		return 0, nil
+	case int64:
+		text = strconv.FormatInt(raw, 10)
+	case float64:
+		text = strconv.FormatFloat(raw, 'f', -1, 64)
+	case string:
+		text = strings.TrimSpace(raw)
+	default:
+		return 0, p.errorf("timeout", true, "timeout must be a number of seconds or a duration such as \"90s\", not %s", tomlTypeName(raw))
+	}
+	d, err := ParseTimeout(text)
+	if err != nil {
+		return 0, p.errorf("timeout", true, "timeout: %v", err)
+	}
+	return d, nil
+}
+
+// ParseTimeout reads a timeout written as pip takes one, in seconds ("60", "2.5"), or as
+// a duration ("90s", "1m30s").
+func ParseTimeout(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if secs, floatErr := strconv.ParseFloat(s, 64); floatErr == nil && !math.IsNaN(secs) {
+		if secs >= math.MaxInt64/float64(time.Second) {
+			return 0, fmt.Errorf("%q: too long a timeout", s)
+		}
+		d, err = time.Duration(max(secs, 0)*float64(time.Second)), nil
+	}
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("%q is not a number of seconds (60, 2.5) or a duration (90s, 1m30s)", s)
+	case d <= 0:
+		return 0, fmt.Errorf("%q: a timeout must be more than zero", s)
+	}
+	return d, nil
 }
 
 // strs reads an array of strings; nil when absent, empty when given as [].

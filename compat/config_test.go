@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -90,7 +91,7 @@ func TestParseConfigErrors(t *testing.T) {
 		want             string // the whole error text
 	}{
 		{"unknown key", "depsolve.toml", "index-url = \"https://x\"\nindex_url = \"https://y\"\n",
-			"depsolve.toml:2:1: unknown key \"index_url\" in the depsolve table; known keys: extra-index-url, find-links, index-strategy, index-url, target\n    index_url = \"https://y\"\n    ^"},
+			"depsolve.toml:2:1: unknown key \"index_url\" in the depsolve table; known keys: extra-index-url, find-links, index-strategy, index-url, target, timeout\n    index_url = \"https://y\"\n    ^"},
 		{"unknown target key", "depsolve.toml", "[target]\npython = \"3.11.9\"\n  gpu = [\"H100\"]\n",
 			"depsolve.toml:3:3: unknown key \"gpu\" in [target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n      gpu = [\"H100\"]\n      ^"},
 		{"unknown pyproject key", "pyproject.toml", "[tool.depsolve.target]\npythn = \"3.11\"\n",
@@ -115,6 +116,12 @@ func TestParseConfigErrors(t *testing.T) {
 			"depsolve.toml:2:14: base-image: image \"nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\": cannot tell CUDA, Python or glibc from a digest; give the tag too (nvidia/cuda:TAG@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef), or give --cuda, --python and --glibc instead\n    base-image = \"nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"\n                 ^"},
 		{"index strategy", "depsolve.toml", "index-strategy = \"best\"\n",
 			"depsolve.toml:1:18: index-strategy \"best\": want \"first-index\" or \"unsafe-best-match\"\n    index-strategy = \"best\"\n                     ^"},
+		{"timeout not a duration", "depsolve.toml", "timeout = \"soon\"\n",
+			"depsolve.toml:1:11: timeout: \"soon\" is not a number of seconds (60, 2.5) or a duration (90s, 1m30s)\n    timeout = \"soon\"\n              ^"},
+		{"timeout zero", "depsolve.toml", "timeout = 0\n",
+			"depsolve.toml:1:11: timeout: \"0\": a timeout must be more than zero\n    timeout = 0\n              ^"},
+		{"timeout type", "pyproject.toml", "[tool.depsolve]\ntimeout = [60]\n",
+			"pyproject.toml:2:11: timeout must be a number of seconds or a duration such as \"90s\", not an array\n    timeout = [60]\n              ^"},
 		{"target not a table", "depsolve.toml", "target = \"gpu\"\n",
 			"depsolve.toml:1:10: target must be a table ([target]), not a string\n    target = \"gpu\"\n             ^"},
 		{"tool.depsolve not a table", "pyproject.toml", "[tool]\ndepsolve = 1\n",
@@ -141,6 +148,38 @@ func TestParseConfigErrors(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", err, tt.want)
 			}
 		})
+	}
+}
+
+// The timeout key takes seconds, as a TOML number or a string, or a duration.
+func TestParseConfigTimeout(t *testing.T) {
+	for text, want := range map[string]time.Duration{
+		"timeout = 90\n":        90 * time.Second,
+		"timeout = 2.5\n":       2500 * time.Millisecond,
+		"timeout = \"1m30s\"\n": 90 * time.Second,
+		"timeout = \" 45 \"\n":  45 * time.Second,
+	} {
+		c, err := ParseConfig("depsolve.toml", []byte(text))
+		if err != nil {
+			t.Errorf("%q: %v", text, err)
+		} else if c.Timeout != want {
+			t.Errorf("%q: timeout %v, want %v", text, c.Timeout, want)
+		}
+	}
+}
+
+func TestParseTimeout(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"60": time.Minute, "2.5": 2500 * time.Millisecond, "90s": 90 * time.Second, "1m30s": 90 * time.Second, "250ms": 250 * time.Millisecond,
+	} {
+		if got, err := ParseTimeout(in); err != nil || got != want {
+			t.Errorf("ParseTimeout(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "soon", "0", "-1", "-5s", "0s", "NaN", "-Inf", "Inf", "1e300", "9999999999h"} {
+		if got, err := ParseTimeout(in); err == nil {
+			t.Errorf("ParseTimeout(%q) = %v; want an error", in, got)
+		}
 	}
 }
 

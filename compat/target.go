@@ -53,6 +53,7 @@
 //	extra-index-url = ["https://download.pytorch.org/whl/cu124"]
 //	find-links = ["./wheels"]          # relative paths are relative to the file's folder
 //	index-strategy = "first-index"     # or "unsafe-best-match"
+//	timeout = 60                       # seconds per index request, or a duration: "90s"
 //
 //	[target]
 //	python = "3.11.9"                  # or "3.11"
@@ -65,7 +66,7 @@
 //	dockerfile = "Dockerfile"          # instead of base-image: its final FROM
 //	cpu = false                        # true: no GPU
 //
-// Every value is a string except cpu (a boolean) and the lists. An unknown key, a wrong
+// Every value is a string except cpu (a boolean), timeout (also a number) and the lists. An unknown key, a wrong
 // type or a malformed value is an error that names file:line:col and shows the line.
 //
 // # Detection

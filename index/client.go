@@ -25,9 +25,15 @@ import (
 // default.
 type HTTPOptions struct {
 	// Timeout aborts an attempt that makes no progress (no response headers, or
-	// no body bytes) for this long. Default 30s. It bounds stalls, not transfers:
-	// a large download that keeps moving is never cut off.
+	// no body bytes) for this long. Default 30s. It bounds stalls; Deadline
+	// bounds transfers.
 	Timeout time.Duration
+	// Deadline bounds a whole request, from its first attempt to its complete
+	// answer, retries and waits between them included: a server that trickles
+	// a byte now and then never stalls, yet must not hold a run for ever.
+	// Default DefaultDeadline. The clock starts when the request gets one of
+	// the Concurrency slots, so time queued behind other requests does not count.
+	Deadline time.Duration
 	// Retries is the number of further attempts after a failure that may pass:
 	// HTTP 429 and 5xx, connection resets, stalls, truncated or garbled bodies.
 	// Default 3; negative means none.
@@ -51,6 +57,11 @@ type HTTPOptions struct {
 	Netrc string
 }
 
+// DefaultDeadline is HTTPOptions.Deadline when none is given: enough for an index
+// page or a metadata file over a slow link, with retries, and short enough that a
+// hanging index fails a CI job within minutes.
+const DefaultDeadline = 60 * time.Second
+
 func (o HTTPOptions) withDefaults() HTTPOptions {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
@@ -58,6 +69,7 @@ func (o HTTPOptions) withDefaults() HTTPOptions {
 		}
 	}
 	def(&o.Timeout, 30*time.Second)
+	def(&o.Deadline, DefaultDeadline)
 	def(&o.Backoff, 250*time.Millisecond)
 	def(&o.MaxBackoff, 10*time.Second)
 	switch {
@@ -161,6 +173,8 @@ func (e *HTTPError) hint() string {
 		host = u.Host
 	}
 	var cert *tls.CertificateVerificationError
+	var deadline *deadlineError
+	var redirect *redirectError
 	switch {
 	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
 		return "the index wants credentials: put them in the URL (https://USER:TOKEN@host/…) or in ~/.netrc"
@@ -174,6 +188,10 @@ func (e *HTTPError) hint() string {
 		return "nothing answers at " + host + ": check the host and port of the index URL, and that the index is running"
 	case unknownHost(e.Err) != "":
 		return "check the spelling of " + unknownHost(e.Err) + " in the index URL, and that this machine can resolve it (DNS, VPN)"
+	case errors.As(e.Err, &deadline):
+		return fmt.Sprintf("%s sent no complete answer within %v: for a slow index or link, raise the limit with --timeout (also $DEPSOLVE_TIMEOUT, or timeout in depsolve.toml)", host, deadline.deadline)
+	case errors.As(e.Err, &redirect):
+		return redirect.hint()
 	case errors.As(e.Err, &cert):
 		return "the certificate of " + host + " is not trusted here: add its CA to the system's trust store, or point SSL_CERT_FILE at it"
 	case isTimeout(e.Err):
@@ -195,8 +213,9 @@ func unknownHost(err error) string {
 
 func isTimeout(err error) bool {
 	var stall *stallError
+	var deadline *deadlineError
 	var ne net.Error
-	return errors.As(err, &stall) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+	return errors.As(err, &stall) || errors.As(err, &deadline) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 // PolicyError is a URL the client refuses to use: plain HTTP to a host that is
@@ -224,6 +243,34 @@ type stallError struct{ timeout time.Duration }
 
 func (e *stallError) Error() string {
 	return fmt.Sprintf("timed out: no data for %v", e.timeout)
+}
+
+// deadlineError is a request with no complete answer within HTTPOptions.Deadline.
+type deadlineError struct{ deadline time.Duration }
+
+func (e *deadlineError) Error() string {
+	return fmt.Sprintf("timed out: no complete answer within %v", e.deadline)
+}
+
+// redirectError is a redirect the client refuses to follow.
+type redirectError struct {
+	to        string // redacted
+	toHost    string // host:port of the target
+	downgrade bool   // from https to plain http; else plain http to a host neither loopback nor trusted
+}
+
+func (e *redirectError) Error() string {
+	if e.downgrade {
+		return "refusing a redirect from https to plain HTTP (" + e.to + ")"
+	}
+	return "refusing a redirect to plain HTTP on an untrusted host (" + e.to + ")"
+}
+
+func (e *redirectError) hint() string {
+	if e.downgrade {
+		return "the index sends https requests on to plain http, where packages and credentials travel unprotected: ask its operator to redirect to https, or give the https URL it should redirect to"
+	}
+	return "the index sends requests on to " + e.toHost + " over plain http: use an https URL, or, if that host is yours, trust it with --trusted-host " + e.toHost
 }
 
 // tooLargeError is a body over its size limit.
@@ -303,21 +350,53 @@ func newClient(opts HTTPOptions, trusted []string, st *stats) *client {
 			if len(via) >= 10 {
 				return errors.New("stopped after 10 redirects")
 			}
-			return c.checkPolicy(req.URL)
+			return c.checkRedirect(req, via)
 		},
 	}
 	return c
 }
 
-// addCredentials records the userinfo of a configured URL for its host.
+// addCredentials records the userinfo of a configured URL for its origin.
 func (c *client) addCredentials(u *url.URL, user *url.Userinfo) {
 	c.credsMu.Lock()
 	defer c.credsMu.Unlock()
 	if user != nil {
-		if _, seen := c.creds[strings.ToLower(u.Host)]; !seen {
-			c.creds[strings.ToLower(u.Host)] = user
+		if _, seen := c.creds[origin(u)]; !seen {
+			c.creds[origin(u)] = user
 		}
 	}
+}
+
+// origin is the scheme, host and port of u, the only place credentials given
+// for u are sent.
+func origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// checkRedirect vets each hop of a redirect. An https request is never sent on
+// over plain http, and plain http goes only where checkPolicy allows it; both
+// refusals are failures of the index, not of the URL the user gave. net/http
+// keeps the Authorization header for the same host name on any port and
+// scheme; here it goes only to the origin it was chosen for.
+func (c *client) checkRedirect(req *http.Request, via []*http.Request) error {
+	to := req.URL
+	if to.Scheme == "http" && slices.ContainsFunc(via, func(r *http.Request) bool { return r.URL.Scheme == "https" }) {
+		return &redirectError{to: redact.URL(to.String()), toHost: to.Host, downgrade: true}
+	}
+	var pe *PolicyError
+	if err := c.checkPolicy(to); errors.As(err, &pe) {
+		return &redirectError{to: pe.URL, toHost: to.Host}
+	} else if err != nil {
+		return err
+	}
+	if origin(to) != origin(via[0].URL) {
+		req.Header.Del("Authorization")
+	}
+	return nil
 }
 
 // checkPolicy allows https, and plain http only to loopback and trusted hosts.
@@ -361,25 +440,44 @@ func (c *client) do(ctx context.Context, f fetch) (int, http.Header, error) {
 	if err := c.checkPolicy(u); err != nil {
 		return 0, nil, err
 	}
+	rctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var deadline *time.Timer
+	startDeadline := func() {
+		if deadline == nil {
+			deadline = time.AfterFunc(c.opts.Deadline, func() { cancel(&deadlineError{c.opts.Deadline}) })
+		}
+	}
+	defer func() {
+		if deadline != nil {
+			deadline.Stop()
+		}
+	}()
 	for attempt := 1; ; attempt++ {
-		status, header, err := c.attempt(ctx, u, f)
+		status, header, err := c.attempt(rctx, u, f, startDeadline)
 		if err == nil {
 			return status, header, nil
 		}
 		again, after := retryable(err)
-		if !again || attempt > c.opts.Retries || ctx.Err() != nil {
-			return 0, nil, c.failure(u, attempt, err, ctx)
+		if !again || attempt > c.opts.Retries || rctx.Err() != nil {
+			return 0, nil, c.failure(u, attempt, err, ctx, rctx)
 		}
-		if err := c.sleep(ctx, attempt, after); err != nil {
-			return 0, nil, c.failure(u, attempt, err, ctx)
+		if err := c.sleep(rctx, attempt, after); err != nil {
+			return 0, nil, c.failure(u, attempt, err, ctx, rctx)
 		}
 		c.stats.retries.Add(1)
 	}
 }
 
-func (c *client) failure(u *url.URL, attempts int, err error, ctx context.Context) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		err = ctxErr
+// failure is the error of a request that failed for good: the caller's
+// cancellation, else the request's deadline, else the last attempt's error.
+func (c *client) failure(u *url.URL, attempts int, err error, ctx, rctx context.Context) error {
+	var overdue *deadlineError
+	switch cause := context.Cause(rctx); {
+	case ctx.Err() != nil:
+		err = ctx.Err()
+	case errors.As(cause, &overdue):
+		err = cause
 	}
 	e := &HTTPError{URL: redact.URL(u.String()), Attempts: attempts, Err: err}
 	var se *statusError
@@ -410,13 +508,15 @@ func (c *client) sleep(ctx context.Context, attempt int, retryAfter time.Duratio
 }
 
 // attempt sends one request under a stall watchdog and consumes its body.
-func (c *client) attempt(ctx context.Context, u *url.URL, f fetch) (int, http.Header, error) {
+// It calls started once it holds a connection slot.
+func (c *client) attempt(ctx context.Context, u *url.URL, f fetch, started func()) (int, http.Header, error) {
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
 		return 0, nil, ctx.Err()
 	}
 	defer func() { <-c.sem }()
+	started()
 
 	actx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -471,10 +571,10 @@ func (c *client) attempt(ctx context.Context, u *url.URL, f fetch) (int, http.He
 }
 
 // credentialsFor picks the credentials for a request: those of a configured
-// URL on the same host and port, else the .netrc entry of the host.
+// URL of the same origin, else the .netrc entry of the host.
 func (c *client) credentialsFor(u *url.URL) *url.Userinfo {
 	c.credsMu.RLock()
-	user, ok := c.creds[strings.ToLower(u.Host)]
+	user, ok := c.creds[origin(u)]
 	c.credsMu.RUnlock()
 	if ok {
 		return user

@@ -33,14 +33,17 @@
 // project or version, or has an invalid Requires-Dist makes the version
 // unavailable with that reason; nothing is ever executed.
 //
-// HTTP: https only, except loopback hosts and Options.TrustedHosts. Every
-// attempt has a stall timeout; 429, 5xx, resets, stalls, truncated bodies and
-// bodies that fail their check (hash, parse) are retried with exponential
+// HTTP: https only, except loopback hosts and Options.TrustedHosts, and no
+// redirect from https to plain http (a refused redirect is an *HTTPError, the
+// index's failure). Every attempt has a stall timeout, and every request a
+// deadline that covers its retries; 429, 5xx, resets, stalls, truncated bodies
+// and bodies that fail their check (hash, parse) are retried with exponential
 // backoff and jitter, honouring Retry-After; pages, metadata files and
-// downloads have size limits. Credentials come from a URL's userinfo (sent to
-// that host and port only) or ~/.netrc, travel in an Authorization header, are
-// dropped by redirects to other hosts, and never appear in a message, a File
-// or the cache: every URL shown goes through redact.URL.
+// downloads have size limits. Credentials come from a URL's userinfo or
+// ~/.netrc, travel in an Authorization header sent to the scheme, host and port
+// they were chosen for only (a redirect elsewhere, even to another port of the
+// same host, drops it), and never appear in a message, a File or the cache:
+// every URL shown goes through redact.URL.
 //
 // Cache (package cache, optional): project pages with their ETag,
 // Last-Modified and max-age, used without a request while fresh and

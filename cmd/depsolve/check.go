@@ -66,6 +66,7 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 		},
 	}
 	f.registerSources(cmd.Flags())
+	f.registerTimeout(cmd.Flags())
 	f.registerTarget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
 	format.register(cmd, "output `FORMAT`: text, or json (one object on stdout)")

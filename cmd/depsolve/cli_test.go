@@ -307,7 +307,7 @@ func TestLockHeaderFlags(t *testing.T) {
 			omitted = append(omitted, fl.Name)
 		}
 	})
-	want := []string{"cache-dir", "no-color", "offline", "output", "quiet", "refresh"}
+	want := []string{"cache-dir", "no-color", "offline", "output", "quiet", "refresh", "timeout"}
 	if diff := cmp.Diff(want, omitted); diff != "" {
 		t.Errorf("flags left out of the lock header (-want +got):\n%s", diff)
 	}

@@ -5,9 +5,13 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/depsolve/depsolve/compat"
+	"github.com/depsolve/depsolve/index"
 )
 
 // inputFlags are the flags check, lock and env share: what to resolve, where from, for
@@ -28,7 +32,8 @@ type inputFlags struct {
 	refresh        bool
 	cacheDir       string
 	pre            bool
-	config         string // depsolve.toml path
+	config         string        // depsolve.toml path
+	timeout        time.Duration // --timeout; 0 when not given
 
 	python     string
 	platform   string
@@ -68,6 +73,33 @@ func (f *inputFlags) registerIndexes(fs *pflag.FlagSet) {
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "cache `DIR` (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
 	fs.StringVar(&f.config, "config", "", "read settings from `FILE` (default: depsolve.toml, then [tool.depsolve] in pyproject.toml, in the current folder)")
 	notInLockHeader(fs, "offline", "refresh", "cache-dir")
+}
+
+// registerTimeout adds --timeout, for the commands that ask indexes.
+func (f *inputFlags) registerTimeout(fs *pflag.FlagSet) {
+	fs.Var((*timeoutValue)(&f.timeout), "timeout", fmt.Sprintf("give up on an index request (retries included) after `SECONDS`, or a duration such as 90s (default $%s, else timeout in depsolve.toml, else %gs)", timeoutEnv, index.DefaultDeadline.Seconds()))
+	notInLockHeader(fs, "timeout")
+}
+
+// timeoutValue is a flag value read by compat.ParseTimeout.
+type timeoutValue time.Duration
+
+func (t *timeoutValue) String() string {
+	if *t == 0 {
+		return ""
+	}
+	return time.Duration(*t).String()
+}
+
+func (t *timeoutValue) Type() string { return "seconds" }
+
+func (t *timeoutValue) Set(s string) error {
+	d, err := compat.ParseTimeout(s)
+	if err != nil {
+		return err
+	}
+	*t = timeoutValue(d)
+	return nil
 }
 
 // registerTarget adds the flags that describe the target machine and image.

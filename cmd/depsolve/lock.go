@@ -75,6 +75,7 @@ untouched).`,
 		},
 	}
 	f.registerSources(cmd.Flags())
+	f.registerTimeout(cmd.Flags())
 	f.registerTarget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
 	cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")

@@ -129,6 +129,10 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	deadline, err := requestTimeout(s.flags, s.configs)
+	if err != nil {
+		return nil, err
+	}
 	opts := index.Options{
 		Target:       wt,
 		IndexURL:     s.indexes.IndexURL.Value,
@@ -141,7 +145,7 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 		Offline:      s.flags.offline,
 		Refresh:      s.flags.refresh,
 		Environment:  s.target.MarkerEnvironment(),
-		HTTP:         index.HTTPOptions{UserAgent: "depsolve/" + version},
+		HTTP:         index.HTTPOptions{UserAgent: "depsolve/" + version, Deadline: deadline},
 		Warn:         func(msg string) { s.ui.warn("%s", msg) },
 	}
 	// Downloads go to the cache's own folder, where a run killed mid-download leaves its
@@ -165,6 +169,31 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 		return nil, usageError{err: err}
 	}
 	return ix, nil
+}
+
+// timeoutEnv names the variable that sets the timeout of an index request.
+const timeoutEnv = "DEPSOLVE_TIMEOUT"
+
+// requestTimeout is the deadline of one index request: --timeout, else $DEPSOLVE_TIMEOUT
+// (set for a CI job, it outranks a project's file), else the timeout of depsolve.toml or
+// [tool.depsolve], else 0 for index.DefaultDeadline.
+func requestTimeout(f *inputFlags, configs []*compat.Config) (time.Duration, error) {
+	if f.timeout > 0 {
+		return f.timeout, nil
+	}
+	if env := os.Getenv(timeoutEnv); env != "" {
+		d, err := compat.ParseTimeout(env)
+		if err != nil {
+			return 0, &compat.InputError{Flag: "$" + timeoutEnv, Msg: err.Error()}
+		}
+		return d, nil
+	}
+	for _, c := range configs {
+		if c.Timeout > 0 {
+			return c.Timeout, nil
+		}
+	}
+	return 0, nil
 }
 
 // outcome is what a resolution gave: a set of pins, or a proof that there is none with
