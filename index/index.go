@@ -89,6 +89,10 @@ type Options struct {
 	HTTP        HTTPOptions
 	// Now is the clock for cache freshness; nil means time.Now.
 	Now func() time.Time
+	// Warn, when set, is told what was wrong with files of a page: a file whose
+	// values cannot be right is left out, and the page still used. Messages are
+	// one line each; values from the page in them are quoted.
+	Warn func(msg string)
 }
 
 // ErrOffline is wrapped by the errors of an offline Index that needs the

