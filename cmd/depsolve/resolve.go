@@ -140,6 +140,7 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 		Refresh:      s.flags.refresh,
 		Environment:  s.target.MarkerEnvironment(),
 		HTTP:         index.HTTPOptions{UserAgent: "depsolve/" + version},
+		Warn:         func(msg string) { s.ui.warn("%s", msg) },
 	}
 	for _, e := range s.indexes.ExtraIndex {
 		opts.ExtraIndexURLs = append(opts.ExtraIndexURLs, e.Value)
