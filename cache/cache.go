@@ -28,9 +28,11 @@
 //
 // Bucket "metadata": key "sha256:<hex>" (MetadataKey) for metadata whose own bytes have
 // that SHA-256, as a PEP 658/714 index announces it; PutMetadata verifies it. Key
-// "dist-sha256:<hex>" (DistKey) for metadata read out of the distribution file with that
-// SHA-256; the file is not at hand, so the caller vouches for it. Payload: the metadata
-// file's bytes. GetMetadata checks a "sha256:" entry's hash again before returning it.
+// "file-sha256:<hex>" (DistKey) for metadata read out of the distribution file with that
+// SHA-256, downloaded whole and checked by the caller (the file is not at hand here). Key
+// "source-sha256:<hex>" (SourceKey) for metadata nothing checked, kept for the one index
+// file it came from. Keys "dist-sha256:<hex>" of older depsolve versions, written for
+// unchecked metadata too, are never read. Payload: the metadata file's bytes. GetMetadata checks a "sha256:" entry's hash again before returning it.
 //
 // Bucket "matrix": key "sha256:<hex>" (MatrixKey) of the embedded matrix data; payload:
 // the compiled form, opaque to this package.

@@ -3,6 +3,9 @@ package compat
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/depsolve/depsolve/internal/printable"
 )
 
 // Position is a place in an input file. Line and Col are 1-based; Col is 0 when only the
@@ -44,7 +47,7 @@ func (e *InputError) Error() string {
 	b.WriteString(e.Msg)
 	if e.Source != "" {
 		b.WriteString("\n    ")
-		b.WriteString(e.Source)
+		b.WriteString(printable.Escape(e.Source)) // the input's text: its control characters printed escaped
 		if e.Pos.Col > 0 {
 			b.WriteString("\n    ")
 			b.WriteString(caretPad(e.Source, e.Pos.Col))
@@ -54,16 +57,9 @@ func (e *InputError) Error() string {
 	return b.String()
 }
 
-// caretPad is the indentation that puts a caret under byte column col of line; tabs are kept
-// so the caret lines up however the terminal expands them.
+// caretPad is the indentation that puts a caret under byte column col of line, printed
+// escaped; tabs are kept so the caret lines up however the terminal expands them.
 func caretPad(line string, col int) string {
-	var b strings.Builder
-	for i := 0; i < col-1 && i < len(line); i++ {
-		if line[i] == '\t' {
-			b.WriteByte('\t')
-		} else if line[i]&0xC0 != 0x80 { // one space per character, not per byte
-			b.WriteByte(' ')
-		}
-	}
-	return b.String()
+	before := line[:max(0, min(col-1, len(line)))]
+	return printable.Pad(before, utf8.RuneCountInString(before)+1)
 }

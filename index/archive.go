@@ -118,7 +118,7 @@ func (ix *Index) sdistMetadata(ctx context.Context, name string, c *candidate) (
 	if err != nil {
 		return nil, err
 	}
-	ix.storeMetadata(c, "", data)
+	ix.storeMetadata(c, fileHashChecked, data)
 	return data, nil
 }
 

@@ -90,8 +90,11 @@ type Options struct {
 	// TempDir holds whole-file downloads while their metadata is read; "" means the
 	// system's temporary folder. RemoveStaleDownloads sweeps what a killed run left in it.
 	TempDir string
-	// Warn is told what the index passes over that the user should know of (a link in
-	// a find-links folder that cannot be followed), one call at a time; nil drops it.
+	// Warn is told, one call at a time, what the index passes over that the user
+	// should know of: a link in a find-links folder that cannot be followed, a file
+	// of a page whose values cannot be right (left out; the page is still used).
+	// Messages are one line each; values from a page in them are quoted. nil drops
+	// them.
 	Warn func(msg string)
 	// Now is the clock for cache freshness; nil means time.Now.
 	Now func() time.Time

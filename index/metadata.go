@@ -78,12 +78,14 @@ func (ix *Index) coreMetadata(ctx context.Context, name string, c *candidate) ([
 	if c.localPath != "" {
 		return ix.localMetadata(name, c)
 	}
+	// A good index's own hashed PEP 658 file wins; then metadata checked against the
+	// file's hash; then what this index's file gave unchecked before.
 	var keys []string
 	if isSHA256(c.metadataSHA256) && c.hasMetadata {
 		keys = append(keys, cache.MetadataKey(c.metadataSHA256))
 	}
 	if isSHA256(c.SHA256) {
-		keys = append(keys, cache.DistKey(c.SHA256))
+		keys = append(keys, cache.DistKey(c.SHA256), cache.SourceKey(c.Index, c.URL, c.SHA256))
 	}
 	for _, k := range keys {
 		data, found, err := ix.opts.Cache.GetMetadata(k)
@@ -113,27 +115,50 @@ func (ix *Index) coreMetadata(ctx context.Context, name string, c *candidate) ([
 		}
 	}
 	data, err := ix.rangeMetadata(ctx, name, c)
+	check := unchecked
 	if err == errNoRanges {
 		data, err = ix.downloadWheelMetadata(ctx, name, c)
+		check = fileHashChecked
 	}
 	if err != nil {
 		return nil, err
 	}
-	ix.storeMetadata(c, "", data)
+	ix.storeMetadata(c, check, data)
 	return data, nil
 }
 
-// storeMetadata caches metadata that parses, under its own hash when it is a
-// PEP 658 file with a known hash, else under its distribution's hash.
-func (ix *Index) storeMetadata(c *candidate, ownSHA256 string, data []byte) {
+// metadataCheck is what core metadata about to be cached was checked against, which
+// decides who may share it.
+type metadataCheck uint8
+
+const (
+	// unchecked: range reads of a wheel, or a PEP 658 file without a hash. Only
+	// the serving index vouches for it.
+	unchecked metadataCheck = iota
+	// ownHashChecked: a PEP 658 file that matched the hash its page gave.
+	ownHashChecked
+	// fileHashChecked: read from a whole download, which download checked
+	// against the file's hash.
+	fileHashChecked
+)
+
+// storeMetadata caches metadata that parses. Checked metadata is shared by its hash
+// with every index that lists the same hash; unchecked metadata is kept for this
+// index's file and claimed hash alone, so that a hostile index claiming a real
+// wheel's hash cannot change what another index's wheel requires. Without a file
+// hash nothing names the bytes, and only a metadata file's own hash can key them.
+func (ix *Index) storeMetadata(c *candidate, check metadataCheck, data []byte) {
 	if _, err := coremeta.Parse(data); err != nil {
 		return
 	}
 	switch {
-	case isSHA256(ownSHA256):
-		_ = ix.opts.Cache.PutMetadata(cache.MetadataKey(ownSHA256), data)
-	case isSHA256(c.SHA256):
+	case check == ownHashChecked && isSHA256(c.metadataSHA256):
+		_ = ix.opts.Cache.PutMetadata(cache.MetadataKey(c.metadataSHA256), data)
+	case !isSHA256(c.SHA256):
+	case check == fileHashChecked:
 		_ = ix.opts.Cache.PutMetadata(cache.DistKey(c.SHA256), data)
+	default:
+		_ = ix.opts.Cache.PutMetadata(cache.SourceKey(c.Index, c.URL, c.SHA256), data)
 	}
 }
 
@@ -171,7 +196,11 @@ func (ix *Index) metadataFile(ctx context.Context, c *candidate) ([]byte, error)
 	if resp.status != http.StatusOK {
 		return nil, nil
 	}
-	ix.storeMetadata(c, c.metadataSHA256, resp.body)
+	check := unchecked
+	if c.metadataSHA256 != "" {
+		check = ownHashChecked
+	}
+	ix.storeMetadata(c, check, resp.body)
 	return resp.body, nil
 }
 

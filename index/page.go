@@ -25,7 +25,8 @@ const notFoundType = "depsolve/not-found"
 // fetchedPage is a parsed page: an index's project page, a find-links page, or
 // a find-links folder's listing.
 type fetchedPage struct {
-	files []simple.File
+	files    []simple.File
+	problems []string // what was wrong with files of the page (simple.Page.Problems)
 }
 
 // fetchPage returns the page at pageURL, from the cache when it is fresh (or
@@ -34,7 +35,9 @@ type fetchedPage struct {
 // fetched once per Index.
 func (ix *Index) fetchPage(ctx context.Context, pageURL string, isIndex bool) (*fetchedPage, error) {
 	if isIndex {
-		return ix.loadPage(ctx, pageURL, true)
+		fp, err := ix.loadPage(ctx, pageURL, true)
+		ix.warnProblems(pageURL, fp)
+		return fp, err
 	}
 	v, err := ix.shared(ctx, "page "+pageURL, func(ctx context.Context) (any, error) {
 		ix.mu.Lock()
@@ -47,6 +50,7 @@ func (ix *Index) fetchPage(ctx context.Context, pageURL string, isIndex bool) (*
 		if err != nil {
 			return nil, err
 		}
+		ix.warnProblems(pageURL, fp)
 		ix.mu.Lock()
 		ix.pages[pageURL] = fp
 		ix.mu.Unlock()
@@ -178,7 +182,7 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 		}
 		ix.putPage(pageURL, page)
 	}
-	return &fetchedPage{files: parsed.Files}, nil
+	return &fetchedPage{files: parsed.Files, problems: parsed.Problems}, nil
 }
 
 // parseCached reads a cached page, from its parsed form when the cache holds
@@ -199,7 +203,7 @@ func (ix *Index) parseCached(pageURL string, p cache.Page, parsed []byte, isInde
 				p.ParsedKey = parsedKey(p)
 				ix.putPage(pageURL, p)
 			}
-			return &fetchedPage{files: page.Files}, true
+			return &fetchedPage{files: page.Files, problems: page.Problems}, true
 		}
 	}
 	if p.Body == nil {
@@ -213,7 +217,19 @@ func (ix *Index) parseCached(pageURL string, p cache.Page, parsed []byte, isInde
 		p.ParsedKey = ix.putParsed(p.URL, p.ContentType, p.Body, page)
 		ix.putPage(pageURL, p)
 	}
-	return &fetchedPage{files: page.Files}, true
+	return &fetchedPage{files: page.Files, problems: page.Problems}, true
+}
+
+// warnProblems reports what was wrong with files of a page: each time the page is
+// read for a project (from the network or the cache alike, so that a run says the
+// same whether or not the cache is warm), which is once per project and Index.
+func (ix *Index) warnProblems(pageURL string, fp *fetchedPage) {
+	if fp == nil {
+		return
+	}
+	for _, p := range fp.problems {
+		ix.warn(redact.URL(pageURL) + ": " + p)
+	}
 }
 
 // parsedKey is the cache key of a cached page's parsed form: the SHA-256 of

@@ -33,20 +33,20 @@ func sampleLock() *Lock {
 				Files: []File{{
 					Name:   "torch-2.5.1+cu124-cp311-cp311-linux_x86_64.whl",
 					URL:    "https://download.pytorch.org/whl/cu124/torch-2.5.1%2Bcu124-cp311-cp311-linux_x86_64.whl",
-					SHA256: "bbbb", Size: 908000000, UploadTime: "2024-10-29T17:00:00Z",
+					SHA256: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", Size: 908000000, UploadTime: "2024-10-29T17:00:00Z",
 				}},
 				Via: []string{"requirements.in:3", "torchvision"},
 			},
 			{
 				Name: "filelock", Version: "3.16.1", Index: "https://alice:s3cret@private.example/simple",
 				Files: []File{
-					{Name: "filelock-3.16.1.tar.gz", URL: "https://files.example/filelock-3.16.1.tar.gz", SHA256: "dddd", Size: 18037},
-					{Name: "filelock-3.16.1-py3-none-any.whl", URL: "https://files.example/filelock-3.16.1-py3-none-any.whl", SHA256: "cccc", Size: 16163},
+					{Name: "filelock-3.16.1.tar.gz", URL: "https://files.example/filelock-3.16.1.tar.gz", SHA256: "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd", Size: 18037},
+					{Name: "filelock-3.16.1-py3-none-any.whl", URL: "https://files.example/filelock-3.16.1-py3-none-any.whl", SHA256: "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", Size: 16163},
 				},
 				Via: []string{"torch"},
 			},
 			{Name: "torchvision", Version: "0.20.1+cu124", Via: []string{"requirements.in:4"},
-				Files: []File{{Name: "torchvision-0.20.1+cu124-cp311-cp311-linux_x86_64.whl", SHA256: "eeee"}}},
+				Files: []File{{Name: "torchvision-0.20.1+cu124-cp311-cp311-linux_x86_64.whl", SHA256: "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"}}},
 			{Name: "mypkg", DirectURL: "https://bob:tok@git.example/mypkg-1.0-py3-none-any.whl", Via: []string{"requirements.in:5"}},
 		},
 	}
@@ -125,7 +125,7 @@ func TestWritePylock(t *testing.T) {
 	if doc.LockVersion != "1.0" || len(doc.Packages) != 4 {
 		t.Fatalf("lock-version %q, %d packages", doc.LockVersion, len(doc.Packages))
 	}
-	if doc.Packages[0].Name != "filelock" || doc.Packages[0].Sdist == nil || doc.Packages[0].Sdist.Hashes["sha256"] != "dddd" {
+	if doc.Packages[0].Name != "filelock" || doc.Packages[0].Sdist == nil || doc.Packages[0].Sdist.Hashes["sha256"] != strings.Repeat("d", 64) {
 		t.Fatalf("filelock entry wrong: %+v", doc.Packages[0])
 	}
 	if doc.Tool["depsolve"]["driver"] != "550.54.15" {
@@ -225,5 +225,50 @@ func TestWriteRequirementsNoIndex(t *testing.T) {
 	out := b.String()
 	if !strings.Contains(out, "\n--no-index\n--find-links ./wheels\n\n") || strings.Contains(out, "\n--index-url") || strings.Contains(out, "\n--extra-index-url") {
 		t.Errorf("want --no-index and the find-links, no index URLs:\n%s", out)
+	}
+}
+
+// TestWritersRefuseInjectedLines: a value with a newline (here a "hash" carrying a pip
+// option and a pin) or other control characters is refused by both writers, and
+// nothing is written: in a requirements file it would be read as lines of its own.
+func TestWritersRefuseInjectedLines(t *testing.T) {
+	good := strings.Repeat("a", 64)
+	tests := []struct {
+		name  string
+		spoil func(l *Lock)
+		want  string
+	}{
+		{"hash with a newline", func(l *Lock) {
+			l.Packages[0].Files[0].SHA256 = good + "\n--extra-index-url https://evil.example/simple\nevilpkg==6.6.6"
+		}, `sha256 "` + good + `\n--extra-index-`},
+		{"short hash", func(l *Lock) { l.Packages[0].Files[0].SHA256 = "abcd" }, "is not 64 lower-case hexadecimal digits"},
+		{"file name with a newline", func(l *Lock) { l.Packages[1].Files[0].Name = "x.tar.gz\nevilpkg==6.6.6" }, "has a control character"},
+		{"URL with a space", func(l *Lock) { l.ExtraIndexURLs = []string{"https://x.example/simple --pre"} }, "has white space"},
+		{"version with a carriage return", func(l *Lock) { l.Packages[0].Version = "2.5.1\r" }, "has a control character"},
+		{"via with an escape", func(l *Lock) { l.Packages[0].Via = []string{"\x1b[2Jrequirements.in:3"} }, "has a control character"},
+		{"target with a C1 control", func(l *Lock) { l.Target[0].Value = "3.11.9\u009b" }, "has a control character"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := sampleLock()
+			tt.spoil(l)
+			for format, write := range map[string]func(*bytes.Buffer) error{
+				"requirements": func(b *bytes.Buffer) error { return WriteRequirements(b, l, RequirementsOptions{}) },
+				"pylock":       func(b *bytes.Buffer) error { return WritePylock(b, l) },
+			} {
+				var b bytes.Buffer
+				err := write(&b)
+				var refused *ValueError
+				if !errors.As(err, &refused) || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("%s: err = %v, want a *ValueError with %q", format, err, tt.want)
+				}
+				if b.Len() != 0 {
+					t.Errorf("%s: wrote %q", format, b.String())
+				}
+				if err != nil && strings.ContainsAny(err.Error(), "\n\r\x1b\u009b") {
+					t.Errorf("%s: the error has raw control characters: %q", format, err.Error())
+				}
+			}
+		})
 	}
 }

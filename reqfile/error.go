@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/redact"
 )
 
@@ -58,7 +59,9 @@ func (e *Error) ErrorWithContext() string {
 	if e.Pos.Line > 0 {
 		gutter := fmt.Sprintf("%5d | ", e.Pos.Line)
 		b.WriteString(gutter)
-		b.WriteString(e.Line)
+		// The line is the input's: printed escaped, so that its control characters
+		// cannot act on the terminal, with the caret moved along.
+		b.WriteString(printable.Escape(e.Line))
 		b.WriteByte('\n')
 		b.WriteString(strings.Repeat(" ", len(gutter)-2))
 		b.WriteString("| ")
@@ -66,22 +69,7 @@ func (e *Error) ErrorWithContext() string {
 		if col <= 0 {
 			col = e.Pos.Col
 		}
-		// Keep the tabs of the line so the caret lines up whatever the tab width.
-		n := 0
-		for _, r := range e.Line {
-			if n >= col-1 {
-				break
-			}
-			if r == '\t' {
-				b.WriteByte('\t')
-			} else {
-				b.WriteByte(' ')
-			}
-			n++
-		}
-		for ; n < col-1; n++ {
-			b.WriteByte(' ')
-		}
+		b.WriteString(printable.Pad(e.Line, col))
 		b.WriteString("^\n")
 	}
 	if e.Hint != "" {

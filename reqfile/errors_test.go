@@ -229,6 +229,10 @@ hint: pip accepts sha256, sha384 and sha512
     1 | --index-url https://****@example.com/simple --bogus
       |                                             ^
 hint: ` + knownOptionsHint + "\n"},
+		{"control characters of the line printed escaped, the caret moved with them", "torch\x1b[2J==1.0 ; evil\n", `requirements.txt:1:18: invalid marker: unknown marker variable "evil": expected a PEP 508 variable (python_version, sys_platform, extra, ...) or a quoted string
+    1 | torch\x1b[2J==1.0 ; evil
+      |                     ^
+`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/depsolve/depsolve/compat"
+	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
@@ -209,6 +210,23 @@ func printConflict(u *ui, headline, chain string, hints []string) {
 		for _, h := range hints {
 			u.printf("%s %s\n", u.cyan("hint:"), h)
 		}
+	}
+}
+
+// warnYanked says which pins are yanked, with the index's reason: an exact pin takes a
+// yanked release (PEP 592), and pip warns when it installs one. The reason is the
+// index's text, so it is printed escaped (package printable).
+func warnYanked(u *ui, out *outcome) {
+	for _, p := range out.resolution.Packages {
+		f, ok := out.installFile(p.Name)
+		if !ok || !f.Yanked {
+			continue
+		}
+		reason := "no reason given"
+		if f.YankedReason != "" {
+			reason = "reason: " + printable.Escape(f.YankedReason)
+		}
+		u.warn("%s %s is yanked (%s); it is used because it is pinned exactly", p.Name, p.Version, reason)
 	}
 }
 

@@ -315,6 +315,7 @@ func (s *session) withFiles(ctx context.Context, ix *index.Index, out *outcome) 
 	for i, p := range out.resolution.Packages {
 		out.files[p.Name] = files[i]
 	}
+	warnYanked(s.ui, out)
 	return nil
 }
 

@@ -9,9 +9,10 @@ import (
 )
 
 // binaryVersion is the first byte of AppendBinary's encoding. Change it with the
-// encoding: DecodeBinary refuses every other version, so a cache that holds the old
-// form just misses.
-const binaryVersion = 1
+// encoding, or with what parsing makes of a page: DecodeBinary refuses every other
+// version, so a cache that holds the old form just misses. Version 2 adds Problems;
+// pages of version 1 were parsed before file values were checked.
+const binaryVersion = 2
 
 // File flags in the binary encoding.
 const (
@@ -57,7 +58,7 @@ func (p *Page) AppendBinary(b []byte) []byte {
 			b = wire.AppendString(b, string(t))
 		}
 	}
-	return b
+	return appendStrings(b, p.Problems)
 }
 
 // appendStrings writes len+1, 0 for nil.
@@ -119,6 +120,7 @@ func DecodeBinary(data []byte) (*Page, error) {
 			return nil, errBinary
 		}
 	}
+	p.Problems = readStrings(r)
 	if r.Done() != nil {
 		return nil, errBinary
 	}

