@@ -52,7 +52,11 @@
 // a warm run neither copies, checksums nor hashes page bodies, which for projects like
 // torch run to megabytes.
 //
-// Every value in pages, heads, metadata, matrix and parsed is sealed: a format byte (1), the payload,
+// Bucket "used" (made on demand): the day each entry of pages, parsed, metadata and
+// matrix was last stored or read; meta key "pruned-at" says when entries unused for
+// long were last deleted. See Prune in evict.go.
+//
+// Every value in pages, heads, metadata, matrix, parsed and used is sealed: a format byte (1), the payload,
 // then a big-endian CRC-64/ECMA of the key's length, the key and the payload. A value
 // that fails the check, torn by a crash or garbled on disk or handed back under the wrong
 // key by a damaged tree, is a miss, is deleted, and is never returned.
@@ -122,7 +126,8 @@
 //   - A handle bbolt panicked in is abandoned, not closed (its Close could block on locks
 //     the panicking code held): the descriptor is closed, which releases the lock, but
 //     the mapping stays until the process exits.
-//   - Entries are never evicted; "depsolve cache clean" (Clean) removes the files.
+//   - Entries not read for DefaultMaxUnused are deleted by a prune that Open runs at most
+//     once a day (see Prune); "depsolve cache clean" (Clean) removes the files.
 //   - When several processes repair one file at once, each renames whatever is at the
 //     path and checks afterwards that it took the file it found bad; a newer file taken
 //     by mistake goes back, or is dropped if yet another has appeared. A new file can
@@ -137,6 +142,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -190,6 +196,9 @@ type Options struct {
 	Warn func(msg string)
 	// CreatedBy is recorded in a file this process creates, e.g. "depsolve 0.3.0".
 	CreatedBy string
+	// Now is the clock of last-use records and pruning (see Prune); nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 // A Cache is a handle on the cache directory. Between operations it holds at most a
@@ -201,6 +210,7 @@ type Cache struct {
 	readOnly  bool
 	warn      func(string)
 	createdBy string
+	now       func() time.Time
 
 	mu     sync.RWMutex // see "Concurrency" in the package comment
 	reader reader       // the read-only handle reads share
@@ -235,7 +245,11 @@ func Open(dir string, opts Options) (*Cache, error) {
 		readOnly:  opts.ReadOnly,
 		warn:      opts.Warn,
 		createdBy: opts.CreatedBy,
+		now:       opts.Now,
 		warned:    map[string]bool{},
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	if !c.readOnly {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -245,6 +259,9 @@ func Open(dir string, opts Options) (*Cache, error) {
 	// An empty transaction creates, replaces or repairs the file as needed.
 	if err := c.do(false, func(*bolt.Tx) error { return nil }); err != nil && !errors.Is(err, errAbsent) {
 		return nil, err
+	}
+	if !c.readOnly {
+		c.pruneIfDue()
 	}
 	return c, nil
 }
@@ -321,13 +338,18 @@ func (c *Cache) block(write bool, err error) error {
 // checksum or check (which sees the payload) is discarded.
 func (c *Cache) get(bucket []byte, key string, check func(payload []byte) error) ([]byte, bool, error) {
 	var value []byte
+	var touch bool
 	err := c.view(func(tx *bolt.Tx) {
 		value = lookup(tx, bucket, key)
+		touch = value != nil && c.needsTouch(tx, bucket, key)
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	payload, found := c.checked(bucket, key, value, check)
+	if found && touch {
+		c.touch(entry{bucket: bucket, key: key})
+	}
 	return payload, found, nil
 }
 
@@ -411,9 +433,13 @@ func (c *Cache) putValues(entries ...entry) error {
 	if c.readOnly {
 		return ErrReadOnly
 	}
+	today := c.today()
 	for _, e := range entries {
 		if len(e.key) > bolt.MaxKeySize || len(e.value) > bolt.MaxValueSize {
 			return fmt.Errorf("%w: %s entry too large for bbolt (key %d bytes, value %d bytes)", ErrRejected, e.bucket, len(e.key), len(e.value))
+		}
+		if e.value != nil && slices.ContainsFunc(evictable, func(b []byte) bool { return bytes.Equal(b, e.bucket) }) {
+			entries = append(entries, usedValue(e.bucket, e.key, today))
 		}
 	}
 	err := c.do(true, func(tx *bolt.Tx) error {

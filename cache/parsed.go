@@ -35,10 +35,24 @@ func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (
 	var pageValue, headValue, parsedValue []byte
 	var pageOK, fromHead bool
 	var pk string
+	var uses []entry
+	noteUse := func(tx *bolt.Tx, bucket []byte, key string) {
+		if c.needsTouch(tx, bucket, key) {
+			uses = append(uses, entry{bucket: bucket, key: key})
+		}
+	}
+	defer func() {
+		if found {
+			c.touch(uses...)
+		}
+	}()
 	err = c.view(func(tx *bolt.Tx) {
+		uses = nil
 		if p, pk, headValue = readHead(tx, key); pk != "" {
 			if parsedValue = lookup(tx, bucketParsed, pk); parsedValue != nil {
 				fromHead = true
+				noteUse(tx, bucketPages, key)
+				noteUse(tx, bucketParsed, pk)
 				return
 			}
 		}
@@ -54,8 +68,11 @@ func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (
 			return
 		}
 		pageOK = true
+		noteUse(tx, bucketPages, key)
 		if pk = parsedKey(p); digestOf(pk, parsedPrefix) != "" {
-			parsedValue = lookup(tx, bucketParsed, pk)
+			if parsedValue = lookup(tx, bucketParsed, pk); parsedValue != nil {
+				noteUse(tx, bucketParsed, pk)
+			}
 		}
 	})
 	if headValue != nil {

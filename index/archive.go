@@ -135,7 +135,7 @@ func (ix *Index) download(ctx context.Context, c *candidate) (*os.File, error) {
 		url: c.URL, count: &ix.stats.downloads,
 		sink: func(resp *http.Response, body io.Reader) error {
 			if resp.ContentLength > limit {
-				return &tooLargeError{limit}
+				return &tooLargeError{limit: limit}
 			}
 			if _, err := f.Seek(0, io.SeekStart); err != nil {
 				return err
@@ -149,7 +149,7 @@ func (ix *Index) download(ctx context.Context, c *candidate) (*os.File, error) {
 				return err
 			}
 			if n > limit {
-				return &tooLargeError{limit}
+				return &tooLargeError{limit: limit}
 			}
 			return checkDigest(h, c.SHA256)
 		},
@@ -170,7 +170,7 @@ func (ix *Index) hashRemote(ctx context.Context, c *candidate) (string, int64, e
 		url: c.URL, count: &ix.stats.downloads,
 		sink: func(resp *http.Response, body io.Reader) error {
 			if resp.ContentLength > limit {
-				return &tooLargeError{limit}
+				return &tooLargeError{limit: limit}
 			}
 			h := sha256.New()
 			n, err := io.Copy(h, io.LimitReader(body, limit+1))
@@ -178,7 +178,7 @@ func (ix *Index) hashRemote(ctx context.Context, c *candidate) (string, int64, e
 				return err
 			}
 			if n > limit {
-				return &tooLargeError{limit}
+				return &tooLargeError{limit: limit}
 			}
 			sum, size = hex.EncodeToString(h.Sum(nil)), n
 			return nil

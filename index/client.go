@@ -273,11 +273,18 @@ func (e *redirectError) hint() string {
 	return "the index sends requests on to " + e.toHost + " over plain http: use an https URL, or, if that host is yours, trust it with --trusted-host " + e.toHost
 }
 
-// tooLargeError is a body over its size limit.
-type tooLargeError struct{ limit int64 }
+// tooLargeError is a body, or a part of a file, over its size limit.
+type tooLargeError struct {
+	limit int64
+	what  string // "the zip central directory of f.whl (… bytes) is"; "" for a response body
+}
 
 func (e *tooLargeError) Error() string {
-	return fmt.Sprintf("response larger than the %d-byte limit", e.limit)
+	what := e.what
+	if what == "" {
+		what = "response"
+	}
+	return fmt.Sprintf("%s larger than the %s limit", what, sizeText(e.limit))
 }
 
 // badBodyError is a complete response whose content is wrong: a hash mismatch,
@@ -615,14 +622,14 @@ func (p *progressReader) Read(b []byte) (int, error) {
 // readLimited reads a whole body of at most limit bytes.
 func readLimited(resp *http.Response, body io.Reader, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
-		return nil, &tooLargeError{limit}
+		return nil, &tooLargeError{limit: limit}
 	}
 	data, err := io.ReadAll(io.LimitReader(body, limit+1))
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(data)) > limit {
-		return nil, &tooLargeError{limit}
+		return nil, &tooLargeError{limit: limit}
 	}
 	return data, nil
 }

@@ -303,7 +303,7 @@ func (f *fakeIndex) serveFile(w http.ResponseWriter, r *http.Request, index, fil
 			return
 		}
 		if f.badRanges && start > 0 && end < len(found.data) {
-			start-- // all but the tail one byte early, and saying so
+			start, end = start-1, end-1 // all but the tail one byte early, and saying so
 		}
 		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, end-1, len(found.data)))
 		w.Header().Set("Content-Length", strconv.Itoa(end-start))

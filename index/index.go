@@ -119,9 +119,15 @@ func (e *OfflineError) Unwrap() error { return ErrOffline }
 func Hint(err error) string {
 	var he *HTTPError
 	var pe *PolicyError
+	var tl *tooLargeError
+	var re *rangeError
 	switch {
 	case errors.Is(err, ErrOffline):
 		return "run once without --offline to fill the cache"
+	case errors.As(err, &tl):
+		return "depsolve stops reading there, so that a broken or hostile server cannot exhaust memory or disk; check that the URL is a Python package index, or ask its operator about the file"
+	case errors.As(err, &re):
+		return "the server answers range requests wrongly; check that the URL is a Python package index, or ask its operator, or use another index"
 	case errors.As(err, &pe):
 		return "plain HTTP sends packages and credentials unprotected; prefer an https URL"
 	case errors.As(err, &he):

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -107,6 +108,11 @@ func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex bool) (*f
 	return fp, err
 }
 
+// maxCachedPage is the largest page body stored in the cache. The largest
+// real project pages (torch on PyPI and on download.pytorch.org) are 1-2 MiB;
+// a page past the cap is parsed as it streams in, and not stored.
+const maxCachedPage = 16 << 20
+
 // errUnreadableCache is a 304 for a cached page that no longer parses.
 var errUnreadableCache = errors.New("cached page unreadable")
 
@@ -132,20 +138,40 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 		accept = append(accept, http.StatusNotModified)
 	}
 	var parsed *simple.Page
-	resp, err := ix.client.get(ctx, pageURL, header, accept, ix.client.opts.MaxPageSize, &ix.stats.pages, func(r *response) error {
-		if r.status != http.StatusOK {
+	var body []byte // nil when the page is too large to cache
+	var finalURL string
+	limit := ix.client.opts.MaxPageSize
+	status, respHeader, err := ix.client.do(ctx, fetch{
+		url: pageURL, header: header, accept: accept, count: &ix.stats.pages,
+		sink: func(resp *http.Response, r io.Reader) error {
+			finalURL = resp.Request.URL.String()
+			if resp.StatusCode != http.StatusOK {
+				io.Copy(io.Discard, io.LimitReader(r, 64<<10)) // lets the connection be reused
+				return nil
+			}
+			if resp.ContentLength > limit {
+				return &tooLargeError{limit: limit}
+			}
+			kept := &cappedBuffer{limit: maxCachedPage}
+			if resp.ContentLength > maxCachedPage {
+				kept.over = true // known too large to cache: keep nothing
+			}
+			p, err := simple.ParseReader(finalURL, resp.Header.Get("Content-Type"), io.TeeReader(&limitedReader{r: r, left: limit, limit: limit}, kept))
+			var pe *simple.Error
+			switch {
+			case errors.As(err, &pe):
+				return &badBodyError{fmt.Errorf("not a usable page: %w", err)}
+			case err != nil:
+				return err // the transfer failed, or the page is over the limit
+			}
+			parsed, body = p, kept.bytes()
 			return nil
-		}
-		p, err := simple.Parse(r.url, r.header.Get("Content-Type"), r.body)
-		if err != nil {
-			return &badBodyError{fmt.Errorf("not a usable page: %w", err)}
-		}
-		parsed = p
-		return nil
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
+	resp := &response{status: status, header: respHeader, body: body, url: finalURL}
 	now := ix.opts.Now()
 	maxAge, store := cachePolicy(resp.header)
 	switch resp.status {
@@ -164,7 +190,9 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 		}
 		return nil, nil
 	}
-	if store {
+	// A page over maxCachedPage is not cached: parsed again on every run, but
+	// never read back whole, nor kept for good.
+	if store && resp.body != nil {
 		page := cache.Page{
 			URL:          resp.url,
 			ContentType:  resp.header.Get("Content-Type"),

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/depsolve/depsolve/redact"
 )
 
 // A wheel's METADATA is read with HTTP range requests where the server allows
@@ -29,6 +31,12 @@ const (
 	// minRead is the smallest later read, so that archive/zip's small reads
 	// do not each become a request.
 	minRead = 64 << 10
+	// maxCentralDirectory caps the central directory an end-of-directory
+	// record may claim before it is fetched. The largest wheels have about
+	// 2 MB of directory (torch: some 15,000 entries of 100-150 bytes); the cap
+	// leaves eight times that, and keeps a hostile record claiming gigabytes
+	// from becoming a request and a buffer of that size.
+	maxCentralDirectory = 16 << 20
 )
 
 // errNoRanges: the server does not serve ranges of this file (it answered 200
@@ -40,9 +48,36 @@ type remoteFile struct {
 	ctx      context.Context
 	ix       *Index
 	url      string
+	name     string // the file name, for messages
 	size     int64
 	segments []segment // sorted by offset, disjoint
 	err      error     // the first failure; every later read returns it
+	// budget is what may still be fetched. archive/zip reads where the
+	// directory points, and a hostile directory can point it at gigabytes
+	// (say, a METADATA entry whose deflate stream never ends): the budget
+	// bounds the bytes kept, whatever the directory says.
+	budget int64
+}
+
+// rangeBudget is what the range reads of one wheel may fetch in all: the
+// tail, the largest directory allowed, and METADATA with its local header at
+// up to twice its size limit (deflate expands incompressible data by a few
+// bytes per 64 KiB block, so twice is ample).
+func rangeBudget(metadataLimit int64) int64 {
+	return tailSize + maxCentralDirectory + 2*metadataLimit
+}
+
+// rangeError is a range answer that contradicts the request or an earlier
+// answer: more bytes than asked for, or another size of the file. Its bytes
+// are not read.
+type rangeError struct {
+	asked  string // the Range header sent
+	answer string // the Content-Range received
+	reason string
+}
+
+func (e *rangeError) Error() string {
+	return fmt.Sprintf("asked for %s, the server answered %q: %s", e.asked, e.answer, e.reason)
 }
 
 type segment struct {
@@ -52,7 +87,7 @@ type segment struct {
 
 // rangeMetadata reads METADATA out of a remote wheel with range requests.
 func (ix *Index) rangeMetadata(ctx context.Context, name string, c *candidate) ([]byte, error) {
-	rf := &remoteFile{ctx: ctx, ix: ix, url: c.URL, size: -1}
+	rf := &remoteFile{ctx: ctx, ix: ix, url: c.URL, name: c.Filename, size: -1, budget: rangeBudget(ix.client.opts.MaxMetadataSize)}
 	if err := rf.fetchTail(c.Size); err != nil {
 		return nil, err
 	}
@@ -91,13 +126,22 @@ func (rf *remoteFile) fetchTail(size int64) error {
 }
 
 // fetch gets bytes [off, end) of a file of the given size; off < 0 asks for
-// the last tailSize bytes of a file of unknown size.
+// the last tailSize bytes of a file of unknown size. The answer's
+// Content-Range is checked before its body is read: a range other than the
+// one asked for, of no more bytes, means the server does not serve ranges
+// usefully (errNoRanges); more bytes than asked for, a size other than an
+// earlier answer's, or a file over the download limit, is an error.
 func (rf *remoteFile) fetch(off, end, size int64) error {
 	header := http.Header{}
+	want := int64(tailSize)
 	if off < 0 {
 		header.Set("Range", fmt.Sprintf("bytes=-%d", tailSize))
 	} else {
 		header.Set("Range", fmt.Sprintf("bytes=%d-%d", off, end-1))
+		want = end - off
+	}
+	if want > rf.budget {
+		return rf.fail(&tooLargeError{what: "what range reads of " + rf.name + " need is", limit: rangeBudget(rf.ix.client.opts.MaxMetadataSize)})
 	}
 	accept := []int{http.StatusPartialContent, http.StatusRequestedRangeNotSatisfiable}
 	var got segment
@@ -110,8 +154,23 @@ func (rf *remoteFile) fetch(off, end, size int64) error {
 				noRanges = true // the whole file is coming, or nothing: do not read it
 				return nil
 			}
-			start, last, t, ok := parseContentRange(resp.Header.Get("Content-Range"))
-			if !ok || off >= 0 && (start != off || last != end-1 || t != size) || off < 0 && last != t-1 {
+			answer := resp.Header.Get("Content-Range")
+			start, last, t, ok := parseContentRange(answer)
+			bad := func(reason string) error {
+				return &rangeError{asked: header.Get("Range"), answer: answer, reason: reason}
+			}
+			switch {
+			case !ok:
+				noRanges = true
+				return nil
+			case t > rf.ix.client.opts.MaxDownloadSize:
+				return &tooLargeError{what: fmt.Sprintf("the file (%d bytes, says Content-Range %q) is", t, answer), limit: rf.ix.client.opts.MaxDownloadSize}
+			case rf.size >= 0 && t != rf.size:
+				return bad(fmt.Sprintf("the file's size was %d bytes in an earlier answer", rf.size))
+			case last-start+1 > min(want, t):
+				return bad("more bytes than asked for")
+			case off >= 0 && (start != off || last != end-1 || t != size),
+				off < 0 && (start != max(0, t-tailSize) || last != t-1):
 				noRanges = true
 				return nil
 			}
@@ -134,8 +193,16 @@ func (rf *remoteFile) fetch(off, end, size int64) error {
 		return errNoRanges
 	}
 	rf.size = total
+	rf.budget -= int64(len(got.data))
 	rf.add(got)
 	return nil
+}
+
+// fail records a failure of the file found without a request (a claim of
+// its own bytes over a limit), as the request for the file would report it.
+func (rf *remoteFile) fail(err error) error {
+	rf.err = &HTTPError{URL: redact.URL(rf.url), Attempts: 1, Err: err}
+	return rf.err
 }
 
 // parseContentRange reads "bytes START-LAST/TOTAL".
@@ -246,6 +313,9 @@ func (rf *remoteFile) prefetchDirectory() error {
 		}
 		dirSize = int64(binary.LittleEndian.Uint64(rec[40:]))
 		dirOff = int64(binary.LittleEndian.Uint64(rec[48:]))
+	}
+	if dirSize > maxCentralDirectory {
+		return rf.fail(&tooLargeError{what: fmt.Sprintf("the zip central directory of %s (%d bytes, says its end record) is", rf.name, dirSize), limit: maxCentralDirectory})
 	}
 	if dirOff < 0 || dirSize <= 0 || dirOff+dirSize > rf.size || dirOff >= tail.off {
 		return nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,15 +67,23 @@ cache folder + /depsolve. Deleting it loses nothing but time.`,
 			return nil
 		},
 	}
+	var olderThan string
 	clean := &cobra.Command{
-		Use:     "clean",
-		Short:   "Delete the cache file (and files moved aside as damaged)",
-		Example: `  depsolve cache clean`,
-		Args:    argsAtMost(0),
+		Use:   "clean",
+		Short: "Delete the cache file (and files moved aside as damaged), or with --older-than the entries unused that long",
+		Long: `Without flags, clean deletes the cache file. With --older-than it deletes only the
+entries not read for that long (last use is recorded to within a week); every
+run does so once a day for entries unused for 30 days.`,
+		Example: `  depsolve cache clean
+  depsolve cache clean --older-than 14d`,
+		Args: argsAtMost(0),
 		RunE: func(_ *cobra.Command, _ []string) error {
 			d, err := cacheDir(dirFlag)
 			if err != nil {
 				return err
+			}
+			if olderThan != "" {
+				return pruneCache(stdout, stderr, d, olderThan)
 			}
 			removed, err := cache.Clean(d)
 			for _, p := range removed {
@@ -89,8 +98,44 @@ cache folder + /depsolve. Deleting it loses nothing but time.`,
 			return nil
 		},
 	}
+	clean.Flags().StringVar(&olderThan, "older-than", "", "delete only the entries not used for `AGE` (days as 30d, or a duration such as 36h)")
 	cmd.AddCommand(dir, info, clean)
 	return cmd
+}
+
+// pruneCache deletes the entries of the cache in dir unused for the age given.
+func pruneCache(stdout, stderr io.Writer, dir, age string) error {
+	maxUnused, err := parseAge(age)
+	if err != nil {
+		return usageError{fmt.Errorf("--older-than %q: %v", age, err), "depsolve cache clean"}
+	}
+	u := newUI(stdout, stderr, false, false)
+	c, err := cache.Open(dir, cache.Options{Warn: func(msg string) { u.warn("cache: %s", msg) }})
+	if err != nil {
+		return errors.New(cacheProblem(dir, err))
+	}
+	n, err := c.Prune(maxUnused)
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	fmt.Fprintf(stdout, "removed %d entries unused for %s from %s\n", n, age, c.Path())
+	return nil
+}
+
+// parseAge reads "30d" (days) or a Go duration ("36h").
+func parseAge(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return 0, errors.New("want a whole number of days, as 30d, or a duration, as 36h")
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, errors.New("want a whole number of days, as 30d, or a duration, as 36h")
+	}
+	return d, nil
 }
 
 func printCacheInfo(u *ui, in cache.Info) {

@@ -29,10 +29,12 @@
 package simple
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/url"
 	"path"
@@ -110,10 +112,34 @@ func IsJSON(contentType string) bool {
 // Parse reads a page served with the given Content-Type from pageURL (after
 // redirects; the base of its relative links).
 func Parse(pageURL, contentType string, body []byte) (*Page, error) {
+	return ParseReader(pageURL, contentType, bytes.NewReader(body))
+}
+
+// ParseReader is Parse reading the body from r as it goes, so that no copy of
+// the whole body is needed: memory grows with the files the page lists, not
+// with its size. An error of r comes back as it is; every other error is an
+// *Error.
+func ParseReader(pageURL, contentType string, r io.Reader) (*Page, error) {
 	if IsJSON(contentType) {
-		return ParseJSON(pageURL, body)
+		return parseJSON(pageURL, r)
 	}
-	return ParseHTML(pageURL, body)
+	return parseHTML(pageURL, r)
+}
+
+// trackedReader remembers the first error of the reader under a parser, which
+// reports it in its own words (encoding/json turns an early io.EOF into
+// io.ErrUnexpectedEOF), so that a failed read is told apart from a bad page.
+type trackedReader struct {
+	r   io.Reader
+	err error
+}
+
+func (t *trackedReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if err != nil && err != io.EOF && t.err == nil {
+		t.err = err
+	}
+	return n, err
 }
 
 // checkAPIVersion rejects a page of a major API version this reader does not
@@ -127,14 +153,6 @@ func checkAPIVersion(v string) error {
 		return &Error{Offset: -1, Msg: fmt.Sprintf("simple API version %q: depsolve reads version 1", v)}
 	}
 	return nil
-}
-
-type jsonPage struct {
-	Meta struct {
-		APIVersion string `json:"api-version"`
-	} `json:"meta"`
-	Versions []string   `json:"versions"`
-	Files    []jsonFile `json:"files"`
 }
 
 type jsonFile struct {
@@ -151,42 +169,222 @@ type jsonFile struct {
 
 // ParseJSON reads a PEP 691 JSON project page.
 func ParseJSON(pageURL string, body []byte) (*Page, error) {
+	return parseJSON(pageURL, bytes.NewReader(body))
+}
+
+// parseJSON decodes a page one file at a time, converting each as it comes,
+// instead of decoding the whole document before converting it: the decoder
+// then holds one file's text at a time, and no list of decoded files exists
+// beside the list of converted ones. Errors rank as json.Unmarshal's would:
+// invalid JSON first, then a value of the wrong type, then the checks of
+// meta, then the first bad file.
+func parseJSON(pageURL string, r io.Reader) (*Page, error) {
 	base, err := url.Parse(pageURL)
 	if err != nil {
 		return nil, &Error{Offset: -1, Msg: fmt.Sprintf("page URL: %v", err)}
 	}
-	var jp jsonPage
-	if err := json.Unmarshal(body, &jp); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return nil, &Error{Offset: se.Offset, Msg: "invalid JSON: " + se.Error()}
-		case errors.As(err, &te):
-			return nil, &Error{Offset: te.Offset, Msg: fmt.Sprintf("JSON field %q: want %s, found %s", te.Field, te.Type, te.Value)}
-		}
-		return nil, &Error{Offset: -1, Msg: "invalid JSON: " + err.Error()}
+	in := &trackedReader{r: r}
+	dec := json.NewDecoder(in)
+	d := jsonDecoding{dec: dec, base: base}
+	err = d.page()
+	if err == nil {
+		err = d.end()
 	}
-	if jp.Meta.APIVersion == "" {
+	switch {
+	case in.err != nil:
+		return nil, in.err
+	case err != nil:
+		return nil, jsonError(dec, err)
+	case d.typeErr != nil:
+		return nil, d.typeErr
+	case d.meta.APIVersion == "":
 		return nil, &Error{Offset: -1, Msg: "not a simple API page: no meta.api-version"}
 	}
-	if err := checkAPIVersion(jp.Meta.APIVersion); err != nil {
+	if err := checkAPIVersion(d.meta.APIVersion); err != nil {
 		return nil, err
 	}
-	p := &Page{APIVersion: jp.Meta.APIVersion, Versions: jp.Versions}
-	if len(jp.Files) > 0 {
-		p.Files = make([]File, 0, len(jp.Files))
+	return &Page{APIVersion: d.meta.APIVersion, Versions: d.versions, Files: d.files, Problems: d.problems}, nil
+}
+
+// jsonDecoding is the state of parseJSON.
+type jsonDecoding struct {
+	dec      *json.Decoder
+	base     *url.URL
+	meta     jsonMeta
+	versions []string
+	files    []File
+	problems []string // files left out or values dropped, for Page.Problems
+	typeErr  *Error   // the first value of the wrong type
+}
+
+type jsonMeta struct {
+	APIVersion string `json:"api-version"`
+}
+
+// decode decodes the next value, that of field, into v; a value of the wrong
+// type is noted and decoding goes on, as json.Unmarshal does.
+func (d *jsonDecoding) decode(field string, v any) error {
+	err := d.dec.Decode(v)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		if te.Field != "" {
+			field += "." + te.Field
+		}
+		d.wrongType(te.Offset, field, te.Type.String(), te.Value)
+		return nil
 	}
-	for i, jf := range jp.Files {
-		f, problems, ok := jf.file(base)
+	return err
+}
+
+// wrongType notes a value of the wrong type, unless one came before.
+func (d *jsonDecoding) wrongType(offset int64, field, want, found string) {
+	if d.typeErr == nil {
+		d.typeErr = &Error{Offset: offset, Msg: fmt.Sprintf("JSON field %q: want %s, found %s", field, want, found)}
+	}
+}
+
+// page reads the top-level object. Keys match case-insensitively, as
+// json.Unmarshal matches them; a repeated key's last value wins.
+func (d *jsonDecoding) page() error {
+	tok, err := d.dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		return nil // null: a page without meta, reported as such
+	}
+	if tok != json.Delim('{') {
+		return &Error{Offset: d.dec.InputOffset(), Msg: "not a simple API page: want a JSON object, found " + jsonKind(tok)}
+	}
+	for d.dec.More() {
+		tok, err := d.dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		switch {
+		case strings.EqualFold(key, "meta"):
+			err = d.decode("meta", &d.meta)
+		case strings.EqualFold(key, "versions"):
+			d.versions = nil
+			err = d.decode("versions", &d.versions)
+		case strings.EqualFold(key, "files"):
+			err = d.fileList()
+		default:
+			err = d.decode(key, &json.RawMessage{})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	_, err = d.dec.Token() // '}'
+	return err
+}
+
+// fileList reads the files array, converting each file as it is decoded.
+func (d *jsonDecoding) fileList() error {
+	d.files, d.problems = nil, nil
+	offset := d.dec.InputOffset()
+	tok, err := d.dec.Token()
+	if err != nil || tok == nil {
+		return err
+	}
+	if tok != json.Delim('[') {
+		d.wrongType(offset, "files", "an array", jsonKind(tok))
+		if delim, ok := tok.(json.Delim); ok {
+			return d.skipRest(delim)
+		}
+		return nil
+	}
+	d.files = []File{}
+	for i := 0; d.dec.More(); i++ {
+		var jf jsonFile
+		if err := d.decode(fmt.Sprintf("files[%d]", i), &jf); err != nil {
+			return err
+		}
+		if d.typeErr != nil {
+			continue // the page fails: decode on only to find invalid JSON
+		}
+		f, problems, ok := jf.file(d.base)
 		for _, problem := range problems {
-			p.Problems = append(p.Problems, fmt.Sprintf("files[%d]: %s", i, problem))
+			d.problems = append(d.problems, fmt.Sprintf("files[%d]: %s", i, problem))
 		}
 		if ok {
-			p.Files = append(p.Files, f)
+			d.files = append(d.files, f)
 		}
 	}
-	return p, nil
+	if len(d.files) == 0 {
+		d.files = nil
+	}
+	_, err = d.dec.Token() // ']'
+	return err
+}
+
+// skipRest reads to the end of the object or array whose opening delimiter
+// was just read.
+func (d *jsonDecoding) skipRest(open json.Delim) error {
+	for depth := 1; depth > 0; {
+		tok, err := d.dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
+	return nil
+}
+
+// errTrailingData is a JSON value followed by more than white space.
+var errTrailingData = errors.New("data after the top-level value")
+
+// end checks that nothing but white space follows the top-level value.
+func (d *jsonDecoding) end() error {
+	if _, err := d.dec.Token(); err != io.EOF {
+		if err == nil {
+			return errTrailingData
+		}
+		return err
+	}
+	return nil
+}
+
+// jsonKind names the JSON type of a token, as json.UnmarshalTypeError does.
+func jsonKind(tok json.Token) string {
+	switch tok.(type) {
+	case json.Delim:
+		if tok == json.Delim('[') {
+			return "array"
+		}
+		return "object"
+	case string:
+		return "string"
+	case float64, json.Number:
+		return "number"
+	case bool:
+		return "bool"
+	}
+	return "null"
+}
+
+// jsonError turns a decoding error into an *Error.
+func jsonError(dec *json.Decoder, err error) error {
+	var se *json.SyntaxError
+	var pe *Error
+	switch {
+	case errors.As(err, &pe):
+		return pe
+	case err == errTrailingData:
+		return &Error{Offset: dec.InputOffset(), Msg: "invalid JSON: " + err.Error()}
+	case errors.As(err, &se):
+		return &Error{Offset: se.Offset, Msg: "invalid JSON: " + se.Error()}
+	case err == io.EOF, err == io.ErrUnexpectedEOF:
+		return &Error{Offset: dec.InputOffset(), Msg: "invalid JSON: unexpected end of JSON input"}
+	}
+	return &Error{Offset: -1, Msg: "invalid JSON: " + err.Error()}
 }
 
 // file checks a file's values: ok is false for a file to leave out, and problems say
@@ -456,20 +654,31 @@ func isLower(s string) bool {
 
 // ParseHTML reads a PEP 503 project page or a --find-links page.
 func ParseHTML(pageURL string, body []byte) (*Page, error) {
+	return parseHTML(pageURL, bytes.NewReader(body))
+}
+
+// parseHTML tokenizes the page as it reads it; the tokenizer keeps only the
+// token it is reading.
+func parseHTML(pageURL string, r io.Reader) (*Page, error) {
 	base, err := url.Parse(pageURL)
 	if err != nil {
 		return nil, &Error{Offset: -1, Msg: fmt.Sprintf("page URL: %v", err)}
 	}
-	if err := checkLooksLikeHTML(body); err != nil {
+	in := &trackedReader{r: r}
+	br := bufio.NewReader(in)
+	if err := checkLooksLikeHTML(br); err != nil {
+		if in.err != nil {
+			return nil, in.err
+		}
 		return nil, err
 	}
 	p := &Page{}
 	sawBase := false
-	z := html.NewTokenizer(bytes.NewReader(body))
+	z := html.NewTokenizer(br)
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
-			break // io.EOF: the tokenizer reads from memory and fails no other way
+			break // io.EOF, or the reader's error, reported below
 		}
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
 			continue
@@ -497,20 +706,39 @@ func ParseHTML(pageURL string, body []byte) (*Page, error) {
 			}
 		}
 	}
+	if in.err != nil {
+		return nil, in.err
+	}
 	return p, nil
 }
 
-// checkLooksLikeHTML rejects a body that is no markup at all.
-func checkLooksLikeHTML(body []byte) error {
-	trimmed := bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), " \t\r\n\f")
-	if len(trimmed) == 0 || trimmed[0] == '<' {
-		return nil
+// checkLooksLikeHTML rejects a body that is no markup at all. It reads past a
+// byte order mark and white space, which the tokenizer would take for text.
+func checkLooksLikeHTML(br *bufio.Reader) error {
+	offset := int64(0)
+	if bom, _ := br.Peek(3); string(bom) == "\xef\xbb\xbf" {
+		br.Discard(3)
+		offset = 3
 	}
-	start := trimmed[:min(len(trimmed), 40)]
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			return nil // empty, or a read error the caller reports
+		}
+		if c == '<' {
+			return br.UnreadByte()
+		}
+		if !strings.ContainsRune(" \t\r\n\f", rune(c)) {
+			br.UnreadByte()
+			break
+		}
+		offset++
+	}
+	start, _ := br.Peek(40)
 	if !utf8.Valid(start) {
-		return &Error{Offset: int64(len(body) - len(trimmed)), Msg: "not an HTML page: binary data"}
+		return &Error{Offset: offset, Msg: "not an HTML page: binary data"}
 	}
-	return &Error{Offset: int64(len(body) - len(trimmed)), Msg: fmt.Sprintf("not an HTML page: it starts with %q", start)}
+	return &Error{Offset: offset, Msg: fmt.Sprintf("not an HTML page: it starts with %q", start)}
 }
 
 func attr(tok html.Token, key string) (string, bool) {

@@ -1,10 +1,13 @@
 package simple
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -126,6 +129,10 @@ func TestParseErrors(t *testing.T) {
 		{JSONType, `{"meta": {"api-version": "2.0"}, "files": []}`, `simple API version "2.0"`},
 		{JSONType, `{"files": []}`, "no meta.api-version"},
 		{JSONType, `{"meta": {"api-version": "1.0"}, "files": {"a": 1}}`, `JSON field "files"`},
+		{JSONType, `{"meta": {"api-version": "1.0"}, "files": [{"filename": "a-1.whl", "url": "a-1.whl", "size": "big"}]}`, `JSON field "files[0].size"`},
+		{JSONType, `{"meta": {"api-version": "1.0"}, "files": []} {}`, "data after the top-level value"},
+		{JSONType, `[]`, "want a JSON object"},
+		{JSONType, ``, "unexpected end"},
 		{"text/html", "Service temporarily unavailable", `not an HTML page: it starts with "Service`},
 		{"text/html", "\x00\x01\xff\xfe", "binary data"},
 		{"text/html", `<html><meta name="pypi:repository-version" content="2.0"></html>`, `simple API version "2.0"`},
@@ -256,6 +263,31 @@ func TestJSONYanked(t *testing.T) {
 		if got := len(page.Problems) > 0; got != tt.withProblem {
 			t.Errorf("yanked %s: problems %q", tt.value, page.Problems)
 		}
+	}
+}
+
+// TestParseReaderReadError: a failed read is the reader's error, not a bad
+// page, so that the caller can tell a broken transfer from a broken page.
+func TestParseReaderReadError(t *testing.T) {
+	broken := errors.New("connection reset")
+	for _, ct := range []string{JSONType, "text/html"} {
+		body := `{"meta": {"api-version": "1.0"}, "files": [`
+		if ct == "text/html" {
+			body = `<html><body><a href="a-1.whl">a-1.whl</a>`
+		}
+		_, err := ParseReader("https://pypi.org/simple/a/", ct, io.MultiReader(strings.NewReader(body), iotest.ErrReader(broken)))
+		if err != broken {
+			t.Errorf("%s: error %v, want the reader's", ct, err)
+		}
+	}
+}
+
+// TestParseJSONMetaLast: the files may come before meta; the page reads the
+// same.
+func TestParseJSONMetaLast(t *testing.T) {
+	page, err := ParseJSON("https://pypi.org/simple/a/", []byte(`{"files": [{"filename": "a-1.whl", "url": "a-1.whl"}], "meta": {"api-version": "1.1"}}`))
+	if err != nil || page.APIVersion != "1.1" || len(page.Files) != 1 || page.Files[0].URL != "https://pypi.org/simple/a/a-1.whl" {
+		t.Errorf("ParseJSON = %+v, %v", page, err)
 	}
 }
 
