@@ -140,6 +140,9 @@ type cudaBuild struct {
 // rules are the constraints of name==v on the target, in a fixed order: driver, GPUs,
 // GPU floors, then constraints as the data lists them.
 func (tm *TargetMatrix) rules(name string, v pep440.Version) []rule {
+	if strings.HasPrefix(name, "@gpu:") {
+		return tm.gpuDriverRules(v)
+	}
 	name = pep508.NormalizeName(name)
 	p := tm.m.packages[name]
 	if p == nil {
@@ -243,6 +246,41 @@ func (tm *TargetMatrix) driverRules(b cudaBuild) []rule {
 		reason:  reason,
 		cites:   append(append([]Cite{}, b.cites...), floor.cites...),
 	}}
+}
+
+// gpuDriverRules: a GPU runs only on the drivers that support it (gpus.toml
+// [[gpu_driver]]), so a target whose driver is too old (or too new) for one of its GPUs
+// is a conflict whatever the requirements are. The rules are those of the GPU's virtual
+// package, so the explanation is the usual chain, citing the row.
+func (tm *TargetMatrix) gpuDriverRules(cc pep440.Version) []rule {
+	if !tm.hasVirtual(VirtualDriver) {
+		return nil
+	}
+	var out []rule
+	for _, g := range tm.m.gpuDrivers {
+		if g.row.Advisory || !g.cc.Contains(cc) {
+			continue
+		}
+		allowed, text, on, ok := g.forOS(tm.t.OS)
+		if !ok {
+			continue
+		}
+		out = append(out, rule{pkg: VirtualDriver, allowed: allowed, display: text, reason: g.row.Reason + on, cites: []Cite{tm.m.cite(&g.row.rowMeta)}})
+	}
+	return out
+}
+
+// forOS is the driver range of the row on os, as the data writes it, and the words that
+// say which OS it is for; ok is false where the row says nothing about os (an unknown OS
+// included: Linux and Windows drivers are numbered apart).
+func (g *gpuDriver) forOS(os string) (allowed pep440.Range, text, on string, ok bool) {
+	switch {
+	case os == "linux" && g.row.DriverLinux != "":
+		return g.linux, g.row.DriverLinux, "", true
+	case os == "windows" && g.row.DriverWindows != "":
+		return g.windows, g.row.DriverWindows, " on Windows", true
+	}
+	return pep440.Range{}, "", "", false
 }
 
 func buildName(cv cudaVersion) string {
