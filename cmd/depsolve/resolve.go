@@ -163,7 +163,7 @@ type outcome struct {
 	resolution *resolver.Resolution
 	conflict   *resolver.NoSolution
 	hints      []string
-	warnings   []warning // of a resolution: what it holds that the user should know
+	warnings   []warning               // of a resolution: what it holds that the user should know
 	files      map[string][]index.File // by name, for the pins: filled by withFiles
 }
 
