@@ -444,20 +444,14 @@ const (
 // AdvisoriesFor are the warnings the matrix has for a resolution on the target. selected
 // gives the version the resolution chose for a package (PEP 503 name), if any:
 // (*resolver.Resolution).Version. Each applies to what the resolution and the target hold:
-//
 //   - the Table 3 caveat of a CUDA build, when the target's driver is below the driver its
 //     toolkit release needs for its full feature set;
-//
 //   - unverified [[build]] rows for the target's platform, when the target has a driver or
 //     GPUs (nothing else depends on which CUDA a build is);
-//
 //   - unverified [[archs]] rows, when a target GPU is outside what the row says runs it;
-//
 //   - unverified [[constraint]] rows, when the resolution (the target, for a virtual
 //     package) holds the package they restrict outside their range (forbids: at all);
-//
-//   - [[note]] rows whose os, machine and when conditions hold (an unknown fact holds none).
-//
+//   - [[note]] rows whose os, machine and when conditions hold (an unknown fact holds none);
 //   - unverified [[gpu_driver]] rows whose range the target's driver is outside of, for
 //     one of its GPUs (Package "", Version the compute capability).
 //
