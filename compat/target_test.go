@@ -18,7 +18,9 @@ func (fakeCatalog) gpuCapability(name string) (string, bool) {
 	return cc, ok
 }
 
-func (fakeCatalog) gpuNames() []string { return []string{"H100", "A100", "L4", "RTX 6000 Ada", "Quadro RTX 6000"} }
+func (fakeCatalog) gpuNames() []string {
+	return []string{"H100", "A100", "L4", "RTX 6000 Ada", "Quadro RTX 6000"}
+}
 
 // cudaImage composes a tag's facts from its parts, as the matrix does: the leading CUDA
 // version, and the OS at the end.
