@@ -439,6 +439,7 @@ const (
 	AdvisoryUnverifiedConstraint = "unverified-constraint" // the resolution breaks an unverified [[constraint]]
 	AdvisoryUnverifiedGPUDriver  = "unverified-gpu-driver" // the driver is outside an unverified [[gpu_driver]] range
 	AdvisoryNote                 = "note"                  // a [[note]] whose conditions hold
+	AdvisoryUncheckedRelease     = "unchecked-release"     // a release outside the [[variant]] rows of its package
 )
 
 // AdvisoriesFor are the warnings the matrix has for a resolution on the target. selected
@@ -451,6 +452,8 @@ const (
 //   - unverified [[archs]] rows, when a target GPU is outside what the row says runs it;
 //   - unverified [[constraint]] rows, when the resolution (the target, for a virtual
 //     package) holds the package they restrict outside their range (forbids: at all);
+//   - a release of a package with [[variant]] rows that none of them covers (newer or
+//     older than the data): nothing about it was checked;
 //   - [[note]] rows whose os, machine and when conditions hold (an unknown fact holds none);
 //   - unverified [[gpu_driver]] rows whose range the target's driver is outside of, for
 //     one of its GPUs (Package "", Version the compute capability).
@@ -500,6 +503,10 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 		return append(out, Advisory{Code: code, Package: name, Version: v.String(), Text: text, Cite: tm.m.cite(meta)})
 	}
 	var out []Advisory
+	if len(p.variants) > 0 && !slices.ContainsFunc(p.variants, func(va *variant) bool { return !va.row.Advisory && va.versions.Contains(pub) }) {
+		out = add(out, AdvisoryUncheckedRelease, fmt.Sprintf("%s %s is a release the matrix does not cover: which CUDA its builds target, the GPUs they run on and the packages they pair with are not checked", name, v),
+			&p.variants[0].row.rowMeta)
+	}
 	build, isBuild := tm.build(name, v, p)
 	if driver, ok := tm.virtuals[VirtualDriver]; ok && isBuild && build.cuda.hasMinor {
 		if full, ga, ok := tm.m.table3(build.cuda, tm.windows()); ok && driver.Compare(full) < 0 {
