@@ -80,6 +80,7 @@ type imageFacts struct {
 // catalog is what building a target asks of the compatibility matrix.
 type catalog interface {
 	gpuCapability(name string) (string, bool)
+	gpuNames() []string // every model name and alias, for "did you mean"
 	cudaImage(tag string) (imageFacts, bool)
 	osGLibc(os string) (string, bool) // "ubuntu22.04", "debian12", "rockylinux9", "ubi9"
 }

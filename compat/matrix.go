@@ -108,6 +108,7 @@ type Matrix struct {
 	tkArchs    []*toolkitArchs
 	archNames  map[string]*archRow // compute capability ("9.0") -> architecture
 	gpus       map[string]*gpuRow  // normalized name words -> model
+	gpuDrivers []*gpuDriver
 	flavors    map[string]*flavor
 	oses       map[string]*osRow
 	packages   map[string]*packageRows

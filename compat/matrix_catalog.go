@@ -8,6 +8,17 @@ func (m *Matrix) gpuCapability(name string) (string, bool) {
 	return g.CC, ok
 }
 
+func (m *Matrix) gpuNames() []string {
+	var out []string
+	for _, r := range m.doc.GPU {
+		if !r.Advisory {
+			out = append(out, r.Name)
+			out = append(out, r.Aliases...)
+		}
+	}
+	return out
+}
+
 func (m *Matrix) cudaImage(tag string) (imageFacts, bool) {
 	img, ok := m.BaseImage(tag)
 	if !ok {

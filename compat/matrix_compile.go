@@ -81,6 +81,15 @@ type gpuFloor struct {
 	cc       pep440.Range
 }
 
+// gpuDriver is a compiled [[gpu_driver]] row: the drivers, per OS, that GPUs of the
+// capabilities cc can run on.
+type gpuDriver struct {
+	row     *gpuDriverRow
+	cc      pep440.Range
+	linux   pep440.Range
+	windows pep440.Range
+}
+
 type constraint struct {
 	row      *constraintRow
 	versions pep440.Range
@@ -137,6 +146,7 @@ func compile(doc *document, hash string, lines func(file string, line int) strin
 	}
 	c.cuda(m, doc)
 	c.gpus(m, doc)
+	c.gpuDrivers(m, doc)
 	c.images(m, doc)
 	c.packages(m, doc)
 	if err := c.p.err(); err != nil {
@@ -403,6 +413,18 @@ func (c *compiler) gpus(m *Matrix, doc *document) {
 				continue
 			}
 			m.gpus[key] = r
+		}
+	}
+}
+
+func (c *compiler) gpuDrivers(m *Matrix, doc *document) {
+	for i := range doc.GPUDriver {
+		r := &doc.GPUDriver[i]
+		cc, cok := c.specifier(r.Pos, "gpu_driver", "cc", r.CC)
+		linux, lok := c.specifier(r.Pos, "gpu_driver", "driver_linux", r.DriverLinux)
+		windows, wok := c.specifier(r.Pos, "gpu_driver", "driver_windows", r.DriverWindows)
+		if cok && lok && wok {
+			m.gpuDrivers = append(m.gpuDrivers, &gpuDriver{row: r, cc: cc, linux: linux, windows: windows})
 		}
 	}
 }

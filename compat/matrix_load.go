@@ -194,6 +194,7 @@ func (p *dataProblems) place(file string, fd *document, positions map[string][]r
 	set("principle", len(fd.Principle), func(i int) *rowPos { return &fd.Principle[i].Pos })
 	set("arch", len(fd.Arch), func(i int) *rowPos { return &fd.Arch[i].Pos })
 	set("gpu", len(fd.GPU), func(i int) *rowPos { return &fd.GPU[i].Pos })
+	set("gpu_driver", len(fd.GPUDriver), func(i int) *rowPos { return &fd.GPUDriver[i].Pos })
 	set("image_flavor", len(fd.ImageFlavor), func(i int) *rowPos { return &fd.ImageFlavor[i].Pos })
 	set("os", len(fd.OS), func(i int) *rowPos { return &fd.OS[i].Pos })
 	set("build", len(fd.Build), func(i int) *rowPos { return &fd.Build[i].Pos })
@@ -214,6 +215,7 @@ func appendDocument(doc, fd *document) {
 	doc.Principle = append(doc.Principle, fd.Principle...)
 	doc.Arch = append(doc.Arch, fd.Arch...)
 	doc.GPU = append(doc.GPU, fd.GPU...)
+	doc.GPUDriver = append(doc.GPUDriver, fd.GPUDriver...)
 	doc.ImageFlavor = append(doc.ImageFlavor, fd.ImageFlavor...)
 	doc.OS = append(doc.OS, fd.OS...)
 	doc.Build = append(doc.Build, fd.Build...)
@@ -300,6 +302,10 @@ func (p *dataProblems) checkRows(doc *document) []Warning {
 	for i := range doc.GPU {
 		r := &doc.GPU[i]
 		meta("gpu", &r.rowMeta, map[string]string{"name": r.Name, "cc": r.CC})
+	}
+	for i := range doc.GPUDriver {
+		r := &doc.GPUDriver[i]
+		meta("gpu_driver", &r.rowMeta, map[string]string{"cc": r.CC, "driver_linux or driver_windows": r.DriverLinux + r.DriverWindows, "reason": r.Reason})
 	}
 	for i := range doc.ImageFlavor {
 		r := &doc.ImageFlavor[i]

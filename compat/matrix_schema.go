@@ -7,7 +7,7 @@ package compat
 
 // compiledFormat changes whenever the row structs or their meaning change, so a cache
 // written by another build of depsolve is never read as this one's.
-const compiledFormat = "depsolve-matrix-v3"
+const compiledFormat = "depsolve-matrix-v4"
 
 // rowPos is where a row starts (its [[table]] line) and where each of its keys is.
 type rowPos struct {
@@ -77,6 +77,16 @@ type gpuRow struct {
 	Name    string   `toml:"name"`
 	CC      string   `toml:"cc"`
 	Aliases []string `toml:"aliases"`
+	rowMeta
+}
+
+// gpuDriverRow is the NVIDIA driver GPUs of some compute capabilities need: the first
+// driver that supports them, or the last branch that still does.
+type gpuDriverRow struct {
+	CC            string `toml:"cc"`
+	DriverLinux   string `toml:"driver_linux"`
+	DriverWindows string `toml:"driver_windows"`
+	Reason        string `toml:"reason"`
 	rowMeta
 }
 
@@ -174,6 +184,7 @@ type document struct {
 	Principle    []principleRow    `toml:"principle"`
 	Arch         []archRow         `toml:"arch"`
 	GPU          []gpuRow          `toml:"gpu"`
+	GPUDriver    []gpuDriverRow    `toml:"gpu_driver"`
 	ImageFlavor  []flavorRow       `toml:"image_flavor"`
 	OS           []osRow           `toml:"os"`
 	Build        []buildRow        `toml:"build"`

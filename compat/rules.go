@@ -144,6 +144,9 @@ type cudaBuild struct {
 // rules are the constraints of name==v on the target, in a fixed order: driver, GPUs,
 // the CUDA family of the torch stack, GPU floors, then constraints as the data lists them.
 func (tm *TargetMatrix) rules(name string, v pep440.Version) []rule {
+	if strings.HasPrefix(name, "@gpu:") {
+		return tm.gpuDriverRules(v)
+	}
 	name = pep508.NormalizeName(name)
 	p := tm.m.packages[name]
 	var out []rule
@@ -258,6 +261,41 @@ func (tm *TargetMatrix) driverRules(b cudaBuild) []rule {
 		reason:  reason,
 		cites:   append(append([]Cite{}, b.cites...), floor.cites...),
 	}}
+}
+
+// gpuDriverRules: a GPU runs only on the drivers that support it (gpus.toml
+// [[gpu_driver]]), so a target whose driver is too old (or too new) for one of its GPUs
+// is a conflict whatever the requirements are. The rules are those of the GPU's virtual
+// package, so the explanation is the usual chain, citing the row.
+func (tm *TargetMatrix) gpuDriverRules(cc pep440.Version) []rule {
+	if !tm.hasVirtual(VirtualDriver) {
+		return nil
+	}
+	var out []rule
+	for _, g := range tm.m.gpuDrivers {
+		if g.row.Advisory || !g.cc.Contains(cc) {
+			continue
+		}
+		allowed, text, on, ok := g.forOS(tm.t.OS)
+		if !ok {
+			continue
+		}
+		out = append(out, rule{pkg: VirtualDriver, allowed: allowed, display: text, reason: g.row.Reason + on, cites: []Cite{tm.m.cite(&g.row.rowMeta)}})
+	}
+	return out
+}
+
+// forOS is the driver range of the row on os, as the data writes it, and the words that
+// say which OS it is for; ok is false where the row says nothing about os (an unknown OS
+// included: Linux and Windows drivers are numbered apart).
+func (g *gpuDriver) forOS(os string) (allowed pep440.Range, text, on string, ok bool) {
+	switch {
+	case os == "linux" && g.row.DriverLinux != "":
+		return g.linux, g.row.DriverLinux, "", true
+	case os == "windows" && g.row.DriverWindows != "":
+		return g.windows, g.row.DriverWindows, " on Windows", true
+	}
+	return pep440.Range{}, "", "", false
 }
 
 func buildName(cv cudaVersion) string {
@@ -401,11 +439,23 @@ func (tm *TargetMatrix) hasVirtual(pkg string) bool {
 // Advisory is a warning about a resolution on the target that never constrains it: an
 // unverified row that applies, a note whose conditions hold, a caveat of a CUDA build.
 type Advisory struct {
-	Package string // the normalized name of the package the row is about
+	Code    string // stable, for tools and policies: one of the Advisory* codes
+	Package string // the normalized name of the package the row is about; "" for the target itself
 	Version string // its selected version
 	Text    string
 	Cite    Cite
 }
+
+// The codes of advisories. They are stable: tools and policies match on them.
+const (
+	AdvisoryTable3Driver         = "table3-driver"         // the driver is below the Table 3 driver of a build's toolkit
+	AdvisoryUnverifiedBuild      = "unverified-build"      // an unverified [[build]] row applies
+	AdvisoryUnverifiedArchs      = "unverified-archs"      // an unverified [[archs]] row leaves out a target GPU
+	AdvisoryUnverifiedConstraint = "unverified-constraint" // the resolution breaks an unverified [[constraint]]
+	AdvisoryUnverifiedGPUDriver  = "unverified-gpu-driver" // the driver is outside an unverified [[gpu_driver]] range
+	AdvisoryNote                 = "note"                  // a [[note]] whose conditions hold
+	AdvisoryUncheckedRelease     = "unchecked-release"     // a release outside the [[variant]] rows of its package
+)
 
 // AdvisoriesFor are the warnings the matrix has for a resolution on the target. selected
 // gives the version the resolution chose for a package (PEP 503 name), if any:
@@ -417,14 +467,41 @@ type Advisory struct {
 //   - unverified [[archs]] rows, when a target GPU is outside what the row says runs it;
 //   - unverified [[constraint]] rows, when the resolution (the target, for a virtual
 //     package) holds the package they restrict outside their range (forbids: at all);
-//   - [[note]] rows whose os, machine and when conditions hold (an unknown fact holds none).
+//   - a release of a package with [[variant]] rows that none of them covers (newer or
+//     older than the data): nothing about it was checked;
+//   - [[note]] rows whose os, machine and when conditions hold (an unknown fact holds none);
+//   - unverified [[gpu_driver]] rows whose range the target's driver is outside of, for
+//     one of its GPUs (Package "", Version the compute capability).
 //
-// The order is deterministic: packages by name, then rows in data order.
+// The order is deterministic: the target's, then packages by name, then rows in data order.
 func (tm *TargetMatrix) AdvisoriesFor(selected func(name string) (pep440.Version, bool)) []Advisory {
-	var out []Advisory
+	out := tm.targetAdvisories()
 	for _, name := range slices.Sorted(maps.Keys(tm.m.packages)) {
 		if v, ok := selected(name); ok {
 			out = append(out, tm.advisories(name, v, selected)...)
+		}
+	}
+	return out
+}
+
+// targetAdvisories are the unverified [[gpu_driver]] rows the target's driver is outside
+// of, for one of its GPUs.
+func (tm *TargetMatrix) targetAdvisories() []Advisory {
+	driver, ok := tm.virtuals[VirtualDriver]
+	if !ok {
+		return nil
+	}
+	var out []Advisory
+	for _, cc := range tm.knownGPUs() {
+		for _, g := range tm.m.gpuDrivers {
+			if !g.row.Advisory || !g.cc.Contains(cc) {
+				continue
+			}
+			if allowed, text, on, ok := g.forOS(tm.t.OS); ok && !allowed.Contains(driver) {
+				out = append(out, Advisory{Code: AdvisoryUnverifiedGPUDriver, Version: cc.String(),
+					Text: fmt.Sprintf("compute capability %s may need NVIDIA driver %s%s, and the target's is %s: %s (unverified)", cc, text, on, driver.Original(), g.row.Reason),
+					Cite: tm.m.cite(&g.row.rowMeta)})
+			}
 		}
 	}
 	return out
@@ -437,14 +514,18 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 		return nil
 	}
 	pub := v.Public()
-	add := func(out []Advisory, text string, meta *rowMeta) []Advisory {
-		return append(out, Advisory{Package: name, Version: v.String(), Text: text, Cite: tm.m.cite(meta)})
+	add := func(out []Advisory, code, text string, meta *rowMeta) []Advisory {
+		return append(out, Advisory{Code: code, Package: name, Version: v.String(), Text: text, Cite: tm.m.cite(meta)})
 	}
 	var out []Advisory
+	if len(p.variants) > 0 && !slices.ContainsFunc(p.variants, func(va *variant) bool { return !va.row.Advisory && va.versions.Contains(pub) }) {
+		out = add(out, AdvisoryUncheckedRelease, fmt.Sprintf("%s %s is a release the matrix does not cover: which CUDA its builds target, the GPUs they run on and the packages they pair with are not checked", name, v),
+			&p.variants[0].row.rowMeta)
+	}
 	build, isBuild := tm.build(name, v, p)
 	if driver, ok := tm.virtuals[VirtualDriver]; ok && isBuild && build.cuda.hasMinor {
 		if full, ga, ok := tm.m.table3(build.cuda, tm.windows()); ok && driver.Compare(full) < 0 {
-			out = add(out, fmt.Sprintf("%s is the CUDA %s build, and the target's NVIDIA driver %s is below %s, which CUDA %s needs for its full feature set (Table 3): "+
+			out = add(out, AdvisoryTable3Driver, fmt.Sprintf("%s is the CUDA %s build, and the target's NVIDIA driver %s is below %s, which CUDA %s needs for its full feature set (Table 3): "+
 				"it runs with a limited feature set, and PTX it JIT-compiles fails (cudaErrorUnsupportedPtxVersion)",
 				build.what, build.cuda, driver.Original(), full.Original(), ga.row.Name), &tm.m.principles["table3-full-features"].rowMeta)
 		}
@@ -453,7 +534,7 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 		for _, b := range p.builds {
 			r := b.row
 			if r.Advisory && b.versions.Contains(pub) && (r.Local != "" || v.Local() == "") && r.OS == tm.t.OS && (r.Machine == "" || r.Machine == tm.t.Machine) {
-				out = add(out, fmt.Sprintf("%s %s may be the CUDA %s build (unverified)", name, v, b.cuda), &r.rowMeta)
+				out = add(out, AdvisoryUnverifiedBuild, fmt.Sprintf("%s %s may be the CUDA %s build (unverified)", name, v, b.cuda), &r.rowMeta)
 			}
 		}
 	}
@@ -462,7 +543,7 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 			continue
 		}
 		if outside := tm.gpusOutside(a.runs); len(outside) > 0 {
-			out = add(out, fmt.Sprintf("%s %s may not run on compute capability %s: its CUDA %s builds may ship SASS only for %s (unverified)",
+			out = add(out, AdvisoryUnverifiedArchs, fmt.Sprintf("%s %s may not run on compute capability %s: its CUDA %s builds may ship SASS only for %s (unverified)",
 				name, v, join(outside), strings.Join(a.row.CUDA, "/"), strings.Join(a.row.SASS, ", ")), &a.row.rowMeta)
 		}
 	}
@@ -471,12 +552,12 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 			continue
 		}
 		if text, ok := tm.constraintAdvisory(name, v, c, selected); ok {
-			out = add(out, text, &c.row.rowMeta)
+			out = add(out, AdvisoryUnverifiedConstraint, text, &c.row.rowMeta)
 		}
 	}
 	for _, n := range p.notes {
 		if n.versions.Contains(pub) && tm.noteApplies(n, isBuild) {
-			out = add(out, n.row.Text, &n.row.rowMeta)
+			out = add(out, AdvisoryNote, n.row.Text, &n.row.rowMeta)
 		}
 	}
 	return out

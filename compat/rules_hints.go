@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -31,6 +32,9 @@ func (tm *TargetMatrix) Hints(c resolver.MatrixConflict) []string {
 	facts := map[string]resolver.Virtual{}
 	for _, v := range c.Target {
 		facts[v.Name] = v
+	}
+	if !tm.gpusRunOn(facts, facts[VirtualDriver]) {
+		return nil // nothing runs on this target: no build is a way out
 	}
 	var hints []string
 	if h, ok := tm.variantHint(name, p, c, facts); ok {
@@ -113,11 +117,29 @@ func (tm *TargetMatrix) driverHint(name string, ruledOut []pep440.Version, facts
 				need, found = r.floor, true
 			}
 		}
-		if found && !others {
+		if found && !others && tm.gpusRunOn(facts, resolver.Virtual{Name: VirtualDriver, Version: need}) {
 			return fmt.Sprintf("Upgrading the NVIDIA driver to %s or newer lets %s %s run; your target has %s.", need.Original(), name, v, original(driver.Version)), true
 		}
 	}
 	return "", false
+}
+
+// gpusRunOn reports whether every GPU of the target runs on driver (a target without a
+// driver: whether its GPUs need none).
+func (tm *TargetMatrix) gpusRunOn(facts map[string]resolver.Virtual, driver resolver.Virtual) bool {
+	withDriver := maps.Clone(facts)
+	if driver.Name != "" {
+		withDriver[VirtualDriver] = driver
+	}
+	for name, f := range facts {
+		if !strings.HasPrefix(name, "@gpu:") {
+			continue
+		}
+		if _, ok := meets(tm.rules(name, f.Version), withDriver); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // meets reports whether the target has every fact the rules on virtual packages allow,

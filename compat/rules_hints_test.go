@@ -21,6 +21,7 @@ func TestHints(t *testing.T) {
 	driver := resolver.Virtual{Name: VirtualDriver, Version: pep440.MustParse("470.82.01")}
 	t4 := resolver.Virtual{Name: VirtualGPU(0), Version: pep440.MustParse("7.5")}
 	pascal := resolver.Virtual{Name: VirtualGPU(0), Version: pep440.MustParse("6.1")}
+	hopper := resolver.Virtual{Name: VirtualGPU(0), Version: pep440.MustParse("9.0")}
 	for _, tc := range []struct {
 		name     string
 		facts    TargetFacts
@@ -42,6 +43,10 @@ func TestHints(t *testing.T) {
 			TargetFacts{OS: "linux", Machine: "x86_64", GPUs: []string{"6.1"}},
 			resolver.MatrixConflict{Package: "torch", RuledOut: versions("2.9.0"), Listed: versions("2.9.0"), Target: []resolver.Virtual{pascal}},
 			[]string{"torch 2.9.0+cu126, the CUDA 12.6 build on the index https://download.pytorch.org/whl/cu126, runs on your target's GPU 0 compute capability 6.1."}},
+		{"a target whose GPU its driver does not support: no build is a way out",
+			TargetFacts{OS: "linux", Machine: "x86_64", Driver: "470.82.01", GPUs: []string{"9.0"}},
+			resolver.MatrixConflict{Package: "torch", RuledOut: versions("2.5.1"), Listed: versions("2.5.1"), Target: []resolver.Virtual{driver, hopper}},
+			nil},
 		{"no index in the data, no build to name",
 			TargetFacts{OS: "linux", Machine: "x86_64", Driver: "470.82.01"},
 			resolver.MatrixConflict{Package: "tensorflow", RuledOut: versions("2.16.1"), Listed: versions("2.16.1"), Target: []resolver.Virtual{driver}},

@@ -131,8 +131,9 @@ type Target struct {
 // value the source first in Precedence wins; the order of decls matters only between
 // declarations of one kind of source. The winning base image (base-image, or the final
 // FROM of dockerfile) adds what the image implies, read through the matrix. Malformed
-// values and contradictions within one source are *InputError; unknown GPU models and
-// base images are notes in Target.Notes, and their values stay unknown.
+// values, contradictions within one source and GPU models the matrix does not know are
+// *InputError; unknown detected GPU models and base images are notes in Target.Notes, and
+// their values stay unknown.
 func BuildTarget(m *Matrix, decls ...Declaration) (*Target, error) {
 	return buildTarget(m, decls)
 }
@@ -148,7 +149,9 @@ func buildTarget(cat catalog, decls []Declaration) (*Target, error) {
 		}
 	}
 	b.python()
-	b.gpus()
+	if err := b.gpus(); err != nil {
+		return nil, err
+	}
 	return &b.t, nil
 }
 
@@ -386,8 +389,10 @@ func (b *targetBuilder) python() {
 }
 
 // gpus fills each GPU's compute capability: detected, written as one (sm_90, 9.0), or
-// looked up by model name in the matrix. A model the matrix does not know stays unknown.
-func (b *targetBuilder) gpus() {
+// looked up by model name in the matrix. A model the matrix does not know is an input
+// error where the user wrote it (a GPU that constrains nothing would make any verdict
+// "ok"), with the nearest model names; a detected one stays unknown, with a note.
+func (b *targetBuilder) gpus() error {
 	gpus := make([]GPU, 0, len(b.t.GPUs))
 	for _, g := range b.t.GPUs {
 		switch cc, ok := readCapability(g.Name); {
@@ -395,10 +400,18 @@ func (b *targetBuilder) gpus() {
 		case ok:
 			g.Capability = cc
 		default:
-			if cc, ok := b.cat.gpuCapability(g.Name); ok {
+			cc, ok := b.cat.gpuCapability(g.Name)
+			switch {
+			case ok:
 				g.Capability = cc
-			} else {
+			case g.Origin.From == FromDetection:
 				b.notef("GPU %q (%s) is not in the matrix: it constrains nothing; give its compute capability (sm_XY)", g.Name, g.Origin)
+			default:
+				msg := fmt.Sprintf("GPU %q is not a model depsolve knows", g.Name)
+				if near := nearestGPUNames(g.Name, b.cat.gpuNames()); len(near) > 0 {
+					msg += "; did you mean " + quotedList(near) + "?"
+				}
+				return originError(g.Origin, "%s (give its compute capability as sm_XY, e.g. sm_90, if it is not listed)", msg)
 			}
 		}
 		gpus = append(gpus, g)
@@ -406,6 +419,7 @@ func (b *targetBuilder) gpus() {
 	if len(gpus) > 0 {
 		b.t.GPUs = gpus
 	}
+	return nil
 }
 
 // Capabilities are the distinct known compute capabilities of the fleet, lowest first.

@@ -18,6 +18,10 @@ func (fakeCatalog) gpuCapability(name string) (string, bool) {
 	return cc, ok
 }
 
+func (fakeCatalog) gpuNames() []string {
+	return []string{"H100", "A100", "L4", "RTX 6000 Ada", "Quadro RTX 6000"}
+}
+
 // cudaImage composes a tag's facts from its parts, as the matrix does: the leading CUDA
 // version, and the OS at the end.
 func (c fakeCatalog) cudaImage(tag string) (imageFacts, bool) {
@@ -351,21 +355,26 @@ func TestBuildTargetCPU(t *testing.T) {
 }
 
 func TestBuildTargetUnknownGPU(t *testing.T) {
-	target, err := buildTarget(fakeCatalog{}, []Declaration{{GPUs: FlagGPUs("--gpu", []string{"Quadro X9000", "A100"})}})
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"Quadro X9000", "A100"}, `--gpu: GPU "Quadro X9000" is not a model depsolve knows (give its compute capability as sm_XY, e.g. sm_90, if it is not listed)`},
+		{[]string{"H10"}, `--gpu: GPU "H10" is not a model depsolve knows; did you mean "H100" or "A100"? (give its compute capability as sm_XY, e.g. sm_90, if it is not listed)`},
+		{[]string{"RTX 6000"}, `--gpu: GPU "RTX 6000" is not a model depsolve knows; did you mean "RTX 6000 Ada" or "Quadro RTX 6000"? (give its compute capability as sm_XY, e.g. sm_90, if it is not listed)`},
+	} {
+		_, err := buildTarget(fakeCatalog{}, []Declaration{{GPUs: FlagGPUs("--gpu", tc.names)}})
+		var ie *InputError
+		if !errors.As(err, &ie) || err.Error() != tc.want {
+			t.Errorf("%v: error %v, want an *InputError %q", tc.names, err, tc.want)
+		}
 	}
-	want := []string{`GPU "Quadro X9000" (flag --gpu) is not in the matrix: it constrains nothing; give its compute capability (sm_XY)`}
-	if diff := cmp.Diff(want, target.Notes); diff != "" {
-		t.Errorf("notes (-want +got):\n%s", diff)
-	}
-	vp := target.virtualPackages()
-	if len(vp) != 1 || vp["@gpu:0"].String() != "8.0" {
-		t.Errorf("virtual packages %v, want @gpu:0 8.0 only", vp)
-	}
-	if s := target.Settings()[5]; s.Value != "Quadro X9000, compute capability unknown" {
-		t.Errorf("settings[5] = %+v", s)
-	}
+	t.Run("detected", func(t *testing.T) {
+		target, err := buildTarget(fakeCatalog{}, []Declaration{{GPUs: []GPU{{Name: "Quadro X9000", Count: 1, Origin: Origin{From: FromDetection, Detail: "nvidia-smi"}}}}})
+		if err != nil || len(target.Notes) != 1 || !strings.Contains(target.Notes[0], "is not in the matrix") {
+			t.Errorf("got %+v, %v; want a note", target, err)
+		}
+	})
 }
 
 func TestBuildTargetErrors(t *testing.T) {

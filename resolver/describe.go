@@ -278,6 +278,9 @@ func (d describer) subject(p Package, r pep440.Range, every bool) phrase {
 		return phrase{text: p.String() + " " + d.ns.RootVersion.String()}
 	}
 	if p.IsVirtual() {
+		if v, ok := r.Singleton(); ok { // a target fact whose own rules are in the chain
+			return phrase{text: DisplayName(p) + " " + cmp.Or(d.originals[v.String()], v.String())}
+		}
 		return phrase{text: d.object(p, r, "")}
 	}
 	vs := d.members(p, r)
@@ -494,6 +497,8 @@ func (d describer) conclusion(in *Incompatibility) string {
 	for _, t := range in.Terms {
 		switch {
 		case d.isRoot(t.Package) && t.Positive:
+		case t.Positive && t.Package.IsVirtual() && isSingleton(t.Range):
+			pos = append(pos, t) // the target's own value, ruled out by another fact
 		case t.Positive && t.Package.IsVirtual():
 			neg = append(neg, Term{Package: t.Package, Range: t.Range.Complement()})
 		case t.Positive:
@@ -532,6 +537,11 @@ func (d describer) conclusion(in *Incompatibility) string {
 		return s.text + " " + s.verbFor("requires ", "require ") + join(objects(neg), "or")
 	}
 	return join(subjects(pos), "and") + " together require " + join(objects(neg), "or")
+}
+
+func isSingleton(r pep440.Range) bool {
+	_, ok := r.Singleton()
+	return ok
 }
 
 func join(items []string, conj string) string {

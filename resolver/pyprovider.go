@@ -241,7 +241,11 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 		return Dependencies{Requires: pp.rootDeps}, nil
 	}
 	if p.IsVirtual() {
-		return Dependencies{}, nil
+		// A target fact may restrict another (a GPU needs a driver that supports it),
+		// so an impossible target is a conflict explained like any other.
+		var deps Dependencies
+		pp.addMatrixRules(&deps, p, v)
+		return deps, nil
 	}
 	rel, ok := pp.byString[p.Name][v.String()]
 	if !ok {
@@ -294,22 +298,30 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 		}
 		deps.Requires = append(deps.Requires, requirementDeps(r, "")...)
 	}
-	if pp.pb.Matrix != nil {
-		// A rule restricts its package if that is selected and never pulls it
-		// in (unless it Selects a virtual package of the matrix's own); the
-		// target's virtual packages are always selected.
-		for _, rule := range pp.pb.Matrix.Rules(p.Name, v) {
-			target := Package{Name: rule.Package}
-			if !target.IsVirtual() {
-				target.Name = pep508.NormalizeName(rule.Package)
-			}
-			deps.Requires = append(deps.Requires, Dependency{
-				Package: target, Range: rule.Range, Constrains: !rule.Selects, Display: rule.Display,
-				Reason: rule.Reason, Origin: rule.Source, Cites: rule.citations(),
-			})
-		}
-	}
+	pp.addMatrixRules(&deps, p, v)
 	return deps, nil
+}
+
+// addMatrixRules adds the matrix rules of p==v to deps. A rule restricts its package if
+// that is selected and never pulls it in; the target's virtual packages are always
+// selected.
+func (pp *pythonProvider) addMatrixRules(deps *Dependencies, p Package, v pep440.Version) {
+	if pp.pb.Matrix == nil {
+		return
+	}
+	// A rule restricts its package if that is selected and never pulls it in
+	// (unless it Selects a virtual package of the matrix's own); the target's
+	// virtual packages are always selected.
+	for _, rule := range pp.pb.Matrix.Rules(p.Name, v) {
+		target := Package{Name: rule.Package}
+		if !target.IsVirtual() {
+			target.Name = pep508.NormalizeName(rule.Package)
+		}
+		deps.Requires = append(deps.Requires, Dependency{
+			Package: target, Range: rule.Range, Constrains: !rule.Selects, Display: rule.Display,
+			Reason: rule.Reason, Origin: rule.Source, Cites: rule.citations(),
+		})
+	}
 }
 
 // extraDependencies: the proxy pins its project and adds what only the extra

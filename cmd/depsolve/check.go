@@ -153,6 +153,7 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 	if format == "json" {
 		r := newReport("ok", s.target)
 		r.addPackages(out)
+		r.addWarnings(out.warnings)
 		return r.write(u)
 	}
 	if verify {

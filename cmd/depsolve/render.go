@@ -23,10 +23,40 @@ type report struct {
 	Status      string          `json:"status"` // ok, conflict or error
 	Target      *reportTarget   `json:"target"`
 	Packages    []reportPkg     `json:"packages"`
+	Warnings    []warning       `json:"warnings"`
 	Explanation *string         `json:"explanation,omitempty"`
 	Sources     *[]reportSource `json:"sources,omitempty"`
 	Hints       *[]string       `json:"hints,omitempty"`
 	Error       *reportError    `json:"error,omitempty"`
+}
+
+// warning is something a verdict holds that the user should know but that does not
+// change it: a matrix advisory, a pre-release nobody asked for. Code is stable: tools and
+// policies match on it (README, JSON). Text output prints it on stderr; JSON lists it
+// under "warnings".
+type warning struct {
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+	Package string   `json:"package,omitempty"` // PEP 503; absent for the target itself
+	Sources []string `json:"sources"`           // "S1 https://…": the references of Row
+	Row     string   `json:"-"`                 // the matrix row, "data/torch.toml:42"
+	Show    string   `json:"-"`                 // the command that shows the row's sources
+}
+
+// The warning codes that are not matrix advisories (compat.Advisory* are the others).
+const (
+	warningUnaskedPrerelease = "unasked-prerelease"
+)
+
+// text is the warning as stderr shows it: the message, then where it comes from.
+func (w warning) text() string {
+	switch {
+	case w.Row != "" && w.Show != "":
+		return fmt.Sprintf("%s [%s; %s shows the sources]", w.Message, w.Row, w.Show)
+	case w.Row != "":
+		return fmt.Sprintf("%s [%s]", w.Message, w.Row)
+	}
+	return w.Message
 }
 
 // reportSource is one cited matrix row: the n of "[n]", where the row is, and the
@@ -63,7 +93,7 @@ type reportError struct {
 }
 
 func newReport(status string, t *compat.Target) *report {
-	r := &report{Status: status, Packages: []reportPkg{}}
+	r := &report{Status: status, Packages: []reportPkg{}, Warnings: []warning{}}
 	if t == nil {
 		return r
 	}
@@ -92,6 +122,16 @@ func (r *report) addPackages(out *outcome) {
 			rp.Index, rp.File, rp.SHA256, rp.Size = redact.URL(f.Index), f.Filename, f.SHA256, f.Size
 		}
 		r.Packages = append(r.Packages, rp)
+	}
+}
+
+// addWarnings lists the warnings of a verdict, each with its sources (a list, never null).
+func (r *report) addWarnings(ws []warning) {
+	for _, w := range ws {
+		if w.Sources == nil {
+			w.Sources = []string{}
+		}
+		r.Warnings = append(r.Warnings, w)
 	}
 }
 

@@ -202,6 +202,7 @@ type outcome struct {
 	resolution *resolver.Resolution
 	conflict   *resolver.NoSolution
 	hints      []string
+	warnings   []warning               // of a resolution: what it holds that the user should know
 	files      map[string][]index.File // by name, for the pins: filled by withFiles
 }
 
@@ -243,35 +244,47 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		return out, nil
 	}
 	for _, a := range tm.AdvisoriesFor(res.Version) {
-		text := a.Text
-		if about := a.Package + " " + a.Version; !strings.HasPrefix(text, about) {
-			text = about + ": " + text
-		}
-		s.ui.warn("%s [%s:%d; depsolve matrix %s==%s shows the sources]", text, a.Cite.File, a.Cite.Line, a.Package, a.Version)
+		out.warnings = append(out.warnings, advisoryWarning(a))
 	}
 	if !in.pre {
-		for _, w := range unaskedPrereleases(res, in) {
-			s.ui.warn("%s", w)
-		}
+		out.warnings = append(out.warnings, unaskedPrereleases(res, in)...)
+	}
+	for _, w := range out.warnings {
+		s.ui.warn("%s", w.text())
 	}
 	return out, nil
+}
+
+// advisoryWarning is a matrix advisory as the verdict carries it.
+func advisoryWarning(a compat.Advisory) warning {
+	w := warning{Code: a.Code, Message: a.Text, Package: a.Package, Row: fmt.Sprintf("%s:%d", a.Cite.File, a.Cite.Line)}
+	if a.Package != "" {
+		if about := a.Package + " " + a.Version; !strings.HasPrefix(w.Message, about) {
+			w.Message = about + ": " + w.Message
+		}
+		w.Show = "depsolve matrix " + a.Package + "==" + a.Version
+	}
+	for _, src := range a.Cite.Sources {
+		w.Sources = append(w.Sources, src.ID+" "+src.URL)
+	}
+	return w
 }
 
 // unaskedPrereleases names the pre-releases in a solution that no requirement of the
 // user's asked for. The resolver takes a pre-release when every final release in range
 // is ruled out (as uv does); pip would refuse it without --pre, so the user hears of it.
-func unaskedPrereleases(res *resolver.Resolution, in *inputs) []string {
+func unaskedPrereleases(res *resolver.Resolution, in *inputs) []warning {
 	named := map[string]bool{}
 	for _, r := range append(append([]reqfile.Requirement(nil), in.requirements...), in.constraints...) {
 		if r.Specifier.NamesPrerelease() {
 			named[r.Key()] = true
 		}
 	}
-	var out []string
+	var out []warning
 	for _, p := range res.Packages {
 		if p.Version.IsPrerelease() && !named[p.Name] {
-			out = append(out, fmt.Sprintf("%s %s is a pre-release: no final release of %s fits these requirements; pip would refuse it without --pre. Pin it (%s==%s) or pass --pre to accept it, or constrain %s to final releases to see why.",
-				p.Name, p.Version, p.Name, p.Name, p.Version, p.Name))
+			out = append(out, warning{Code: warningUnaskedPrerelease, Package: p.Name, Message: fmt.Sprintf("%s %s is a pre-release: no final release of %s fits these requirements; pip would refuse it without --pre. Pin it (%s==%s) or pass --pre to accept it, or constrain %s to final releases to see why.",
+				p.Name, p.Version, p.Name, p.Name, p.Version, p.Name)})
 		}
 	}
 	return out

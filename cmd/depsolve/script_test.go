@@ -175,9 +175,9 @@ func checkReportShape(data []byte, status string) error {
 		return fmt.Errorf("more than one JSON value on stdout")
 	}
 	want := map[string][]string{
-		"ok":       {"status", "target", "packages"},
-		"conflict": {"status", "target", "packages", "explanation", "sources", "hints"},
-		"error":    {"status", "target", "packages", "error"},
+		"ok":       {"status", "target", "packages", "warnings"},
+		"conflict": {"status", "target", "packages", "warnings", "explanation", "sources", "hints"},
+		"error":    {"status", "target", "packages", "warnings", "error"},
 	}[status]
 	if want == nil {
 		return fmt.Errorf("unknown status %q", status)
@@ -236,6 +236,9 @@ func checkReportShape(data []byte, status string) error {
 	if !sort.StringsAreSorted(names) {
 		return fmt.Errorf("packages are not sorted by name: %v", names)
 	}
+	if err := checkWarnings(doc["warnings"]); err != nil {
+		return fmt.Errorf("warnings: %v", err)
+	}
 	switch status {
 	case "conflict":
 		var explanation string
@@ -259,6 +262,35 @@ func checkReportShape(data []byte, status string) error {
 		}
 		if _, err := strconv.Unquote(string(e["message"])); err != nil {
 			return fmt.Errorf("error: want a message")
+		}
+	}
+	return nil
+}
+
+// checkWarnings checks the warnings: a list of objects, each with a code, a message and
+// a list of sources, and a package only when it names one.
+func checkWarnings(raw json.RawMessage) error {
+	var ws []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &ws); err != nil || ws == nil {
+		return fmt.Errorf("want a list, got %s", raw)
+	}
+	for _, w := range ws {
+		keys := []string{"code", "message", "sources"}
+		if _, ok := w["package"]; ok {
+			keys = append(keys, "package")
+		}
+		if err := sameKeys(w, keys...); err != nil {
+			return err
+		}
+		var typed struct {
+			Code, Message, Package string
+			Sources                []string
+		}
+		if err := json.Unmarshal(mustMarshal(w), &typed); err != nil || typed.Code == "" || typed.Message == "" || typed.Sources == nil {
+			return fmt.Errorf("warning %v: want a code, a message and a sources list", w)
+		}
+		if _, ok := w["package"]; ok && (typed.Package == "" || typed.Package != pep508.NormalizeName(typed.Package)) {
+			return fmt.Errorf("warning package %q is not a normalized name", typed.Package)
 		}
 	}
 	return nil
