@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/depsolve/depsolve/internal/tomlpos"
+	"github.com/depsolve/depsolve/reqfile"
 )
 
 // Config is what depsolve.toml, or the [tool.depsolve] table of pyproject.toml, says. Every
@@ -43,7 +45,7 @@ func LoadConfigs(dir string) ([]*Config, error) {
 	var configs []*Config
 	for _, name := range []string{"depsolve.toml", "pyproject.toml"} {
 		path := filepath.Join(dir, name)
-		data, err := os.ReadFile(path)
+		data, err := reqfile.ReadFile(path)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
@@ -66,6 +68,9 @@ func LoadConfigs(dir string) ([]*Config, error) {
 // malformed values are *InputError with the line and column.
 func ParseConfig(path string, data []byte) (*Config, error) {
 	text := string(data)
+	if de := tomlpos.CheckDepth(text); de != nil {
+		return nil, configError(path, text, de.Line, de.Col, "%s", de.Reason())
+	}
 	var doc map[string]any
 	if _, err := toml.Decode(text, &doc); err != nil {
 		var pe toml.ParseError
@@ -91,7 +96,7 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 
 type configParser struct {
 	path, text string
-	spots      map[string]tomlSpot
+	spots      *tomlSpots
 	source     From
 	prefix     string // "tool.depsolve." in pyproject.toml
 }
@@ -111,7 +116,7 @@ func (p *configParser) errorf(key string, atValue bool, format string, args ...a
 func (p *configParser) spot(key string) tomlSpot {
 	full := strings.TrimSuffix(p.prefix+key, ".")
 	for {
-		if s, ok := p.spots[full]; ok {
+		if s, ok := p.spots.lookup(full); ok {
 			return s
 		}
 		i := strings.LastIndexByte(full, '.')

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -183,6 +184,41 @@ func TestParseTimeout(t *testing.T) {
 	}
 }
 
+// TestConfigTooDeep: a depsolve.toml, or a pyproject.toml that config discovery finds
+// in the working folder, nested 8,000 arrays deep is refused at the bracket past the
+// bound, before the decoder and the key scan (which took 1 GB at that depth) run.
+func TestConfigTooDeep(t *testing.T) {
+	nested := strings.Repeat("[", 8000) + strings.Repeat("]", 8000)
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"depsolve.toml":  "[target]\ngpus = " + nested + "\n",
+		"pyproject.toml": "[tool.depsolve.target]\ngpus = " + nested + "\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ParseConfig(name, []byte(text))
+		var ie *InputError
+		if want := name + ":2:108: arrays and inline tables nest deeper than 100\n"; !errors.As(err, &ie) || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("got %v, want *InputError %q", err, want)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "depsolve.toml")); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := LoadConfigs(dir)
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("LoadConfigs allocated %d bytes", n)
+	}
+	if err == nil || !strings.Contains(err.Error(), "nest deeper than 100") {
+		t.Errorf("LoadConfigs: got %v", err)
+	}
+}
+
 func TestLocateTOMLKeys(t *testing.T) {
 	text := `# comment with key = 1
 a = """
@@ -203,8 +239,13 @@ dotted.key = true
 		"t.u.v.w":        {line: 7, keyCol: 9, valueLine: 7, valueCol: 13},
 		"t.u.dotted.key": {line: 9, keyCol: 1, valueLine: 9, valueCol: 14},
 	}
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(tomlSpot{})); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
+	for key, spot := range want {
+		if g, ok := got.lookup(key); !ok || g != spot {
+			t.Errorf("%s: got %+v (found %v), want %+v", key, g, ok, spot)
+		}
+	}
+	if len(got.spots) != len(want) {
+		t.Errorf("%d keys located, want %d", len(got.spots), len(want))
 	}
 }
 
@@ -221,9 +262,9 @@ func FuzzParseConfig(f *testing.F) {
 		if name != "pyproject.toml" {
 			name = "depsolve.toml"
 		}
-		for key, spot := range locateTOMLKeys(string(data)) { // also on documents the decoder rejects
+		for key, spot := range locateTOMLKeys(string(data)).spots { // also on documents the decoder rejects
 			if spot.line < 1 || spot.valueLine < spot.line {
-				t.Errorf("key %q at %+v", key, spot)
+				t.Errorf("key node %d at %+v", key, spot)
 			}
 		}
 		c, err := ParseConfig(name, data)

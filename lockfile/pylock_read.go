@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/depsolve/depsolve/internal/tomlpos"
 )
 
 // ReadPylock reads a PEP 751 lock file: its packages (name, version, index, files) and
@@ -36,6 +37,9 @@ func ReadPylock(data []byte) (*Lock, error) {
 		Tool struct {
 			Depsolve map[string]any `toml:"depsolve"`
 		} `toml:"tool"`
+	}
+	if de := tomlpos.CheckDepth(string(data)); de != nil {
+		return nil, fmt.Errorf("pylock: %w", de)
 	}
 	md, err := toml.Decode(string(data), &doc)
 	if err != nil {

@@ -55,6 +55,17 @@ func TestReadPylockErrors(t *testing.T) {
 	}
 }
 
+// TestReadPylockTooDeep: a lock nested a million arrays deep is refused before the
+// decoder, which recurses once a level, reads it.
+func TestReadPylockTooDeep(t *testing.T) {
+	const depth = 1_000_000
+	doc := "lock-version = \"1.0\"\npackages = " + strings.Repeat("[", depth) + strings.Repeat("]", depth) + "\n"
+	_, err := ReadPylock([]byte(doc))
+	if want := "pylock: 2:112: arrays and inline tables nest deeper than 100"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
 // FuzzReadPylock: any input is read or refused with an error, never a panic, and what
 // is read writes out again, unless the writer refuses a value no lock may hold.
 func FuzzReadPylock(f *testing.F) {

@@ -2,6 +2,7 @@ package pep508
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -314,5 +315,36 @@ func TestEvaluateLock(t *testing.T) {
 		if err != nil || got != c.want {
 			t.Errorf("%q.EvaluateLock(%q, %q) = %v, %v; want %v", c.marker, c.extras, c.groups, got, err, c.want)
 		}
+	}
+}
+
+// TestManyExtras: a requirement may name MaxExtras extras, each written many times
+// (kept once, in the order written, found by a set rather than by looking through
+// the list); one more is an error at the extra past the bound.
+func TestManyExtras(t *testing.T) {
+	extras := func(distinct, times int) string {
+		var b strings.Builder
+		b.WriteString("torch[")
+		for i := range distinct * times {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "e%d", i%distinct)
+		}
+		b.WriteString("]")
+		return b.String()
+	}
+	r, err := ParseRequirement(extras(MaxExtras, 100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Extras) != MaxExtras || r.Extras[0] != "e0" || r.Extras[MaxExtras-1] != fmt.Sprintf("e%d", MaxExtras-1) {
+		t.Errorf("got %d extras, from %s to %s", len(r.Extras), r.Extras[0], r.Extras[len(r.Extras)-1])
+	}
+	src := extras(80_000, 1)
+	_, err = ParseRequirement(src)
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Msg != "more than 1000 extras" || !strings.HasPrefix(src[se.Offset:], "e1000,") {
+		t.Errorf("80,000 extras: got %v", err)
 	}
 }

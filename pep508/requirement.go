@@ -109,6 +109,12 @@ func ParseRequirement(s string) (Requirement, error) {
 	return r, nil
 }
 
+// MaxExtras is the most extras one requirement may name. Projects define tens; each
+// extra a requirement names is a package to the resolver, whose choice of the next
+// package to decide looks at every package, so a requirement naming 80,000 extras
+// took most of a minute.
+const MaxExtras = 1000
+
 // extras parses ("[" WS? (name (WS? "," WS? name)*)? WS? "]")?.
 func (p *parser) extras(r *Requirement) error {
 	if !p.peek('[') {
@@ -119,6 +125,9 @@ func (p *parser) extras(r *Requirement) error {
 	p.skipWS()
 	if end := p.identifier(); end >= 0 {
 		r.Extras = append(r.Extras, p.src[p.pos:end])
+		// A set beside the list, so that a requirement with many extras is read in
+		// time proportional to its length.
+		written := map[string]bool{r.Extras[0]: true}
 		p.pos = end
 		for {
 			p.skipWS()
@@ -134,7 +143,11 @@ func (p *parser) extras(r *Requirement) error {
 			if end < 0 {
 				return p.fail(p.pos, p.pos, "expected an extra name after ',', found %s", p.found(p.pos))
 			}
-			if extra := p.src[p.pos:end]; !slices.Contains(r.Extras, extra) {
+			if extra := p.src[p.pos:end]; !written[extra] {
+				if len(r.Extras) == MaxExtras {
+					return p.fail(p.pos, p.pos, "more than %d extras", MaxExtras)
+				}
+				written[extra] = true
 				r.Extras = append(r.Extras, extra)
 			}
 			p.pos = end

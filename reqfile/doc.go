@@ -51,6 +51,13 @@
 //     on the chain of files being read may not be included again: the error names
 //     the chain (a.txt:3 -> b.txt:1 -> a.txt). A -r inside a constraints file names
 //     requirements, as in pip. pip downloads http(s) URLs; reqfile reports them.
+//     pip reads a file again each time it is named; reqfile reads it once (as
+//     requirements, and once more as constraints), which adds the same requirements
+//     and warns where the file sets options, whose order matters. Includes nest at
+//     most MaxIncludeDepth files deep and read at most MaxIncludedFiles files.
+//   - No input file is read past MaxFileSize (16 MiB), a device's or a pipe's
+//     included; a TOML file nested deeper than 100 arrays and inline tables is an
+//     error at the bracket past the bound, found before the TOML decoder runs.
 //   - --hash takes sha256, sha384 or sha512; several may follow one requirement.
 //     -C/--config-settings needs KEY=VALUE; builds are not depsolve's concern, so it
 //     is checked and otherwise ignored, as are --use-feature and --no-require-hashes.
@@ -95,7 +102,8 @@
 // [project.optional-dependencies] (names compared as PEP 685 normalizes them; every
 // extra is checked, as a build backend would) and Options.Groups selects
 // [dependency-groups] (PEP 735: names normalized as PEP 503 does, a group read only
-// when used, {include-group = "NAME"} followed, cycles an error naming the chain).
+// when used, {include-group = "NAME"} followed, each group once, cycles an error
+// naming the chain).
 // A requirement on the project itself ("name[extra]") is replaced by that extra's
 // requirements, their markers joined with "and", as pip and uv do. Dependencies
 // listed in [project] dynamic are an error: depsolve never runs a build backend.

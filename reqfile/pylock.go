@@ -55,14 +55,14 @@ func (pl *pylock) errorAt(p tomlPath, msg, hint string) *Error {
 	if len(p) == 0 {
 		return &Error{Pos: Position{File: pl.s.path}, Msg: msg, Hint: hint}
 	}
-	return pl.s.errorAt(locate(pl.index.values, p), msg, hint)
+	return pl.s.errorAt(pl.index.locate(p), msg, hint)
 }
 
 // stringAt returns the source offset of byte off of the string value at p.
 func (pl *pylock) stringAt(p tomlPath, value string, off int) int {
-	v, ok := pl.index.values[p.key()]
+	v, ok := pl.index.value(p)
 	if !ok || v.quote == "" {
-		return locate(pl.index.values, p)
+		return pl.index.locate(p)
 	}
 	decoded, offsets, ok := decodeTOMLString(pl.s.text, v.start)
 	if !ok || decoded != value {
@@ -105,7 +105,7 @@ func (pl *pylock) read(doc map[string]any) error {
 			return pl.errorAt(tomlPath{"requires-python"}, "invalid requires-python: "+err.Error(), "")
 		}
 		pl.f.RequiresPython = spec
-		pl.f.RequiresPythonPos = pl.s.pos(locate(pl.index.values, tomlPath{"requires-python"}))
+		pl.f.RequiresPythonPos = pl.s.pos(pl.index.locate(tomlPath{"requires-python"}))
 	}
 	if err := pl.defaultGroups(doc); err != nil {
 		return err
@@ -130,7 +130,7 @@ func (pl *pylock) read(doc map[string]any) error {
 			if ok && !contains(indexes, index) {
 				indexes = append(indexes, index)
 				if len(indexes) == 2 {
-					secondAt = locate(pl.index.values, tomlPath{"packages", i, "index"})
+					secondAt = pl.index.locate(tomlPath{"packages", i, "index"})
 				}
 			}
 		}
@@ -165,7 +165,7 @@ func (pl *pylock) pin(p tomlPath, pkg map[string]any) (Requirement, error) {
 	if !ok || !validProjectName(name) {
 		return Requirement{}, pl.errorAt(p.plus("name"), "a package needs a valid name", "")
 	}
-	at := locate(pl.index.values, p.plus("name"))
+	at := pl.index.locate(p.plus("name"))
 	r := Requirement{Pos: pl.s.pos(at), Line: redact.Text(pl.s.lineText(at)), Lock: pl.install}
 	r.Name = name
 

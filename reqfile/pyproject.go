@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+	"github.com/depsolve/depsolve/internal/tomlpos"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 )
@@ -28,22 +29,12 @@ type Table struct {
 // itself. A path that is not in the file gives the position of its longest prefix
 // that is.
 func (t *Table) Pos(path ...any) Position {
-	return t.src.pos(locate(t.index.values, t.path.plus(path...)))
+	return t.src.pos(t.index.locate(t.path.plus(path...)))
 }
 
 // Error returns an Error at the value at path (as for Pos), showing its line.
 func (t *Table) Error(msg, hint string, path ...any) *Error {
-	return t.src.errorAt(locate(t.index.values, t.path.plus(path...)), msg, hint)
-}
-
-// locate returns the offset of the value at p, or of its longest recorded prefix.
-func locate(values map[string]tomlValue, p tomlPath) int {
-	for n := len(p); n > 0; n-- {
-		if v, ok := values[p[:n].key()]; ok {
-			return v.start
-		}
-	}
-	return 0
+	return t.src.errorAt(t.index.locate(t.path.plus(path...)), msg, hint)
 }
 
 type pyproject struct {
@@ -54,6 +45,10 @@ type pyproject struct {
 	name   string                // the project's PEP 503 name, "" if none
 	extras map[string]extraEntry // by PEP 685 name
 	groups map[string]groupEntry // by PEP 503 name
+	// included holds the groups already expanded: a group that several selected or
+	// included groups include adds its requirements once, so that groups including
+	// each other twice over do not double the list at each level.
+	included map[string]bool
 }
 
 type extraEntry struct {
@@ -82,7 +77,7 @@ func parsePyproject(path string, opts Options) (*File, error) {
 
 // readTOML reads and decodes a TOML file (pyproject.toml, pylock.toml).
 func readTOML(path string, opts Options) (*source, map[string]any, error) {
-	data, err := opts.FS.ReadFile(path)
+	data, err := readInput(opts.FS, path)
 	if err != nil {
 		msg, hint := readFailure(opts.FS, "", path, err)
 		return nil, nil, &Error{Pos: Position{File: path}, Msg: msg, Hint: hint}
@@ -95,6 +90,9 @@ func readTOML(path string, opts Options) (*source, map[string]any, error) {
 	}
 	text := string(data)
 	s := newSource(path, text, false)
+	if de := tomlpos.CheckDepth(text); de != nil {
+		return nil, nil, s.errorAt(de.Offset, "invalid TOML: "+de.Reason(), "")
+	}
 	var doc map[string]any
 	if _, err := toml.Decode(text, &doc); err != nil {
 		var pe toml.ParseError
@@ -110,12 +108,12 @@ func (pp *pyproject) errorAt(p tomlPath, msg, hint string) *Error {
 	if len(p) == 0 {
 		return &Error{Pos: Position{File: pp.s.path}, Msg: msg, Hint: hint}
 	}
-	return pp.s.errorAt(locate(pp.index.values, p), msg, hint)
+	return pp.s.errorAt(pp.index.locate(p), msg, hint)
 }
 
 // keyErrorAt is errorAt at the key that names p.
 func (pp *pyproject) keyErrorAt(p tomlPath, msg, hint string) *Error {
-	if start, ok := pp.index.keys[p.key()]; ok {
+	if start, ok := pp.index.key(p); ok {
 		return pp.s.errorAt(start, msg, hint)
 	}
 	return pp.errorAt(p, msg, hint)
@@ -123,9 +121,9 @@ func (pp *pyproject) keyErrorAt(p tomlPath, msg, hint string) *Error {
 
 // stringAt returns the source offset of byte off of the string value at p.
 func (pp *pyproject) stringAt(p tomlPath, value string, off int) int {
-	v, ok := pp.index.values[p.key()]
+	v, ok := pp.index.value(p)
 	if !ok {
-		return locate(pp.index.values, p)
+		return pp.index.locate(p)
 	}
 	if v.quote == "" {
 		return v.start
@@ -172,6 +170,9 @@ func (pp *pyproject) read(doc map[string]any) error {
 		if _, ok := pp.groups[name]; !ok {
 			return pp.errorAt(tomlPath{"dependency-groups"}, "dependency group "+quote(name)+" is not defined", definedHint("groups", pp.groupNames()))
 		}
+		if pp.included[name] {
+			continue
+		}
 		g, err := pp.group(name, nil)
 		if err != nil {
 			return err
@@ -215,12 +216,12 @@ func (pp *pyproject) warnUV(uv map[string]any) {
 			continue
 		}
 		p := tomlPath{"tool", "uv", setting.key}
-		start, ok := pp.index.keys[p.key()]
+		start, ok := pp.index.key(p)
 		if !ok {
-			start, ok = pp.index.keys[p.plus(0).key()] // [[tool.uv.index]]
+			start, ok = pp.index.key(p.plus(0)) // [[tool.uv.index]]
 		}
 		if !ok {
-			start = locate(pp.index.values, p)
+			start = pp.index.locate(p)
 		}
 		pp.f.Warnings = append(pp.f.Warnings, pp.s.warningAt(start, setting.msg))
 	}
@@ -257,7 +258,7 @@ func (pp *pyproject) project(project map[string]any) ([]Requirement, error) {
 			return nil, pp.errorAt(base.plus("requires-python"), "invalid requires-python: "+err.Error(), "")
 		}
 		pp.f.RequiresPython = spec
-		pp.f.RequiresPythonPos = pp.s.pos(locate(pp.index.values, base.plus("requires-python")))
+		pp.f.RequiresPythonPos = pp.s.pos(pp.index.locate(base.plus("requires-python")))
 	}
 	deps, err := pp.requirements(base.plus("dependencies"), project["dependencies"])
 	if err != nil {
@@ -320,6 +321,10 @@ func (pp *pyproject) group(name string, stack []string) ([]Requirement, error) {
 	if !ok {
 		return nil, pp.errorAt(p, "dependency group "+quote(g.key)+" must be an array", "")
 	}
+	if pp.included == nil {
+		pp.included = map[string]bool{}
+	}
+	pp.included[name] = true
 	stack = append(stack, name)
 	var out []Requirement
 	for i, item := range list {
@@ -351,6 +356,9 @@ func (pp *pyproject) group(name string, stack []string) ([]Requirement, error) {
 					chain = append(chain, pp.groups[n].key)
 				}
 				return nil, pp.errorAt(ip.plus("include-group"), "dependency groups include each other in a cycle: "+strings.Join(chain, " -> "), "")
+			}
+			if pp.included[target] {
+				continue
 			}
 			reqs, err := pp.group(target, stack)
 			if err != nil {

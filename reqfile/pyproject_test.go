@@ -164,7 +164,7 @@ w = "esc\"aped"
 		{tomlPath{"t", 1, "v"}, "'''two'''"},
 		{tomlPath{"t", 1, "sub", "w"}, `"esc\"aped"`},
 	} {
-		v, ok := idx.values[tt.path.key()]
+		v, ok := idx.value(tt.path)
 		if !ok {
 			t.Errorf("%v: not indexed", tt.path)
 			continue

@@ -116,7 +116,7 @@ type FS interface {
 
 type osFS struct{}
 
-func (osFS) ReadFile(name string) ([]byte, error)  { return os.ReadFile(name) }
+func (osFS) ReadFile(name string) ([]byte, error)  { return ReadFile(name) }
 func (osFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
 
 // Options control Parse.
@@ -155,6 +155,7 @@ func Parse(path string, opts Options) (*File, error) {
 		opts: opts,
 		f:    &File{Path: path},
 		sets: map[string]map[string]bool{},
+		read: map[fileKey]fileRead{},
 	}
 	if err := p.parseFile(path, opts.Constraint, nil, nil); err != nil {
 		return nil, err
@@ -176,6 +177,34 @@ type parser struct {
 	// extraIndexAt is where the kept --extra-index-url options were given.
 	extraIndexAt []Position
 	noIndexAt    Position
+	// read holds the files read so far. pip reads a file again each time a -r or -c
+	// names it, which adds nothing (a requirement given twice is given once) but
+	// costs without bound when files include each other twice over; depsolve reads
+	// each file once.
+	read map[fileKey]fileRead
+	// optionLines counts the lines that set options (--index-url, --no-binary, …),
+	// whose order matters: a file read once sets them once.
+	optionLines int
+}
+
+// Bounds on the files that includes (-r, -c) read, against hostile or mistaken
+// include graphs: real projects nest a few levels and read a few files.
+const (
+	MaxIncludeDepth  = 100
+	MaxIncludedFiles = 1000
+)
+
+// fileKey names a file read: pip reads a file named by -c as constraints and by -r
+// as requirements, so the two are different readings.
+type fileKey struct {
+	path       string // cleaned
+	constraint bool
+}
+
+// fileRead is what reading one file did.
+type fileRead struct {
+	at      Position // the -r or -c line that first named it; no File for an input file
+	options bool     // it, or a file it includes, sets options
 }
 
 func (p *parser) sorted(option string) []string {
@@ -222,7 +251,15 @@ type includedBy struct {
 }
 
 func (p *parser) parseFile(path string, constraint bool, stack []frame, from *includedBy) error {
-	data, err := p.opts.FS.ReadFile(path)
+	key := fileKey{filepath.Clean(path), constraint}
+	var at Position
+	if from != nil {
+		at = from.s.pos(from.l.at(from.opt.at))
+	}
+	p.read[key] = fileRead{at: at}
+	optionLines := p.optionLines
+	defer func() { p.read[key] = fileRead{at: at, options: p.optionLines > optionLines} }()
+	data, err := readInput(p.opts.FS, path)
 	if err != nil {
 		kind := "requirements file"
 		if constraint {
@@ -266,6 +303,8 @@ func readFailure(fsys FS, kind, path string, err error) (msg, hint string) {
 		return what + " is a directory, not a file", "name the file inside it, such as " + filepath.Join(path, "requirements.txt") + " or " + filepath.Join(path, "pyproject.toml")
 	case errors.Is(err, fs.ErrPermission):
 		return "cannot read " + what + ": permission denied", ""
+	case errors.Is(err, ErrTooLarge):
+		return "cannot read " + what + ": " + ErrTooLarge.Error(), "check that it is the file meant: input files are text of a few kilobytes"
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -330,6 +369,7 @@ func (p *parser) handleLine(s *source, l *logical, constraint bool, stack []fram
 			if err := p.applyFormat(o); err != nil {
 				return errAt(err.at, err.msg, err.hint)
 			}
+			p.optionLines++
 		case o.name() == "--use-feature":
 			if !contains(useFeatures, o.value) {
 				return errAt(o.valueAt, "unknown --use-feature value "+quote(o.value), "pip 26.2 accepts "+strings.Join(useFeatures, ", "))
@@ -409,6 +449,9 @@ func (p *parser) handleLine(s *source, l *logical, constraint bool, stack []fram
 
 	for _, o := range perRequirementOnly {
 		warnAt(o.at, o.spelled+" is ignored on a line without a requirement, as pip ignores it")
+	}
+	if len(globals) > 0 {
+		p.optionLines++
 	}
 	p.applyGlobals(s, l, globals)
 	return nil
@@ -589,7 +632,26 @@ func (p *parser) include(s *source, l *logical, o option, stack []frame) error {
 		return errAt("requirements files include each other in a cycle: "+strings.Join(chain, " -> "),
 			"remove one of the -r or -c lines of the cycle")
 	}
+	if len(stack) >= MaxIncludeDepth {
+		return errAt(fmt.Sprintf("includes nest deeper than %d files", MaxIncludeDepth),
+			"include the files from fewer levels: a file that includes the rest")
+	}
 	nested := o.name() == "--constraint" // pip: -r in a constraints file still names requirements
+	if first, ok := p.read[fileKey{key, nested}]; ok {
+		if first.options {
+			where := "as an input file"
+			if first.at.File != "" {
+				where = "at " + first.at.String()
+			}
+			p.warn(s.warningAt(l.at(o.at), fmt.Sprintf("%s %s is read once, first %s: the options it sets apply there, not again here as pip would apply them",
+				o.spelled, o.value, where)))
+		}
+		return nil
+	}
+	if len(p.read) >= MaxIncludedFiles {
+		return errAt(fmt.Sprintf("more than %d files are included", MaxIncludedFiles),
+			"check the -r and -c lines: do links make one file seem many?")
+	}
 	return p.parseFile(target, nested, stack, &includedBy{s, l, o})
 }
 

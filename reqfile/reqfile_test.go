@@ -101,14 +101,13 @@ warning requirements.txt:2:1: --hash is ignored on a line without a requirement,
 warning requirements.txt:3:25: 'stray' is ignored: pip ignores words among the options that are not options or their values
 warning requirements.txt:3:10: -c is ignored: pip follows only one -r or -c per line (the first -r, else the first -c)
 warning requirements.txt:3:19: --pre is ignored on a line that includes a file: pip ignores the other options of that line`[1:]},
-	{"includes: relative to the including file, -c gives constraints, -r inside it requirements",
+	{"includes: relative to the including file, -c gives constraints, -r inside it requirements; a file is read once",
 		[]string{"requirements/cuda.txt", "-r common.txt\ntorch==2.9.1\n-c ../constraints.txt\n",
 			"requirements/common.txt", "numpy\n",
 			"constraints.txt", "numpy<2\n-r requirements/extra.txt\n",
 			"requirements/extra.txt", "-r common.txt\nscipy\n"}, nil, `
 requirement requirements/common.txt:1:1 numpy
 requirement requirements/cuda.txt:2:1 torch ==2.9.1
-requirement requirements/common.txt:1:1 numpy
 requirement requirements/extra.txt:2:1 scipy
 constraint constraints.txt:1:1 numpy <2`[1:]},
 	{"file: URLs in -r are local paths",

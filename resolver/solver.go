@@ -76,7 +76,7 @@ type solver struct {
 	store  []*incompat   // every incompatibility ever added, for the final check
 	seq    int
 
-	depHeads         map[depKey][]*incompat
+	depHeads         map[headKey][]*incompat
 	unavailableHeads map[unavailableKey]*incompat
 	atLeast          map[string]pep440.Range           // ">=V" by public version, for widen
 	fetched          map[pkgID]map[string]*versionDeps // by version string as listed
@@ -98,26 +98,7 @@ type solver struct {
 // failure: the Provider's errors (wrapped; use errors.Is/As to inspect them),
 // ctx's error, or ErrStepLimit; it never means "no solution".
 func Solve(ctx context.Context, prov Provider, root Package, version pep440.Version, opts Options) (*Solution, *NoSolution, error) {
-	s := &solver{
-		ctx:              ctx,
-		prov:             prov,
-		maxSteps:         opts.MaxSteps,
-		rootVersion:      version,
-		ids:              map[Package]pkgID{},
-		depHeads:         map[depKey][]*incompat{},
-		unavailableHeads: map[unavailableKey]*incompat{},
-		atLeast:          map[string]pep440.Range{},
-		fetched:          map[pkgID]map[string]*versionDeps{},
-	}
-	if s.maxSteps <= 0 {
-		s.maxSteps = DefaultMaxSteps
-	}
-	s.root = s.id(root)
-	s.states[s.root].versions = []pep440.Version{version}
-	s.states[s.root].sorted = []pep440.Version{version}
-	s.states[s.root].listed = true
-	s.add(&incompat{terms: []term{negative(s.root, pep440.Exactly(version))}, kind: CauseRoot})
-
+	s := newSolver(ctx, prov, root, version, opts)
 	next := s.root
 	for {
 		if err := ctx.Err(); err != nil {
@@ -565,7 +546,17 @@ func (s *solver) dependencies(p pkgID, v pep440.Version) (*versionDeps, error) {
 	if deps.Unavailable != "" {
 		vd.incompats = append(vd.incompats, s.addUnavailable(p, v, deps.Unavailable))
 	} else {
+		// A requirement given again (the same line many times, in one file or in
+		// several) says nothing new: its incompatibility would repeat the first's
+		// terms, and every repeat would cost propagation time.
+		said := make(map[repeatKey]bool, len(deps.Requires))
 		for _, d := range deps.Requires {
+			if k, ok := repeatKeyOf(d); ok {
+				if said[k] {
+					continue
+				}
+				said[k] = true
+			}
 			if in := s.addDependency(p, v, d); in != nil {
 				vd.incompats = append(vd.incompats, in)
 			}
@@ -576,6 +567,30 @@ func (s *solver) dependencies(p pkgID, v pep440.Version) (*versionDeps, error) {
 	}
 	s.fetched[p][key] = vd
 	return vd, nil
+}
+
+// newSolver is a solve that knows only that the root's version is needed.
+func newSolver(ctx context.Context, prov Provider, root Package, version pep440.Version, opts Options) *solver {
+	s := &solver{
+		ctx:              ctx,
+		prov:             prov,
+		maxSteps:         opts.MaxSteps,
+		rootVersion:      version,
+		ids:              map[Package]pkgID{},
+		depHeads:         map[headKey][]*incompat{},
+		unavailableHeads: map[unavailableKey]*incompat{},
+		atLeast:          map[string]pep440.Range{},
+		fetched:          map[pkgID]map[string]*versionDeps{},
+	}
+	if s.maxSteps <= 0 {
+		s.maxSteps = DefaultMaxSteps
+	}
+	s.root = s.id(root)
+	s.states[s.root].versions = []pep440.Version{version}
+	s.states[s.root].sorted = []pep440.Version{version}
+	s.states[s.root].listed = true
+	s.add(&incompat{terms: []term{negative(s.root, pep440.Exactly(version))}, kind: CauseRoot})
+	return s
 }
 
 // addUnavailable records that version v of p cannot be used, widening an earlier
@@ -624,7 +639,13 @@ func (s *solver) addDependency(p pkgID, v pep440.Version, d Dependency) *incompa
 		s.add(in)
 		return in
 	}
-	key := depKey{p, q, d.Constrains}
+	key, mergeable := headKeyOf(depKey{p, q, d.Constrains}, d)
+	if !mergeable {
+		in := newDependency(p, self, q, dt, d)
+		in.members = s.withVersion(p, nil, v)
+		s.add(in)
+		return in
+	}
 	heads := s.depHeads[key]
 	for i, old := range heads {
 		if !sameEdge(old.dep, d) {
@@ -650,6 +671,43 @@ func newDependency(p pkgID, versions pep440.Range, q pkgID, dt term, d Dependenc
 		terms = append(terms, dt)
 	}
 	return &incompat{terms: terms, kind: CauseDependency, depender: p, dependerRange: versions, dependee: q, dep: d}
+}
+
+// headKey is what sameEdge compares as strings: edges with different keys are never
+// the same, so that finding an edge's head looks at its key's few heads rather than
+// at every edge between the two packages.
+type headKey struct {
+	depKey
+	display, reason, label, of string
+	origin                     string // "" for cited constraints: they merge whatever rows they cite
+}
+
+// headKeyOf is d's headKey, or false for an edge that sameEdge finds the same as
+// no other (a cited requirement that is not a constraint).
+func headKeyOf(k depKey, d Dependency) (headKey, bool) {
+	h := headKey{depKey: k, display: d.display(), reason: d.Reason, label: d.Label, of: d.Of}
+	switch {
+	case len(d.Cites) == 0:
+		h.origin = d.Origin
+	case !d.Constrains:
+		return h, false
+	}
+	return h, true
+}
+
+// repeatKey is what an uncited edge says, its origin aside.
+type repeatKey struct {
+	pkg                             Package
+	constrains                      bool
+	rng, display, reason, label, of string
+}
+
+// repeatKeyOf is d's repeatKey; false for a cited edge, which mergeCites keeps whole.
+func repeatKeyOf(d Dependency) (repeatKey, bool) {
+	if len(d.Cites) > 0 {
+		return repeatKey{}, false
+	}
+	return repeatKey{d.Package, d.Constrains, d.Range.String(), d.display(), d.Reason, d.Label, d.Of}, true
 }
 
 // sameEdge reports whether two versions' edges say the same thing. Matrix rules

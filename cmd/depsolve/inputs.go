@@ -29,11 +29,12 @@ type inputs struct {
 	read []string
 }
 
-// recordingFS reads the operating system's files, noting each path read.
+// recordingFS reads the operating system's files within reqfile's size bound, noting
+// each path read.
 type recordingFS struct{ read *[]string }
 
 func (r recordingFS) ReadFile(name string) ([]byte, error) {
-	data, err := os.ReadFile(name)
+	data, err := reqfile.ReadFile(name)
 	if err == nil {
 		*r.read = append(*r.read, name)
 	}

@@ -265,7 +265,7 @@ func existingPins(path, format string) (map[string]pep440.Version, error) {
 		return nil, nil
 	}
 	if format == "pylock" {
-		data, err := os.ReadFile(path)
+		data, err := reqfile.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}

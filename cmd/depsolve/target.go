@@ -56,7 +56,7 @@ func loadConfigs(f *inputFlags) ([]*compat.Config, error) {
 	if f.config == "" {
 		return compat.LoadConfigs(".")
 	}
-	data, err := os.ReadFile(f.config)
+	data, err := reqfile.ReadFile(f.config)
 	if err != nil {
 		return nil, &compat.InputError{Flag: "--config", Msg: fileProblem(f.config, err)}
 	}

@@ -64,9 +64,12 @@ const (
 
 // Entry is where one path is written, as byte offsets into the document.
 type Entry struct {
-	Path Path
+	// Node is the path, as Document.Path spells it out. An entry names its path
+	// rather than holds it, so that the entries of a document take space in
+	// proportion to its length however deeply its values nest.
+	Node Node
 	Kind Kind
-	// Key is where the key or header naming Path starts (the '[' of a header, the
+	// Key is where the key or header naming the path starts (the '[' of a header, the
 	// first part of a dotted key); -1 for an Element.
 	Key int
 	// Value is where the value starts; for a Header or a DottedPrefix it is Key.
@@ -76,21 +79,110 @@ type Entry struct {
 	Quote string
 }
 
+// Node names one path of a Document. The paths form a tree: each is a child of
+// itself without its last element, and Root, the empty path, is the top.
+type Node int32
+
+// Root is the empty path: the document's top-level table.
+const Root Node = 0
+
+// step is a node's last path element below its parent: a key, or an array index
+// (index >= 0).
+type step struct {
+	parent Node
+	key    string
+	index  int
+}
+
+// Document is what Scan found: the entries in document order, and the tree of the
+// paths they name.
+type Document struct {
+	Entries []Entry
+	steps   []step // by Node; steps[Root] is the root's own
+	nodes   map[step]Node
+}
+
+// child returns the node of parent extended by key (index < 0) or by index,
+// adding it when new.
+func (d *Document) child(parent Node, key string, index int) Node {
+	s := step{parent: parent, key: key, index: index}
+	if n, ok := d.nodes[s]; ok {
+		return n
+	}
+	n := Node(len(d.steps))
+	d.steps = append(d.steps, s)
+	d.nodes[s] = n
+	return n
+}
+
+// Parent returns n without its last element; Root's parent is Root.
+func (d *Document) Parent(n Node) Node { return d.steps[n].parent }
+
+// Last returns the last element of n: a string key or an int index; nil for Root.
+func (d *Document) Last(n Node) any {
+	switch s := d.steps[n]; {
+	case n == Root:
+		return nil
+	case s.index >= 0:
+		return s.index
+	default:
+		return s.key
+	}
+}
+
+// Path spells out n.
+func (d *Document) Path(n Node) Path {
+	depth := 0
+	for m := n; m != Root; m = d.steps[m].parent {
+		depth++
+	}
+	p := make(Path, depth)
+	for m := n; m != Root; m = d.steps[m].parent {
+		depth--
+		p[depth] = d.Last(m)
+	}
+	return p
+}
+
+// Find returns the node of p, if the document writes p or a path below it.
+func (d *Document) Find(p Path) (Node, bool) {
+	n := Root
+	for _, e := range p {
+		s := step{parent: n, index: -1}
+		switch e := e.(type) {
+		case string:
+			s.key = e
+		case int:
+			s.index = e
+		default:
+			return Root, false
+		}
+		var ok bool
+		if n, ok = d.nodes[s]; !ok {
+			return Root, false
+		}
+	}
+	return n, true
+}
+
 type scanner struct {
 	src         string
 	pos         int
-	entries     []Entry
-	arrayTables map[string]int // [[path]] headers seen so far, by path key
+	depth       int // arrays and inline tables open at pos
+	doc         *Document
+	arrayTables map[Node]int // [[path]] headers seen so far, by path
 }
 
 // Scan records where every key, header and value of src is written, in document order.
 // A path can appear more than once (a key under [[array tables]] headers that the
 // caller does not tell apart, or a document the decoder rejects); callers choose which
-// occurrence they mean.
-func Scan(src string) []Entry {
-	sc := &scanner{src: src, arrayTables: map[string]int{}}
+// occurrence they mean. Arrays and inline tables nested deeper than MaxDepth are
+// skipped, unrecorded.
+func Scan(src string) *Document {
+	doc := &Document{steps: []step{{index: -1}}, nodes: map[step]Node{}}
+	sc := &scanner{src: src, doc: doc, arrayTables: map[Node]int{}}
 	sc.document()
-	return sc.entries
+	return doc
 }
 
 func (sc *scanner) eof() bool { return sc.pos >= len(sc.src) }
@@ -131,10 +223,14 @@ func (sc *scanner) skipLine() {
 	}
 }
 
-func (sc *scanner) record(e Entry) { sc.entries = append(sc.entries, e) }
+func (sc *scanner) record(e Entry) { sc.doc.Entries = append(sc.doc.Entries, e) }
+
+func (sc *scanner) key(parent Node, k string) Node { return sc.doc.child(parent, k, -1) }
+
+func (sc *scanner) index(parent Node, i int) Node { return sc.doc.child(parent, "", i) }
 
 func (sc *scanner) document() {
-	var table Path
+	table := Root
 	for {
 		sc.skipBlanksAndLines()
 		if sc.eof() {
@@ -147,20 +243,20 @@ func (sc *scanner) document() {
 			if array {
 				sc.pos++
 			}
-			keys := sc.key()
-			table = nil
+			keys := sc.keys()
+			table = Root
 			for i, k := range keys {
-				table = table.Plus(k)
-				if n, ok := sc.arrayTables[table.Key()]; ok && (i < len(keys)-1 || !array) {
-					table = table.Plus(n - 1)
+				table = sc.key(table, k)
+				if n, ok := sc.arrayTables[table]; ok && (i < len(keys)-1 || !array) {
+					table = sc.index(table, n-1)
 				}
 			}
 			if array {
-				n := sc.arrayTables[table.Key()]
-				sc.arrayTables[table.Key()] = n + 1
-				table = table.Plus(n)
+				n := sc.arrayTables[table]
+				sc.arrayTables[table] = n + 1
+				table = sc.index(table, n)
 			}
-			sc.record(Entry{Path: table, Kind: Header, Key: start, Value: start})
+			sc.record(Entry{Node: table, Kind: Header, Key: start, Value: start})
 			sc.skipLine()
 			continue
 		}
@@ -171,9 +267,9 @@ func (sc *scanner) document() {
 }
 
 // keyValue reads "key = value" and reports whether it found one.
-func (sc *scanner) keyValue(base Path) bool {
+func (sc *scanner) keyValue(base Node) bool {
 	start := sc.pos
-	keys := sc.key()
+	keys := sc.keys()
 	sc.skipBlanks()
 	if len(keys) == 0 || sc.peek() != '=' {
 		return false
@@ -182,15 +278,15 @@ func (sc *scanner) keyValue(base Path) bool {
 	sc.skipBlanks()
 	p := base
 	for _, k := range keys[:len(keys)-1] {
-		p = p.Plus(k)
-		sc.record(Entry{Path: p, Kind: DottedPrefix, Key: start, Value: start})
+		p = sc.key(p, k)
+		sc.record(Entry{Node: p, Kind: DottedPrefix, Key: start, Value: start})
 	}
-	sc.value(p.Plus(keys[len(keys)-1]), KeyValue, start)
+	sc.value(sc.key(p, keys[len(keys)-1]), KeyValue, start)
 	return sc.pos > start
 }
 
-// key reads a dotted key: bare or quoted parts separated by dots.
-func (sc *scanner) key() []string {
+// keys reads a dotted key: bare or quoted parts separated by dots.
+func (sc *scanner) keys() []string {
 	var keys []string
 	for {
 		sc.skipBlanks()
@@ -222,9 +318,15 @@ func (sc *scanner) key() []string {
 
 // value reads the value at the current position, recording it as p's, written
 // by a key at keyStart (-1 for an array element).
-func (sc *scanner) value(p Path, kind Kind, keyStart int) {
+func (sc *scanner) value(p Node, kind Kind, keyStart int) {
 	start := sc.pos
-	e := Entry{Path: p, Kind: kind, Key: keyStart, Value: start}
+	e := Entry{Node: p, Kind: kind, Key: keyStart, Value: start}
+	if c := sc.peek(); (c == '[' || c == '{') && sc.depth >= MaxDepth {
+		// Deeper than a document depsolve decodes (CheckDepth): skipped without
+		// recursing, so that the scan's stack stays bounded on any input.
+		sc.pos = skipNested(sc.src, start)
+		return
+	}
 	switch sc.peek() {
 	case '"', '\'':
 		e.Quote = stringDelimiter(sc.src, start)
@@ -233,13 +335,15 @@ func (sc *scanner) value(p Path, kind Kind, keyStart int) {
 	case '[':
 		sc.record(e)
 		sc.pos++
+		sc.depth++
+		defer func() { sc.depth-- }()
 		for i := 0; ; i++ {
 			sc.skipBlanksAndLines()
 			if sc.eof() || sc.peek() == ']' {
 				break
 			}
 			before := sc.pos
-			sc.value(p.Plus(i), Element, -1)
+			sc.value(sc.index(p, i), Element, -1)
 			sc.skipBlanksAndLines()
 			if sc.peek() == ',' {
 				sc.pos++
@@ -251,6 +355,8 @@ func (sc *scanner) value(p Path, kind Kind, keyStart int) {
 	case '{':
 		sc.record(e)
 		sc.pos++
+		sc.depth++
+		defer func() { sc.depth-- }()
 		for {
 			sc.skipBlanksAndLines()
 			if sc.eof() || sc.peek() == '}' {

@@ -34,8 +34,9 @@ w = "esc\"aped"
 		return strings.SplitN(src[off:], "\n", 2)[0]
 	}
 	var got []row
-	for _, e := range Scan(src) {
-		got = append(got, row{e.Path.Key(), e.Kind, at(e.Key), at(e.Value), e.Quote})
+	doc := Scan(src)
+	for _, e := range doc.Entries {
+		got = append(got, row{doc.Path(e.Node).Key(), e.Kind, at(e.Key), at(e.Value), e.Quote})
 	}
 	want := []row{
 		{`"a".`, DottedPrefix, `a.b = "x"`, `a.b = "x"`, ""},
@@ -105,46 +106,82 @@ func TestDecodeString(t *testing.T) {
 // decodes as the decoder reads it.
 func FuzzScan(f *testing.F) {
 	f.Add("a = 1\n")
+	f.Add("a = " + strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth) + "\n")
+	f.Add("a = " + strings.Repeat("{b=", MaxDepth+1) + "1" + strings.Repeat("}", MaxDepth+1) + "\n")
 	f.Fuzz(func(t *testing.T, src string) {
-		entries := Scan(src)
-		for _, e := range entries {
+		doc := Scan(src)
+		for _, e := range doc.Entries {
+			if n, ok := doc.Find(doc.Path(e.Node)); !ok || n != e.Node {
+				t.Fatalf("%s: found as node %d (%v), scanned as %d", doc.Path(e.Node).Key(), n, ok, e.Node)
+			}
 			if e.Value < 0 || e.Value > len(src) || e.Key > e.Value || (e.Key < 0) != (e.Kind == Element) {
-				t.Fatalf("%s: key %d, value %d in %d bytes", e.Path.Key(), e.Key, e.Value, len(src))
+				t.Fatalf("%s: key %d, value %d in %d bytes", doc.Path(e.Node).Key(), e.Key, e.Value, len(src))
 			}
 			if e.Quote == "" {
 				continue
 			}
 			if !strings.HasPrefix(src[e.Value:], e.Quote) {
-				t.Fatalf("%s: quote %s at %q", e.Path.Key(), e.Quote, src[e.Value:])
+				t.Fatalf("%s: quote %s at %q", doc.Path(e.Node).Key(), e.Quote, src[e.Value:])
 			}
 			value, offsets, _ := DecodeString(src, e.Value)
 			if len(offsets) != len(value)+1 || offsets[len(offsets)-1] > len(src) {
-				t.Fatalf("%s: %d offsets for %q", e.Path.Key(), len(offsets), value)
+				t.Fatalf("%s: %d offsets for %q", doc.Path(e.Node).Key(), len(offsets), value)
 			}
 			for i := 1; i < len(offsets); i++ {
 				if offsets[i] < offsets[i-1] || offsets[i] <= e.Value {
-					t.Fatalf("%s: offsets %v", e.Path.Key(), offsets)
+					t.Fatalf("%s: offsets %v", doc.Path(e.Node).Key(), offsets)
 				}
 			}
 		}
-		var doc map[string]any
-		if _, err := toml.Decode(src, &doc); err != nil {
+		tooDeep := CheckDepth(src)
+		if tooDeep != nil && src[tooDeep.Offset] != '[' && src[tooDeep.Offset] != '{' {
+			t.Fatalf("depth error at %q", src[tooDeep.Offset:])
+		}
+		var decodedDoc map[string]any
+		if _, err := toml.Decode(src, &decodedDoc); err != nil {
 			return
 		}
-		for _, e := range entries {
-			decoded, found := lookup(doc, e.Path)
+		// Brackets that CheckDepth counts nest values (a header's nest none, and
+		// count two at most), so a refused document decodes deeper than MaxDepth.
+		if tooDeep != nil && depth(decodedDoc) <= MaxDepth {
+			t.Fatalf("refused as %v, but decodes %d deep", tooDeep, depth(decodedDoc))
+		}
+		for _, e := range doc.Entries {
+			decoded, found := lookup(decodedDoc, doc.Path(e.Node))
 			if !found {
-				t.Fatalf("%s is not in the decoded document", e.Path.Key())
+				t.Fatalf("%s is not in the decoded document", doc.Path(e.Node).Key())
 			}
 			if e.Quote == "" {
 				continue
 			}
 			value, _, ok := DecodeString(src, e.Value)
 			if !ok || value != decoded {
-				t.Fatalf("%s: scanned %q (ok %v), decoded %#v", e.Path.Key(), value, ok, decoded)
+				t.Fatalf("%s: scanned %q (ok %v), decoded %#v", doc.Path(e.Node).Key(), value, ok, decoded)
 			}
 		}
 	})
+}
+
+// depth is how deeply tables and arrays nest in a decoded value.
+func depth(v any) int {
+	deepest := 0
+	switch v := v.(type) {
+	case map[string]any:
+		for _, e := range v {
+			deepest = max(deepest, depth(e))
+		}
+	case []map[string]any:
+		for _, e := range v {
+			deepest = max(deepest, depth(e))
+		}
+	case []any:
+		for _, e := range v {
+			deepest = max(deepest, depth(e))
+		}
+	default:
+		return 0
+	}
+	return deepest + 1
 }
 
 // lookup finds the value at p in a decoded document.
