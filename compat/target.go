@@ -97,12 +97,12 @@ package compat
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/reqfile"
 )
 
 // Precedence is the order in which sources win, as `depsolve env` prints it.
@@ -199,7 +199,7 @@ func (b *targetBuilder) baseImage() error {
 	case image.Known() && dockerfile.Known() && image.Origin.From == dockerfile.Origin.From:
 		return originError(dockerfile.Origin, "give a base image or a Dockerfile, not both (base image %s, %s)", image.Text, image.Origin)
 	case dockerfile.Known() && (!image.Known() || dockerfile.Origin.From < image.Origin.From):
-		data, err := os.ReadFile(dockerfile.Text)
+		data, err := reqfile.ReadFile(dockerfile.Text)
 		if err != nil {
 			return originError(dockerfile.Origin, "%v", err)
 		}

@@ -1,10 +1,14 @@
 package index
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 )
+
+// maxNetrcSize is the most of a .netrc file read; a larger one gives no credentials.
+const maxNetrcSize = 1 << 20
 
 // netrcEntry is one machine's credentials from a .netrc file.
 type netrcEntry struct{ login, password string }
@@ -41,8 +45,14 @@ func readNetrc(path string) *netrc {
 	if path == "" {
 		return n
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
+		return n
+	}
+	defer f.Close()
+	// A netrc is a few lines; the bound keeps $NETRC=/dev/zero from exhausting memory.
+	data, err := io.ReadAll(io.LimitReader(f, maxNetrcSize+1))
+	if err != nil || len(data) > maxNetrcSize {
 		return n
 	}
 	parseNetrc(string(data), n)
