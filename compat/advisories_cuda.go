@@ -152,8 +152,8 @@ func (tm *TargetMatrix) SolutionAdvisories(pins []resolver.Pin) []Advisory {
 		first := byMajor[majors[0]][0]
 		out = append(out, Advisory{
 			Package: first.Name, Version: first.Version.String(), Code: CodeCUDAFamilyMix,
-			Text: fmt.Sprintf("the resolution mixes CUDA families: %s. Each family brings its own CUDA libraries, and a package built for one major does not use the other's: "+
-				"one family usually came from the wrong index; take every CUDA build from one family", join(families)),
+			Text: fmt.Sprintf("the resolution mixes CUDA families: %s. Each family installs its own CUDA libraries, and a package uses only those of its own major; "+
+				"usually one of them came from the wrong index or variant: take every CUDA build from one family", join(families)),
 			Cite: tm.m.cite(&tm.m.families[majors[0]].row.rowMeta),
 		})
 	}
