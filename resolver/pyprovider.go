@@ -281,6 +281,7 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 	if len(requiresPython.Specifiers()) > 0 {
 		deps.Requires = append(deps.Requires, pp.pythonDependency(requiresPython))
 	}
+	var requires []pep508.Requirement
 	for _, r := range md.RequiresDist {
 		ok, err := evaluateMarker(r.Marker, pp.pb.Environment)
 		if err != nil {
@@ -292,13 +293,18 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 		if r.URL != "" {
 			return Dependencies{Unavailable: "it depends on " + r.String() + ", a direct URL reference, which is not resolved from an index"}, nil
 		}
+		requires = append(requires, r)
 		deps.Requires = append(deps.Requires, requirementDeps(r, "")...)
 	}
 	if pp.pb.Matrix != nil {
 		// A rule restricts its package if that is selected and never pulls it
 		// in (unless it Selects a virtual package of the matrix's own); the
 		// target's virtual packages are always selected.
-		for _, rule := range pp.pb.Matrix.Rules(p.Name, v) {
+		rules := pp.pb.Matrix.Rules
+		if dm, ok := pp.pb.Matrix.(DependencyMatrix); ok {
+			rules = func(name string, v pep440.Version) []Rule { return dm.RulesFor(name, v, requires) }
+		}
+		for _, rule := range rules(p.Name, v) {
 			target := Package{Name: rule.Package}
 			if !target.IsVirtual() {
 				target.Name = pep508.NormalizeName(rule.Package)
