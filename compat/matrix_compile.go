@@ -65,7 +65,11 @@ type build struct {
 	row      *buildRow
 	versions pep440.Range
 	cuda     cudaVersion
+	cpu      bool // cuda = "cpu": the build has no CUDA code, whatever GPU the target has
 }
+
+// cpuBuild is the cuda value of a [[build]] row for a CPU-only build.
+const cpuBuild = "cpu"
 
 type buildArchs struct {
 	row      *archsRow
@@ -196,8 +200,11 @@ func (c *compiler) cudaVersion(pos rowPos, table, key, s string, minorRequired b
 	m := cudaVersionText.FindStringSubmatch(s)
 	if m == nil || (minorRequired && m[2] == "") {
 		form := `"12.4" or "13"`
-		if minorRequired {
+		switch {
+		case minorRequired:
 			form = `"12.4"`
+		case table == "build":
+			form = `"12.4", "13" or "cpu" (a CPU-only build)`
 		}
 		c.errorf(pos, table, key, "%q is not a CUDA version like %s", s, form)
 		return cudaVersion{}, false
@@ -606,17 +613,20 @@ func (c *compiler) build(m *Matrix, r *buildRow) {
 		c.errorf(r.Pos, "build", "machine", "%q is not one of %s", r.Machine, strings.Join(knownMachines, ", "))
 		return
 	}
-	cv, ok := c.cudaVersion(r.Pos, "build", "cuda", r.CUDA, false)
-	if !ok {
-		return
-	}
-	if _, ok := m.families[cv.major]; !ok && !r.Advisory {
-		if !cv.hasMinor || m.toolkitGA(cv) == nil {
-			c.errorf(r.Pos, "build", "cuda", "CUDA %s has neither a [[family]] floor nor a [[toolkit]] row: its driver floor is unknown", cv)
+	b := &build{row: r, versions: versions, cpu: r.CUDA == cpuBuild}
+	if !b.cpu {
+		cv, ok := c.cudaVersion(r.Pos, "build", "cuda", r.CUDA, false)
+		if !ok {
 			return
 		}
+		if _, ok := m.families[cv.major]; !ok && !r.Advisory {
+			if !cv.hasMinor || m.toolkitGA(cv) == nil {
+				c.errorf(r.Pos, "build", "cuda", "CUDA %s has neither a [[family]] floor nor a [[toolkit]] row: its driver floor is unknown", cv)
+				return
+			}
+		}
+		b.cuda = cv
 	}
-	b := &build{row: r, versions: versions, cuda: cv}
 	p := m.pkg(name)
 	if !r.Advisory {
 		for _, prev := range p.builds {

@@ -132,9 +132,13 @@ func (m *Matrix) describePackage(name string, v *pep440.Version) []Row {
 		if machine == "" {
 			machine = "any"
 		}
+		cuda := buildName(b.cuda)
+		if b.cpu {
+			cuda = "none (CPU only)"
+		}
 		built := row("build", r.Versions, &r.rowMeta,
-			Field{"local label", local}, Field{"os", r.OS}, Field{"machine", machine}, Field{"cuda", buildName(b.cuda)})
-		if floor, ok := m.driverFloor(b.cuda, r.OS == "windows"); ok && !r.Advisory {
+			Field{"local label", local}, Field{"os", r.OS}, Field{"machine", machine}, Field{"cuda", cuda})
+		if floor, ok := m.driverFloor(b.cuda, r.OS == "windows"); ok && !r.Advisory && !b.cpu {
 			built.Fields = append(built.Fields, Field{"driver", ">=" + floor.driver.Original()})
 			built.Cites = append(built.Cites, floor.cites...)
 		}

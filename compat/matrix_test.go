@@ -188,6 +188,8 @@ func TestLoadRejects(t *testing.T) {
 		{"bad driver", "[[toolkit]]\nversion = \"12.4.1\"\nname = \"n\"\ndriver_linux = \"550.x\"\ntag = \"verified\"\nsource = [\"X\"]\n", 4, "driver_linux"},
 		{"bad specifier", "[[build]]\npackage = \"torch\"\nversions = \"=>2\"\nos = \"linux\"\ncuda = \"12.4\"\ntag = \"verified\"\nsource = [\"X\"]\n", 3, "versions"},
 		{"unknown family", "[[build]]\npackage = \"torch\"\nos = \"linux\"\ncuda = \"9.2\"\ntag = \"verified\"\nsource = [\"X\"]\n", 4, "driver floor is unknown"},
+		{"build neither CUDA nor cpu", "[[build]]\npackage = \"torch\"\nos = \"windows\"\ncuda = \"none\"\ntag = \"verified\"\nsource = [\"X\"]\n", 4, `"none" is not a CUDA version like "12.4", "13" or "cpu" (a CPU-only build)`},
+		{"overlapping CPU and CUDA builds", "[[build]]\npackage = \"torch\"\nos = \"linux\"\ncuda = \"cpu\"\ntag = \"verified\"\nsource = [\"X\"]\n\n[[build]]\npackage = \"torch\"\nversions = \"==2.5.*\"\nos = \"linux\"\ncuda = \"12.1\"\ntag = \"verified\"\nsource = [\"X\"]\n", 10, "overlaps the row at data/case.toml:1"},
 		{"overlapping builds", "[[build]]\npackage = \"torch\"\nversions = \">=2\"\nos = \"linux\"\ncuda = \"12.4\"\ntag = \"verified\"\nsource = [\"X\"]\n\n[[build]]\npackage = \"torch\"\nversions = \"==2.5.*\"\nos = \"linux\"\ncuda = \"12.1\"\ntag = \"verified\"\nsource = [\"X\"]\n", 11, "overlaps the row at data/case.toml:1"},
 		{"range and forbids", "[[constraint]]\npackage = \"a\"\nrequires = \"b\"\nrange = \"<2\"\nforbids = true\nreason = \"r\"\ntag = \"verified\"\nsource = [\"X\"]\n", 5, "not both"},
 		{"unknown virtual", "[[constraint]]\npackage = \"a\"\nrequires = \"@kernel\"\nrange = \"<6\"\nreason = \"r\"\ntag = \"verified\"\nsource = [\"X\"]\n", 3, "not a virtual package"},

@@ -38,6 +38,7 @@ type TargetFacts struct {
 	CUDA    string   // @cuda, the base image's toolkit: "12.4.1"
 	Glibc   string   // @glibc, "2.35"
 	GPUs    []string // the compute capability of @gpu:0, @gpu:1, … ("9.0")
+	CPU     bool     // the target has no GPU (--cpu, cpu = true, detection)
 }
 
 // TargetMatrix is the matrix applied to one target. Its Rules method is the
@@ -174,7 +175,6 @@ func (tm *TargetMatrix) rules(name string, v pep440.Version) []rule {
 // build finds the CUDA of name==v: from its local label (+cu124), or, for a version
 // without one, from the [[build]] rows for the target's OS and machine.
 func (tm *TargetMatrix) build(name string, v pep440.Version, p *packageRows) (cudaBuild, bool) {
-	pub := v.Public()
 	if local := v.Local(); local != "" {
 		for _, lc := range p.localCUDA {
 			if lc.Advisory {
@@ -185,25 +185,36 @@ func (tm *TargetMatrix) build(name string, v pep440.Version, p *packageRows) (cu
 			}
 		}
 	}
+	b := tm.platformBuild(v, p)
+	if b == nil || b.cpu {
+		return cudaBuild{}, false
+	}
+	r := b.row
+	platform := r.OS
+	if r.Machine != "" {
+		platform += " " + r.Machine
+	}
+	what := fmt.Sprintf("%s %s (the wheel for %s)", name, v, platform)
+	if r.Local == "" {
+		what = fmt.Sprintf("%s %s (the PyPI wheel for %s)", name, v, platform)
+	}
+	return cudaBuild{cuda: b.cuda, what: what, plain: r.Local == "", cites: []Cite{tm.m.cite(&r.rowMeta)}}, true
+}
+
+// platformBuild is the [[build]] row that says what v is on the target's OS and machine
+// (a CUDA or a CPU-only build), or nil.
+func (tm *TargetMatrix) platformBuild(v pep440.Version, p *packageRows) *build {
 	for _, b := range p.builds {
 		r := b.row
-		if r.Advisory || !b.versions.Contains(pub) || (r.Local == "" && v.Local() != "") {
+		if r.Advisory || !b.versions.Contains(v.Public()) || (r.Local == "" && v.Local() != "") {
 			continue
 		}
 		if tm.t.OS == "" || r.OS != tm.t.OS || (r.Machine != "" && r.Machine != tm.t.Machine) {
 			continue
 		}
-		platform := r.OS
-		if r.Machine != "" {
-			platform += " " + r.Machine
-		}
-		what := fmt.Sprintf("%s %s (the wheel for %s)", name, v, platform)
-		if r.Local == "" {
-			what = fmt.Sprintf("%s %s (the PyPI wheel for %s)", name, v, platform)
-		}
-		return cudaBuild{cuda: b.cuda, what: what, plain: r.Local == "", cites: []Cite{tm.m.cite(&r.rowMeta)}}, true
+		return b
 	}
-	return cudaBuild{}, false
+	return nil
 }
 
 var localDigits = regexp.MustCompile(`^[0-9]{2,4}$`)
@@ -470,10 +481,13 @@ const (
 //   - a release of a package with [[variant]] rows that none of them covers (newer or
 //     older than the data): nothing about it was checked;
 //   - [[note]] rows whose os, machine and when conditions hold (an unknown fact holds none);
+//   - a CPU-only build (a [[build]] row with cuda = "cpu") on a target with a driver or
+//     GPUs, code AdvisoryCPUOnlyBuild;
 //   - unverified [[gpu_driver]] rows whose range the target's driver is outside of, for
 //     one of its GPUs (Package "", Version the compute capability).
 //
 // The order is deterministic: the target's, then packages by name, then rows in data order.
+// SolutionAdvisories adds those about the resolution's CUDA wheels as a whole.
 func (tm *TargetMatrix) AdvisoriesFor(selected func(name string) (pep440.Version, bool)) []Advisory {
 	out := tm.targetAdvisories()
 	for _, name := range slices.Sorted(maps.Keys(tm.m.packages)) {
@@ -559,6 +573,9 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 		if n.versions.Contains(pub) && tm.noteApplies(n, isBuild) {
 			out = add(out, AdvisoryNote, n.row.Text, &n.row.rowMeta)
 		}
+	}
+	if a, ok := tm.cpuOnlyAdvisory(name, v, p); ok {
+		out = append(out, a)
 	}
 	return out
 }

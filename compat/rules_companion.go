@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver"
 )
 
@@ -38,7 +40,52 @@ func (tm *TargetMatrix) VirtualVersions(name string) []pep440.Version {
 	return out
 }
 
-var _ resolver.MatrixVirtuals = (*TargetMatrix)(nil)
+var (
+	_ resolver.MatrixVirtuals   = (*TargetMatrix)(nil)
+	_ resolver.DependencyMatrix = (*TargetMatrix)(nil)
+)
+
+// RulesFor are the Rules of name==v, and for a torch build the matrix does not place (a
+// release newer than torch.toml, 1.x) the CUDA family of the NVIDIA runtime wheels its
+// metadata requires on the target (nvidia-cudnn-cu13): the family torch selects, so its
+// companions are checked as for a curated build. Wheels of two families place nothing.
+func (tm *TargetMatrix) RulesFor(name string, v pep440.Version, requires []pep508.Requirement) []resolver.Rule {
+	out := tm.Rules(name, v)
+	if pep508.NormalizeName(name) != "torch" || slices.ContainsFunc(out, func(r resolver.Rule) bool { return r.Package == VirtualTorchCUDA }) {
+		return out
+	}
+	b, ok := tm.requiredFamily(requires)
+	if !ok {
+		return out
+	}
+	r, _ := tm.torchCUDARule("torch", b)
+	r.reason = fmt.Sprintf("it depends on %s, a wheel of the CUDA %s libraries", b.what, familyName(b.cuda.major))
+	return append(out, resolver.Rule{Package: r.pkg, Range: r.allowed, Reason: r.reason, Source: r.source(), Cites: r.citations(), Selects: r.selects})
+}
+
+// requiredFamily is the one CUDA family of the -cuNN runtime wheels among requires.
+func (tm *TargetMatrix) requiredFamily(requires []pep508.Requirement) (cudaBuild, bool) {
+	var found cudaBuild
+	for _, r := range requires {
+		key := r.Key()
+		m := familySuffix.FindStringSubmatch(key)
+		if m == nil {
+			continue
+		}
+		major, _ := strconv.Atoi(m[1])
+		f := tm.m.families[major]
+		switch {
+		case f == nil:
+			continue
+		case found.what != "" && found.cuda.major != major:
+			return cudaBuild{}, false
+		}
+		if found.what == "" {
+			found = cudaBuild{cuda: cudaVersion{major: major}, what: key, runtime: true, cites: []Cite{tm.m.cite(&f.row.rowMeta)}}
+		}
+	}
+	return found, found.what != ""
+}
 
 // torchCUDARule is the rule that ties a CUDA build of torch or of a companion to
 // VirtualTorchCUDA: torch selects its family, a companion constrains it.

@@ -25,6 +25,7 @@ var update = goflag.Bool("update", false, "rewrite the solution and explanation 
 //	platform linux x86_64
 //	driver 470.82.01
 //	gpu GeForce RTX 5090        (a name the matrix resolves, or a capability; repeatable)
+//	cpu                         (--cpu: no GPU)
 //	-- index --
 //	torch 2.5.1: filelock; requires-python >=3.9
 //	torch 2.5.1+cu118: filelock
@@ -34,10 +35,12 @@ var update = goflag.Bool("update", false, "rewrite the solution and explanation 
 //	-- facts --
 //	525.60.13                   (strings the explanation must contain)
 //	-- explanation --           (or -- solution --: "name version" lines)
-//	-- advisories --            (optional, after a solution: AdvisoriesFor of it)
+//	-- advisories --            (optional, after a solution: AdvisoriesFor and
+//	                             SolutionAdvisories of it, each line "pkg version: [code] text [row]")
 //
 // The target is built as the CLI builds it from the flags --python, --platform
-// (linux_x86_64), --driver, --gpu and --cuda ("cuda 12.4.1"). The explanation is followed by the hints, one
+// (linux_x86_64, win_amd64), --driver, --gpu, --cuda ("cuda 12.4.1") and --cpu; markers
+// are evaluated in the target's environment. The explanation is followed by the hints, one
 // "hint: " line each.
 // Index lines are "name version", then optionally ": " and items separated by "; ": a
 // requirement of the version, or "requires-python SPEC". -update rewrites the solution or
@@ -126,7 +129,6 @@ func universeProblem(t *testing.T, m *Matrix, sections map[string]string, target
 		switch key {
 		case "python":
 			decl.Python = Flag("--python", value)
-			pb.Environment = linuxEnvironment(value)
 		case "platform":
 			decl.Platform = Flag("--platform", strings.ReplaceAll(value, " ", "_"))
 		case "driver":
@@ -141,6 +143,10 @@ func universeProblem(t *testing.T, m *Matrix, sections map[string]string, target
 			if targeted {
 				decl.CUDA = Flag("--cuda", value)
 			}
+		case "cpu":
+			if targeted {
+				decl.CPU = Toggle{Set: true, On: true, Origin: Origin{From: FromFlag, Detail: "--cpu"}}
+			}
 		default:
 			t.Fatalf("target: unknown line %q", line)
 		}
@@ -152,6 +158,7 @@ func universeProblem(t *testing.T, m *Matrix, sections map[string]string, target
 	if len(target.Notes) > 0 {
 		t.Fatalf("target: %q", target.Notes)
 	}
+	pb.Environment = target.MarkerEnvironment()
 	pb.Virtual = target.Virtuals()
 	for i, line := range sectionLines(sections["requirements"]) {
 		r, err := pep508.ParseRequirement(line)
@@ -200,8 +207,13 @@ func universeAdvisories(t *testing.T, pb *resolver.Problem) string {
 		t.Fatalf("resolve: %v", err)
 	}
 	var b strings.Builder
-	for _, a := range pb.Matrix.(*TargetMatrix).AdvisoriesFor(res.Version) {
-		fmt.Fprintf(&b, "%s %s: %s [%s:%d]\n", a.Package, a.Version, a.Text, a.Cite.File, a.Cite.Line)
+	tm := pb.Matrix.(*TargetMatrix)
+	for _, a := range append(tm.AdvisoriesFor(res.Version), tm.SolutionAdvisories(res.Packages)...) {
+		code := ""
+		if a.Code != "" {
+			code = a.Code + " "
+		}
+		fmt.Fprintf(&b, "%s %s: %s%s [%s:%d]\n", a.Package, a.Version, code, a.Text, a.Cite.File, a.Cite.Line)
 	}
 	return b.String()
 }
@@ -251,16 +263,6 @@ func sectionLines(text string) []string {
 		}
 	}
 	return out
-}
-
-// linuxEnvironment is the marker environment of CPython on Linux x86_64.
-func linuxEnvironment(python string) pep508.Environment {
-	rel := pep440.MustParse(python).Release()
-	return pep508.Environment{
-		"implementation_name": "cpython", "implementation_version": python, "os_name": "posix",
-		"platform_machine": "x86_64", "platform_python_implementation": "CPython", "platform_system": "Linux",
-		"python_full_version": python, "python_version": fmt.Sprintf("%d.%d", rel[0], rel[1]), "sys_platform": "linux",
-	}
 }
 
 // universeIndex is an in-memory resolver.Index.

@@ -205,6 +205,9 @@ func TestAdvisoriesFor(t *testing.T) {
 	old := TargetFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9", Glibc: "2.17"}
 	jetson := TargetFacts{OS: "linux", Machine: "aarch64", Python: "3.10.12", Driver: "540.4.0", GPUs: []string{"8.7"}}
 	windows := TargetFacts{OS: "windows", Machine: "x86_64", Python: "3.11.9", Driver: "552.22", GPUs: []string{"8.9"}}
+	windowsCPU := TargetFacts{OS: "windows", Machine: "x86_64", Python: "3.11.9", CPU: true}
+	mac := TargetFacts{OS: "darwin", Machine: "aarch64", Python: "3.11.9", GPUs: []string{"8.6"}}
+	gh200 := TargetFacts{OS: "linux", Machine: "aarch64", Python: "3.11.9", Driver: "580.65.06", GPUs: []string{"9.0"}}
 	for _, tc := range []struct {
 		name  string
 		facts TargetFacts
@@ -247,6 +250,16 @@ func TestAdvisoriesFor(t *testing.T) {
 		{"packages by name", linux("525.60.13"), []string{"torch 2.5.1+cu121", "deepspeed 0.12.5", "pydantic 2.5.2"},
 			[]string{"deepspeed 0.12.5 may need pydantic <2", "torch 2.5.1+cu121 is the CUDA 12.1 build"}},
 		{"unknown package", linux("550.54.15"), []string{"requests 2.32.3"}, nil},
+		{"PyPI torch on Windows with a GPU", windows, []string{"torch 2.5.1"},
+			[]string{"torch 2.5.1 from PyPI is a CPU-only build on Windows x86_64: it installs and imports, but never uses the target's GPU; torch 2.5.1+cu124, the CUDA 12.4 build on the index https://download.pytorch.org/whl/cu124, runs on the target's NVIDIA driver 552.22"}},
+		{"PyPI torch on a Windows target without GPU", windowsCPU, []string{"torch 2.5.1"}, nil},
+		{"a labelled build on Windows is not the PyPI wheel", windows, []string{"torch 2.5.1+cpu"}, nil},
+		{"PyPI torch on macOS", mac, []string{"torch 2.5.1"},
+			[]string{"torch 2.5.1 from PyPI is a CPU-only build on macOS aarch64: it installs and imports, but never uses the target's GPU; there is no CUDA build for macOS"}},
+		{"PyPI torch 2.10 on aarch64", gh200, []string{"torch 2.10.0"},
+			[]string{"torch 2.10.0 from PyPI is a CPU-only build on Linux aarch64: it installs and imports, but never uses the target's GPU; torch 2.10.0+cu130, the CUDA 13.0 build on the index https://download.pytorch.org/whl/cu130, runs on the target's NVIDIA driver 580.65.06 and GPU 0 compute capability 9.0"}},
+		{"PyPI torch 2.11 on aarch64 is a CUDA build", gh200, []string{"torch 2.11.0"}, nil},
+		{"PyPI torch 2.14 on aarch64", gh200, []string{"torch 2.14.0"}, []string{"torch 2.14.0 may be the CUDA 13 build (unverified)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := m.ForTarget(tc.facts).AdvisoriesFor(selection(tc.pins...))
@@ -318,16 +331,28 @@ func TestDescribe(t *testing.T) {
 	m := loadDataMatrix(t)
 	v := pep440.MustParse("2.5.1")
 	rows := m.Describe("torch", &v)
-	var variants []string
+	var variants, builds []string
 	tables := map[string]int{}
 	for _, r := range rows {
 		tables[r.Table]++
 		if len(r.Cites) == 0 || r.Cites[0].File == "" {
 			t.Errorf("row %+v has no cite", r)
 		}
-		if r.Table == "cuda-variant" {
+		switch r.Table {
+		case "cuda-variant":
 			variants = append(variants, fieldsText(r.Fields))
+		case "build":
+			builds = append(builds, fieldsText(r.Fields))
 		}
+	}
+	wantBuilds := []string{
+		"local label=none os=linux machine=x86_64 cuda=12.4 driver=>=525.60.13",
+		"local label=none os=windows machine=any cuda=none (CPU only)",
+		"local label=none os=darwin machine=any cuda=none (CPU only)",
+		"local label=none os=linux machine=aarch64 cuda=none (CPU only)",
+	}
+	if !slices.Equal(builds, wantBuilds) {
+		t.Errorf("builds:\n%q\nwant\n%q", builds, wantBuilds)
 	}
 	want := []string{
 		"cuda=11.8 local label=+cu118 index=https://download.pytorch.org/whl/cu118 driver (linux)=>=450.80.02 driver (windows)=>=452.39 full features (linux)=>=520.61.05 (11.8 GA)",
@@ -436,4 +461,53 @@ func fieldsText(fs []Field) string {
 		parts[i] = f.Key + "=" + f.Value
 	}
 	return strings.Join(parts, " ")
+}
+
+// The warnings about a whole resolution's CUDA builds: runtime wheels on a CPU-only
+// target, and more than one CUDA major. Each want is "code package: part of the text".
+func TestSolutionAdvisories(t *testing.T) {
+	m := loadDataMatrix(t)
+	gpu := TargetFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9", Driver: "550.54.15", GPUs: []string{"9.0"}}
+	cpu := TargetFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9", CPU: true}
+	pin := func(name, version string, via ...string) resolver.Pin {
+		return resolver.Pin{Name: name, Version: pep440.MustParse(version), Via: via}
+	}
+	for _, tc := range []struct {
+		name  string
+		facts TargetFacts
+		pins  []resolver.Pin
+		want  []string
+	}{
+		{"CUDA wheels on a GPU target", gpu, []resolver.Pin{pin("nvidia-cublas-cu12", "12.4.5.8", "torch"), pin("torch", "2.5.1", "requirements.txt:1")}, nil},
+		{"CPU target without CUDA wheels", cpu, []resolver.Pin{pin("numpy", "2.1.3")}, nil},
+		{"CUDA wheels on a CPU target", cpu, []resolver.Pin{pin("cupy-cuda12x", "13.3.0"), pin("nvidia-cublas-cu12", "12.4.5.8", "cupy-cuda12x")},
+			[]string{"cuda-wheels-on-cpu-target nvidia-cublas-cu12: the target has no GPU, yet the resolution installs NVIDIA's CUDA runtime wheels: nvidia-cublas-cu12 12.4.5.8, pulled in by cupy-cuda12x. They install and nothing on the target uses them"}},
+		{"CUDA 13 wheels on a CPU target", cpu, []resolver.Pin{pin("nvidia-cuda-runtime", "13.0.96", "requirements.txt:1")},
+			[]string{"cuda-wheels-on-cpu-target nvidia-cuda-runtime: the target has no GPU, yet the resolution installs NVIDIA's CUDA runtime wheels: nvidia-cuda-runtime 13.0.96. They"}},
+		{"one family", gpu, []resolver.Pin{pin("nvidia-cublas-cu12", "12.4.5.8"), pin("torch", "2.5.1+cu124")}, nil},
+		{"two families of runtime wheels", gpu, []resolver.Pin{pin("nvidia-cublas-cu12", "12.4.5.8"), pin("nvidia-cudnn-cu11", "8.9.2.26")},
+			[]string{"cuda-family-mix nvidia-cudnn-cu11: the resolution mixes CUDA families: CUDA 11.x (nvidia-cudnn-cu11 8.9.2.26) and CUDA 12.x (nvidia-cublas-cu12 12.4.5.8)."}},
+		{"a +cu118 build with CUDA 12 wheels", gpu, []resolver.Pin{pin("nvidia-cublas-cu12", "12.4.5.8"), pin("torchaudio", "2.5.1+cu118")},
+			[]string{"cuda-family-mix torchaudio: the resolution mixes CUDA families: CUDA 11.x (torchaudio 2.5.1+cu118) and CUDA 12.x (nvidia-cublas-cu12 12.4.5.8)."}},
+		{"the PyPI torch is a CUDA 12 build", gpu, []resolver.Pin{pin("nvidia-cudnn-cu11", "8.9.2.26"), pin("torch", "2.5.1")},
+			[]string{"cuda-family-mix nvidia-cudnn-cu11: the resolution mixes CUDA families: CUDA 11.x (nvidia-cudnn-cu11 8.9.2.26) and CUDA 12.x (torch 2.5.1)."}},
+		{"a family without a row places nothing", gpu, []resolver.Pin{pin("nvidia-cublas-cu12", "12.4.5.8"), pin("nvidia-foo-cu99", "1.0")}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, a := range m.ForTarget(tc.facts).SolutionAdvisories(tc.pins) {
+				got = append(got, a.Code+" "+a.Package+": "+a.Text)
+				if a.Cite.File == "" || a.Cite.Line == 0 {
+					t.Errorf("advisory without a row: %+v", a)
+				}
+			}
+			ok := len(got) == len(tc.want)
+			for i := 0; ok && i < len(got); i++ {
+				ok = strings.HasPrefix(got[i], tc.want[i])
+			}
+			if !ok {
+				t.Errorf("SolutionAdvisories =\n  %s\nwant prefixes\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
+			}
+		})
+	}
 }

@@ -244,7 +244,7 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 		// A target fact may restrict another (a GPU needs a driver that supports it),
 		// so an impossible target is a conflict explained like any other.
 		var deps Dependencies
-		pp.addMatrixRules(&deps, p, v)
+		pp.addMatrixRules(&deps, p, v, nil)
 		return deps, nil
 	}
 	rel, ok := pp.byString[p.Name][v.String()]
@@ -285,6 +285,7 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 	if len(requiresPython.Specifiers()) > 0 {
 		deps.Requires = append(deps.Requires, pp.pythonDependency(requiresPython))
 	}
+	var requires []pep508.Requirement
 	for _, r := range md.RequiresDist {
 		ok, err := evaluateMarker(r.Marker, pp.pb.Environment)
 		if err != nil {
@@ -296,23 +297,28 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 		if r.URL != "" {
 			return Dependencies{Unavailable: "it depends on " + r.String() + ", a direct URL reference, which is not resolved from an index"}, nil
 		}
+		requires = append(requires, r)
 		deps.Requires = append(deps.Requires, requirementDeps(r, "")...)
 	}
-	pp.addMatrixRules(&deps, p, v)
+	pp.addMatrixRules(&deps, p, v, requires)
 	return deps, nil
 }
 
 // addMatrixRules adds the matrix rules of p==v to deps. A rule restricts its package if
 // that is selected and never pulls it in; the target's virtual packages are always
 // selected.
-func (pp *pythonProvider) addMatrixRules(deps *Dependencies, p Package, v pep440.Version) {
+func (pp *pythonProvider) addMatrixRules(deps *Dependencies, p Package, v pep440.Version, requires []pep508.Requirement) {
 	if pp.pb.Matrix == nil {
 		return
+	}
+	rules := pp.pb.Matrix.Rules
+	if dm, ok := pp.pb.Matrix.(DependencyMatrix); ok {
+		rules = func(name string, v pep440.Version) []Rule { return dm.RulesFor(name, v, requires) }
 	}
 	// A rule restricts its package if that is selected and never pulls it in
 	// (unless it Selects a virtual package of the matrix's own); the target's
 	// virtual packages are always selected.
-	for _, rule := range pp.pb.Matrix.Rules(p.Name, v) {
+	for _, rule := range rules(p.Name, v) {
 		target := Package{Name: rule.Package}
 		if !target.IsVirtual() {
 			target.Name = pep508.NormalizeName(rule.Package)

@@ -115,6 +115,15 @@ type Matrix interface {
 	Rules(name string, v pep440.Version) []Rule
 }
 
+// A DependencyMatrix is a Matrix whose rules for a version may also read what the
+// version's metadata requires on the target (markers evaluated): a build the matrix has
+// no row for still shows its CUDA in the CUDA libraries it depends on. The provider asks
+// it instead of Rules once it has the metadata; the facts stay the metadata's.
+type DependencyMatrix interface {
+	Matrix
+	RulesFor(name string, v pep440.Version, requires []pep508.Requirement) []Rule
+}
+
 // MatrixVirtuals is a Matrix with virtual packages of its own, which no target fact
 // gives: a package version selects one of their versions (Rule.Selects) and rules of
 // other packages constrain it. VirtualVersions lists every version one may have; it

@@ -243,7 +243,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		out.hints = append(out.hints, requiresPythonHints(ns, s.target)...)
 		return out, nil
 	}
-	for _, a := range tm.AdvisoriesFor(res.Version) {
+	for _, a := range append(tm.AdvisoriesFor(res.Version), tm.SolutionAdvisories(res.Packages)...) {
 		out.warnings = append(out.warnings, advisoryWarning(a))
 	}
 	if !in.pre {
