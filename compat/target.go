@@ -461,7 +461,7 @@ func (t *Target) virtualPackages() map[string]pep440.Version {
 // Facts is what the matrix rules need of the target (see (*Matrix).ForTarget). Machine
 // uses the Linux names for every OS: x86_64 for amd64, aarch64 for arm64.
 func (t *Target) Facts() TargetFacts {
-	f := TargetFacts{Python: t.Python.Text, Driver: t.Driver.Text, CUDA: t.CUDA.Text, Glibc: t.GLibc.Text}
+	f := TargetFacts{Python: t.Python.Text, Driver: t.Driver.Text, CUDA: t.CUDA.Text, Glibc: t.GLibc.Text, CPU: t.CPU.On}
 	if p, err := parsePlatform(t.Platform.Text); err == nil {
 		f.OS = p.os
 		f.Machine = map[string]string{"amd64": "x86_64", "arm64": "aarch64", "win32": "i686"}[p.arch]
