@@ -159,3 +159,15 @@ source = ["X"]
 		}
 	}
 }
+
+// --cpu reaches the rules: the target's facts say it has no GPU.
+func TestCPUTargetFacts(t *testing.T) {
+	m := loadDataMatrix(t)
+	target, err := BuildTarget(m, Declaration{Python: Flag("--python", "3.11.9"), CPU: Toggle{Set: true, On: true, Origin: Origin{From: FromFlag, Detail: "--cpu"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !target.Facts().CPU {
+		t.Error("a --cpu target's facts do not say CPU")
+	}
+}
