@@ -202,6 +202,9 @@ func describeConstraint(pkg string, c *constraint, m *Matrix) Row {
 	if r.OS != "" {
 		fields = append(fields, Field{"os", r.OS})
 	}
+	if r.CUDABuild {
+		fields = append(fields, Field{"applies to", "CUDA builds on a target with a GPU"})
+	}
 	fields = append(fields, Field{"reason", r.Reason})
 	return Row{Table: "constraint", Package: pkg, Versions: r.Versions, Fields: fields, Advisory: r.Advisory, Cites: []Cite{m.cite(&r.rowMeta)}}
 }

@@ -7,7 +7,7 @@ package compat
 
 // compiledFormat changes whenever the row structs or their meaning change, so a cache
 // written by another build of depsolve is never read as this one's.
-const compiledFormat = "depsolve-matrix-v4"
+const compiledFormat = "depsolve-matrix-v5"
 
 // rowPos is where a row starts (its [[table]] line) and where each of its keys is.
 type rowPos struct {
@@ -146,7 +146,10 @@ type constraintRow struct {
 	Requires string `toml:"requires"`
 	Range    string `toml:"range"`
 	Forbids  bool   `toml:"forbids"`
-	Reason   string `toml:"reason"`
+	// CUDABuild: the constraint is about the CUDA libraries of package's builds, so it
+	// does not hold for a build known to be another kind or on a CPU-only target.
+	CUDABuild bool   `toml:"cuda_build"`
+	Reason    string `toml:"reason"`
 	rowMeta
 }
 

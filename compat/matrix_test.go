@@ -311,7 +311,7 @@ func TestBaseImage(t *testing.T) {
 		ref                            string
 		cuda, flavor, cudnn, os, glibc string
 	}{
-		{"nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04", "12.4.1", "cudnn-runtime", "", "ubuntu22.04", "2.35"},
+		{"nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04", "12.4.1", "cudnn-runtime", "9", "ubuntu22.04", "2.35"},
 		{"12.8.1-cudnn-devel-ubuntu24.04", "12.8.1", "cudnn-devel", "9", "ubuntu24.04", "2.39"},
 		{"docker.io/nvidia/cuda:12.6.3-base-ubuntu20.04@sha256:0123", "12.6.3", "base", "", "ubuntu20.04", "2.31"},
 		{"nvcr.io/nvidia/cuda:13.0.1-runtime-ubi9", "13.0.1", "runtime", "", "ubi9", "2.34"},

@@ -418,10 +418,7 @@ func (tm *TargetMatrix) constraintRules(v pep440.Version, p *packageRows) []rule
 	var out []rule
 	for _, c := range p.constraints {
 		r := c.row
-		if r.Advisory || !c.versions.Contains(v.Public()) {
-			continue
-		}
-		if r.OS != "" && r.OS != tm.t.OS {
+		if r.Advisory || !tm.constraintApplies(c, v) {
 			continue
 		}
 		if !tm.hasVirtual(c.requires) {
@@ -435,6 +432,28 @@ func (tm *TargetMatrix) constraintRules(v pep440.Version, p *packageRows) []rule
 		})
 	}
 	return out
+}
+
+// constraintApplies reports whether c holds for the package version v on the target: v
+// is one of its versions, the target is on its OS, and, for a constraint about CUDA
+// builds, v is not known to be another kind of build (a local label that is no CUDA
+// label: +cpu, +rocm6.2) and the target is not CPU-only, where no CUDA library loads.
+func (tm *TargetMatrix) constraintApplies(c *constraint, v pep440.Version) bool {
+	r := c.row
+	if !c.versions.Contains(v.Public()) || (r.OS != "" && r.OS != tm.t.OS) {
+		return false
+	}
+	if !r.CUDABuild {
+		return true
+	}
+	if tm.t.CPU {
+		return false
+	}
+	if local := v.Local(); local != "" {
+		_, cuda := localCUDA(local, "cu")
+		return cuda
+	}
+	return true
 }
 
 // hasVirtual reports whether the target has pkg, for a virtual package other than a GPU;
@@ -562,7 +581,7 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 		}
 	}
 	for _, c := range p.constraints {
-		if !c.row.Advisory || !c.versions.Contains(pub) || (c.row.OS != "" && c.row.OS != tm.t.OS) {
+		if !c.row.Advisory || !tm.constraintApplies(c, v) {
 			continue
 		}
 		if text, ok := tm.constraintAdvisory(name, v, c, selected); ok {

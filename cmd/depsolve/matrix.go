@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,7 @@ import (
 )
 
 func newMatrixCommand(stdout, stderr io.Writer) *cobra.Command {
-	var noColor bool
+	var noColor, coverage bool
 	var cacheDirFlag string
 	format := newFormatFlag("text", "text", "json")
 	cmd := &cobra.Command{
@@ -37,12 +38,19 @@ The matrix is compiled from the data built into depsolve once, and kept in the
 cache folder (--cache-dir, else $DEPSOLVE_CACHE_DIR, else the user cache
 folder + /depsolve) for check, lock and matrix to share; a cache that cannot
 be used is a warning. With --format json, the rows are a list of objects
-(table, package, versions, fields, advisory, sources), in data order.`,
+(table, package, versions, fields, advisory, sources), in data order.
+
+--coverage prints, instead of rows, what the matrix has checked: per framework
+the releases its variant rows cover and their CUDA variants, and the CUDA
+toolkits of NVIDIA's Table 3. A release outside it is warned about as
+unchecked-release; scripts/matrix-gaps lists what an index has beyond it
+(data/README.md: adding a release).`,
 		Example: `  depsolve matrix torch==2.5.1
   depsolve matrix torchvision
   depsolve matrix @driver
   depsolve matrix @gpu --format json
-  depsolve matrix torch --cache-dir /tmp/depsolve-cache`,
+  depsolve matrix torch --cache-dir /tmp/depsolve-cache
+  depsolve matrix --coverage`,
 		Args: argsAtMost(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			u := newUI(stdout, stderr, noColor, false)
@@ -62,6 +70,12 @@ be used is a warning. With --format json, the rows are a list of objects
 			if err != nil {
 				return err
 			}
+			if coverage {
+				if len(args) > 0 {
+					return usagef(cmd, "--coverage takes no package")
+				}
+				return printCoverage(u, m.Coverage(), format.value == "json")
+			}
 			rows := m.Describe(name, v)
 			if format.value == "json" {
 				return writeJSON(u, matrixJSON(rows))
@@ -75,6 +89,7 @@ be used is a warning. With --format json, the rows are a list of objects
 		},
 	}
 	cmd.Flags().BoolVar(&noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
+	cmd.Flags().BoolVar(&coverage, "coverage", false, "list the framework releases and CUDA toolkits the matrix covers")
 	cmd.Flags().StringVar(&cacheDirFlag, "cache-dir", "", "cache `DIR` holding the compiled matrix (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
 	format.register(cmd, "output `FORMAT`: text, or json (a list of rows with their sources)")
 	return cmd
@@ -185,4 +200,43 @@ func matrixJSON(rows []compat.Row) []matrixRowJSON {
 		out = append(out, jr)
 	}
 	return out
+}
+
+type coverageJSON struct {
+	Package  string   `json:"package"`
+	Releases []string `json:"releases"`
+	CUDA     []string `json:"cuda"`
+}
+
+// printCoverage prints one block per package: the releases covered and the CUDA
+// versions, the toolkits for @cuda.
+func printCoverage(u *ui, cov []compat.Coverage, asJSON bool) error {
+	if asJSON {
+		out := []coverageJSON{}
+		for _, c := range cov {
+			out = append(out, coverageJSON{Package: c.Package, Releases: append([]string{}, c.Releases...), CUDA: append([]string{}, c.CUDA...)})
+		}
+		return writeJSON(u, out)
+	}
+	var b strings.Builder
+	for i, c := range cov {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(u.bold(c.Package) + "\n")
+		if c.Package == compat.VirtualCUDA {
+			fmt.Fprintf(&b, "    toolkits  %s\n", strings.Join(c.CUDA, ", "))
+			continue
+		}
+		releases := make([]string, len(c.Releases))
+		for i, r := range c.Releases {
+			releases[i] = cmp.Or(r, "every release")
+		}
+		fmt.Fprintf(&b, "    releases  %s\n", strings.Join(releases, ", "))
+		if len(c.CUDA) > 0 {
+			fmt.Fprintf(&b, "    cuda      %s\n", strings.Join(c.CUDA, ", "))
+		}
+	}
+	u.print(b.String())
+	return nil
 }

@@ -18,21 +18,22 @@ const module = "github.com/depsolve/depsolve/"
 // the third-party import-path prefixes it may import outside the standard library.
 // Subpackages inherit their parent's row unless they have one of their own.
 var allowed = map[string][]string{
-	"pep440":             {},
-	"pep508":             {"pep440"},
-	"redact":             {},
-	"reqfile":            {"internal/printable", "internal/tomlpos", "pep440", "pep508", "redact", "github.com/BurntSushi/toml"},
-	"resolver":           {"pep440", "pep508"},
-	"cache":              {"redact", "go.etcd.io/bbolt"},
-	"index":              {"internal/wire", "pep440", "pep508", "resolver", "cache", "redact", "golang.org/x/net/html", "golang.org/x/sync"},
-	"data":               {},
-	"compat":             {"internal/printable", "internal/tomlpos", "internal/wire", "pep440", "pep508", "resolver", "data", "cache", "redact", "reqfile", "github.com/BurntSushi/toml"},
-	"lockfile":           {"internal/tomlpos", "pep440", "pep508", "resolver", "redact", "github.com/BurntSushi/toml"},
-	"internal/fakeindex": {"pep508"},
-	"internal/wire":      {},
-	"internal/tomlpos":   {},
-	"internal/printable": {},
-	"cmd/depsolve":       {"*"},
+	"pep440":              {},
+	"pep508":              {"pep440"},
+	"redact":              {},
+	"reqfile":             {"internal/printable", "internal/tomlpos", "pep440", "pep508", "redact", "github.com/BurntSushi/toml"},
+	"resolver":            {"pep440", "pep508"},
+	"cache":               {"redact", "go.etcd.io/bbolt"},
+	"index":               {"internal/wire", "pep440", "pep508", "resolver", "cache", "redact", "golang.org/x/net/html", "golang.org/x/sync"},
+	"data":                {},
+	"compat":              {"internal/printable", "internal/tomlpos", "internal/wire", "pep440", "pep508", "resolver", "data", "cache", "redact", "reqfile", "github.com/BurntSushi/toml"},
+	"lockfile":            {"internal/tomlpos", "pep440", "pep508", "resolver", "redact", "github.com/BurntSushi/toml"},
+	"internal/fakeindex":  {"pep508"},
+	"internal/wire":       {},
+	"internal/tomlpos":    {},
+	"internal/printable":  {},
+	"cmd/depsolve":        {"*"},
+	"scripts/matrix-gaps": {"compat"},
 }
 
 // forbiddenStd are standard-library packages the solver must not touch: it does no I/O.
