@@ -16,7 +16,10 @@
 # Usage: scripts/compare-pip.sh [CASE-GLOB]   e.g. 'corpus/*' or 'resolvelib/cheroot'
 # Needs python3 with pip >= 22.2 (--dry-run) and Go. SHARED (default ../shared beside the
 # repository) locates the shared reference data; DEPSOLVE (default: built from this tree)
-# the binary to test. Takes about 2 minutes, most of it pip.
+# the binary to test; TARGET extra target flags for depsolve, e.g.
+# TARGET='--driver 560.35.03 --gpu H100' (pip knows no target: a case that pip resolves and
+# depsolve refuses on such a target is either a fixed false "ok" or a false alarm, to be
+# told apart by reading depsolve.out). Takes about 2 minutes, most of it pip.
 set -euo pipefail
 
 name=compare-pip
@@ -43,7 +46,7 @@ for dir in "$work"/gen/cases/$filter/; do
 	serve "$ix"
 	ds_status=ok
 	"$depsolve" lock "$dir/requirements.txt" -o "$dir/lock.txt" --index-url "$url" \
-		--python "$py" --platform manylinux_2_35_x86_64 --cache-dir "$work/cache" -q >"$dir/depsolve.out" 2>&1 || ds_status="exit$?"
+		--python "$py" --platform manylinux_2_35_x86_64 ${TARGET:-} --cache-dir "$work/cache" -q >"$dir/depsolve.out" 2>&1 || ds_status="exit$?"
 
 	# SAME: pip and depsolve chose the same versions; where pip failed on a case upstream
 	# asserts satisfiable, depsolve is compared with upstream's resolution (SAME=upstream).
