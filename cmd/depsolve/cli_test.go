@@ -56,6 +56,12 @@ func TestErrorText(t *testing.T) {
 			usageError{err: errors.New("unknown flag: --x"), command: "depsolve check"},
 			"depsolve: unknown flag: --x\nRun 'depsolve check --help' for usage.\n",
 		},
+		{
+			// A value from outside that a message does not quote (a file name from the
+			// command line) cannot drive the terminal.
+			fmt.Errorf("requirements file %s does not exist", "ok\x1b[2J.txt"),
+			"depsolve: requirements file ok\\x1b[2J.txt does not exist\n",
+		},
 	} {
 		if got := errorText(tt.err); got != tt.want {
 			t.Errorf("errorText(%v):\n got %q\nwant %q", tt.err, got, tt.want)

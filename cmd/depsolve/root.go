@@ -13,6 +13,7 @@ import (
 
 	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
@@ -106,7 +107,9 @@ func errorText(err error) string {
 	if errors.As(err, &usage) && usage.command != "" {
 		fmt.Fprintf(&b, "Run '%s --help' for usage.\n", usage.command)
 	}
-	return redact.Text(b.String())
+	// Messages quote values from outside with %q, but not all of them (a file name
+	// given on the command line, say): no character of one may drive the terminal.
+	return redact.Text(printable.EscapeLines(b.String()))
 }
 
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {

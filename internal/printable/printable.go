@@ -27,6 +27,20 @@ func Escape(s string) string {
 	return b.String()
 }
 
+// EscapeLines is Escape for text of several lines: each line is escaped, and the
+// newlines between them are kept. It is for messages that depsolve composes of several
+// lines around values from outside (a file name given on the command line, say).
+func EscapeLines(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = Escape(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // Pad returns the indentation that puts a caret under the col-th character (1-based,
 // counted in code points) of line once it is printed as Escape(line): a space per
 // printed character, tabs kept so the caret lines up however a terminal expands them.

@@ -42,3 +42,15 @@ func TestPad(t *testing.T) {
 		}
 	}
 }
+
+func TestEscapeLines(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain\ntext\n":                         "plain\ntext\n",
+		"ok\x1b.txt: does not exist\nhint: x\n": `ok\x1b.txt: does not exist` + "\n" + "hint: x\n",
+		"a\rb\n\u202ec":                         `a\rb` + "\n" + `\u202ec`,
+	} {
+		if got := EscapeLines(in); got != want {
+			t.Errorf("EscapeLines(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
