@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/depsolve/depsolve/compat"
-	"github.com/depsolve/depsolve/index/wheel"
 	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/reqfile"
 )
 
@@ -117,18 +117,18 @@ func buildTarget(ctx context.Context, u *ui, f *inputFlags, m *compat.Matrix, co
 }
 
 // wheelTarget is the target as the index needs it to choose files.
-func wheelTarget(t *compat.Target) (wheel.Target, error) {
-	py, err := wheel.ParsePython(t.Python.Text)
+func wheelTarget(t *compat.Target) (pep425.Target, error) {
+	py, err := pep425.ParsePython(t.Python.Text)
 	if err != nil {
-		return wheel.Target{}, originError(t.Python.Origin, "python "+t.Python.Text, err)
+		return pep425.Target{}, originError(t.Python.Origin, "python "+t.Python.Text, err)
 	}
-	plat, err := wheel.ParsePlatform(t.Platform.Text)
+	plat, err := pep425.ParsePlatform(t.Platform.Text)
 	if err != nil {
-		return wheel.Target{}, originError(t.Platform.Origin, "platform "+t.Platform.Text, err)
+		return pep425.Target{}, originError(t.Platform.Origin, "platform "+t.Platform.Text, err)
 	}
-	wt := wheel.Target{Python: py, Platform: plat}
+	wt := pep425.Target{Python: py, Platform: plat}
 	if err := wt.Validate(); err != nil {
-		return wheel.Target{}, &compat.InputError{Msg: err.Error()}
+		return pep425.Target{}, &compat.InputError{Msg: err.Error()}
 	}
 	return wt, nil
 }

@@ -1,5 +1,9 @@
-// Package wheel parses distribution filenames and decides which wheels a target
-// can install.
+// Package pep425 implements the Python packaging standards about wheel compatibility:
+// compatibility tags (PEP 425), platform tags (PEP 600 manylinux with its legacy
+// aliases of PEP 513, 571 and 599, PEP 656 musllinux, macOS and Windows), and the
+// distribution filenames that carry them. It parses distribution filenames and decides
+// which wheels a target can install. ParsePlatform is depsolve's one reader of a
+// platform tag: the target (package target) and the index both use it.
 //
 // Filenames follow the binary distribution format (PEP 427, as revised by PEP 491
 // and the PyPA specification): NAME-VERSION[-BUILD]-PYTHON-ABI-PLATFORM.whl, with
@@ -30,4 +34,4 @@
 // offered without packaging's check of the running interpreter's ELF header.
 // PEP 825 variant wheels (a label after the platform tag) are rejected as
 // filenames: depsolve cannot choose among variants.
-package wheel
+package pep425

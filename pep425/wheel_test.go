@@ -1,4 +1,4 @@
-package wheel
+package pep425
 
 import (
 	"bufio"
