@@ -52,12 +52,16 @@ var legacyManylinux = []struct {
 	{"manylinux1", Version2{2, 5}},
 }
 
-// Architectures packaging generates manylinux tags for; i686 and armv7l need
-// an ELF check of the interpreter there, and are taken on trust here.
-var manylinuxArchs = map[string]bool{
+// The Linux architectures of a target machine: those packaging generates manylinux tags
+// for (i686 and armv7l need an ELF check of the interpreter there, and are taken on trust
+// here). A tag of another one names no machine depsolve can target.
+var linuxArchs = map[string]bool{
 	"x86_64": true, "i686": true, "aarch64": true, "armv7l": true, "ppc64": true,
 	"ppc64le": true, "s390x": true, "loongarch64": true, "riscv64": true,
 }
+
+// linuxArchHints name the Linux spelling of architectures written the Windows or macOS way.
+var linuxArchHints = map[string]string{"amd64": " (Linux tags say x86_64)", "arm64": " (Linux tags say aarch64)"}
 
 var windowsPlatforms = map[string]string{"amd64": "win_amd64", "x86": "win32", "arm64": "win_arm64"}
 
@@ -112,7 +116,7 @@ func parsePlatform(tag string) (Platform, error) {
 			return Platform{OS: Linux, Arch: arch, Musl: v}, nil
 		default:
 			if arch != "x86_64" && arch != "arm64" {
-				return bad("a macOS target is x86_64 or arm64")
+				return bad("a target machine is arm64 or x86_64, not " + arch)
 			}
 			return Platform{OS: MacOS, Arch: arch, MacOS: v}, nil
 		}
@@ -168,8 +172,8 @@ func (p Platform) Validate() error {
 		if !p.Glibc.IsZero() && p.Glibc.Major < 2 {
 			return fmt.Errorf("glibc %s: manylinux starts at glibc 2.5", p.Glibc)
 		}
-		if !p.Glibc.IsZero() && !manylinuxArchs[p.Arch] {
-			return fmt.Errorf("manylinux has no architecture %q", p.Arch)
+		if !linuxArchs[p.Arch] {
+			return fmt.Errorf("unknown Linux architecture %q%s", p.Arch, linuxArchHints[p.Arch])
 		}
 		if !p.MacOS.IsZero() {
 			return fmt.Errorf("a Linux platform has no macOS release")
@@ -245,7 +249,7 @@ func (p Platform) Tags() []string {
 const lastGlibcMinor = 50
 
 func manylinuxTags(glibc Version2, arch string) []string {
-	if !manylinuxArchs[arch] {
+	if !linuxArchs[arch] {
 		return nil
 	}
 	floor := Version2{2, 17} // PEP 599: the oldest glibc outside x86

@@ -246,9 +246,24 @@ func TestParsePlatform(t *testing.T) {
 			t.Errorf("ParsePlatform(%q).String() = %q, want %q", tt.in, got.String(), str)
 		}
 	}
-	for _, in := range []string{"", "linux_", "manylinux_2_x86_64", "manylinux_2_35_sparc", "macosx_14_0_ppc", "macosx_9_0_x86_64", "win_sparc", "manylinux_1_0_x86_64", "solaris"} {
+	for _, in := range []string{"", "linux_", "manylinux_2_x86_64", "manylinux_2_35_sparc", "macosx_14_0_ppc", "macosx_9_0_x86_64", "win_sparc", "manylinux_1_0_x86_64", "solaris", "linux_sparc", "musllinux_1_2_sparc"} {
 		if p, err := ParsePlatform(in); err == nil {
 			t.Errorf("ParsePlatform(%q) = %+v, want an error", in, p)
+		}
+	}
+}
+
+// The target and the index read platform tags with this one parser, so its errors are
+// what a user sees for --platform.
+func TestParsePlatformErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		"manylinux_2_35_amd64":   `platform "manylinux_2_35_amd64": unknown Linux architecture "amd64" (Linux tags say x86_64)`,
+		"linux_arm64":            `platform "linux_arm64": unknown Linux architecture "arm64" (Linux tags say aarch64)`,
+		"musllinux_1_2_sparc":    `platform "musllinux_1_2_sparc": unknown Linux architecture "sparc"`,
+		"macosx_14_0_universal2": `platform "macosx_14_0_universal2": a target machine is arm64 or x86_64, not universal2`,
+	} {
+		if _, err := ParsePlatform(in); err == nil || err.Error() != want {
+			t.Errorf("ParsePlatform(%q): %v, want %s", in, err, want)
 		}
 	}
 }
