@@ -457,3 +457,39 @@ func TestMarkerEnvironmentPlatforms(t *testing.T) {
 		}
 	}
 }
+
+// Defaults apply in the one Build, only where no source (a base image included) gives the
+// value; a known glibc makes the default platform's architecture manylinux for it.
+func TestBuildDefaults(t *testing.T) {
+	defaults := Defaults{Python: "3.12", Platform: "manylinux_2_35_x86_64"}
+	for _, tt := range []struct {
+		name  string
+		decls []Declaration
+		want  []string
+	}{
+		{"nothing given", nil, []string{"python 3.12 / default", "platform manylinux_2_35_x86_64 / default", "glibc 2.35 / default"}},
+		{"glibc given", []Declaration{{GLibc: Flag("--glibc", "2.28")}}, []string{"python 3.12 / default", "platform manylinux_2_28_x86_64 / default", "glibc 2.28 / flag --glibc"}},
+		{"image gives both", []Declaration{{BaseImage: Flag("--base-image", "python:3.11.9-slim-bookworm"), Platform: Flag("--platform", "linux_aarch64")}},
+			[]string{"python 3.11.9 / base image python:3.11.9-slim-bookworm", "platform manylinux_2_36_aarch64 / flag --platform", "glibc 2.36 / base image python:3.11.9-slim-bookworm"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			target, err := Build(fakeCatalog{}, defaults, tt.decls...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, v := range []Value{target.Python.Value, target.Platform.Value, target.GLibc.Value} {
+				got = append(got, v.Text+" / "+v.Origin.String())
+			}
+			for i, name := range []string{"python", "platform", "glibc"} {
+				got[i] = name + " " + got[i]
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if !target.Python.Version.Equal(pep440.MustParse(target.Python.Text)) || target.Platform.Platform.String() != target.Platform.Text {
+				t.Errorf("parsed values %v %v do not match the text", target.Python.Version, target.Platform.Platform)
+			}
+		})
+	}
+}
