@@ -17,7 +17,7 @@ import (
 // describe the layout, so compiledFormat, which is part of the cache key, changes with
 // them.
 
-var errMatrixCodec = errors.New("compat: malformed cached matrix")
+var errMatrixCodec = errors.New("matrix: malformed cached matrix")
 
 // encodeMatrix appends the encoding of v, a value of the kinds above, to b.
 func encodeMatrix(b []byte, v any) ([]byte, error) {
@@ -56,7 +56,7 @@ func appendValue(b []byte, v reflect.Value) ([]byte, error) {
 		}
 		return b, nil
 	}
-	return nil, fmt.Errorf("compat: cannot encode a %s in the cached matrix", v.Type())
+	return nil, fmt.Errorf("matrix: cannot encode a %s in the cached matrix", v.Type())
 }
 
 // encoded tells the struct fields the encoding holds.
@@ -115,7 +115,7 @@ func decodeValue(r *wire.Reader, v reflect.Value) error {
 			}
 		}
 	default:
-		return fmt.Errorf("compat: cannot decode a %s from the cached matrix", v.Type())
+		return fmt.Errorf("matrix: cannot decode a %s from the cached matrix", v.Type())
 	}
 	if r.Err() != nil {
 		return errMatrixCodec

@@ -292,7 +292,7 @@ func upperText(t int) string { return fmt.Sprintf("%d.%d", t/10, t%10) }
 func mustSpecifier(s string) pep440.Specifier {
 	spec, err := pep440.ParseSpecifier(s)
 	if err != nil {
-		panic(fmt.Sprintf("compat: building specifier %q: %v", s, err)) // built from parsed numbers: cannot fail
+		panic(fmt.Sprintf("matrix: building specifier %q: %v", s, err)) // built from parsed numbers: cannot fail
 	}
 	return spec
 }

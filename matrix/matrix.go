@@ -141,7 +141,7 @@ func LoadCached(c *cache.Cache) (*Matrix, []Warning, error) {
 	}
 	blob, err := encodeMatrix(nil, cachedMatrix{Doc: *m.doc, Warnings: warns})
 	if err != nil {
-		return nil, nil, fmt.Errorf("compat: encoding the compiled matrix: %w", err)
+		return nil, nil, fmt.Errorf("matrix: encoding the compiled matrix: %w", err)
 	}
 	// A failed write is reported by the cache itself (Options.Warn) and costs only time.
 	_ = c.PutMatrix(key, blob)
@@ -164,18 +164,18 @@ type dataFile struct {
 func readDataFiles(fsys fs.FS) ([]dataFile, error) {
 	names, err := fs.Glob(fsys, "*.toml")
 	if err != nil {
-		return nil, fmt.Errorf("compat: listing the matrix data: %w", err)
+		return nil, fmt.Errorf("matrix: listing the matrix data: %w", err)
 	}
 	files := make([]dataFile, 0, len(names))
 	for _, name := range names { // fs.Glob returns names in lexical order
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			return nil, fmt.Errorf("compat: reading the matrix data: %w", err)
+			return nil, fmt.Errorf("matrix: reading the matrix data: %w", err)
 		}
 		files = append(files, dataFile{name: "data/" + name, text: string(b)})
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("compat: no matrix data (*.toml) found")
+		return nil, fmt.Errorf("matrix: no matrix data (*.toml) found")
 	}
 	return files, nil
 }
