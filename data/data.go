@@ -1,5 +1,5 @@
 // Package data holds depsolve's curated compatibility matrix: TOML files embedded in the
-// binary. README.md documents the schema; package compat loads, validates and compiles
+// binary. README.md documents the schema; package matrix loads, validates and compiles
 // the files. Every row cites its sources and carries a confidence tag.
 package data
 

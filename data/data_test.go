@@ -9,7 +9,7 @@ import (
 )
 
 // README.md is the schema: it must name every embedded file and document every table the
-// files use. (Package compat checks the rows themselves.)
+// files use. (Package matrix checks the rows themselves.)
 func TestReadmeDocumentsEveryFileAndTable(t *testing.T) {
 	readme, err := os.ReadFile("README.md")
 	if err != nil {

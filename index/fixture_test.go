@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/depsolve/depsolve/index/simple"
-	"github.com/depsolve/depsolve/index/wheel"
+	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep508"
 )
 
@@ -87,7 +87,7 @@ func (f *fakeIndex) add(index string, d *dist) *dist {
 	defer f.mu.Unlock()
 	var name string
 	if strings.HasSuffix(d.filename, ".whl") {
-		w, err := wheel.ParseFilename(d.filename)
+		w, err := pep425.ParseFilename(d.filename)
 		if err != nil {
 			f.t.Fatal(err)
 		}
@@ -415,7 +415,7 @@ func metadataText(name, version string, lines ...string) string {
 // makeWheel builds a wheel whose .dist-info holds METADATA; padding adds an
 // incompressible file after it, so that METADATA is not in the file's tail.
 func makeWheel(t testing.TB, filename, metadata string, padding int) *dist {
-	w, err := wheel.ParseFilename(filename)
+	w, err := pep425.ParseFilename(filename)
 	if err != nil {
 		t.Fatal(err)
 	}

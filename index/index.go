@@ -15,7 +15,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/depsolve/depsolve/cache"
-	"github.com/depsolve/depsolve/index/wheel"
+	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/redact"
@@ -54,7 +54,7 @@ func ParseStrategy(s string) (Strategy, error) {
 // Options configure an Index.
 type Options struct {
 	// Target decides which files are usable. Required.
-	Target wheel.Target
+	Target pep425.Target
 	// IndexURL is the default index; "" means DefaultIndexURL. ExtraIndexURLs
 	// come before it, in order, as in uv. NoIndex drops the default index.
 	IndexURL       string
@@ -149,7 +149,7 @@ type source struct {
 // when done, to stop prefetching.
 type Index struct {
 	opts      Options
-	supported *wheel.Supported
+	supported *pep425.Supported
 	client    *client
 	stats     stats
 	findLinks []*source
@@ -188,7 +188,7 @@ var _ resolver.Index = (*Index)(nil)
 
 // New checks the options and returns an Index. It does no I/O.
 func New(opts Options) (*Index, error) {
-	supported, err := wheel.NewSupported(opts.Target)
+	supported, err := pep425.NewSupported(opts.Target)
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}

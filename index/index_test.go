@@ -16,30 +16,30 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/depsolve/depsolve/cache"
-	"github.com/depsolve/depsolve/index/wheel"
+	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver"
 )
 
-func target(t testing.TB, python, platform string) wheel.Target {
+func target(t testing.TB, python, platform string) pep425.Target {
 	t.Helper()
-	py, err := wheel.ParsePython(python)
+	py, err := pep425.ParsePython(python)
 	if err != nil {
 		t.Fatal(err)
 	}
-	plat, err := wheel.ParsePlatform(platform)
+	plat, err := pep425.ParsePlatform(platform)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return wheel.Target{Python: py, Platform: plat}
+	return pep425.Target{Python: py, Platform: plat}
 }
 
 // newIndex returns an Index with fast retries, no prefetching and no .netrc,
 // unless opts says otherwise.
 func newIndex(t testing.TB, opts Options) *Index {
 	t.Helper()
-	if opts.Target == (wheel.Target{}) {
+	if opts.Target == (pep425.Target{}) {
 		opts.Target = target(t, "3.11", "manylinux_2_35_x86_64")
 	}
 	if opts.MaxPrefetch == 0 {

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/depsolve/depsolve/index/simple"
-	"github.com/depsolve/depsolve/index/wheel"
+	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver"
@@ -38,12 +38,12 @@ type File struct {
 type candidate struct {
 	File
 	version        pep440.Version
-	wheel          *wheel.Filename // nil for an sdist
-	rank           int             // the wheel's tag rank for the target
-	hasMetadata    bool            // a PEP 658 metadata file exists
-	metadataSHA256 string          // its SHA-256, if the page gives it
-	localPath      string          // a file in a find-links folder
-	sourceOrder    int             // position of its source in the project's lists
+	wheel          *pep425.Filename // nil for an sdist
+	rank           int              // the wheel's tag rank for the target
+	hasMetadata    bool             // a PEP 658 metadata file exists
+	metadataSHA256 string           // its SHA-256, if the page gives it
+	localPath      string           // a file in a find-links folder
+	sourceOrder    int              // position of its source in the project's lists
 }
 
 // release is one version of a project and its files.
@@ -152,7 +152,7 @@ func (ix *Index) buildProject(name string, lists []sourceFiles) *project {
 type parseMemo struct {
 	versions map[string]versionResult // by version text as written
 	names    map[string]bool          // wheel name as written -> is the project's
-	wheels   wheel.FilenameParser     // expands each tag set once
+	wheels   pep425.FilenameParser    // expands each tag set once
 }
 
 type versionResult struct {
@@ -200,8 +200,8 @@ func (ix *Index) candidateOf(name string, src *source, f simple.File, memo *pars
 			return nil
 		}
 		c.wheel, versionText = &w, w.Version
-	case wheel.IsSdistFilename(f.Filename):
-		s, err := wheel.ParseSdistFilename(f.Filename, name)
+	case pep425.IsSdistFilename(f.Filename):
+		s, err := pep425.ParseSdistFilename(f.Filename, name)
 		if err != nil {
 			return nil
 		}
@@ -306,7 +306,7 @@ func (ix *Index) buildRelease(name string, files []*candidate) *release {
 	onlyBinary := selectionOf(ix.opts.OnlyBinary, name)
 	noBinary := selectionOf(ix.opts.NoBinary, name)
 	r := &release{}
-	var rejected []wheel.Filename
+	var rejected []pep425.Filename
 	var sdists, wheels int
 	for _, c := range files {
 		if c.wheel != nil {
@@ -365,7 +365,7 @@ func compareCandidates(a, b *candidate) int {
 		if c := cmp.Compare(a.rank, b.rank); c != 0 {
 			return c
 		}
-		if c := wheel.CompareBuild(b.wheel.Build, a.wheel.Build); c != 0 {
+		if c := pep425.CompareBuild(b.wheel.Build, a.wheel.Build); c != 0 {
 			return c
 		}
 	} else if ag, bg := strings.HasSuffix(a.Filename, ".tar.gz"), strings.HasSuffix(b.Filename, ".tar.gz"); ag != bg {

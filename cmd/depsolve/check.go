@@ -8,12 +8,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spf13/cobra"
-
-	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/target"
+	"github.com/spf13/cobra"
 )
 
 func newCheckCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -166,7 +165,7 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 
 // lockProblems reports a lock that does not install as it is: a conflict-style failure
 // (exit 1) whose numbered lines each name the file:line to fix.
-func lockProblems(u *ui, format string, t *compat.Target, in *inputs, findings []lockfile.Finding) error {
+func lockProblems(u *ui, format string, t *target.Target, in *inputs, findings []lockfile.Finding) error {
 	var lines []string
 	for i, fd := range findings {
 		lines = append(lines, fmt.Sprintf("(%d) %s", i+1, findingText(in, fd)))
@@ -177,7 +176,7 @@ func lockProblems(u *ui, format string, t *compat.Target, in *inputs, findings [
 
 // reportConflict reports a conflict found without the solver, as text or as the JSON
 // report, and returns exit status 1.
-func reportConflict(u *ui, format string, t *compat.Target, headline, chain string, hints []string) error {
+func reportConflict(u *ui, format string, t *target.Target, headline, chain string, hints []string) error {
 	if format == "json" {
 		r := newReport("conflict", t)
 		r.setConflict(chain, nil, hints)

@@ -10,14 +10,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/spf13/pflag"
-
 	"github.com/depsolve/depsolve/cache"
-	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/target"
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/pflag"
 )
 
 func TestExitCode(t *testing.T) {
@@ -30,7 +29,7 @@ func TestExitCode(t *testing.T) {
 		{fmt.Errorf("wrapped: %w", exitStatus(exitUsage)), exitUsage},
 		{usageError{err: errors.New("unknown flag")}, exitUsage},
 		{&reqfile.Error{Pos: reqfile.Position{File: "r.txt", Line: 1, Col: 2}, Msg: "bad"}, exitUsage},
-		{fmt.Errorf("loading: %w", &compat.InputError{Flag: "--python", Msg: "bad"}), exitUsage},
+		{fmt.Errorf("loading: %w", &target.InputError{Flag: "--python", Msg: "bad"}), exitUsage},
 		{&index.PolicyError{URL: "http://x/simple/", Host: "x"}, exitUsage},
 		{fmt.Errorf("resolver: listing versions of a: %w", &index.HTTPError{URL: "https://x/a/", StatusCode: 503, Status: "503 Service Unavailable"}), exitFailure},
 		{fmt.Errorf("resolver: %w", &index.OfflineError{What: "the page https://x/a/"}), exitFailure},
@@ -110,17 +109,17 @@ func TestHumanBytes(t *testing.T) {
 }
 
 func TestMergeIndexesPrecedence(t *testing.T) {
-	config := &compat.Config{
+	config := &target.Config{
 		File:           "depsolve.toml",
-		IndexURL:       compat.Value{Text: "https://config/simple/", Origin: compat.Origin{From: compat.FromConfig, Pos: compat.Position{File: "depsolve.toml", Line: 1}}},
-		ExtraIndexURLs: []compat.Value{{Text: "https://config-extra/simple/", Origin: compat.Origin{From: compat.FromConfig, Pos: compat.Position{File: "depsolve.toml", Line: 2}}}},
-		IndexStrategy:  compat.Value{Text: "unsafe-best-match", Origin: compat.Origin{From: compat.FromConfig, Pos: compat.Position{File: "depsolve.toml", Line: 3}}},
+		IndexURL:       target.Value{Text: "https://config/simple/", Origin: target.Origin{From: target.FromConfig, Pos: target.Position{File: "depsolve.toml", Line: 1}}},
+		ExtraIndexURLs: []target.Value{{Text: "https://config-extra/simple/", Origin: target.Origin{From: target.FromConfig, Pos: target.Position{File: "depsolve.toml", Line: 2}}}},
+		IndexStrategy:  target.Value{Text: "unsafe-best-match", Origin: target.Origin{From: target.FromConfig, Pos: target.Position{File: "depsolve.toml", Line: 3}}},
 	}
 	file := &reqfile.File{Path: "requirements.txt", IndexURL: "https://file/simple/", ExtraIndexURLs: []string{"https://file-extra/simple/"}}
 	t.Setenv("PIP_INDEX_URL", "https://env/simple/")
 	t.Setenv("PIP_EXTRA_INDEX_URL", "https://env-extra/simple/")
 
-	got := mergeIndexes(&inputFlags{}, []*reqfile.File{file}, []*compat.Config{config})
+	got := mergeIndexes(&inputFlags{}, []*reqfile.File{file}, []*target.Config{config})
 	want := indexSettings{
 		IndexURL:   sourced{"https://file/simple/", "requirements.txt"},
 		ExtraIndex: []sourced{{"https://config-extra/simple/", "depsolve.toml:2"}, {"https://file-extra/simple/", "requirements.txt"}},
@@ -131,7 +130,7 @@ func TestMergeIndexesPrecedence(t *testing.T) {
 	}
 
 	flags := &inputFlags{indexURL: "https://flag/simple/", extraIndexURLs: []string{"https://flag-extra/simple/"}, indexStrategy: "first-index"}
-	got = mergeIndexes(flags, []*reqfile.File{file}, []*compat.Config{config})
+	got = mergeIndexes(flags, []*reqfile.File{file}, []*target.Config{config})
 	want = indexSettings{
 		IndexURL:   sourced{"https://flag/simple/", "flag --index-url"},
 		ExtraIndex: []sourced{{"https://flag-extra/simple/", "flag --extra-index-url"}, {"https://file-extra/simple/", "requirements.txt"}},
@@ -188,7 +187,7 @@ func TestProgressLine(t *testing.T) {
 
 // What a pylock.toml records under [tool.depsolve] for the GPUs reads back as the GPUs.
 func TestGPUSummariesRoundTrip(t *testing.T) {
-	gpus := []compat.GPU{
+	gpus := []target.GPU{
 		{Name: "H100", Capability: "9.0", Count: 2},
 		{Name: "RTX 4090", Capability: "8.9", Count: 1},
 		{Name: "B200", Capability: "10.0", Count: 1},
@@ -204,7 +203,7 @@ func TestGPUSummariesRoundTrip(t *testing.T) {
 	if want := "2× H100 (sm_90), RTX 4090 (sm_89), B200 (sm_100), sm_80, Quadro X (PCIe) (sm_75), Mystery (compute capability unknown)"; text != want {
 		t.Fatalf("summaries %q, want %q", text, want)
 	}
-	got := parseGPUSummaries(text, compat.Origin{})
+	got := parseGPUSummaries(text, target.Origin{})
 	want := slices.Clone(gpus)
 	want[3].Capability = "" // "sm_80" names its capability itself: the target builder reads it
 	if diff := cmp.Diff(want, got); diff != "" {

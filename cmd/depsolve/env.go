@@ -7,11 +7,10 @@ import (
 	"os"
 	"strings"
 
-	"github.com/spf13/cobra"
-
 	"github.com/depsolve/depsolve/cache"
-	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/target"
+	"github.com/spf13/cobra"
 )
 
 func newEnvCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -28,7 +27,7 @@ about resolving (--pre, --refresh, --offline) change nothing here. FILE
 (optional here) adds the index options written in a requirements file, and
 the target a pylock.toml records.
 
-Sources win in this order: ` + compat.Precedence + `.
+Sources win in this order: ` + target.Precedence + `.
 Python and platform default to ` + defaultPython + ` and ` + defaultPlatform + ` when no source gives
 them: fixed values, so that every machine resolves alike.`,
 		Example: `  # What does this machine look like to depsolve?
@@ -85,14 +84,14 @@ func runEnv(ctx context.Context, u *ui, f *inputFlags, format string, args []str
 	if err != nil {
 		return err
 	}
-	r := envReport{Precedence: compat.Precedence, Notes: append([]string{}, s.target.Notes...)}
+	r := envReport{Precedence: target.Precedence, Notes: append([]string{}, s.target.Notes...)}
 	defaults := []string{}
 	for _, st := range s.target.Settings() {
 		v := envValue{Name: st.Name, Value: st.Value, Origin: st.Origin.String()}
 		if st.Value == "" {
 			v.Origin = ""
 		}
-		if st.Origin.From == compat.FromDefault && st.Name != "implementation" {
+		if st.Origin.From == target.FromDefault && st.Name != "implementation" {
 			defaults = append(defaults, st.Name+" "+st.Value)
 		}
 		r.Target = append(r.Target, v)
@@ -139,7 +138,7 @@ func runEnv(ctx context.Context, u *ui, f *inputFlags, format string, args []str
 	var b strings.Builder
 	writeTable(&b, rows)
 	fmt.Fprintf(&b, "cache: %s (%s)\n", r.Cache.Value, r.Cache.Origin)
-	fmt.Fprintf(&b, "precedence: %s\n", compat.Precedence)
+	fmt.Fprintf(&b, "precedence: %s\n", target.Precedence)
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "%s %s\n", u.dim("note:"), n)
 	}

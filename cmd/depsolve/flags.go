@@ -7,11 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/target"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-
-	"github.com/depsolve/depsolve/compat"
-	"github.com/depsolve/depsolve/index"
 )
 
 // inputFlags are the flags check, lock and env share: what to resolve, where from, for
@@ -81,7 +80,7 @@ func (f *inputFlags) registerTimeout(fs *pflag.FlagSet) {
 	notInLockHeader(fs, "timeout")
 }
 
-// timeoutValue is a flag value read by compat.ParseTimeout.
+// timeoutValue is a flag value read by target.ParseTimeout.
 type timeoutValue time.Duration
 
 func (t *timeoutValue) String() string {
@@ -94,7 +93,7 @@ func (t *timeoutValue) String() string {
 func (t *timeoutValue) Type() string { return "seconds" }
 
 func (t *timeoutValue) Set(s string) error {
-	d, err := compat.ParseTimeout(s)
+	d, err := target.ParseTimeout(s)
 	if err != nil {
 		return err
 	}

@@ -8,11 +8,11 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
+	"github.com/depsolve/depsolve/target"
 )
 
 // defaultRequirements is the file check and lock read when given none.
@@ -173,7 +173,7 @@ type indexSettings struct {
 	NoBinary     []string
 }
 
-func mergeIndexes(f *inputFlags, files []*reqfile.File, configs []*compat.Config) indexSettings {
+func mergeIndexes(f *inputFlags, files []*reqfile.File, configs []*target.Config) indexSettings {
 	var s indexSettings
 	// The default index: the first source that names one.
 	candidates := []sourced{{f.indexURL, "flag --index-url"}}
@@ -244,7 +244,7 @@ func mergeIndexes(f *inputFlags, files []*reqfile.File, configs []*compat.Config
 		s.NoBinary = append(s.NoBinary, file.NoBinary...)
 	}
 
-	s.Strategy = sourced{compat.FirstIndex, "default"}
+	s.Strategy = sourced{target.FirstIndex, "default"}
 	if f.indexStrategy != "" {
 		s.Strategy = sourced{f.indexStrategy, "flag --index-strategy"}
 	} else {

@@ -237,7 +237,7 @@ func checkNotRead(out, format string, in *inputs, f *inputFlags, s *session) err
 	if f.config != "" {
 		files = append(files, read{f.config, "the configuration (--config)"})
 	} else {
-		// compat.LoadConfigs reads both, whether or not pyproject.toml has [tool.depsolve].
+		// target.LoadConfigs reads both, whether or not pyproject.toml has [tool.depsolve].
 		files = append(files, read{"depsolve.toml", "the configuration"}, read{"pyproject.toml", "the configuration"})
 	}
 	if s.target.Dockerfile.Known() {

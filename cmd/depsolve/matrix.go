@@ -7,12 +7,12 @@ import (
 	"io"
 	"strings"
 
-	"github.com/spf13/cobra"
-
-	"github.com/depsolve/depsolve/compat"
+	"github.com/depsolve/depsolve/matrix"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver"
+	"github.com/depsolve/depsolve/target"
+	"github.com/spf13/cobra"
 )
 
 func newMatrixCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -122,7 +122,7 @@ func parsePackageArg(cmd *cobra.Command, args []string) (string, *pep440.Version
 	return name, &v, nil
 }
 
-func printRows(u *ui, rows []compat.Row) {
+func printRows(u *ui, rows []matrix.Row) {
 	var b strings.Builder
 	for i, r := range rows {
 		if i > 0 {
@@ -148,7 +148,7 @@ func printRows(u *ui, rows []compat.Row) {
 			fmt.Fprintf(&b, "    %-*s  %s\n", width, f.Key, f.Value)
 		}
 	}
-	if sources := resolver.SourcesText(compat.Sources(rows)); sources != "" {
+	if sources := resolver.SourcesText(matrix.Sources(rows)); sources != "" {
 		b.WriteString("\n" + sources + "\n")
 	}
 	u.print(b.String())
@@ -182,7 +182,7 @@ type matrixSourceJSON struct {
 	URL   string `json:"url"`
 }
 
-func matrixJSON(rows []compat.Row) []matrixRowJSON {
+func matrixJSON(rows []matrix.Row) []matrixRowJSON {
 	out := []matrixRowJSON{}
 	for _, r := range rows {
 		jr := matrixRowJSON{Table: r.Table, Package: r.Package, Versions: r.Versions, Advisory: r.Advisory,
@@ -210,7 +210,7 @@ type coverageJSON struct {
 
 // printCoverage prints one block per package: the releases covered and the CUDA
 // versions, the toolkits for @cuda.
-func printCoverage(u *ui, cov []compat.Coverage, asJSON bool) error {
+func printCoverage(u *ui, cov []matrix.Coverage, asJSON bool) error {
 	if asJSON {
 		out := []coverageJSON{}
 		for _, c := range cov {
@@ -224,7 +224,7 @@ func printCoverage(u *ui, cov []compat.Coverage, asJSON bool) error {
 			b.WriteByte('\n')
 		}
 		b.WriteString(u.bold(c.Package) + "\n")
-		if c.Package == compat.VirtualCUDA {
+		if c.Package == target.VirtualCUDA {
 			fmt.Fprintf(&b, "    toolkits  %s\n", strings.Join(c.CUDA, ", "))
 			continue
 		}

@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
+	"github.com/depsolve/depsolve/target"
 )
 
 // report is the --format json object of the CLI contract (DESIGN.md). status, target and
@@ -43,7 +43,7 @@ type warning struct {
 	Show    string   `json:"-"`                 // the command that shows the row's sources
 }
 
-// The warning codes that are not matrix advisories (compat.Advisory* are the others).
+// The warning codes that are not matrix advisories (matrix.Advisory* are the others).
 const (
 	warningUnaskedPrerelease = "unasked-prerelease"
 )
@@ -92,7 +92,7 @@ type reportError struct {
 	Line    int    `json:"line,omitempty"`
 }
 
-func newReport(status string, t *compat.Target) *report {
+func newReport(status string, t *target.Target) *report {
 	r := &report{Status: status, Packages: []reportPkg{}, Warnings: []warning{}}
 	if t == nil {
 		return r
@@ -158,7 +158,7 @@ func (r *report) setError(err error) {
 	r.Status = "error"
 	e := &reportError{Message: redact.Text(err.Error())}
 	var reqErr *reqfile.Error
-	var inputErr *compat.InputError
+	var inputErr *target.InputError
 	var requirementErr *resolver.RequirementError
 	switch {
 	case errors.As(err, &reqErr):
@@ -204,7 +204,7 @@ func writeJSON(u *ui, v any) error {
 
 // failJSON reports an error as JSON on stdout (and as text on stderr), and returns the
 // exit status it maps to.
-func failJSON(u *ui, t *compat.Target, err error) error {
+func failJSON(u *ui, t *target.Target, err error) error {
 	r := newReport("error", t)
 	r.setError(err)
 	if werr := r.write(u); werr != nil {

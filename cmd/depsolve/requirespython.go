@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 
-	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
+	"github.com/depsolve/depsolve/target"
 )
 
 // requiresPython turns the requires-python of the input files (pyproject.toml [project],
@@ -25,7 +25,7 @@ func requiresPython(files []*reqfile.File) []resolver.Requirement {
 			of = "the lock"
 		}
 		out = append(out, resolver.Requirement{
-			Requirement: pep508.Requirement{Name: compat.VirtualPython, Specifier: f.RequiresPython},
+			Requirement: pep508.Requirement{Name: target.VirtualPython, Specifier: f.RequiresPython},
 			Origin:      reqfile.Position{File: f.RequiresPythonPos.File, Line: f.RequiresPythonPos.Line}.String(),
 			Of:          of,
 		})
@@ -36,11 +36,11 @@ func requiresPython(files []*reqfile.File) []resolver.Requirement {
 // requiresPythonHints are the hints only the command can give when a conflict rests on
 // the requires-python of an input file: how to give the target's Python, and what to
 // change if the Python given is the right one.
-func requiresPythonHints(ns *resolver.NoSolution, t *compat.Target) []string {
+func requiresPythonHints(ns *resolver.NoSolution, t *target.Target) []string {
 	var hints []string
 	for _, in := range ns.External() {
 		dep := in.Dependency
-		if in.Cause != resolver.CauseDependency || in.Depender != ns.RootPackage || dep.Package.Name != compat.VirtualPython || dep.Of == "" {
+		if in.Cause != resolver.CauseDependency || in.Depender != ns.RootPackage || dep.Package.Name != target.VirtualPython || dep.Of == "" {
 			continue
 		}
 		if dep.Of == "the lock" {

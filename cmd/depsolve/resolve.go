@@ -12,15 +12,15 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/depsolve/depsolve/cache"
-	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/matrix"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
+	"github.com/depsolve/depsolve/target"
+	"golang.org/x/sync/errgroup"
 )
 
 // session is everything one command works with: the cache, the matrix, the target and
@@ -31,9 +31,9 @@ type session struct {
 	flags    *inputFlags
 	cacheDir string
 	cache    *cache.Cache
-	matrix   *compat.Matrix
-	configs  []*compat.Config
-	target   *compat.Target
+	matrix   *matrix.Matrix
+	configs  []*target.Config
+	target   *target.Target
 	indexes  indexSettings
 }
 
@@ -84,8 +84,8 @@ func openCache(u *ui, dir string, offline bool) (*cache.Cache, error) {
 
 // loadMatrix loads the compatibility matrix, compiled once and kept in the cache (c may
 // be nil: then it is compiled from the embedded data).
-func loadMatrix(c *cache.Cache) (*compat.Matrix, error) {
-	m, _, err := compat.LoadCached(c)
+func loadMatrix(c *cache.Cache) (*matrix.Matrix, error) {
+	m, _, err := matrix.LoadCached(c)
 	if err != nil {
 		return nil, fmt.Errorf("compatibility matrix: %w", err)
 	}
@@ -177,14 +177,14 @@ const timeoutEnv = "DEPSOLVE_TIMEOUT"
 // requestTimeout is the deadline of one index request: --timeout, else $DEPSOLVE_TIMEOUT
 // (set for a CI job, it outranks a project's file), else the timeout of depsolve.toml or
 // [tool.depsolve], else 0 for index.DefaultDeadline.
-func requestTimeout(f *inputFlags, configs []*compat.Config) (time.Duration, error) {
+func requestTimeout(f *inputFlags, configs []*target.Config) (time.Duration, error) {
 	if f.timeout > 0 {
 		return f.timeout, nil
 	}
 	if env := os.Getenv(timeoutEnv); env != "" {
-		d, err := compat.ParseTimeout(env)
+		d, err := target.ParseTimeout(env)
 		if err != nil {
-			return 0, &compat.InputError{Flag: "$" + timeoutEnv, Msg: err.Error()}
+			return 0, &target.InputError{Flag: "$" + timeoutEnv, Msg: err.Error()}
 		}
 		return d, nil
 	}
@@ -209,7 +209,7 @@ type outcome struct {
 // resolve solves the requirements for the target. preferred holds the pins of an existing
 // lock to keep where they are still allowed.
 func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, preferred map[string]pep440.Version) (*outcome, error) {
-	tm := s.matrix.ForTarget(s.target.Facts())
+	tm := s.matrix.ForTarget(s.target)
 	pb := &resolver.Problem{
 		Requirements: resolverRequirements(in.requirements),
 		Constraints:  resolverRequirements(in.constraints),
@@ -256,7 +256,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 }
 
 // advisoryWarning is a matrix advisory as the verdict carries it.
-func advisoryWarning(a compat.Advisory) warning {
+func advisoryWarning(a matrix.Advisory) warning {
 	w := warning{Code: a.Code, Message: a.Text, Package: a.Package, Row: fmt.Sprintf("%s:%d", a.Cite.File, a.Cite.Line)}
 	if a.Package != "" {
 		if about := a.Package + " " + a.Version; !strings.HasPrefix(w.Message, about) {

@@ -9,14 +9,13 @@ import (
 	"os/signal"
 	"strings"
 
-	"github.com/spf13/cobra"
-
-	"github.com/depsolve/depsolve/compat"
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
+	"github.com/depsolve/depsolve/target"
+	"github.com/spf13/cobra"
 )
 
 // Exit codes, as promised in the CLI contract.
@@ -69,7 +68,7 @@ func exitCode(err error) int {
 	var status exitStatus
 	var usage usageError
 	var reqErr *reqfile.Error
-	var inputErr *compat.InputError
+	var inputErr *target.InputError
 	var policyErr *index.PolicyError
 	var requirementErr *resolver.RequirementError
 	switch {

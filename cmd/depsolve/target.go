@@ -9,10 +9,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/depsolve/depsolve/compat"
-	"github.com/depsolve/depsolve/index/wheel"
 	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/matrix"
+	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/target"
 )
 
 // Defaults for a target that names no Python or platform. They are fixed, not taken from
@@ -26,14 +27,14 @@ const (
 )
 
 // flagDeclaration is what the target flags say.
-func (f *inputFlags) flagDeclaration() compat.Declaration {
-	value := func(flag, text string) compat.Value {
+func (f *inputFlags) flagDeclaration() target.Declaration {
+	value := func(flag, text string) target.Value {
 		if text == "" {
-			return compat.Value{}
+			return target.Value{}
 		}
-		return compat.Value{Text: text, Origin: compat.Origin{From: compat.FromFlag, Detail: "--" + flag}}
+		return target.Value{Text: text, Origin: target.Origin{From: target.FromFlag, Detail: "--" + flag}}
 	}
-	d := compat.Declaration{
+	d := target.Declaration{
 		Python:     value("python", f.python),
 		Platform:   value("platform", f.platform),
 		GLibc:      value("glibc", f.glibc),
@@ -43,40 +44,40 @@ func (f *inputFlags) flagDeclaration() compat.Declaration {
 		Dockerfile: value("dockerfile", f.dockerfile),
 	}
 	for _, g := range f.gpus {
-		d.GPUs = append(d.GPUs, compat.GPU{Name: g, Count: 1, Origin: compat.Origin{From: compat.FromFlag, Detail: "--gpu"}})
+		d.GPUs = append(d.GPUs, target.GPU{Name: g, Count: 1, Origin: target.Origin{From: target.FromFlag, Detail: "--gpu"}})
 	}
 	if f.cpu {
-		d.CPU = compat.Toggle{Set: true, On: true, Origin: compat.Origin{From: compat.FromFlag, Detail: "--cpu"}}
+		d.CPU = target.Toggle{Set: true, On: true, Origin: target.Origin{From: target.FromFlag, Detail: "--cpu"}}
 	}
 	return d
 }
 
 // loadConfigs reads --config, or depsolve.toml and [tool.depsolve] in the current folder.
-func loadConfigs(f *inputFlags) ([]*compat.Config, error) {
+func loadConfigs(f *inputFlags) ([]*target.Config, error) {
 	if f.config == "" {
-		return compat.LoadConfigs(".")
+		return target.LoadConfigs(".")
 	}
 	data, err := reqfile.ReadFile(f.config)
 	if err != nil {
-		return nil, &compat.InputError{Flag: "--config", Msg: fileProblem(f.config, err)}
+		return nil, &target.InputError{Flag: "--config", Msg: fileProblem(f.config, err)}
 	}
-	c, err := compat.ParseConfig(f.config, data)
+	c, err := target.ParseConfig(f.config, data)
 	if err != nil || c == nil {
 		return nil, err
 	}
-	return []*compat.Config{c}, nil
+	return []*target.Config{c}, nil
 }
 
 // buildTarget merges flags, config files, the targets recorded in pylock.toml input
-// files and detection into the target, then fills the Python version and the platform
-// from depsolve's defaults where no source gave one.
-func buildTarget(ctx context.Context, u *ui, f *inputFlags, m *compat.Matrix, configs []*compat.Config, files []*reqfile.File) (*compat.Target, error) {
+// files and detection into the target, with depsolve's defaults for the Python version
+// and the platform where no source gives one.
+func buildTarget(ctx context.Context, u *ui, f *inputFlags, m *matrix.Matrix, configs []*target.Config, files []*reqfile.File) (*target.Target, error) {
 	if f.dockerfile != "" {
 		if fi, err := os.Stat(f.dockerfile); err != nil || fi.IsDir() {
-			return nil, &compat.InputError{Flag: "--dockerfile", Msg: fileProblem(f.dockerfile, err)}
+			return nil, &target.InputError{Flag: "--dockerfile", Msg: fileProblem(f.dockerfile, err)}
 		}
 	}
-	decls := []compat.Declaration{f.flagDeclaration()}
+	decls := []target.Declaration{f.flagDeclaration()}
 	for _, c := range configs {
 		decls = append(decls, c.Target)
 	}
@@ -91,54 +92,41 @@ func buildTarget(ctx context.Context, u *ui, f *inputFlags, m *compat.Matrix, co
 		decls = append(decls, d)
 	}
 	if f.detect {
-		d, warnings := compat.Detect(ctx, compat.LocalSystem{}, m)
+		d, warnings := target.Detect(ctx, target.LocalSystem{}, m.Catalog())
 		for _, w := range warnings {
 			u.warn("detect: %s", w)
 		}
 		decls = append(decls, d)
 	}
-	t, err := compat.BuildTarget(m, decls...)
-	if err != nil || t.Python.Known() && t.Platform.Known() {
-		return t, err
-	}
-	def := compat.Origin{From: compat.FromDefault}
-	var defaults compat.Declaration
-	if !t.Python.Known() {
-		defaults.Python = compat.Value{Text: defaultPython, Origin: def}
-	}
-	switch {
-	case t.Platform.Known():
-	case t.GLibc.Known(): // the glibc makes a linux_x86_64 tag manylinux
-		defaults.Platform = compat.Value{Text: "linux_x86_64", Origin: def}
-	default:
-		defaults.Platform = compat.Value{Text: defaultPlatform, Origin: def}
-	}
-	return compat.BuildTarget(m, append(decls, defaults)...)
+	return target.Build(m.Catalog(), target.Defaults{Python: defaultPython, Platform: defaultPlatform}, decls...)
 }
 
 // wheelTarget is the target as the index needs it to choose files.
-func wheelTarget(t *compat.Target) (wheel.Target, error) {
-	py, err := wheel.ParsePython(t.Python.Text)
-	if err != nil {
-		return wheel.Target{}, originError(t.Python.Origin, "python "+t.Python.Text, err)
+func wheelTarget(t *target.Target) (pep425.Target, error) {
+	switch {
+	case !t.Python.Known():
+		return pep425.Target{}, &target.InputError{Msg: "the target has no Python version: give --python"}
+	case !t.Platform.Known():
+		return pep425.Target{}, &target.InputError{Msg: "the target has no platform: give --platform"}
 	}
-	plat, err := wheel.ParsePlatform(t.Platform.Text)
-	if err != nil {
-		return wheel.Target{}, originError(t.Platform.Origin, "platform "+t.Platform.Text, err)
+	release := t.Python.Version.Release() // MAJOR.MINOR at least: the builder checked it
+	py := pep425.Python{Major: release[0], Minor: release[1]}
+	if err := py.Validate(); err != nil {
+		return pep425.Target{}, originError(t.Python.Origin, "python "+t.Python.Text, err)
 	}
-	wt := wheel.Target{Python: py, Platform: plat}
+	wt := pep425.Target{Python: py, Platform: t.Platform.Platform}
 	if err := wt.Validate(); err != nil {
-		return wheel.Target{}, &compat.InputError{Msg: err.Error()}
+		return pep425.Target{}, &target.InputError{Msg: err.Error()}
 	}
 	return wt, nil
 }
 
-func originError(o compat.Origin, what string, err error) error {
-	e := &compat.InputError{Msg: fmt.Sprintf("%s: %v", what, err)}
+func originError(o target.Origin, what string, err error) error {
+	e := &target.InputError{Msg: fmt.Sprintf("%s: %v", what, err)}
 	switch o.From {
-	case compat.FromFlag:
+	case target.FromFlag:
 		e.Flag = o.Detail
-	case compat.FromConfig, compat.FromPyproject:
+	case target.FromConfig, target.FromPyproject:
 		e.Pos = o.Pos
 	}
 	return e
@@ -147,20 +135,20 @@ func originError(o compat.Origin, what string, err error) error {
 // targetSummary names the target in one line, as the verdict prints it:
 // "Python 3.11.9, manylinux_2_35_x86_64, driver 550.54.15, H100 (sm_90)". Values that are
 // depsolve's defaults say so.
-func targetSummary(t *compat.Target) string {
+func targetSummary(t *target.Target) string {
 	var parts []string
-	add := func(prefix string, v compat.Value) {
+	add := func(prefix string, v target.Value) {
 		if !v.Known() {
 			return
 		}
 		s := prefix + v.Text
-		if v.Origin.From == compat.FromDefault {
+		if v.Origin.From == target.FromDefault {
 			s += " (default)"
 		}
 		parts = append(parts, s)
 	}
-	add("Python ", t.Python)
-	add("", t.Platform)
+	add("Python ", t.Python.Value)
+	add("", t.Platform.Value)
 	switch {
 	case t.CPU.On:
 		parts = append(parts, "no GPU")
@@ -168,7 +156,7 @@ func targetSummary(t *compat.Target) string {
 		parts = append(parts, "no driver or GPU given")
 	default:
 		if t.Driver.Known() {
-			add("driver ", t.Driver)
+			add("driver ", t.Driver.Value)
 		} else {
 			parts = append(parts, "driver unknown")
 		}
@@ -176,11 +164,11 @@ func targetSummary(t *compat.Target) string {
 			parts = append(parts, gpuSummary(g))
 		}
 	}
-	add("CUDA ", t.CUDA)
+	add("CUDA ", t.CUDA.Value)
 	return strings.Join(parts, ", ")
 }
 
-func gpuSummary(g compat.GPU) string {
+func gpuSummary(g target.GPU) string {
 	s := g.Name
 	if g.Count > 1 {
 		s = fmt.Sprintf("%d× %s", g.Count, s)
@@ -196,21 +184,21 @@ func gpuSummary(g compat.GPU) string {
 }
 
 // targetFields is the target as a lockfile's header and [tool.depsolve] record it.
-func targetFields(t *compat.Target) []lockfile.Field {
+func targetFields(t *target.Target) []lockfile.Field {
 	var out []lockfile.Field
-	add := func(name string, v compat.Value) {
+	add := func(name string, v target.Value) {
 		if v.Known() {
 			out = append(out, lockfile.Field{Name: name, Value: v.Text})
 		}
 	}
-	add("python", t.Python)
-	add("platform", t.Platform)
-	add("glibc", t.GLibc)
+	add("python", t.Python.Value)
+	add("platform", t.Platform.Value)
+	add("glibc", t.GLibc.Value)
 	switch {
 	case t.CPU.On:
 		out = append(out, lockfile.Field{Name: "gpu", Value: "none"})
 	default:
-		add("driver", t.Driver)
+		add("driver", t.Driver.Value)
 		var gpus []string
 		for _, g := range t.GPUs {
 			gpus = append(gpus, gpuSummary(g))
@@ -219,7 +207,7 @@ func targetFields(t *compat.Target) []lockfile.Field {
 			out = append(out, lockfile.Field{Name: "gpus", Value: strings.Join(gpus, ", ")})
 		}
 	}
-	add("cuda", t.CUDA)
+	add("cuda", t.CUDA.Value)
 	add("base-image", t.BaseImage)
 	return out
 }
@@ -228,22 +216,22 @@ func targetFields(t *compat.Target) []lockfile.Field {
 // targetFields wrote), each value with its place in the file as origin. It ranks with
 // pyproject.toml's [tool.depsolve]: flags and depsolve.toml win over it. Keys it does
 // not know (a later depsolve's) are warned about and skipped.
-func lockTarget(u *ui, f *reqfile.File) (compat.Declaration, error) {
-	var d compat.Declaration
+func lockTarget(u *ui, f *reqfile.File) (target.Declaration, error) {
+	var d target.Declaration
 	t := f.Tool
 	if t == nil {
 		return d, nil
 	}
-	origin := func(key string) compat.Origin {
+	origin := func(key string) target.Origin {
 		p := t.Pos(key)
-		return compat.Origin{From: compat.FromPyproject, Pos: compat.Position{File: p.File, Line: p.Line, Col: p.Col}}
+		return target.Origin{From: target.FromPyproject, Pos: target.Position{File: p.File, Line: p.Line, Col: p.Col}}
 	}
 	for _, key := range slices.Sorted(maps.Keys(t.Values)) {
 		text, ok := t.Values[key].(string)
 		if !ok {
 			return d, t.Error(key+" must be a string, as depsolve lock writes it", "run depsolve lock again to rewrite the lock", key)
 		}
-		v := compat.Value{Text: text, Origin: origin(key)}
+		v := target.Value{Text: text, Origin: origin(key)}
 		switch key {
 		case "python":
 			d.Python = v
@@ -261,7 +249,7 @@ func lockTarget(u *ui, f *reqfile.File) (compat.Declaration, error) {
 			if text != "none" {
 				return d, t.Error(`gpu = "`+text+`": depsolve lock writes gpu = "none" for a target without a GPU, and its GPUs under gpus`, "", key)
 			}
-			d.CPU = compat.Toggle{Set: true, On: true, Origin: v.Origin}
+			d.CPU = target.Toggle{Set: true, On: true, Origin: v.Origin}
 		case "gpus":
 			d.GPUs = parseGPUSummaries(text, v.Origin)
 		default:
@@ -273,10 +261,10 @@ func lockTarget(u *ui, f *reqfile.File) (compat.Declaration, error) {
 
 // parseGPUSummaries reads what gpuSummary wrote for each GPU, joined with ", ":
 // "2× H100 (sm_90)", "RTX 4090 (sm_89)", "sm_80", "X1 (compute capability unknown)".
-func parseGPUSummaries(text string, origin compat.Origin) []compat.GPU {
-	var out []compat.GPU
+func parseGPUSummaries(text string, origin target.Origin) []target.GPU {
+	var out []target.GPU
 	for _, s := range strings.Split(text, ", ") {
-		g := compat.GPU{Name: strings.TrimSpace(s), Count: 1, Origin: origin}
+		g := target.GPU{Name: strings.TrimSpace(s), Count: 1, Origin: origin}
 		if n, rest, ok := strings.Cut(g.Name, "× "); ok {
 			if count, err := strconv.Atoi(n); err == nil && count > 0 {
 				g.Name, g.Count = rest, count

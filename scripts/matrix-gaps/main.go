@@ -20,7 +20,7 @@ import (
 	"os"
 	"slices"
 
-	"github.com/depsolve/depsolve/compat"
+	"github.com/depsolve/depsolve/matrix"
 )
 
 func main() {
@@ -37,7 +37,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "matrix-gaps: %v\n", err)
 		return 2
 	}
-	m, _, err := compat.Load()
+	m, _, err := matrix.Load()
 	if err != nil {
 		fmt.Fprintf(stderr, "matrix-gaps: %v\n", err)
 		return 2

@@ -1,0 +1,206 @@
+package matrix
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/data"
+)
+
+func TestLoadCached(t *testing.T) {
+	c, err := cache.Open(t.TempDir(), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, warns, err := LoadCached(c)
+	if err != nil || len(warns) != 0 {
+		t.Fatalf("LoadCached (miss) = %v, %v", warns, err)
+	}
+	key := cache.MatrixKey(m.Hash())
+	blob, found, err := c.GetMatrix(key)
+	if err != nil || !found {
+		t.Fatalf("compiled form not stored under %s: %v %v", key, found, err)
+	}
+
+	// A hit is what LoadCached returns: change a row in the cached form and see it.
+	var cm cachedMatrix
+	if err := decodeMatrix(blob, &cm); err != nil {
+		t.Fatal(err)
+	}
+	for i := range cm.Doc.GPU {
+		if cm.Doc.GPU[i].Name == "H100" {
+			cm.Doc.GPU[i].CC = "8.0"
+		}
+	}
+	changed, err := encodeMatrix(nil, cm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PutMatrix(key, changed); err != nil {
+		t.Fatal(err)
+	}
+	hit, _, err := LoadCached(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := hit.GPU("H100"); g.CC != "8.0" {
+		t.Errorf("cached form not used: H100 is %q", g.CC)
+	}
+	if hit.Hash() != m.Hash() {
+		t.Errorf("hash %s from the cache, %s from the data", hit.Hash(), m.Hash())
+	}
+
+	// An unusable entry is a miss: the data is parsed again and the entry replaced.
+	if err := c.PutMatrix(key, []byte("{not this encoding")); err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := LoadCached(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := again.GPU("H100"); g.CC != "9.0" {
+		t.Errorf("after a damaged entry: H100 is %q", g.CC)
+	}
+	if blob, _, _ := c.GetMatrix(key); string(blob) == "{not this encoding" {
+		t.Error("the damaged entry was not replaced")
+	}
+
+	if m, _, err := LoadCached(nil); err != nil || m == nil {
+		t.Errorf("LoadCached(nil) = %v, %v", m, err)
+	}
+}
+
+// The cache key changes with any byte of the data, so the compiled form is rebuilt when
+// the data changes.
+func TestDataHashFollowsTheData(t *testing.T) {
+	files, err := readDataFiles(data.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := hashDataFiles(files)
+	edited := append([]dataFile(nil), files...)
+	edited[0].text += " "
+	renamed := append([]dataFile(nil), files...)
+	renamed[0].name += "x"
+	for name, fs := range map[string][]dataFile{"edited": edited, "renamed": renamed, "dropped": files[1:]} {
+		if hashDataFiles(fs) == base {
+			t.Errorf("%s data: same hash", name)
+		}
+	}
+	if hashDataFiles(files) != base {
+		t.Error("hash is not deterministic")
+	}
+}
+
+// Loading the compiled matrix: from the TOML, from the bbolt cache, and the decoding of
+// the cached form alone.
+func BenchmarkLoadTOML(b *testing.B) {
+	for b.Loop() {
+		if _, _, err := loadFS(data.FS); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadCached(b *testing.B) {
+	c, err := cache.Open(b.TempDir(), cache.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, _, err := LoadCached(c); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := LoadCached(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeCompiled(b *testing.B) {
+	m, warns, err := Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	blob, err := encodeMatrix(nil, cachedMatrix{Doc: *m.doc, Warnings: warns})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(blob)))
+	for b.Loop() {
+		var cm cachedMatrix
+		if err := decodeMatrix(blob, &cm); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := compile(&cm.Doc, m.Hash(), noLines); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// The cached form reads back as the rows it was made from, position key maps aside.
+func TestMatrixCodecRoundTrip(t *testing.T) {
+	m, warns, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cachedMatrix{Doc: *m.doc, Warnings: warns}
+	blob, err := encodeMatrix(nil, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got cachedMatrix
+	if err := decodeMatrix(blob, &got); err != nil {
+		t.Fatal(err)
+	}
+	ignoreKeys := cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Keys" }, cmp.Ignore())
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(cachedMatrix{}, document{}), cmpopts.EquateEmpty(), ignoreKeys, exporter); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	if len(got.Doc.GPU) == 0 || got.Doc.GPU[0].Tag == "" || got.Doc.GPU[0].Pos.Line == 0 {
+		t.Errorf("embedded row fields lost: %+v", got.Doc.GPU)
+	}
+	if err := decodeMatrix(blob[:len(blob)-1], &got); err == nil {
+		t.Error("a truncated form decodes")
+	}
+}
+
+// exporter lets cmp read the unexported row types.
+var exporter = cmp.Exporter(func(reflect.Type) bool { return true })
+
+// FuzzDecodeMatrix: decodeMatrix never panics, and what it accepts survives encoding
+// and decoding again unchanged.
+func FuzzDecodeMatrix(f *testing.F) {
+	m, warns, err := Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	blob, err := encodeMatrix(nil, cachedMatrix{Doc: *m.doc, Warnings: warns})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(blob)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var cm cachedMatrix
+		if decodeMatrix(data, &cm) != nil {
+			return
+		}
+		first, err := encodeMatrix(nil, cm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again cachedMatrix
+		if err := decodeMatrix(first, &again); err != nil {
+			t.Fatalf("re-encoded form does not decode: %v", err)
+		}
+		if second, _ := encodeMatrix(nil, again); string(second) != string(first) {
+			t.Fatal("round trip changed the rows")
+		}
+	})
+}

@@ -1,0 +1,218 @@
+package matrix
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/data"
+)
+
+// Tag is a row's confidence, as in the fact files.
+type Tag string
+
+// The confidence tags.
+const (
+	Verified     Tag = "verified"     // read in the primary source
+	Corroborated Tag = "corroborated" // two or more independent copies agree
+	Unverified   Tag = "unverified"   // one third-party source, an inference, or a conflict
+)
+
+// Source is an entry of data/sources.toml.
+type Source struct {
+	ID    string
+	Title string
+	URL   string
+}
+
+// Cite says where a fact comes from: its row in the data and the sources the row cites.
+type Cite struct {
+	File    string // "data/torch.toml"
+	Line    int    // the row's [[table]] line
+	Tag     Tag
+	Sources []Source
+	Detail  string // the row's cite: section, commit, wording
+}
+
+// String is the short form a rule's Source carries, "data/torch.toml:42 (S10 <url>)":
+// the row, then each source's id and URL. Titles and the row's detail are in the fields
+// (and in `depsolve matrix`).
+func (c Cite) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d (", c.File, c.Line)
+	for i, s := range c.Sources {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %s", s.ID, s.URL)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// Warning is a problem in the data that does not stop it from loading.
+type Warning struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (w Warning) String() string { return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Msg) }
+
+// DataError is a row the strict loader rejects. Load returns every one it finds, joined
+// (errors.Join); errors.As finds the first.
+type DataError struct {
+	File string
+	Line int
+	Text string // the offending line
+	Msg  string
+}
+
+func (e *DataError) Error() string {
+	s := fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	if e.Text != "" {
+		s += "\n    " + e.Text
+	}
+	return s
+}
+
+// Matrix is the compiled matrix. It is immutable and safe for concurrent use.
+type Matrix struct {
+	hash string
+	doc  *document
+
+	sources    map[string]Source
+	principles map[string]*principleRow
+	families   map[int]*family
+	toolkits   []*toolkit
+	tkArchs    []*toolkitArchs
+	archNames  map[string]*archRow // compute capability ("9.0") -> architecture
+	gpus       map[string]*gpuRow  // normalized name words -> model
+	gpuDrivers []*gpuDriver
+	flavors    map[string]*flavor
+	oses       map[string]*osRow
+	packages   map[string]*packageRows
+}
+
+// Hash is the hex SHA-256 the matrix was compiled from: the embedded files and the
+// compiled-form version. It keys the compiled form in the cache.
+func (m *Matrix) Hash() string { return m.hash }
+
+// Load reads, validates and compiles the embedded data. The loader is strict: an unknown
+// table or key, a row without a source or tag, an unverified row not marked advisory, a
+// malformed version is an error naming file:line. Warnings are problems that do not stop
+// the data from loading (a source nothing cites).
+func Load() (*Matrix, []Warning, error) { return loadFS(data.FS) }
+
+// loadFS is Load for the *.toml files at the root of fsys.
+func loadFS(fsys fs.FS) (*Matrix, []Warning, error) {
+	files, err := readDataFiles(fsys)
+	if err != nil {
+		return nil, nil, err
+	}
+	return loadFiles(files)
+}
+
+// LoadCached is Load through the cache: the compiled form is kept under the hash of the
+// embedded data (cache.MatrixKey), so it is rebuilt whenever the data or the compiled
+// form changes. c may be nil (no cache). The cache is only a cache: a read that fails or
+// returns something unusable counts as a miss, and the data is parsed again.
+func LoadCached(c *cache.Cache) (*Matrix, []Warning, error) {
+	files, err := readDataFiles(data.FS)
+	if err != nil {
+		return nil, nil, err
+	}
+	hash := hashDataFiles(files)
+	key := cache.MatrixKey(hash)
+	if blob, found, err := c.GetMatrix(key); err == nil && found {
+		var cm cachedMatrix
+		if decodeMatrix(blob, &cm) == nil {
+			if m, err := compile(&cm.Doc, hash, noLines); err == nil {
+				return m, cm.Warnings, nil
+			}
+		}
+	}
+	m, warns, err := loadFiles(files)
+	if err != nil {
+		return nil, nil, err
+	}
+	blob, err := encodeMatrix(nil, cachedMatrix{Doc: *m.doc, Warnings: warns})
+	if err != nil {
+		return nil, nil, fmt.Errorf("matrix: encoding the compiled matrix: %w", err)
+	}
+	// A failed write is reported by the cache itself (Options.Warn) and costs only time.
+	_ = c.PutMatrix(key, blob)
+	return m, warns, nil
+}
+
+// cachedMatrix is the payload of the cache's matrix bucket.
+type cachedMatrix struct {
+	Doc      document
+	Warnings []Warning
+}
+
+// dataFile is one matrix file: its name as shown in messages ("data/torch.toml") and text.
+type dataFile struct {
+	name string
+	text string
+}
+
+// readDataFiles reads the *.toml files at the root of fsys in name order.
+func readDataFiles(fsys fs.FS) ([]dataFile, error) {
+	names, err := fs.Glob(fsys, "*.toml")
+	if err != nil {
+		return nil, fmt.Errorf("matrix: listing the matrix data: %w", err)
+	}
+	files := make([]dataFile, 0, len(names))
+	for _, name := range names { // fs.Glob returns names in lexical order
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("matrix: reading the matrix data: %w", err)
+		}
+		files = append(files, dataFile{name: "data/" + name, text: string(b)})
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("matrix: no matrix data (*.toml) found")
+	}
+	return files, nil
+}
+
+// hashDataFiles is the hex SHA-256 of the compiled-form version and every file's name
+// and text, each length-prefixed so no two inputs share a hash.
+func hashDataFiles(files []dataFile) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d:%s", len(compiledFormat), compiledFormat)
+	for _, f := range files {
+		fmt.Fprintf(h, "%d:%s%d:%s", len(f.name), f.name, len(f.text), f.text)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func loadFiles(files []dataFile) (*Matrix, []Warning, error) {
+	doc, warns, err := parseDocument(files)
+	if err != nil {
+		return nil, nil, err
+	}
+	texts := map[string][]string{}
+	for _, f := range files {
+		texts[f.name] = strings.Split(f.text, "\n")
+	}
+	lines := func(file string, line int) string {
+		if ls := texts[file]; line >= 1 && line <= len(ls) {
+			return strings.TrimRight(ls[line-1], "\r")
+		}
+		return ""
+	}
+	m, err := compile(doc, hashDataFiles(files), lines)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, warns, nil
+}
+
+// noLines quotes nothing: the compiled form from the cache has no text to quote (and,
+// having been compiled once already, no errors to report).
+func noLines(string, int) string { return "" }

@@ -1,0 +1,290 @@
+package target
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func configOrigin(file string, line int, key string) Origin {
+	return Origin{From: FromConfig, Pos: Position{File: file, Line: line}, Detail: key}
+}
+
+func TestLoadConfigs(t *testing.T) {
+	dir := filepath.Join("testdata", "config")
+	configs, err := LoadConfigs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	toml := filepath.Join(dir, "depsolve.toml")
+	py := filepath.Join(dir, "pyproject.toml")
+	pyOrigin := func(line int, key string) Origin {
+		return Origin{From: FromPyproject, Pos: Position{File: py, Line: line}, Detail: "tool.depsolve." + key}
+	}
+	want := []*Config{{
+		File:     toml,
+		IndexURL: Value{"https://pypi.org/simple", configOrigin(toml, 2, "index-url")},
+		ExtraIndexURLs: []Value{
+			{"https://download.pytorch.org/whl/cu124", configOrigin(toml, 3, "extra-index-url")},
+		},
+		FindLinks: []Value{
+			{filepath.Join(dir, "wheels"), configOrigin(toml, 6, "find-links")},
+			{"https://example.com/links.html", configOrigin(toml, 6, "find-links")},
+		},
+		IndexStrategy: Value{"first-index", configOrigin(toml, 7, "index-strategy")},
+		Target: Declaration{
+			Python: Value{"3.11.9", configOrigin(toml, 10, "target.python")},
+			Driver: Value{"550.54.15", configOrigin(toml, 11, "target.driver")},
+			GPUs: []GPU{
+				{Name: "H100", Count: 1, Origin: configOrigin(toml, 12, "target.gpus")},
+				{Name: "sm_80", Count: 1, Origin: configOrigin(toml, 12, "target.gpus")},
+			},
+			BaseImage: Value{"nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04", configOrigin(toml, 13, "target.base-image")},
+		},
+	}, {
+		File:     py,
+		IndexURL: Value{"https://mirror.example.com/simple", pyOrigin(10, "index-url")},
+		Target: Declaration{
+			Python:     Value{"3.12", pyOrigin(13, "target.python")},
+			Platform:   Value{"manylinux_2_28_aarch64", pyOrigin(14, "target.platform")},
+			CPU:        Toggle{Set: true, On: true, Origin: pyOrigin(15, "target.cpu")},
+			Dockerfile: Value{filepath.Join(dir, "docker", "Dockerfile"), pyOrigin(16, "target.dockerfile")},
+		},
+	}}
+	if diff := cmp.Diff(want, configs); diff != "" {
+		t.Errorf("LoadConfigs (-want +got):\n%s", diff)
+	}
+	if got := configs[1].Target.Python.Origin.String(); got != py+" [tool.depsolve]:13" {
+		t.Errorf("pyproject origin renders as %q", got)
+	}
+}
+
+func TestLoadConfigsNone(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"x\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	configs, err := LoadConfigs(dir)
+	if err != nil || len(configs) != 0 {
+		t.Errorf("LoadConfigs = %v, %v; want nothing", configs, err)
+	}
+}
+
+func TestParseConfigInlineTable(t *testing.T) {
+	c, err := ParseConfig("depsolve.toml", []byte("target = { python = \"3.10.14\", cpu = false }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Target.Python.Text != "3.10.14" || c.Target.Python.Origin.Pos.Line != 1 || !c.Target.CPU.Set || c.Target.CPU.On {
+		t.Errorf("got %+v", c.Target)
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	tests := []struct {
+		name, file, text string
+		want             string // the whole error text
+	}{
+		{"unknown key", "depsolve.toml", "index-url = \"https://x\"\nindex_url = \"https://y\"\n",
+			"depsolve.toml:2:1: unknown key \"index_url\" in the depsolve table; known keys: extra-index-url, find-links, index-strategy, index-url, target, timeout\n    index_url = \"https://y\"\n    ^"},
+		{"unknown target key", "depsolve.toml", "[target]\npython = \"3.11.9\"\n  gpu = [\"H100\"]\n",
+			"depsolve.toml:3:3: unknown key \"gpu\" in [target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n      gpu = [\"H100\"]\n      ^"},
+		{"unknown pyproject key", "pyproject.toml", "[tool.depsolve.target]\npythn = \"3.11\"\n",
+			"pyproject.toml:2:1: unknown key \"pythn\" in [tool.depsolve.target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n    pythn = \"3.11\"\n    ^"},
+		{"float python", "depsolve.toml", "[target]\npython = 3.10\n",
+			"depsolve.toml:2:10: python must be a string, not a float (quote it: python = \"…\")\n    python = 3.10\n             ^"},
+		{"bad python", "depsolve.toml", "[target]\npython = \"3.x\"\n",
+			"depsolve.toml:2:10: python: \"3.x\" is not a Python version (want 3.11.9 or 3.11)\n    python = \"3.x\"\n             ^"},
+		{"bad platform", "depsolve.toml", "[target]\nplatform = \"manylinux_2_35_amd64\"\n",
+			"depsolve.toml:2:12: platform: platform \"manylinux_2_35_amd64\": unknown Linux architecture \"amd64\" (Linux tags say x86_64)\n    platform = \"manylinux_2_35_amd64\"\n               ^"},
+		{"bad gpu", "depsolve.toml", "[target]\ngpus = [\"H100\", \"sm_9\"]\n",
+			"depsolve.toml:2:8: gpus: \"sm_9\" is not a compute capability (want sm_90 or 9.0) or a GPU model name\n    gpus = [\"H100\", \"sm_9\"]\n           ^"},
+		{"gpus not a list", "depsolve.toml", "[target]\ngpus = \"H100\"\n",
+			"depsolve.toml:2:8: gpus must be an array of strings, not a string\n    gpus = \"H100\"\n           ^"},
+		{"cpu not bool", "depsolve.toml", "[target]\ncpu = \"yes\"\n",
+			"depsolve.toml:2:7: cpu must be true or false, not a string\n    cpu = \"yes\"\n          ^"},
+		{"cpu and gpus", "depsolve.toml", "[target]\ngpus = [\"A100\"]\ncpu = true\n",
+			"depsolve.toml:3:1: cpu = true, yet gpus lists GPUs\n    cpu = true\n    ^"},
+		{"image and dockerfile", "depsolve.toml", "[target]\nbase-image = \"python:3.12\"\ndockerfile = \"Dockerfile\"\n",
+			"depsolve.toml:3:1: give base-image or dockerfile, not both\n    dockerfile = \"Dockerfile\"\n    ^"},
+		{"digest only", "depsolve.toml", "[target]\nbase-image = \"nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"\n",
+			"depsolve.toml:2:14: base-image: image \"nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\": cannot tell CUDA, Python or glibc from a digest; give the tag too (nvidia/cuda:TAG@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef), or give --cuda, --python and --glibc instead\n    base-image = \"nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"\n                 ^"},
+		{"index strategy", "depsolve.toml", "index-strategy = \"best\"\n",
+			"depsolve.toml:1:18: index-strategy \"best\": want \"first-index\" or \"unsafe-best-match\"\n    index-strategy = \"best\"\n                     ^"},
+		{"timeout not a duration", "depsolve.toml", "timeout = \"soon\"\n",
+			"depsolve.toml:1:11: timeout: \"soon\" is not a number of seconds (60, 2.5) or a duration (90s, 1m30s)\n    timeout = \"soon\"\n              ^"},
+		{"timeout zero", "depsolve.toml", "timeout = 0\n",
+			"depsolve.toml:1:11: timeout: \"0\": a timeout must be more than zero\n    timeout = 0\n              ^"},
+		{"timeout type", "pyproject.toml", "[tool.depsolve]\ntimeout = [60]\n",
+			"pyproject.toml:2:11: timeout must be a number of seconds or a duration such as \"90s\", not an array\n    timeout = [60]\n              ^"},
+		{"target not a table", "depsolve.toml", "target = \"gpu\"\n",
+			"depsolve.toml:1:10: target must be a table ([target]), not a string\n    target = \"gpu\"\n             ^"},
+		{"tool.depsolve not a table", "pyproject.toml", "[tool]\ndepsolve = 1\n",
+			"pyproject.toml:2:12: [tool.depsolve] must be a table\n    depsolve = 1\n               ^"},
+		{"empty string", "depsolve.toml", "[target]\ndriver = \" \"\n",
+			"depsolve.toml:2:10: driver is empty\n    driver = \" \"\n             ^"},
+		{"empty list item", "depsolve.toml", "find-links = [\"\"]\n",
+			"depsolve.toml:1:14: find-links[0] is empty\n    find-links = [\"\"]\n                 ^"},
+		{"list item type", "depsolve.toml", "extra-index-url = [1]\n",
+			"depsolve.toml:1:19: extra-index-url[0] must be a string, not an integer\n    extra-index-url = [1]\n                      ^"},
+		{"syntax", "depsolve.toml", "[target]\npython = \"3.11\n",
+			"depsolve.toml:2:15: strings cannot contain newlines\n    python = \"3.11\n                  ^"},
+		{"multi-line value", "depsolve.toml", "[target]\ngpus = [\n  \"H100\",\n  \"bad gpu 1.\",\n  \"9\",\n]\n",
+			"depsolve.toml:2:8: gpus: \"9\" is not a compute capability (want sm_90 or 9.0) or a GPU model name\n    gpus = [\n           ^"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig(tt.file, []byte(tt.text))
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("got %v, want *InputError", err)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", err, tt.want)
+			}
+		})
+	}
+}
+
+// The timeout key takes seconds, as a TOML number or a string, or a duration.
+func TestParseConfigTimeout(t *testing.T) {
+	for text, want := range map[string]time.Duration{
+		"timeout = 90\n":        90 * time.Second,
+		"timeout = 2.5\n":       2500 * time.Millisecond,
+		"timeout = \"1m30s\"\n": 90 * time.Second,
+		"timeout = \" 45 \"\n":  45 * time.Second,
+	} {
+		c, err := ParseConfig("depsolve.toml", []byte(text))
+		if err != nil {
+			t.Errorf("%q: %v", text, err)
+		} else if c.Timeout != want {
+			t.Errorf("%q: timeout %v, want %v", text, c.Timeout, want)
+		}
+	}
+}
+
+func TestParseTimeout(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"60": time.Minute, "2.5": 2500 * time.Millisecond, "90s": 90 * time.Second, "1m30s": 90 * time.Second, "250ms": 250 * time.Millisecond,
+	} {
+		if got, err := ParseTimeout(in); err != nil || got != want {
+			t.Errorf("ParseTimeout(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "soon", "0", "-1", "-5s", "0s", "NaN", "-Inf", "Inf", "1e300", "9999999999h"} {
+		if got, err := ParseTimeout(in); err == nil {
+			t.Errorf("ParseTimeout(%q) = %v; want an error", in, got)
+		}
+	}
+}
+
+// TestConfigTooDeep: a depsolve.toml, or a pyproject.toml that config discovery finds
+// in the working folder, nested 8,000 arrays deep is refused at the bracket past the
+// bound, before the decoder and the key scan (which took 1 GB at that depth) run.
+func TestConfigTooDeep(t *testing.T) {
+	nested := strings.Repeat("[", 8000) + strings.Repeat("]", 8000)
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"depsolve.toml":  "[target]\ngpus = " + nested + "\n",
+		"pyproject.toml": "[tool.depsolve.target]\ngpus = " + nested + "\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ParseConfig(name, []byte(text))
+		var ie *InputError
+		if want := name + ":2:108: arrays and inline tables nest deeper than 100\n"; !errors.As(err, &ie) || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("got %v, want *InputError %q", err, want)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "depsolve.toml")); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := LoadConfigs(dir)
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("LoadConfigs allocated %d bytes", n)
+	}
+	if err == nil || !strings.Contains(err.Error(), "nest deeper than 100") {
+		t.Errorf("LoadConfigs: got %v", err)
+	}
+}
+
+func TestLocateTOMLKeys(t *testing.T) {
+	text := `# comment with key = 1
+a = """
+b = 2
+""" # a multi-line string is not a key
+"quoted.key" = 'x'
+[t . 'u']   # spaced header
+v = [ { w = 1 }, # comment
+  'y' ]
+dotted.key = true
+`
+	got := locateTOMLKeys(text)
+	want := map[string]tomlSpot{
+		"a":              {line: 2, keyCol: 1, valueLine: 2, valueCol: 5},
+		"quoted.key":     {line: 5, keyCol: 1, valueLine: 5, valueCol: 16},
+		"t.u":            {line: 6, keyCol: 1, valueLine: 6},
+		"t.u.v":          {line: 7, keyCol: 1, valueLine: 7, valueCol: 5},
+		"t.u.v.w":        {line: 7, keyCol: 9, valueLine: 7, valueCol: 13},
+		"t.u.dotted.key": {line: 9, keyCol: 1, valueLine: 9, valueCol: 14},
+	}
+	for key, spot := range want {
+		if g, ok := got.lookup(key); !ok || g != spot {
+			t.Errorf("%s: got %+v (found %v), want %+v", key, g, ok, spot)
+		}
+	}
+	if len(got.spots) != len(want) {
+		t.Errorf("%d keys located, want %d", len(got.spots), len(want))
+	}
+}
+
+func FuzzParseConfig(f *testing.F) {
+	for _, name := range []string{"depsolve.toml", "pyproject.toml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "config", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(name, data)
+	}
+	f.Add("depsolve.toml", []byte("target = { python = \"3.11\", gpus = [\"sm_90\"] }\n"))
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		if name != "pyproject.toml" {
+			name = "depsolve.toml"
+		}
+		for key, spot := range locateTOMLKeys(string(data)).spots { // also on documents the decoder rejects
+			if spot.line < 1 || spot.valueLine < spot.line {
+				t.Errorf("key node %d at %+v", key, spot)
+			}
+		}
+		c, err := ParseConfig(name, data)
+		var ie *InputError
+		if err != nil && !errors.As(err, &ie) {
+			t.Fatalf("error %v is not an *InputError", err)
+		}
+		if ie != nil && ie.Pos.Line < 1 {
+			t.Errorf("error without a line: %v", err)
+		}
+		if c == nil {
+			return
+		}
+		for _, v := range []Value{c.Target.Python, c.Target.Platform, c.Target.Driver} {
+			if v.Known() && v.Origin.Pos.Line < 1 {
+				t.Errorf("value %q without a line", v.Text)
+			}
+		}
+		if strings.Contains(c.Target.Python.Text, " ") {
+			t.Errorf("python %q accepted", c.Target.Python.Text)
+		}
+	})
+}
