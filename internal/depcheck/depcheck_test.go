@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"index":               {"internal/wire", "pep440", "pep508", "resolver", "cache", "redact", "golang.org/x/net/html", "golang.org/x/sync"},
 	"data":                {},
 	"compat":              {"internal/printable", "internal/tomlpos", "internal/wire", "pep440", "pep508", "resolver", "data", "cache", "redact", "reqfile", "github.com/BurntSushi/toml"},
+	"image":               {"cache", "index/coremeta", "internal/wire", "pep440", "pep508", "redact", "github.com/google/go-containerregistry", "github.com/klauspost/compress"},
 	"lockfile":            {"internal/tomlpos", "pep440", "pep508", "resolver", "redact", "github.com/BurntSushi/toml"},
 	"internal/fakeindex":  {"pep508"},
 	"internal/wire":       {},
