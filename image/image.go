@@ -112,7 +112,14 @@ func Read(ctx context.Context, ref string, opts Options) (*Image, error) {
 		return nil, err
 	}
 	r := &reader{ctx: ctx, ref: display, remote: remoteRead, opts: opts}
-	return r.read(img)
+	out, err := r.read(img)
+	if err != nil {
+		return nil, err
+	}
+	if got, err := v1.ParsePlatform(out.Platform); err == nil && !got.Satisfies(*plat) {
+		out.Notes = append(out.Notes, fmt.Sprintf("the image is for %s, not %s", out.Platform, plat.String()))
+	}
+	return out, nil
 }
 
 func cmpOr(s, def string) string {

@@ -449,3 +449,52 @@ func TestReadFailingRegistry(t *testing.T) {
 		t.Errorf("message %q: want the URL shown, its password masked", err)
 	}
 }
+
+func withPlatform(t *testing.T, img v1.Image, arch string) v1.Image {
+	t.Helper()
+	cfg, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = cfg.DeepCopy()
+	cfg.Architecture = arch
+	cfg.Config.Env = append(cfg.Config.Env, "ARCH="+arch)
+	img, err = mutate.ConfigFile(img, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// TestReadPlatform: an index yields the image of the platform asked for; a
+// single image of another platform is read, with a note.
+func TestReadPlatform(t *testing.T) {
+	noDockerConfig(t)
+	ctx := context.Background()
+	s := serveRegistry(t, nil)
+	base := cudaImage(t, cudaEnv)
+	amd, arm := withPlatform(t, base, "amd64"), withPlatform(t, base, "arm64")
+	idx := mutate.AppendManifests(empty.Index,
+		mutate.IndexAddendum{Add: amd, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: "amd64"}}},
+		mutate.IndexAddendum{Add: arm, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: "arm64"}}},
+	)
+	r, _ := name.ParseReference(s.host + "/multi:1")
+	if err := remote.WriteIndex(r, idx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(ctx, r.String(), Options{Platform: "linux/arm64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Platform != "linux/arm64" || got.Env["ARCH"] != "arm64" || len(got.Notes) != 1 {
+		t.Errorf("linux/arm64 from an index: platform %q, env %v, notes %q", got.Platform, got.Env, got.Notes)
+	}
+	single := s.push(t, "single:arm", arm)
+	got, err = Read(ctx, single, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := got.Notes[len(got.Notes)-1]; last != "the image is for linux/arm64, not linux/amd64" {
+		t.Errorf("notes %q, want one saying the platform differs", got.Notes)
+	}
+}

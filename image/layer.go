@@ -163,6 +163,9 @@ func (r *reader) scan(rc io.Reader, d v1.Descriptor) (*findings, error) {
 	f := &findings{}
 	tr := tar.NewReader(stream)
 	for {
+		if err := r.ctx.Err(); err != nil {
+			return nil, err
+		}
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			break
