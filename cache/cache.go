@@ -52,8 +52,16 @@
 // a warm run neither copies, checksums nor hashes page bodies, which for projects like
 // torch run to megabytes.
 //
-// Bucket "used" (made on demand): the day each entry of pages, parsed, metadata and
-// matrix was last stored or read; meta key "pruned-at" says when entries unused for
+// Bucket "sizes" (made by the first PutSizes): the download and installed sizes of a
+// distribution file, keyed as its metadata is (DistKey for a file checked whole,
+// SourceKey for range reads nothing checked); payload: both sizes as uvarints.
+//
+// Bucket "layers" (made by the first PutLayer): key "layer-sha256:<hex>" (LayerKey) of a
+// container image layer the caller read whole and checked against that digest; payload:
+// what the caller found in it, opaque to this package.
+//
+// Bucket "used" (made on demand): the day each entry of pages, parsed, metadata,
+// matrix, sizes and layers was last stored or read; meta key "pruned-at" says when entries unused for
 // long were last deleted. See Prune in evict.go.
 //
 // Every value in pages, heads, metadata, matrix, parsed and used is sealed: a format byte (1), the payload,

@@ -8,7 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Eviction. Every entry of the pages, parsed, metadata and matrix buckets has a
+// Eviction. Every entry of the pages, parsed, metadata, matrix, sizes and layers buckets has a
 // last-use record in bucket "used" (made on demand): key = bucket name, a zero
 // byte, the entry's key; sealed payload = the UTC day (days since 1970) the
 // entry was last stored or read, 8 bytes big-endian. Prune deletes entries not
@@ -43,7 +43,7 @@ var (
 	bucketUsed  = []byte("used")
 	keyPrunedAt = []byte("pruned-at")
 	// evictable are the buckets whose entries have last-use records.
-	evictable = [][]byte{bucketPages, bucketParsed, bucketMetadata, bucketMatrix}
+	evictable = [][]byte{bucketPages, bucketParsed, bucketMetadata, bucketMatrix, bucketSizes, bucketLayers}
 )
 
 func usedKey(bucket []byte, key string) string { return string(bucket) + usedKeySep + key }

@@ -103,6 +103,7 @@ func (ix *Index) downloadWheelMetadata(ctx context.Context, name string, c *cand
 		}
 		return nil, err
 	}
+	ix.noteSizes(c, fileHashChecked, zr, st.Size())
 	return data, nil
 }
 

@@ -112,11 +112,12 @@ type Stats struct {
 	RangeRequests int64 // HTTP range reads of wheels
 	Downloads     int64 // whole distributions downloaded
 	MetadataHits  int64 // core metadata served from the cache
+	SizeHits      int64 // wheel sizes served from the cache
 	Bytes         int64 // response body bytes read
 }
 
 type stats struct {
-	requests, retries, pages, notModified, pageHits, metadataFiles, ranges, downloads, metadataHits, bytes atomic.Int64
+	requests, retries, pages, notModified, pageHits, metadataFiles, ranges, downloads, metadataHits, sizeHits, bytes atomic.Int64
 }
 
 func (s *stats) snapshot() Stats {
@@ -124,7 +125,7 @@ func (s *stats) snapshot() Stats {
 		Requests: s.requests.Load(), Retries: s.retries.Load(), Pages: s.pages.Load(),
 		NotModified: s.notModified.Load(), PageCacheHits: s.pageHits.Load(),
 		MetadataFiles: s.metadataFiles.Load(), RangeRequests: s.ranges.Load(),
-		Downloads: s.downloads.Load(), MetadataHits: s.metadataHits.Load(), Bytes: s.bytes.Load(),
+		Downloads: s.downloads.Load(), MetadataHits: s.metadataHits.Load(), SizeHits: s.sizeHits.Load(), Bytes: s.bytes.Load(),
 	}
 }
 

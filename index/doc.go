@@ -54,6 +54,12 @@
 // the cache and local folders only, and fails with an *OfflineError for
 // anything else.
 //
+// Sizes (sizes.go): a wheel's installed size is the sum of the uncompressed
+// sizes in its zip central directory, read by range requests (or kept from the
+// metadata's range reads), from the whole file where ranges are not served, or
+// from disk for find-links folders; cached for good under the file's hash, as
+// metadata is.
+//
 // Prefetching (prefetch.go) runs the likely next requests in parallel, so a
 // cold resolve costs about the depth of the graph in round trips.
 //

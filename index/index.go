@@ -170,6 +170,7 @@ type Index struct {
 	metadata  map[string]resolver.Metadata // name + " " + version
 	pages     map[string]*fetchedPage      // find-links pages and folders by location
 	hashes    map[string]digest            // computed hashes of files by URL
+	sizes     map[string]cache.Sizes       // wheel sizes by URL
 	prefetchN int
 
 	warnMu sync.Mutex // Options.Warn is called one at a time
@@ -205,6 +206,7 @@ func New(opts Options) (*Index, error) {
 		metadata:  map[string]resolver.Metadata{},
 		pages:     map[string]*fetchedPage{},
 		hashes:    map[string]digest{},
+		sizes:     map[string]cache.Sizes{},
 	}
 	if v, err := pep440.Parse(opts.Environment["python_full_version"]); err == nil {
 		ix.python = &v

@@ -102,6 +102,7 @@ func (ix *Index) rangeMetadata(ctx context.Context, name string, c *candidate) (
 	if err != nil {
 		return nil, rf.explain(err)
 	}
+	ix.noteSizes(c, unchecked, zr, rf.size)
 	return data, nil
 }
 

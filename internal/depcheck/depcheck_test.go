@@ -29,6 +29,7 @@ var allowed = map[string][]string{
 	"data":                {},
 	"target":              {"internal/printable", "internal/tomlpos", "pep425", "pep440", "pep508", "resolver", "reqfile", "github.com/BurntSushi/toml"},
 	"matrix":              {"internal/wire", "pep425", "pep440", "pep508", "resolver", "target", "data", "cache", "github.com/BurntSushi/toml"},
+	"image":               {"cache", "index/coremeta", "internal/wire", "pep440", "pep508", "redact", "github.com/google/go-containerregistry", "github.com/klauspost/compress"},
 	"lockfile":            {"internal/tomlpos", "pep440", "pep508", "resolver", "redact", "github.com/BurntSushi/toml"},
 	"internal/fakeindex":  {"pep508"},
 	"internal/wire":       {},

@@ -1,0 +1,204 @@
+package index
+
+import (
+	"archive/zip"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+
+	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/pep440"
+)
+
+// Sizes are the sizes of the file a version installs from: the best usable file
+// for the target, the one its metadata is read from.
+type Sizes struct {
+	Filename string
+	// Download is the file's size in bytes: the index's (PEP 700 "size"), else
+	// what the server said (Content-Range, Content-Length), else the file's own.
+	Download int64
+	// Installed is what installing the file writes, in bytes: the sum of the
+	// uncompressed sizes of a wheel's entries, read from its zip central
+	// directory. It is 0 when InstalledUnknown says why it cannot be known.
+	Installed        int64
+	InstalledUnknown string
+}
+
+// Sizes returns the sizes of the file version v of a project installs from. The
+// installed size costs no request when the wheel's metadata was read by range
+// requests or from the whole file (the central directory was read then); else
+// it costs range requests of the wheel's tail (one, unless the directory is
+// larger than the tail read), or the whole file where the server serves no
+// ranges. It is cached for good under the file's hash: under the hash alone
+// when the whole file was checked against it, else for this index's file only,
+// as unchecked metadata is. A version without a usable file, or whose file is a
+// source distribution, has InstalledUnknown set; only operational failures are
+// errors.
+func (ix *Index) Sizes(ctx context.Context, name string, v pep440.Version) (Sizes, error) {
+	r, err := ix.release(ctx, name, v)
+	if err != nil {
+		return Sizes{}, err
+	}
+	c := r.best()
+	switch {
+	case c == nil:
+		return Sizes{InstalledUnknown: "no usable file: " + r.release.Unavailable}, nil
+	case c.wheel == nil:
+		return Sizes{Filename: c.Filename, Download: c.Size, InstalledUnknown: "a source distribution: only a build would tell, and depsolve never runs package code"}, nil
+	}
+	got, err := ix.shared(ctx, "sizes "+c.URL, func(ctx context.Context) (any, error) {
+		ix.mu.Lock()
+		s, ok := ix.sizes[c.URL]
+		ix.mu.Unlock()
+		if ok {
+			return s, nil
+		}
+		s, err := ix.loadSizes(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		ix.keepSizes(c, s)
+		return s, nil
+	})
+	if err != nil {
+		return Sizes{}, err
+	}
+	s := got.(cache.Sizes)
+	return Sizes{Filename: c.Filename, Download: s.Download, Installed: s.Installed}, nil
+}
+
+func (ix *Index) loadSizes(ctx context.Context, c *candidate) (cache.Sizes, error) {
+	if c.localPath != "" {
+		return localSizes(c)
+	}
+	for _, k := range sizesKeys(c) {
+		s, found, err := ix.opts.Cache.GetSizes(k)
+		if err != nil && ix.opts.Offline {
+			return cache.Sizes{}, fmt.Errorf("reading the cache for the sizes of %s: %w", c.Filename, err)
+		}
+		if found {
+			ix.stats.sizeHits.Add(1)
+			return s, nil
+		}
+	}
+	if ix.opts.Offline {
+		return cache.Sizes{}, &OfflineError{What: "the installed size of " + c.Filename}
+	}
+	s, err := ix.rangeSizes(ctx, c)
+	if err == nil {
+		ix.storeSizes(c, unchecked, s)
+		return s, nil
+	}
+	if err != errNoRanges {
+		return cache.Sizes{}, err
+	}
+	f, err := ix.download(ctx, c)
+	if err != nil {
+		return cache.Sizes{}, err
+	}
+	defer removeTemp(f)
+	st, err := f.Stat()
+	if err != nil {
+		return cache.Sizes{}, err
+	}
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return cache.Sizes{}, fmt.Errorf("%s is not a readable wheel: %w", c.Filename, err)
+	}
+	s, err = zipSizes(zr, c.Filename, st.Size())
+	if err != nil {
+		return cache.Sizes{}, err
+	}
+	ix.storeSizes(c, fileHashChecked, s)
+	return s, nil
+}
+
+// rangeSizes reads a remote wheel's central directory with range requests.
+func (ix *Index) rangeSizes(ctx context.Context, c *candidate) (cache.Sizes, error) {
+	rf := &remoteFile{ctx: ctx, ix: ix, url: c.URL, name: c.Filename, size: -1, budget: rangeBudget(ix.client.opts.MaxMetadataSize)}
+	if err := rf.fetchTail(c.Size); err != nil {
+		return cache.Sizes{}, err
+	}
+	if err := rf.prefetchDirectory(); err != nil {
+		return cache.Sizes{}, err
+	}
+	zr, err := zip.NewReader(rf, rf.size)
+	if err != nil {
+		return cache.Sizes{}, rf.explain(err)
+	}
+	return zipSizes(zr, c.Filename, rf.size)
+}
+
+// localSizes reads the central directory of a wheel in a find-links folder.
+func localSizes(c *candidate) (cache.Sizes, error) {
+	zr, err := zip.OpenReader(c.localPath)
+	if err != nil {
+		return cache.Sizes{}, fmt.Errorf("%s is not a readable wheel: %w", c.localPath, err)
+	}
+	defer zr.Close()
+	st, err := os.Stat(c.localPath)
+	if err != nil {
+		return cache.Sizes{}, err
+	}
+	return zipSizes(&zr.Reader, c.localPath, st.Size())
+}
+
+// errSizeOverflow: a central directory whose entries claim more bytes in all
+// than an int64 holds, which no real wheel does.
+var errSizeOverflow = errors.New("its zip central directory claims more than 8 EiB uncompressed")
+
+// zipSizes sums the uncompressed sizes of a wheel's entries.
+func zipSizes(zr *zip.Reader, file string, download int64) (cache.Sizes, error) {
+	var installed uint64
+	for _, f := range zr.File {
+		if f.UncompressedSize64 > math.MaxInt64-installed {
+			return cache.Sizes{}, fmt.Errorf("%s: %w", file, errSizeOverflow)
+		}
+		installed += f.UncompressedSize64
+	}
+	return cache.Sizes{Download: download, Installed: int64(installed)}, nil
+}
+
+// keepSizes remembers a wheel's sizes for this Index.
+func (ix *Index) keepSizes(c *candidate, s cache.Sizes) {
+	if c.Size > 0 {
+		s.Download = c.Size
+	}
+	ix.mu.Lock()
+	ix.sizes[c.URL] = s
+	ix.mu.Unlock()
+}
+
+// noteSizes keeps the sizes of a wheel whose central directory was read for its
+// metadata, so that asking for them costs nothing more. A directory that claims
+// too much is left for Sizes to report.
+func (ix *Index) noteSizes(c *candidate, check metadataCheck, zr *zip.Reader, download int64) {
+	s, err := zipSizes(zr, c.Filename, download)
+	if err != nil {
+		return
+	}
+	ix.keepSizes(c, s)
+	ix.storeSizes(c, check, s)
+}
+
+// sizesKeys are the cache keys of a file's sizes, the checked one first.
+func sizesKeys(c *candidate) []string {
+	if !isSHA256(c.SHA256) {
+		return nil
+	}
+	return []string{cache.DistKey(c.SHA256), cache.SourceKey(c.Index, c.URL, c.SHA256)}
+}
+
+// storeSizes caches sizes as storeMetadata caches metadata: shared by the
+// file's hash only when the whole file was checked against it.
+func (ix *Index) storeSizes(c *candidate, check metadataCheck, s cache.Sizes) {
+	switch {
+	case c.localPath != "", !isSHA256(c.SHA256):
+	case check == fileHashChecked:
+		_ = ix.opts.Cache.PutSizes(cache.DistKey(c.SHA256), s)
+	default:
+		_ = ix.opts.Cache.PutSizes(cache.SourceKey(c.Index, c.URL, c.SHA256), s)
+	}
+}
