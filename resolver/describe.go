@@ -413,7 +413,7 @@ func (d describer) fact(in *Incompatibility) string {
 	case CauseUnavailable:
 		t := in.Terms[0]
 		s := d.subject(t.Package, t.Range, true)
-		return s.text + " " + s.verbFor("is", "are") + " unavailable (" + in.Reason + ")"
+		return s.text + " " + s.verbFor("is", "are") + " unavailable (" + in.Unavailable.Phrase() + ")"
 	case CauseDependency:
 		return d.dependency(in)
 	}
@@ -629,7 +629,7 @@ func (d describer) through(a, b *Incompatibility) (string, bool) {
 		}
 		return head + ", which matches no version", true
 	case CauseUnavailable:
-		return head + ", which is unavailable (" + b.Reason + ")", true
+		return head + ", which is unavailable (" + b.Unavailable.Phrase() + ")", true
 	}
 	if vs := d.members(dep.Package, dep.Range); len(vs) <= 4 && oneRelease(vs) {
 		// Several builds of the release required: name them, they are what was tried.

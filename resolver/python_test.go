@@ -305,3 +305,38 @@ func TestSourcesText(t *testing.T) {
 		t.Errorf("SourcesText =\n%s", got)
 	}
 }
+
+// Hints acts on the kind of a cause, never on its words: an index whose reason for
+// an unusable release happens to read like a yank gets no "pin it exactly" hint,
+// which would not help (the pin cannot make a file appear).
+func TestHintsTellCausesByType(t *testing.T) {
+	idx := newFakeIndex()
+	idx.add("c", fakeRelease{Release: Release{Version: pep440.MustParse("2.0.0"), Unavailable: "it was yanked from the mirror, and no wheel is left"}})
+	pb := &Problem{
+		Index:        idx,
+		Environment:  targetEnvironment("3.11.9"),
+		Virtual:      []Virtual{{Name: "@python", Version: pep440.MustParse("3.11.9")}},
+		Requirements: []Requirement{{Requirement: mustRequirement(t, "c==2.0.0"), Origin: "requirements.txt:1"}},
+	}
+	_, ns, err := Resolve(context.Background(), pb)
+	if err != nil || ns == nil {
+		t.Fatalf("want no solution, got %v", err)
+	}
+	typed := false
+	for _, in := range ns.External() {
+		_, ok := in.Unavailable.(NoUsableFile)
+		typed = typed || ok
+	}
+	if !typed {
+		t.Errorf("no NoUsableFile cause in:\n%s", ns.Text())
+	}
+	hints, err := pb.Hints(context.Background(), ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hints {
+		if strings.Contains(h, "pin it exactly") {
+			t.Errorf("hint for a release that was not yanked: %s", h)
+		}
+	}
+}
