@@ -26,6 +26,30 @@ const (
 // the compute capability ("9.0"). A fleet has one per distinct compute capability.
 func VirtualGPU(i int) string { return "@gpu:" + strconv.Itoa(i) }
 
+// VirtualDisplay is how explanations and advisories name a virtual package: what the
+// user knows it as ("NVIDIA driver", "GPU 1 compute capability" for "@gpu:1"). compat
+// defines the virtual packages, so it names them; the resolver is handed this
+// (resolver.Problem.VirtualNames) and knows none of them. A name it does not know
+// prints without its "@".
+func VirtualDisplay(name string) string {
+	switch name {
+	case VirtualPython:
+		return "Python"
+	case VirtualDriver:
+		return "NVIDIA driver"
+	case VirtualCUDA:
+		return "CUDA"
+	case VirtualGlibc:
+		return "glibc"
+	case VirtualTorchCUDA:
+		return "torch's CUDA" // the CUDA major torch was built for, which its companions share
+	}
+	if i, ok := strings.CutPrefix(name, "@gpu:"); ok {
+		return "GPU " + i + " compute capability"
+	}
+	return strings.TrimPrefix(name, "@")
+}
+
 // TargetFacts is what the rules need to know about a target: the value of each virtual
 // package it has (VirtualPython …, VirtualGPU(i) for GPUs[i]), and the platform facts that
 // decide which rows apply. A zero field is unknown, and an unknown value constrains
@@ -629,7 +653,7 @@ func (tm *TargetMatrix) constraintAdvisory(name string, v pep440.Version, c *con
 	holder := "the resolution has " + what + " "
 	if strings.HasPrefix(c.requires, "@") {
 		has, ok = tm.virtuals[c.requires]
-		what = resolver.DisplayName(resolver.Package{Name: c.requires})
+		what = VirtualDisplay(c.requires)
 		holder = "the target's " + what + " is "
 	}
 	if !ok || c.allowed.Contains(has) {

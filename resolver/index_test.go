@@ -232,7 +232,7 @@ func runPythonProblem(t *testing.T, pb *Problem) string {
 func parsePythonProblem(t *testing.T, a *archive) *Problem {
 	t.Helper()
 	idx := newFakeIndex()
-	pb := &Problem{Index: idx}
+	pb := &Problem{Index: idx, VirtualNames: testVirtualNames}
 	sectionLines := func(name string) []string {
 		i, ok := section(a, name)
 		if !ok {
@@ -375,6 +375,23 @@ func parsePythonProblem(t *testing.T, a *archive) *Problem {
 		}
 	}
 	return pb
+}
+
+// testVirtualNames names the virtual packages of the test problems as the CLI's
+// definer (compat.VirtualDisplay) does, for goldens that read like the CLI's.
+func testVirtualNames(name string) string {
+	switch name {
+	case "@python":
+		return "Python"
+	case "@driver":
+		return "NVIDIA driver"
+	case "@cuda":
+		return "CUDA"
+	}
+	if i, ok := strings.CutPrefix(name, "@gpu:"); ok {
+		return "GPU " + i + " compute capability"
+	}
+	return strings.TrimPrefix(name, "@")
 }
 
 type matrixRow struct {

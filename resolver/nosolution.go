@@ -14,6 +14,9 @@ type NoSolution struct {
 	Root        *Incompatibility
 	RootPackage Package
 	RootVersion pep440.Version
+	// VirtualNames names the virtual packages in the report; Resolve sets it from
+	// Problem.VirtualNames.
+	VirtualNames VirtualNames
 
 	// versions holds, for every package the solver listed, its versions in
 	// ascending order, so reports can describe version sets by the versions

@@ -24,6 +24,12 @@ func (p Package) String() string {
 // IsVirtual reports whether p stands for a property of the target rather than a project.
 func (p Package) IsVirtual() bool { return strings.HasPrefix(p.Name, "@") }
 
+// VirtualNames says how reports name virtual packages ("@driver": "NVIDIA driver",
+// "@gpu:1": "GPU 1 compute capability"). Whoever defines the virtual packages
+// provides it (compat.VirtualDisplay): the solver and its reports know none of them.
+// Without one, a virtual package prints without its "@".
+type VirtualNames func(name string) string
+
 // A Provider tells the solver which versions exist and what each one needs. It is
 // the solver's only source of facts: the solver itself does no I/O. Both methods
 // are called at most once per argument during a solve; errors abort the solve and

@@ -216,6 +216,7 @@ type outcome struct {
 func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, preferred map[string]pep440.Version) (*outcome, error) {
 	tm := s.matrix.ForTarget(s.target.Facts())
 	pb := &resolver.Problem{
+		VirtualNames: compat.VirtualDisplay,
 		Requirements: resolverRequirements(in.requirements),
 		Constraints:  resolverRequirements(in.constraints),
 		Environment:  s.target.MarkerEnvironment(),
