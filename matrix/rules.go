@@ -22,6 +22,30 @@ type targetFacts struct {
 	CPU     bool   // the target has no GPU (--cpu, cpu = true, detection)
 }
 
+// VirtualDisplay is how explanations and advisories name a virtual package: what the
+// user knows it as ("NVIDIA driver", "GPU 1 compute capability" for "@gpu:1"). The
+// target and the matrix define the virtual packages, so the matrix names them; the
+// resolver is handed this (resolver.Problem.VirtualNames) and knows none of them. A
+// name it does not know prints without its "@".
+func VirtualDisplay(name string) string {
+	switch name {
+	case target.VirtualPython:
+		return "Python"
+	case target.VirtualDriver:
+		return "NVIDIA driver"
+	case target.VirtualCUDA:
+		return "CUDA"
+	case target.VirtualGlibc:
+		return "glibc"
+	case VirtualTorchCUDA:
+		return "torch's CUDA" // the CUDA major torch was built for, which its companions share
+	}
+	if i, ok := strings.CutPrefix(name, "@gpu:"); ok {
+		return "GPU " + i + " compute capability"
+	}
+	return strings.TrimPrefix(name, "@")
+}
+
 // TargetMatrix is the matrix applied to one target. Its Rules method is the
 // resolver.Matrix the solver consults.
 type TargetMatrix struct {
@@ -610,7 +634,7 @@ func (tm *TargetMatrix) constraintAdvisory(name string, v pep440.Version, c *con
 	holder := "the resolution has " + what + " "
 	if strings.HasPrefix(c.requires, "@") {
 		has, ok = tm.virtuals[c.requires]
-		what = resolver.DisplayName(resolver.Package{Name: c.requires})
+		what = VirtualDisplay(c.requires)
 		holder = "the target's " + what + " is "
 	}
 	if !ok || c.allowed.Contains(has) {

@@ -155,7 +155,7 @@ func meets(rules []rule, facts map[string]resolver.Virtual) ([]string, bool) {
 		if !r.allowed.Contains(f.Version) {
 			return nil, false
 		}
-		text := resolver.DisplayName(resolver.Package{Name: r.pkg}) + " " + original(f.Version)
+		text := VirtualDisplay(r.pkg) + " " + original(f.Version)
 		if !slices.Contains(checked, text) {
 			checked = append(checked, text)
 		}

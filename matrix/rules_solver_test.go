@@ -123,7 +123,7 @@ func universeProblem(t *testing.T, m *Matrix, sections map[string]string, target
 			t.Fatalf("index: %q: %v", line, err)
 		}
 	}
-	pb := &resolver.Problem{Index: idx}
+	pb := &resolver.Problem{Index: idx, VirtualNames: VirtualDisplay}
 	var decl target.Declaration
 	for _, line := range sectionLines(sections["target"]) {
 		key, value, _ := strings.Cut(line, " ")

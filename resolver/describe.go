@@ -9,29 +9,14 @@ import (
 	"github.com/depsolve/depsolve/pep440"
 )
 
-// virtualNames are how the target's virtual packages are named in reports.
-var virtualNames = map[string]string{
-	"@python": "Python",
-	"@driver": "NVIDIA driver",
-	"@cuda":   "CUDA",
-	"@glibc":  "glibc",
-	"@gpu":    "GPU compute capability",
-	// The matrix's own: the CUDA major torch was built for, which its companions share.
-	"@torch-cuda": "torch's CUDA",
-}
-
-// DisplayName is how reports name p: the project name (with its extra), or for a
-// virtual package what the user knows it as ("Python", "NVIDIA driver", "GPU 1
-// compute capability" for "@gpu:1").
-func DisplayName(p Package) string {
-	if !p.IsVirtual() {
+// DisplayName is how the report names p: the project name (with its extra), or
+// for a virtual package what its definer calls it (VirtualNames).
+func (ns *NoSolution) DisplayName(p Package) string {
+	switch {
+	case !p.IsVirtual():
 		return p.String()
-	}
-	if n, ok := virtualNames[p.Name]; ok {
-		return n
-	}
-	if idx, ok := strings.CutPrefix(p.Name, "@gpu:"); ok {
-		return "GPU " + idx + " compute capability"
+	case ns.VirtualNames != nil:
+		return ns.VirtualNames(p.Name)
 	}
 	return strings.TrimPrefix(p.Name, "@")
 }
@@ -279,7 +264,7 @@ func (d describer) subject(p Package, r pep440.Range, every bool) phrase {
 	}
 	if p.IsVirtual() {
 		if v, ok := r.Singleton(); ok { // a target fact whose own rules are in the chain
-			return phrase{text: DisplayName(p) + " " + cmp.Or(d.originals[v.String()], v.String())}
+			return phrase{text: d.ns.DisplayName(p) + " " + cmp.Or(d.originals[v.String()], v.String())}
 		}
 		return phrase{text: d.object(p, r, "")}
 	}
@@ -308,7 +293,7 @@ func (d describer) subject(p Package, r pep440.Range, every bool) phrase {
 // object names p restricted to r (written as display, if given) as the object
 // of a sentence: "bar >=2.0", "bar" for any version, "Python >=3.10".
 func (d describer) object(p Package, r pep440.Range, display string) string {
-	name := DisplayName(p)
+	name := d.ns.DisplayName(p)
 	if display == "" {
 		switch {
 		case r.IsFull():
@@ -413,7 +398,7 @@ func (d describer) fact(in *Incompatibility) string {
 	case CauseUnavailable:
 		t := in.Terms[0]
 		s := d.subject(t.Package, t.Range, true)
-		return s.text + " " + s.verbFor("is", "are") + " unavailable (" + in.Reason + ")"
+		return s.text + " " + s.verbFor("is", "are") + " unavailable (" + in.Unavailable.Phrase() + ")"
 	case CauseDependency:
 		return d.dependency(in)
 	}
@@ -429,9 +414,9 @@ func (d describer) noVersions(p Package, r pep440.Range) string {
 	vs := d.ns.versions[p]
 	switch {
 	case p.IsVirtual() && len(vs) == 0:
-		return "your target has no " + DisplayName(p)
+		return "your target has no " + d.ns.DisplayName(p)
 	case p.IsVirtual():
-		return "your target's " + DisplayName(p) + " is " + cmp.Or(d.originals[vs[0].String()], vs[0].String()) + ", not " + d.rangeText(r)
+		return "your target's " + d.ns.DisplayName(p) + " is " + cmp.Or(d.originals[vs[0].String()], vs[0].String()) + ", not " + d.rangeText(r)
 	case len(vs) == 0 || r.IsFull():
 		return "no version of " + p.String() + " exists"
 	}
@@ -446,17 +431,17 @@ func (d describer) dependency(in *Incompatibility) string {
 		case dep.Of != "" && !dep.Constrains:
 			return dep.Of + " requires " + d.object(q, dep.Range, dep.Display) + suffix(dep)
 		case q.IsVirtual() && !dep.Constrains:
-			return "your target's " + DisplayName(q) + " is " + strings.TrimPrefix(dep.display(), "==") + suffix(dep)
+			return "your target's " + d.ns.DisplayName(q) + " is " + strings.TrimPrefix(dep.display(), "==") + suffix(dep)
 		case !dep.Constrains && dep.Range.IsEmpty():
 			return "you require " + d.object(q, dep.Range, dep.Display) + suffix(dep) + ", which no version can match"
 		case !dep.Constrains:
 			return "you require " + d.object(q, dep.Range, dep.Display) + suffix(dep)
 		case q.IsVirtual() && dep.Range.IsEmpty():
-			return "your target has no " + DisplayName(q) + suffix(dep)
+			return "your target has no " + d.ns.DisplayName(q) + suffix(dep)
 		case q.IsVirtual():
-			return "your target's " + DisplayName(q) + " is " + strings.TrimPrefix(dep.display(), "==") + suffix(dep)
+			return "your target's " + d.ns.DisplayName(q) + " is " + strings.TrimPrefix(dep.display(), "==") + suffix(dep)
 		}
-		return "you constrain " + DisplayName(q) + " to " + dep.display() + suffix(dep)
+		return "you constrain " + d.ns.DisplayName(q) + " to " + dep.display() + suffix(dep)
 	}
 	// "every version of p cannot be installed with q" reads wrong; "p cannot" is right.
 	every := !dep.Constrains || !dep.Range.IsEmpty() || q.IsVirtual()
@@ -474,7 +459,7 @@ func (d describer) edge(dep Dependency, s phrase) string {
 	case dep.Constrains && q.IsVirtual():
 		return s.verbFor("requires ", "require ") + d.object(q, dep.Range, dep.Display) + suffix(dep)
 	case dep.Constrains && dep.Range.IsEmpty():
-		return "cannot be installed with " + DisplayName(q) + suffix(dep)
+		return "cannot be installed with " + d.ns.DisplayName(q) + suffix(dep)
 	case dep.Constrains:
 		return s.verbFor("allows only ", "allow only ") + d.object(q, dep.Range, dep.Display) + suffix(dep)
 	}
@@ -629,7 +614,7 @@ func (d describer) through(a, b *Incompatibility) (string, bool) {
 		}
 		return head + ", which matches no version", true
 	case CauseUnavailable:
-		return head + ", which is unavailable (" + b.Reason + ")", true
+		return head + ", which is unavailable (" + b.Unavailable.Phrase() + ")", true
 	}
 	if vs := d.members(dep.Package, dep.Range); len(vs) <= 4 && oneRelease(vs) {
 		// Several builds of the release required: name them, they are what was tried.

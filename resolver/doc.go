@@ -9,7 +9,9 @@
 // Provider for each package's versions (in preference order) and for one
 // version's dependencies, and does no I/O itself. It keeps incompatibilities
 // with their causes (root, no versions, dependency or constraint, unavailable
-// with the Provider's reason, derived), a partial solution of decisions and
+// with the Provider's typed cause (Unavailable: a yank, no usable file, metadata
+// that needs a build, …; a new kind of fact is one new type with its phrasing),
+// derived), a partial solution of decisions and
 // derivations by decision level, and runs unit propagation, conflict resolution
 // with learned incompatibilities and backjumping, and decision making, as
 // solver.md specifies. Deviations and additions:
@@ -59,7 +61,9 @@
 // into one line that names the versions. Text renders the lines as "Because …, … .
 // And because …, … . So, because …, … ." prose; the same Line values feed JSON.
 // The root's requirements read "you require …", the target's facts "your
-// target's NVIDIA driver is 535.104.05 (from --driver)", with versions of virtual
+// target's NVIDIA driver is 535.104.05 (from --driver)", virtual packages named
+// as their definer names them (Problem.VirtualNames; the resolver knows no
+// CUDA name), with versions of virtual
 // packages spelled as the facts write them (drivers: 580.65.06, also in derived
 // ranges). A matrix rule reads "<versions> requires <range> (<reason>) [1][2]":
 // its data rows are numbered in order of first use and listed once in a

@@ -78,7 +78,7 @@ func parseUniverse(text string) (*universe, error) {
 				continue
 			}
 			if reason, ok := strings.CutPrefix(item, "unavailable "); ok {
-				deps.Unavailable = reason
+				deps.Unavailable = Reason(reason)
 				continue
 			}
 			d := Dependency{}
@@ -124,7 +124,7 @@ func (u *universe) check(root Package, rootVersion pep440.Version, sol *Solution
 			return fmt.Errorf("%s %s does not exist", p, v)
 		}
 		deps := u.deps[p][v.String()]
-		if deps.Unavailable != "" {
+		if deps.Unavailable != nil {
 			return fmt.Errorf("%s %s is unavailable", p, v)
 		}
 		for _, d := range deps.Requires {

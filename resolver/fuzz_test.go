@@ -52,7 +52,7 @@ func smallUniverse(r *rand.Rand) (*universe, string) {
 			ver := pep440.MustParse(fmt.Sprint(v))
 			var ds Dependencies
 			if r.IntN(8) == 0 {
-				ds.Unavailable = "broken"
+				ds.Unavailable = Reason("broken")
 			} else {
 				for range r.IntN(4) {
 					ds.Requires = append(ds.Requires, dep())
@@ -75,8 +75,8 @@ func rangeOf(spec string) pep440.Range {
 }
 
 func depsText(ds Dependencies) string {
-	if ds.Unavailable != "" {
-		return "unavailable " + ds.Unavailable
+	if ds.Unavailable != nil {
+		return "unavailable " + ds.Unavailable.Phrase()
 	}
 	var parts []string
 	for _, d := range ds.Requires {

@@ -41,7 +41,7 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 	for _, in := range ns.External() {
 		switch in.Cause {
 		case CauseUnavailable:
-			if !strings.HasPrefix(in.Reason, yankedReason) {
+			if _, yanked := in.Unavailable.(Yanked); !yanked {
 				continue
 			}
 			t := in.Terms[0]
@@ -138,9 +138,6 @@ func (pb *Problem) matrixConflicts(ns *NoSolution) []MatrixConflict {
 	}
 	return out
 }
-
-// yankedReason starts the Unavailable reason of a yanked release.
-const yankedReason = "it was yanked"
 
 // relax returns reqs with the version ranges on name dropped, and the
 // requirements it relaxed.

@@ -40,7 +40,7 @@ type incompat struct {
 	dep           Dependency
 
 	// CauseUnavailable.
-	reason string
+	reason Unavailable
 
 	// members lists (as indices into the package's ascending version list) the
 	// versions a dependency or unavailability was recorded for, so later versions

@@ -126,8 +126,10 @@ func formatResolution(res *Resolution) string {
 // less the variables "unset" options name. Each
 // requirements line has the origin "requirements.txt:N"; a pyproject.toml's
 // requires-python line is a requirement on @python Of "the project". The "result" section
-// is the golden output (-update rewrites it): the pins with "# via", or the
-// explanation and its hints.
+// is the golden output (-update rewrites it, but never from a solution to a conflict or an
+// error, or back): the pins with "# via", or the explanation and its hints. The "facts"
+// section, which every conflict has and -update never touches, lists strings the result
+// must contain, or with "! " must not (checkFacts).
 func TestPythonDSL(t *testing.T) {
 	files, err := filepath.Glob("testdata/python/*.txtar")
 	if err != nil {
@@ -148,7 +150,12 @@ func TestPythonDSL(t *testing.T) {
 			if !ok {
 				t.Fatal("no result section")
 			}
-			if got == string(a.Files[ri].Data) {
+			want := string(a.Files[ri].Data)
+			if gotKind, wantKind := resultKind(got), resultKind(want); gotKind != wantKind {
+				t.Fatalf("want %s, got %s:\n%s", wantKind, gotKind, got)
+			}
+			checkFacts(t, a, got)
+			if got == want {
 				return
 			}
 			if *update {
@@ -160,6 +167,43 @@ func TestPythonDSL(t *testing.T) {
 			}
 			t.Errorf("got:\n%s\nwant:\n%s", got, a.Files[ri].Data)
 		})
+	}
+}
+
+// resultKind is what a result section says: a solution, no solution or an error.
+// -update rewrites a result only within its kind: a fix that turns a solution into a
+// conflict must change the expectation by hand.
+func resultKind(result string) string {
+	switch {
+	case strings.HasPrefix(result, "no solution\n"):
+		return "no solution"
+	case strings.HasPrefix(result, "error: "):
+		return "an error"
+	}
+	return "a solution"
+}
+
+// checkFacts checks the facts section, the acceptance criteria that -update never
+// touches: each line is a string the result must contain, or, after "! ", must not.
+// Every conflict states its facts: a golden alone would let -update accept any
+// explanation.
+func checkFacts(t *testing.T, a *archive, got string) {
+	t.Helper()
+	fi, ok := section(a, "facts")
+	if !ok {
+		if resultKind(got) == "no solution" {
+			t.Fatal("a conflict needs a facts section: the strings its explanation and hints must contain")
+		}
+		return
+	}
+	for fact := range strings.SplitSeq(strings.TrimSpace(string(a.Files[fi].Data)), "\n") {
+		if absent, ok := strings.CutPrefix(fact, "! "); ok {
+			if strings.Contains(got, absent) {
+				t.Errorf("the result states %q:\n%s", absent, got)
+			}
+		} else if !strings.Contains(got, fact) {
+			t.Errorf("the result does not state %q:\n%s", fact, got)
+		}
 	}
 }
 
@@ -188,7 +232,7 @@ func runPythonProblem(t *testing.T, pb *Problem) string {
 func parsePythonProblem(t *testing.T, a *archive) *Problem {
 	t.Helper()
 	idx := newFakeIndex()
-	pb := &Problem{Index: idx}
+	pb := &Problem{Index: idx, VirtualNames: testVirtualNames}
 	sectionLines := func(name string) []string {
 		i, ok := section(a, name)
 		if !ok {
@@ -331,6 +375,23 @@ func parsePythonProblem(t *testing.T, a *archive) *Problem {
 		}
 	}
 	return pb
+}
+
+// testVirtualNames names the virtual packages of the test problems as the CLI's
+// definer (matrix.VirtualDisplay) does, for goldens that read like the CLI's.
+func testVirtualNames(name string) string {
+	switch name {
+	case "@python":
+		return "Python"
+	case "@driver":
+		return "NVIDIA driver"
+	case "@cuda":
+		return "CUDA"
+	}
+	if i, ok := strings.CutPrefix(name, "@gpu:"); ok {
+		return "GPU " + i + " compute capability"
+	}
+	return strings.TrimPrefix(name, "@")
 }
 
 type matrixRow struct {

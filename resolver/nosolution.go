@@ -14,6 +14,9 @@ type NoSolution struct {
 	Root        *Incompatibility
 	RootPackage Package
 	RootVersion pep440.Version
+	// VirtualNames names the virtual packages in the report; Resolve sets it from
+	// Problem.VirtualNames.
+	VirtualNames VirtualNames
 
 	// versions holds, for every package the solver listed, its versions in
 	// ascending order, so reports can describe version sets by the versions
@@ -34,7 +37,7 @@ type Incompatibility struct {
 	Dependency    Dependency
 
 	// CauseUnavailable: why the package versions in Terms cannot be used.
-	Reason string
+	Unavailable Unavailable
 
 	// CauseDerived: the two incompatibilities this one was derived from.
 	Left, Right *Incompatibility
@@ -91,7 +94,7 @@ func (s *solver) noSolution(failure *incompat) *NoSolution {
 		if out := memo[in]; out != nil {
 			return out
 		}
-		out := &Incompatibility{Cause: in.kind, Reason: in.reason}
+		out := &Incompatibility{Cause: in.kind, Unavailable: in.reason}
 		for _, t := range in.terms {
 			out.Terms = append(out.Terms, Term{Package: s.pkgs[t.pkg], Positive: t.pos, Range: t.r})
 		}

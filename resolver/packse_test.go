@@ -64,7 +64,7 @@ var packseDeviations = map[string]string{
 	"python-less-than-current": "expects uv's rule of ignoring Requires-Python upper bounds; depsolve honours them, as pip does, because the target's Python is one version",
 }
 
-// skipReason says why a scenario cannot run through a plain index, or "".
+// skipReason says why a scenario cannot run at all, or "".
 func (s *packseScenario) skipReason() string {
 	if r, ok := packseDeviations[s.Name]; ok {
 		return "deviation: " + r
@@ -72,14 +72,24 @@ func (s *packseScenario) skipReason() string {
 	switch {
 	case s.Options.Universal:
 		return "universal (forking) resolution"
-	case s.Options.PythonPlatform != nil:
-		return "targets platform tags (" + *s.Options.PythonPlatform + ")"
-	case len(s.Options.NoBuild) > 0 || len(s.Options.NoBinary) > 0:
-		return "build options (--no-build / --no-binary)"
 	case s.Options.Resolution != nil:
 		return "resolution strategy " + *s.Options.Resolution
 	case len(s.Environment.AdditionalPython) > 0:
 		return "several installed interpreters"
+	}
+	return ""
+}
+
+// filesReason says why a scenario needs real files, served by an index, rather
+// than releases alone: which files a version has decides whether it is usable
+// (TestPackseFiles runs those through internal/fakeindex and the index client).
+// "" when releases alone decide.
+func (s *packseScenario) filesReason() string {
+	switch {
+	case s.Options.PythonPlatform != nil:
+		return "targets platform tags (" + *s.Options.PythonPlatform + ")"
+	case len(s.Options.NoBuild) > 0 || len(s.Options.NoBinary) > 0:
+		return "build options (--no-build / --no-binary)"
 	}
 	for _, vs := range s.Packages {
 		for _, m := range vs {
@@ -92,6 +102,20 @@ func (s *packseScenario) skipReason() string {
 		}
 	}
 	return ""
+}
+
+// loadPackse reads the scenarios of testdata/conformance.
+func loadPackse(t testing.TB) []packseScenario {
+	t.Helper()
+	data, err := os.ReadFile("testdata/conformance/packse-scenarios.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f packseFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f.Scenarios
 }
 
 func (s *packseScenario) expected() (packseExpected, bool) {
@@ -157,18 +181,10 @@ func withExtraMarker(req, extra string) string {
 // changed the expectation (the pre-release policy), uv's is used. Run with -v for
 // the per-category table.
 func TestPackse(t *testing.T) {
-	data, err := os.ReadFile("testdata/conformance/packse-scenarios.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f packseFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
-	}
 	type tally struct{ passed, failed, skipped int }
 	tallies := map[string]*tally{}
 	var skips []string
-	for _, s := range f.Scenarios {
+	for _, s := range loadPackse(t) {
 		if s.Options.Universal {
 			continue
 		}
@@ -182,44 +198,15 @@ func TestPackse(t *testing.T) {
 			skips = append(skips, fmt.Sprintf("%s/%s: %s", s.Category, s.Name, reason))
 			continue
 		}
+		if s.filesReason() != "" {
+			continue // TestPackseFiles
+		}
 		ok := t.Run(s.Name, func(t *testing.T) {
-			want, uv := s.expected()
 			res, ns, err := Resolve(context.Background(), s.problem(t))
 			if err != nil {
 				t.Fatal(err)
 			}
-			source := "packse"
-			if uv {
-				source = "uv's variant"
-			}
-			if (res != nil) != want.Satisfiable {
-				if ns != nil {
-					t.Fatalf("want a solution (%s), got none:\n%s", source, ns.Text())
-				}
-				t.Fatalf("want no solution (%s), got:\n%s", source, formatResolution(res))
-			}
-			if res == nil {
-				t.Logf("explanation:\n%s", ns.Text())
-				return
-			}
-			if len(want.Packages) == 0 {
-				return
-			}
-			got := map[string]string{}
-			for _, p := range res.Packages {
-				got[p.Name] = p.Version.String()
-			}
-			for name, v := range want.Packages {
-				name = pep508.NormalizeName(name)
-				g, ok := got[name]
-				if !ok || !pep440.MustParse(g).Equal(pep440.MustParse(v)) {
-					t.Errorf("%s: got %q, want %s (%s)", name, g, v, source)
-				}
-				delete(got, name)
-			}
-			for name, v := range got {
-				t.Errorf("unexpected %s %s", name, v)
-			}
+			s.check(t, res, ns)
 		})
 		if ok {
 			tl.passed++
@@ -240,4 +227,43 @@ func TestPackse(t *testing.T) {
 	}
 	b.WriteString("skipped:\n  " + strings.Join(skips, "\n  "))
 	t.Log("\n" + b.String())
+}
+
+// check compares a resolution with the scenario's expectation: satisfiability and
+// the installed set.
+func (s *packseScenario) check(t *testing.T, res *Resolution, ns *NoSolution) {
+	t.Helper()
+	want, uv := s.expected()
+	source := "packse"
+	if uv {
+		source = "uv's variant"
+	}
+	if (res != nil) != want.Satisfiable {
+		if ns != nil {
+			t.Fatalf("want a solution (%s), got none:\n%s", source, ns.Text())
+		}
+		t.Fatalf("want no solution (%s), got:\n%s", source, formatResolution(res))
+	}
+	if res == nil {
+		t.Logf("explanation:\n%s", ns.Text())
+		return
+	}
+	if len(want.Packages) == 0 {
+		return
+	}
+	got := map[string]string{}
+	for _, p := range res.Packages {
+		got[p.Name] = p.Version.String()
+	}
+	for name, v := range want.Packages {
+		name = pep508.NormalizeName(name)
+		g, ok := got[name]
+		if !ok || !pep440.MustParse(g).Equal(pep440.MustParse(v)) {
+			t.Errorf("%s: got %q, want %s (%s)", name, g, v, source)
+		}
+		delete(got, name)
+	}
+	for name, v := range got {
+		t.Errorf("unexpected %s %s", name, v)
+	}
 }

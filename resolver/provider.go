@@ -24,6 +24,12 @@ func (p Package) String() string {
 // IsVirtual reports whether p stands for a property of the target rather than a project.
 func (p Package) IsVirtual() bool { return strings.HasPrefix(p.Name, "@") }
 
+// VirtualNames says how reports name virtual packages ("@driver": "NVIDIA driver",
+// "@gpu:1": "GPU 1 compute capability"). Whoever defines the virtual packages
+// provides it (matrix.VirtualDisplay): the solver and its reports know none of them.
+// Without one, a virtual package prints without its "@".
+type VirtualNames func(name string) string
+
 // A Provider tells the solver which versions exist and what each one needs. It is
 // the solver's only source of facts: the solver itself does no I/O. Both methods
 // are called at most once per argument during a solve; errors abort the solve and
@@ -39,12 +45,27 @@ type Provider interface {
 
 // Dependencies is what one package version needs.
 type Dependencies struct {
-	// Unavailable, when non-empty, says why the version cannot be used at all
-	// ("no wheel for cp311 manylinux_2_17_x86_64", "was yanked"); the other
-	// fields are then ignored.
-	Unavailable string
+	// Unavailable, when set, says why the version cannot be used at all; the
+	// other fields are then ignored.
+	Unavailable Unavailable
 	Requires    []Dependency
 }
+
+// Unavailable is a typed external cause: why a package version cannot be used.
+// Reports state it in words ("… is unavailable (it was yanked)"); passes that
+// act on a kind of cause (Hints, for a yanked release) tell kinds apart by type,
+// never by text, so a new kind of fact is one new type and its phrasing. Values
+// must be comparable: versions whose causes are equal are one fact, merged
+// across versions. The Python layer's kinds are in causes.go.
+type Unavailable interface {
+	// Phrase states the cause as a clause about the versions: "it was yanked".
+	Phrase() string
+}
+
+// Reason is a cause stated in words alone, for providers that know no kinds.
+type Reason string
+
+func (r Reason) Phrase() string { return string(r) }
 
 // A Dependency is one edge of the graph, kept with what the reporter needs to
 // name where it came from.

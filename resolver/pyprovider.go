@@ -256,9 +256,9 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 	baseOnly := Dependencies{Requires: []Dependency{{Package: Package{Name: p.Name}, Range: pep440.Exactly(v), Display: "==" + v.String()}}}
 	switch {
 	case rel.Unavailable != "" && p.Extra == "":
-		return Dependencies{Unavailable: rel.Unavailable}, nil
+		return Dependencies{Unavailable: NoUsableFile{rel.Unavailable}}, nil
 	case rel.Yanked && !pp.yankedAllowed(p.Name, v) && p.Extra == "":
-		return Dependencies{Unavailable: yankedReason}, nil
+		return Dependencies{Unavailable: Yanked{}}, nil
 	case !rel.RequiresPython.Contains(pp.python) && p.Extra == "":
 		return Dependencies{Requires: []Dependency{pp.pythonDependency(rel.RequiresPython)}}, nil
 	case !pp.usable(p.Name, rel):
@@ -272,7 +272,7 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 		if p.Extra != "" {
 			return baseOnly, nil
 		}
-		return Dependencies{Unavailable: md.Unavailable}, nil
+		return Dependencies{Unavailable: MetadataUnavailable{md.Unavailable}}, nil
 	}
 	if p.Extra != "" {
 		return pp.extraDependencies(p, md, baseOnly)
@@ -289,13 +289,13 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 	for _, r := range md.RequiresDist {
 		ok, err := evaluateMarker(r.Marker, pp.pb.Environment)
 		if err != nil {
-			return Dependencies{Unavailable: "its metadata has a marker that cannot be evaluated (" + r.String() + ": " + err.Error() + ")"}, nil
+			return Dependencies{Unavailable: UndecidableMarker{r.String(), err.Error()}}, nil
 		}
 		if !ok {
 			continue
 		}
 		if r.URL != "" {
-			return Dependencies{Unavailable: "it depends on " + r.String() + ", a direct URL reference, which is not resolved from an index"}, nil
+			return Dependencies{Unavailable: DirectURLDependency{r.String()}}, nil
 		}
 		requires = append(requires, r)
 		deps.Requires = append(deps.Requires, requirementDeps(r, "")...)
@@ -347,7 +347,7 @@ func (pp *pythonProvider) extraDependencies(p Package, md Metadata, baseOnly Dep
 	for _, r := range md.RequiresDist {
 		on, err := evaluateMarker(r.Marker, withExtra)
 		if err != nil {
-			return Dependencies{Unavailable: "its metadata has a marker that cannot be evaluated (" + r.String() + ": " + err.Error() + ")"}, nil
+			return Dependencies{Unavailable: UndecidableMarker{r.String(), err.Error()}}, nil
 		}
 		if !on {
 			continue
@@ -357,7 +357,7 @@ func (pp *pythonProvider) extraDependencies(p Package, md Metadata, baseOnly Dep
 			continue // the base package has it (or reported it)
 		}
 		if r.URL != "" {
-			return Dependencies{Unavailable: "it depends on " + r.String() + ", a direct URL reference, which is not resolved from an index"}, nil
+			return Dependencies{Unavailable: DirectURLDependency{r.String()}}, nil
 		}
 		deps.Requires = append(deps.Requires, requirementDeps(r, "")...)
 	}

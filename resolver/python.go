@@ -234,6 +234,9 @@ type Problem struct {
 	Preferred map[string]pep440.Version
 	// MaxSteps bounds the solve (Options.MaxSteps).
 	MaxSteps int
+	// VirtualNames names the virtual packages in explanations; the caller defines
+	// them, so it names them.
+	VirtualNames VirtualNames
 }
 
 // A Resolution is the set of pinned projects.
@@ -264,6 +267,9 @@ func Resolve(ctx context.Context, pb *Problem) (*Resolution, *NoSolution, error)
 		return nil, nil, err
 	}
 	sol, ns, err := Solve(ctx, prov, rootPackage, pep440.MustParse("0"), Options{MaxSteps: pb.MaxSteps})
+	if ns != nil {
+		ns.VirtualNames = pb.VirtualNames
+	}
 	if err != nil || ns != nil {
 		return nil, ns, err
 	}

@@ -305,3 +305,85 @@ func TestSourcesText(t *testing.T) {
 		t.Errorf("SourcesText =\n%s", got)
 	}
 }
+
+// Hints acts on the kind of a cause, never on its words: an index whose reason for
+// an unusable release happens to read like a yank gets no "pin it exactly" hint,
+// which would not help (the pin cannot make a file appear).
+func TestHintsTellCausesByType(t *testing.T) {
+	idx := newFakeIndex()
+	idx.add("c", fakeRelease{Release: Release{Version: pep440.MustParse("2.0.0"), Unavailable: "it was yanked from the mirror, and no wheel is left"}})
+	pb := &Problem{
+		Index:        idx,
+		Environment:  targetEnvironment("3.11.9"),
+		Virtual:      []Virtual{{Name: "@python", Version: pep440.MustParse("3.11.9")}},
+		Requirements: []Requirement{{Requirement: mustRequirement(t, "c==2.0.0"), Origin: "requirements.txt:1"}},
+	}
+	_, ns, err := Resolve(context.Background(), pb)
+	if err != nil || ns == nil {
+		t.Fatalf("want no solution, got %v", err)
+	}
+	typed := false
+	for _, in := range ns.External() {
+		_, ok := in.Unavailable.(NoUsableFile)
+		typed = typed || ok
+	}
+	if !typed {
+		t.Errorf("no NoUsableFile cause in:\n%s", ns.Text())
+	}
+	hints, err := pb.Hints(context.Background(), ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hints {
+		if strings.Contains(h, "pin it exactly") {
+			t.Errorf("hint for a release that was not yanked: %s", h)
+		}
+	}
+}
+
+// The resolver names no virtual package itself: the caller that defines them does
+// (Problem.VirtualNames), and without one the name prints bare.
+func TestVirtualNamesComeFromTheCaller(t *testing.T) {
+	idx := newFakeIndex()
+	idx.add("torch", fakeRelease{Release: Release{Version: pep440.MustParse("2.9.0")}})
+	problem := func(names VirtualNames) *Problem {
+		return &Problem{
+			Index:       idx,
+			Environment: targetEnvironment("3.11.9"),
+			Virtual: []Virtual{
+				{Name: "@python", Version: pep440.MustParse("3.11.9")},
+				{Name: "@driver", Version: pep440.MustParse("470.82.01"), Origin: "from --driver"},
+			},
+			Requirements: []Requirement{{Requirement: mustRequirement(t, "torch"), Origin: "requirements.txt:1"}},
+			Matrix: fakeMatrix{"torch": {{versions: pep440.SpecifierSet{}, rule: Rule{
+				Package: "@driver", Range: mustSpecifierSet(t, ">=580").Range(), Reason: "CUDA 13 builds need it", Source: "data/cuda.toml:20",
+			}}}},
+			VirtualNames: names,
+		}
+	}
+	for _, tc := range []struct {
+		names     VirtualNames
+		want, not string
+	}{
+		{func(name string) string { return strings.ToUpper(name[1:]) + " (as its definer calls it)" }, "your target's DRIVER (as its definer calls it) is 470.82.01", "NVIDIA"},
+		{nil, "your target's driver is 470.82.01", "NVIDIA"},
+	} {
+		_, ns, err := Resolve(context.Background(), problem(tc.names))
+		if err != nil || ns == nil {
+			t.Fatalf("want no solution, got %v", err)
+		}
+		text := ns.Text()
+		if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
+			t.Errorf("want %q and no %q in:\n%s", tc.want, tc.not, text)
+		}
+	}
+}
+
+func mustSpecifierSet(t *testing.T, s string) pep440.SpecifierSet {
+	t.Helper()
+	set, err := pep440.ParseSpecifierSet(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}

@@ -57,7 +57,7 @@ type depKey struct {
 
 type unavailableKey struct {
 	pkg    pkgID
-	reason string
+	reason Unavailable
 }
 
 type solver struct {
@@ -543,7 +543,7 @@ func (s *solver) dependencies(p pkgID, v pep440.Version) (*versionDeps, error) {
 		return nil, fmt.Errorf("resolver: dependencies of %s %s: %w", s.pkgs[p], v, err)
 	}
 	vd := &versionDeps{deps: deps}
-	if deps.Unavailable != "" {
+	if deps.Unavailable != nil {
 		vd.incompats = append(vd.incompats, s.addUnavailable(p, v, deps.Unavailable))
 	} else {
 		// A requirement given again (the same line many times, in one file or in
@@ -595,7 +595,7 @@ func newSolver(ctx context.Context, prov Provider, root Package, version pep440.
 
 // addUnavailable records that version v of p cannot be used, widening an earlier
 // record with the same reason to cover v.
-func (s *solver) addUnavailable(p pkgID, v pep440.Version, reason string) *incompat {
+func (s *solver) addUnavailable(p pkgID, v pep440.Version, reason Unavailable) *incompat {
 	key := unavailableKey{p, reason}
 	old := s.unavailableHeads[key]
 	var members []int

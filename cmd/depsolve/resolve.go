@@ -145,7 +145,7 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 		Offline:      s.flags.offline,
 		Refresh:      s.flags.refresh,
 		Environment:  s.target.MarkerEnvironment(),
-		HTTP:         index.HTTPOptions{UserAgent: "depsolve/" + version, Deadline: deadline},
+		HTTP:         index.HTTPOptions{UserAgent: "depsolve/" + version, Deadline: deadline, Backoff: retryBackoff},
 		Warn:         func(msg string) { s.ui.warn("%s", msg) },
 	}
 	// Downloads go to the cache's own folder, where a run killed mid-download leaves its
@@ -170,6 +170,11 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 	}
 	return ix, nil
 }
+
+// retryBackoff is the wait before an index request's first retry; zero keeps the
+// index's default. The script tests shorten it (script_test.go): their failing
+// indexes fail on purpose, and real backoff would only make the suite slow.
+var retryBackoff time.Duration
 
 // timeoutEnv names the variable that sets the timeout of an index request.
 const timeoutEnv = "DEPSOLVE_TIMEOUT"
@@ -211,6 +216,7 @@ type outcome struct {
 func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, preferred map[string]pep440.Version) (*outcome, error) {
 	tm := s.matrix.ForTarget(s.target)
 	pb := &resolver.Problem{
+		VirtualNames: matrix.VirtualDisplay,
 		Requirements: resolverRequirements(in.requirements),
 		Constraints:  resolverRequirements(in.constraints),
 		Environment:  s.target.MarkerEnvironment(),

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -32,7 +33,10 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/sc
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"depsolve": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+		"depsolve": func() {
+			retryBackoff = time.Millisecond
+			os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		},
 	})
 }
 

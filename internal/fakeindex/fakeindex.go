@@ -10,7 +10,7 @@
 //
 //	{"packages": {NAME: {VERSION: {
 //	    "requires_python": ">=3.9", "requires_dist": ["numpy>=1.22", …],
-//	    "wheels": [{"filename": "x-1.0-py3-none-any.whl"}],   // default: one py3-none-any wheel
+//	    "wheels": [{"filename": "x-1.0-py3-none-any.whl"}],   // default: one py3-none-any wheel; []: none
 //	    "sdist": true, "yanked": false | "reason",
 //	    "index": "pypi" | ["pypi", "pytorch-cu121"]}}}}
 //
@@ -279,7 +279,7 @@ func Build(s *Snapshot) (*Index, error) {
 			}
 			meta := metadataText(name, version, e)
 			wheels := e.Wheels
-			if len(wheels) == 0 {
+			if wheels == nil {
 				wheels = []WheelSpec{{Filename: distName(name) + "-" + version + "-py3-none-any.whl"}}
 			}
 			var files []*File
