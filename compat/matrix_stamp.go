@@ -43,4 +43,3 @@ func dataStampFS(fsys fs.FS) (DataStamp, error) {
 
 // isoDateRE finds dates written as ISO 8601 calendar dates, not inside longer numbers.
 var isoDateRE = regexp.MustCompile(`\b(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}\b`)
-
