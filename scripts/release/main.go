@@ -82,15 +82,15 @@ func main() {
 type usageError struct{ error }
 
 func run(args []string) error {
-	fs := flag.NewFlagSet("release", flag.ContinueOnError)
-	version := fs.String("version", "", "the release version, a normalized PEP 440 version (0.2.0, not v0.2.0)")
-	commit := fs.String("commit", "", "the full commit hash the release is built from")
-	epoch := fs.Int64("epoch", -1, "the time stamped on every file, in seconds since 1970 (SOURCE_DATE_EPOCH)")
-	out := fs.String("out", "dist", "the folder to write; it must not exist")
-	root := fs.String("root", ".", "the repository")
-	only := fs.String("targets", "", "comma-separated OS/ARCH to build (default: all of "+targetList()+")")
-	licenseExpr := fs.String("license-expression", "", "the SPDX licence expression for the wheels' metadata (default: recognised from LICENSE)")
-	if err := fs.Parse(args); err != nil {
+	flags := flag.NewFlagSet("release", flag.ContinueOnError)
+	version := flags.String("version", "", "the release version, a normalized PEP 440 version (0.2.0, not v0.2.0)")
+	commit := flags.String("commit", "", "the full commit hash the release is built from")
+	epoch := flags.Int64("epoch", -1, "the time stamped on every file, in seconds since 1970 (SOURCE_DATE_EPOCH)")
+	out := flags.String("out", "dist", "the folder to write; it must not exist")
+	root := flags.String("root", ".", "the repository")
+	only := flags.String("targets", "", "comma-separated OS/ARCH to build (default: all of "+targetList()+")")
+	licenseExpr := flags.String("license-expression", "", "the SPDX licence expression for the wheels' metadata (default: recognised from LICENSE)")
+	if err := flags.Parse(args); err != nil {
 		return usageError{err}
 	}
 	rel, chosen, err := settings(*version, *commit, *epoch, *root, *only, *licenseExpr)
