@@ -29,9 +29,6 @@ const (
 	exitInterrupted = 130
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
-
 // usageError marks errors caused by what the user typed, so they exit with exitUsage.
 type usageError struct {
 	err     error
@@ -130,17 +127,19 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
   depsolve env --detect
   depsolve matrix torch==2.5.1
   source <(depsolve completion bash)`,
-		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          unknownSubcommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if showVersion, _ := cmd.Flags().GetBool("version"); showVersion {
+				return printVersion(stdout)
+			}
 			return cmd.Help()
 		},
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetVersionTemplate("depsolve {{.Version}}\n")
+	root.Flags().BoolP("version", "v", false, "print the version, the commit, the Go version and the matrix data's hash and date")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{err: err, command: cmd.CommandPath()}
 	})
@@ -150,6 +149,7 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 		newEnvCommand(stdout, stderr),
 		newMatrixCommand(stdout, stderr),
 		newCacheCommand(stdout, stderr),
+		newVersionCommand(stdout),
 	)
 	return root
 }
