@@ -535,7 +535,7 @@ func (c *Cache) Info() (Info, error) {
 
 // cacheFileName matches the files this package, of any schema version, leaves in the
 // cache directory.
-var cacheFileName = regexp.MustCompile(`^cache-v[0-9]+\.db(\.(corrupt|tmp)-.+)?$`)
+var cacheFileName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^cache-v[0-9]+\.db(\.(corrupt|tmp)-.+)?$`) })
 
 // Clean removes the cache files of every schema version from dir, with the damaged files
 // moved aside and temporary files left by crashed processes, and returns the paths it
@@ -551,7 +551,7 @@ func Clean(dir string) ([]string, error) {
 	}
 	var removed []string
 	for _, e := range entries {
-		if !cacheFileName.MatchString(e.Name()) {
+		if !cacheFileName().MatchString(e.Name()) {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
