@@ -138,3 +138,38 @@ func TestWarmProjectReadsOnlyWhatItUses(t *testing.T) {
 		t.Errorf("a warm read of a project allocates %.1f times per release, want at most 10", perRelease)
 	}
 }
+
+// BenchmarkWarmProject reads a project of 300 releases of 12 wheels each from a warm
+// cache, as a warm check does: its releases, then the files of the one it picks.
+// go test ./index -run '^$' -bench WarmProject -benchmem
+func BenchmarkWarmProject(b *testing.B) {
+	f := newFakeIndex(b)
+	f.cacheControl = "max-age=600"
+	f.noMetadata = true
+	platforms := []string{"manylinux_2_17_x86_64", "manylinux_2_17_aarch64", "win_amd64", "macosx_11_0_arm64"}
+	for i := range 300 {
+		for _, py := range []string{"cp310", "cp311", "cp312"} {
+			for _, plat := range platforms {
+				f.add("pypi", &dist{filename: fmt.Sprintf("big-1.%d-%s-%s-%s.whl", i, py, py, plat), data: []byte("x")})
+			}
+		}
+	}
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	opts := Options{IndexURL: f.url("pypi"), Cache: openCache(b, b.TempDir()), Now: func() time.Time { return now }}
+	ctx := context.Background()
+	read := func() {
+		ix := newIndex(b, opts)
+		rs, err := ix.Releases(ctx, "big")
+		if err != nil || len(rs) == 0 {
+			b.Fatalf("%d releases, %v", len(rs), err)
+		}
+		if _, err := ix.Files(ctx, "big", rs[0].Version); err != nil {
+			b.Fatal(err)
+		}
+	}
+	read() // cold: fills the cache
+	b.ReportAllocs()
+	for b.Loop() {
+		read()
+	}
+}
