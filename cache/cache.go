@@ -40,7 +40,9 @@
 // Bucket "parsed" (made by the first PutParsed; a file without it is still schema 1):
 // key "parsed-sha256:<hex>" (ParsedKey) of the SHA-256 of a page's parse input; payload:
 // the parsed form, opaque to this package and tagged with the caller's encoding version.
-// GetPageWithParsed reads a page and its parsed form in one transaction.
+// GetPageWithParsed reads a page and its parsed form in one transaction. The caller
+// stores what it derives from parsed pages here too (GetParsed, PutParsed), keyed by the
+// SHA-256 of all it was derived from: the index's views of projects.
 //
 // Bucket "heads" (made by the first PutPage of a page with a ParsedKey): key as in
 // pages, for a page stored with the key of its parsed form. Payload: the CRC-64 that
@@ -50,7 +52,8 @@
 // checksum is not the page's, as after a depsolve that predates heads rewrote the page,
 // is ignored. GetPageWithParsed reads the head and the parsed form instead of the page:
 // a warm run neither copies, checksums nor hashes page bodies, which for projects like
-// torch run to megabytes.
+// torch run to megabytes; GetPageHead reads the head alone, for a caller that may need
+// neither.
 //
 // Bucket "sizes" (made by the first PutSizes): the download and installed sizes of a
 // distribution file, keyed as its metadata is (DistKey for a file checked whole,
@@ -486,7 +489,7 @@ type Info struct {
 	Pages     int
 	Metadata  int
 	Matrices  int
-	Parsed    int      // parsed forms of pages (ParsedKey)
+	Parsed    int      // parsed forms of pages and what was derived from them (ParsedKey)
 	Corrupt   []string // damaged files moved aside, oldest first
 }
 
@@ -532,7 +535,7 @@ func (c *Cache) Info() (Info, error) {
 
 // cacheFileName matches the files this package, of any schema version, leaves in the
 // cache directory.
-var cacheFileName = regexp.MustCompile(`^cache-v[0-9]+\.db(\.(corrupt|tmp)-.+)?$`)
+var cacheFileName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^cache-v[0-9]+\.db(\.(corrupt|tmp)-.+)?$`) })
 
 // Clean removes the cache files of every schema version from dir, with the damaged files
 // moved aside and temporary files left by crashed processes, and returns the paths it
@@ -548,7 +551,7 @@ func Clean(dir string) ([]string, error) {
 	}
 	var removed []string
 	for _, e := range entries {
-		if !cacheFileName.MatchString(e.Name()) {
+		if !cacheFileName().MatchString(e.Name()) {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())

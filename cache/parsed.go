@@ -137,3 +137,46 @@ func (c *Cache) PutParsed(key string, parsed []byte) error {
 	}
 	return c.put(bucketParsed, key, parsed)
 }
+
+// GetParsed returns what PutParsed stored under key. found and err mean what they mean
+// for GetPage.
+func (c *Cache) GetParsed(key string) (parsed []byte, found bool, err error) {
+	if c == nil {
+		return nil, false, nil
+	}
+	if digestOf(key, parsedPrefix) == "" {
+		return nil, false, fmt.Errorf("%w: parsed-page key %q is not parsed-sha256:<hex>", ErrRejected, key)
+	}
+	return c.get(bucketParsed, key, nil)
+}
+
+// GetPageHead reads the page stored for pageURL from its head alone, neither its body
+// nor its parsed form: Body is nil and ParsedKey set. found is false when no head
+// describes the page stored now (one stored without a ParsedKey, say); the caller then
+// reads it with GetPageWithParsed. err means what it means for GetPage.
+func (c *Cache) GetPageHead(pageURL string) (p Page, found bool, err error) {
+	if c == nil {
+		return Page{}, false, nil
+	}
+	key, err := pageKey(pageURL)
+	if err != nil {
+		return Page{}, false, err
+	}
+	var pk string
+	var damaged []byte
+	var touch bool
+	err = c.view(func(tx *bolt.Tx) {
+		p, pk, damaged = readHead(tx, key)
+		touch = pk != "" && c.needsTouch(tx, bucketPages, key)
+	})
+	if damaged != nil {
+		c.discard(bucketHeads, key, damaged)
+	}
+	if err != nil || pk == "" {
+		return Page{}, false, err
+	}
+	if touch {
+		c.touch(entry{bucket: bucketPages, key: key})
+	}
+	return p, true, nil
+}

@@ -167,3 +167,41 @@ func TestPageHead(t *testing.T) {
 		t.Errorf("warnings: %q, want one about the heads bucket", got)
 	}
 }
+
+// TestGetPageHead checks GetPageHead: a page stored with a ParsedKey is read from its head,
+// without its body; one stored without is not found there (its reader falls back to
+// GetPageWithParsed); GetParsed reads what PutParsed stored.
+func TestGetPageHead(t *testing.T) {
+	c, _ := openTest(t, t.TempDir(), Options{})
+	const u = "https://pypi.example/simple/torch/"
+	page := samplePage("page body")
+	if _, found, err := c.GetPageHead(u); found || err != nil {
+		t.Fatalf("empty cache: found %v, err %v", found, err)
+	}
+	if err := c.PutPage(u, page); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := c.GetPageHead(u); found || err != nil {
+		t.Errorf("page without ParsedKey: found %v, err %v", found, err)
+	}
+	page.ParsedKey = ParsedKey(digest(page.Body))
+	if err := c.PutPage(u, page); err != nil {
+		t.Fatal(err)
+	}
+	head, found, err := c.GetPageHead(u)
+	if !found || err != nil || head.Body != nil || head.ParsedKey != page.ParsedKey || head.ETag != page.ETag {
+		t.Errorf("head: %+v, %v, %v", head, found, err)
+	}
+	if _, found, err := c.GetParsed(page.ParsedKey); found || err != nil {
+		t.Errorf("nothing parsed stored: found %v, err %v", found, err)
+	}
+	if err := c.PutParsed(page.ParsedKey, []byte("view")); err != nil {
+		t.Fatal(err)
+	}
+	if got, found, err := c.GetParsed(page.ParsedKey); !found || err != nil || string(got) != "view" {
+		t.Errorf("GetParsed = %q, %v, %v", got, found, err)
+	}
+	if _, _, err := c.GetParsed("sha256:00"); !errors.Is(err, ErrRejected) {
+		t.Errorf("malformed key: %v", err)
+	}
+}

@@ -150,6 +150,7 @@ type source struct {
 type Index struct {
 	opts      Options
 	supported *pep425.Supported
+	targetKey string // targetKeyOf(supported), for view keys
 	client    *client
 	stats     stats
 	findLinks []*source
@@ -202,6 +203,7 @@ func New(opts Options) (*Index, error) {
 	ix := &Index{
 		opts:      opts,
 		supported: supported,
+		targetKey: targetKeyOf(supported),
 		projects:  map[string]*project{},
 		metadata:  map[string]resolver.Metadata{},
 		pages:     map[string]*fetchedPage{},
@@ -375,6 +377,9 @@ func (ix *Index) release(ctx context.Context, name string, v pep440.Version) (*r
 	if r == nil {
 		return nil, fmt.Errorf("%s %s: no such version on %s", name, v, p.where())
 	}
+	if err := r.load(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	return r, nil
 }
 
@@ -405,7 +410,8 @@ func (ix *Index) project(ctx context.Context, name string) (*project, error) {
 }
 
 // loadProject gathers a project's files from find-links and the indexes the
-// strategy allows.
+// strategy allows. A project of index pages alone is read from its view when the
+// cache holds one, and its view stored when not.
 func (ix *Index) loadProject(ctx context.Context, name string) (*project, error) {
 	var lists []sourceFiles
 	for _, s := range ix.findLinks {
@@ -415,6 +421,7 @@ func (ix *Index) loadProject(ctx context.Context, name string) (*project, error)
 		}
 		lists = append(lists, sourceFiles{s, files})
 	}
+	var pages []sourcePage
 	switch ix.opts.Strategy {
 	case UnsafeBestMatch:
 		found := make([]*fetchedPage, len(ix.indexes))
@@ -431,7 +438,7 @@ func (ix *Index) loadProject(ctx context.Context, name string) (*project, error)
 		}
 		for i, fp := range found {
 			if fp != nil {
-				lists = append(lists, sourceFiles{ix.indexes[i], fp.files})
+				pages = append(pages, sourcePage{ix.indexes[i], projectPageURL(ix.indexes[i], name), fp})
 			}
 		}
 	default:
@@ -441,19 +448,47 @@ func (ix *Index) loadProject(ctx context.Context, name string) (*project, error)
 				return nil, err
 			}
 			if fp != nil {
-				lists = append(lists, sourceFiles{s, fp.files})
+				pages = append(pages, sourcePage{s, projectPageURL(s, name), fp})
 				break // first-index: later indexes are never asked
 			}
 		}
 	}
-	return ix.buildProject(name, lists), nil
+	viewable := len(lists) == 0 && len(pages) > 0
+	if viewable {
+		if key := ix.viewKey(name, pages); key != "" {
+			if p, problems, ok := ix.cachedView(key, name, pages); ok {
+				for i, pg := range pages {
+					ix.warnProblems(pg.pageURL, problems[i])
+				}
+				return p, nil
+			}
+		}
+	}
+	for i := range pages {
+		if err := ix.decodePage(ctx, &pages[i]); err != nil {
+			return nil, err
+		}
+		ix.warnProblems(pages[i].pageURL, pages[i].fp.problems)
+		lists = append(lists, sourceFiles{pages[i].src, pages[i].fp.files})
+	}
+	p, shareable := ix.buildProject(name, lists)
+	if viewable && shareable {
+		if key := ix.viewKey(name, pages); key != "" {
+			ix.storeView(key, p, pages)
+		}
+	}
+	return p, nil
 }
 
 // indexPage fetches a project's page from an index; nil when the index has
 // no such project.
 func (ix *Index) indexPage(ctx context.Context, s *source, name string) (*fetchedPage, error) {
-	pageURL := s.base.JoinPath(name + "/")
-	return ix.fetchPage(ctx, pageURL.String(), true)
+	return ix.fetchPage(ctx, projectPageURL(s, name), true)
+}
+
+// projectPageURL is the URL of a project's page on an index.
+func projectPageURL(s *source, name string) string {
+	return s.base.JoinPath(name + "/").String()
 }
 
 // digest is a file's SHA-256 and size.

@@ -28,6 +28,13 @@ const notFoundType = "depsolve/not-found"
 type fetchedPage struct {
 	files    []simple.File
 	problems []string // what was wrong with files of the page (simple.Page.Problems)
+	// key names what the page was parsed from (parsedKeyOf), when it is known: views of
+	// the project are cached under it (see view.go).
+	key string
+	// unread marks a page read from the cache by its head alone (see loadPage): files
+	// and problems are unset until decodePage reads its parsed form, which a project
+	// whose view is cached never needs.
+	unread bool
 }
 
 // fetchPage returns the page at pageURL, from the cache when it is fresh (or
@@ -36,9 +43,7 @@ type fetchedPage struct {
 // fetched once per Index.
 func (ix *Index) fetchPage(ctx context.Context, pageURL string, isIndex bool) (*fetchedPage, error) {
 	if isIndex {
-		fp, err := ix.loadPage(ctx, pageURL, true)
-		ix.warnProblems(pageURL, fp)
-		return fp, err
+		return ix.loadPage(ctx, pageURL, true, true)
 	}
 	v, err := ix.shared(ctx, "page "+pageURL, func(ctx context.Context) (any, error) {
 		ix.mu.Lock()
@@ -47,11 +52,11 @@ func (ix *Index) fetchPage(ctx context.Context, pageURL string, isIndex bool) (*
 		if fp != nil {
 			return fp, nil
 		}
-		fp, err := ix.loadPage(ctx, pageURL, false)
+		fp, err := ix.loadPage(ctx, pageURL, false, false)
 		if err != nil {
 			return nil, err
 		}
-		ix.warnProblems(pageURL, fp)
+		ix.warnProblems(pageURL, fp.problems)
 		ix.mu.Lock()
 		ix.pages[pageURL] = fp
 		ix.mu.Unlock()
@@ -63,12 +68,21 @@ func (ix *Index) fetchPage(ctx context.Context, pageURL string, isIndex bool) (*
 	return v.(*fetchedPage), nil
 }
 
-func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex bool) (*fetchedPage, error) {
+// loadPage returns the page at pageURL (see fetchPage). With lazy, a page the cache
+// holds with a head and may be used as it is comes back unread (fetchedPage.unread).
+func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex, lazy bool) (*fetchedPage, error) {
+	if lazy {
+		head, found, err := ix.opts.Cache.GetPageHead(pageURL)
+		if err == nil && found && ix.usable(head) {
+			ix.stats.pageHits.Add(1)
+			return &fetchedPage{key: head.ParsedKey, unread: true}, nil
+		}
+	}
 	cached, parsed, found, cacheErr := ix.opts.Cache.GetPageWithParsed(pageURL, parsedKey)
 	if cacheErr != nil && ix.opts.Offline {
 		return nil, fmt.Errorf("reading the cache for %s: %w", redact.URL(pageURL), cacheErr)
 	}
-	if found && (ix.opts.Offline || cached.Fresh(ix.opts.Now()) && !ix.opts.Refresh) {
+	if found && ix.usable(cached) {
 		fp, ok := ix.parseCached(pageURL, cached, parsed, isIndex, true)
 		if !ok && cached.Body == nil {
 			// Read from its head, with a parsed form this build cannot decode.
@@ -106,6 +120,11 @@ func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex bool) (*f
 		he.Cached = true
 	}
 	return fp, err
+}
+
+// usable reports whether a cached page may be used without asking the server.
+func (ix *Index) usable(p cache.Page) bool {
+	return ix.opts.Offline || p.Fresh(ix.opts.Now()) && !ix.opts.Refresh
 }
 
 // maxCachedPage is the largest page body stored in the cache. The largest
@@ -209,6 +228,7 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 			page.ParsedKey = ix.putParsed(resp.url, page.ContentType, resp.body, parsed)
 		}
 		ix.putPage(pageURL, page)
+		return &fetchedPage{files: parsed.Files, problems: parsed.Problems, key: page.ParsedKey}, nil
 	}
 	return &fetchedPage{files: parsed.Files, problems: parsed.Problems}, nil
 }
@@ -249,13 +269,10 @@ func (ix *Index) parseCached(pageURL string, p cache.Page, parsed []byte, isInde
 }
 
 // warnProblems reports what was wrong with files of a page: each time the page is
-// read for a project (from the network or the cache alike, so that a run says the
-// same whether or not the cache is warm), which is once per project and Index.
-func (ix *Index) warnProblems(pageURL string, fp *fetchedPage) {
-	if fp == nil {
-		return
-	}
-	for _, p := range fp.problems {
+// read for a project (from the network, the cache or a view alike, so that a run says
+// the same whether or not the cache is warm), which is once per project and Index.
+func (ix *Index) warnProblems(pageURL string, problems []string) {
+	for _, p := range problems {
 		ix.warn(redact.URL(pageURL) + ": " + p)
 	}
 }
@@ -313,4 +330,29 @@ func cachePolicy(h http.Header) (maxAge time.Duration, store bool) {
 		}
 	}
 	return maxAge, store
+}
+
+// decodePage reads the parsed form of a page loadPage left unread. A parsed form that
+// is gone (pruned) or does not decode (written by another depsolve version) is passed
+// over: the page is loaded again without it.
+func (ix *Index) decodePage(ctx context.Context, pg *sourcePage) error {
+	if !pg.fp.unread {
+		return nil
+	}
+	data, found, err := ix.opts.Cache.GetParsed(pg.fp.key)
+	if err == nil && found {
+		if page, err := simple.DecodeBinary(data); err == nil {
+			pg.fp = &fetchedPage{files: page.Files, problems: page.Problems, key: pg.fp.key}
+			return nil
+		}
+	}
+	fp, err := ix.loadPage(ctx, pg.pageURL, true, false)
+	if err != nil {
+		return err
+	}
+	if fp == nil {
+		fp = &fetchedPage{}
+	}
+	pg.fp = fp
+	return nil
 }

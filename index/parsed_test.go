@@ -63,8 +63,15 @@ func TestParsedPageCache(t *testing.T) {
 		t.Errorf("warm run made requests %q", got)
 	}
 
-	// A parsed form of another encoding version: parsed again, then replaced.
+	// A parsed form of another encoding version, under a project view of another
+	// version (or the view would be read instead of the page): parsed again, then
+	// replaced.
 	if err := c.PutParsed(page.ParsedKey, []byte{0xff, 1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	ix := newIndex(t, Options{IndexURL: f.url("pypi"), Cache: c, Now: func() time.Time { return now }})
+	view := ix.viewKey("six", []sourcePage{{src: ix.indexes[0], pageURL: pageURL, fp: &fetchedPage{key: page.ParsedKey}}})
+	if err := c.PutParsed(view, []byte{0xff, 1, 2}); err != nil {
 		t.Fatal(err)
 	}
 	if got := files(c); !cmp.Equal(got, want) {

@@ -50,6 +50,9 @@ type candidate struct {
 type release struct {
 	release resolver.Release
 	usable  []*candidate // best first; empty when unavailable
+	// requiresPython is the text release.RequiresPython was parsed from, for a view.
+	requiresPython string
+	lazy           *lazyFiles // a release read from a view: usable is set by load
 }
 
 // best is the file metadata is read from: the best usable file, avoiding
@@ -109,9 +112,11 @@ type sourceFiles struct {
 }
 
 // buildProject turns the sources' files into releases. A version listed by
-// several sources takes its files from the first of them.
-func (ix *Index) buildProject(name string, lists []sourceFiles) *project {
-	p := &project{name: name}
+// several sources takes its files from the first of them. shareable is false when a
+// file URL carried credentials: building the project handed them to the client, which
+// a run that reads the project's view would not do.
+func (ix *Index) buildProject(name string, lists []sourceFiles) (p *project, shareable bool) {
+	p = &project{name: name}
 	var all []*candidate
 	memo := parseMemo{versions: map[string]versionResult{}, names: map[string]bool{}}
 	for i, sf := range lists {
@@ -144,7 +149,7 @@ func (ix *Index) buildProject(name string, lists []sourceFiles) *project {
 		p.releases = append(p.releases, ix.buildRelease(name, group))
 		start = end
 	}
-	return p
+	return p, !memo.credentials
 }
 
 // parseMemo holds what the files of one project share, parsed once: a page of
@@ -153,6 +158,8 @@ type parseMemo struct {
 	versions map[string]versionResult // by version text as written
 	names    map[string]bool          // wheel name as written -> is the project's
 	wheels   pep425.FilenameParser    // expands each tag set once
+	// credentials is set when a file URL may carry userinfo (see buildProject).
+	credentials bool
 }
 
 type versionResult struct {
@@ -218,8 +225,11 @@ func (ix *Index) candidateOf(name string, src *source, f simple.File, memo *pars
 		// What url.Parse and String would give back; skipped as the costliest
 		// part of listing a project with thousands of files.
 		c.URL = f.URL
-	} else if !ix.resolveURL(c, src, f.URL) {
-		return nil
+	} else {
+		memo.credentials = memo.credentials || strings.Contains(f.URL, "@")
+		if !ix.resolveURL(c, src, f.URL) {
+			return nil
+		}
 	}
 	c.hasMetadata = f.HasMetadata && c.localPath == ""
 	c.metadataSHA256 = f.MetadataHashes["sha256"]
@@ -346,7 +356,7 @@ func (ix *Index) buildRelease(name string, files []*candidate) *release {
 	if best := r.best(); best != nil && best.RequiresPython != "" {
 		// pip ignores a Requires-Python it cannot parse, and so does depsolve.
 		if spec, err := pep440.ParseSpecifierSet(best.RequiresPython); err == nil {
-			r.release.RequiresPython = spec
+			r.release.RequiresPython, r.requiresPython = spec, best.RequiresPython
 		}
 	}
 	return r

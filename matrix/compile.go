@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
@@ -195,10 +196,10 @@ func (c *compiler) specifier(pos rowPos, table, key, s string) (pep440.Range, bo
 	return set.Range(), true
 }
 
-var cudaVersionText = regexp.MustCompile(`^(\d+)(?:\.(\d+))?$`)
+var cudaVersionText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)(?:\.(\d+))?$`) })
 
 func (c *compiler) cudaVersion(pos rowPos, table, key, s string, minorRequired bool) (cudaVersion, bool) {
-	m := cudaVersionText.FindStringSubmatch(s)
+	m := cudaVersionText().FindStringSubmatch(s)
 	if m == nil || (minorRequired && m[2] == "") {
 		form := `"12.4" or "13"`
 		switch {
@@ -227,10 +228,10 @@ type capability struct {
 	suffix       string
 }
 
-var capabilityText = regexp.MustCompile(`^(\d+)\.(\d)([af]?)$`)
+var capabilityText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)\.(\d)([af]?)$`) })
 
 func parseCapability(s string) (capability, bool) {
-	m := capabilityText.FindStringSubmatch(s)
+	m := capabilityText().FindStringSubmatch(s)
 	if m == nil {
 		return capability{}, false
 	}
@@ -356,7 +357,7 @@ func (c *compiler) cuda(m *Matrix, doc *document) {
 		if t.version, ok = c.version(r.Pos, "toolkit", "version", r.Version); !ok {
 			continue
 		}
-		if !cudaReleaseText.MatchString(r.Version) {
+		if !cudaReleaseText().MatchString(r.Version) {
 			c.errorf(r.Pos, "toolkit", "version", "%q is not a toolkit release like \"12.4.1\"", r.Version)
 			continue
 		}
@@ -386,7 +387,7 @@ func (c *compiler) cuda(m *Matrix, doc *document) {
 	}
 }
 
-var cudaReleaseText = regexp.MustCompile(`^\d+\.\d+(\.\d+)?$`)
+var cudaReleaseText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+\.\d+(\.\d+)?$`) })
 
 func (c *compiler) gpus(m *Matrix, doc *document) {
 	for i := range doc.Arch {

@@ -34,7 +34,7 @@ func FuzzBaseImage(f *testing.F) {
 		if !ok {
 			return
 		}
-		if !imageCUDAVersion.MatchString(img.CUDA) || !strings.HasPrefix(img.Tag, img.CUDA) {
+		if !imageCUDAVersion().MatchString(img.CUDA) || !strings.HasPrefix(img.Tag, img.CUDA) {
 			t.Errorf("BaseImage(%q) = %+v", ref, img)
 		}
 		if img.Glibc != "" {

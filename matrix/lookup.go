@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/target"
@@ -26,7 +27,7 @@ type GPUModel struct {
 	Cite Cite   // the row that maps the name
 }
 
-var smName = regexp.MustCompile(`^sm_?(\d+)(\d)[af]?$`)
+var smName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^sm_?(\d+)(\d)[af]?$`) })
 
 // GPU resolves a GPU to its compute capability. name may be a model as nvidia-smi prints
 // it ("NVIDIA H100 80GB HBM3", "Tesla T4", "NVIDIA GeForce RTX 4090") or as a person
@@ -37,7 +38,7 @@ var smName = regexp.MustCompile(`^sm_?(\d+)(\d)[af]?$`)
 // two models ("RTX 6000" names a Quadro RTX 6000 or an RTX 6000 Ada), are not found.
 func (m *Matrix) GPU(name string) (GPUModel, bool) {
 	s := strings.ToLower(strings.TrimSpace(name))
-	if sm := smName.FindStringSubmatch(s); sm != nil {
+	if sm := smName().FindStringSubmatch(s); sm != nil {
 		return m.archModel(name, sm[1]+"."+sm[2])
 	}
 	if cc, ok := parseCapability(s); ok && cc.suffix == "" {
@@ -77,8 +78,8 @@ type BaseImage struct {
 }
 
 var (
-	imageCUDAVersion = regexp.MustCompile(`^\d+\.\d+(\.\d+)?$`)
-	imageOSName      = regexp.MustCompile(`^[a-z]+[0-9][0-9.]*$`)
+	imageCUDAVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+\.\d+(\.\d+)?$`) })
+	imageOSName      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]+[0-9][0-9.]*$`) })
 	imageRegistries  = []string{"", "docker.io/", "index.docker.io/", "registry-1.docker.io/", "nvcr.io/"}
 )
 
@@ -112,13 +113,13 @@ func (m *Matrix) BaseImage(ref string) (BaseImage, bool) {
 		tag = ref[colon+1:]
 	}
 	parts := strings.Split(tag, "-")
-	if !imageCUDAVersion.MatchString(parts[0]) {
+	if !imageCUDAVersion().MatchString(parts[0]) {
 		return BaseImage{}, false
 	}
 	img := BaseImage{Tag: tag, CUDA: parts[0]}
 	rest := parts[1:]
 	if n := len(rest); n > 0 {
-		if _, known := m.oses[rest[n-1]]; known || (n > 1 && imageOSName.MatchString(rest[n-1])) {
+		if _, known := m.oses[rest[n-1]]; known || (n > 1 && imageOSName().MatchString(rest[n-1])) {
 			img.OS, rest = rest[n-1], rest[:n-1]
 		}
 	}

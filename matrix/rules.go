@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep440"
@@ -233,14 +234,14 @@ func (tm *TargetMatrix) platformBuild(v pep440.Version, p *packageRows) *build {
 	return nil
 }
 
-var localDigits = regexp.MustCompile(`^[0-9]{2,4}$`)
+var localDigits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{2,4}$`) })
 
 // localCUDA reads a CUDA version from the first segment of a local label: with prefix
 // "cu", "cu124" is 12.4 and "cu92" 9.2 (the last digit is the minor, R8).
 func localCUDA(local, prefix string) (cudaVersion, bool) {
 	seg, _, _ := strings.Cut(local, ".")
 	digits, ok := strings.CutPrefix(seg, prefix)
-	if !ok || !localDigits.MatchString(digits) {
+	if !ok || !localDigits().MatchString(digits) {
 		return cudaVersion{}, false
 	}
 	major, _ := strconv.Atoi(digits[:len(digits)-1])

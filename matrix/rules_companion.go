@@ -68,7 +68,7 @@ func (tm *TargetMatrix) requiredFamily(requires []pep508.Requirement) (cudaBuild
 	var found cudaBuild
 	for _, r := range requires {
 		key := r.Key()
-		m := familySuffix.FindStringSubmatch(key)
+		m := familySuffix().FindStringSubmatch(key)
 		if m == nil {
 			continue
 		}

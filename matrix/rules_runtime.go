@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/depsolve/depsolve/pep440"
 )
@@ -17,7 +18,7 @@ import (
 
 // familySuffix is NVIDIA's pip naming for a library of one CUDA family:
 // nvidia-cublas-cu12, nvidia-cudnn-cu13, nvidia-cutlass-dsl-libs-cu13.
-var familySuffix = regexp.MustCompile(`^nvidia-[a-z0-9-]+-cu([0-9]{2})$`)
+var familySuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^nvidia-[a-z0-9-]+-cu([0-9]{2})$`) })
 
 // unsuffixedRuntime are NVIDIA's CUDA 13 wheels that dropped the -cuNN suffix and whose
 // version is the toolkit's (nvidia-cuda-runtime 13.0.96, nvidia-cublas 13.1.0.3), so its
@@ -41,7 +42,7 @@ var unsuffixedRuntime = map[string]bool{
 // localBuild reads CUDA X.Y from a local label whose first segment is cuXYZ with three or
 // four digits (+cu118, +cu124.torch2.6.0, +cu130): two digits are ambiguous (+cu12 is a
 // family for some projects, CUDA 9.2 for old torch +cu92), so they place nothing.
-var localBuild = regexp.MustCompile(`^cu[0-9]{3,4}$`)
+var localBuild = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^cu[0-9]{3,4}$`) })
 
 // runtimeBuild is the CUDA family name==v belongs to by name, version or local label, when
 // the matrix has that family's row; name is PEP 503-normalized.
@@ -49,14 +50,14 @@ func (m *Matrix) runtimeBuild(name string, v pep440.Version) (cudaBuild, bool) {
 	var cv cudaVersion
 	runtime := true
 	switch {
-	case familySuffix.MatchString(name):
-		major, _ := strconv.Atoi(familySuffix.FindStringSubmatch(name)[1])
+	case familySuffix().MatchString(name):
+		major, _ := strconv.Atoi(familySuffix().FindStringSubmatch(name)[1])
 		cv = cudaVersion{major: major}
 	case unsuffixedRuntime[name] && len(v.Release()) > 0:
 		cv = cudaVersion{major: v.Release()[0]}
 	default:
 		seg, _, _ := strings.Cut(v.Local(), ".")
-		if !localBuild.MatchString(seg) {
+		if !localBuild().MatchString(seg) {
 			return cudaBuild{}, false
 		}
 		cv, _ = localCUDA(seg, "cu")

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
@@ -15,11 +16,11 @@ import (
 
 // pylockName is the file name PEP 751 gives a lock file: pylock.toml, or
 // pylock.NAME.toml for one of several.
-var pylockName = regexp.MustCompile(`^pylock\.([^.]+\.)?toml$`)
+var pylockName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^pylock\.([^.]+\.)?toml$`) })
 
 // IsPylock reports whether path names a PEP 751 lock file, which Parse reads as
 // the pins it holds.
-func IsPylock(path string) bool { return pylockName.MatchString(filepath.Base(path)) }
+func IsPylock(path string) bool { return pylockName().MatchString(filepath.Base(path)) }
 
 type pylock struct {
 	s     *source

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -90,7 +91,7 @@ func (s *source) warningAt(off int, msg string) Warning {
 	return Warning{Pos: s.pos(off), Msg: msg}
 }
 
-var pep263 = regexp.MustCompile(`coding[:=][ \t\n\r\f\v]*([-A-Za-z0-9_.]+)`)
+var pep263 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`coding[:=][ \t\n\r\f\v]*([-A-Za-z0-9_.]+)`) })
 
 // decode turns the bytes of a requirements file into text as pip does: a byte order
 // mark (UTF-8, UTF-16 or UTF-32) wins, then a PEP 263 coding comment on one of the
@@ -116,7 +117,7 @@ func decode(path string, data []byte) (string, *Error) {
 	lines := bytes.SplitN(data, []byte("\n"), 3)
 	for i, line := range lines[:min(2, len(lines))] {
 		if len(line) > 0 && line[0] == '#' {
-			if m := pep263.FindSubmatchIndex(line); m != nil {
+			if m := pep263().FindSubmatchIndex(line); m != nil {
 				enc := string(line[m[2]:m[3]])
 				if !knownEncoding(enc) {
 					text := strings.ToValidUTF8(strings.TrimRight(string(line), "\r"), "\uFFFD")

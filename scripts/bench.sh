@@ -15,7 +15,10 @@
 #   refresh  warm plus --refresh: every page is fetched again (this server answers
 #            200 with the whole page, never 304), metadata still from the cache;
 #   offline  warm plus --offline: no request at all, and no revalidation logic.
-# Prints the median of each, and the ratios pip/cold, pip/warm and pip-w/warm.
+# Prints the median of each, and the ratios pip/cold, pip/warm and pip-w/warm. The same run
+# also times a hello-world Go program built with the same toolchain (go on PATH) and
+# `depsolve --version`, and prints each depsolve figure as a multiple of hello-world's:
+# ratios measured in one run hold across machines, absolute times do not.
 #
 # Usage: scripts/bench.sh [CASE-GLOB]      e.g. 'corpus/*'
 # Uses hyperfine when present (Debian: apt-get install hyperfine), else a loop timed with
@@ -41,9 +44,10 @@ if command -v hyperfine >/dev/null; then
 		local prepare=()
 		[ -z "$2" ] || prepare=(--prepare "$2")
 		# its warnings (outliers, a slow first run) would break up the table
-		hyperfine --runs "$1" "${prepare[@]}" --style none --export-json "$work/h.json" "$3" \
+		# -N: no shell in between, which would outweigh a run of a few milliseconds
+		hyperfine -N --runs "$1" "${prepare[@]}" --style none --export-json "$work/h.json" "$3" \
 			>/dev/null 2>"$work/h.err" || { cat "$work/h.err" >&2; return 1; }
-		python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/h.json"
+		python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/h.json"
 	}
 else
 	timer="date +%s%N loop"
@@ -57,17 +61,27 @@ else
 			times+=($((t1 - t0)))
 		done
 		printf '%s\n' "${times[@]}" | sort -n |
-			awk '{t[NR]=$1} END {m = NR%2 ? t[(NR+1)/2] : (t[NR/2]+t[NR/2+1])/2; printf "%.3f\n", m/1e9}'
+			awk '{t[NR]=$1} END {m = NR%2 ? t[(NR+1)/2] : (t[NR/2]+t[NR/2+1])/2; printf "%.4f\n", m/1e9}'
 	}
 fi
 ratio() { python3 -c 'import sys; print("%.0fx" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+# times DURATION: DURATION as a multiple of hello-world's
+times() { python3 -c 'import sys; print("%.1fx" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$hello_s"; }
+
+mkdir "$work/hello"
+printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello, world") }\n' >"$work/hello/main.go"
+(cd "$work/hello" && go mod init hello >/dev/null 2>&1 && go build -o hello .)
+hello_s=$(median "$runs" "" "$work/hello/hello")
+version_s=$(median "$runs" "" "$depsolve --version")
 
 platforms=(--platform linux_x86_64 --platform manylinux1_x86_64 --platform manylinux2010_x86_64 --platform manylinux2014_x86_64)
 for n in $(seq 5 35); do platforms+=(--platform "manylinux_2_${n}_x86_64"); done
 
-echo "bench: $timer; depsolve median of $runs runs, pip median of $pip_runs; $(nproc) CPUs"
-printf '%-36s %4s %6s %6s %6s %6s %7s %7s %8s %8s %10s\n' \
-	CASE PKGS PIP PIP-W COLD WARM REFRESH OFFLINE PIP/COLD PIP/WARM PIP-W/WARM
+echo "bench: $timer; depsolve median of $runs runs, pip median of $pip_runs; $(nproc) CPUs; $(go version)"
+echo "hello-world $hello_s s; depsolve --version $version_s s = $(times "$version_s") hello-world"
+echo "times in seconds; COLD/H ... OFFLINE/H: the same as multiples of hello-world"
+printf '%-36s %4s %6s %6s %6s %6s %7s %7s %8s %8s %10s %7s %7s %9s %9s\n' \
+	CASE PKGS PIP PIP-W COLD WARM REFRESH OFFLINE PIP/COLD PIP/WARM PIP-W/WARM COLD/H WARM/H REFRESH/H OFFLINE/H
 for dir in "$work"/gen/cases/${1:-*/*}/; do
 	[ -f "$dir/requirements.txt" ] || continue
 	key=$(cat "$dir/index")
@@ -96,7 +110,8 @@ for dir in "$work"/gen/cases/${1:-*/*}/; do
 	refresh_s=$(median "$runs" "" "$check --cache-dir $work/warm --refresh")
 	offline_s=$(median "$runs" "" "$check --cache-dir $work/warm --offline")
 	stop
-	printf '%-36s %4s %6s %6s %6s %6s %7s %7s %8s %8s %10s\n' "$name" "$pkgs" "$pip_s" "$pipw_s" "$cold_s" \
+	printf '%-36s %4s %6s %6s %6s %6s %7s %7s %8s %8s %10s %7s %7s %9s %9s\n' "$name" "$pkgs" "$pip_s" "$pipw_s" "$cold_s" \
 		"$warm_s" "$refresh_s" "$offline_s" "$(ratio "$pip_s" "$cold_s")" "$(ratio "$pip_s" "$warm_s")" \
-		"$(ratio "$pipw_s" "$warm_s")"
+		"$(ratio "$pipw_s" "$warm_s")" "$(times "$cold_s")" "$(times "$warm_s")" "$(times "$refresh_s")" \
+		"$(times "$offline_s")"
 done

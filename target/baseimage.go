@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // imageRef is a parsed container image reference.
@@ -16,9 +17,11 @@ type imageRef struct {
 }
 
 var (
-	repoComponentRE = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
-	imageTagRE      = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	imageDigestRE   = regexp.MustCompile(`^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$`)
+	repoComponentRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`) })
+	imageTagRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`) })
+	imageDigestRE   = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$`)
+	})
 )
 
 func checkImageReference(s string) error {
@@ -35,14 +38,14 @@ func parseImageReference(s string) (imageRef, error) {
 	var r imageRef
 	rest := s
 	if name, digest, ok := strings.Cut(rest, "@"); ok {
-		if !imageDigestRE.MatchString(digest) {
+		if !imageDigestRE().MatchString(digest) {
 			return r, fmt.Errorf("image %q: bad digest %q", s, digest)
 		}
 		rest, r.digest = name, digest
 	}
 	if i := strings.LastIndexByte(rest, ':'); i > strings.LastIndexByte(rest, '/') {
 		rest, r.tag = rest[:i], rest[i+1:]
-		if !imageTagRE.MatchString(r.tag) {
+		if !imageTagRE().MatchString(r.tag) {
 			return r, fmt.Errorf("image %q: bad tag %q", s, r.tag)
 		}
 	}
@@ -58,7 +61,7 @@ func parseImageReference(s string) (imageRef, error) {
 		parts = []string{"library", parts[0]}
 	}
 	for _, p := range parts {
-		if !repoComponentRE.MatchString(p) {
+		if !repoComponentRE().MatchString(p) {
 			return r, fmt.Errorf("image %q: %q is not a valid repository name component (lower-case letters, digits, separators)", s, p)
 		}
 	}
@@ -184,16 +187,18 @@ var debianReleases = map[string]string{"buster": "debian10", "bullseye": "debian
 var ubuntuReleases = map[string]string{"bionic": "ubuntu18.04", "focal": "ubuntu20.04", "jammy": "ubuntu22.04", "noble": "ubuntu24.04"}
 
 var (
-	pythonImageTagRE = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+(?:\.[0-9]+)?)?(?:(?:a|b|rc)[0-9]+)?)(?:-(.*))?$`)
-	alpineRE         = regexp.MustCompile(`^alpine(?:3\.([0-9]+))?$`)
-	ubuntuVersionRE  = regexp.MustCompile(`^[0-9]{2}\.04$`)
+	pythonImageTagRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([0-9]+(?:\.[0-9]+(?:\.[0-9]+)?)?(?:(?:a|b|rc)[0-9]+)?)(?:-(.*))?$`)
+	})
+	alpineRE        = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^alpine(?:3\.([0-9]+))?$`) })
+	ubuntuVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{2}\.04$`) })
 )
 
 // pythonImage reads a Docker Hub python tag: <version>[-slim][-<debian codename>|-alpine[3.N]].
 // A tag without a release follows whatever Debian is current when it is pulled, so its glibc
 // is left unknown. Alpine 3.13 and later ship musl 1.2.
 func pythonImage(ref, tag string, origin Origin, cat Catalog, d *Declaration, musl *string) []string {
-	m := pythonImageTagRE.FindStringSubmatch(tag)
+	m := pythonImageTagRE().FindStringSubmatch(tag)
 	if m == nil {
 		return []string{fmt.Sprintf("base image %s: tag not understood; Python and glibc unknown", ref)}
 	}
@@ -207,7 +212,7 @@ func pythonImage(ref, tag string, origin Origin, cat Catalog, d *Declaration, mu
 		d.Implementation = Value{Text: "cpython", Origin: origin}
 	}
 	release := variant[strings.LastIndexByte(variant, '-')+1:]
-	if am := alpineRE.FindStringSubmatch(release); am != nil {
+	if am := alpineRE().FindStringSubmatch(release); am != nil {
 		if minor, err := strconv.Atoi(am[1]); err == nil && minor < 13 {
 			return append(notes, fmt.Sprintf("base image %s: Alpine before 3.13 has musl 1.1, which musllinux wheels do not target; platform unknown", ref))
 		}
@@ -226,7 +231,7 @@ func pythonImage(ref, tag string, origin Origin, cat Catalog, d *Declaration, mu
 	return notes
 }
 
-var ubiRE = regexp.MustCompile(`^ubi([0-9]+)(?:-minimal|-micro|-init)?$`)
+var ubiRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ubi([0-9]+)(?:-minimal|-micro|-init)?$`) })
 
 // isDistroImage says whether the image is a plain OS: ubuntu, debian, rockylinux, or Red
 // Hat's UBI (ubi9, ubi9/ubi-minimal, redhat/ubi9).
@@ -241,7 +246,7 @@ func isDistroImage(r imageRef) bool {
 
 func ubiRelease(r imageRef) (string, bool) {
 	for _, part := range strings.Split(r.repo, "/") {
-		if m := ubiRE.FindStringSubmatch(part); m != nil {
+		if m := ubiRE().FindStringSubmatch(part); m != nil {
 			return m[1], true
 		}
 	}
@@ -257,7 +262,7 @@ func distroOS(r imageRef) (string, bool) {
 		if os, ok := ubuntuReleases[tag]; ok {
 			return os, true
 		}
-		return "ubuntu" + tag, ubuntuVersionRE.MatchString(tag)
+		return "ubuntu" + tag, ubuntuVersionRE().MatchString(tag)
 	case "debian":
 		if os, ok := debianReleases[tag]; ok {
 			return os, true

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // DockerfileBase is the image a Dockerfile's final stage is built on.
@@ -67,13 +68,13 @@ type dockerfileParser struct {
 	stages map[string]int // alias -> index in froms
 }
 
-var dockerDirective = regexp.MustCompile(`^#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$`)
+var dockerDirective = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$`) })
 
 // directives reads the parser directives at the top of the file and returns the index of
 // the first line after them. Only the escape directive matters here.
 func (p *dockerfileParser) directives(lines []string) int {
 	for i, line := range lines {
-		m := dockerDirective.FindStringSubmatch(line)
+		m := dockerDirective().FindStringSubmatch(line)
 		if m == nil {
 			return i
 		}
@@ -84,7 +85,7 @@ func (p *dockerfileParser) directives(lines []string) int {
 	return len(lines)
 }
 
-var heredocMarker = regexp.MustCompile(`<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)(["']?)`)
+var heredocMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)(["']?)`) })
 
 // instructions joins continuation lines, drops comments and skips heredoc bodies.
 func (p *dockerfileParser) instructions(lines []string, i int) []dockerInstruction {
@@ -141,7 +142,7 @@ func skipHeredocs(text string, lines []string, i int) int {
 	if len(word) == 0 || strings.EqualFold(word[0], "FROM") || strings.EqualFold(word[0], "ARG") {
 		return i
 	}
-	for _, m := range heredocMarker.FindAllStringSubmatch(text, -1) {
+	for _, m := range heredocMarker().FindAllStringSubmatch(text, -1) {
 		if m[2] != m[4] {
 			continue
 		}
@@ -179,7 +180,7 @@ func (p *dockerfileParser) errorAt(in dockerInstruction, col int, format string,
 	return &InputError{Pos: Position{File: p.file, Line: in.line, Col: col}, Source: in.source, Msg: fmt.Sprintf(format, args...)}
 }
 
-var dockerArgName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var dockerArgName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 func (p *dockerfileParser) globalArgs(in dockerInstruction, words []dockerWord) error {
 	if len(words) == 0 {
@@ -187,7 +188,7 @@ func (p *dockerfileParser) globalArgs(in dockerInstruction, words []dockerWord) 
 	}
 	for _, w := range words {
 		name, value, hasDefault := strings.Cut(w.text, "=")
-		if !dockerArgName.MatchString(name) {
+		if !dockerArgName().MatchString(name) {
 			return p.errorAt(in, p.col(in, w), "ARG %q: not a valid name", name)
 		}
 		arg := dockerArg{hasDefault: hasDefault, line: in.line}
@@ -375,7 +376,7 @@ func (p *dockerfileParser) braced(inner string) (string, error) {
 		n++
 	}
 	name, op := inner[:n], inner[n:]
-	if !dockerArgName.MatchString(name) {
+	if !dockerArgName().MatchString(name) {
 		return "", fmt.Errorf("bad substitution ${%s}", inner)
 	}
 	if op == "" {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The nvidia-smi queries detection runs. compute_cap became a query field with driver 510;
@@ -111,8 +112,8 @@ func (d *detection) procDriver(smiProblem string) {
 }
 
 var (
-	driverVersionRE = regexp.MustCompile(`^[0-9]{1,4}(\.[0-9]{1,4}){1,3}$`)
-	capabilityRE    = regexp.MustCompile(`^[0-9]{1,2}\.[0-9]$`)
+	driverVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,4}(\.[0-9]{1,4}){1,3}$`) })
+	capabilityRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,2}\.[0-9]$`) })
 )
 
 // smiRow is one GPU line of `nvidia-smi --query-gpu=… --format=csv`.
@@ -153,12 +154,12 @@ func parseSMICSV(out string, fields []string) ([]smiRow, error) {
 			}
 			switch f {
 			case "driver_version":
-				if !driverVersionRE.MatchString(cell) {
+				if !driverVersionRE().MatchString(cell) {
 					return nil, fmt.Errorf("line %d: driver_version %q is not a driver version", n+1, cells[i])
 				}
 				row.driver = cell
 			case "compute_cap":
-				if cell != "" && !capabilityRE.MatchString(cell) {
+				if cell != "" && !capabilityRE().MatchString(cell) {
 					return nil, fmt.Errorf("line %d: compute_cap %q is not a compute capability", n+1, cells[i])
 				}
 				row.capability = cell
@@ -206,7 +207,7 @@ func parseProcDriverVersion(text string) (string, error) {
 			continue
 		}
 		for _, word := range strings.Fields(rest) {
-			if driverVersionRE.MatchString(word) {
+			if driverVersionRE().MatchString(word) {
 				return word, nil
 			}
 		}

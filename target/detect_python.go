@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // pythonProbe prints what the target needs from the local interpreter, one key=value a line.
@@ -126,9 +127,9 @@ func macosTag(version, machine string) (string, error) {
 }
 
 var (
-	glibcGetconfRE = regexp.MustCompile(`^glibc ([0-9]+\.[0-9]+)`)
-	lddGlibcRE     = regexp.MustCompile(`(?i)^ldd \(.*(glibc|gnu libc).*\) ([0-9]+\.[0-9]+)`)
-	muslVersionRE  = regexp.MustCompile(`(?m)^Version ([0-9]+)\.([0-9]+)`)
+	glibcGetconfRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^glibc ([0-9]+\.[0-9]+)`) })
+	lddGlibcRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^ldd \(.*(glibc|gnu libc).*\) ([0-9]+\.[0-9]+)`) })
+	muslVersionRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^Version ([0-9]+)\.([0-9]+)`) })
 )
 
 // libc detects the C library: glibc from `getconf GNU_LIBC_VERSION` ("glibc 2.35"), else
@@ -137,17 +138,17 @@ var (
 // turns a linux_<arch> platform into musllinux_<major>_<minor>_<arch>.
 func (d *detection) libc() {
 	g := d.run("getconf", "GNU_LIBC_VERSION")
-	if m := glibcGetconfRE.FindStringSubmatch(strings.TrimSpace(g.out)); g.exitCode == 0 && m != nil {
+	if m := glibcGetconfRE().FindStringSubmatch(strings.TrimSpace(g.out)); g.exitCode == 0 && m != nil {
 		d.decl.GLibc = detected("getconf GNU_LIBC_VERSION", m[1])
 		return
 	}
 	l := d.run("ldd", "--version")
-	if m := lddGlibcRE.FindStringSubmatch(firstLine(l.out)); m != nil {
+	if m := lddGlibcRE().FindStringSubmatch(firstLine(l.out)); m != nil {
 		d.decl.GLibc = detected("ldd --version", m[2])
 		return
 	}
 	if strings.HasPrefix(firstLine(l.out), "musl libc") {
-		m := muslVersionRE.FindStringSubmatch(l.out)
+		m := muslVersionRE().FindStringSubmatch(l.out)
 		arch, isLinux := strings.CutPrefix(d.decl.Platform.Text, "linux_")
 		switch {
 		case m == nil:

@@ -326,10 +326,10 @@ func FuzzParseSMICSV(f *testing.F) {
 				continue
 			}
 			for _, r := range rows {
-				if !driverVersionRE.MatchString(r.driver) || r.name == "" {
+				if !driverVersionRE().MatchString(r.driver) || r.name == "" {
 					t.Errorf("accepted row %+v", r)
 				}
-				if r.capability != "" && !capabilityRE.MatchString(r.capability) {
+				if r.capability != "" && !capabilityRE().MatchString(r.capability) {
 					t.Errorf("accepted capability %q", r.capability)
 				}
 			}

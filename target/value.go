@@ -7,40 +7,41 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/depsolve/depsolve/pep425"
 )
 
 var (
-	pythonVersionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?((a|b|rc)[0-9]+)?$`)
-	glibcVersionRE  = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
-	cudaVersionRE   = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
-	smRE            = regexp.MustCompile(`^(?:sm_?|compute_)([0-9]+)([0-9])[af]?$`)
+	pythonVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?((a|b|rc)[0-9]+)?$`) })
+	glibcVersionRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+$`) })
+	cudaVersionRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`) })
+	smRE            = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:sm_?|compute_)([0-9]+)([0-9])[af]?$`) })
 )
 
 func checkPython(s string) error {
-	if !pythonVersionRE.MatchString(s) {
+	if !pythonVersionRE().MatchString(s) {
 		return fmt.Errorf("%q is not a Python version (want 3.11.9 or 3.11)", s)
 	}
 	return nil
 }
 
 func checkGLibc(s string) error {
-	if !glibcVersionRE.MatchString(s) {
+	if !glibcVersionRE().MatchString(s) {
 		return fmt.Errorf("%q is not a glibc version (want 2.35)", s)
 	}
 	return nil
 }
 
 func checkDriver(s string) error {
-	if !driverVersionRE.MatchString(s) {
+	if !driverVersionRE().MatchString(s) {
 		return fmt.Errorf("%q is not an NVIDIA driver version (want 535.104.05)", s)
 	}
 	return nil
 }
 
 func checkCUDA(s string) error {
-	if !cudaVersionRE.MatchString(s) {
+	if !cudaVersionRE().MatchString(s) {
 		return fmt.Errorf("%q is not a CUDA version (want 12.4.1 or 12.4)", s)
 	}
 	return nil
@@ -68,10 +69,10 @@ func checkGPU(s string) error {
 // "sm_100f" or "compute_90" and returns it as "major.minor". The a/f suffixes name
 // architecture-specific feature sets of the same capability.
 func readCapability(s string) (string, bool) {
-	if capabilityRE.MatchString(s) {
+	if capabilityRE().MatchString(s) {
 		return s, true
 	}
-	m := smRE.FindStringSubmatch(strings.ToLower(s))
+	m := smRE().FindStringSubmatch(strings.ToLower(s))
 	if m == nil {
 		return "", false
 	}

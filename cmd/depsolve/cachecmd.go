@@ -153,7 +153,7 @@ func printCacheInfo(u *ui, in cache.Info) {
 	fmt.Fprintf(&b, "pages:      %d\n", in.Pages)
 	fmt.Fprintf(&b, "metadata:   %d\n", in.Metadata)
 	fmt.Fprintf(&b, "matrices:   %d\n", in.Matrices)
-	fmt.Fprintf(&b, "parsed:     %d (index pages in parsed form)\n", in.Parsed)
+	fmt.Fprintf(&b, "parsed:     %d (index pages in parsed form, and projects built from them)\n", in.Parsed)
 	for _, c := range in.Corrupt {
 		fmt.Fprintf(&b, "damaged:    %s (moved aside; depsolve cache clean removes it)\n", c)
 	}

@@ -14,6 +14,10 @@ import (
 // pages of version 1 were parsed before file values were checked.
 const binaryVersion = 2
 
+// BinaryVersion is the version of AppendBinary's encoding and of what parsing makes of
+// a page, for the keys of what callers derive from parsed pages.
+const BinaryVersion = binaryVersion
+
 // File flags in the binary encoding.
 const (
 	flagYanked = 1 << iota
