@@ -33,8 +33,10 @@ type Request struct {
 	Config         string        // a depsolve.toml to read instead of those of the current folder
 	Timeout        time.Duration // of one index request; 0 for $DEPSOLVE_TIMEOUT or the configured one
 
-	// Target is what the caller says of the target; it outranks every other source
-	// (target.Precedence). Detect adds what this machine reports.
+	// Target is what the caller says of the target, each value with the origin that
+	// Env reports and errors cite (the CLI: target.FromFlag and the flag's name); it
+	// outranks every other source (target.Precedence). Detect adds what this machine
+	// reports.
 	Target target.Declaration
 	Detect bool
 
