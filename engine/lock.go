@@ -225,29 +225,13 @@ func checkNotRead(out string, format LockFormat, in *inputs, s *session) error {
 }
 
 // existingPins reads the pins of a lock written earlier, to keep them where they are still
-// allowed. A missing file has none.
+// allowed. A missing file has none. Both formats are read as inputs are: a pylock.toml
+// by reqfile's PEP 751 reader, the one depsolve has.
 func existingPins(path string, format LockFormat) (map[string]pep440.Version, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	if format == Pylock {
-		data, err := reqfile.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		l, err := lockfile.ReadPylock(data)
-		if err != nil {
-			return nil, err
-		}
-		pins := map[string]pep440.Version{}
-		for _, p := range l.Packages {
-			if v, err := pep440.Parse(p.Version); err == nil {
-				pins[pep508.NormalizeName(p.Name)] = v
-			}
-		}
-		return pins, nil
-	}
-	file, err := reqfile.Parse(path, reqfile.Options{LookupEnv: func(string) (string, bool) { return "", false }})
+	file, err := reqfile.Parse(path, reqfile.Options{Pylock: format == Pylock, LookupEnv: func(string) (string, bool) { return "", false }})
 	if err != nil {
 		return nil, err
 	}
