@@ -170,7 +170,7 @@ func lockTarget(r Reporter, f *reqfile.File) (target.Declaration, error) {
 	}
 	origin := func(key string) target.Origin {
 		p := t.Pos(key)
-		return target.Origin{From: target.FromPyproject, Pos: target.Position{File: p.File, Line: p.Line, Col: p.Col}}
+		return target.Origin{From: target.FromPyproject, Pos: p}
 	}
 	for _, key := range slices.Sorted(maps.Keys(t.Values)) {
 		text, ok := t.Values[key].(string)
