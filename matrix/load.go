@@ -3,11 +3,11 @@ package matrix
 import (
 	"errors"
 	"fmt"
-	"maps"
+	"reflect"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 )
@@ -80,7 +80,7 @@ func tomlError(f dataFile, err error) error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		line, msg = pe.Position.Line, pe.Message
-	} else if m := tomlErrorLine.FindStringSubmatch(msg); m != nil {
+	} else if m := tomlErrorLine().FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 	}
 	text := ""
@@ -93,11 +93,13 @@ func tomlError(f dataFile, err error) error {
 	return &DataError{File: f.name, Line: line, Text: text, Msg: msg}
 }
 
-var tomlErrorLine = regexp.MustCompile(`^toml: line (\d+)`)
+var tomlErrorLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^toml: line (\d+)`) })
 
 var (
-	dataTableHeader = regexp.MustCompile(`^\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?$`)
-	dataKeyLine     = regexp.MustCompile(`^([A-Za-z0-9_-]+)\s*=`)
+	dataTableHeader = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?$`)
+	})
+	dataKeyLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9_-]+)\s*=`) })
 )
 
 // scanRows finds where each row and each of its keys is: the decoder keeps no positions.
@@ -112,7 +114,7 @@ func (p *dataProblems) scanRows(f dataFile) (map[string][]rowPos, bool) {
 		switch {
 		case t == "" || t[0] == '#':
 		case strings.HasPrefix(t, "["):
-			m := dataTableHeader.FindStringSubmatch(t)
+			m := dataTableHeader().FindStringSubmatch(t)
 			if m == nil {
 				p.errorf(f.name, i+1, "rows are written [[table]]; other table headers are not part of the schema")
 				ok = false
@@ -123,7 +125,7 @@ func (p *dataProblems) scanRows(f dataFile) (map[string][]rowPos, bool) {
 			list := rows[m[1]]
 			cur = &list[len(list)-1]
 		default:
-			m := dataKeyLine.FindStringSubmatch(t)
+			m := dataKeyLine().FindStringSubmatch(t)
 			if m == nil {
 				continue // the continuation of a multi-line array
 			}
@@ -173,59 +175,27 @@ func (p *dataProblems) undecoded(file string, keys []toml.Key, positions map[str
 
 // place gives each decoded row its position: the k-th [[t]] header is row k of table t.
 func (p *dataProblems) place(file string, fd *document, positions map[string][]rowPos) {
-	set := func(table string, n int, at func(i int) *rowPos) {
-		rows := positions[table]
-		if len(rows) != n {
+	for _, t := range tables() {
+		rows, headers := fd.rows(t), positions[t.name]
+		if rows.Len() != len(headers) {
 			line := 1
-			if len(rows) > 0 {
-				line = rows[0].Line
+			if len(headers) > 0 {
+				line = headers[0].Line
 			}
-			p.errorf(file, line, "table %q: %d rows decoded but %d [[%s]] headers found; write each row as a [[%s]] block", table, n, len(rows), table, table)
-			return
+			p.errorf(file, line, "table %q: %d rows decoded but %d [[%s]] headers found; write each row as a [[%s]] block", t.name, rows.Len(), len(headers), t.name, t.name)
+			continue
 		}
-		for i := range n {
-			*at(i) = rows[i]
+		for i := range headers {
+			*rowPosOf(rows.Index(i)) = headers[i]
 		}
 	}
-	set("source", len(fd.Source), func(i int) *rowPos { return &fd.Source[i].Pos })
-	set("family", len(fd.Family), func(i int) *rowPos { return &fd.Family[i].Pos })
-	set("toolkit", len(fd.Toolkit), func(i int) *rowPos { return &fd.Toolkit[i].Pos })
-	set("toolkit_archs", len(fd.ToolkitArchs), func(i int) *rowPos { return &fd.ToolkitArchs[i].Pos })
-	set("principle", len(fd.Principle), func(i int) *rowPos { return &fd.Principle[i].Pos })
-	set("arch", len(fd.Arch), func(i int) *rowPos { return &fd.Arch[i].Pos })
-	set("gpu", len(fd.GPU), func(i int) *rowPos { return &fd.GPU[i].Pos })
-	set("gpu_driver", len(fd.GPUDriver), func(i int) *rowPos { return &fd.GPUDriver[i].Pos })
-	set("image_flavor", len(fd.ImageFlavor), func(i int) *rowPos { return &fd.ImageFlavor[i].Pos })
-	set("os", len(fd.OS), func(i int) *rowPos { return &fd.OS[i].Pos })
-	set("build", len(fd.Build), func(i int) *rowPos { return &fd.Build[i].Pos })
-	set("local_cuda", len(fd.LocalCUDA), func(i int) *rowPos { return &fd.LocalCUDA[i].Pos })
-	set("archs", len(fd.Archs), func(i int) *rowPos { return &fd.Archs[i].Pos })
-	set("gpu_floor", len(fd.GPUFloor), func(i int) *rowPos { return &fd.GPUFloor[i].Pos })
-	set("constraint", len(fd.Constraint), func(i int) *rowPos { return &fd.Constraint[i].Pos })
-	set("variant", len(fd.Variant), func(i int) *rowPos { return &fd.Variant[i].Pos })
-	set("index", len(fd.Index), func(i int) *rowPos { return &fd.Index[i].Pos })
-	set("note", len(fd.Note), func(i int) *rowPos { return &fd.Note[i].Pos })
 }
 
 func appendDocument(doc, fd *document) {
-	doc.Source = append(doc.Source, fd.Source...)
-	doc.Family = append(doc.Family, fd.Family...)
-	doc.Toolkit = append(doc.Toolkit, fd.Toolkit...)
-	doc.ToolkitArchs = append(doc.ToolkitArchs, fd.ToolkitArchs...)
-	doc.Principle = append(doc.Principle, fd.Principle...)
-	doc.Arch = append(doc.Arch, fd.Arch...)
-	doc.GPU = append(doc.GPU, fd.GPU...)
-	doc.GPUDriver = append(doc.GPUDriver, fd.GPUDriver...)
-	doc.ImageFlavor = append(doc.ImageFlavor, fd.ImageFlavor...)
-	doc.OS = append(doc.OS, fd.OS...)
-	doc.Build = append(doc.Build, fd.Build...)
-	doc.LocalCUDA = append(doc.LocalCUDA, fd.LocalCUDA...)
-	doc.Archs = append(doc.Archs, fd.Archs...)
-	doc.GPUFloor = append(doc.GPUFloor, fd.GPUFloor...)
-	doc.Constraint = append(doc.Constraint, fd.Constraint...)
-	doc.Variant = append(doc.Variant, fd.Variant...)
-	doc.Index = append(doc.Index, fd.Index...)
-	doc.Note = append(doc.Note, fd.Note...)
+	for _, t := range tables() {
+		rows := doc.rows(t)
+		rows.Set(reflect.AppendSlice(rows, fd.rows(t)))
+	}
 }
 
 // checkRows checks what every row must have: a known tag, sources that exist, advisory
@@ -248,7 +218,7 @@ func (p *dataProblems) checkRows(doc *document) []Warning {
 		known[s.ID] = s.Pos
 	}
 	cited := map[string]bool{}
-	meta := func(table string, m *rowMeta, required map[string]string) {
+	meta := func(table string, m *rowMeta, missing []string) {
 		switch Tag(m.Tag) {
 		case Verified, Corroborated:
 		case Unverified:
@@ -269,83 +239,19 @@ func (p *dataProblems) checkRows(doc *document) []Warning {
 			}
 			cited[id] = true
 		}
-		for _, key := range slices.Sorted(maps.Keys(required)) {
-			if required[key] == "" {
-				p.rowErrorf(m.Pos, table, "", "missing required key %q", key)
-			}
+		for _, key := range missing {
+			p.rowErrorf(m.Pos, table, "", "missing required key %q", key)
 		}
 	}
-	for i := range doc.Family {
-		r := &doc.Family[i]
-		major := ""
-		if r.Major > 0 {
-			major = "set"
+	for _, t := range tables() {
+		if !t.cited {
+			continue // the sources themselves, checked above
 		}
-		meta("family", &r.rowMeta, map[string]string{"major": major, "driver_linux": r.DriverLinux})
-	}
-	for i := range doc.Toolkit {
-		r := &doc.Toolkit[i]
-		meta("toolkit", &r.rowMeta, map[string]string{"version": r.Version, "name": r.Name, "driver_linux": r.DriverLinux})
-	}
-	for i := range doc.ToolkitArchs {
-		r := &doc.ToolkitArchs[i]
-		meta("toolkit_archs", &r.rowMeta, map[string]string{"toolkits": r.Toolkits, "sass": strings.Join(r.SASS, ",")})
-	}
-	for i := range doc.Principle {
-		r := &doc.Principle[i]
-		meta("principle", &r.rowMeta, map[string]string{"id": r.ID, "text": r.Text})
-	}
-	for i := range doc.Arch {
-		r := &doc.Arch[i]
-		meta("arch", &r.rowMeta, map[string]string{"cc": r.CC, "name": r.Name})
-	}
-	for i := range doc.GPU {
-		r := &doc.GPU[i]
-		meta("gpu", &r.rowMeta, map[string]string{"name": r.Name, "cc": r.CC})
-	}
-	for i := range doc.GPUDriver {
-		r := &doc.GPUDriver[i]
-		meta("gpu_driver", &r.rowMeta, map[string]string{"cc": r.CC, "driver_linux or driver_windows": r.DriverLinux + r.DriverWindows, "reason": r.Reason})
-	}
-	for i := range doc.ImageFlavor {
-		r := &doc.ImageFlavor[i]
-		meta("image_flavor", &r.rowMeta, map[string]string{"name": r.Name})
-	}
-	for i := range doc.OS {
-		r := &doc.OS[i]
-		meta("os", &r.rowMeta, map[string]string{"name": r.Name, "glibc": r.Glibc})
-	}
-	for i := range doc.Build {
-		r := &doc.Build[i]
-		meta("build", &r.rowMeta, map[string]string{"package": r.Package, "os": r.OS, "cuda": r.CUDA})
-	}
-	for i := range doc.LocalCUDA {
-		r := &doc.LocalCUDA[i]
-		meta("local_cuda", &r.rowMeta, map[string]string{"package": r.Package, "prefix": r.Prefix, "digits": r.Digits})
-	}
-	for i := range doc.Archs {
-		r := &doc.Archs[i]
-		meta("archs", &r.rowMeta, map[string]string{"package": r.Package, "cuda": strings.Join(r.CUDA, ","), "os": r.OS, "machine": r.Machine, "sass": strings.Join(r.SASS, ",")})
-	}
-	for i := range doc.GPUFloor {
-		r := &doc.GPUFloor[i]
-		meta("gpu_floor", &r.rowMeta, map[string]string{"package": r.Package, "cc": r.CC, "reason": r.Reason})
-	}
-	for i := range doc.Constraint {
-		r := &doc.Constraint[i]
-		meta("constraint", &r.rowMeta, map[string]string{"package": r.Package, "requires": r.Requires, "reason": r.Reason})
-	}
-	for i := range doc.Variant {
-		r := &doc.Variant[i]
-		meta("variant", &r.rowMeta, map[string]string{"package": r.Package})
-	}
-	for i := range doc.Index {
-		r := &doc.Index[i]
-		meta("index", &r.rowMeta, map[string]string{"package": r.Package, "url": r.URL})
-	}
-	for i := range doc.Note {
-		r := &doc.Note[i]
-		meta("note", &r.rowMeta, map[string]string{"package": r.Package, "text": r.Text})
+		rows := doc.rows(t)
+		for i := range rows.Len() {
+			row := rows.Index(i)
+			meta(t.name, row.Addr().Interface().(citedRow).meta(), t.missing(row))
+		}
 	}
 	var warns []Warning
 	for _, s := range doc.Source {

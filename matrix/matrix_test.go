@@ -384,3 +384,61 @@ func TestOSGlibc(t *testing.T) {
 		t.Errorf("osGLibc(centos7) = %q: not in the data", g)
 	}
 }
+
+// TestLoadChecksEveryTable: an empty row of any table is told each thing it lacks: its
+// tag, its source and every key the schema requires (data/README.md), by name.
+func TestLoadChecksEveryTable(t *testing.T) {
+	required := map[string][]string{
+		"family":        {"driver_linux", "major"},
+		"toolkit":       {"driver_linux", "name", "version"},
+		"toolkit_archs": {"sass", "toolkits"},
+		"principle":     {"id", "text"},
+		"arch":          {"cc", "name"},
+		"gpu":           {"cc", "name"},
+		"gpu_driver":    {"cc", "driver_linux or driver_windows", "reason"},
+		"image_flavor":  {"name"},
+		"os":            {"glibc", "name"},
+		"build":         {"cuda", "os", "package"},
+		"local_cuda":    {"digits", "package", "prefix"},
+		"archs":         {"cuda", "machine", "os", "package", "sass"},
+		"gpu_floor":     {"cc", "package", "reason"},
+		"constraint":    {"package", "reason", "requires"},
+		"variant":       {"package"},
+		"index":         {"package", "url"},
+		"note":          {"package", "text"},
+	}
+	seen := map[string]bool{}
+	for _, tb := range tables() {
+		if tb.name == "source" {
+			continue
+		}
+		seen[tb.name] = true
+		keys, ok := required[tb.name]
+		if !ok {
+			t.Errorf("table [[%s]] has no required keys in this test: add them", tb.name)
+			continue
+		}
+		_, _, err := loadFS(withFile("case.toml", "[["+tb.name+"]]\n"))
+		if err == nil {
+			t.Errorf("[[%s]] with no keys loaded", tb.name)
+			continue
+		}
+		want := []string{"[[" + tb.name + "]]: no tag", "[[" + tb.name + "]]: no source"}
+		for _, k := range keys {
+			want = append(want, fmt.Sprintf("[[%s]]: missing required key %q", tb.name, k))
+		}
+		for _, w := range want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("[[%s]] with no keys: %v\nwant %q", tb.name, err, w)
+			}
+		}
+		if n := strings.Count(err.Error(), "missing required key"); n != len(keys) {
+			t.Errorf("[[%s]] with no keys: %d missing keys reported, want %d:\n%v", tb.name, n, len(keys), err)
+		}
+	}
+	for name := range required {
+		if !seen[name] {
+			t.Errorf("table [[%s]] is not in the schema", name)
+		}
+	}
+}

@@ -133,10 +133,13 @@ type Options struct {
 	// (Requirement.Lock; no Groups: the lock's default-groups).
 	Extras []string
 	Groups []string
+	// Pylock reads the file as a PEP 751 lock whatever its name (a lock written
+	// under another one).
+	Pylock bool
 }
 
 // Parse reads a requirements file, or a pyproject.toml or a PEP 751 lock file
-// (pylock.toml, pylock.NAME.toml) when the file is named so.
+// (pylock.toml, pylock.NAME.toml) when the file is named so or opts.Pylock says so.
 func Parse(path string, opts Options) (*File, error) {
 	if opts.LookupEnv == nil {
 		opts.LookupEnv = os.LookupEnv
@@ -148,7 +151,7 @@ func Parse(path string, opts Options) (*File, error) {
 	if base == "pyproject.toml" {
 		return parsePyproject(path, opts)
 	}
-	if IsPylock(path) {
+	if opts.Pylock || IsPylock(path) {
 		return parsePylock(path, opts)
 	}
 	p := &parser{

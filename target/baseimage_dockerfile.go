@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // DockerfileBase is the image a Dockerfile's final stage is built on.
@@ -176,7 +177,12 @@ func (p *dockerfileParser) instruction(in dockerInstruction) error {
 	return nil
 }
 
+// errorAt reports a problem at byte column col of the instruction's first line (0: the
+// whole line); the error counts its column in characters.
 func (p *dockerfileParser) errorAt(in dockerInstruction, col int, format string, args ...any) error {
+	if col > 0 {
+		col = utf8.RuneCountInString(in.source[:min(col-1, len(in.source))]) + 1
+	}
 	return &InputError{Pos: Position{File: p.file, Line: in.line, Col: col}, Source: in.source, Msg: fmt.Sprintf(format, args...)}
 }
 

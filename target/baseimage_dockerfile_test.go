@@ -95,6 +95,7 @@ func TestParseDockerfileErrors(t *testing.T) {
 		{"scratch", "FROM golang AS b\nFROM scratch\nCOPY --from=b /x /x\n", 2, 6, "built FROM scratch"},
 		{"scratch through alias", "FROM scratch AS s\nFROM s\n", 1, 6, "built FROM scratch"},
 		{"extra words", "FROM a b\n", 1, 8, `found "b"`},
+		{"extra words after a non-ASCII one", "FROM ä b\n", 1, 8, `found "b"`}, // columns count characters
 		{"empty", "FROM\n", 1, 0, "FROM needs an image"},
 		{"empty after substitution", "ARG E=\nFROM $E\n", 2, 6, "empty after substitution"},
 		{"pattern substitution", "ARG V=1\nFROM x:${V%.*}\n", 2, 6, "only reads"},

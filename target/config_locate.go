@@ -3,6 +3,7 @@ package target
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/depsolve/depsolve/internal/tomlpos"
 )
@@ -75,7 +76,7 @@ func locateTOMLKeys(text string) *tomlSpots {
 	}
 	at := func(offset int) (line, col int) {
 		line = sort.Search(len(lineStarts), func(i int) bool { return lineStarts[i] > offset })
-		return line, offset - lineStarts[line-1] + 1
+		return line, utf8.RuneCountInString(text[lineStarts[line-1]:offset]) + 1
 	}
 	doc := tomlpos.Scan(text)
 	spots := &tomlSpots{children: map[keyStep]int{}, spots: map[int]tomlSpot{}}

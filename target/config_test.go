@@ -135,6 +135,11 @@ func TestParseConfigErrors(t *testing.T) {
 			"depsolve.toml:1:19: extra-index-url[0] must be a string, not an integer\n    extra-index-url = [1]\n                      ^"},
 		{"syntax", "depsolve.toml", "[target]\npython = \"3.11\n",
 			"depsolve.toml:2:15: strings cannot contain newlines\n    python = \"3.11\n                  ^"},
+		// Columns count characters, as reqfile's do and an editor shows: "Ä" is one.
+		{"column after a non-ASCII character", "depsolve.toml", "target = { gpus = [\"Ä100\"], python = \"3.x\" }\n",
+			"depsolve.toml:1:38: python: \"3.x\" is not a Python version (want 3.11.9 or 3.11)\n    target = { gpus = [\"Ä100\"], python = \"3.x\" }\n                                         ^"},
+		{"syntax error after a non-ASCII character", "depsolve.toml", "# Ä\n[target]\npython = \"Ä\" \"3.11\"\n",
+			"depsolve.toml:3:14: expected a top-level item to end with a newline, comment, or EOF, but got '\"' instead\n    python = \"Ä\" \"3.11\"\n                 ^"},
 		{"multi-line value", "depsolve.toml", "[target]\ngpus = [\n  \"H100\",\n  \"bad gpu 1.\",\n  \"9\",\n]\n",
 			"depsolve.toml:2:8: gpus: \"9\" is not a compute capability (want sm_90 or 9.0) or a GPU model name\n    gpus = [\n           ^"},
 	}

@@ -1,27 +1,15 @@
 package target
 
 import (
-	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/depsolve/depsolve/internal/printable"
+	"github.com/depsolve/depsolve/reqfile"
 )
 
-// Position is a place in an input file. Line and Col are 1-based; Col is 0 when only the
-// line is known.
-type Position struct {
-	File      string
-	Line, Col int
-}
-
-// String is "file:line:col", or "file:line" without a column.
-func (p Position) String() string {
-	if p.Col > 0 {
-		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
-	}
-	return fmt.Sprintf("%s:%d", p.File, p.Line)
-}
+// Position is a place in an input file: the one type reqfile defines, so that every
+// input error counts lines and columns (characters, not bytes) alike.
+type Position = reqfile.Position
 
 // InputError is an input depsolve cannot use: a malformed depsolve.toml, a Dockerfile whose
 // base image cannot be told, a flag value that is not a version. Its message names the place
@@ -50,16 +38,9 @@ func (e *InputError) Error() string {
 		b.WriteString(printable.Escape(e.Source)) // the input's text: its control characters printed escaped
 		if e.Pos.Col > 0 {
 			b.WriteString("\n    ")
-			b.WriteString(caretPad(e.Source, e.Pos.Col))
+			b.WriteString(printable.Pad(e.Source, e.Pos.Col))
 			b.WriteByte('^')
 		}
 	}
 	return b.String()
-}
-
-// caretPad is the indentation that puts a caret under byte column col of line, printed
-// escaped; tabs are kept so the caret lines up however the terminal expands them.
-func caretPad(line string, col int) string {
-	before := line[:max(0, min(col-1, len(line)))]
-	return printable.Pad(before, utf8.RuneCountInString(before)+1)
 }

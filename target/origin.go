@@ -29,12 +29,12 @@ func (o Origin) String() string {
 	case FromFlag:
 		return "flag " + o.Detail
 	case FromConfig:
-		return o.Pos.lineString()
+		return lineString(o.Pos)
 	case FromPyproject:
 		return fmt.Sprintf("%s [tool.depsolve]:%d", o.Pos.File, o.Pos.Line)
 	case FromBaseImage:
 		if o.Pos.File != "" {
-			return fmt.Sprintf("base image %s (%s)", o.Detail, o.Pos.lineString())
+			return fmt.Sprintf("base image %s (%s)", o.Detail, lineString(o.Pos))
 		}
 		return "base image " + o.Detail
 	case FromDetection:
@@ -48,7 +48,8 @@ func (o Origin) String() string {
 	return "unknown"
 }
 
-func (p Position) lineString() string {
+// lineString is where p is, to the line: "depsolve.toml:3".
+func lineString(p Position) string {
 	return fmt.Sprintf("%s:%d", p.File, p.Line)
 }
 

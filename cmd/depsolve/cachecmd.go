@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/engine"
 )
 
 func newCacheCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -36,7 +37,7 @@ cache folder + /depsolve. Deleting it loses nothing but time.`,
 		Example: `  cd "$(depsolve cache dir)"`,
 		Args:    argsAtMost(0),
 		RunE: func(_ *cobra.Command, _ []string) error {
-			d, err := cacheDir(dirFlag)
+			d, err := engine.CacheDir(dirFlag)
 			if err != nil {
 				return err
 			}
@@ -50,14 +51,14 @@ cache folder + /depsolve. Deleting it loses nothing but time.`,
 		Example: `  depsolve cache info --cache-dir /tmp/depsolve-cache`,
 		Args:    argsAtMost(0),
 		RunE: func(_ *cobra.Command, _ []string) error {
-			d, err := cacheDir(dirFlag)
+			d, err := engine.CacheDir(dirFlag)
 			if err != nil {
 				return err
 			}
 			u := newUI(stdout, stderr, false, false)
 			c, err := cache.Open(d, cache.Options{ReadOnly: true, Warn: func(msg string) { u.warn("cache: %s", msg) }})
 			if err != nil {
-				return errors.New(cacheProblem(d, err))
+				return errors.New(engine.CacheProblem(d, err))
 			}
 			in, err := c.Info()
 			if err != nil {
@@ -78,7 +79,7 @@ run does so once a day for entries unused for 30 days.`,
   depsolve cache clean --older-than 14d`,
 		Args: argsAtMost(0),
 		RunE: func(_ *cobra.Command, _ []string) error {
-			d, err := cacheDir(dirFlag)
+			d, err := engine.CacheDir(dirFlag)
 			if err != nil {
 				return err
 			}
@@ -112,7 +113,7 @@ func pruneCache(stdout, stderr io.Writer, dir, age string) error {
 	u := newUI(stdout, stderr, false, false)
 	c, err := cache.Open(dir, cache.Options{Warn: func(msg string) { u.warn("cache: %s", msg) }})
 	if err != nil {
-		return errors.New(cacheProblem(dir, err))
+		return errors.New(engine.CacheProblem(dir, err))
 	}
 	n, err := c.Prune(maxUnused)
 	if err != nil {

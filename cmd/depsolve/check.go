@@ -5,13 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
-	"github.com/depsolve/depsolve/lockfile"
-	"github.com/depsolve/depsolve/pep508"
-	"github.com/depsolve/depsolve/reqfile"
-	"github.com/depsolve/depsolve/target"
+	"github.com/depsolve/depsolve/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -37,8 +33,8 @@ requires-python of a pyproject.toml or pylock.toml is a conflict.
 
 The target comes from the flags, then depsolve.toml or [tool.depsolve] in
 pyproject.toml, then the target a pylock.toml records, then --base-image or
-the Dockerfile, then --detect; Python and platform default to ` + defaultPython + `
-and ` + defaultPlatform + `.
+the Dockerfile, then --detect; Python and platform default to ` + engine.DefaultPython + `
+and ` + engine.DefaultPlatform + `.
 
 Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
@@ -74,165 +70,69 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 }
 
 func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []string) error {
-	in, err := loadInputs(u, f, args)
+	req := f.request(args)
+	req.Reporter = u
+	req.ListFiles = format == "json"
+	v, err := engine.Check(ctx, req)
 	if err != nil {
-		return err
-	}
-	s, err := openSession(ctx, u, f, in.files, true)
-	if err != nil {
-		return err
-	}
-	fail := func(err error) error {
-		if format == "json" {
-			return failJSON(u, s.target, err)
+		if format == "json" && v.Target != nil {
+			return failJSON(u, v.Target, err)
 		}
 		return err
 	}
-	for _, n := range s.target.Notes {
-		u.note("%s", n)
+	if format == "json" {
+		return writeVerdict(u, v)
 	}
-	target := targetSummary(s.target)
-	ix, err := s.newIndex(in.pre)
-	if err != nil {
-		return fail(err)
-	}
-	defer ix.Close()
-	out, err := s.resolve(ctx, ix, in, nil)
-	if err != nil {
-		return fail(err)
-	}
-	if out.conflict != nil {
-		if format == "json" {
-			r := newReport("conflict", s.target)
-			r.setConflict(out.conflict.Text(), out.conflict.Sources(), out.hints)
-			if err := r.write(u); err != nil {
-				return err
-			}
-		} else {
-			printConflict(u, "the requirements cannot all be met for "+target, explanation(u, out.conflict), out.hints)
-		}
+	target := targetSummary(v.Target)
+	switch {
+	case v.Conflict != nil:
+		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, v.Conflict), v.Hints)
 		return exitStatus(exitConflict)
-	}
-
-	verify := isLock(in)
-	if verify || format == "json" {
-		if err := s.withFiles(ctx, ix, out); err != nil {
-			return fail(err)
-		}
-	}
-	var findings []lockfile.Finding
-	var pins []lockfile.Pin
-	verified := []string{"consistent"}
-	if verify {
-		pins = lockPins(in.requirements, s.target.MarkerEnvironment())
-		complete, hashesChecked := true, slices.ContainsFunc(pins, func(p lockfile.Pin) bool { return len(p.Hashes) > 0 })
-		for _, fd := range lockfile.Verify(pins, lockPackages(out)) {
-			switch {
-			case !fd.Warning:
-				findings = append(findings, fd)
-				continue
-			case fd.Origin == "": // a package the lock does not pin
-				complete = false
-			default: // a pin whose hashes depsolve cannot check
-				hashesChecked = false
-			}
-			u.warn("%s", findingText(in, fd))
-		}
-		if complete {
+	case len(v.Findings) > 0:
+		printConflict(u, fmt.Sprintf("%s does not install as pinned on %s", v.InputNames(), target), findingsChain(v), v.Hints)
+		return exitStatus(exitConflict)
+	case v.Lock != nil:
+		verified := []string{"consistent"}
+		if v.Lock.Complete {
 			verified = append(verified, "complete")
 		}
-		if hashesChecked {
+		if v.Lock.HashesChecked {
 			verified = append(verified, "hashes match the index")
 		}
-	}
-	if len(findings) > 0 {
-		return lockProblems(u, format, s.target, in, findings)
-	}
-
-	if format == "json" {
-		r := newReport("ok", s.target)
-		r.addPackages(out)
-		r.addWarnings(out.warnings)
-		return r.write(u)
-	}
-	if verify {
-		u.printf("%s %s verified for %s: %s\n", u.green("ok:"), plural(len(pins), "pin", "pins"), target, strings.Join(verified, ", "))
-	} else {
-		u.printf("%s %s consistent for %s\n", u.green("ok:"), plural(len(out.resolution.Packages), "package", "packages"), target)
+		u.printf("%s %s verified for %s: %s\n", u.green("ok:"), plural(v.Lock.Pins, "pin", "pins"), target, strings.Join(verified, ", "))
+	default:
+		u.printf("%s %s consistent for %s\n", u.green("ok:"), plural(len(v.Packages), "package", "packages"), target)
 	}
 	return nil
 }
 
-// lockProblems reports a lock that does not install as it is: a conflict-style failure
-// (exit 1) whose numbered lines each name the file:line to fix.
-func lockProblems(u *ui, format string, t *target.Target, in *inputs, findings []lockfile.Finding) error {
+// writeVerdict prints a verdict as the JSON report; a conflict exits 1.
+func writeVerdict(u *ui, v engine.Verdict) error {
+	r := newReport(string(v.Status), v.Target)
+	switch {
+	case v.Conflict != nil:
+		r.setConflict(v.Conflict.Text(), v.Conflict.Sources(), v.Hints)
+	case len(v.Findings) > 0:
+		r.setConflict(findingsChain(v), nil, v.Hints)
+	default:
+		r.addPackages(v.Packages)
+		r.addWarnings(v.Warnings)
+	}
+	if err := r.write(u); err != nil {
+		return err
+	}
+	if v.Status == engine.Conflict {
+		return exitStatus(exitConflict)
+	}
+	return nil
+}
+
+// findingsChain numbers what stops a lock installing as pinned, each line naming the
+// file:line to fix.
+func findingsChain(v engine.Verdict) string {
 	var lines []string
-	for i, fd := range findings {
-		lines = append(lines, fmt.Sprintf("(%d) %s", i+1, findingText(in, fd)))
+	for i, fd := range v.Findings {
+		lines = append(lines, fmt.Sprintf("(%d) %s", i+1, v.FindingText(fd)))
 	}
-	hints := []string{"run depsolve lock again to refresh the pins and their hashes for this target."}
-	return reportConflict(u, format, t, fmt.Sprintf("%s does not install as pinned on %s", inputNames(in), targetSummary(t)), strings.Join(lines, "\n"), hints)
-}
-
-// reportConflict reports a conflict found without the solver, as text or as the JSON
-// report, and returns exit status 1.
-func reportConflict(u *ui, format string, t *target.Target, headline, chain string, hints []string) error {
-	if format == "json" {
-		r := newReport("conflict", t)
-		r.setConflict(chain, nil, hints)
-		if err := r.write(u); err != nil {
-			return err
-		}
-	} else {
-		printConflict(u, headline, chain, hints)
-	}
-	return exitStatus(exitConflict)
-}
-
-// lockPins are the requirement lines of a fully pinned file that apply on the target,
-// for lockfile.Verify. A pin whose marker is false (another platform, an extra not
-// chosen) installs nothing, so it must not count as pinning a package the solution needs.
-func lockPins(rs []reqfile.Requirement, env pep508.Environment) []lockfile.Pin {
-	var out []lockfile.Pin
-	for _, r := range rs {
-		if !pinApplies(r, env) {
-			continue
-		}
-		v, _ := r.Pin()
-		out = append(out, lockfile.Pin{Name: r.Key(), Version: v.String(), Origin: origin(r), Hashes: r.Hashes})
-	}
-	return out
-}
-
-// pinApplies evaluates a pin's marker as the resolver does: a marker that cannot be
-// decided, or fails, has already stopped the resolution, so only a decided false leaves
-// the pin out.
-func pinApplies(r reqfile.Requirement, env pep508.Environment) bool {
-	if r.Marker.IsEmpty() {
-		return true
-	}
-	var result, known bool
-	var err error
-	if r.Lock != nil {
-		result, known, _, err = r.Marker.EvaluateLockPartial(env, r.Lock.Extras, r.Lock.Groups)
-	} else {
-		result, known, _, err = r.Marker.EvaluatePartial(env)
-	}
-	return err != nil || !known || result
-}
-
-// findingText places a finding: at its pin's file:line, or at the files checked.
-func findingText(in *inputs, fd lockfile.Finding) string {
-	if fd.Origin == "" {
-		return inputNames(in) + ": " + fd.String()
-	}
-	return fd.String()
-}
-
-func inputNames(in *inputs) string {
-	names := make([]string, 0, len(in.files))
-	for _, f := range in.files {
-		names = append(names, f.Path)
-	}
-	return strings.Join(names, ", ")
+	return strings.Join(lines, "\n")
 }

@@ -4,15 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/index"
-	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/target"
 	"github.com/google/go-cmp/cmp"
@@ -68,23 +63,6 @@ func TestErrorText(t *testing.T) {
 	}
 }
 
-func TestWithoutMaskedCredentials(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://****@host/simple/":         "https://host/simple/",
-		"https://alice:****@host/simple/":   "https://host/simple/",
-		"https://alice:s3cret@host/simple/": "https://alice:s3cret@host/simple/",
-		"https://token@host/simple/":        "https://token@host/simple/",
-		"https://host/simple/?token=****":   "https://host/simple/?token=****",
-		"./wheels":                          "./wheels",
-		"https://host/simple/":              "https://host/simple/",
-		"https://%zz@host/":                 "https://%zz@host/",
-	} {
-		if got := withoutMaskedCredentials(in); got != want {
-			t.Errorf("withoutMaskedCredentials(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestShellQuote(t *testing.T) {
 	for in, want := range map[string]string{
 		"requirements.txt":   "requirements.txt",
@@ -105,49 +83,6 @@ func TestHumanBytes(t *testing.T) {
 		if got := humanBytes(n); got != want {
 			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
 		}
-	}
-}
-
-func TestMergeIndexesPrecedence(t *testing.T) {
-	config := &target.Config{
-		File:           "depsolve.toml",
-		IndexURL:       target.Value{Text: "https://config/simple/", Origin: target.Origin{From: target.FromConfig, Pos: target.Position{File: "depsolve.toml", Line: 1}}},
-		ExtraIndexURLs: []target.Value{{Text: "https://config-extra/simple/", Origin: target.Origin{From: target.FromConfig, Pos: target.Position{File: "depsolve.toml", Line: 2}}}},
-		IndexStrategy:  target.Value{Text: "unsafe-best-match", Origin: target.Origin{From: target.FromConfig, Pos: target.Position{File: "depsolve.toml", Line: 3}}},
-	}
-	file := &reqfile.File{Path: "requirements.txt", IndexURL: "https://file/simple/", ExtraIndexURLs: []string{"https://file-extra/simple/"}}
-	t.Setenv("PIP_INDEX_URL", "https://env/simple/")
-	t.Setenv("PIP_EXTRA_INDEX_URL", "https://env-extra/simple/")
-
-	got := mergeIndexes(&inputFlags{}, []*reqfile.File{file}, []*target.Config{config})
-	want := indexSettings{
-		IndexURL:   sourced{"https://file/simple/", "requirements.txt"},
-		ExtraIndex: []sourced{{"https://config-extra/simple/", "depsolve.toml:2"}, {"https://file-extra/simple/", "requirements.txt"}},
-		Strategy:   sourced{"unsafe-best-match", "depsolve.toml:3"},
-	}
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(sourced{})); diff != "" {
-		t.Errorf("files and config (-want +got):\n%s", diff)
-	}
-
-	flags := &inputFlags{indexURL: "https://flag/simple/", extraIndexURLs: []string{"https://flag-extra/simple/"}, indexStrategy: "first-index"}
-	got = mergeIndexes(flags, []*reqfile.File{file}, []*target.Config{config})
-	want = indexSettings{
-		IndexURL:   sourced{"https://flag/simple/", "flag --index-url"},
-		ExtraIndex: []sourced{{"https://flag-extra/simple/", "flag --extra-index-url"}, {"https://file-extra/simple/", "requirements.txt"}},
-		Strategy:   sourced{"first-index", "flag --index-strategy"},
-	}
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(sourced{})); diff != "" {
-		t.Errorf("flags (-want +got):\n%s", diff)
-	}
-
-	got = mergeIndexes(&inputFlags{}, nil, nil)
-	want = indexSettings{
-		IndexURL:   sourced{"https://env/simple/", "$PIP_INDEX_URL"},
-		ExtraIndex: []sourced{{"https://env-extra/simple/", "$PIP_EXTRA_INDEX_URL"}},
-		Strategy:   sourced{"first-index", "default"},
-	}
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(sourced{})); diff != "" {
-		t.Errorf("environment (-want +got):\n%s", diff)
 	}
 }
 
@@ -182,82 +117,6 @@ func TestProgressLine(t *testing.T) {
 	off.note("n")
 	if b.Len() != 0 {
 		t.Errorf("quiet, off a terminal: wrote %q", b.String())
-	}
-}
-
-// What a pylock.toml records under [tool.depsolve] for the GPUs reads back as the GPUs.
-func TestGPUSummariesRoundTrip(t *testing.T) {
-	gpus := []target.GPU{
-		{Name: "H100", Capability: "9.0", Count: 2},
-		{Name: "RTX 4090", Capability: "8.9", Count: 1},
-		{Name: "B200", Capability: "10.0", Count: 1},
-		{Name: "sm_80", Capability: "8.0", Count: 1},
-		{Name: "Quadro X (PCIe)", Capability: "7.5", Count: 1},
-		{Name: "Mystery", Count: 1},
-	}
-	var parts []string
-	for _, g := range gpus {
-		parts = append(parts, gpuSummary(g))
-	}
-	text := strings.Join(parts, ", ")
-	if want := "2× H100 (sm_90), RTX 4090 (sm_89), B200 (sm_100), sm_80, Quadro X (PCIe) (sm_75), Mystery (compute capability unknown)"; text != want {
-		t.Fatalf("summaries %q, want %q", text, want)
-	}
-	got := parseGPUSummaries(text, target.Origin{})
-	want := slices.Clone(gpus)
-	want[3].Capability = "" // "sm_80" names its capability itself: the target builder reads it
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("read back (-want +got):\n%s", diff)
-	}
-}
-
-func TestRequiresPython(t *testing.T) {
-	file := func(path, spec string) *reqfile.File {
-		s, err := pep440.ParseSpecifierSet(spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &reqfile.File{Path: path, RequiresPython: s, RequiresPythonPos: reqfile.Position{File: path, Line: 4, Col: 19}}
-	}
-	got := requiresPython([]*reqfile.File{{Path: "requirements.txt"}, file("pyproject.toml", ">=3.10,<3.12"), file("pylock.toml", ">=3.12")})
-	var text []string
-	for _, r := range got {
-		text = append(text, fmt.Sprintf("%s %s | %s | %s", r.Name, r.Specifier, r.Of, r.Origin))
-	}
-	want := []string{
-		"@python <3.12,>=3.10 | the project | pyproject.toml:4",
-		"@python >=3.12 | the lock | pylock.toml:4",
-	}
-	if diff := cmp.Diff(want, text); diff != "" {
-		t.Errorf("requirements on Python (-want +got):\n%s", diff)
-	}
-}
-
-func TestFileProblems(t *testing.T) {
-	dir := t.TempDir()
-	missing := filepath.Join(dir, "missing.toml")
-	_, err := os.ReadFile(missing)
-	if got := fileProblem(missing, err); got != missing+" does not exist" {
-		t.Errorf("missing: %q", got)
-	}
-	_, err = os.ReadFile(dir)
-	if got := fileProblem(dir, err); got != dir+" is a directory, not a file" {
-		t.Errorf("directory: %q", got)
-	}
-	file := filepath.Join(dir, "file")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, err = cache.Open(file, cache.Options{})
-	if got := cacheProblem(file, err); got != "cannot use the cache folder "+file+": it is a file" {
-		t.Errorf("cache folder that is a file: %q (%v)", got, err)
-	}
-	if err := checkOutput(filepath.Join(dir, "no", "x.lock")); err == nil || exitCode(err) != exitUsage ||
-		err.Error() != "-o "+filepath.Join(dir, "no", "x.lock")+": the directory "+filepath.Join(dir, "no")+" does not exist; create it first" {
-		t.Errorf("output in a missing directory: %v", err)
-	}
-	if err := checkOutput(filepath.Join(dir, "x.lock")); err != nil {
-		t.Errorf("output in an existing directory: %v", err)
 	}
 }
 

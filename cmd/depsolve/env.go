@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	"github.com/depsolve/depsolve/cache"
-	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/engine"
+	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/target"
 	"github.com/spf13/cobra"
 )
@@ -28,7 +27,7 @@ about resolving (--pre, --refresh, --offline) change nothing here. FILE
 the target a pylock.toml records.
 
 Sources win in this order: ` + target.Precedence + `.
-Python and platform default to ` + defaultPython + ` and ` + defaultPlatform + ` when no source gives
+Python and platform default to ` + engine.DefaultPython + ` and ` + engine.DefaultPlatform + ` when no source gives
 them: fixed values, so that every machine resolves alike.`,
 		Example: `  # What does this machine look like to depsolve?
   depsolve env --detect
@@ -72,21 +71,15 @@ type envIndexes struct {
 }
 
 func runEnv(ctx context.Context, u *ui, f *inputFlags, format string, args []string) error {
-	var files []*reqfile.File
-	if len(args) > 0 || len(f.requirements) > 0 {
-		in, err := loadInputs(u, f, args)
-		if err != nil {
-			return err
-		}
-		files = in.files
-	}
-	s, err := openSession(ctx, u, f, files, false)
+	req := f.request(args)
+	req.Reporter = u
+	env, err := engine.Env(ctx, req)
 	if err != nil {
 		return err
 	}
-	r := envReport{Precedence: target.Precedence, Notes: append([]string{}, s.target.Notes...)}
+	r := envReport{Precedence: target.Precedence, Notes: append([]string{}, env.Target.Notes...)}
 	defaults := []string{}
-	for _, st := range s.target.Settings() {
+	for _, st := range env.Target.Settings() {
 		v := envValue{Name: st.Name, Value: st.Value, Origin: st.Origin.String()}
 		if st.Value == "" {
 			v.Origin = ""
@@ -101,13 +94,13 @@ func runEnv(ctx context.Context, u *ui, f *inputFlags, format string, args []str
 			strings.Join(defaults, ", ")))
 	}
 	r.Indexes = envIndexes{
-		IndexURL:      s.indexes.IndexURL.displayed(),
-		ExtraIndexURL: displayedAll(s.indexes.ExtraIndex),
-		FindLinks:     displayedAll(s.indexes.FindLinks),
-		NoIndex:       s.indexes.NoIndex,
-		Strategy:      s.indexes.Strategy,
+		IndexURL:      displayed(env.Indexes.IndexURL),
+		ExtraIndexURL: displayedAll(env.Indexes.ExtraIndex),
+		FindLinks:     displayedAll(env.Indexes.FindLinks),
+		NoIndex:       env.Indexes.NoIndex,
+		Strategy:      sourced(env.Indexes.Strategy),
 	}
-	r.Cache = sourced{s.cacheDir, cacheOrigin(f)}
+	r.Cache = sourced(env.Cache)
 
 	if format == "json" {
 		return writeJSON(u, r)
@@ -146,22 +139,21 @@ func runEnv(ctx context.Context, u *ui, f *inputFlags, format string, args []str
 	return nil
 }
 
-func displayedAll(list []sourced) []sourced {
-	out := []sourced{}
-	for _, s := range list {
-		out = append(out, s.displayed())
-	}
-	return out
+// sourced is a setting and its origin as the JSON report writes them.
+type sourced struct {
+	Value  string `json:"value"`
+	Origin string `json:"origin"`
 }
 
-func cacheOrigin(f *inputFlags) string {
-	switch {
-	case f.cacheDir != "":
-		return "flag --cache-dir"
-	case os.Getenv(cache.DirEnv) != "":
-		return "$" + cache.DirEnv
+// displayed is a setting as printed: credentials masked.
+func displayed(s engine.Sourced) sourced { return sourced{redact.URL(s.Value), s.Origin} }
+
+func displayedAll(list []engine.Sourced) []sourced {
+	out := []sourced{}
+	for _, s := range list {
+		out = append(out, displayed(s))
 	}
-	return "default"
+	return out
 }
 
 // writeTable aligns the cells of rows in columns two spaces apart, without trailing

@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/target"
 	"github.com/spf13/cobra"
@@ -76,7 +76,7 @@ func (f *inputFlags) registerIndexes(fs *pflag.FlagSet) {
 
 // registerTimeout adds --timeout, for the commands that ask indexes.
 func (f *inputFlags) registerTimeout(fs *pflag.FlagSet) {
-	fs.Var((*timeoutValue)(&f.timeout), "timeout", fmt.Sprintf("give up on an index request (retries included) after `SECONDS`, or a duration such as 90s (default $%s, else timeout in depsolve.toml, else %gs)", timeoutEnv, index.DefaultDeadline.Seconds()))
+	fs.Var((*timeoutValue)(&f.timeout), "timeout", fmt.Sprintf("give up on an index request (retries included) after `SECONDS`, or a duration such as 90s (default $%s, else timeout in depsolve.toml, else %gs)", engine.TimeoutEnv, index.DefaultDeadline.Seconds()))
 	notInLockHeader(fs, "timeout")
 }
 
@@ -103,8 +103,8 @@ func (t *timeoutValue) Set(s string) error {
 
 // registerTarget adds the flags that describe the target machine and image.
 func (f *inputFlags) registerTarget(fs *pflag.FlagSet) {
-	fs.StringVar(&f.python, "python", "", "target Python `VERSION`, e.g. 3.11.9 (default "+defaultPython+")")
-	fs.StringVar(&f.platform, "platform", "", "target platform `TAG`, e.g. manylinux_2_35_x86_64, macosx_14_0_arm64, win_amd64 (default "+defaultPlatform+")")
+	fs.StringVar(&f.python, "python", "", "target Python `VERSION`, e.g. 3.11.9 (default "+engine.DefaultPython+")")
+	fs.StringVar(&f.platform, "platform", "", "target platform `TAG`, e.g. manylinux_2_35_x86_64, macosx_14_0_arm64, win_amd64 (default "+engine.DefaultPlatform+")")
 	fs.StringVar(&f.glibc, "glibc", "", "target glibc `VERSION` (implied by --platform manylinux_X_Y or --base-image)")
 	fs.StringVar(&f.driver, "driver", "", "target NVIDIA driver `VERSION`, e.g. 550.54.15")
 	fs.BoolVar(&f.cpu, "cpu", false, "the target has no NVIDIA GPU")
@@ -172,5 +172,59 @@ func completeTargetFlags(cmd *cobra.Command) {
 	}
 }
 
-// envList splits a PIP_EXTRA_INDEX_URL-style value: whitespace-separated, as pip reads it.
-func envList(name string) []string { return strings.Fields(os.Getenv(name)) }
+// request is what the flags ask of the engine, the positional FILE arguments first.
+func (f *inputFlags) request(args []string) engine.Request {
+	return engine.Request{
+		Requirements:   append(slices.Clone(args), f.requirements...),
+		Constraints:    f.constraints,
+		Extras:         f.extras,
+		Groups:         f.groups,
+		Pre:            f.pre,
+		IndexURL:       f.indexURL,
+		ExtraIndexURLs: f.extraIndexURLs,
+		FindLinks:      f.findLinks,
+		NoIndex:        f.noIndex,
+		IndexStrategy:  f.indexStrategy,
+		TrustedHosts:   f.trustedHosts,
+		Offline:        f.offline,
+		Refresh:        f.refresh,
+		CacheDir:       f.cacheDir,
+		Config:         f.config,
+		Timeout:        f.timeout,
+		Target:         f.targetDeclaration(),
+		Detect:         f.detect,
+		Version:        version,
+		RetryBackoff:   retryBackoff,
+	}
+}
+
+// retryBackoff is the wait before an index request's first retry; zero keeps the
+// index's default. The script tests shorten it (script_test.go): their failing indexes
+// fail on purpose, and real backoff would only make the suite slow.
+var retryBackoff time.Duration
+
+// targetDeclaration is what the target flags say, each value with its flag as origin.
+func (f *inputFlags) targetDeclaration() target.Declaration {
+	value := func(flag, text string) target.Value {
+		if text == "" {
+			return target.Value{}
+		}
+		return target.Value{Text: text, Origin: target.Origin{From: target.FromFlag, Detail: "--" + flag}}
+	}
+	d := target.Declaration{
+		Python:     value("python", f.python),
+		Platform:   value("platform", f.platform),
+		GLibc:      value("glibc", f.glibc),
+		Driver:     value("driver", f.driver),
+		CUDA:       value("cuda", f.cuda),
+		BaseImage:  value("base-image", f.baseImage),
+		Dockerfile: value("dockerfile", f.dockerfile),
+	}
+	for _, g := range f.gpus {
+		d.GPUs = append(d.GPUs, target.GPU{Name: g, Count: 1, Origin: target.Origin{From: target.FromFlag, Detail: "--gpu"}})
+	}
+	if f.cpu {
+		d.CPU = target.Toggle{Set: true, On: true, Origin: target.Origin{From: target.FromFlag, Detail: "--cpu"}}
+	}
+	return d
+}

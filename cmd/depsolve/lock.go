@@ -1,14 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -16,11 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/depsolve/depsolve/index"
-	"github.com/depsolve/depsolve/lockfile"
-	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/pep508"
-	"github.com/depsolve/depsolve/reqfile"
 )
 
 type lockFlags struct {
@@ -88,169 +80,36 @@ untouched).`,
 	return cmd
 }
 
-// defaultOutput is where lock writes, by format, without -o.
-var defaultOutput = map[string]string{"requirements": "requirements.lock", "pylock": "pylock.toml"}
-
 func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, command string, args []string) error {
-	out := lf.output
-	if out == "" {
-		out = defaultOutput[format]
+	req := engine.LockRequest{
+		Request:  f.request(args),
+		Format:   engine.LockFormat(format),
+		Output:   lf.output,
+		Upgrade:  lf.upgrade,
+		NoHashes: lf.noHashes,
+		Command:  command,
 	}
-	upgrade := map[string]bool{}
+	req.Reporter = u
 	for _, name := range lf.upgradePackages {
 		if !projectName.MatchString(name) {
 			return usageError{err: fmt.Errorf("--upgrade-package %q: want a project name", name), command: "depsolve lock"}
 		}
-		upgrade[pep508.NormalizeName(name)] = true
+		req.UpgradePackages = append(req.UpgradePackages, pep508.NormalizeName(name))
 	}
-
-	if err := checkOutput(out); err != nil {
-		return err
-	}
-	in, err := loadInputs(u, f, args)
+	l, err := engine.Lock(ctx, req)
 	if err != nil {
 		return err
 	}
-	s, err := openSession(ctx, u, f, in.files, true)
-	if err != nil {
-		return err
-	}
-	if err := checkNotRead(out, format, in, f, s); err != nil {
-		return err
-	}
-	var preferred map[string]pep440.Version
-	if !lf.upgrade && out != "-" {
-		if preferred, err = existingPins(out, format); err != nil {
-			u.warn("%s: %v; its pins are not kept", out, err)
-		}
-		for name := range upgrade {
-			delete(preferred, name)
-		}
-	}
-
-	for _, n := range s.target.Notes {
-		u.note("%s", n)
-	}
-	target := targetSummary(s.target)
-	ix, err := s.newIndex(in.pre)
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-	res, err := s.resolve(ctx, ix, in, preferred)
-	if err != nil {
-		return err
-	}
-	if res.conflict != nil {
-		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, res.conflict), res.hints)
+	target := targetSummary(l.Target)
+	if l.Conflict != nil {
+		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, l.Conflict), l.Hints)
 		return exitStatus(exitConflict)
 	}
-	if err := s.withFiles(ctx, ix, res); err != nil {
-		return err
-	}
-
-	l := &lockfile.Lock{
-		Command:  command,
-		Target:   targetFields(s.target),
-		NoIndex:  s.indexes.NoIndex,
-		Packages: lockPackages(res),
-	}
-	if strings.TrimSuffix(s.indexes.IndexURL.Value, "/") != strings.TrimSuffix(index.DefaultIndexURL, "/") {
-		l.IndexURL = s.indexes.IndexURL.Value
-	}
-	for _, e := range s.indexes.ExtraIndex {
-		l.ExtraIndexURLs = append(l.ExtraIndexURLs, e.Value)
-	}
-	for _, fl := range s.indexes.FindLinks {
-		l.FindLinks = append(l.FindLinks, fl.Value)
-	}
-	var b bytes.Buffer
-	if format == "pylock" {
-		err = lockfile.WritePylock(&b, l)
-	} else {
-		err = lockfile.WriteRequirements(&b, l, lockfile.RequirementsOptions{NoHashes: lf.noHashes})
-	}
-	if err != nil {
-		return err
-	}
-	if out == "-" {
-		u.print(b.String())
-	} else if err := lockfile.WriteFileAtomic(out, b.Bytes(), 0o644); err != nil {
-		return err
+	if l.Output == "-" {
+		u.print(string(l.Content))
 	}
 	if !u.quiet {
-		printLockSummary(u, res, out, target)
-	}
-	return nil
-}
-
-// checkOutput fails early, before anything is resolved, when the lock could not be
-// written to path: a directory, or a file in a folder that does not exist.
-func checkOutput(path string) error {
-	if path == "-" {
-		return nil
-	}
-	fail := func(format string, args ...any) error {
-		return usageError{err: fmt.Errorf("-o %s: "+format, append([]any{path}, args...)...)}
-	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fail("that is a directory; give a file path, such as %s", filepath.Join(path, "requirements.lock"))
-	}
-	dir := filepath.Dir(path)
-	switch fi, err := os.Stat(dir); {
-	case errors.Is(err, fs.ErrNotExist):
-		return fail("the directory %s does not exist; create it first", dir)
-	case err != nil:
-		return fail("%s", fileProblem(dir, err))
-	case !fi.IsDir():
-		return fail("%s is not a directory", dir)
-	}
-	switch err := lockfile.CheckReplaceable(path); {
-	case errors.Is(err, lockfile.ErrReadOnly):
-		return fail("the file is read-only: depsolve does not replace a file marked so; make it writable (chmod u+w %s) or write elsewhere", path)
-	case errors.Is(err, lockfile.ErrNotRegular):
-		return fail("not a regular file; give a file path, or - for stdout")
-	case err != nil:
-		return fail("%v", errors.Unwrap(err))
-	}
-	return nil
-}
-
-// checkNotRead fails when the lock would replace a file it was made from: a requirement
-// or constraint file (included ones too, even one that only sets options), the
-// configuration (depsolve.toml, or the pyproject.toml whose [tool.depsolve] is read), or
-// the Dockerfile. Files are compared as files, not as paths: ./a, a symbolic link to a
-// and a hard link to it are all a.
-func checkNotRead(out, format string, in *inputs, f *inputFlags, s *session) error {
-	if out == "-" {
-		return nil
-	}
-	fo, err := os.Stat(out)
-	if err != nil {
-		return nil // not there yet: it cannot have been read
-	}
-	type read struct{ path, as string }
-	var files []read
-	for _, p := range in.read {
-		files = append(files, read{p, "an input"})
-	}
-	if f.config != "" {
-		files = append(files, read{f.config, "the configuration (--config)"})
-	} else {
-		// target.LoadConfigs reads both, whether or not pyproject.toml has [tool.depsolve].
-		files = append(files, read{"depsolve.toml", "the configuration"}, read{"pyproject.toml", "the configuration"})
-	}
-	if s.target.Dockerfile.Known() {
-		files = append(files, read{s.target.Dockerfile.Text, "the Dockerfile"})
-	}
-	for _, r := range files {
-		if fi, err := os.Stat(r.path); err == nil && os.SameFile(fi, fo) {
-			advice := "write the lock to another file"
-			if fi, err := os.Stat(defaultOutput[format]); err != nil || !os.SameFile(fi, fo) {
-				advice += ", such as " + defaultOutput[format]
-			}
-			return usageError{err: fmt.Errorf("-o %s: that is %s, read as %s: the lock would replace it; %s", out, r.path, r.as, advice)}
-		}
+		printLockSummary(u, l.Packages, l.Output, target)
 	}
 	return nil
 }
@@ -258,59 +117,9 @@ func checkNotRead(out, format string, in *inputs, f *inputFlags, s *session) err
 // projectName is the syntax of a project name (PEP 508).
 var projectName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
 
-// existingPins reads the pins of a lock written earlier, to keep them where they are still
-// allowed. A missing file has none.
-func existingPins(path, format string) (map[string]pep440.Version, error) {
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if format == "pylock" {
-		data, err := reqfile.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		l, err := lockfile.ReadPylock(data)
-		if err != nil {
-			return nil, err
-		}
-		pins := map[string]pep440.Version{}
-		for _, p := range l.Packages {
-			if v, err := pep440.Parse(p.Version); err == nil {
-				pins[pep508.NormalizeName(p.Name)] = v
-			}
-		}
-		return pins, nil
-	}
-	file, err := reqfile.Parse(path, reqfile.Options{LookupEnv: func(string) (string, bool) { return "", false }})
-	if err != nil {
-		return nil, err
-	}
-	return preferredFrom(file.Requirements), nil
-}
-
-// lockPackages is the solution in lockfile's model.
-func lockPackages(out *outcome) []lockfile.Package {
-	var pkgs []lockfile.Package
-	for _, p := range out.resolution.Packages {
-		lp := lockfile.Package{Name: p.Name, Version: p.Version.String(), Via: p.Via}
-		for i, f := range out.files[p.Name] {
-			if i == 0 {
-				lp.Index = f.Index
-			}
-			lf := lockfile.File{Name: f.Filename, URL: f.URL, SHA256: f.SHA256, Size: f.Size}
-			if !f.UploadTime.IsZero() {
-				lf.UploadTime = f.UploadTime.UTC().Format("2006-01-02T15:04:05Z07:00")
-			}
-			lp.Files = append(lp.Files, lf)
-		}
-		pkgs = append(pkgs, lp)
-	}
-	return pkgs
-}
-
 // printLockSummary tells, on stderr, what was locked and what it weighs: the download
 // size of the set (the file an installer takes for each pin) and its five largest pins.
-func printLockSummary(u *ui, out *outcome, path, target string) {
+func printLockSummary(u *ui, packages []engine.Package, path, target string) {
 	type weight struct {
 		name string
 		size int64
@@ -318,8 +127,8 @@ func printLockSummary(u *ui, out *outcome, path, target string) {
 	var total int64
 	var weights []weight
 	unknown := 0
-	for _, p := range out.resolution.Packages {
-		f, ok := out.installFile(p.Name)
+	for _, p := range packages {
+		f, ok := p.InstallFile()
 		if !ok || f.Size == 0 {
 			unknown++
 			continue
@@ -337,7 +146,7 @@ func printLockSummary(u *ui, out *outcome, path, target string) {
 	if path == "-" {
 		where = "stdout"
 	}
-	u.errorf("%s %s for %s into %s\n", u.green("locked"), plural(len(out.resolution.Packages), "package", "packages"), target, where)
+	u.errorf("%s %s for %s into %s\n", u.green("locked"), plural(len(packages), "package", "packages"), target, where)
 	size := "download size " + humanBytes(total)
 	if unknown > 0 {
 		size += fmt.Sprintf(" (%s of unknown size)", plural(unknown, "package", "packages"))

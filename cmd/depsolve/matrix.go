@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/matrix"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
@@ -58,15 +59,7 @@ unchecked-release; scripts/matrix-gaps lists what an index has beyond it
 			if err != nil {
 				return err
 			}
-			dir, err := cacheDir(cacheDirFlag)
-			if err != nil {
-				return err
-			}
-			c, err := openCache(u, dir, false)
-			if err != nil {
-				return err
-			}
-			m, err := loadMatrix(c)
+			m, err := engine.Matrix(engine.Request{CacheDir: cacheDirFlag, Version: version, Reporter: u})
 			if err != nil {
 				return err
 			}

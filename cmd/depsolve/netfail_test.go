@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/depsolve/depsolve/engine"
 )
 
 // runIn runs depsolve with a requirements file of numpy in a fresh folder, its own
@@ -73,7 +75,7 @@ func TestTimeoutTricklingIndex(t *testing.T) {
 		{"config", "", []string{"--config", config("100ms")}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(timeoutEnv, tt.env)
+			t.Setenv(engine.TimeoutEnv, tt.env)
 			args := append([]string{"check", "--index-url", srv.URL + "/simple/"}, tt.args...)
 			code, stderr := runIn(t, args...)
 			if code != exitFailure || !strings.Contains(stderr, "timed out: no complete answer within 100ms") ||

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/depsolve/depsolve/internal/printable"
+	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
@@ -23,40 +23,20 @@ type report struct {
 	Status      string          `json:"status"` // ok, conflict or error
 	Target      *reportTarget   `json:"target"`
 	Packages    []reportPkg     `json:"packages"`
-	Warnings    []warning       `json:"warnings"`
+	Warnings    []reportWarning `json:"warnings"`
 	Explanation *string         `json:"explanation,omitempty"`
 	Sources     *[]reportSource `json:"sources,omitempty"`
 	Hints       *[]string       `json:"hints,omitempty"`
 	Error       *reportError    `json:"error,omitempty"`
 }
 
-// warning is something a verdict holds that the user should know but that does not
-// change it: a matrix advisory, a pre-release nobody asked for. Code is stable: tools and
-// policies match on it (README, JSON). Text output prints it on stderr; JSON lists it
-// under "warnings".
-type warning struct {
+// reportWarning is an engine.Warning as JSON lists it under "warnings" (text output
+// prints it on stderr as it arises). Code is stable: tools and policies match on it.
+type reportWarning struct {
 	Code    string   `json:"code"`
 	Message string   `json:"message"`
 	Package string   `json:"package,omitempty"` // PEP 503; absent for the target itself
-	Sources []string `json:"sources"`           // "S1 https://…": the references of Row
-	Row     string   `json:"-"`                 // the matrix row, "data/torch.toml:42"
-	Show    string   `json:"-"`                 // the command that shows the row's sources
-}
-
-// The warning codes that are not matrix advisories (matrix.Advisory* are the others).
-const (
-	warningUnaskedPrerelease = "unasked-prerelease"
-)
-
-// text is the warning as stderr shows it: the message, then where it comes from.
-func (w warning) text() string {
-	switch {
-	case w.Row != "" && w.Show != "":
-		return fmt.Sprintf("%s [%s; %s shows the sources]", w.Message, w.Row, w.Show)
-	case w.Row != "":
-		return fmt.Sprintf("%s [%s]", w.Message, w.Row)
-	}
-	return w.Message
+	Sources []string `json:"sources"`           // "S1 https://…": the references of its matrix row
 }
 
 // reportSource is one cited matrix row: the n of "[n]", where the row is, and the
@@ -93,7 +73,7 @@ type reportError struct {
 }
 
 func newReport(status string, t *target.Target) *report {
-	r := &report{Status: status, Packages: []reportPkg{}, Warnings: []warning{}}
+	r := &report{Status: status, Packages: []reportPkg{}, Warnings: []reportWarning{}}
 	if t == nil {
 		return r
 	}
@@ -112,13 +92,13 @@ func newReport(status string, t *target.Target) *report {
 
 // addPackages lists the pins with the file an installer takes for each (the best one for
 // the target). Pins come sorted by name from the resolver.
-func (r *report) addPackages(out *outcome) {
-	for _, p := range out.resolution.Packages {
+func (r *report) addPackages(packages []engine.Package) {
+	for _, p := range packages {
 		rp := reportPkg{Name: p.Name, Version: p.Version.String(), Via: p.Via}
 		if rp.Via == nil {
 			rp.Via = []string{}
 		}
-		if f, ok := out.installFile(p.Name); ok {
+		if f, ok := p.InstallFile(); ok {
 			rp.Index, rp.File, rp.SHA256, rp.Size = redact.URL(f.Index), f.Filename, f.SHA256, f.Size
 		}
 		r.Packages = append(r.Packages, rp)
@@ -126,12 +106,15 @@ func (r *report) addPackages(out *outcome) {
 }
 
 // addWarnings lists the warnings of a verdict, each with its sources (a list, never null).
-func (r *report) addWarnings(ws []warning) {
+func (r *report) addWarnings(ws []engine.Warning) {
 	for _, w := range ws {
-		if w.Sources == nil {
-			w.Sources = []string{}
+		rw := reportWarning{Code: w.Code, Message: w.Message, Package: w.Package, Sources: []string{}}
+		if w.Row != nil {
+			for _, src := range w.Row.Sources {
+				rw.Sources = append(rw.Sources, src.ID+" "+src.URL)
+			}
 		}
-		r.Warnings = append(r.Warnings, w)
+		r.Warnings = append(r.Warnings, rw)
 	}
 }
 
@@ -253,26 +236,45 @@ func printConflict(u *ui, headline, chain string, hints []string) {
 	}
 }
 
-// warnYanked says which pins are yanked, with the index's reason: an exact pin takes a
-// yanked release (PEP 592), and pip warns when it installs one. The reason is the
-// index's text, so it is printed escaped (package printable).
-func warnYanked(u *ui, out *outcome) {
-	for _, p := range out.resolution.Packages {
-		f, ok := out.installFile(p.Name)
-		if !ok || !f.Yanked {
-			continue
-		}
-		reason := "no reason given"
-		if f.YankedReason != "" {
-			reason = "reason: " + printable.Escape(f.YankedReason)
-		}
-		u.warn("%s %s is yanked (%s); it is used because it is pinned exactly", p.Name, p.Version, reason)
-	}
-}
-
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// targetSummary names the target in one line, as the verdict prints it:
+// "Python 3.11.9, manylinux_2_35_x86_64, driver 550.54.15, H100 (sm_90)". Values that are
+// depsolve's defaults say so.
+func targetSummary(t *target.Target) string {
+	var parts []string
+	add := func(prefix string, v target.Value) {
+		if !v.Known() {
+			return
+		}
+		s := prefix + v.Text
+		if v.Origin.From == target.FromDefault {
+			s += " (default)"
+		}
+		parts = append(parts, s)
+	}
+	add("Python ", t.Python.Value)
+	add("", t.Platform.Value)
+	switch {
+	case t.CPU.On:
+		parts = append(parts, "no GPU")
+	case !t.Driver.Known() && len(t.GPUs) == 0:
+		parts = append(parts, "no driver or GPU given")
+	default:
+		if t.Driver.Known() {
+			add("driver ", t.Driver.Value)
+		} else {
+			parts = append(parts, "driver unknown")
+		}
+		for _, g := range t.GPUs {
+			parts = append(parts, engine.GPUSummary(g))
+		}
+	}
+	add("CUDA ", t.CUDA.Value)
+	return strings.Join(parts, ", ")
 }

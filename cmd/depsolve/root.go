@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/redact"
@@ -42,16 +43,6 @@ func usagef(cmd *cobra.Command, format string, args ...any) error {
 	return usageError{err: fmt.Errorf(format, args...), command: cmd.CommandPath()}
 }
 
-// hintedError carries advice only the command can give (it knows the cache), printed
-// after the hint of the error itself.
-type hintedError struct {
-	err  error
-	hint string
-}
-
-func (e hintedError) Error() string { return e.err.Error() }
-func (e hintedError) Unwrap() error { return e.err }
-
 // exitStatus is returned by a command that has already told the user everything (a
 // conflict, or an error it rendered as JSON): run exits with it and prints nothing more.
 type exitStatus int
@@ -68,12 +59,13 @@ func exitCode(err error) int {
 	var inputErr *target.InputError
 	var policyErr *index.PolicyError
 	var requirementErr *resolver.RequirementError
+	var requestErr *engine.RequestError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &status):
 		return int(status)
-	case errors.As(err, &usage), errors.As(err, &reqErr), errors.As(err, &inputErr), errors.As(err, &policyErr), errors.As(err, &requirementErr):
+	case errors.As(err, &usage), errors.As(err, &requestErr), errors.As(err, &reqErr), errors.As(err, &inputErr), errors.As(err, &policyErr), errors.As(err, &requirementErr):
 		return exitUsage
 	}
 	return exitFailure
@@ -96,9 +88,9 @@ func errorText(err error) string {
 	if h := index.Hint(err); h != "" {
 		b.WriteString("hint: " + h + "\n")
 	}
-	var hinted hintedError
+	var hinted *engine.HintedError
 	if errors.As(err, &hinted) {
-		b.WriteString("hint: " + hinted.hint + "\n")
+		b.WriteString("hint: " + hinted.Hint + "\n")
 	}
 	if errors.As(err, &usage) && usage.command != "" {
 		fmt.Fprintf(&b, "Run '%s --help' for usage.\n", usage.command)

@@ -117,6 +117,13 @@ func (u *ui) note(format string, args ...any) {
 	u.errorf("%s "+format+"\n", append([]any{u.dim("note:")}, args...)...)
 }
 
+// Warn, Note and Progress make the ui the engine's Reporter.
+func (u *ui) Warn(msg string) { u.warn("%s", msg) }
+func (u *ui) Note(msg string) { u.note("%s", msg) }
+func (u *ui) Progress(activity string, counters func() (requests, bytes int64)) (stop func()) {
+	return u.watch(activity, counters)
+}
+
 // progressSource is what the progress line reports on (the index's counters).
 type progressSource func() (requests, bytes int64)
 

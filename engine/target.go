@@ -1,7 +1,8 @@
-package main
+package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -19,65 +20,39 @@ import (
 // Defaults for a target that names no Python or platform. They are fixed, not taken from
 // the machine depsolve runs on, so that a CI runner and a laptop lock the same files:
 // CPython 3.12, and Linux x86_64 with glibc 2.35 (Ubuntu 22.04, which the nvidia/cuda
-// images of CUDA 12 are built on). `depsolve env` and the verdict say when they apply.
+// images of CUDA 12 are built on). Env and the verdict say when they apply.
 const (
-	defaultPython   = "3.12"
-	defaultPlatform = "manylinux_2_35_x86_64"
-	defaultGlibc    = "2.35"
+	DefaultPython   = "3.12"
+	DefaultPlatform = "manylinux_2_35_x86_64"
 )
 
-// flagDeclaration is what the target flags say.
-func (f *inputFlags) flagDeclaration() target.Declaration {
-	value := func(flag, text string) target.Value {
-		if text == "" {
-			return target.Value{}
-		}
-		return target.Value{Text: text, Origin: target.Origin{From: target.FromFlag, Detail: "--" + flag}}
-	}
-	d := target.Declaration{
-		Python:     value("python", f.python),
-		Platform:   value("platform", f.platform),
-		GLibc:      value("glibc", f.glibc),
-		Driver:     value("driver", f.driver),
-		CUDA:       value("cuda", f.cuda),
-		BaseImage:  value("base-image", f.baseImage),
-		Dockerfile: value("dockerfile", f.dockerfile),
-	}
-	for _, g := range f.gpus {
-		d.GPUs = append(d.GPUs, target.GPU{Name: g, Count: 1, Origin: target.Origin{From: target.FromFlag, Detail: "--gpu"}})
-	}
-	if f.cpu {
-		d.CPU = target.Toggle{Set: true, On: true, Origin: target.Origin{From: target.FromFlag, Detail: "--cpu"}}
-	}
-	return d
-}
-
-// loadConfigs reads --config, or depsolve.toml and [tool.depsolve] in the current folder.
-func loadConfigs(f *inputFlags) ([]*target.Config, error) {
-	if f.config == "" {
+// loadConfigs reads the configuration file given (--config), or depsolve.toml and
+// [tool.depsolve] in the current folder.
+func loadConfigs(path string) ([]*target.Config, error) {
+	if path == "" {
 		return target.LoadConfigs(".")
 	}
-	data, err := reqfile.ReadFile(f.config)
+	data, err := reqfile.ReadFile(path)
 	if err != nil {
-		return nil, &target.InputError{Flag: "--config", Msg: fileProblem(f.config, err)}
+		return nil, &target.InputError{Flag: "--config", Msg: fileProblem(path, err)}
 	}
-	c, err := target.ParseConfig(f.config, data)
+	c, err := target.ParseConfig(path, data)
 	if err != nil || c == nil {
 		return nil, err
 	}
 	return []*target.Config{c}, nil
 }
 
-// buildTarget merges flags, config files, the targets recorded in pylock.toml input
-// files and detection into the target, with depsolve's defaults for the Python version
-// and the platform where no source gives one.
-func buildTarget(ctx context.Context, u *ui, f *inputFlags, m *matrix.Matrix, configs []*target.Config, files []*reqfile.File) (*target.Target, error) {
-	if f.dockerfile != "" {
-		if fi, err := os.Stat(f.dockerfile); err != nil || fi.IsDir() {
-			return nil, &target.InputError{Flag: "--dockerfile", Msg: fileProblem(f.dockerfile, err)}
+// buildTarget merges the request's declaration, config files, the targets recorded in
+// pylock.toml input files and detection into the target, with depsolve's defaults for
+// the Python version and the platform where no source gives one.
+func buildTarget(ctx context.Context, r Reporter, req *Request, m *matrix.Matrix, configs []*target.Config, files []*reqfile.File) (*target.Target, error) {
+	if df := req.Target.Dockerfile; df.Known() {
+		if fi, err := os.Stat(df.Text); err != nil || fi.IsDir() {
+			return nil, originError(df.Origin, "", errors.New(fileProblem(df.Text, err)))
 		}
 	}
-	decls := []target.Declaration{f.flagDeclaration()}
+	decls := []target.Declaration{req.Target}
 	for _, c := range configs {
 		decls = append(decls, c.Target)
 	}
@@ -85,20 +60,20 @@ func buildTarget(ctx context.Context, u *ui, f *inputFlags, m *matrix.Matrix, co
 		if !reqfile.IsPylock(file.Path) {
 			continue
 		}
-		d, err := lockTarget(u, file)
+		d, err := lockTarget(r, file)
 		if err != nil {
 			return nil, err
 		}
 		decls = append(decls, d)
 	}
-	if f.detect {
+	if req.Detect {
 		d, warnings := target.Detect(ctx, target.LocalSystem{}, m.Catalog())
 		for _, w := range warnings {
-			u.warn("detect: %s", w)
+			r.Warn(fmt.Sprintf("detect: %s", w))
 		}
 		decls = append(decls, d)
 	}
-	return target.Build(m.Catalog(), target.Defaults{Python: defaultPython, Platform: defaultPlatform}, decls...)
+	return target.Build(m.Catalog(), target.Defaults{Python: DefaultPython, Platform: DefaultPlatform}, decls...)
 }
 
 // wheelTarget is the target as the index needs it to choose files.
@@ -121,8 +96,13 @@ func wheelTarget(t *target.Target) (pep425.Target, error) {
 	return wt, nil
 }
 
+// originError places err about a target value at the flag or the file line it came
+// from; what, when given, names the value.
 func originError(o target.Origin, what string, err error) error {
-	e := &target.InputError{Msg: fmt.Sprintf("%s: %v", what, err)}
+	e := &target.InputError{Msg: err.Error()}
+	if what != "" {
+		e.Msg = what + ": " + e.Msg
+	}
 	switch o.From {
 	case target.FromFlag:
 		e.Flag = o.Detail
@@ -132,43 +112,9 @@ func originError(o target.Origin, what string, err error) error {
 	return e
 }
 
-// targetSummary names the target in one line, as the verdict prints it:
-// "Python 3.11.9, manylinux_2_35_x86_64, driver 550.54.15, H100 (sm_90)". Values that are
-// depsolve's defaults say so.
-func targetSummary(t *target.Target) string {
-	var parts []string
-	add := func(prefix string, v target.Value) {
-		if !v.Known() {
-			return
-		}
-		s := prefix + v.Text
-		if v.Origin.From == target.FromDefault {
-			s += " (default)"
-		}
-		parts = append(parts, s)
-	}
-	add("Python ", t.Python.Value)
-	add("", t.Platform.Value)
-	switch {
-	case t.CPU.On:
-		parts = append(parts, "no GPU")
-	case !t.Driver.Known() && len(t.GPUs) == 0:
-		parts = append(parts, "no driver or GPU given")
-	default:
-		if t.Driver.Known() {
-			add("driver ", t.Driver.Value)
-		} else {
-			parts = append(parts, "driver unknown")
-		}
-		for _, g := range t.GPUs {
-			parts = append(parts, gpuSummary(g))
-		}
-	}
-	add("CUDA ", t.CUDA.Value)
-	return strings.Join(parts, ", ")
-}
-
-func gpuSummary(g target.GPU) string {
+// GPUSummary names a GPU as the verdict and a lock's header write it: "2× H100 (sm_90)",
+// "RTX 4090 (sm_89)", "sm_80", "X1 (compute capability unknown)".
+func GPUSummary(g target.GPU) string {
 	s := g.Name
 	if g.Count > 1 {
 		s = fmt.Sprintf("%d× %s", g.Count, s)
@@ -201,7 +147,7 @@ func targetFields(t *target.Target) []lockfile.Field {
 		add("driver", t.Driver.Value)
 		var gpus []string
 		for _, g := range t.GPUs {
-			gpus = append(gpus, gpuSummary(g))
+			gpus = append(gpus, GPUSummary(g))
 		}
 		if len(gpus) > 0 {
 			out = append(out, lockfile.Field{Name: "gpus", Value: strings.Join(gpus, ", ")})
@@ -216,7 +162,7 @@ func targetFields(t *target.Target) []lockfile.Field {
 // targetFields wrote), each value with its place in the file as origin. It ranks with
 // pyproject.toml's [tool.depsolve]: flags and depsolve.toml win over it. Keys it does
 // not know (a later depsolve's) are warned about and skipped.
-func lockTarget(u *ui, f *reqfile.File) (target.Declaration, error) {
+func lockTarget(r Reporter, f *reqfile.File) (target.Declaration, error) {
 	var d target.Declaration
 	t := f.Tool
 	if t == nil {
@@ -224,7 +170,7 @@ func lockTarget(u *ui, f *reqfile.File) (target.Declaration, error) {
 	}
 	origin := func(key string) target.Origin {
 		p := t.Pos(key)
-		return target.Origin{From: target.FromPyproject, Pos: target.Position{File: p.File, Line: p.Line, Col: p.Col}}
+		return target.Origin{From: target.FromPyproject, Pos: p}
 	}
 	for _, key := range slices.Sorted(maps.Keys(t.Values)) {
 		text, ok := t.Values[key].(string)
@@ -253,13 +199,13 @@ func lockTarget(u *ui, f *reqfile.File) (target.Declaration, error) {
 		case "gpus":
 			d.GPUs = parseGPUSummaries(text, v.Origin)
 		default:
-			u.warn("%s: [tool.depsolve] key %q is not a target setting this depsolve knows; skipped", t.Pos(key), key)
+			r.Warn(fmt.Sprintf("%s: [tool.depsolve] key %q is not a target setting this depsolve knows; skipped", t.Pos(key), key))
 		}
 	}
 	return d, nil
 }
 
-// parseGPUSummaries reads what gpuSummary wrote for each GPU, joined with ", ":
+// parseGPUSummaries reads what GPUSummary wrote for each GPU, joined with ", ":
 // "2× H100 (sm_90)", "RTX 4090 (sm_89)", "sm_80", "X1 (compute capability unknown)".
 func parseGPUSummaries(text string, origin target.Origin) []target.GPU {
 	var out []target.GPU

@@ -1,12 +1,14 @@
-package main
+package engine
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/redact"
@@ -15,8 +17,8 @@ import (
 	"github.com/depsolve/depsolve/target"
 )
 
-// defaultRequirements is the file check and lock read when given none.
-const defaultRequirements = "requirements.txt"
+// DefaultRequirements is the file Check and Lock read when given none.
+const DefaultRequirements = "requirements.txt"
 
 // inputs is what the requirement files ask for.
 type inputs struct {
@@ -46,26 +48,26 @@ func (recordingFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name)
 // loadInputs parses the requirement files (positional and -r), then the -c files.
 // Editable lines cannot be locked: they are left out with a warning. A line that names
 // no project, or names one by URL, cannot be resolved from an index: it is bad input.
-func loadInputs(u *ui, f *inputFlags, args []string) (*inputs, error) {
-	paths := append(slices.Clone(args), f.requirements...)
+func loadInputs(r Reporter, req *Request) (*inputs, error) {
+	paths := req.Requirements
 	defaulted := len(paths) == 0
 	if defaulted {
-		paths = []string{defaultRequirements}
+		paths = []string{DefaultRequirements}
 	}
-	in := &inputs{pre: f.pre}
-	opts := reqfile.Options{Extras: f.extras, Groups: f.groups, FS: recordingFS{&in.read}}
+	in := &inputs{pre: req.Pre}
+	opts := reqfile.Options{Extras: req.Extras, Groups: req.Groups, FS: recordingFS{&in.read}}
 	for _, path := range paths {
 		file, err := reqfile.Parse(path, opts)
 		var e *reqfile.Error
 		if defaulted && errors.As(err, &e) && e.Hint == "" {
 			if _, statErr := os.Stat(path); errors.Is(statErr, fs.ErrNotExist) {
-				e.Hint = "given no FILE, depsolve reads " + defaultRequirements + " in the current directory: name the requirements file or pyproject.toml to read"
+				e.Hint = "given no FILE, depsolve reads " + DefaultRequirements + " in the current directory: name the requirements file or pyproject.toml to read"
 			}
 		}
 		if err != nil {
 			return nil, err
 		}
-		in.add(u, file)
+		in.add(r, file)
 		in.requirements = append(in.requirements, file.Requirements...)
 		in.constraints = append(in.constraints, file.Constraints...)
 		if len(file.Requirements)+len(file.Constraints)+len(file.Editables) == 0 {
@@ -73,33 +75,33 @@ func loadInputs(u *ui, f *inputFlags, args []string) (*inputs, error) {
 			if filepath.Base(path) == "pyproject.toml" {
 				what = "dependencies (optional ones need --extra or --group)"
 			}
-			u.warn("%s lists no %s: there is nothing to resolve", path, what)
+			r.Warn(fmt.Sprintf("%s lists no %s: there is nothing to resolve", path, what))
 		}
 	}
-	for _, path := range f.constraints {
+	for _, path := range req.Constraints {
 		file, err := reqfile.Parse(path, reqfile.Options{Constraint: true, FS: recordingFS{&in.read}})
 		if err != nil {
 			return nil, err
 		}
-		in.add(u, file)
+		in.add(r, file)
 		in.constraints = append(in.constraints, file.Requirements...)
 		in.constraints = append(in.constraints, file.Constraints...)
 	}
-	for _, r := range append(slices.Clone(in.requirements), in.constraints...) {
-		if err := unresolvable(r); err != nil {
+	for _, rq := range append(slices.Clone(in.requirements), in.constraints...) {
+		if err := unresolvable(rq); err != nil {
 			return nil, err
 		}
 	}
 	return in, nil
 }
 
-func (in *inputs) add(u *ui, file *reqfile.File) {
+func (in *inputs) add(r Reporter, file *reqfile.File) {
 	in.files = append(in.files, file)
 	for _, w := range file.Warnings {
-		u.warn("%s", w)
+		r.Warn(w.String())
 	}
 	for _, e := range file.Editables {
-		u.warn("skipped: %s", e.Unlockable())
+		r.Warn("skipped: " + e.Unlockable())
 	}
 	if file.Pre || slices.Contains(file.AllReleases, ":all:") {
 		in.pre = true
@@ -153,90 +155,91 @@ func resolverRequirements(rs []reqfile.Requirement) []resolver.Requirement {
 	return out
 }
 
-// sourced is one setting and where it came from, for `depsolve env`.
-type sourced struct {
-	Value  string `json:"value"`
-	Origin string `json:"origin"`
+// Sourced is one setting and where it came from: "flag --index-url", a file's path
+// or file:line, "$PIP_INDEX_URL", "default".
+type Sourced struct {
+	Value  string
+	Origin string
 }
 
-// indexSettings is where packages come from, merged from every source: flags, then the
+// IndexSettings is where packages come from, merged from every source: flags, then the
 // requirement files' own options (as pip reads them), then depsolve.toml and
 // [tool.depsolve], then PIP_INDEX_URL and PIP_EXTRA_INDEX_URL, then PyPI.
-type indexSettings struct {
-	IndexURL     sourced
-	ExtraIndex   []sourced
-	FindLinks    []sourced
+type IndexSettings struct {
+	IndexURL     Sourced
+	ExtraIndex   []Sourced
+	FindLinks    []Sourced
 	NoIndex      bool
-	Strategy     sourced
+	Strategy     Sourced
 	TrustedHosts []string
 	OnlyBinary   []string
 	NoBinary     []string
 }
 
-func mergeIndexes(f *inputFlags, files []*reqfile.File, configs []*target.Config) indexSettings {
-	var s indexSettings
+func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config) IndexSettings {
+	var s IndexSettings
 	// The default index: the first source that names one.
-	candidates := []sourced{{f.indexURL, "flag --index-url"}}
+	candidates := []Sourced{{req.IndexURL, "flag --index-url"}}
 	for i := len(files) - 1; i >= 0; i-- { // pip: the last --index-url wins
-		candidates = append(candidates, sourced{files[i].IndexURL, files[i].Path})
+		candidates = append(candidates, Sourced{files[i].IndexURL, files[i].Path})
 	}
 	for _, c := range configs {
-		candidates = append(candidates, sourced{c.IndexURL.Text, c.IndexURL.Origin.String()})
+		candidates = append(candidates, Sourced{c.IndexURL.Text, c.IndexURL.Origin.String()})
 	}
-	candidates = append(candidates, sourced{os.Getenv("PIP_INDEX_URL"), "$PIP_INDEX_URL"},
-		sourced{index.DefaultIndexURL, "default"})
+	candidates = append(candidates, Sourced{os.Getenv("PIP_INDEX_URL"), "$PIP_INDEX_URL"},
+		Sourced{index.DefaultIndexURL, "default"})
 	for _, c := range candidates {
 		if c.Value != "" {
-			s.IndexURL = sourced{withoutMaskedCredentials(c.Value), c.Origin}
+			s.IndexURL = Sourced{withoutMaskedCredentials(c.Value), c.Origin}
 			break
 		}
 	}
 
 	// Extra indexes: those of the first of flags, config and environment that gives
 	// any, then every requirement file's (pip adds a file's to the command line's).
-	var extra []sourced
-	for _, u := range f.extraIndexURLs {
-		extra = append(extra, sourced{u, "flag --extra-index-url"})
+	var extra []Sourced
+	for _, u := range req.ExtraIndexURLs {
+		extra = append(extra, Sourced{u, "flag --extra-index-url"})
 	}
 	for _, c := range configs {
 		if extra != nil {
 			break
 		}
 		for _, v := range c.ExtraIndexURLs {
-			extra = append(extra, sourced{v.Text, v.Origin.String()})
+			extra = append(extra, Sourced{v.Text, v.Origin.String()})
 		}
 	}
 	if extra == nil {
 		for _, u := range envList("PIP_EXTRA_INDEX_URL") {
-			extra = append(extra, sourced{u, "$PIP_EXTRA_INDEX_URL"})
+			extra = append(extra, Sourced{u, "$PIP_EXTRA_INDEX_URL"})
 		}
 	}
 	for _, file := range files {
 		for _, u := range file.ExtraIndexURLs {
-			extra = append(extra, sourced{u, file.Path})
+			extra = append(extra, Sourced{u, file.Path})
 		}
 	}
 	s.ExtraIndex = dedupe(extra)
 
 	// find-links: every source's, flags first.
-	var links []sourced
-	for _, l := range f.findLinks {
-		links = append(links, sourced{l, "flag --find-links"})
+	var links []Sourced
+	for _, l := range req.FindLinks {
+		links = append(links, Sourced{l, "flag --find-links"})
 	}
 	for _, file := range files {
 		for _, l := range file.FindLinks {
-			links = append(links, sourced{l, file.Path})
+			links = append(links, Sourced{l, file.Path})
 		}
 	}
 	for _, c := range configs {
 		for _, v := range c.FindLinks {
-			links = append(links, sourced{v.Text, v.Origin.String()})
+			links = append(links, Sourced{v.Text, v.Origin.String()})
 		}
 	}
 	s.FindLinks = dedupe(links)
 
-	s.NoIndex = f.noIndex
-	s.TrustedHosts = slices.Clone(f.trustedHosts)
+	s.NoIndex = req.NoIndex
+	s.TrustedHosts = slices.Clone(req.TrustedHosts)
 	for _, file := range files {
 		s.NoIndex = s.NoIndex || file.NoIndex
 		s.TrustedHosts = append(s.TrustedHosts, file.TrustedHosts...)
@@ -244,13 +247,13 @@ func mergeIndexes(f *inputFlags, files []*reqfile.File, configs []*target.Config
 		s.NoBinary = append(s.NoBinary, file.NoBinary...)
 	}
 
-	s.Strategy = sourced{target.FirstIndex, "default"}
-	if f.indexStrategy != "" {
-		s.Strategy = sourced{f.indexStrategy, "flag --index-strategy"}
+	s.Strategy = Sourced{target.FirstIndex, "default"}
+	if req.IndexStrategy != "" {
+		s.Strategy = Sourced{req.IndexStrategy, "flag --index-strategy"}
 	} else {
 		for _, c := range configs {
 			if c.IndexStrategy.Known() {
-				s.Strategy = sourced{c.IndexStrategy.Text, c.IndexStrategy.Origin.String()}
+				s.Strategy = Sourced{c.IndexStrategy.Text, c.IndexStrategy.Origin.String()}
 				break
 			}
 		}
@@ -258,8 +261,8 @@ func mergeIndexes(f *inputFlags, files []*reqfile.File, configs []*target.Config
 	return s
 }
 
-func dedupe(list []sourced) []sourced {
-	var out []sourced
+func dedupe(list []Sourced) []Sourced {
+	var out []Sourced
 	seen := map[string]bool{}
 	for _, s := range list {
 		s.Value = withoutMaskedCredentials(s.Value)
@@ -289,5 +292,14 @@ func withoutMaskedCredentials(raw string) string {
 	return raw
 }
 
-// displayed is a setting as printed: credentials masked.
-func (s sourced) displayed() sourced { return sourced{redact.URL(s.Value), s.Origin} }
+// envList splits a PIP_EXTRA_INDEX_URL-style value: whitespace-separated, as pip reads it.
+func envList(name string) []string { return strings.Fields(os.Getenv(name)) }
+
+// paths are the input files' paths, in the order read.
+func (in *inputs) paths() []string {
+	out := make([]string, 0, len(in.files))
+	for _, f := range in.files {
+		out = append(out, f.Path)
+	}
+	return out
+}

@@ -1,0 +1,182 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/resolver"
+	"github.com/depsolve/depsolve/target"
+)
+
+// Status is what a verdict says.
+type Status string
+
+const (
+	// OK: the requirements install consistently on the target (a lock: as pinned).
+	OK Status = "ok"
+	// Conflict: no set of versions works (Verdict.Conflict proves it), or a lock does
+	// not install as pinned (Verdict.Findings say where).
+	Conflict Status = "conflict"
+)
+
+// Verdict is the answer of Check (and of Lock, before it writes): whether the inputs
+// install on the target, with the pins or the proof that they cannot.
+type Verdict struct {
+	Status Status
+	// Target is the target the inputs were resolved for. It is set as soon as it is
+	// known: a run that fails later returns it with the error.
+	Target *target.Target
+	Inputs []string // the input files, in the order given
+
+	Packages []Package // OK: the solution, by name
+	Warnings []Warning // OK: what the solution holds that the user should know
+
+	Conflict *resolver.NoSolution // the solver's proof that no solution exists
+	Findings []lockfile.Finding   // what stops a lock installing as pinned
+	Hints    []string             // for a conflict: what could be changed, and how
+
+	// Lock is set when the inputs were a lock, verified as it is rather than resolved.
+	Lock *LockCheck
+}
+
+// LockCheck is what verifying a lock established beyond its consistency.
+type LockCheck struct {
+	Pins          int  // the pins that apply on the target
+	Complete      bool // every package the solution needs is pinned
+	HashesChecked bool // every pin's hashes were compared with the index's files
+}
+
+// Check resolves the requirements of req for its target and says whether they install
+// consistently. Inputs that are a lock (a pylock.toml, or a fully pinned requirements
+// file that declares itself one) are verified as they are: the pins must be consistent
+// and complete, and their hashes must match files the index has for the target.
+func Check(ctx context.Context, req Request) (Verdict, error) {
+	r := req.reporter()
+	in, err := loadInputs(r, &req)
+	if err != nil {
+		return Verdict{}, err
+	}
+	s, err := openSession(ctx, &req, in.files, true)
+	if err != nil {
+		return Verdict{}, err
+	}
+	v := Verdict{Target: s.target, Inputs: in.paths()}
+	for _, n := range s.target.Notes {
+		r.Note(n)
+	}
+	ix, err := s.newIndex(in.pre)
+	if err != nil {
+		return v, err
+	}
+	defer ix.Close()
+	out, err := s.resolve(ctx, ix, in, nil)
+	if err != nil {
+		return v, err
+	}
+	if out.conflict != nil {
+		v.Status, v.Conflict, v.Hints = Conflict, out.conflict, out.hints
+		return v, nil
+	}
+	verify := isLock(in)
+	if verify || req.ListFiles {
+		if err := s.withFiles(ctx, ix, out); err != nil {
+			return v, err
+		}
+	}
+	v.Status, v.Packages, v.Warnings = OK, out.packages, out.warnings
+	if !verify {
+		return v, nil
+	}
+	pins := lockPins(in.requirements, s.target.MarkerEnvironment())
+	v.Lock = &LockCheck{
+		Pins:          len(pins),
+		Complete:      true,
+		HashesChecked: slices.ContainsFunc(pins, func(p lockfile.Pin) bool { return len(p.Hashes) > 0 }),
+	}
+	for _, fd := range lockfile.Verify(pins, lockPackages(out.packages)) {
+		switch {
+		case !fd.Warning:
+			v.Findings = append(v.Findings, fd)
+			continue
+		case fd.Origin == "": // a package the lock does not pin
+			v.Lock.Complete = false
+		default: // a pin whose hashes depsolve cannot check
+			v.Lock.HashesChecked = false
+		}
+		r.Warn(v.FindingText(fd))
+	}
+	if len(v.Findings) > 0 {
+		v.Status = Conflict
+		v.Hints = []string{"run depsolve lock again to refresh the pins and their hashes for this target."}
+	}
+	return v, nil
+}
+
+// FindingText places a finding: at its pin's file:line, or at the files checked.
+func (v *Verdict) FindingText(fd lockfile.Finding) string {
+	if fd.Origin == "" {
+		return v.InputNames() + ": " + fd.String()
+	}
+	return fd.String()
+}
+
+// InputNames lists the input files, as messages name them.
+func (v *Verdict) InputNames() string {
+	return strings.Join(v.Inputs, ", ")
+}
+
+// lockPins are the requirement lines of a fully pinned file that apply on the target,
+// for lockfile.Verify. A pin whose marker is false (another platform, an extra not
+// chosen) installs nothing, so it must not count as pinning a package the solution needs.
+func lockPins(rs []reqfile.Requirement, env pep508.Environment) []lockfile.Pin {
+	var out []lockfile.Pin
+	for _, r := range rs {
+		if !pinApplies(r, env) {
+			continue
+		}
+		v, _ := r.Pin()
+		out = append(out, lockfile.Pin{Name: r.Key(), Version: v.String(), Origin: origin(r), Hashes: r.Hashes})
+	}
+	return out
+}
+
+// pinApplies evaluates a pin's marker as the resolver does: a marker that cannot be
+// decided, or fails, has already stopped the resolution, so only a decided false leaves
+// the pin out.
+func pinApplies(r reqfile.Requirement, env pep508.Environment) bool {
+	if r.Marker.IsEmpty() {
+		return true
+	}
+	var result, known bool
+	var err error
+	if r.Lock != nil {
+		result, known, _, err = r.Marker.EvaluateLockPartial(env, r.Lock.Extras, r.Lock.Groups)
+	} else {
+		result, known, _, err = r.Marker.EvaluatePartial(env)
+	}
+	return err != nil || !known || result
+}
+
+// lockPackages is the solution in lockfile's model.
+func lockPackages(packages []Package) []lockfile.Package {
+	var pkgs []lockfile.Package
+	for _, p := range packages {
+		lp := lockfile.Package{Name: p.Name, Version: p.Version.String(), Via: p.Via}
+		for i, f := range p.Files {
+			if i == 0 {
+				lp.Index = f.Index
+			}
+			lf := lockfile.File{Name: f.Filename, URL: f.URL, SHA256: f.SHA256, Size: f.Size}
+			if !f.UploadTime.IsZero() {
+				lf.UploadTime = f.UploadTime.UTC().Format("2006-01-02T15:04:05Z07:00")
+			}
+			lp.Files = append(lp.Files, lf)
+		}
+		pkgs = append(pkgs, lp)
+	}
+	return pkgs
+}

@@ -1,0 +1,239 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/reqfile"
+)
+
+// LockFormat is the format of a lockfile.
+type LockFormat string
+
+const (
+	// Requirements is pip-compile's format: a requirements file with --hash options
+	// and "# via" notes, installed with pip install --require-hashes.
+	Requirements LockFormat = "requirements"
+	// Pylock is PEP 751's pylock.toml.
+	Pylock LockFormat = "pylock"
+)
+
+// DefaultOutput is where a lock of the format goes when LockRequest.Output is "".
+func (f LockFormat) DefaultOutput() string {
+	if f == Pylock {
+		return "pylock.toml"
+	}
+	return "requirements.lock"
+}
+
+// LockRequest is a Request to write a lock.
+type LockRequest struct {
+	Request
+	Format LockFormat // "" is Requirements
+	// Output is the file to write; "" for Format.DefaultOutput(), "-" for none (the
+	// lock is only returned). An existing Output keeps its pins where they are still
+	// allowed, unless Upgrade; UpgradePackages (PEP 503 names) may move from theirs.
+	Output          string
+	Upgrade         bool
+	UpgradePackages []string
+	NoHashes        bool   // leave out the --hash options (Requirements)
+	Command         string // the command the lock's header records as having made it
+}
+
+// Locked is what Lock did: the verdict, and where the lock went.
+type Locked struct {
+	Verdict
+	Output  string // the file written, or "-"
+	Content []byte // the lock; nil for a conflict
+}
+
+// Lock resolves the requirements of req for its target and writes every pin with the
+// sha256 of each of its files usable on the target. Output is replaced atomically, and
+// only once the lock is complete: a conflict (Status Conflict), an error or a cancelled
+// ctx leave it untouched. It is refused, before anything is resolved, when it cannot be
+// written or is a file the lock is made from.
+func Lock(ctx context.Context, req LockRequest) (Locked, error) {
+	r := req.reporter()
+	if req.Format == "" {
+		req.Format = Requirements
+	}
+	if req.Format != Requirements && req.Format != Pylock {
+		return Locked{}, &RequestError{Err: fmt.Errorf("lock format %q: want %s or %s", req.Format, Requirements, Pylock)}
+	}
+	out := Locked{Output: req.Output}
+	if out.Output == "" {
+		out.Output = req.Format.DefaultOutput()
+	}
+	if err := checkOutput(out.Output); err != nil {
+		return out, err
+	}
+	in, err := loadInputs(r, &req.Request)
+	if err != nil {
+		return out, err
+	}
+	s, err := openSession(ctx, &req.Request, in.files, true)
+	if err != nil {
+		return out, err
+	}
+	out.Target, out.Inputs = s.target, in.paths()
+	if err := checkNotRead(out.Output, req.Format, in, s); err != nil {
+		return out, err
+	}
+	var preferred map[string]pep440.Version
+	if !req.Upgrade && out.Output != "-" {
+		if preferred, err = existingPins(out.Output, req.Format); err != nil {
+			r.Warn(fmt.Sprintf("%s: %v; its pins are not kept", out.Output, err))
+		}
+		for _, name := range req.UpgradePackages {
+			delete(preferred, pep508.NormalizeName(name))
+		}
+	}
+
+	for _, n := range s.target.Notes {
+		r.Note(n)
+	}
+	ix, err := s.newIndex(in.pre)
+	if err != nil {
+		return out, err
+	}
+	defer ix.Close()
+	res, err := s.resolve(ctx, ix, in, preferred)
+	if err != nil {
+		return out, err
+	}
+	if res.conflict != nil {
+		out.Status, out.Conflict, out.Hints = Conflict, res.conflict, res.hints
+		return out, nil
+	}
+	if err := s.withFiles(ctx, ix, res); err != nil {
+		return out, err
+	}
+	out.Status, out.Packages, out.Warnings = OK, res.packages, res.warnings
+
+	l := &lockfile.Lock{
+		Command:  req.Command,
+		Target:   targetFields(s.target),
+		NoIndex:  s.indexes.NoIndex,
+		Packages: lockPackages(res.packages),
+	}
+	if strings.TrimSuffix(s.indexes.IndexURL.Value, "/") != strings.TrimSuffix(index.DefaultIndexURL, "/") {
+		l.IndexURL = s.indexes.IndexURL.Value
+	}
+	for _, e := range s.indexes.ExtraIndex {
+		l.ExtraIndexURLs = append(l.ExtraIndexURLs, e.Value)
+	}
+	for _, fl := range s.indexes.FindLinks {
+		l.FindLinks = append(l.FindLinks, fl.Value)
+	}
+	var b bytes.Buffer
+	if req.Format == Pylock {
+		err = lockfile.WritePylock(&b, l)
+	} else {
+		err = lockfile.WriteRequirements(&b, l, lockfile.RequirementsOptions{NoHashes: req.NoHashes})
+	}
+	if err != nil {
+		return out, err
+	}
+	if out.Output != "-" {
+		if err := lockfile.WriteFileAtomic(out.Output, b.Bytes(), 0o644); err != nil {
+			return out, err
+		}
+	}
+	out.Content = b.Bytes()
+	return out, nil
+}
+
+// checkOutput fails early, before anything is resolved, when the lock could not be
+// written to path: a directory, or a file in a folder that does not exist.
+func checkOutput(path string) error {
+	if path == "-" {
+		return nil
+	}
+	fail := func(format string, args ...any) error {
+		return &RequestError{Err: fmt.Errorf("-o %s: "+format, append([]any{path}, args...)...)}
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fail("that is a directory; give a file path, such as %s", filepath.Join(path, "requirements.lock"))
+	}
+	dir := filepath.Dir(path)
+	switch fi, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return fail("the directory %s does not exist; create it first", dir)
+	case err != nil:
+		return fail("%s", fileProblem(dir, err))
+	case !fi.IsDir():
+		return fail("%s is not a directory", dir)
+	}
+	switch err := lockfile.CheckReplaceable(path); {
+	case errors.Is(err, lockfile.ErrReadOnly):
+		return fail("the file is read-only: depsolve does not replace a file marked so; make it writable (chmod u+w %s) or write elsewhere", path)
+	case errors.Is(err, lockfile.ErrNotRegular):
+		return fail("not a regular file; give a file path, or - for stdout")
+	case err != nil:
+		return fail("%v", errors.Unwrap(err))
+	}
+	return nil
+}
+
+// checkNotRead fails when the lock would replace a file it was made from: a requirement
+// or constraint file (included ones too, even one that only sets options), the
+// configuration (depsolve.toml, or the pyproject.toml whose [tool.depsolve] is read), or
+// the Dockerfile. Files are compared as files, not as paths: ./a, a symbolic link to a
+// and a hard link to it are all a.
+func checkNotRead(out string, format LockFormat, in *inputs, s *session) error {
+	if out == "-" {
+		return nil
+	}
+	fo, err := os.Stat(out)
+	if err != nil {
+		return nil // not there yet: it cannot have been read
+	}
+	type read struct{ path, as string }
+	var files []read
+	for _, p := range in.read {
+		files = append(files, read{p, "an input"})
+	}
+	if s.req.Config != "" {
+		files = append(files, read{s.req.Config, "the configuration (--config)"})
+	} else {
+		// target.LoadConfigs reads both, whether or not pyproject.toml has [tool.depsolve].
+		files = append(files, read{"depsolve.toml", "the configuration"}, read{"pyproject.toml", "the configuration"})
+	}
+	if s.target.Dockerfile.Known() {
+		files = append(files, read{s.target.Dockerfile.Text, "the Dockerfile"})
+	}
+	for _, r := range files {
+		if fi, err := os.Stat(r.path); err == nil && os.SameFile(fi, fo) {
+			advice := "write the lock to another file"
+			if fi, err := os.Stat(format.DefaultOutput()); err != nil || !os.SameFile(fi, fo) {
+				advice += ", such as " + format.DefaultOutput()
+			}
+			return &RequestError{Err: fmt.Errorf("-o %s: that is %s, read as %s: the lock would replace it; %s", out, r.path, r.as, advice)}
+		}
+	}
+	return nil
+}
+
+// existingPins reads the pins of a lock written earlier, to keep them where they are still
+// allowed. A missing file has none. Both formats are read as inputs are: a pylock.toml
+// by reqfile's PEP 751 reader, the one depsolve has.
+func existingPins(path string, format LockFormat) (map[string]pep440.Version, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	file, err := reqfile.Parse(path, reqfile.Options{Pylock: format == Pylock, LookupEnv: func(string) (string, bool) { return "", false }})
+	if err != nil {
+		return nil, err
+	}
+	return preferredFrom(file.Requirements), nil
+}

@@ -1,0 +1,218 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/internal/printable"
+	"github.com/depsolve/depsolve/matrix"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/resolver"
+)
+
+// Package is one pin of a solution.
+type Package struct {
+	Name    string // PEP 503-normalized
+	Version pep440.Version
+	Via     []string // what requires it, as the lock's "# via" notes say
+	// Files are the files of the version usable on the target, best first; nil where
+	// they were not looked up.
+	Files []index.File
+}
+
+// InstallFile is the file an installer takes for the pin: the best one for the target.
+func (p Package) InstallFile() (index.File, bool) {
+	if len(p.Files) == 0 {
+		return index.File{}, false
+	}
+	return p.Files[0], true
+}
+
+// Warning is something a verdict holds that the user should know but that does not
+// change it: a matrix advisory, a pre-release nobody asked for.
+type Warning struct {
+	Code    string // stable: tools and policies match on it (README)
+	Message string
+	Package string // PEP 503; "" for the target itself
+	Version string // of Package, where the warning is about one release
+	// Row is the matrix row of an advisory; nil for a warning that is not one.
+	Row *matrix.Cite
+}
+
+// WarningUnaskedPrerelease is the code of a pre-release in a solution that no
+// requirement asked for (matrix.Advisory* are the codes of the others).
+const WarningUnaskedPrerelease = "unasked-prerelease"
+
+// outcome is what a resolution gave: a set of pins, or a proof that there is none with
+// hints out of it.
+type outcome struct {
+	packages []Package // by name, as the resolver sorts them
+	conflict *resolver.NoSolution
+	hints    []string
+	warnings []Warning // of a resolution: what it holds that the user should know
+}
+
+// resolve solves the requirements for the target. preferred holds the pins of an existing
+// lock to keep where they are still allowed.
+func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, preferred map[string]pep440.Version) (*outcome, error) {
+	tm := s.matrix.ForTarget(s.target)
+	pb := &resolver.Problem{
+		VirtualNames: matrix.VirtualDisplay,
+		Requirements: resolverRequirements(in.requirements),
+		Constraints:  resolverRequirements(in.constraints),
+		Environment:  s.target.MarkerEnvironment(),
+		Virtual:      s.target.Virtuals(),
+		Index:        ix,
+		Matrix:       tm,
+		Preferred:    preferred,
+	}
+	if in.pre {
+		pb.Prereleases = resolver.PrereleasesAllow
+	}
+	var roots []pep508.Requirement
+	for _, r := range pb.Requirements {
+		roots = append(roots, r.Requirement)
+	}
+	ix.Prefetch(roots...)
+	pythonReqs := requiresPython(in.files)
+	for _, r := range pythonReqs {
+		pb.Requirements = append(pb.Requirements, r.Requirement)
+	}
+
+	stop := s.watch("resolving:", ix)
+	defer stop()
+	res, ns, err := resolver.Resolve(ctx, pb)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	out := &outcome{conflict: ns}
+	if ns != nil {
+		if out.hints, err = pb.Hints(ctx, ns); err != nil {
+			s.report.Warn(fmt.Sprintf("no hints: %v", err))
+		}
+		out.hints = append(out.hints, requiresPythonHints(ns, s.target, pythonReqs)...)
+		return out, nil
+	}
+	for _, p := range res.Packages {
+		out.packages = append(out.packages, Package{Name: p.Name, Version: p.Version, Via: p.Via})
+	}
+	for _, a := range append(tm.AdvisoriesFor(res.Version), tm.SolutionAdvisories(res.Packages)...) {
+		out.warnings = append(out.warnings, advisoryWarning(a))
+	}
+	if !in.pre {
+		out.warnings = append(out.warnings, unaskedPrereleases(res, in)...)
+	}
+	for _, w := range out.warnings {
+		s.report.Warn(w.Text())
+	}
+	return out, nil
+}
+
+// advisoryWarning is a matrix advisory as the verdict carries it.
+func advisoryWarning(a matrix.Advisory) Warning {
+	cite := a.Cite
+	w := Warning{Code: a.Code, Message: a.Text, Package: a.Package, Version: a.Version, Row: &cite}
+	if a.Package != "" {
+		if about := a.Package + " " + a.Version; !strings.HasPrefix(w.Message, about) {
+			w.Message = about + ": " + w.Message
+		}
+	}
+	return w
+}
+
+// Text is the warning as a line of text: the message, then the matrix row it comes from
+// and the command that shows the row's sources.
+func (w Warning) Text() string {
+	switch {
+	case w.Row != nil && w.Package != "":
+		return fmt.Sprintf("%s [%s:%d; depsolve matrix %s==%s shows the sources]", w.Message, w.Row.File, w.Row.Line, w.Package, w.Version)
+	case w.Row != nil:
+		return fmt.Sprintf("%s [%s:%d]", w.Message, w.Row.File, w.Row.Line)
+	}
+	return w.Message
+}
+
+// unaskedPrereleases names the pre-releases in a solution that no requirement of the
+// user's asked for. The resolver takes a pre-release when every final release in range
+// is ruled out (as uv does); pip would refuse it without --pre, so the user hears of it.
+func unaskedPrereleases(res *resolver.Resolution, in *inputs) []Warning {
+	named := map[string]bool{}
+	for _, r := range append(append([]reqfile.Requirement(nil), in.requirements...), in.constraints...) {
+		if r.Specifier.NamesPrerelease() {
+			named[r.Key()] = true
+		}
+	}
+	var out []Warning
+	for _, p := range res.Packages {
+		if p.Version.IsPrerelease() && !named[p.Name] {
+			out = append(out, Warning{Code: WarningUnaskedPrerelease, Package: p.Name, Version: p.Version.String(), Message: fmt.Sprintf("%s %s is a pre-release: no final release of %s fits these requirements; pip would refuse it without --pre. Pin it (%s==%s) or pass --pre to accept it, or constrain %s to final releases to see why.",
+				p.Name, p.Version, p.Name, p.Name, p.Version, p.Name)})
+		}
+	}
+	return out
+}
+
+// withFiles looks up the files of every pinned version usable on the target, best first.
+func (s *session) withFiles(ctx context.Context, ix *index.Index, out *outcome) error {
+	stop := s.watch("hashing:", ix)
+	defer stop()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i := range out.packages {
+		p := &out.packages[i]
+		g.Go(func() error {
+			fs, err := ix.Files(gctx, p.Name, p.Version)
+			p.Files = fs
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return s.explain(err)
+	}
+	warnYanked(s.report, out.packages)
+	return nil
+}
+
+// warnYanked says which pins are yanked, with the index's reason: an exact pin takes a
+// yanked release (PEP 592), and pip warns when it installs one. The reason is the
+// index's text, so it is escaped (package printable).
+func warnYanked(r Reporter, packages []Package) {
+	for _, p := range packages {
+		f, ok := p.InstallFile()
+		if !ok || !f.Yanked {
+			continue
+		}
+		reason := "no reason given"
+		if f.YankedReason != "" {
+			reason = "reason: " + printable.Escape(f.YankedReason)
+		}
+		r.Warn(fmt.Sprintf("%s %s is yanked (%s); it is used because it is pinned exactly", p.Name, p.Version, reason))
+	}
+}
+
+// preferredFrom lists the exact pins of requirements (an existing lock), by name.
+func preferredFrom(rs []reqfile.Requirement) map[string]pep440.Version {
+	out := map[string]pep440.Version{}
+	for _, r := range rs {
+		if v, ok := r.Pin(); ok {
+			out[r.Key()] = v
+		}
+	}
+	return out
+}
+
+// isLock reports whether the inputs are a lock to verify as it is, rather than
+// requirements to resolve: every requirement is an exact pin, and a file declares itself
+// a lock (reqfile.File.DeclaresLock).
+func isLock(in *inputs) bool {
+	return len(in.requirements) > 0 &&
+		!slices.ContainsFunc(in.requirements, func(r reqfile.Requirement) bool { _, ok := r.Pin(); return !ok }) &&
+		slices.ContainsFunc(in.files, (*reqfile.File).DeclaresLock)
+}

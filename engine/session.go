@@ -1,0 +1,227 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/matrix"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/reqfile"
+	"github.com/depsolve/depsolve/target"
+)
+
+// session is everything one run works with: the cache, the matrix, the target and
+// where packages come from. It is built in the order of the data flow: cache, matrix,
+// configuration, target, indexes.
+type session struct {
+	req      *Request
+	report   Reporter
+	cacheDir string
+	cache    *cache.Cache
+	matrix   *matrix.Matrix
+	configs  []*target.Config
+	target   *target.Target
+	indexes  IndexSettings
+}
+
+// openSession builds the session; without useCache it leaves the cache alone (Env only
+// looks), and compiles the matrix from the embedded data.
+func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCache bool) (*session, error) {
+	s := &session{req: req, report: req.reporter()}
+	var err error
+	if s.cacheDir, err = CacheDir(req.CacheDir); err != nil {
+		return nil, err
+	}
+	if useCache {
+		if s.cache, err = openCache(s.report, s.cacheDir, req.Offline, req.Version); err != nil {
+			return nil, err
+		}
+	}
+	if s.matrix, err = loadMatrix(s.cache); err != nil {
+		return nil, err
+	}
+	if s.configs, err = loadConfigs(req.Config); err != nil {
+		return nil, err
+	}
+	if s.target, err = buildTarget(ctx, s.report, req, s.matrix, s.configs, files); err != nil {
+		return nil, err
+	}
+	s.indexes = mergeIndexes(req, files, s.configs)
+	return s, nil
+}
+
+// openCache opens the cache in dir for reading and writing. A cache that cannot be used
+// is a warning, and the run goes on without it (a nil *cache.Cache), unless offline: then
+// the cache is all there is, and the failure is an error.
+func openCache(r Reporter, dir string, offline bool, version string) (*cache.Cache, error) {
+	c, err := cache.Open(dir, cache.Options{
+		Warn:      func(msg string) { r.Warn("cache: " + msg) },
+		CreatedBy: "depsolve " + version,
+	})
+	if err == nil {
+		return c, nil
+	}
+	problem := CacheProblem(dir, err)
+	if offline {
+		return nil, errors.New(problem + "; --offline needs the cache")
+	}
+	r.Warn(problem + "; going on without it")
+	return nil, nil
+}
+
+// Matrix loads the compatibility matrix, compiled once and kept in the cache of
+// req.CacheDir for every run to share. A cache that cannot be used is a warning to
+// req.Reporter: the matrix is then compiled from the embedded data.
+func Matrix(req Request) (*matrix.Matrix, error) {
+	dir, err := CacheDir(req.CacheDir)
+	if err != nil {
+		return nil, err
+	}
+	c, err := openCache(req.reporter(), dir, false, req.Version)
+	if err != nil {
+		return nil, err
+	}
+	return loadMatrix(c)
+}
+
+// loadMatrix loads the compatibility matrix, compiled once and kept in the cache (c may
+// be nil: then it is compiled from the embedded data).
+func loadMatrix(c *cache.Cache) (*matrix.Matrix, error) {
+	m, _, err := matrix.LoadCached(c)
+	if err != nil {
+		return nil, fmt.Errorf("compatibility matrix: %w", err)
+	}
+	return m, nil
+}
+
+// CacheProblem says why the cache in dir cannot be used (cache.Open failed with err), in
+// words.
+func CacheProblem(dir string, err error) string {
+	reason := strings.TrimPrefix(err.Error(), "cache: ")
+	var pe *fs.PathError
+	switch fi, statErr := os.Stat(dir); {
+	case statErr == nil && !fi.IsDir():
+		reason = "it is a file"
+	case errors.Is(err, fs.ErrPermission):
+		reason = "permission denied"
+	case errors.As(err, &pe):
+		reason = pe.Err.Error()
+	}
+	return fmt.Sprintf("cannot use the cache folder %s: %s", dir, reason)
+}
+
+// CacheDir is the cache folder a run uses: dir, else $DEPSOLVE_CACHE_DIR, else the user
+// cache folder.
+func CacheDir(dir string) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	dir, err := cache.DefaultDir()
+	if err != nil {
+		return "", fmt.Errorf("cache: %w; give --cache-dir", err)
+	}
+	return dir, nil
+}
+
+// newIndex opens the package sources for the target.
+func (s *session) newIndex(pre bool) (*index.Index, error) {
+	strategy, err := index.ParseStrategy(s.indexes.Strategy.Value)
+	if err != nil {
+		return nil, &RequestError{Err: fmt.Errorf("%s: %w", s.indexes.Strategy.Origin, err)}
+	}
+	wt, err := wheelTarget(s.target)
+	if err != nil {
+		return nil, err
+	}
+	deadline, err := requestTimeout(s.req.Timeout, s.configs)
+	if err != nil {
+		return nil, err
+	}
+	opts := index.Options{
+		Target:       wt,
+		IndexURL:     s.indexes.IndexURL.Value,
+		NoIndex:      s.indexes.NoIndex,
+		Strategy:     strategy,
+		TrustedHosts: s.indexes.TrustedHosts,
+		OnlyBinary:   s.indexes.OnlyBinary,
+		NoBinary:     s.indexes.NoBinary,
+		Cache:        s.cache,
+		Offline:      s.req.Offline,
+		Refresh:      s.req.Refresh,
+		Environment:  s.target.MarkerEnvironment(),
+		HTTP:         index.HTTPOptions{UserAgent: "depsolve/" + s.req.Version, Deadline: deadline, Backoff: s.req.RetryBackoff},
+		Warn:         s.report.Warn,
+	}
+	// Downloads go to the cache's own folder, where a run killed mid-download leaves its
+	// file for the next run to sweep, rather than scattered in the system's temporary
+	// folder. A cache folder that cannot be made leaves them in the latter.
+	if tmp := filepath.Join(s.cacheDir, "tmp"); os.MkdirAll(tmp, 0o700) == nil {
+		opts.TempDir = tmp
+		index.RemoveStaleDownloads(tmp, time.Now())
+	}
+	for _, e := range s.indexes.ExtraIndex {
+		opts.ExtraIndexURLs = append(opts.ExtraIndexURLs, e.Value)
+	}
+	for _, l := range s.indexes.FindLinks {
+		opts.FindLinks = append(opts.FindLinks, l.Value)
+	}
+	if pre {
+		opts.Prereleases = pep440.PrereleasesInclude
+	}
+	ix, err := index.New(opts)
+	if err != nil {
+		return nil, &RequestError{Err: err}
+	}
+	return ix, nil
+}
+
+// TimeoutEnv names the variable that sets the timeout of an index request.
+const TimeoutEnv = "DEPSOLVE_TIMEOUT"
+
+// requestTimeout is the deadline of one index request: asked (--timeout), else
+// $DEPSOLVE_TIMEOUT (set for a CI job, it outranks a project's file), else the timeout
+// of depsolve.toml or [tool.depsolve], else 0 for index.DefaultDeadline.
+func requestTimeout(asked time.Duration, configs []*target.Config) (time.Duration, error) {
+	if asked > 0 {
+		return asked, nil
+	}
+	if env := os.Getenv(TimeoutEnv); env != "" {
+		d, err := target.ParseTimeout(env)
+		if err != nil {
+			return 0, &target.InputError{Flag: "$" + TimeoutEnv, Msg: err.Error()}
+		}
+		return d, nil
+	}
+	for _, c := range configs {
+		if c.Timeout > 0 {
+			return c.Timeout, nil
+		}
+	}
+	return 0, nil
+}
+
+// explain adds to an index failure what only the session knows: --offline would use the
+// copy the cache holds of the page the index failed to give.
+func (s *session) explain(err error) error {
+	var he *index.HTTPError
+	if s.req.Offline || !errors.As(err, &he) || !he.Cached || he.StatusCode != 0 && he.StatusCode < 500 && he.StatusCode != http.StatusTooManyRequests {
+		return err
+	}
+	return &HintedError{Err: err, Hint: "the cache holds a copy of " + he.URL + " from an earlier run: --offline resolves from the cache alone, if it holds everything else this needs too"}
+}
+
+func (s *session) watch(activity string, ix *index.Index) (stop func()) {
+	return s.report.Progress(activity, func() (int64, int64) {
+		st := ix.Stats()
+		return st.Requests, st.Bytes
+	})
+}
