@@ -191,6 +191,7 @@ func (p *dataProblems) place(file string, fd *document, positions map[string][]r
 	set("family", len(fd.Family), func(i int) *rowPos { return &fd.Family[i].Pos })
 	set("toolkit", len(fd.Toolkit), func(i int) *rowPos { return &fd.Toolkit[i].Pos })
 	set("toolkit_archs", len(fd.ToolkitArchs), func(i int) *rowPos { return &fd.ToolkitArchs[i].Pos })
+	set("forward_compat", len(fd.ForwardCompat), func(i int) *rowPos { return &fd.ForwardCompat[i].Pos })
 	set("principle", len(fd.Principle), func(i int) *rowPos { return &fd.Principle[i].Pos })
 	set("arch", len(fd.Arch), func(i int) *rowPos { return &fd.Arch[i].Pos })
 	set("gpu", len(fd.GPU), func(i int) *rowPos { return &fd.GPU[i].Pos })
@@ -212,6 +213,7 @@ func appendDocument(doc, fd *document) {
 	doc.Family = append(doc.Family, fd.Family...)
 	doc.Toolkit = append(doc.Toolkit, fd.Toolkit...)
 	doc.ToolkitArchs = append(doc.ToolkitArchs, fd.ToolkitArchs...)
+	doc.ForwardCompat = append(doc.ForwardCompat, fd.ForwardCompat...)
 	doc.Principle = append(doc.Principle, fd.Principle...)
 	doc.Arch = append(doc.Arch, fd.Arch...)
 	doc.GPU = append(doc.GPU, fd.GPU...)
@@ -290,6 +292,10 @@ func (p *dataProblems) checkRows(doc *document) []Warning {
 	for i := range doc.ToolkitArchs {
 		r := &doc.ToolkitArchs[i]
 		meta("toolkit_archs", &r.rowMeta, map[string]string{"toolkits": r.Toolkits, "sass": strings.Join(r.SASS, ",")})
+	}
+	for i := range doc.ForwardCompat {
+		r := &doc.ForwardCompat[i]
+		meta("forward_compat", &r.rowMeta, map[string]string{"toolkits": r.Toolkits, "branches": strings.Join(r.Branches, ",")})
 	}
 	for i := range doc.Principle {
 		r := &doc.Principle[i]
