@@ -406,7 +406,7 @@ func (c *compiler) cuda(m *Matrix, doc *document) {
 		}
 		for _, prev := range m.forwardCompat {
 			if !prev.row.Advisory && !r.Advisory && !prev.toolkits.Disjoint(fc.toolkits) {
-				c.errorf(r.Pos, "forward_compat", "toolkits", "overlaps the row at line %d", prev.row.Pos.Line)
+				c.errorf(r.Pos, "forward_compat", "toolkits", "overlaps the row at %s:%d", prev.row.Pos.File, prev.row.Pos.Line)
 			}
 		}
 		m.forwardCompat = append(m.forwardCompat, fc)

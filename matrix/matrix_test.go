@@ -194,6 +194,8 @@ func TestLoadRejects(t *testing.T) {
 		{"overlapping builds", "[[build]]\npackage = \"torch\"\nversions = \">=2\"\nos = \"linux\"\ncuda = \"12.4\"\ntag = \"verified\"\nsource = [\"X\"]\n\n[[build]]\npackage = \"torch\"\nversions = \"==2.5.*\"\nos = \"linux\"\ncuda = \"12.1\"\ntag = \"verified\"\nsource = [\"X\"]\n", 11, "overlaps the row at data/case.toml:1"},
 		{"range and forbids", "[[constraint]]\npackage = \"a\"\nrequires = \"b\"\nrange = \"<2\"\nforbids = true\nreason = \"r\"\ntag = \"verified\"\nsource = [\"X\"]\n", 5, "not both"},
 		{"unknown virtual", "[[constraint]]\npackage = \"a\"\nrequires = \"@kernel\"\nrange = \"<6\"\nreason = \"r\"\ntag = \"verified\"\nsource = [\"X\"]\n", 3, "not a virtual package"},
+		{"bad branch", "[[forward_compat]]\ntoolkits = \"==13.0.2\"\nbranches = [\"R550\"]\ntag = \"verified\"\nsource = [\"X\"]\n", 3, `"R550" is not a driver branch like "535"`},
+		{"overlapping forward_compat", "[[forward_compat]]\ntoolkits = \">=13.0\"\nbranches = [\"550\"]\ntag = \"verified\"\nsource = [\"X\"]\n\n[[forward_compat]]\ntoolkits = \"==13.0.2\"\nbranches = [\"535\"]\ntag = \"verified\"\nsource = [\"X\"]\n", 8, "overlaps the row at data/case.toml:1"},
 		{"plain table", "[gpu]\nname = \"X1\"\n", 1, "rows are written [[table]]"},
 		{"wrong type", "[[gpu]]\nname = \"X1\"\ncc = 9.0\ntag = \"verified\"\nsource = [\"X\"]\n", 3, "incompatible types"},
 		{"toml syntax", "[[gpu]]\nname = \"X1\n", 2, ""},
