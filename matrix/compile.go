@@ -31,6 +31,14 @@ type toolkitArchs struct {
 	toolkits pep440.Range
 }
 
+// forwardCompat is a [[forward_compat]] row: the toolkit releases it covers and the
+// driver branches (535 for R535) they run on through forward compatibility.
+type forwardCompat struct {
+	row      *forwardCompatRow
+	toolkits pep440.Range
+	branches []int
+}
+
 type flavor struct {
 	row  *flavorRow
 	cuda pep440.Range
@@ -377,6 +385,32 @@ func (c *compiler) cuda(m *Matrix, doc *document) {
 			}
 		}
 		m.toolkits = append(m.toolkits, t)
+	}
+	for i := range doc.ForwardCompat {
+		r := &doc.ForwardCompat[i]
+		fc := &forwardCompat{row: r}
+		var ok bool
+		if fc.toolkits, ok = c.specifier(r.Pos, "forward_compat", "toolkits", r.Toolkits); !ok {
+			continue
+		}
+		for _, b := range r.Branches {
+			n, err := strconv.Atoi(b)
+			if err != nil || n <= 0 {
+				c.errorf(r.Pos, "forward_compat", "branches", "%q is not a driver branch like \"535\"", b)
+				ok = false
+				continue
+			}
+			fc.branches = append(fc.branches, n)
+		}
+		if !ok {
+			continue
+		}
+		for _, prev := range m.forwardCompat {
+			if !prev.row.Advisory && !r.Advisory && !prev.toolkits.Disjoint(fc.toolkits) {
+				c.errorf(r.Pos, "forward_compat", "toolkits", "overlaps the row at %s:%d", prev.row.Pos.File, prev.row.Pos.Line)
+			}
+		}
+		m.forwardCompat = append(m.forwardCompat, fc)
 	}
 	for i := range doc.ToolkitArchs {
 		r := &doc.ToolkitArchs[i]

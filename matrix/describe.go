@@ -279,6 +279,12 @@ func (m *Matrix) describeCUDA(name string, v *pep440.Version) []Row {
 		}
 		out = append(out, row(a.row.Toolkits, "toolkit_archs", &a.row.rowMeta, Field{"sass", strings.Join(a.row.SASS, ", ")}))
 	}
+	for _, fc := range m.forwardCompat {
+		if v != nil && !fc.toolkits.Contains(*v) {
+			continue
+		}
+		out = append(out, row(fc.row.Toolkits, "forward_compat", &fc.row.rowMeta, Field{"driver branches", "R" + strings.Join(fc.row.Branches, ", R")}))
+	}
 	for i := range m.doc.Principle {
 		r := &m.doc.Principle[i]
 		out = append(out, row("", "principle", &r.rowMeta, Field{"id", r.ID}, Field{"text", r.Text}))
@@ -308,6 +314,9 @@ func (m *Matrix) describeGPUs(v *pep440.Version) []Row {
 			fields := []Field{{"model", r.Name}, {"compute capability", r.CC}}
 			if len(r.Aliases) > 0 {
 				fields = append(fields, Field{"aliases", strings.Join(r.Aliases, ", ")})
+			}
+			if r.DataCenter {
+				fields = append(fields, Field{"data center", "yes"})
 			}
 			out = append(out, Row{Table: "gpu", Package: "@gpu", Fields: fields, Advisory: r.Advisory, Cites: []Cite{m.cite(&r.rowMeta)}})
 		}

@@ -24,7 +24,11 @@ type GPUModel struct {
 	Name string // the model as the data names it ("H100"), or "sm_90" for an architecture
 	CC   string // compute capability, "9.0"
 	Arch string // architecture, "Hopper"
-	Cite Cite   // the row that maps the name
+	// DataCenter: NVIDIA lists the model among its data center GPUs, the only GPUs
+	// (besides select NGC Server Ready RTX SKUs and Jetson) it supports forward
+	// compatibility on. An architecture ("sm_90") says nothing about it.
+	DataCenter bool
+	Cite       Cite // the row that maps the name
 }
 
 var smName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^sm_?(\d+)(\d)[af]?$`) })
@@ -48,7 +52,7 @@ func (m *Matrix) GPU(name string) (GPUModel, bool) {
 	for n := len(words); n > 0; n-- {
 		if r, ok := m.gpus[strings.Join(words[:n], " ")]; ok {
 			arch := m.archNames[r.CC]
-			return GPUModel{Name: r.Name, CC: r.CC, Arch: arch.Name, Cite: m.cite(&r.rowMeta)}, true
+			return GPUModel{Name: r.Name, CC: r.CC, Arch: arch.Name, DataCenter: r.DataCenter, Cite: m.cite(&r.rowMeta)}, true
 		}
 	}
 	return GPUModel{}, false

@@ -95,6 +95,10 @@ type Matrix struct {
 	flavors    map[string]*flavor
 	oses       map[string]*osRow
 	packages   map[string]*packageRows
+
+	// forwardCompat: the driver branches toolkit releases run on through forward
+	// compatibility (R5), in data order.
+	forwardCompat []*forwardCompat
 }
 
 // Hash is the hex SHA-256 the matrix was compiled from: the embedded files and the

@@ -54,6 +54,7 @@ type TargetMatrix struct {
 	t        targetFacts
 	virtuals map[string]pep440.Version // the value of each of VirtualPython, VirtualDriver, VirtualCUDA, VirtualGlibc the target has
 	gpus     []pep440.Version          // the compute capability of @gpu:0, @gpu:1, … ("9.0")
+	kinds    gpuKinds                  // the target's GPUs as forward compatibility sees them
 }
 
 // ForTarget applies the matrix to a target, reading the values Build parsed. An unknown
@@ -70,7 +71,7 @@ func (m *Matrix) ForTarget(t *target.Target) *TargetMatrix {
 			virtuals[name] = v.Version
 		}
 	}
-	return &TargetMatrix{m: m, t: f, virtuals: virtuals, gpus: t.Capabilities()}
+	return &TargetMatrix{m: m, t: f, virtuals: virtuals, gpus: t.Capabilities(), kinds: m.gpuKinds(t.GPUs)}
 }
 
 // osMachine names a platform as the data's os and machine keys do: the OS as Python's
@@ -164,6 +165,9 @@ type cudaBuild struct {
 func (tm *TargetMatrix) rules(name string, v pep440.Version) []rule {
 	if strings.HasPrefix(name, "@gpu:") {
 		return tm.gpuDriverRules(v)
+	}
+	if name == target.VirtualCUDA {
+		return tm.toolkitRules(v)
 	}
 	name = pep508.NormalizeName(name)
 	p := tm.m.packages[name]
@@ -541,7 +545,7 @@ func (tm *TargetMatrix) targetAdvisories() []Advisory {
 	if !ok {
 		return nil
 	}
-	var out []Advisory
+	out := tm.toolkitAdvisories()
 	for _, cc := range tm.gpus {
 		for _, g := range tm.m.gpuDrivers {
 			if !g.row.Advisory || !g.cc.Contains(cc) {

@@ -16,7 +16,7 @@ import (
 
 // compiledFormat changes whenever the row structs or their meaning change, so a cache
 // written by another build of depsolve is never read as this one's.
-const compiledFormat = "depsolve-matrix-v5"
+const compiledFormat = "depsolve-matrix-v6"
 
 // rowPos is where a row starts (its [[table]] line) and where each of its keys is.
 type rowPos struct {
@@ -76,6 +76,14 @@ type toolkitArchsRow struct {
 	rowMeta
 }
 
+// forwardCompatRow is the driver branches a toolkit release runs on through forward
+// compatibility, on data center GPUs.
+type forwardCompatRow struct {
+	Toolkits string   `toml:"toolkits" required:""`
+	Branches []string `toml:"branches" required:""`
+	rowMeta
+}
+
 type principleRow struct {
 	ID   string `toml:"id" required:""`
 	Text string `toml:"text" required:""`
@@ -89,9 +97,10 @@ type archRow struct {
 }
 
 type gpuRow struct {
-	Name    string   `toml:"name" required:""`
-	CC      string   `toml:"cc" required:""`
-	Aliases []string `toml:"aliases"`
+	Name       string   `toml:"name" required:""`
+	CC         string   `toml:"cc" required:""`
+	Aliases    []string `toml:"aliases"`
+	DataCenter bool     `toml:"data_center"`
 	rowMeta
 }
 
@@ -196,24 +205,25 @@ type noteRow struct {
 // document is every row of every file, in file-name order and then file order. Each
 // field is one table of the schema (tables): adding a table is adding its field here.
 type document struct {
-	Source       []sourceRow       `toml:"source"`
-	Family       []familyRow       `toml:"family"`
-	Toolkit      []toolkitRow      `toml:"toolkit"`
-	ToolkitArchs []toolkitArchsRow `toml:"toolkit_archs"`
-	Principle    []principleRow    `toml:"principle"`
-	Arch         []archRow         `toml:"arch"`
-	GPU          []gpuRow          `toml:"gpu"`
-	GPUDriver    []gpuDriverRow    `toml:"gpu_driver"`
-	ImageFlavor  []flavorRow       `toml:"image_flavor"`
-	OS           []osRow           `toml:"os"`
-	Build        []buildRow        `toml:"build"`
-	LocalCUDA    []localCUDARow    `toml:"local_cuda"`
-	Archs        []archsRow        `toml:"archs"`
-	GPUFloor     []gpuFloorRow     `toml:"gpu_floor"`
-	Constraint   []constraintRow   `toml:"constraint"`
-	Variant      []variantRow      `toml:"variant"`
-	Index        []indexRow        `toml:"index"`
-	Note         []noteRow         `toml:"note"`
+	Source        []sourceRow        `toml:"source"`
+	Family        []familyRow        `toml:"family"`
+	Toolkit       []toolkitRow       `toml:"toolkit"`
+	ToolkitArchs  []toolkitArchsRow  `toml:"toolkit_archs"`
+	ForwardCompat []forwardCompatRow `toml:"forward_compat"`
+	Principle     []principleRow     `toml:"principle"`
+	Arch          []archRow          `toml:"arch"`
+	GPU           []gpuRow           `toml:"gpu"`
+	GPUDriver     []gpuDriverRow     `toml:"gpu_driver"`
+	ImageFlavor   []flavorRow        `toml:"image_flavor"`
+	OS            []osRow            `toml:"os"`
+	Build         []buildRow         `toml:"build"`
+	LocalCUDA     []localCUDARow     `toml:"local_cuda"`
+	Archs         []archsRow         `toml:"archs"`
+	GPUFloor      []gpuFloorRow      `toml:"gpu_floor"`
+	Constraint    []constraintRow    `toml:"constraint"`
+	Variant       []variantRow       `toml:"variant"`
+	Index         []indexRow         `toml:"index"`
+	Note          []noteRow          `toml:"note"`
 }
 
 // table is one [[name]] table of the schema: a field of document, a slice of rows.
