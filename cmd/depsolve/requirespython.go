@@ -39,14 +39,14 @@ func requiresPython(files []*reqfile.File) []resolver.Requirement {
 func requiresPythonHints(ns *resolver.NoSolution, t *target.Target) []string {
 	var hints []string
 	for _, in := range ns.External() {
-		dep := in.Dependency
-		if in.Cause != resolver.CauseDependency || in.Depender != ns.RootPackage || dep.Package.Name != target.VirtualPython || dep.Of == "" {
+		project, ok := in.Dependency.Cause.(resolver.ProjectRequirement)
+		if !ok || in.Depender != ns.RootPackage || in.Dependency.Package.Name != target.VirtualPython {
 			continue
 		}
-		if dep.Of == "the lock" {
-			hints = append(hints, fmt.Sprintf("give the target's Python with --python; if it is %s, the lock (%s) was made for other Pythons: lock again for this target", t.Python.Text, dep.Origin))
+		if project.Of == "the lock" {
+			hints = append(hints, fmt.Sprintf("give the target's Python with --python; if it is %s, the lock (%s) was made for other Pythons: lock again for this target", t.Python.Text, project.Origin))
 		} else {
-			hints = append(hints, fmt.Sprintf("give the target's Python with --python (or python under [target] in depsolve.toml); if it is %s, %s does not support it: change requires-python (%s) or the target", t.Python.Text, dep.Of, dep.Origin))
+			hints = append(hints, fmt.Sprintf("give the target's Python with --python (or python under [target] in depsolve.toml); if it is %s, %s does not support it: change requires-python (%s) or the target", t.Python.Text, project.Of, project.Origin))
 		}
 	}
 	return hints
