@@ -564,7 +564,7 @@ func (d describer) and(a, b *Incompatibility) []Premise {
 // requirement reports whether in is a requirement that combined phrasings may
 // join. The target's facts (the root's requirements of virtual packages) are
 // stated on their own: "your target's Python is 3.11.9", never "you require";
-// so are requirements that are not the user's (Of): "the project requires …".
+// so are facts that state themselves (RootStatement): "the project requires …".
 func (d describer) requirement(in *Incompatibility) bool {
 	_, statement := in.Dependency.Cause.(RootStatement)
 	return in.Kind == pubgrub.KindDependency && !in.Dependency.Constrains && !statement &&

@@ -1,19 +1,32 @@
 package pubgrub
 
-import "slices"
+import (
+	"reflect"
+	"slices"
+)
+
+// canCompare reports whether a cause (or a Merger's key) can be compared, as
+// facts are told apart; one that cannot (it holds a slice: the rows it cites) is
+// a fact of its own, never merged with another. nil, no cause, compares.
+func canCompare(c any) bool { return c == nil || reflect.ValueOf(c).Comparable() }
 
 // addUnavailable records that version v of p cannot be used, widening an earlier
 // record with the same cause to cover v.
 func (s *solver[P, V, S]) addUnavailable(p pkgID, v V, cause Cause) *incompat[V, S] {
 	key := unavailableKey{p, cause}
-	old := s.unavailableHeads[key]
+	var old *incompat[V, S]
+	if canCompare(cause) {
+		old = s.unavailableHeads[key]
+	}
 	var members []int
 	if old != nil {
 		members = old.members
 	}
 	members = s.withVersion(p, members, v)
 	in := &incompat[V, S]{terms: []term[V, S]{positive[V](p, s.widen(p, members))}, kind: KindUnavailable, cause: cause, members: members}
-	s.unavailableHeads[key] = in
+	if canCompare(cause) {
+		s.unavailableHeads[key] = in
+	}
 	if old != nil {
 		s.replace(old, in)
 	} else {
@@ -55,7 +68,7 @@ func (s *solver[P, V, S]) addDependency(p pkgID, v V, d Dependency[P, S]) (in *i
 	if isMerger {
 		key.cause = merger.MergeKey()
 	}
-	if key.cause == nil && isMerger {
+	if (isMerger && key.cause == nil) || !canCompare(key.cause) {
 		in := s.newDependency(p, self, q, dt, d, d.Cause)
 		in.members = s.withVersion(p, nil, v)
 		s.add(in)

@@ -73,8 +73,9 @@ type Dependency[P comparable, S any] struct {
 // derivation tree, and reads nothing in it but equality: facts with equal causes
 // about versions of one package (and equal ranges, for edges) are one fact,
 // stated once for all those versions, and an edge repeated within one version's
-// dependencies is kept once. A Cause must therefore be comparable with ==,
-// unless it is a Merger, whose MergeKey is compared instead.
+// dependencies is kept once. Causes are compared with ==, a Merger's by its
+// MergeKey; a cause that cannot be compared (it holds a slice, a map) is a fact
+// of its own, never merged.
 type Cause any
 
 // A Merger is a Cause whose facts are one fact even when the causes differ in
