@@ -7,8 +7,10 @@ import (
 
 // canCompare reports whether a cause (or a Merger's key) can be compared, as
 // facts are told apart; one that cannot (it holds a slice: the rows it cites) is
-// a fact of its own, never merged with another. nil, no cause, compares.
-func canCompare(c any) bool { return c == nil || reflect.ValueOf(c).Comparable() }
+// a fact of its own, never merged with another. nil, no cause, compares. The
+// type decides, without a look at the value (which would cost an allocation per
+// edge): a cause holding an interface must hold comparable values in it.
+func canCompare(c any) bool { return c == nil || reflect.TypeOf(c).Comparable() }
 
 // addUnavailable records that version v of p cannot be used, widening an earlier
 // record with the same cause to cover v.

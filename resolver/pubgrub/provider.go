@@ -74,8 +74,9 @@ type Dependency[P comparable, S any] struct {
 // about versions of one package (and equal ranges, for edges) are one fact,
 // stated once for all those versions, and an edge repeated within one version's
 // dependencies is kept once. Causes are compared with ==, a Merger's by its
-// MergeKey; a cause that cannot be compared (it holds a slice, a map) is a fact
-// of its own, never merged.
+// MergeKey; a cause whose type cannot be compared (it holds a slice, a map) is
+// a fact of its own, never merged. A cause that holds an interface must hold
+// comparable values in it.
 type Cause any
 
 // A Merger is a Cause whose facts are one fact even when the causes differ in
