@@ -46,18 +46,18 @@ func requiresPython(files []*reqfile.File) []pythonRequirement {
 func requiresPythonHints(ns *resolver.NoSolution, t *target.Target, reqs []pythonRequirement) []string {
 	var hints []string
 	for _, in := range ns.External() {
-		dep := in.Dependency
-		if in.Cause != resolver.CauseDependency || in.Depender != ns.RootPackage || dep.Package.Name != target.VirtualPython {
+		project, ok := in.Dependency.Cause.(resolver.ProjectRequirement)
+		if !ok || in.Depender != ns.RootPackage || in.Dependency.Package.Name != target.VirtualPython {
 			continue
 		}
 		for _, r := range reqs {
-			if r.Origin != dep.Origin || r.Of != dep.Of {
+			if r.Origin != project.Origin || r.Of != project.Of {
 				continue
 			}
 			if r.ofLock {
-				hints = append(hints, fmt.Sprintf("give the target's Python with --python; if it is %s, the lock (%s) was made for other Pythons: lock again for this target", t.Python.Text, dep.Origin))
+				hints = append(hints, fmt.Sprintf("give the target's Python with --python; if it is %s, the lock (%s) was made for other Pythons: lock again for this target", t.Python.Text, project.Origin))
 			} else {
-				hints = append(hints, fmt.Sprintf("give the target's Python with --python (or python under [target] in depsolve.toml); if it is %s, %s does not support it: change requires-python (%s) or the target", t.Python.Text, dep.Of, dep.Origin))
+				hints = append(hints, fmt.Sprintf("give the target's Python with --python (or python under [target] in depsolve.toml); if it is %s, %s does not support it: change requires-python (%s) or the target", t.Python.Text, project.Of, project.Origin))
 			}
 			break
 		}

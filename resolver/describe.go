@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/resolver/pubgrub"
 )
 
 // DisplayName is how the report names p: the project name (with its extra), or
@@ -33,8 +34,8 @@ type describer struct {
 func newDescriber(ns *NoSolution) describer {
 	d := describer{ns: ns, originals: map[string]string{}}
 	for _, in := range ns.External() {
-		if in.Cause == CauseDependency && in.Dependency.Package.IsVirtual() && in.Dependency.Display != "" {
-			addOriginals(d.originals, in.Dependency.Display)
+		if in.Kind == pubgrub.KindDependency && in.Dependency.Package.IsVirtual() && writtenAs(in.Dependency) != "" {
+			addOriginals(d.originals, writtenAs(in.Dependency))
 		}
 	}
 	return d
@@ -108,7 +109,7 @@ func (d describer) collapse(in *Incompatibility, memo map[*Incompatibility]*Inco
 // absorbs reports whether the no-versions fact n only widens x's subject p over
 // versions that do not exist.
 func (d describer) absorbs(n, x *Incompatibility) bool {
-	if n.Cause != CauseNoVersions || len(n.Terms) != 1 || d.ns.versions[n.Terms[0].Package] == nil {
+	if n.Kind != pubgrub.KindNoVersions || len(n.Terms) != 1 || d.ns.Versions(n.Terms[0].Package) == nil {
 		return false
 	}
 	p := n.Terms[0].Package
@@ -123,7 +124,7 @@ func (d describer) absorbs(n, x *Incompatibility) bool {
 // members returns the listed versions of p that lie in r, ascending.
 func (d describer) members(p Package, r pep440.Range) []pep440.Version {
 	var out []pep440.Version
-	for _, v := range d.ns.versions[p] {
+	for _, v := range d.ns.Versions(p) {
 		if r.Contains(v) {
 			out = append(out, v)
 		}
@@ -139,7 +140,7 @@ func (d describer) members(p Package, r pep440.Range) []pep440.Version {
 // (2.6.0+cu124 but not 2.6.0+cu126): no clause states that, as PEP 440 compares
 // local versions only with ==.
 func (d describer) versionsText(p Package, r pep440.Range) (string, bool) {
-	vs := d.ns.versions[p]
+	vs := d.ns.Versions(p)
 	var runs [][2]int
 	for i := 0; i < len(vs); i++ {
 		if !r.Contains(vs[i]) {
@@ -202,7 +203,7 @@ func (d describer) hasBuilds(p Package, v pep440.Version) bool {
 	if v.Local() != "" {
 		return false
 	}
-	for _, w := range d.ns.versions[p] {
+	for _, w := range d.ns.Versions(p) {
 		if w.Local() != "" && w.Public().Equal(v) {
 			return true
 		}
@@ -226,7 +227,7 @@ func oneRelease(vs []pep440.Version) bool {
 // covers reports whether outer holds every version of p that inner holds,
 // counting only listed versions when p was listed.
 func (d describer) covers(p Package, inner, outer pep440.Range) bool {
-	vs, listed := d.ns.versions[p]
+	vs, listed := d.ns.Listed[p]
 	if !listed {
 		return inner.Subset(outer)
 	}
@@ -324,7 +325,7 @@ func (d describer) derivedObject(p Package, r pep440.Range) string {
 	}
 	text, ok := d.versionsText(p, r)
 	switch {
-	case text == "*" && len(d.ns.versions[p]) > 1:
+	case text == "*" && len(d.ns.Versions(p)) > 1:
 		return p.String()
 	case len(vs) == 1 && d.hasBuilds(p, vs[0]):
 		// "==2.6.0" would hold its local versions too.
@@ -337,24 +338,26 @@ func (d describer) derivedObject(p Package, r pep440.Range) string {
 	return p.String() + " " + listText(vs, "or")
 }
 
-// suffix is what follows an edge: "(reason)" for a matrix rule, whose citations
-// the premise carries; else "(reason; origin)", "(origin)" or nothing. The
-// root's edges to the target's facts say what the value is: "(NVIDIA GeForce
-// RTX 5090, from --gpu)".
+// writtenAs is the dependee's range of an edge as its cause writes it; "" when
+// the cause does not.
+func writtenAs(dep Dependency) string {
+	if c, ok := dep.Cause.(EdgeCause); ok {
+		return c.Written()
+	}
+	return ""
+}
+
+// written is the dependee's range of an edge as written, else as the range's text.
+func written(dep Dependency) string { return cmp.Or(writtenAs(dep), dep.Range.String()) }
+
+// suffix is what follows an edge: its cause's note in parentheses ("(reason)"
+// for a matrix rule, whose citations the premise carries; "(origin)"; "(NVIDIA
+// GeForce RTX 5090, from --gpu)" for a target fact), or nothing.
 func suffix(dep Dependency) string {
-	var parts []string
-	switch {
-	case len(dep.Cites) > 0:
-		parts = []string{dep.Reason}
-	case dep.Label != "":
-		return " (" + strings.Join(nonEmpty(dep.Label, dep.Origin), ", ") + ")"
-	default:
-		parts = []string{dep.Reason, dep.Origin}
+	if c, ok := dep.Cause.(EdgeCause); ok && c.Note() != "" {
+		return " (" + c.Note() + ")"
 	}
-	if parts = nonEmpty(parts...); len(parts) == 0 {
-		return ""
-	}
-	return " (" + strings.Join(parts, "; ") + ")"
+	return ""
 }
 
 func nonEmpty(items ...string) []string {
@@ -369,8 +372,8 @@ func nonEmpty(items ...string) []string {
 
 // cites are the data rows a fact comes from.
 func cites(in *Incompatibility) []Citation {
-	if in.Cause == CauseDependency {
-		return in.Dependency.Cites
+	if c, ok := in.Dependency.Cause.(EdgeCause); ok && in.Kind == pubgrub.KindDependency {
+		return c.Citations()
 	}
 	return nil
 }
@@ -390,16 +393,16 @@ func citing(facts ...*Incompatibility) []Citation {
 
 // fact states an external incompatibility.
 func (d describer) fact(in *Incompatibility) string {
-	switch in.Cause {
-	case CauseRoot:
+	switch in.Kind {
+	case pubgrub.KindRoot:
 		return d.ns.RootPackage.String() + " is " + d.ns.RootVersion.String()
-	case CauseNoVersions:
+	case pubgrub.KindNoVersions:
 		return d.noVersions(in.Terms[0].Package, in.Terms[0].Range)
-	case CauseUnavailable:
+	case pubgrub.KindUnavailable:
 		t := in.Terms[0]
 		s := d.subject(t.Package, t.Range, true)
-		return s.text + " " + s.verbFor("is", "are") + " unavailable (" + in.Unavailable.Phrase() + ")"
-	case CauseDependency:
+		return s.text + " " + s.verbFor("is", "are") + " unavailable (" + unavailablePhrase(in.Unavailable) + ")"
+	case pubgrub.KindDependency:
 		return d.dependency(in)
 	}
 	return d.conclusion(in)
@@ -411,7 +414,7 @@ func (d describer) premise(text string, facts ...*Incompatibility) Premise {
 }
 
 func (d describer) noVersions(p Package, r pep440.Range) string {
-	vs := d.ns.versions[p]
+	vs := d.ns.Versions(p)
 	switch {
 	case p.IsVirtual() && len(vs) == 0:
 		return "your target has no " + d.ns.DisplayName(p)
@@ -427,21 +430,25 @@ func (d describer) dependency(in *Incompatibility) string {
 	dep := in.Dependency
 	q := dep.Package
 	if d.isRoot(in.Depender) && !d.isRoot(q) {
+		if c, ok := dep.Cause.(RootStatement); ok {
+			return c.State(RootEdge{
+				Dependee: d.ns.DisplayName(q), Object: d.object(q, dep.Range, writtenAs(dep)), Written: written(dep),
+				Note: suffix(dep), Constrains: dep.Constrains, Empty: dep.Range.IsEmpty(),
+			})
+		}
 		switch {
-		case dep.Of != "" && !dep.Constrains:
-			return dep.Of + " requires " + d.object(q, dep.Range, dep.Display) + suffix(dep)
 		case q.IsVirtual() && !dep.Constrains:
-			return "your target's " + d.ns.DisplayName(q) + " is " + strings.TrimPrefix(dep.display(), "==") + suffix(dep)
+			return "your target's " + d.ns.DisplayName(q) + " is " + strings.TrimPrefix(written(dep), "==") + suffix(dep)
 		case !dep.Constrains && dep.Range.IsEmpty():
-			return "you require " + d.object(q, dep.Range, dep.Display) + suffix(dep) + ", which no version can match"
+			return "you require " + d.object(q, dep.Range, writtenAs(dep)) + suffix(dep) + ", which no version can match"
 		case !dep.Constrains:
-			return "you require " + d.object(q, dep.Range, dep.Display) + suffix(dep)
+			return "you require " + d.object(q, dep.Range, writtenAs(dep)) + suffix(dep)
 		case q.IsVirtual() && dep.Range.IsEmpty():
 			return "your target has no " + d.ns.DisplayName(q) + suffix(dep)
 		case q.IsVirtual():
-			return "your target's " + d.ns.DisplayName(q) + " is " + strings.TrimPrefix(dep.display(), "==") + suffix(dep)
+			return "your target's " + d.ns.DisplayName(q) + " is " + strings.TrimPrefix(written(dep), "==") + suffix(dep)
 		}
-		return "you constrain " + d.ns.DisplayName(q) + " to " + dep.display() + suffix(dep)
+		return "you constrain " + d.ns.DisplayName(q) + " to " + written(dep) + suffix(dep)
 	}
 	// "every version of p cannot be installed with q" reads wrong; "p cannot" is right.
 	every := !dep.Constrains || !dep.Range.IsEmpty() || q.IsVirtual()
@@ -457,13 +464,13 @@ func (d describer) edge(dep Dependency, s phrase) string {
 	q := dep.Package
 	switch {
 	case dep.Constrains && q.IsVirtual():
-		return s.verbFor("requires ", "require ") + d.object(q, dep.Range, dep.Display) + suffix(dep)
+		return s.verbFor("requires ", "require ") + d.object(q, dep.Range, writtenAs(dep)) + suffix(dep)
 	case dep.Constrains && dep.Range.IsEmpty():
 		return "cannot be installed with " + d.ns.DisplayName(q) + suffix(dep)
 	case dep.Constrains:
-		return s.verbFor("allows only ", "allow only ") + d.object(q, dep.Range, dep.Display) + suffix(dep)
+		return s.verbFor("allows only ", "allow only ") + d.object(q, dep.Range, writtenAs(dep)) + suffix(dep)
 	}
-	return verb(q, s) + " " + d.object(q, dep.Range, dep.Display) + suffix(dep)
+	return verb(q, s) + " " + d.object(q, dep.Range, writtenAs(dep)) + suffix(dep)
 }
 
 func verb(dependee Package, s phrase) string {
@@ -557,9 +564,10 @@ func (d describer) and(a, b *Incompatibility) []Premise {
 // requirement reports whether in is a requirement that combined phrasings may
 // join. The target's facts (the root's requirements of virtual packages) are
 // stated on their own: "your target's Python is 3.11.9", never "you require";
-// so are requirements that are not the user's (Of): "the project requires …".
+// so are facts that state themselves (RootStatement): "the project requires …".
 func (d describer) requirement(in *Incompatibility) bool {
-	return in.Cause == CauseDependency && !in.Dependency.Constrains && in.Dependency.Of == "" &&
+	_, statement := in.Dependency.Cause.(RootStatement)
+	return in.Kind == pubgrub.KindDependency && !in.Dependency.Constrains && !statement &&
 		!(d.isRoot(in.Depender) && in.Dependency.Package.IsVirtual())
 }
 
@@ -569,8 +577,8 @@ func (d describer) both(a, b *Incompatibility) (string, bool) {
 		return "", false
 	}
 	da, db := a.Dependency, b.Dependency
-	oa := d.object(da.Package, da.Range, da.Display) + suffix(da)
-	ob := d.object(db.Package, db.Range, db.Display) + suffix(db)
+	oa := d.object(da.Package, da.Range, writtenAs(da)) + suffix(da)
+	ob := d.object(db.Package, db.Range, writtenAs(db)) + suffix(db)
 	if d.isRoot(a.Depender) {
 		return "you require both " + oa + " and " + ob, true
 	}
@@ -584,18 +592,18 @@ func (d describer) both(a, b *Incompatibility) (string, bool) {
 
 // through: a requires q in r, and b says something about every version of q in r.
 func (d describer) through(a, b *Incompatibility) (string, bool) {
-	if !d.requirement(a) || len(b.Terms) == 0 || b.Cause == CauseDerived {
+	if !d.requirement(a) || len(b.Terms) == 0 || b.Kind == pubgrub.KindDerived {
 		return "", false
 	}
 	dep := a.Dependency
 	var bt Term
-	switch b.Cause {
-	case CauseDependency:
+	switch b.Kind {
+	case pubgrub.KindDependency:
 		if b.Depender != dep.Package || d.isRoot(b.Depender) {
 			return "", false
 		}
 		bt = Term{Package: b.Depender, Positive: true, Range: b.DependerRange}
-	case CauseNoVersions, CauseUnavailable:
+	case pubgrub.KindNoVersions, pubgrub.KindUnavailable:
 		bt = b.Terms[0]
 	default:
 		return "", false
@@ -604,17 +612,17 @@ func (d describer) through(a, b *Incompatibility) (string, bool) {
 		return "", false
 	}
 	head := d.dependency(a)
-	switch b.Cause {
-	case CauseNoVersions:
+	switch b.Kind {
+	case pubgrub.KindNoVersions:
 		if dep.Package.IsVirtual() {
 			return head + ", but " + d.noVersions(bt.Package, bt.Range), true
 		}
-		if len(d.ns.versions[dep.Package]) == 0 {
+		if len(d.ns.Versions(dep.Package)) == 0 {
 			return head + ", which does not exist", true
 		}
 		return head + ", which matches no version", true
-	case CauseUnavailable:
-		return head + ", which is unavailable (" + b.Unavailable.Phrase() + ")", true
+	case pubgrub.KindUnavailable:
+		return head + ", which is unavailable (" + unavailablePhrase(b.Unavailable) + ")", true
 	}
 	if vs := d.members(dep.Package, dep.Range); len(vs) <= 4 && oneRelease(vs) {
 		// Several builds of the release required: name them, they are what was tried.
@@ -654,7 +662,7 @@ func plain(raw string) bool {
 // every listed version of q in d lies outside r, and the sentence names them
 // ("depends on bokeh >=1.0, which only bokeh 1.4.0 matches").
 func (d describer) only(a, b *Incompatibility) (string, bool) {
-	if !d.requirement(a) || b.Cause != CauseNoVersions || a.Dependency.Package.IsVirtual() {
+	if !d.requirement(a) || b.Kind != pubgrub.KindNoVersions || a.Dependency.Package.IsVirtual() {
 		return "", false
 	}
 	dep := a.Dependency
@@ -677,4 +685,13 @@ func (d describer) only(a, b *Incompatibility) (string, bool) {
 		}
 	}
 	return d.dependency(a) + ", which only " + dep.Package.String() + " " + text + " " + verb, true
+}
+
+// unavailablePhrase states why versions cannot be used: the cause's Phrase, or,
+// from a provider whose causes have none, the cause printed.
+func unavailablePhrase(c pubgrub.Cause) string {
+	if u, ok := c.(Unavailable); ok {
+		return u.Phrase()
+	}
+	return fmt.Sprint(c)
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/resolver/pubgrub"
 )
 
 // Version sets are described by the versions that exist, and never in the
@@ -14,7 +15,9 @@ func TestVersionTexts(t *testing.T) {
 	for _, s := range []string{"2.5.1", "2.5.1+cu121", "2.5.1+cu124", "2.6.0", "2.6.0+cu124", "2.6.0+cu126", "2.7.0"} {
 		listed = append(listed, pep440.MustParse(s))
 	}
-	d := newDescriber(&NoSolution{Root: &Incompatibility{Cause: CauseRoot}, versions: map[Package][]pep440.Version{torch: listed}})
+	d := newDescriber(&NoSolution{NoSolution: &pubgrub.NoSolution[Package, pep440.Version, pep440.Range]{
+		Root: &Incompatibility{Kind: pubgrub.KindRoot}, Listed: map[Package][]pep440.Version{torch: listed},
+	}})
 	exactly := func(vs ...string) pep440.Range {
 		r := pep440.Empty()
 		for _, v := range vs {

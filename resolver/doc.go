@@ -5,42 +5,45 @@
 //
 // # Core
 //
-// Solve works over abstract packages and pep440.Range version sets. It asks a
-// Provider for each package's versions (in preference order) and for one
-// version's dependencies, and does no I/O itself. It keeps incompatibilities
-// with their causes (root, no versions, dependency or constraint, unavailable
-// with the Provider's typed cause (Unavailable: a yank, no usable file, metadata
-// that needs a build, …; a new kind of fact is one new type with its phrasing),
-// derived), a partial solution of decisions and
-// derivations by decision level, and runs unit propagation, conflict resolution
-// with learned incompatibilities and backjumping, and decision making, as
-// solver.md specifies. Deviations and additions:
+// The solver is package pubgrub, generic over package, version and version-set
+// types, and knows nothing of Python; its package comment states the algorithm
+// and every deviation. Solve runs it over Package and PEP 440 (pep440.Range
+// version sets; pep440Versions writes a run of listed versions as the specifier
+// that holds exactly them, minding local versions). The Provider's facts carry
+// typed causes, which the solver keeps and only compares: why a version cannot
+// be used (Unavailable: a yank, no usable file, metadata that needs a build, …)
+// and why an edge holds (EdgeCause: the user's requirement or constraint with
+// its line, the project's requires-python, a target fact, a release's
+// Requires-Dist or Requires-Python, a matrix rule with its rows; causes.go).
+// Constraints files, the target's fixed facts and matrix rules on real packages
+// are constraints: they restrict a package if selected and never require it.
+// Matrix rules (MatrixFact) merge across versions when range and reason agree,
+// whatever rows they cite: the merged edge cites all of them, so "every build of
+// torch 2.6.0" is one fact rather than one per CUDA build.
 //
-//   - A Dependency may be a constraint (restrict a package if selected, never
-//     require it): the incompatibility {p v, q ∉ r}. Constraints files, the
-//     target's fixed facts and matrix rules on real packages use it.
-//   - Dependencies of different versions with the same target, range and origin
-//     are merged into one incompatibility whose depender range is widened over
-//     the runs of listed versions it covers (">=1.2, <1.5", not "1.2 || 1.3 ||
-//     1.4"). Ranges are exact on listed versions, which are the only ones the
-//     solver can select; unavailable versions are merged the same way. Matrix
-//     rules (constraints with citations) merge when range and reason agree,
-//     whatever rows they cite: the merged edge cites all of them, so "every
-//     build of torch 2.6.0" is one fact rather than one per CUDA build.
-//   - A "no versions" incompatibility for a package with no versions at all
-//     covers every version.
-//   - Packages are decided fewest allowed versions first, ties going to the one
-//     seen first; the Provider's order picks the version. Neither affects
-//     correctness, and no map order does: identical input gives identical output.
-//   - Incompatibilities the partial solution contradicts are skipped until a
-//     backjump below the level they were found at (pubgrub-rs does the same).
-//   - The answer is checked against every incompatibility before it is
-//     returned; a violation is an internal error, never a wrong answer. A step
-//     bound (Options.MaxSteps) and ctx end pathological solves with an error.
+// # Adding a kind of fact
 //
-// Solve's three results are exclusive: a *Solution, a *NoSolution (a result, not
-// an error), or an error for operational failures (the Provider's errors, wrapped;
-// ctx's; ErrStepLimit).
+// A new kind of fact (a platform policy's rule, a package a base image ships) is
+// one type and its phrasing; neither the solver nor the reports change. For an
+// edge, the type implements EdgeCause (the range as written, the note in
+// parentheses, the rows it cites), and RootStatement when the fact is the
+// user's side's and reads in words of its own:
+//
+//	type PolicyRule struct{ Spec, Why string; Row Citation }
+//
+//	func (r PolicyRule) Written() string       { return r.Spec }
+//	func (r PolicyRule) Note() string          { return r.Why }
+//	func (r PolicyRule) Citations() []Citation { return []Citation{r.Row} }
+//	func (r PolicyRule) State(e RootEdge) string {
+//		return "your platform's policy allows only " + e.Object + e.Note
+//	}
+//
+// The provider then gives the root the edge {torch, >=2.6, Constrains, PolicyRule{…}},
+// and a conflict reads "… your platform's policy allows only torch >=2.6
+// (CVE-2025-32434) [1] …" with "[1] policy.toml:14" under Sources
+// (TestNewCauseKind). A fact that several versions state alike and that should
+// read once implements pubgrub.Merger; a cause of an unavailable version
+// implements Unavailable. Passes that act on a kind (Hints) switch on the type.
 //
 // # Reports
 //

@@ -76,7 +76,7 @@ func rangeOf(spec string) pep440.Range {
 
 func depsText(ds Dependencies) string {
 	if ds.Unavailable != nil {
-		return "unavailable " + ds.Unavailable.Phrase()
+		return "unavailable " + unavailablePhrase(ds.Unavailable)
 	}
 	var parts []string
 	for _, d := range ds.Requires {

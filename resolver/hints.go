@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/resolver/pubgrub"
 )
 
 // hintSolves bounds the extra solves Hints makes, and hintSteps each one's work.
@@ -39,8 +40,8 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 	var candidates []relaxable
 	seen := map[relaxable]bool{}
 	for _, in := range ns.External() {
-		switch in.Cause {
-		case CauseUnavailable:
+		switch in.Kind {
+		case pubgrub.KindUnavailable:
 			if _, yanked := in.Unavailable.(Yanked); !yanked {
 				continue
 			}
@@ -50,7 +51,7 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 					hints = append(hints, fmt.Sprintf("%s %s was yanked; to use it anyway, pin it exactly (%s==%s).", t.Package.Name, v, t.Package.Name, v))
 				}
 			}
-		case CauseDependency:
+		case pubgrub.KindDependency:
 			q := in.Dependency.Package
 			if in.Depender != ns.RootPackage || q.IsVirtual() {
 				continue
@@ -113,8 +114,8 @@ func (pb *Problem) matrixConflicts(ns *NoSolution) []MatrixConflict {
 	index := map[string]int{}
 	for _, in := range ns.External() {
 		dep := in.Dependency
-		if in.Cause != CauseDependency || !dep.Constrains || !dep.Package.IsVirtual() ||
-			in.Depender == ns.RootPackage || in.Depender.IsVirtual() || in.Depender.Extra != "" {
+		if _, rule := dep.Cause.(MatrixFact); !rule || !dep.Constrains || !dep.Package.IsVirtual() ||
+			in.Depender.IsVirtual() || in.Depender.Extra != "" {
 			continue
 		}
 		if tv, ok := target[dep.Package.Name]; !ok || dep.Range.Contains(tv) {

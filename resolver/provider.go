@@ -1,11 +1,10 @@
 package resolver
 
 import (
-	"context"
-	"errors"
 	"strings"
 
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/resolver/pubgrub"
 )
 
 // A Package is one node of the dependency graph: a PEP 503-normalized project name,
@@ -30,33 +29,38 @@ func (p Package) IsVirtual() bool { return strings.HasPrefix(p.Name, "@") }
 // Without one, a virtual package prints without its "@".
 type VirtualNames func(name string) string
 
-// A Provider tells the solver which versions exist and what each one needs. It is
-// the solver's only source of facts: the solver itself does no I/O. Both methods
-// are called at most once per argument during a solve; errors abort the solve and
-// are returned as operational errors.
-type Provider interface {
-	// Versions returns the versions of p the solver may choose, most preferred first:
-	// the solver decides on the first one that the partial solution allows. An
-	// empty list means p has no versions. The list must not change during a solve.
-	Versions(ctx context.Context, p Package) ([]pep440.Version, error)
-	// Dependencies returns what version v of p needs, or why it cannot be used.
-	Dependencies(ctx context.Context, p Package, v pep440.Version) (Dependencies, error)
-}
+// The PubGrub core (package pubgrub) over this package's packages and PEP 440
+// version sets.
+type (
+	// A Provider tells the solver which versions exist and what each one
+	// needs (pubgrub.Provider).
+	Provider = pubgrub.Provider[Package, pep440.Version, pep440.Range]
+	// Dependencies is what one package version needs: its edges, or why it
+	// cannot be used (an Unavailable).
+	Dependencies = pubgrub.Dependencies[Package, pep440.Range]
+	// A Dependency is one edge of the graph; its Cause, an EdgeCause, says
+	// whose requirement or which fact it is, as reports state it.
+	Dependency = pubgrub.Dependency[Package, pep440.Range]
+	// An Incompatibility is a node of the derivation tree.
+	Incompatibility = pubgrub.Incompatibility[Package, pep440.Range]
+	// A Term is a statement about one package in an Incompatibility.
+	Term = pubgrub.Term[Package, pep440.Range]
+	// Options tune a solve.
+	Options = pubgrub.Options
+)
 
-// Dependencies is what one package version needs.
-type Dependencies struct {
-	// Unavailable, when set, says why the version cannot be used at all; the
-	// other fields are then ignored.
-	Unavailable Unavailable
-	Requires    []Dependency
-}
+// ErrStepLimit is returned (wrapped) when a solve exceeds its step bound
+// (Options.MaxSteps, Problem.MaxSteps): an operational failure, not a proof that
+// no solution exists.
+var ErrStepLimit = pubgrub.ErrStepLimit
 
-// Unavailable is a typed external cause: why a package version cannot be used.
-// Reports state it in words ("… is unavailable (it was yanked)"); passes that
-// act on a kind of cause (Hints, for a yanked release) tell kinds apart by type,
-// never by text, so a new kind of fact is one new type and its phrasing. Values
-// must be comparable: versions whose causes are equal are one fact, merged
-// across versions. The Python layer's kinds are in causes.go.
+// Unavailable is a typed external cause: why a package version cannot be used
+// (Dependencies.Unavailable). Reports state it in words ("… is unavailable (it
+// was yanked)"); passes that act on a kind of cause (Hints, for a yanked
+// release) tell kinds apart by type, never by text, so a new kind of fact is
+// one new type and its phrasing. Values must be comparable: versions whose
+// causes are equal are one fact, merged across versions. The Python layer's
+// kinds are in causes.go.
 type Unavailable interface {
 	// Phrase states the cause as a clause about the versions: "it was yanked".
 	Phrase() string
@@ -67,53 +71,46 @@ type Reason string
 
 func (r Reason) Phrase() string { return string(r) }
 
-// A Dependency is one edge of the graph, kept with what the reporter needs to
-// name where it came from.
-type Dependency struct {
-	Package Package
-	Range   pep440.Range
-	// Constrains makes the edge a constraint: Package need not be selected, but
-	// if anything selects it, its version must be in Range (pip's -c files, the
-	// target's fixed facts, matrix rules on real packages).
+// An EdgeCause is a typed external cause of a dependency edge
+// (Dependency.Cause): whose requirement it is, or which fact of the target or
+// the matrix. Reports state an edge from its shape ("torch 2.5.1 requires NVIDIA
+// driver >=525.60.13", "you constrain numpy to <2") with the cause's spelling of
+// the range, its note in parentheses and the data rows it cites; a cause that is
+// also a RootStatement states an edge of the root in words of its own. A new kind
+// of fact is one new type with these methods, and a Merger (package pubgrub)
+// when facts that differ in where they were written are one fact. An edge
+// without a cause is stated by its shape alone.
+type EdgeCause interface {
+	// Written is the dependee's range as the fact writes it (">=525.60.13",
+	// which PEP 440 normalizes to 525.60.13); "" means the range's own text.
+	Written() string
+	// Note is what follows the edge in parentheses: where it was written, the
+	// rule's reason, "NVIDIA GeForce RTX 5090, from --gpu"; "" for nothing.
+	Note() string
+	// Citations are the data rows the fact comes from; reports number them.
+	Citations() []Citation
+}
+
+// A RootStatement is an EdgeCause that states an edge of the root (the user's
+// side) in words of its own: "the project requires Python >=3.12 (pyproject.toml:4)",
+// "your target's NVIDIA driver is 535.104.05 (from --driver)". Such a fact is
+// always stated alone, never joined with another requirement ("you require both
+// …"). Without it, a root edge reads "you require …" or "you constrain …".
+type RootStatement interface {
+	EdgeCause
+	// State is the sentence, given the edge with its parts phrased.
+	State(e RootEdge) string
+}
+
+// RootEdge is an edge of the root with its parts phrased for a RootStatement.
+type RootEdge struct {
+	Dependee string // what the report calls the dependee: "numpy", "NVIDIA driver"
+	Object   string // the dependee and its range as written: "numpy <2", "Python >=3.12"
+	Written  string // the range as written: "<2", "==535.104.05"
+	// Note is the cause's note in parentheses with a leading space,
+	// " (requirements.txt:3)", or "".
+	Note       string
 	Constrains bool
-	// Display is the range as written ("<1.0.post0.dev0"); empty means Range.String().
-	Display string
-	// Origin says where the edge was written: "requirements.txt:3" for a root
-	// requirement, a data file and row for a matrix rule, "--driver" for a target fact.
-	Origin string
-	// Reason explains an edge that is not package metadata, such as a matrix rule
-	// ("CUDA 12.x builds need it").
-	Reason string
-	// Cites are the data rows a matrix rule comes from; reports number them.
-	// Constraints with Cites and equal Range, Display and Reason are one fact
-	// whatever rows they cite: merged across versions, the edge cites them all.
-	Cites []Citation
-	// Label says what a target fact is to the user ("NVIDIA GeForce RTX 5090"), for
-	// the root's edges to virtual packages (Virtual.Label).
-	Label string
-	// Of names whose requirement a root edge states when it is not the user's own
-	// (Requirement.Of): "the project requires Python >=3.12", not "you require".
-	Of string
+	// Empty: the range holds no version ("cannot be installed", "has no").
+	Empty bool
 }
-
-func (d Dependency) display() string {
-	if d.Display != "" {
-		return d.Display
-	}
-	return d.Range.String()
-}
-
-// Options tune a solve. The zero value is ready to use.
-type Options struct {
-	// MaxSteps bounds the number of decisions plus conflict resolutions; past it
-	// Solve returns ErrStepLimit instead of an answer. Zero means DefaultMaxSteps.
-	MaxSteps int
-}
-
-// DefaultMaxSteps is far beyond what real dependency graphs need (the resolvelib
-// snapshots take a few hundred steps): reaching it means a pathological universe.
-const DefaultMaxSteps = 1_000_000
-
-// ErrStepLimit is returned (wrapped) when a solve exceeds Options.MaxSteps. It is an
-// operational failure, not a proof that no solution exists.
-var ErrStepLimit = errors.New("resolver: step limit reached before an answer")

@@ -105,7 +105,7 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 		pp.pin(c)
 		pp.rootDeps = append(pp.rootDeps, Dependency{
 			Package: Package{Name: c.Key()}, Range: c.Specifier.Range(), Constrains: true,
-			Display: specifierDisplay(c.Specifier), Origin: c.Origin,
+			Cause: UserConstraint{Origin: c.Origin, Spec: specifierDisplay(c.Specifier)},
 		})
 	}
 	// The target's facts: each virtual package is required at its one version,
@@ -115,7 +115,7 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 		v := pp.virtual[name]
 		pp.rootDeps = append(pp.rootDeps, Dependency{
 			Package: Package{Name: name}, Range: pep440.Exactly(v.Version),
-			Display: cmp.Or(v.Version.Original(), v.Version.String()), Origin: v.Origin, Label: v.Label,
+			Cause: TargetFact{Origin: v.Origin, Label: v.Label, Spec: cmp.Or(v.Version.Original(), v.Version.String())},
 		})
 	}
 	return pp, nil
@@ -133,11 +133,11 @@ func (pp *pythonProvider) userRequirement(r Requirement) ([]Dependency, error) {
 		return nil, requirementError(r, false, ErrDirectURL)
 	}
 	pp.pin(r)
-	deps := requirementDeps(r.Requirement, r.Origin)
-	for i := range deps {
-		deps[i].Of = r.Of
+	spec := specifierDisplay(r.Specifier)
+	if r.Of != "" {
+		return requirementDeps(r.Requirement, ProjectRequirement{Of: r.Of, Origin: r.Origin, Spec: spec}), nil
 	}
-	return deps, nil
+	return requirementDeps(r.Requirement, UserRequirement{Origin: r.Origin, Spec: spec}), nil
 }
 
 // pin records r's exact pins: they opt in to yanked releases.
@@ -150,10 +150,10 @@ func (pp *pythonProvider) pin(r Requirement) {
 }
 
 // requirementDeps turns "name[e1,e2] spec" into edges to name and to each
-// extra's proxy, all with the same range.
-func requirementDeps(r pep508.Requirement, origin string) []Dependency {
+// extra's proxy, all with the same range and cause.
+func requirementDeps(r pep508.Requirement, cause EdgeCause) []Dependency {
 	name := r.Key()
-	base := Dependency{Package: Package{Name: name}, Range: r.Specifier.Range(), Display: specifierDisplay(r.Specifier), Origin: origin}
+	base := Dependency{Package: Package{Name: name}, Range: r.Specifier.Range(), Cause: cause}
 	deps := []Dependency{base}
 	extras := make([]string, 0, len(r.Extras))
 	for _, e := range r.Extras {
@@ -253,7 +253,7 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 	}
 	// An extra's proxy only adds edges; when the release itself is unusable, the
 	// pin on the base project says all there is to say.
-	baseOnly := Dependencies{Requires: []Dependency{{Package: Package{Name: p.Name}, Range: pep440.Exactly(v), Display: "==" + v.String()}}}
+	baseOnly := Dependencies{Requires: []Dependency{{Package: Package{Name: p.Name}, Range: pep440.Exactly(v), Cause: ExtraProject{"==" + v.String()}}}}
 	switch {
 	case rel.Unavailable != "" && p.Extra == "":
 		return Dependencies{Unavailable: NoUsableFile{rel.Unavailable}}, nil
@@ -298,7 +298,7 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 			return Dependencies{Unavailable: DirectURLDependency{r.String()}}, nil
 		}
 		requires = append(requires, r)
-		deps.Requires = append(deps.Requires, requirementDeps(r, "")...)
+		deps.Requires = append(deps.Requires, requirementDeps(r, RequiresDist{specifierDisplay(r.Specifier)})...)
 	}
 	pp.addMatrixRules(&deps, p, v, requires)
 	return deps, nil
@@ -324,8 +324,8 @@ func (pp *pythonProvider) addMatrixRules(deps *Dependencies, p Package, v pep440
 			target.Name = pep508.NormalizeName(rule.Package)
 		}
 		deps.Requires = append(deps.Requires, Dependency{
-			Package: target, Range: rule.Range, Constrains: !rule.Selects, Display: rule.Display,
-			Reason: rule.Reason, Origin: rule.Source, Cites: rule.citations(),
+			Package: target, Range: rule.Range, Constrains: !rule.Selects,
+			Cause: MatrixFact{Spec: rule.Display, Reason: rule.Reason, Cites: rule.citations(), Selects: rule.Selects},
 		})
 	}
 }
@@ -359,7 +359,7 @@ func (pp *pythonProvider) extraDependencies(p Package, md Metadata, baseOnly Dep
 		if r.URL != "" {
 			return Dependencies{Unavailable: DirectURLDependency{r.String()}}, nil
 		}
-		deps.Requires = append(deps.Requires, requirementDeps(r, "")...)
+		deps.Requires = append(deps.Requires, requirementDeps(r, RequiresDist{specifierDisplay(r.Specifier)})...)
 	}
 	return deps, nil
 }
@@ -375,17 +375,16 @@ func (pp *pythonProvider) extraDependencies(p Package, md Metadata, baseOnly Dep
 // written one, and the solver, which only ever selects the target's Python,
 // decides the same with it.
 func (pp *pythonProvider) pythonDependency(s pep440.SpecifierSet) Dependency {
-	dep := Dependency{Package: Package{Name: "@python"}, Range: s.Range(), Display: specifierDisplay(s)}
-	if dep.Range.Contains(pp.python) {
-		return dep
-	}
-	for _, side := range pp.pythonSides {
-		if dep.Range.Subset(side.Range) {
-			dep.Range, dep.Display = side.Range, side.Display
-			return dep
+	r, written := s.Range(), specifierDisplay(s)
+	if !r.Contains(pp.python) {
+		for _, side := range pp.pythonSides {
+			if r.Subset(side.Range) {
+				r, written = side.Range, side.Display
+				break
+			}
 		}
 	}
-	return dep
+	return Dependency{Package: Package{Name: "@python"}, Range: r, Cause: RequiresPython{written}}
 }
 
 type pythonSide struct {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/resolver/pubgrub"
 )
 
 // A Line is one step of an explanation: a conclusion and the premises it follows
@@ -151,7 +152,7 @@ func (ns *NoSolution) Lines() []Line {
 		numbers: map[*Incompatibility]int{},
 	}
 	root := w.d.collapse(ns.Root, map[*Incompatibility]*Incompatibility{})
-	if root.Cause != CauseDerived {
+	if root.Kind != pubgrub.KindDerived {
 		w.write(root, "Because", []Premise{w.fact(root)}, false)
 		return numberCitations(w.lines)
 	}
@@ -214,7 +215,7 @@ type lineMeta struct {
 
 func (w *writer) count(in *Incompatibility) {
 	w.uses[in]++
-	if w.uses[in] == 1 && in.Cause == CauseDerived {
+	if w.uses[in] == 1 && in.Kind == pubgrub.KindDerived {
 		w.count(in.Left)
 		w.count(in.Right)
 	}
@@ -232,7 +233,7 @@ func (w *writer) write(in *Incompatibility, connective string, premises []Premis
 	w.meta = append(w.meta, lineMeta{in: in, facts: facts})
 }
 
-func derived(in *Incompatibility) bool { return in.Cause == CauseDerived }
+func derived(in *Incompatibility) bool { return in.Kind == pubgrub.KindDerived }
 
 // singleLine reports whether in is derived from two facts, so that it takes one
 // line to explain.
@@ -427,9 +428,9 @@ func grows(a, b *Incompatibility) (Package, bool) {
 // subjectRange returns the versions of p a fact is about, if it is about p.
 func subjectRange(f *Incompatibility, p Package) (pep440.Range, bool) {
 	switch {
-	case f.Cause == CauseDependency && f.Depender == p:
+	case f.Kind == pubgrub.KindDependency && f.Depender == p:
 		return f.DependerRange, true
-	case f.Cause == CauseUnavailable && f.Terms[0].Package == p:
+	case f.Kind == pubgrub.KindUnavailable && f.Terms[0].Package == p:
 		return f.Terms[0].Range, true
 	}
 	return pep440.Range{}, false

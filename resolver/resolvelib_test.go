@@ -13,6 +13,7 @@ import (
 
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/resolver/pubgrub"
 )
 
 type resolvelibFile struct {
@@ -148,9 +149,9 @@ func TestResolvelib(t *testing.T) {
 					var missing, required bool
 					for _, in := range ns.External() {
 						switch {
-						case in.Cause == CauseNoVersions && in.Terms[0].Package.Name == name:
+						case in.Kind == pubgrub.KindNoVersions && in.Terms[0].Package.Name == name:
 							missing = true
-						case in.Cause == CauseDependency && in.Dependency.Package.Name == name:
+						case in.Kind == pubgrub.KindDependency && in.Dependency.Package.Name == name:
 							required = true
 						}
 					}

@@ -37,7 +37,7 @@ func (u *universe) sortVersions() {
 }
 
 func requires(name, spec string) Dependency {
-	return Dependency{Package: Package{Name: name}, Range: rangeOf(spec), Display: spec}
+	return Dependency{Package: Package{Name: name}, Range: rangeOf(spec), Cause: RequiresDist{spec}}
 }
 
 // randomUniverse: packages p000…p(n-1) with versions 1.0…m.0. Version v of p_i

@@ -2,10 +2,10 @@ package resolver
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/resolver/pubgrub"
 )
 
 // A Solution is a version for every package the root needs, directly or not.
@@ -27,7 +27,7 @@ type Selected struct {
 type Requirer struct {
 	Package Package
 	Version pep440.Version
-	Origin  string // Dependency.Origin of the edge
+	Origin  string // where the edge was written (edgeOrigin); "" for a package's metadata
 }
 
 // Version returns the version selected for p, if p is in the solution.
@@ -43,60 +43,45 @@ func comparePackages(a, b Package) int {
 	return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Extra, b.Extra))
 }
 
-// holds reports whether term t is true of the decisions.
-func (s *solver) holds(t term) bool {
-	st := &s.states[t.pkg]
-	if !st.decided {
-		return !t.pos
+// edgeOrigin is where an edge was written, for a lockfile's "# via": the line
+// of a requirement, where a target value came from.
+func edgeOrigin(c pubgrub.Cause) string {
+	switch c := c.(type) {
+	case UserRequirement:
+		return c.Origin
+	case UserConstraint:
+		return c.Origin
+	case ProjectRequirement:
+		return c.Origin
+	case TargetFact:
+		return c.Origin
 	}
-	return t.contains(st.version)
+	return ""
 }
 
-// solution builds the answer from the decisions, after checking it against every
-// incompatibility in the store: a bug in propagation must surface as an error,
-// never as a wrong answer.
-func (s *solver) solution() (*Solution, error) {
-	for _, in := range s.store {
-		violated := true
-		for _, t := range in.terms {
-			if !s.holds(t) {
-				violated = false
-				break
-			}
-		}
-		if violated {
-			return nil, fmt.Errorf("resolver: internal error: the selected versions violate incompatibility #%d", in.seq)
+// solution turns the core's decisions into a Solution: the root left out, each
+// package with the selected versions whose edges (not constraints) require it.
+func solution(sol *pubgrub.Solution[Package, pep440.Version, pep440.Range], root Package) *Solution {
+	index := map[Package]int{}
+	out := &Solution{}
+	for _, sel := range sol.Packages {
+		if sel.Package != root {
+			index[sel.Package] = len(out.Packages)
+			out.Packages = append(out.Packages, Selected{Package: sel.Package, Version: sel.Version})
 		}
 	}
-	index := map[pkgID]int{}
-	sol := &Solution{}
-	for id := range s.states {
-		p := pkgID(id)
-		if st := &s.states[p]; st.decided && p != s.root {
-			index[p] = len(sol.Packages)
-			sol.Packages = append(sol.Packages, Selected{Package: s.pkgs[p], Version: st.version})
-		}
-	}
-	for id := range s.states {
-		p := pkgID(id)
-		st := &s.states[p]
-		if !st.decided {
-			continue
-		}
-		vd := s.fetched[p][st.version.String()]
-		for _, d := range vd.deps.Requires {
-			q, ok := s.ids[d.Package]
-			if !ok || d.Constrains || q == p {
+	for _, sel := range sol.Packages {
+		for _, d := range sel.Requires {
+			i, ok := index[d.Package]
+			if !ok || d.Constrains || d.Package == sel.Package {
 				continue
 			}
-			if i, ok := index[q]; ok {
-				sel := &sol.Packages[i]
-				sel.RequiredBy = append(sel.RequiredBy, Requirer{Package: s.pkgs[p], Version: st.version, Origin: d.Origin})
-			}
+			by := &out.Packages[i]
+			by.RequiredBy = append(by.RequiredBy, Requirer{Package: sel.Package, Version: sel.Version, Origin: edgeOrigin(d.Cause)})
 		}
 	}
-	for i := range sol.Packages {
-		sel := &sol.Packages[i]
+	for i := range out.Packages {
+		sel := &out.Packages[i]
 		slices.SortFunc(sel.RequiredBy, func(a, b Requirer) int {
 			return cmp.Or(comparePackages(a.Package, b.Package), cmp.Compare(a.Origin, b.Origin))
 		})
@@ -104,6 +89,6 @@ func (s *solver) solution() (*Solution, error) {
 			return comparePackages(a.Package, b.Package) == 0 && a.Origin == b.Origin
 		})
 	}
-	slices.SortFunc(sol.Packages, func(a, b Selected) int { return comparePackages(a.Package, b.Package) })
-	return sol, nil
+	slices.SortFunc(out.Packages, func(a, b Selected) int { return comparePackages(a.Package, b.Package) })
+	return out
 }

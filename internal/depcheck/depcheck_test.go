@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"redact":              {},
 	"reqfile":             {"internal/printable", "internal/tomlpos", "pep440", "pep508", "redact", "github.com/BurntSushi/toml"},
 	"resolver":            {"pep440", "pep508"},
+	"resolver/pubgrub":    {},
 	"cache":               {"redact", "go.etcd.io/bbolt"},
 	"index":               {"internal/wire", "pep425", "pep440", "pep508", "resolver", "cache", "redact", "golang.org/x/net/html", "golang.org/x/sync"},
 	"data":                {},
@@ -46,7 +47,8 @@ var allowed = map[string][]string{
 
 // forbiddenStd are standard-library packages the solver must not touch: it does no I/O.
 var forbiddenStd = map[string][]string{
-	"resolver": {"net", "net/http", "os", "os/exec", "io/fs", "path/filepath"},
+	"resolver":         {"net", "net/http", "os", "os/exec", "io/fs", "path/filepath"},
+	"resolver/pubgrub": {"net", "net/http", "os", "os/exec", "io/fs", "path/filepath"},
 }
 
 func rowFor(pkg string) (string, []string, bool) {

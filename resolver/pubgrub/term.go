@@ -1,60 +1,62 @@
-package resolver
-
-import "github.com/depsolve/depsolve/pep440"
+package pubgrub
 
 // A term is a statement about one package (solver.md "Term"). A positive term
 // "p ∈ r" holds when p is selected at a version in r. A negative term "not p ∈ r"
 // holds when p is not selected at all, or is selected outside r. So, as sets of
 // outcomes, positive(r) = r and negative(r) = complement(r) ∪ {not selected}; the
 // operations below are set operations over that reading.
-type term struct {
+type term[V any, S Set[V, S]] struct {
 	pkg pkgID
 	pos bool
-	r   pep440.Range
+	r   S
 }
 
-func positive(p pkgID, r pep440.Range) term { return term{pkg: p, pos: true, r: r} }
-func negative(p pkgID, r pep440.Range) term { return term{pkg: p, pos: false, r: r} }
+func positive[V any, S Set[V, S]](p pkgID, r S) term[V, S] {
+	return term[V, S]{pkg: p, pos: true, r: r}
+}
+func negative[V any, S Set[V, S]](p pkgID, r S) term[V, S] {
+	return term[V, S]{pkg: p, pos: false, r: r}
+}
 
-func (t term) negate() term { return term{pkg: t.pkg, pos: !t.pos, r: t.r} }
+func (t term[V, S]) negate() term[V, S] { return term[V, S]{pkg: t.pkg, pos: !t.pos, r: t.r} }
 
 // isAny reports whether t holds in every outcome (not p ∈ ∅).
-func (t term) isAny() bool { return !t.pos && t.r.IsEmpty() }
+func (t term[V, S]) isAny() bool { return !t.pos && t.r.IsEmpty() }
 
 // isNone reports whether t holds in no outcome (p ∈ ∅).
-func (t term) isNone() bool { return t.pos && t.r.IsEmpty() }
+func (t term[V, S]) isNone() bool { return t.pos && t.r.IsEmpty() }
 
 // contains reports whether selecting version v of the package satisfies t.
-func (t term) contains(v pep440.Version) bool { return t.r.Contains(v) == t.pos }
+func (t term[V, S]) contains(v V) bool { return t.r.Contains(v) == t.pos }
 
-func (t term) intersect(o term) term {
+func (t term[V, S]) intersect(o term[V, S]) term[V, S] {
 	switch {
 	case t.pos && o.pos:
-		return positive(t.pkg, t.r.Intersect(o.r))
+		return positive[V](t.pkg, t.r.Intersect(o.r))
 	case t.pos:
-		return positive(t.pkg, t.r.Difference(o.r))
+		return positive[V](t.pkg, t.r.Difference(o.r))
 	case o.pos:
-		return positive(t.pkg, o.r.Difference(t.r))
+		return positive[V](t.pkg, o.r.Difference(t.r))
 	default:
-		return negative(t.pkg, t.r.Union(o.r))
+		return negative[V](t.pkg, t.r.Union(o.r))
 	}
 }
 
-func (t term) union(o term) term {
+func (t term[V, S]) union(o term[V, S]) term[V, S] {
 	switch {
 	case t.pos && o.pos:
-		return positive(t.pkg, t.r.Union(o.r))
+		return positive[V](t.pkg, t.r.Union(o.r))
 	case t.pos:
-		return negative(t.pkg, o.r.Difference(t.r))
+		return negative[V](t.pkg, o.r.Difference(t.r))
 	case o.pos:
-		return negative(t.pkg, t.r.Difference(o.r))
+		return negative[V](t.pkg, t.r.Difference(o.r))
 	default:
-		return negative(t.pkg, t.r.Intersect(o.r))
+		return negative[V](t.pkg, t.r.Intersect(o.r))
 	}
 }
 
 // subsetOf reports whether every outcome satisfying t satisfies o ("t satisfies o").
-func (t term) subsetOf(o term) bool { return relate(t, o) == satisfied }
+func (t term[V, S]) subsetOf(o term[V, S]) bool { return relate(t, o) == satisfied }
 
 // relation is how what the partial solution knows about a package relates to a term.
 type relation uint8
@@ -68,7 +70,7 @@ const (
 // relate computes the relation with one intersection (it is the solver's
 // innermost operation): with i = known.r ∩ t.r, "known ⊆ t" and "known ∩ t = ∅"
 // reduce to comparing i with one of the ranges.
-func relate(known, t term) relation {
+func relate[V any, S Set[V, S]](known, t term[V, S]) relation {
 	i := known.r.Intersect(t.r)
 	switch {
 	case known.pos && t.pos: // K ⊆ T; K ∩ T = ∅
