@@ -85,7 +85,7 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if err != nil {
 		return out, err
 	}
-	out.Target, out.Inputs = s.target, in.paths()
+	out.Target, out.Inputs, out.Warnings = s.target, in.paths(), s.lockOverrides
 	if err := checkNotRead(out.Output, req.Format, in, s); err != nil {
 		return out, err
 	}
@@ -101,6 +101,9 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 
 	for _, n := range s.target.Notes {
 		r.Note(n)
+	}
+	for _, w := range s.lockOverrides {
+		r.Warn(w.Text())
 	}
 	ix, err := s.newIndex(in.pre)
 	if err != nil {
@@ -118,7 +121,8 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if err := s.withFiles(ctx, ix, res); err != nil {
 		return out, err
 	}
-	out.Status, out.Packages, out.Warnings = OK, res.packages, res.warnings
+	out.Status, out.Packages = OK, res.packages
+	out.Warnings = append(out.Warnings, res.warnings...)
 
 	l := &lockfile.Lock{
 		Command:  req.Command,
