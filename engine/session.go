@@ -55,6 +55,9 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 	if s.configs, err = loadConfigs(req.Config); err != nil {
 		return nil, err
 	}
+	if err := checkBinarySelections(req); err != nil {
+		return nil, err
+	}
 	if s.target, s.lockOverrides, err = buildTarget(ctx, s.report, req, s.matrix, s.configs, files); err != nil {
 		return nil, err
 	}

@@ -39,6 +39,12 @@ moves them all to the newest allowed versions, --upgrade-package NAME one.
 OUT is replaced atomically, and the same inputs give the same bytes. Index
 credentials are never written: URLs are recorded with them masked.
 
+A pin with no wheel for the target is a warning (sdist-only): the image build
+would compile it, or fail. --only-binary NAMES and --no-binary NAMES take
+pip's values (:all:, :none:, project names); --no-build is uv's (wheels only,
+for every project). Each is also a depsolve.toml key (only-binary, no-binary,
+no-build = true), and pip's two are read in requirement files too.
+
 OUT keeps its permissions; a new OUT gets 0644 less the umask. A symbolic link
 is written through: the file it leads to is replaced, the link stays. OUT is
 refused, before anything is resolved, when it is read-only (no write
