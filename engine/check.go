@@ -33,7 +33,7 @@ type Verdict struct {
 	Inputs []string // the input files, in the order given
 
 	Packages []Package // OK: the solution, by name
-	Warnings []Warning // OK: what the solution holds that the user should know
+	Warnings []Warning // what the target or the solution holds that the user should know
 
 	Conflict *resolver.NoSolution // the solver's proof that no solution exists
 	Findings []lockfile.Finding   // what stops a lock installing as pinned
@@ -64,9 +64,12 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 	if err != nil {
 		return Verdict{}, err
 	}
-	v := Verdict{Target: s.target, Inputs: in.paths()}
+	v := Verdict{Target: s.target, Inputs: in.paths(), Warnings: s.lockOverrides}
 	for _, n := range s.target.Notes {
 		r.Note(n)
+	}
+	for _, w := range s.lockOverrides {
+		r.Warn(w.Text())
 	}
 	ix, err := s.newIndex(in.pre)
 	if err != nil {
@@ -87,7 +90,8 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 			return v, err
 		}
 	}
-	v.Status, v.Packages, v.Warnings = OK, out.packages, out.warnings
+	v.Status, v.Packages = OK, out.packages
+	v.Warnings = append(v.Warnings, out.warnings...)
 	if !verify {
 		return v, nil
 	}
@@ -112,6 +116,9 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 	if len(v.Findings) > 0 {
 		v.Status = Conflict
 		v.Hints = []string{"run depsolve lock again to refresh the pins and their hashes for this target."}
+		if len(s.lockOverrides) > 0 {
+			v.Hints = []string{"the lock was made for another target: check it without the flags that replace its target, or lock again with them for this one."}
+		}
 	}
 	return v, nil
 }

@@ -240,11 +240,29 @@ func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config)
 
 	s.NoIndex = req.NoIndex
 	s.TrustedHosts = slices.Clone(req.TrustedHosts)
+	// The binary selections edit one another in order, as pip's do (":none:" empties
+	// what came before): the configuration first, then the files, then the flags, so
+	// that the higher source has the last word.
+	noBuild := req.NoBuild
+	for _, c := range slices.Backward(configs) {
+		for _, v := range c.OnlyBinary {
+			s.OnlyBinary = append(s.OnlyBinary, v.Text)
+		}
+		for _, v := range c.NoBinary {
+			s.NoBinary = append(s.NoBinary, v.Text)
+		}
+		noBuild = noBuild || c.NoBuild.On
+	}
 	for _, file := range files {
 		s.NoIndex = s.NoIndex || file.NoIndex
 		s.TrustedHosts = append(s.TrustedHosts, file.TrustedHosts...)
 		s.OnlyBinary = append(s.OnlyBinary, file.OnlyBinary...)
 		s.NoBinary = append(s.NoBinary, file.NoBinary...)
+	}
+	s.OnlyBinary = append(s.OnlyBinary, req.OnlyBinary...)
+	s.NoBinary = append(s.NoBinary, req.NoBinary...)
+	if noBuild {
+		s.OnlyBinary = append(s.OnlyBinary, ":all:")
 	}
 
 	s.Strategy = Sourced{target.FirstIndex, "default"}
@@ -259,6 +277,23 @@ func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config)
 		}
 	}
 	return s
+}
+
+// checkBinarySelections checks the values of --only-binary and --no-binary as pip does.
+func checkBinarySelections(req *Request) error {
+	for _, sel := range []struct {
+		flag   string
+		values []string
+	}{{"--only-binary", req.OnlyBinary}, {"--no-binary", req.NoBinary}} {
+		for _, v := range sel.values {
+			for _, name := range strings.Split(v, ",") {
+				if err := target.CheckBinaryValue(strings.TrimSpace(name)); err != nil {
+					return &target.InputError{Flag: sel.flag, Msg: err.Error()}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func dedupe(list []Sourced) []Sourced {

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/depsolve/depsolve/index"
@@ -42,12 +44,20 @@ type LockRequest struct {
 	Format LockFormat // "" is Requirements
 	// Output is the file to write; "" for Format.DefaultOutput(), "-" for none (the
 	// lock is only returned). An existing Output keeps its pins where they are still
-	// allowed, unless Upgrade; UpgradePackages (PEP 503 names) may move from theirs.
+	// allowed, unless Upgrade; UpgradePackages may move from theirs.
 	Output          string
 	Upgrade         bool
-	UpgradePackages []string
+	UpgradePackages []UpgradePackage
 	NoHashes        bool   // leave out the --hash options (Requirements)
 	Command         string // the command the lock's header records as having made it
+}
+
+// UpgradePackage is pip-compile's --upgrade-package NAME[==VERSION]: the package may move
+// from its pin in an existing lock; to Version, when it is set. A package the solution
+// does not hold is a *RequestError: the name is likely misspelt.
+type UpgradePackage struct {
+	Name    string // PEP 503-normalized
+	Version string // "" for the newest allowed
 }
 
 // Locked is what Lock did: the verdict, and where the lock went.
@@ -55,7 +65,27 @@ type Locked struct {
 	Verdict
 	Output  string // the file written, or "-"
 	Content []byte // the lock; nil for a conflict
+	// Changes are the pins that differ from those of the existing Output, by name; nil
+	// when there was none to compare with.
+	Changes []Change
 }
+
+// Change is a pin that a re-lock added, removed or moved.
+type Change struct {
+	Name     string
+	Old, New string // versions; Old "" for an added pin, New "" for a removed one
+	Kind     ChangeKind
+}
+
+// ChangeKind is how a pin changed, as uv's summary words it.
+type ChangeKind string
+
+const (
+	Added      ChangeKind = "added"
+	Removed    ChangeKind = "removed"
+	Upgraded   ChangeKind = "upgraded"
+	Downgraded ChangeKind = "downgraded"
+)
 
 // Lock resolves the requirements of req for its target and writes every pin with the
 // sha256 of each of its files usable on the target. Output is replaced atomically, and
@@ -85,22 +115,35 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if err != nil {
 		return out, err
 	}
-	out.Target, out.Inputs = s.target, in.paths()
+	out.Target, out.Inputs, out.Warnings = s.target, in.paths(), s.lockOverrides
 	if err := checkNotRead(out.Output, req.Format, in, s); err != nil {
 		return out, err
 	}
-	var preferred map[string]pep440.Version
-	if !req.Upgrade && out.Output != "-" {
-		if preferred, err = existingPins(out.Output, req.Format); err != nil {
+	var previous, preferred map[string]pep440.Version
+	if out.Output != "-" {
+		if previous, err = existingPins(out.Output, req.Format); err != nil {
 			r.Warn(fmt.Sprintf("%s: %v; its pins are not kept", out.Output, err))
 		}
-		for _, name := range req.UpgradePackages {
-			delete(preferred, pep508.NormalizeName(name))
+	}
+	if !req.Upgrade && previous != nil {
+		preferred = maps.Clone(previous)
+	}
+	for _, u := range req.UpgradePackages {
+		delete(preferred, u.Name)
+		if u.Version != "" {
+			rq, err := pep508.ParseRequirement(u.Name + "==" + u.Version)
+			if err != nil {
+				return out, &RequestError{Err: fmt.Errorf("--upgrade-package %s==%s: %w", u.Name, u.Version, err)}
+			}
+			in.constraints = append(in.constraints, reqfile.Requirement{Requirement: rq, Pos: reqfile.Position{File: "--upgrade-package"}, Line: u.Name + "==" + u.Version})
 		}
 	}
 
 	for _, n := range s.target.Notes {
 		r.Note(n)
+	}
+	for _, w := range s.lockOverrides {
+		r.Warn(w.Text())
 	}
 	ix, err := s.newIndex(in.pre)
 	if err != nil {
@@ -115,10 +158,17 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 		out.Status, out.Conflict, out.Hints = Conflict, res.conflict, res.hints
 		return out, nil
 	}
+	if err := checkUpgrades(req.UpgradePackages, res.packages); err != nil {
+		return out, err
+	}
 	if err := s.withFiles(ctx, ix, res); err != nil {
 		return out, err
 	}
-	out.Status, out.Packages, out.Warnings = OK, res.packages, res.warnings
+	if previous != nil {
+		out.Changes = changes(previous, res.packages)
+	}
+	out.Status, out.Packages = OK, res.packages
+	out.Warnings = append(out.Warnings, res.warnings...)
 
 	l := &lockfile.Lock{
 		Command:  req.Command,
@@ -151,6 +201,42 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	}
 	out.Content = b.Bytes()
 	return out, nil
+}
+
+// checkUpgrades refuses an --upgrade-package that names no package of the solution, as a
+// typo would: it would otherwise change nothing, silently.
+func checkUpgrades(upgrades []UpgradePackage, packages []Package) error {
+	for _, u := range upgrades {
+		if !slices.ContainsFunc(packages, func(p Package) bool { return p.Name == u.Name }) {
+			return &RequestError{Err: fmt.Errorf("--upgrade-package %s: %s is not in the solution; name a package the lock pins", u.Name, u.Name)}
+		}
+	}
+	return nil
+}
+
+// changes compares the pins of the previous lock with the solution, by name.
+func changes(previous map[string]pep440.Version, packages []Package) []Change {
+	var out []Change
+	now := map[string]bool{}
+	for _, p := range packages {
+		now[p.Name] = true
+		old, ok := previous[p.Name]
+		switch {
+		case !ok:
+			out = append(out, Change{Name: p.Name, New: p.Version.String(), Kind: Added})
+		case p.Version.Compare(old) > 0:
+			out = append(out, Change{Name: p.Name, Old: old.String(), New: p.Version.String(), Kind: Upgraded})
+		case p.Version.Compare(old) < 0:
+			out = append(out, Change{Name: p.Name, Old: old.String(), New: p.Version.String(), Kind: Downgraded})
+		}
+	}
+	for name, old := range previous {
+		if !now[name] {
+			out = append(out, Change{Name: name, Old: old.String(), Kind: Removed})
+		}
+	}
+	slices.SortFunc(out, func(a, b Change) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // checkOutput fails early, before anything is resolved, when the lock could not be

@@ -34,6 +34,13 @@ type Request struct {
 	Timeout        time.Duration // of one index request; 0 for $DEPSOLVE_TIMEOUT or the configured one
 	RetryBackoff   time.Duration // before an index request's first retry; 0 for the index's default
 
+	// OnlyBinary and NoBinary take pip's values (":all:", ":none:", project names,
+	// comma-separated): the projects to take only wheels of, only sdists of. NoBuild is
+	// uv's --no-build: wheels only, for every project.
+	OnlyBinary []string
+	NoBinary   []string
+	NoBuild    bool
+
 	// Target is what the caller says of the target, each value with the origin that
 	// Env reports and errors cite (the CLI: target.FromFlag and the flag's name); it
 	// outranks every other source (target.Precedence). Detect adds what this machine

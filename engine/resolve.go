@@ -50,6 +50,10 @@ type Warning struct {
 // requirement asked for (matrix.Advisory* are the codes of the others).
 const WarningUnaskedPrerelease = "unasked-prerelease"
 
+// WarningSdistOnly is the code of a pin with no wheel for the target: installing it
+// builds its source distribution.
+const WarningSdistOnly = "sdist-only"
+
 // outcome is what a resolution gave: a set of pins, or a proof that there is none with
 // hints out of it.
 type outcome struct {
@@ -109,6 +113,11 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	if !in.pre {
 		out.warnings = append(out.warnings, unaskedPrereleases(res, in)...)
 	}
+	builds, err := s.sourceOnly(ctx, ix, out.packages)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	out.warnings = append(out.warnings, builds...)
 	for _, w := range out.warnings {
 		s.report.Warn(w.Text())
 	}
@@ -157,6 +166,29 @@ func unaskedPrereleases(res *resolver.Resolution, in *inputs) []Warning {
 		}
 	}
 	return out
+}
+
+// sourceOnly names the pins that have no wheel for the target, unless --no-binary asked
+// for their source: an image build then compiles them (a compiler and build
+// dependencies in the image), or fails. pip and uv would build them without a word.
+func (s *session) sourceOnly(ctx context.Context, ix *index.Index, packages []Package) ([]Warning, error) {
+	var out []Warning
+	for _, p := range packages {
+		if index.Selects(s.indexes.NoBinary, p.Name) {
+			continue
+		}
+		sdist, err := ix.SourceOnly(ctx, p.Name, p.Version)
+		if err != nil {
+			return nil, err
+		}
+		if sdist == "" {
+			continue
+		}
+		out = append(out, Warning{Code: WarningSdistOnly, Package: p.Name, Version: p.Version.String(), Message: fmt.Sprintf(
+			"%s %s has no wheel for this target: installing it builds %s, which needs a compiler and its build dependencies in the image, or fails. Pin a version that has a wheel, or pass --only-binary %s (--no-build for every package) to rule out versions without one.",
+			p.Name, p.Version, sdist, p.Name)})
+	}
+	return out, nil
 }
 
 // withFiles looks up the files of every pinned version usable on the target, best first.

@@ -30,7 +30,10 @@ type session struct {
 	matrix   *matrix.Matrix
 	configs  []*target.Config
 	target   *target.Target
-	indexes  IndexSettings
+	// lockOverrides are the values of the target a lock input records that flags
+	// replaced, as warnings of the verdict.
+	lockOverrides []Warning
+	indexes       IndexSettings
 }
 
 // openSession builds the session; without useCache it leaves the cache alone (Env only
@@ -52,7 +55,10 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 	if s.configs, err = loadConfigs(req.Config); err != nil {
 		return nil, err
 	}
-	if s.target, err = buildTarget(ctx, s.report, req, s.matrix, s.configs, files); err != nil {
+	if err := checkBinarySelections(req); err != nil {
+		return nil, err
+	}
+	if s.target, s.lockOverrides, err = buildTarget(ctx, s.report, req, s.matrix, s.configs, files); err != nil {
 		return nil, err
 	}
 	s.indexes = mergeIndexes(req, files, s.configs)

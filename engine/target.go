@@ -43,28 +43,28 @@ func loadConfigs(path string) ([]*target.Config, error) {
 	return []*target.Config{c}, nil
 }
 
-// buildTarget merges the request's declaration, config files, the targets recorded in
-// pylock.toml input files and detection into the target, with depsolve's defaults for
-// the Python version and the platform where no source gives one.
-func buildTarget(ctx context.Context, r Reporter, req *Request, m *matrix.Matrix, configs []*target.Config, files []*reqfile.File) (*target.Target, error) {
+// buildTarget merges the request's declaration, config files, the targets that lock
+// inputs record and detection into the target, with depsolve's defaults for the Python
+// version and the platform where no source gives one. It also says where the flags
+// replaced a value a lock records.
+func buildTarget(ctx context.Context, r Reporter, req *Request, m *matrix.Matrix, configs []*target.Config, files []*reqfile.File) (*target.Target, []Warning, error) {
 	if df := req.Target.Dockerfile; df.Known() {
 		if fi, err := os.Stat(df.Text); err != nil || fi.IsDir() {
-			return nil, originError(df.Origin, "", errors.New(fileProblem(df.Text, err)))
+			return nil, nil, originError(df.Origin, "", errors.New(fileProblem(df.Text, err)))
 		}
 	}
 	decls := []target.Declaration{req.Target}
 	for _, c := range configs {
 		decls = append(decls, c.Target)
 	}
+	var locks []target.Declaration
 	for _, file := range files {
-		if !reqfile.IsPylock(file.Path) {
-			continue
-		}
 		d, err := lockTarget(r, file)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		decls = append(decls, d)
+		locks = append(locks, d)
 	}
 	if req.Detect {
 		d, warnings := target.Detect(ctx, target.LocalSystem{}, m.Catalog())
@@ -73,7 +73,15 @@ func buildTarget(ctx context.Context, r Reporter, req *Request, m *matrix.Matrix
 		}
 		decls = append(decls, d)
 	}
-	return target.Build(m.Catalog(), target.Defaults{Python: DefaultPython, Platform: DefaultPlatform}, decls...)
+	t, err := target.Build(m.Catalog(), target.Defaults{Python: DefaultPython, Platform: DefaultPlatform}, decls...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var overrides []Warning
+	for _, d := range locks {
+		overrides = append(overrides, lockOverrides(t, d)...)
+	}
+	return t, overrides, nil
 }
 
 // wheelTarget is the target as the index needs it to choose files.
@@ -106,7 +114,7 @@ func originError(o target.Origin, what string, err error) error {
 	switch o.From {
 	case target.FromFlag:
 		e.Flag = o.Detail
-	case target.FromConfig, target.FromPyproject:
+	case target.FromConfig, target.FromPyproject, target.FromLock:
 		e.Pos = o.Pos
 	}
 	return e
@@ -158,27 +166,36 @@ func targetFields(t *target.Target) []lockfile.Field {
 	return out
 }
 
-// lockTarget reads back the target a pylock.toml records under [tool.depsolve] (what
-// targetFields wrote), each value with its place in the file as origin. It ranks with
-// pyproject.toml's [tool.depsolve]: flags and depsolve.toml win over it. Keys it does
-// not know (a later depsolve's) are warned about and skipped.
+// lockTarget reads back the target a lock input records (what targetFields wrote): the
+// header of a requirements lock, or [tool.depsolve] of a pylock.toml, each value with
+// its place in the file as origin. It ranks just below the flags (target.FromLock): a
+// lock is checked on the target it was made for unless a flag says otherwise. Keys it
+// does not know (a later depsolve's) are warned about and skipped.
 func lockTarget(r Reporter, f *reqfile.File) (target.Declaration, error) {
 	var d target.Declaration
-	t := f.Tool
-	if t == nil {
-		return d, nil
+	fields := f.TargetHeader
+	where := "the lock's target"
+	fail := func(fd reqfile.HeaderField, msg, hint string) error {
+		return &reqfile.Error{Pos: fd.Pos, Msg: msg, Hint: hint}
 	}
-	origin := func(key string) target.Origin {
-		p := t.Pos(key)
-		return target.Origin{From: target.FromPyproject, Pos: p}
-	}
-	for _, key := range slices.Sorted(maps.Keys(t.Values)) {
-		text, ok := t.Values[key].(string)
-		if !ok {
-			return d, t.Error(key+" must be a string, as depsolve lock writes it", "run depsolve lock again to rewrite the lock", key)
+	if reqfile.IsPylock(f.Path) {
+		t := f.Tool
+		if t == nil {
+			return d, nil
 		}
-		v := target.Value{Text: text, Origin: origin(key)}
-		switch key {
+		fields, where = nil, "[tool.depsolve]"
+		for _, key := range slices.Sorted(maps.Keys(t.Values)) {
+			text, ok := t.Values[key].(string)
+			if !ok {
+				return d, t.Error(key+" must be a string, as depsolve lock writes it", "run depsolve lock again to rewrite the lock", key)
+			}
+			fields = append(fields, reqfile.HeaderField{Name: key, Value: text, Pos: t.Pos(key)})
+		}
+		fail = func(fd reqfile.HeaderField, msg, hint string) error { return t.Error(msg, hint, fd.Name) }
+	}
+	for _, fd := range fields {
+		v := target.Value{Text: fd.Value, Origin: target.Origin{From: target.FromLock, Pos: fd.Pos}}
+		switch fd.Name {
 		case "python":
 			d.Python = v
 		case "platform":
@@ -192,17 +209,71 @@ func lockTarget(r Reporter, f *reqfile.File) (target.Declaration, error) {
 		case "base-image":
 			d.BaseImage = v
 		case "gpu":
-			if text != "none" {
-				return d, t.Error(`gpu = "`+text+`": depsolve lock writes gpu = "none" for a target without a GPU, and its GPUs under gpus`, "", key)
+			if fd.Value != "none" {
+				return d, fail(fd, `gpu = "`+fd.Value+`": depsolve lock writes gpu = "none" for a target without a GPU, and its GPUs under gpus`, "")
 			}
 			d.CPU = target.Toggle{Set: true, On: true, Origin: v.Origin}
 		case "gpus":
-			d.GPUs = parseGPUSummaries(text, v.Origin)
+			d.GPUs = parseGPUSummaries(fd.Value, v.Origin)
 		default:
-			r.Warn(fmt.Sprintf("%s: [tool.depsolve] key %q is not a target setting this depsolve knows; skipped", t.Pos(key), key))
+			r.Warn(fmt.Sprintf("%s: %s names %q, not a target setting this depsolve knows; skipped", fd.Pos, where, fd.Name))
 		}
 	}
 	return d, nil
+}
+
+// WarningLockTargetOverridden is the code of a flag that changes a value of the target
+// a lock input records: the lock is then checked on another target than it was made for.
+const WarningLockTargetOverridden = "lock-target-overridden"
+
+// lockOverrides says which values of the target a lock records the flags replaced in t.
+func lockOverrides(t *target.Target, lock target.Declaration) []Warning {
+	var out []Warning
+	say := func(flag, now, recorded string, at target.Position) {
+		out = append(out, Warning{Code: WarningLockTargetOverridden, Message: fmt.Sprintf(
+			"%s %s replaces the lock's %s (%s): the lock is checked on a target it was not made for", flag, now, recorded, at)})
+	}
+	scalar := func(what string, recorded target.Value, final target.Value) {
+		if recorded.Known() && final.Origin.From == target.FromFlag && final.Text != recorded.Text {
+			say(final.Origin.Detail, final.Text, what+" "+recorded.Text, recorded.Origin.Pos)
+		}
+	}
+	scalar("python", lock.Python, t.Python.Value)
+	scalar("platform", lock.Platform, t.Platform.Value)
+	scalar("glibc", lock.GLibc, t.GLibc.Value)
+	scalar("driver", lock.Driver, t.Driver.Value)
+	scalar("cuda", lock.CUDA, t.CUDA.Value)
+	scalar("base-image", lock.BaseImage, t.BaseImage)
+	recordedGPUs, finalGPUs := gpuList(lock.GPUs, lock.CPU), gpuList(t.GPUs, t.CPU)
+	if recordedGPUs != "" && recordedGPUs != finalGPUs && flagGPUs(t) {
+		at := lock.CPU.Origin.Pos
+		if len(lock.GPUs) > 0 {
+			at = lock.GPUs[0].Origin.Pos
+		}
+		flag := "--gpu"
+		if t.CPU.On {
+			flag = "--cpu"
+		}
+		say(flag, finalGPUs, "GPUs "+recordedGPUs, at)
+	}
+	return out
+}
+
+// gpuList names a target's GPUs as a lock's header does; "none" without a GPU.
+func gpuList(gpus []target.GPU, cpu target.Toggle) string {
+	if cpu.On {
+		return "none"
+	}
+	var names []string
+	for _, g := range gpus {
+		names = append(names, GPUSummary(g))
+	}
+	return strings.Join(names, ", ")
+}
+
+func flagGPUs(t *target.Target) bool {
+	return t.CPU.On && t.CPU.Origin.From == target.FromFlag ||
+		len(t.GPUs) > 0 && t.GPUs[0].Origin.From == target.FromFlag
 }
 
 // parseGPUSummaries reads what GPUSummary wrote for each GPU, joined with ", ":

@@ -368,6 +368,20 @@ func (ix *Index) Files(ctx context.Context, name string, v pep440.Version) ([]Fi
 	return out, nil
 }
 
+// SourceOnly names the source distribution an installer would build for version v on
+// the target: the file it takes when no wheel of v is usable there; "" when one is.
+func (ix *Index) SourceOnly(ctx context.Context, name string, v pep440.Version) (string, error) {
+	r, err := ix.release(ctx, name, v)
+	if err != nil {
+		return "", err
+	}
+	best := r.best()
+	if best == nil || strings.HasSuffix(strings.ToLower(best.Filename), ".whl") {
+		return "", nil
+	}
+	return best.Filename, nil
+}
+
 func (ix *Index) release(ctx context.Context, name string, v pep440.Version) (*release, error) {
 	p, err := ix.project(ctx, name)
 	if err != nil {
@@ -533,6 +547,11 @@ func (ix *Index) computeHash(ctx context.Context, c *candidate) (string, int64, 
 }
 
 // selectionOf reads a pip-style ":all:"/":none:"/names list.
+// Selects reports whether a list of --only-binary or --no-binary values (":all:",
+// ":none:", project names, comma-separated or not, later ones editing earlier ones as
+// pip does) selects the project name.
+func Selects(list []string, name string) bool { return selectionOf(list, name) }
+
 func selectionOf(list []string, name string) bool {
 	sel := false
 	for _, item := range list {

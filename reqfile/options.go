@@ -251,6 +251,10 @@ func matchLong(name string, at int) (*optionSpec, *optionError) {
 	}
 	switch len(matches) {
 	case 0:
+		if name == "--no-build" {
+			return nil, &optionError{at, "unknown option --no-build: it is uv's command-line flag, which neither pip nor uv reads in a requirements file",
+				"write --only-binary :all: here (pip and uv read it), or pass --no-build to depsolve"}
+		}
 		return nil, &optionError{at, "unknown option " + name, knownOptionsHint}
 	case 1:
 		return matches[0], nil

@@ -6,9 +6,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -26,6 +28,11 @@ type Config struct {
 	FindLinks      []Value // find-links
 	IndexStrategy  Value   // index-strategy: "first-index" or "unsafe-best-match"
 	Target         Declaration
+
+	// OnlyBinary and NoBinary are the only-binary and no-binary keys: pip's values
+	// (":all:", ":none:", project names). NoBuild is no-build, uv's: wheels only.
+	OnlyBinary, NoBinary []Value
+	NoBuild              Toggle
 
 	// Timeout is the timeout key, the deadline of one index request (a TOML number is
 	// seconds); 0 when absent.
@@ -144,7 +151,7 @@ func (p *configParser) origin(key string) Origin {
 
 // The schema, each list sorted: unknownKeys searches it, and errors print it.
 var (
-	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "target", "timeout"}
+	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "no-binary", "no-build", "only-binary", "target", "timeout"}
 	targetKeys = []string{"base-image", "cpu", "cuda", "dockerfile", "driver", "glibc", "gpus", "platform", "python"}
 )
 
@@ -173,6 +180,9 @@ func (p *configParser) config(doc map[string]any) (*Config, error) {
 		return nil, p.errorf("index-strategy", true, "index-strategy %q: want %q or %q", s, FirstIndex, UnsafeBestMatch)
 	}
 	if c.Timeout, err = p.timeout(doc); err != nil {
+		return nil, err
+	}
+	if err := p.binaryKeys(doc, c); err != nil {
 		return nil, err
 	}
 	raw, ok := doc["target"]
@@ -249,6 +259,47 @@ func (p *configParser) target(t map[string]any) (Declaration, error) {
 	}
 	return d, nil
 }
+
+// binaryKeys reads only-binary, no-binary (lists of pip's values) and no-build (uv's).
+func (p *configParser) binaryKeys(doc map[string]any, c *Config) error {
+	for _, key := range []string{"only-binary", "no-binary"} {
+		list, err := p.strs(doc, "", key)
+		if err != nil {
+			return err
+		}
+		for _, v := range list {
+			for _, name := range strings.Split(v.Text, ",") {
+				if err := CheckBinaryValue(strings.TrimSpace(name)); err != nil {
+					return p.errorf(key, true, "%s: %v", key, err)
+				}
+			}
+		}
+		if key == "only-binary" {
+			c.OnlyBinary = list
+		} else {
+			c.NoBinary = list
+		}
+	}
+	if raw, ok := doc["no-build"]; ok {
+		on, isBool := raw.(bool)
+		if !isBool {
+			return p.errorf("no-build", true, "no-build must be true or false, not %s", tomlTypeName(raw))
+		}
+		c.NoBuild = Toggle{Set: true, On: on, Origin: p.origin("no-build")}
+	}
+	return nil
+}
+
+// CheckBinaryValue checks one value of --only-binary or --no-binary: ":all:", ":none:"
+// or a project name, as pip takes them.
+func CheckBinaryValue(s string) error {
+	if s == ":all:" || s == ":none:" || projectName().MatchString(s) {
+		return nil
+	}
+	return fmt.Errorf("%q: want :all:, :none: or project names separated by commas", s)
+}
+
+var projectName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`) })
 
 func (p *configParser) unknownKeys(prefix string, table map[string]any, known []string) error {
 	var unknown []string

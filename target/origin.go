@@ -9,6 +9,7 @@ type From int
 
 const (
 	FromFlag      From = iota + 1 // a command-line flag
+	FromLock                      // the target a lock input records: checked on it unless a flag says otherwise
 	FromConfig                    // depsolve.toml
 	FromPyproject                 // [tool.depsolve] in pyproject.toml
 	FromBaseImage                 // implied by the base image (--base-image, base-image, the Dockerfile's FROM)
@@ -30,6 +31,8 @@ func (o Origin) String() string {
 		return "flag " + o.Detail
 	case FromConfig:
 		return lineString(o.Pos)
+	case FromLock:
+		return lineString(o.Pos) + " (the lock's target)"
 	case FromPyproject:
 		return fmt.Sprintf("%s [tool.depsolve]:%d", o.Pos.File, o.Pos.Line)
 	case FromBaseImage:

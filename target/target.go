@@ -14,7 +14,7 @@ import (
 )
 
 // Precedence is the order in which sources win, as `depsolve env` prints it.
-const Precedence = "flags > depsolve.toml > pyproject.toml [tool.depsolve] > base image > --detect > defaults"
+const Precedence = "flags > the target a lock input records > depsolve.toml > pyproject.toml [tool.depsolve] > base image > --detect > defaults"
 
 // Target is the machine and image a lock is for, merged from every source, each value
 // with its origin. A value with empty Text is unknown and constrains nothing. Build parses
@@ -121,7 +121,7 @@ func originError(o Origin, format string, args ...any) error {
 	switch o.From {
 	case FromFlag:
 		e.Flag = o.Detail
-	case FromConfig, FromPyproject:
+	case FromConfig, FromPyproject, FromLock:
 		e.Pos = o.Pos
 	}
 	return e

@@ -70,6 +70,8 @@ func (o Origin) phrase() string {
 		return "from " + o.Detail
 	case FromConfig, FromPyproject, FromBaseImage:
 		return "from " + o.String()
+	case FromLock:
+		return "from " + lineString(o.Pos)
 	case FromDetection:
 		return "detected by " + o.Detail
 	case FromDefault:

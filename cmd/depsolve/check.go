@@ -31,10 +31,12 @@ pip-compile, uv). Other files, == pins included, are resolved: their
 dependencies are depsolve's to choose. A target Python outside the
 requires-python of a pyproject.toml or pylock.toml is a conflict.
 
-The target comes from the flags, then depsolve.toml or [tool.depsolve] in
-pyproject.toml, then the target a pylock.toml records, then --base-image or
-the Dockerfile, then --detect; Python and platform default to ` + engine.DefaultPython + `
-and ` + engine.DefaultPlatform + `.
+A lock is checked on the target it records (the header depsolve lock writes,
+[tool.depsolve] in a pylock.toml): a flag that replaces one of its values
+wins, with a warning (lock-target-overridden). Otherwise the target comes from
+the flags, then depsolve.toml or [tool.depsolve] in pyproject.toml, then
+--base-image or the Dockerfile, then --detect; Python and platform default to
+` + engine.DefaultPython + ` and ` + engine.DefaultPlatform + `.
 
 Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
@@ -111,13 +113,13 @@ func writeVerdict(u *ui, v engine.Verdict) error {
 	r := newReport(string(v.Status), v.Target)
 	switch {
 	case v.Conflict != nil:
-		r.setConflict(v.Conflict.Text(), v.Conflict.Sources(), v.Hints)
+		r.setConflict(v.Conflict, v.Hints)
 	case len(v.Findings) > 0:
-		r.setConflict(findingsChain(v), nil, v.Hints)
+		r.setFindings(v)
 	default:
 		r.addPackages(v.Packages)
-		r.addWarnings(v.Warnings)
 	}
+	r.addWarnings(v.Warnings)
 	if err := r.write(u); err != nil {
 		return err
 	}

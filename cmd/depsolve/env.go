@@ -24,7 +24,7 @@ the package indexes with theirs, and the cache folder. It takes the same flags
 as check, so that a check command line works with env in its place; those
 about resolving (--pre, --refresh, --offline) change nothing here. FILE
 (optional here) adds the index options written in a requirements file, and
-the target a pylock.toml records.
+the target a lock records (a requirements lock's header, a pylock.toml).
 
 Sources win in this order: ` + target.Precedence + `.
 Python and platform default to ` + engine.DefaultPython + ` and ` + engine.DefaultPlatform + ` when no source gives

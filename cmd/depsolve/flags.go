@@ -31,6 +31,9 @@ type inputFlags struct {
 	refresh        bool
 	cacheDir       string
 	pre            bool
+	onlyBinary     []string
+	noBinary       []string
+	noBuild        bool
 	config         string        // depsolve.toml path
 	timeout        time.Duration // --timeout; 0 when not given
 
@@ -56,6 +59,9 @@ func (f *inputFlags) registerSources(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.extras, "extra", nil, "include the optional dependencies `NAME` of a pyproject.toml; install a pylock.toml with extra NAME (repeatable)")
 	fs.StringArrayVar(&f.groups, "group", nil, "include the PEP 735 dependency group `NAME` of a pyproject.toml; install a pylock.toml with group NAME, not its default-groups (repeatable)")
 	fs.BoolVar(&f.pre, "pre", false, "allow pre-releases everywhere")
+	fs.StringArrayVar(&f.onlyBinary, "only-binary", nil, "take only wheels of `NAMES`: :all:, :none: or project names separated by commas, as pip's --only-binary (repeatable; also only-binary in depsolve.toml and --only-binary in requirement files)")
+	fs.StringArrayVar(&f.noBinary, "no-binary", nil, "take only source distributions of `NAMES`, as pip's --no-binary (repeatable; also no-binary in depsolve.toml and --no-binary in requirement files)")
+	fs.BoolVar(&f.noBuild, "no-build", false, "take no source distribution of any project, as uv's --no-build (pip: --only-binary :all:; also no-build = true in depsolve.toml)")
 	f.registerIndexes(fs)
 }
 
@@ -180,6 +186,9 @@ func (f *inputFlags) request(args []string) engine.Request {
 		Extras:         f.extras,
 		Groups:         f.groups,
 		Pre:            f.pre,
+		OnlyBinary:     f.onlyBinary,
+		NoBinary:       f.noBinary,
+		NoBuild:        f.noBuild,
 		IndexURL:       f.indexURL,
 		ExtraIndexURLs: f.extraIndexURLs,
 		FindLinks:      f.findLinks,

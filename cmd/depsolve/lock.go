@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/depsolve/depsolve/engine"
+	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 )
 
@@ -35,9 +36,18 @@ in a requirements file pip installs with --require-hashes (pip-compile's
 format), or with --format pylock in a PEP 751 pylock.toml.
 
 Re-running keeps the pins of an existing OUT that are still allowed; --upgrade
-moves them all to the newest allowed versions, --upgrade-package NAME one.
+moves them all to the newest allowed versions, --upgrade-package NAME one, and
+--upgrade-package NAME==VERSION moves it to VERSION (pip-compile's -P); a NAME
+the solution does not hold is an error. A re-lock then lists on stderr the
+pins it added, removed, upgraded and downgraded, as uv lock does.
 OUT is replaced atomically, and the same inputs give the same bytes. Index
 credentials are never written: URLs are recorded with them masked.
+
+A pin with no wheel for the target is a warning (sdist-only): the image build
+would compile it, or fail. --only-binary NAMES and --no-binary NAMES take
+pip's values (:all:, :none:, project names); --no-build is uv's (wheels only,
+for every project). Each is also a depsolve.toml key (only-binary, no-binary,
+no-build = true), and pip's two are read in requirement files too.
 
 OUT keeps its permissions; a new OUT gets 0644 less the umask. A symbolic link
 is written through: the file it leads to is replaced, the link stays. OUT is
@@ -74,7 +84,7 @@ untouched).`,
 	notInLockHeader(cmd.Flags(), "output")
 	cmd.Flags().BoolVar(&lf.noHashes, "no-hashes", false, "leave out the --hash lines (requirements format)")
 	cmd.Flags().BoolVarP(&lf.upgrade, "upgrade", "U", false, "ignore the pins of an existing OUT: take the newest allowed versions")
-	cmd.Flags().StringArrayVarP(&lf.upgradePackages, "upgrade-package", "P", nil, "let `NAME` move from its pin in an existing OUT (repeatable)")
+	cmd.Flags().StringArrayVarP(&lf.upgradePackages, "upgrade-package", "P", nil, "let `NAME` move from its pin in an existing OUT, to VERSION with NAME==VERSION, as pip-compile's -P (repeatable)")
 	format.register(cmd, "lockfile `FORMAT`: requirements (pip-compile style) or pylock (PEP 751)")
 	completeTargetFlags(cmd)
 	return cmd
@@ -90,11 +100,12 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 		Command:  command,
 	}
 	req.Reporter = u
-	for _, name := range lf.upgradePackages {
-		if !projectName.MatchString(name) {
-			return usageError{err: fmt.Errorf("--upgrade-package %q: want a project name", name), command: "depsolve lock"}
+	for _, spec := range lf.upgradePackages {
+		name, version, pinned := strings.Cut(spec, "==")
+		if !projectName.MatchString(name) || pinned && !isVersion(version) {
+			return usageError{err: fmt.Errorf("--upgrade-package %q: want a project name, or NAME==VERSION", spec), command: "depsolve lock"}
 		}
-		req.UpgradePackages = append(req.UpgradePackages, pep508.NormalizeName(name))
+		req.UpgradePackages = append(req.UpgradePackages, engine.UpgradePackage{Name: pep508.NormalizeName(name), Version: version})
 	}
 	l, err := engine.Lock(ctx, req)
 	if err != nil {
@@ -110,8 +121,32 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 	}
 	if !u.quiet {
 		printLockSummary(u, l.Packages, l.Output, target)
+		printChanges(u, l.Changes)
 	}
 	return nil
+}
+
+// printChanges tells, on stderr, how the pins moved from those of the lock replaced, one
+// line each, as uv's lock does: "Upgraded numpy v1.26.3 -> v1.26.4".
+func printChanges(u *ui, changes []engine.Change) {
+	for _, c := range changes {
+		switch c.Kind {
+		case engine.Added:
+			u.errorf("Added %s v%s\n", c.Name, c.New)
+		case engine.Removed:
+			u.errorf("Removed %s v%s\n", c.Name, c.Old)
+		case engine.Upgraded:
+			u.errorf("Upgraded %s v%s -> v%s\n", c.Name, c.Old, c.New)
+		case engine.Downgraded:
+			u.errorf("Downgraded %s v%s -> v%s\n", c.Name, c.Old, c.New)
+		}
+	}
+}
+
+// isVersion reports whether s is a PEP 440 version, as --upgrade-package NAME==VERSION takes.
+func isVersion(s string) bool {
+	_, err := pep440.Parse(s)
+	return err == nil
 }
 
 // projectName is the syntax of a project name (PEP 508).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,19 +16,29 @@ import (
 	"github.com/depsolve/depsolve/target"
 )
 
-// report is the --format json object of the CLI contract (DESIGN.md). status, target and
-// packages are always there; explanation, sources and hints only for a conflict, error
-// only for an error. sources is depsolve's addition to DESIGN.md's shape: the matrix rows
-// the explanation cites as [n], for tools that link them.
+// reportSchemaVersion is the version of the --format json report of check, which
+// docs/depsolve.schema.json describes. It changes when a field changes meaning or goes
+// away; a new field does not change it.
+const reportSchemaVersion = 1
+
+// report is the --format json object of the CLI contract (DESIGN.md), described by
+// docs/depsolve.schema.json. status, target, packages and warnings are always there;
+// explanation, steps, sources and hints only for a conflict (findings for a lock that
+// does not install as pinned), error only for an error. sources is depsolve's addition
+// to DESIGN.md's shape: the matrix rows the explanation cites as [n], for tools that
+// link them; the explanation is the chain alone, without the text's Sources block.
 type report struct {
-	Status      string          `json:"status"` // ok, conflict or error
-	Target      *reportTarget   `json:"target"`
-	Packages    []reportPkg     `json:"packages"`
-	Warnings    []reportWarning `json:"warnings"`
-	Explanation *string         `json:"explanation,omitempty"`
-	Sources     *[]reportSource `json:"sources,omitempty"`
-	Hints       *[]string       `json:"hints,omitempty"`
-	Error       *reportError    `json:"error,omitempty"`
+	SchemaVersion int              `json:"schema_version"`
+	Status        string           `json:"status"` // ok, conflict or error
+	Target        *reportTarget    `json:"target"`
+	Packages      []reportPkg      `json:"packages"`
+	Warnings      []reportWarning  `json:"warnings"`
+	Explanation   *string          `json:"explanation,omitempty"`
+	Steps         *[]reportStep    `json:"steps,omitempty"`
+	Findings      *[]reportFinding `json:"findings,omitempty"`
+	Sources       *[]reportSource  `json:"sources,omitempty"`
+	Hints         *[]string        `json:"hints,omitempty"`
+	Error         *reportError     `json:"error,omitempty"`
 }
 
 // reportWarning is an engine.Warning as JSON lists it under "warnings" (text output
@@ -36,7 +47,32 @@ type reportWarning struct {
 	Code    string   `json:"code"`
 	Message string   `json:"message"`
 	Package string   `json:"package,omitempty"` // PEP 503; absent for the target itself
+	Version string   `json:"version,omitempty"` // of package, where the warning is about one release
 	Sources []string `json:"sources"`           // "S1 https://…": the references of its matrix row
+}
+
+// reportStep is one line of the explanation: the premises, each citing sources by
+// number, and the conclusion they lead to (resolver.Line).
+type reportStep struct {
+	Number     int             `json:"number,omitempty"` // set when a later step refers to it
+	Connective string          `json:"connective"`
+	Premises   []reportPremise `json:"premises"`
+	Conclusion string          `json:"conclusion"`
+	Branch     bool            `json:"branch,omitempty"` // the step starts a separate branch
+}
+
+type reportPremise struct {
+	Text    string `json:"text"`
+	Ref     int    `json:"ref,omitempty"` // the number of the step it concludes
+	Sources []int  `json:"sources"`       // the numbers of the sources it cites
+}
+
+// reportFinding is what stops a lock installing as pinned, at the pin to fix.
+type reportFinding struct {
+	Message string `json:"message"`
+	Package string `json:"package"`
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
 }
 
 // reportSource is one cited matrix row: the n of "[n]", where the row is, and the
@@ -48,12 +84,21 @@ type reportSource struct {
 	References []resolver.Reference `json:"references"`
 }
 
+// reportOrigin is one known target value and where it came from, as env prints it.
+type reportOrigin struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Origin string `json:"origin"`
+}
+
 type reportTarget struct {
 	Python   string   `json:"python"`
 	Platform string   `json:"platform"`
 	Driver   *string  `json:"driver"`
 	GPUs     []string `json:"gpus"` // compute capabilities, lowest first
 	CUDA     *string  `json:"cuda"`
+	// Origins are the known values of the target with where each came from.
+	Origins []reportOrigin `json:"origins"`
 }
 
 type reportPkg struct {
@@ -63,6 +108,7 @@ type reportPkg struct {
 	File    string   `json:"file"`
 	SHA256  string   `json:"sha256"`
 	Size    int64    `json:"size"`
+	SDist   bool     `json:"sdist"` // File is a source distribution: installing it builds it
 	Via     []string `json:"via"`
 }
 
@@ -73,11 +119,25 @@ type reportError struct {
 }
 
 func newReport(status string, t *target.Target) *report {
-	r := &report{Status: status, Packages: []reportPkg{}, Warnings: []reportWarning{}}
+	r := &report{SchemaVersion: reportSchemaVersion, Status: status, Packages: []reportPkg{}, Warnings: []reportWarning{}}
 	if t == nil {
 		return r
 	}
-	r.Target = &reportTarget{Python: t.Python.Text, Platform: t.Platform.Text, GPUs: []string{}}
+	r.Target = &reportTarget{Python: t.Python.Text, Platform: t.Platform.Text, GPUs: []string{}, Origins: []reportOrigin{}}
+	for _, st := range t.Settings() {
+		if st.Value != "" {
+			r.Target.Origins = append(r.Target.Origins, reportOrigin{Name: st.Name, Value: st.Value, Origin: st.Origin.String()})
+		}
+	}
+	// GPUs come in the order given; the same fleet gives the same bytes.
+	gpus := slices.IndexFunc(r.Target.Origins, func(o reportOrigin) bool { return o.Name == "gpu" })
+	if gpus >= 0 {
+		end := gpus
+		for end < len(r.Target.Origins) && r.Target.Origins[end].Name == "gpu" {
+			end++
+		}
+		slices.SortStableFunc(r.Target.Origins[gpus:end], func(a, b reportOrigin) int { return strings.Compare(a.Value, b.Value) })
+	}
 	if t.Driver.Known() {
 		r.Target.Driver = &t.Driver.Text
 	}
@@ -100,6 +160,7 @@ func (r *report) addPackages(packages []engine.Package) {
 		}
 		if f, ok := p.InstallFile(); ok {
 			rp.Index, rp.File, rp.SHA256, rp.Size = redact.URL(f.Index), f.Filename, f.SHA256, f.Size
+			rp.SDist = !strings.HasSuffix(f.Filename, ".whl")
 		}
 		r.Packages = append(r.Packages, rp)
 	}
@@ -108,7 +169,7 @@ func (r *report) addPackages(packages []engine.Package) {
 // addWarnings lists the warnings of a verdict, each with its sources (a list, never null).
 func (r *report) addWarnings(ws []engine.Warning) {
 	for _, w := range ws {
-		rw := reportWarning{Code: w.Code, Message: w.Message, Package: w.Package, Sources: []string{}}
+		rw := reportWarning{Code: w.Code, Message: w.Message, Package: w.Package, Version: w.Version, Sources: []string{}}
 		if w.Row != nil {
 			for _, src := range w.Row.Sources {
 				rw.Sources = append(rw.Sources, src.ID+" "+src.URL)
@@ -118,9 +179,26 @@ func (r *report) addWarnings(ws []engine.Warning) {
 	}
 }
 
-func (r *report) setConflict(explanation string, cited []resolver.Citation, hints []string) {
-	r.Status = "conflict"
-	r.Explanation = &explanation
+// setConflict reports the solver's proof that no solution exists: the chain as text
+// (without the Sources block, which sources holds), as steps, and the rows it cites.
+func (r *report) setConflict(ns *resolver.NoSolution, hints []string) {
+	lines := ns.Lines()
+	cited := resolver.Sources(lines)
+	chain := strings.TrimSuffix(resolver.Text(lines), "\n\n"+resolver.SourcesText(cited))
+	steps := []reportStep{}
+	for _, l := range lines {
+		st := reportStep{Number: l.Number, Connective: l.Connective, Conclusion: l.Conclusion, Branch: l.Break, Premises: []reportPremise{}}
+		for _, p := range l.Premises {
+			rp := reportPremise{Text: p.Text, Ref: p.Ref, Sources: []int{}}
+			for _, c := range p.Citations {
+				rp.Sources = append(rp.Sources, c.Number)
+			}
+			st.Premises = append(st.Premises, rp)
+		}
+		steps = append(steps, st)
+	}
+	r.Steps = &steps
+	r.setExplanation(chain, hints)
 	sources := []reportSource{}
 	for _, c := range cited {
 		file, line := splitOrigin(c.Row)
@@ -131,6 +209,28 @@ func (r *report) setConflict(explanation string, cited []resolver.Citation, hint
 		sources = append(sources, reportSource{Number: c.Number, File: file, Line: line, References: refs})
 	}
 	r.Sources = &sources
+}
+
+// setFindings reports what stops a lock installing as pinned, numbered as the text
+// prints it, each at its pin.
+func (r *report) setFindings(v engine.Verdict) {
+	findings := []reportFinding{}
+	for _, fd := range v.Findings {
+		rf := reportFinding{Message: fd.Msg, Package: fd.Name}
+		rf.File, rf.Line = splitOrigin(fd.Origin)
+		if fd.Origin == "" {
+			rf.File = v.InputNames()
+		}
+		findings = append(findings, rf)
+	}
+	r.Findings = &findings
+	r.setExplanation(findingsChain(v), v.Hints)
+	r.Sources = &[]reportSource{}
+}
+
+func (r *report) setExplanation(text string, hints []string) {
+	r.Status = "conflict"
+	r.Explanation = &text
 	if hints == nil {
 		hints = []string{}
 	}
@@ -172,7 +272,8 @@ func splitOrigin(origin string) (string, int) {
 // write prints the report: one indented JSON object, the same bytes for the same input.
 func (r *report) write(u *ui) error { return writeJSON(u, r) }
 
-// writeJSON prints v on stdout as indented JSON, without HTML escaping.
+// writeJSON prints v on stdout as indented JSON, without HTML escaping, credentials
+// masked.
 func writeJSON(u *ui, v any) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -181,7 +282,7 @@ func writeJSON(u *ui, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	u.print(b.String())
+	u.printJSON(b.Bytes())
 	return nil
 }
 

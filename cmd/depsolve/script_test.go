@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"depsolve": func() {
 			retryBackoff = time.Millisecond
-			os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+			os.Exit(runValidated(os.Args[1:]))
 		},
 	})
 }
@@ -49,6 +49,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("DEPSOLVE_CACHE_DIR", filepath.Join(env.WorkDir, ".cache"))
 			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".xdg-cache"))
 			env.Values[fakeKey{}] = &fakeState{}
+			checkSchemaFailures(env)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -179,12 +180,15 @@ func checkReportShape(data []byte, status string) error {
 		return fmt.Errorf("more than one JSON value on stdout")
 	}
 	want := map[string][]string{
-		"ok":       {"status", "target", "packages", "warnings"},
-		"conflict": {"status", "target", "packages", "warnings", "explanation", "sources", "hints"},
-		"error":    {"status", "target", "packages", "warnings", "error"},
+		"ok":       {"schema_version", "status", "target", "packages", "warnings"},
+		"conflict": {"schema_version", "status", "target", "packages", "warnings", "explanation", "steps", "sources", "hints"},
+		"error":    {"schema_version", "status", "target", "packages", "warnings", "error"},
 	}[status]
 	if want == nil {
 		return fmt.Errorf("unknown status %q", status)
+	}
+	if _, findings := doc["findings"]; findings && status == "conflict" {
+		want = append(slices.DeleteFunc(slices.Clone(want), func(k string) bool { return k == "steps" }), "findings")
 	}
 	if err := sameKeys(doc, want...); err != nil {
 		return err
@@ -198,7 +202,7 @@ func checkReportShape(data []byte, status string) error {
 		if err := json.Unmarshal(doc["target"], &target); err != nil {
 			return fmt.Errorf("target: %v", err)
 		}
-		if err := sameKeys(target, "python", "platform", "driver", "gpus", "cuda"); err != nil {
+		if err := sameKeys(target, "python", "platform", "driver", "gpus", "cuda", "origins"); err != nil {
 			return fmt.Errorf("target: %v", err)
 		}
 		var typed struct {
@@ -218,7 +222,7 @@ func checkReportShape(data []byte, status string) error {
 	}
 	var names []string
 	for _, p := range pkgs {
-		if err := sameKeys(p, "name", "version", "index", "file", "sha256", "size", "via"); err != nil {
+		if err := sameKeys(p, "name", "version", "index", "file", "sha256", "size", "sdist", "via"); err != nil {
 			return fmt.Errorf("package: %v", err)
 		}
 		var typed struct {
@@ -280,8 +284,10 @@ func checkWarnings(raw json.RawMessage) error {
 	}
 	for _, w := range ws {
 		keys := []string{"code", "message", "sources"}
-		if _, ok := w["package"]; ok {
-			keys = append(keys, "package")
+		for _, optional := range []string{"package", "version"} {
+			if _, ok := w[optional]; ok {
+				keys = append(keys, optional)
+			}
 		}
 		if err := sameKeys(w, keys...); err != nil {
 			return err
