@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -17,8 +16,23 @@ import (
 	"github.com/depsolve/depsolve/target"
 )
 
-// DefaultRequirements is the file Check and Lock read when given none.
-const DefaultRequirements = "requirements.txt"
+// DefaultRequirements is the file Check and Lock read when given none; DefaultProject is
+// the one they read when it is absent, as uv reads a project's pyproject.toml.
+const (
+	DefaultRequirements = "requirements.txt"
+	DefaultProject      = "pyproject.toml"
+)
+
+// defaultInput is the file read when none is given: requirements.txt, else a
+// pyproject.toml beside it, else requirements.txt (whose absence is then the error).
+func defaultInput() string {
+	if _, err := os.Stat(DefaultRequirements); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(DefaultProject); err == nil {
+			return DefaultProject
+		}
+	}
+	return DefaultRequirements
+}
 
 // inputs is what the requirement files ask for.
 type inputs struct {
@@ -52,7 +66,7 @@ func loadInputs(r Reporter, req *Request) (*inputs, error) {
 	paths := req.Requirements
 	defaulted := len(paths) == 0
 	if defaulted {
-		paths = []string{DefaultRequirements}
+		paths = []string{defaultInput()}
 	}
 	in := &inputs{pre: req.Pre}
 	opts := reqfile.Options{Extras: req.Extras, Groups: req.Groups, FS: recordingFS{&in.read}}
@@ -61,7 +75,7 @@ func loadInputs(r Reporter, req *Request) (*inputs, error) {
 		var e *reqfile.Error
 		if defaulted && errors.As(err, &e) && e.Hint == "" {
 			if _, statErr := os.Stat(path); errors.Is(statErr, fs.ErrNotExist) {
-				e.Hint = "given no FILE, depsolve reads " + DefaultRequirements + " in the current directory: name the requirements file or pyproject.toml to read"
+				e.Hint = "given no FILE, depsolve reads " + DefaultRequirements + " in the current directory, else " + DefaultProject + ": name the requirements file or pyproject.toml to read"
 			}
 		}
 		if err != nil {
@@ -72,7 +86,7 @@ func loadInputs(r Reporter, req *Request) (*inputs, error) {
 		in.constraints = append(in.constraints, file.Constraints...)
 		if len(file.Requirements)+len(file.Constraints)+len(file.Editables) == 0 {
 			what := "requirements"
-			if filepath.Base(path) == "pyproject.toml" {
+			if file.Format == reqfile.FormatPyproject {
 				what = "dependencies (optional ones need --extra or --group)"
 			}
 			r.Warn(fmt.Sprintf("%s lists no %s: there is nothing to resolve", path, what))

@@ -57,7 +57,7 @@ func buildTarget(ctx context.Context, r Reporter, req *Request, m *matrix.Matrix
 		decls = append(decls, c.Target)
 	}
 	for _, file := range files {
-		if !reqfile.IsPylock(file.Path) {
+		if file.Format != reqfile.FormatPylock {
 			continue
 		}
 		d, err := lockTarget(r, file)
