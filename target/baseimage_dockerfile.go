@@ -76,7 +76,7 @@ type dockerFrom struct {
 	name            string // the stage's alias, lower-cased; "" if none
 	pos             Position
 	source          string
-	stage           int // index of the stage named by image, -1 if image is not a stage
+	stage           int                  // index of the stage named by image, -1 if image is not a stage
 	env             map[string]dockerArg // the stage's ENVs, which stages built FROM it inherit
 	python          pythonSetting
 }

@@ -90,8 +90,8 @@ type Declaration struct {
 	// BuildArgs are the Dockerfile's --build-arg values, NAME=VALUE each; the
 	// highest-precedence source that gives any gives them all.
 	BuildArgs []Value
-	GPUs                []GPU // a non-nil list replaces every lower source's list
-	CPU            Toggle
+	GPUs      []GPU // a non-nil list replaces every lower source's list
+	CPU       Toggle
 }
 
 // Flag is a value given by a command-line flag ("--python").
