@@ -87,11 +87,11 @@ type Declaration struct {
 	CUDA           Value // the CUDA toolkit in the image: "12.4.1"
 	BaseImage      Value // "nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04"
 	Dockerfile     Value // a path whose final FROM names the base image
+	GPUs           []GPU // a non-nil list replaces every lower source's list
+	CPU            Toggle
 	// BuildArgs are the Dockerfile's --build-arg values, NAME=VALUE each; the
 	// highest-precedence source that gives any gives them all.
 	BuildArgs []Value
-	GPUs      []GPU // a non-nil list replaces every lower source's list
-	CPU       Toggle
 }
 
 // Flag is a value given by a command-line flag ("--python").
