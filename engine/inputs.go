@@ -43,6 +43,9 @@ type inputs struct {
 	// read is every file read for them, included ones too, even those that add no
 	// requirement (an options-only -r file, a comment-only -c file).
 	read []string
+	// direct are the requirements that name URLs, once the target is known
+	// (session.resolveDirect).
+	direct *directRefs
 }
 
 // recordingFS reads the operating system's files within reqfile's size bound, noting
@@ -60,8 +63,8 @@ func (r recordingFS) ReadFile(name string) ([]byte, error) {
 func (recordingFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
 
 // loadInputs parses the requirement files (positional and -r), then the -c files.
-// Editable lines cannot be locked: they are left out with a warning. A line that names
-// no project, or names one by URL, cannot be resolved from an index: it is bad input.
+// Editable lines cannot be locked: they are left out with a warning. Lines that name
+// URLs are settled once the target is known (session.resolveDirect).
 func loadInputs(r Reporter, req *Request) (*inputs, error) {
 	paths := req.Requirements
 	defaulted := len(paths) == 0
@@ -100,11 +103,6 @@ func loadInputs(r Reporter, req *Request) (*inputs, error) {
 		in.add(r, file)
 		in.constraints = append(in.constraints, file.Requirements...)
 		in.constraints = append(in.constraints, file.Constraints...)
-	}
-	for _, rq := range append(slices.Clone(in.requirements), in.constraints...) {
-		if err := unresolvable(rq); err != nil {
-			return nil, err
-		}
 	}
 	return in, nil
 }

@@ -25,6 +25,20 @@ type Package struct {
 	// Files are the files of the version usable on the target, best first; nil where
 	// they were not looked up.
 	Files []index.File
+	// DirectURL is the URL a requirement names the package by (NAME @ URL). Unverified
+	// marks one whose dependencies depsolve cannot read (a VCS URL, a source archive):
+	// it is pinned as given, and its version may be unknown (VersionText).
+	DirectURL      string
+	Unverified     bool
+	versionUnknown bool
+}
+
+// VersionText is the version as outputs write it; "" when it is unknown.
+func (p Package) VersionText() string {
+	if p.versionUnknown {
+		return ""
+	}
+	return p.Version.String()
 }
 
 // InstallFile is the file an installer takes for the pin: the best one for the target.
@@ -62,6 +76,12 @@ type outcome struct {
 // resolve solves the requirements for the target. preferred holds the pins of an existing
 // lock to keep where they are still allowed.
 func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, preferred map[string]pep440.Version) (*outcome, error) {
+	if in.direct == nil {
+		var err error
+		if in.direct, err = s.resolveDirect(ctx, ix, in); err != nil {
+			return nil, err
+		}
+	}
 	tm := s.matrix.ForTarget(s.target)
 	pb := &resolver.Problem{
 		VirtualNames: matrix.VirtualDisplay,
@@ -69,7 +89,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		Constraints:  resolverRequirements(in.constraints),
 		Environment:  s.target.MarkerEnvironment(),
 		Virtual:      s.target.Virtuals(),
-		Index:        ix,
+		Index:        in.direct.index(ix),
 		Matrix:       tm,
 		Preferred:    preferred,
 	}
@@ -78,7 +98,9 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	}
 	var roots []pep508.Requirement
 	for _, r := range pb.Requirements {
-		roots = append(roots, r.Requirement)
+		if in.direct.urlOf(r.Key()) == "" {
+			roots = append(roots, r.Requirement)
+		}
 	}
 	ix.Prefetch(roots...)
 	pythonReqs := requiresPython(in.files)
@@ -103,6 +125,8 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	for _, p := range res.Packages {
 		out.packages = append(out.packages, Package{Name: p.Name, Version: p.Version, Via: p.Via})
 	}
+	in.direct.annotate(out.packages)
+	out.warnings = append(out.warnings, in.direct.warnings()...)
 	for _, a := range append(tm.AdvisoriesFor(res.Version), tm.SolutionAdvisories(res.Packages)...) {
 		out.warnings = append(out.warnings, advisoryWarning(a))
 	}
@@ -167,6 +191,9 @@ func (s *session) withFiles(ctx context.Context, ix *index.Index, out *outcome) 
 	g.SetLimit(8)
 	for i := range out.packages {
 		p := &out.packages[i]
+		if p.DirectURL != "" {
+			continue // the URL is the file: no index has it
+		}
 		g.Go(func() error {
 			fs, err := ix.Files(gctx, p.Name, p.Version)
 			p.Files = fs

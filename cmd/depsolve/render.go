@@ -64,6 +64,7 @@ type reportPkg struct {
 	SHA256  string   `json:"sha256"`
 	Size    int64    `json:"size"`
 	Via     []string `json:"via"`
+	URL     string   `json:"url,omitempty"` // the URL of a NAME @ URL requirement
 }
 
 type reportError struct {
@@ -94,7 +95,7 @@ func newReport(status string, t *target.Target) *report {
 // the target). Pins come sorted by name from the resolver.
 func (r *report) addPackages(packages []engine.Package) {
 	for _, p := range packages {
-		rp := reportPkg{Name: p.Name, Version: p.Version.String(), Via: p.Via}
+		rp := reportPkg{Name: p.Name, Version: p.VersionText(), Via: p.Via, URL: redact.URL(p.DirectURL)}
 		if rp.Via == nil {
 			rp.Via = []string{}
 		}
