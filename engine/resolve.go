@@ -116,6 +116,9 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	}
 	out := &outcome{conflict: ns}
 	if ns != nil {
+		for _, w := range imageWarnings(s.target, nil) {
+			s.report.Warn(w.Text())
+		}
 		if out.hints, err = pb.Hints(ctx, ns); err != nil {
 			s.report.Warn(fmt.Sprintf("no hints: %v", err))
 		}
@@ -127,6 +130,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	}
 	in.direct.annotate(out.packages)
 	out.warnings = append(out.warnings, in.direct.warnings()...)
+	out.warnings = append(out.warnings, imageWarnings(s.target, out.packages)...)
 	for _, a := range append(tm.AdvisoriesFor(res.Version), tm.SolutionAdvisories(res.Packages)...) {
 		out.warnings = append(out.warnings, advisoryWarning(a))
 	}

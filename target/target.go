@@ -34,6 +34,10 @@ type Target struct {
 	// Notes say what the user should know about the target: values depsolve could not
 	// read, values it overrode or rewrote, and what it assumed.
 	Notes []string
+	// Preinstalled are the packages the base image ships installed (a framework image's
+	// torch); Warnings are what the user should know of the base image, with codes.
+	Preinstalled []Installed
+	Warnings     []ImageWarning
 
 	capabilities []pep440.Version // the GPUs' distinct known capabilities, lowest first
 }
@@ -219,6 +223,8 @@ func (b *targetBuilder) dockerfilePython(it *imageTarget, base DockerfileBase) {
 
 func (b *targetBuilder) imageImplies(it imageTarget, origin Origin) {
 	b.t.Notes = append(b.t.Notes, it.notes...)
+	b.t.Preinstalled = append(b.t.Preinstalled, it.preinstalled...)
+	b.t.Warnings = append(b.t.Warnings, it.warnings...)
 	if it.cudnn != "" {
 		b.t.CuDNN = Value{Text: it.cudnn, Origin: origin}
 	}
