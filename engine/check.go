@@ -172,7 +172,7 @@ func pinApplies(r reqfile.Requirement, env pep508.Environment) bool {
 func lockPackages(packages []Package) []lockfile.Package {
 	var pkgs []lockfile.Package
 	for _, p := range packages {
-		lp := lockfile.Package{Name: p.Name, Version: p.Version.String(), Via: p.Via}
+		lp := lockfile.Package{Name: p.Name, Version: p.VersionText(), DirectURL: p.DirectURL, Via: p.Via}
 		for i, f := range p.Files {
 			if i == 0 {
 				lp.Index = f.Index

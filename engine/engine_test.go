@@ -110,7 +110,7 @@ func TestRequiresPython(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &reqfile.File{Path: path, RequiresPython: s, RequiresPythonPos: reqfile.Position{File: path, Line: 4, Col: 19}}
+		return &reqfile.File{Path: path, Format: reqfile.FormatOf(path), RequiresPython: s, RequiresPythonPos: reqfile.Position{File: path, Line: 4, Col: 19}}
 	}
 	got := requiresPython([]*reqfile.File{{Path: "requirements.txt"}, file("pyproject.toml", ">=3.10,<3.12"), file("pylock.toml", ">=3.12")})
 	var text []string

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -17,8 +16,23 @@ import (
 	"github.com/depsolve/depsolve/target"
 )
 
-// DefaultRequirements is the file Check and Lock read when given none.
-const DefaultRequirements = "requirements.txt"
+// DefaultRequirements is the file Check and Lock read when given none; DefaultProject is
+// the one they read when it is absent, as uv reads a project's pyproject.toml.
+const (
+	DefaultRequirements = "requirements.txt"
+	DefaultProject      = "pyproject.toml"
+)
+
+// defaultInput is the file read when none is given: requirements.txt, else a
+// pyproject.toml beside it, else requirements.txt (whose absence is then the error).
+func defaultInput() string {
+	if _, err := os.Stat(DefaultRequirements); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(DefaultProject); err == nil {
+			return DefaultProject
+		}
+	}
+	return DefaultRequirements
+}
 
 // inputs is what the requirement files ask for.
 type inputs struct {
@@ -29,6 +43,9 @@ type inputs struct {
 	// read is every file read for them, included ones too, even those that add no
 	// requirement (an options-only -r file, a comment-only -c file).
 	read []string
+	// direct are the requirements that name URLs, once the target is known
+	// (session.resolveDirect).
+	direct *directRefs
 }
 
 // recordingFS reads the operating system's files within reqfile's size bound, noting
@@ -46,13 +63,13 @@ func (r recordingFS) ReadFile(name string) ([]byte, error) {
 func (recordingFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
 
 // loadInputs parses the requirement files (positional and -r), then the -c files.
-// Editable lines cannot be locked: they are left out with a warning. A line that names
-// no project, or names one by URL, cannot be resolved from an index: it is bad input.
+// Editable lines cannot be locked: they are left out with a warning. Lines that name
+// URLs are settled once the target is known (session.resolveDirect).
 func loadInputs(r Reporter, req *Request) (*inputs, error) {
 	paths := req.Requirements
 	defaulted := len(paths) == 0
 	if defaulted {
-		paths = []string{DefaultRequirements}
+		paths = []string{defaultInput()}
 	}
 	in := &inputs{pre: req.Pre}
 	opts := reqfile.Options{Extras: req.Extras, Groups: req.Groups, FS: recordingFS{&in.read}}
@@ -61,7 +78,7 @@ func loadInputs(r Reporter, req *Request) (*inputs, error) {
 		var e *reqfile.Error
 		if defaulted && errors.As(err, &e) && e.Hint == "" {
 			if _, statErr := os.Stat(path); errors.Is(statErr, fs.ErrNotExist) {
-				e.Hint = "given no FILE, depsolve reads " + DefaultRequirements + " in the current directory: name the requirements file or pyproject.toml to read"
+				e.Hint = "given no FILE, depsolve reads " + DefaultRequirements + " in the current directory, else " + DefaultProject + ": name the requirements file or pyproject.toml to read"
 			}
 		}
 		if err != nil {
@@ -72,7 +89,7 @@ func loadInputs(r Reporter, req *Request) (*inputs, error) {
 		in.constraints = append(in.constraints, file.Constraints...)
 		if len(file.Requirements)+len(file.Constraints)+len(file.Editables) == 0 {
 			what := "requirements"
-			if filepath.Base(path) == "pyproject.toml" {
+			if file.Format == reqfile.FormatPyproject {
 				what = "dependencies (optional ones need --extra or --group)"
 			}
 			r.Warn(fmt.Sprintf("%s lists no %s: there is nothing to resolve", path, what))
@@ -86,11 +103,6 @@ func loadInputs(r Reporter, req *Request) (*inputs, error) {
 		in.add(r, file)
 		in.constraints = append(in.constraints, file.Requirements...)
 		in.constraints = append(in.constraints, file.Constraints...)
-	}
-	for _, rq := range append(slices.Clone(in.requirements), in.constraints...) {
-		if err := unresolvable(rq); err != nil {
-			return nil, err
-		}
 	}
 	return in, nil
 }

@@ -32,7 +32,7 @@ func requiresPython(files []*reqfile.File) []pythonRequirement {
 			Origin:      reqfile.Position{File: f.RequiresPythonPos.File, Line: f.RequiresPythonPos.Line}.String(),
 			Of:          "the project",
 		}}
-		if reqfile.IsPylock(f.Path) {
+		if f.Format == reqfile.FormatPylock {
 			r.Of, r.ofLock = "the lock", true
 		}
 		out = append(out, r)

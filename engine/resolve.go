@@ -25,6 +25,20 @@ type Package struct {
 	// Files are the files of the version usable on the target, best first; nil where
 	// they were not looked up.
 	Files []index.File
+	// DirectURL is the URL a requirement names the package by (NAME @ URL). Unverified
+	// marks one whose dependencies depsolve cannot read (a VCS URL, a source archive):
+	// it is pinned as given, and its version may be unknown (VersionText).
+	DirectURL      string
+	Unverified     bool
+	versionUnknown bool
+}
+
+// VersionText is the version as outputs write it; "" when it is unknown.
+func (p Package) VersionText() string {
+	if p.versionUnknown {
+		return ""
+	}
+	return p.Version.String()
 }
 
 // InstallFile is the file an installer takes for the pin: the best one for the target.
@@ -66,6 +80,12 @@ type outcome struct {
 // resolve solves the requirements for the target. preferred holds the pins of an existing
 // lock to keep where they are still allowed.
 func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, preferred map[string]pep440.Version) (*outcome, error) {
+	if in.direct == nil {
+		var err error
+		if in.direct, err = s.resolveDirect(ctx, ix, in); err != nil {
+			return nil, err
+		}
+	}
 	tm := s.matrix.ForTarget(s.target)
 	pb := &resolver.Problem{
 		VirtualNames: matrix.VirtualDisplay,
@@ -73,7 +93,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		Constraints:  resolverRequirements(in.constraints),
 		Environment:  s.target.MarkerEnvironment(),
 		Virtual:      s.target.Virtuals(),
-		Index:        ix,
+		Index:        in.direct.index(ix),
 		Matrix:       tm,
 		Preferred:    preferred,
 	}
@@ -82,7 +102,9 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	}
 	var roots []pep508.Requirement
 	for _, r := range pb.Requirements {
-		roots = append(roots, r.Requirement)
+		if in.direct.urlOf(r.Key()) == "" {
+			roots = append(roots, r.Requirement)
+		}
 	}
 	ix.Prefetch(roots...)
 	pythonReqs := requiresPython(in.files)
@@ -98,6 +120,9 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	}
 	out := &outcome{conflict: ns}
 	if ns != nil {
+		for _, w := range imageWarnings(s.target, nil) {
+			s.report.Warn(w.Text())
+		}
 		if out.hints, err = pb.Hints(ctx, ns); err != nil {
 			s.report.Warn(fmt.Sprintf("no hints: %v", err))
 		}
@@ -107,6 +132,9 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	for _, p := range res.Packages {
 		out.packages = append(out.packages, Package{Name: p.Name, Version: p.Version, Via: p.Via})
 	}
+	in.direct.annotate(out.packages)
+	out.warnings = append(out.warnings, in.direct.warnings()...)
+	out.warnings = append(out.warnings, imageWarnings(s.target, out.packages)...)
 	for _, a := range append(tm.AdvisoriesFor(res.Version), tm.SolutionAdvisories(res.Packages)...) {
 		out.warnings = append(out.warnings, advisoryWarning(a))
 	}
@@ -174,8 +202,8 @@ func unaskedPrereleases(res *resolver.Resolution, in *inputs) []Warning {
 func (s *session) sourceOnly(ctx context.Context, ix *index.Index, packages []Package) ([]Warning, error) {
 	var out []Warning
 	for _, p := range packages {
-		if index.Selects(s.indexes.NoBinary, p.Name) {
-			continue
+		if p.DirectURL != "" || index.Selects(s.indexes.NoBinary, p.Name) {
+			continue // a NAME @ URL pin has no index files; it is flagged on its own
 		}
 		sdist, err := ix.SourceOnly(ctx, p.Name, p.Version)
 		if err != nil {
@@ -199,6 +227,9 @@ func (s *session) withFiles(ctx context.Context, ix *index.Index, out *outcome) 
 	g.SetLimit(8)
 	for i := range out.packages {
 		p := &out.packages[i]
+		if p.DirectURL != "" {
+			continue // the URL is the file: no index has it
+		}
 		g.Go(func() error {
 			fs, err := ix.Files(gctx, p.Name, p.Version)
 			p.Files = fs

@@ -178,7 +178,7 @@ func lockTarget(r Reporter, f *reqfile.File) (target.Declaration, error) {
 	fail := func(fd reqfile.HeaderField, msg, hint string) error {
 		return &reqfile.Error{Pos: fd.Pos, Msg: msg, Hint: hint}
 	}
-	if reqfile.IsPylock(f.Path) {
+	if f.Format == reqfile.FormatPylock {
 		t := f.Tool
 		if t == nil {
 			return d, nil

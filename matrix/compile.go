@@ -154,6 +154,7 @@ func compile(doc *document, hash string, lines func(file string, line int) strin
 		flavors:    map[string]*flavor{},
 		oses:       map[string]*osRow{},
 		packages:   map[string]*packageRows{},
+		fwImages:   map[string]*fwImageRow{},
 	}
 	for _, s := range doc.Source {
 		m.sources[s.ID] = Source{ID: s.ID, Title: s.Title, URL: s.URL}
@@ -162,6 +163,7 @@ func compile(doc *document, hash string, lines func(file string, line int) strin
 	c.gpus(m, doc)
 	c.gpuDrivers(m, doc)
 	c.images(m, doc)
+	c.frameworkImages(m, doc)
 	c.packages(m, doc)
 	if err := c.p.err(); err != nil {
 		return nil, err

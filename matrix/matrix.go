@@ -95,6 +95,7 @@ type Matrix struct {
 	flavors    map[string]*flavor
 	oses       map[string]*osRow
 	packages   map[string]*packageRows
+	fwImages   map[string]*fwImageRow // "image release" -> the release's row
 
 	// forwardCompat: the driver branches toolkit releases run on through forward
 	// compatibility (R5), in data order.

@@ -387,28 +387,43 @@ func TestOSGlibc(t *testing.T) {
 	}
 }
 
+func TestFrameworkImage(t *testing.T) {
+	m := loadDataMatrix(t)
+	f, known, ok := m.Catalog().FrameworkImage("nvcr.io/nvidia/pytorch", "25.12")
+	if !ok || f.CUDA != "13.1.0" || f.Python != "3.12" || f.Package != "torch" || f.Version != "2.10.0a0+b4e4ee81d3" || !strings.HasPrefix(f.Row, "data/images.toml:") {
+		t.Errorf("FrameworkImage(25.12) = %+v %v", f, ok)
+	}
+	if !slices.Contains(known, "25.12") {
+		t.Errorf("known releases %q lack 25.12", known)
+	}
+	if _, _, ok := m.Catalog().FrameworkImage("nvcr.io/nvidia/pytorch", "19.01"); ok {
+		t.Errorf("FrameworkImage(19.01): not in the data")
+	}
+}
+
 // TestLoadChecksEveryTable: an empty row of any table is told each thing it lacks: its
 // tag, its source and every key the schema requires (data/README.md), by name.
 func TestLoadChecksEveryTable(t *testing.T) {
 	required := map[string][]string{
-		"family":         {"driver_linux", "major"},
-		"toolkit":        {"driver_linux", "name", "version"},
-		"toolkit_archs":  {"sass", "toolkits"},
-		"forward_compat": {"branches", "toolkits"},
-		"principle":      {"id", "text"},
-		"arch":           {"cc", "name"},
-		"gpu":            {"cc", "name"},
-		"gpu_driver":     {"cc", "driver_linux or driver_windows", "reason"},
-		"image_flavor":   {"name"},
-		"os":             {"glibc", "name"},
-		"build":          {"cuda", "os", "package"},
-		"local_cuda":     {"digits", "package", "prefix"},
-		"archs":          {"cuda", "machine", "os", "package", "sass"},
-		"gpu_floor":      {"cc", "package", "reason"},
-		"constraint":     {"package", "reason", "requires"},
-		"variant":        {"package"},
-		"index":          {"package", "url"},
-		"note":           {"package", "text"},
+		"family":          {"driver_linux", "major"},
+		"toolkit":         {"driver_linux", "name", "version"},
+		"toolkit_archs":   {"sass", "toolkits"},
+		"forward_compat":  {"branches", "toolkits"},
+		"principle":       {"id", "text"},
+		"arch":            {"cc", "name"},
+		"gpu":             {"cc", "name"},
+		"gpu_driver":      {"cc", "driver_linux or driver_windows", "reason"},
+		"image_flavor":    {"name"},
+		"os":              {"glibc", "name"},
+		"framework_image": {"cuda", "image", "package", "python", "release", "version"},
+		"build":           {"cuda", "os", "package"},
+		"local_cuda":      {"digits", "package", "prefix"},
+		"archs":           {"cuda", "machine", "os", "package", "sass"},
+		"gpu_floor":       {"cc", "package", "reason"},
+		"constraint":      {"package", "reason", "requires"},
+		"variant":         {"package"},
+		"index":           {"package", "url"},
+		"note":            {"package", "text"},
 	}
 	seen := map[string]bool{}
 	for _, tb := range tables() {

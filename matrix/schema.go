@@ -121,6 +121,18 @@ type flavorRow struct {
 	rowMeta
 }
 
+// fwImageRow is one release of a framework image: NGC's nvcr.io/nvidia/pytorch
+// YY.MM-py3, with the CUDA toolkit, Python and framework build it ships.
+type fwImageRow struct {
+	Image   string `toml:"image" required:""`   // "nvcr.io/nvidia/pytorch"
+	Release string `toml:"release" required:""` // "25.12": the tag is RELEASE-py3
+	CUDA    string `toml:"cuda" required:""`
+	Python  string `toml:"python" required:""`
+	Package string `toml:"package" required:""` // the framework it preinstalls: "torch"
+	Version string `toml:"version" required:""` // its version, as the image's pip reports it
+	rowMeta
+}
+
 type osRow struct {
 	Name  string `toml:"name" required:""`
 	Glibc string `toml:"glibc" required:""`
@@ -216,6 +228,7 @@ type document struct {
 	GPUDriver     []gpuDriverRow     `toml:"gpu_driver"`
 	ImageFlavor   []flavorRow        `toml:"image_flavor"`
 	OS            []osRow            `toml:"os"`
+	FwImage       []fwImageRow       `toml:"framework_image"`
 	Build         []buildRow         `toml:"build"`
 	LocalCUDA     []localCUDARow     `toml:"local_cuda"`
 	Archs         []archsRow         `toml:"archs"`

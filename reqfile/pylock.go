@@ -44,7 +44,7 @@ func parsePylock(path string, opts Options) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl := &pylock{s: s, index: indexTOML(s.text), f: &File{Path: path},
+	pl := &pylock{s: s, index: indexTOML(s.text), f: &File{Path: path, Format: FormatPylock},
 		install: &LockSelection{Extras: slices.Clone(opts.Extras), Groups: slices.Clone(opts.Groups)}}
 	if err := pl.read(doc); err != nil {
 		return nil, err

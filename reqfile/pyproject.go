@@ -68,7 +68,7 @@ func parsePyproject(path string, opts Options) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	pp := &pyproject{s: s, index: indexTOML(s.text), opts: opts, f: &File{Path: path}}
+	pp := &pyproject{s: s, index: indexTOML(s.text), opts: opts, f: &File{Path: path, Format: FormatPyproject}}
 	if err := pp.read(doc); err != nil {
 		return nil, err
 	}

@@ -89,6 +89,9 @@ type Catalog interface {
 	GPUNames() []string                       // every model name and alias, for "did you mean"
 	CUDAImage(tag string) (ImageFacts, bool)  // "12.4.1-cudnn-runtime-ubuntu22.04"
 	OSGlibc(os string) (string, bool)         // "ubuntu22.04", "debian12", "rockylinux9", "ubi9"
+	// FrameworkImage: a release of a framework image ("nvcr.io/nvidia/pytorch", "25.12"),
+	// and the releases of the image the matrix knows.
+	FrameworkImage(image, release string) (FrameworkImageFacts, []string, bool)
 }
 
 // imageTarget is what a base image implies about the target. The platform tag is left to
@@ -100,6 +103,9 @@ type imageTarget struct {
 	musl  string      // "1.2" for an Alpine image
 	cudnn string      // the cuDNN major of an nvidia/cuda image, "" for none or unknown
 	notes []string
+
+	preinstalled []Installed
+	warnings     []ImageWarning
 }
 
 // baseImageTarget reads what the image reference implies: for nvidia/cuda (any registry,
@@ -134,6 +140,8 @@ func baseImageTarget(ref string, origin Origin, dockerPlatform string, cat Catal
 		default:
 			it.notes = append(it.notes, fmt.Sprintf("base image %s: the glibc of %s is not in the matrix (give --glibc)", ref, facts.OS))
 		}
+	case isFrameworkImage(r):
+		frameworkImage(ref, r, origin, cat, &it)
 	case r.registry == "docker.io" && r.repo == "library/python":
 		it.notes = append(it.notes, pythonImage(ref, r.tag, origin, cat, &it.decl, &it.musl)...)
 	case isDistroImage(r):

@@ -2,7 +2,9 @@ package target
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -14,7 +16,16 @@ type DockerfileBase struct {
 	Platform string   // the FROM's --platform value ("linux/arm64"); "" if none or set by the builder
 	Pos      Position // the FROM instruction that names Image
 	Via      []string // the stage aliases followed to reach Image, final stage first
+	// Python is the value the final stage gives PYTHON_VERSION, by ARG or ENV (the
+	// convention of Dockerfiles that install Python, and the variable the python images
+	// set), "" if none; PythonPos is the instruction that gives it.
+	Python    string
+	PythonPos Position
+	Notes     []string // what the user should know: a --build-arg no ARG declares
 }
+
+// PythonVersionVar is the Dockerfile variable read as the Python version of the image.
+const PythonVersionVar = "PYTHON_VERSION"
 
 // parseDockerfile finds the base image of the final build stage.
 //
@@ -23,10 +34,15 @@ type DockerfileBase struct {
 // their defaults, and every FROM. A FROM that names an earlier stage ("FROM build") is followed
 // to that stage's FROM. Substitution supports $NAME, ${NAME}, ${NAME:-word}, ${NAME-word},
 // ${NAME:+word} and ${NAME+word}; the builder-set platform ARGs (BUILDPLATFORM, TARGETARCH, …)
-// leave --platform unknown. depsolve knows no --build-arg values, so an ARG the base image
-// depends on must have a default: otherwise the result is an *InputError at that FROM.
-func parseDockerfile(file string, data []byte) (DockerfileBase, error) {
-	p := dockerfileParser{file: file, escape: '\\', args: map[string]dockerArg{}, stages: map[string]int{}}
+// leave --platform unknown. buildArgs are the --build-arg values, which replace the
+// defaults of the ARGs they name, as in docker build; an ARG the base image depends on
+// needs a default or a build arg: otherwise the result is an *InputError at that FROM.
+// ARG and ENV inside stages are read for PYTHON_VERSION, ENV inherited from the stage a
+// stage is built FROM.
+func parseDockerfile(file string, data []byte, buildArgs map[string]string) (DockerfileBase, error) {
+	p := dockerfileParser{file: file, escape: '\\', args: map[string]dockerArg{}, stages: map[string]int{},
+		buildArgs: buildArgs, usedArgs: map[string]bool{}}
+	p.vars = p.args
 	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
 	start := p.directives(lines)
 	for _, in := range p.instructions(lines, start) {
@@ -37,7 +53,16 @@ func parseDockerfile(file string, data []byte) (DockerfileBase, error) {
 	if len(p.froms) == 0 {
 		return DockerfileBase{}, &InputError{Pos: Position{File: file, Line: 1}, Msg: "no FROM instruction: cannot tell the base image"}
 	}
-	return p.finalBase()
+	base, err := p.finalBase()
+	if err != nil {
+		return base, err
+	}
+	for _, name := range slices.Sorted(maps.Keys(buildArgs)) {
+		if !p.usedArgs[name] {
+			base.Notes = append(base.Notes, fmt.Sprintf("--build-arg %s: no ARG of %s declares it; ignored, as docker build ignores it", name, file))
+		}
+	}
+	return base, nil
 }
 
 type dockerArg struct {
@@ -51,7 +76,16 @@ type dockerFrom struct {
 	name            string // the stage's alias, lower-cased; "" if none
 	pos             Position
 	source          string
-	stage           int // index of the stage named by image, -1 if image is not a stage
+	stage           int                  // index of the stage named by image, -1 if image is not a stage
+	env             map[string]dockerArg // the stage's ENVs, which stages built FROM it inherit
+	python          pythonSetting
+}
+
+// pythonSetting is the instruction of a stage that gives PYTHON_VERSION its value.
+type pythonSetting struct {
+	value string
+	pos   Position
+	env   bool // an ENV, which stages built FROM this one inherit
 }
 
 type dockerInstruction struct {
@@ -67,6 +101,11 @@ type dockerfileParser struct {
 	args   map[string]dockerArg // global ARGs: those before the first FROM
 	froms  []dockerFrom
 	stages map[string]int // alias -> index in froms
+	// vars are what substitution sees: the global ARGs in FROM lines and before the first
+	// FROM, the stage's ARGs and ENVs in a stage.
+	vars      map[string]dockerArg
+	buildArgs map[string]string
+	usedArgs  map[string]bool // the build args an ARG declares
 }
 
 var dockerDirective = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$`) })
@@ -171,6 +210,11 @@ func (p *dockerfileParser) instruction(in dockerInstruction) error {
 		if len(p.froms) == 0 {
 			return p.globalArgs(in, words[1:])
 		}
+		p.stageArgs(in, words[1:])
+	case "ENV":
+		if len(p.froms) > 0 {
+			p.stageEnv(in, words[1:])
+		}
 	case "FROM":
 		return p.from(in, words[1:])
 	}
@@ -198,7 +242,10 @@ func (p *dockerfileParser) globalArgs(in dockerInstruction, words []dockerWord) 
 			return p.errorAt(in, p.col(in, w), "ARG %q: not a valid name", name)
 		}
 		arg := dockerArg{hasDefault: hasDefault, line: in.line}
-		if hasDefault {
+		if v, ok := p.buildArgs[name]; ok {
+			p.usedArgs[name] = true
+			arg.value, arg.hasDefault = v, true
+		} else if hasDefault {
 			v, err := p.expand(value, false)
 			if err != nil {
 				return p.errorAt(in, p.col(in, w), "ARG %s: %v", name, err)
@@ -232,6 +279,7 @@ func (p *dockerfileParser) from(in dockerInstruction, words []dockerWord) error 
 		return p.errorAt(in, p.col(in, words[1]), "FROM takes an image and an optional \"AS name\"; found %q", words[1].text)
 	}
 	f.pos.Col = p.col(in, words[0])
+	p.vars = p.args
 	image, err := p.expand(words[0].text, false)
 	if err != nil {
 		return p.errorAt(in, f.pos.Col, "FROM %s: %v", words[0].text, err)
@@ -246,8 +294,91 @@ func (p *dockerfileParser) from(in dockerInstruction, words []dockerWord) error 
 	if f.name != "" {
 		p.stages[f.name] = len(p.froms)
 	}
+	f.env = map[string]dockerArg{}
+	if f.stage >= 0 {
+		parent := p.froms[f.stage]
+		maps.Copy(f.env, parent.env)
+		if parent.python.env {
+			f.python = parent.python
+		}
+	}
 	p.froms = append(p.froms, f)
+	p.vars = maps.Clone(f.env)
 	return nil
+}
+
+// stageArgs reads an ARG inside a stage: its value is the build arg, else its default,
+// else the global ARG's value. An ENV of the same name wins over it, as in Docker. A
+// value that cannot be substituted leaves the variable unknown.
+func (p *dockerfileParser) stageArgs(in dockerInstruction, words []dockerWord) {
+	stage := &p.froms[len(p.froms)-1]
+	for _, w := range words {
+		name, value, hasDefault := strings.Cut(w.text, "=")
+		if _, isEnv := stage.env[name]; isEnv || !dockerArgName().MatchString(name) {
+			continue
+		}
+		v, ok := p.buildArgs[name]
+		switch {
+		case ok:
+			p.usedArgs[name] = true
+		case hasDefault:
+			var err error
+			if v, err = p.expand(value, false); err != nil {
+				ok = false
+				break
+			}
+			ok = true
+		default:
+			global, declared := p.args[name]
+			v, ok = global.value, declared && global.hasDefault
+		}
+		p.setVar(in, w, name, v, ok, false)
+	}
+}
+
+// stageEnv reads an ENV: NAME=VALUE pairs, or the older NAME VALUE form.
+func (p *dockerfileParser) stageEnv(in dockerInstruction, words []dockerWord) {
+	if len(words) == 0 {
+		return
+	}
+	if !strings.Contains(words[0].text, "=") {
+		rest := strings.TrimSpace(in.text[words[0].offset+len(words[0].text):])
+		v, err := p.expand(rest, false)
+		p.setVar(in, words[0], words[0].text, v, err == nil, true)
+		return
+	}
+	for _, w := range words {
+		name, value, _ := strings.Cut(w.text, "=")
+		if !dockerArgName().MatchString(name) {
+			continue
+		}
+		v, err := p.expand(value, false)
+		p.setVar(in, w, name, v, err == nil, true)
+	}
+}
+
+// setVar gives a stage variable its value (known false: unknown), noting PYTHON_VERSION.
+func (p *dockerfileParser) setVar(in dockerInstruction, w dockerWord, name, value string, known, env bool) {
+	stage := &p.froms[len(p.froms)-1]
+	arg := dockerArg{value: value, hasDefault: true, line: in.line}
+	if known {
+		p.vars[name] = arg
+	} else {
+		delete(p.vars, name)
+	}
+	if env {
+		if known {
+			stage.env[name] = arg
+		} else {
+			delete(stage.env, name)
+		}
+	}
+	if name == PythonVersionVar {
+		stage.python = pythonSetting{pos: Position{File: p.file, Line: in.line, Col: p.col(in, w)}, env: env}
+		if known {
+			stage.python.value = value
+		}
+	}
 }
 
 // col is the 1-based column of w in the instruction's first line, or 0 when w starts on a
@@ -262,7 +393,10 @@ func (p *dockerfileParser) col(in dockerInstruction, w dockerWord) int {
 
 func (p *dockerfileParser) finalBase() (DockerfileBase, error) {
 	f := p.froms[len(p.froms)-1]
-	base := DockerfileBase{Platform: f.platform}
+	base := DockerfileBase{Platform: f.platform, Python: f.python.value}
+	if base.Python != "" {
+		base.PythonPos = f.python.pos
+	}
 	for f.stage >= 0 {
 		base.Via = append(base.Via, f.image)
 		f = p.froms[f.stage]
@@ -398,7 +532,7 @@ func (p *dockerfileParser) braced(inner string) (string, error) {
 	default:
 		return "", fmt.Errorf("${%s}: depsolve only reads ${NAME}, ${NAME:-word} and ${NAME:+word} forms", inner)
 	}
-	arg, declared := p.args[name]
+	arg, declared := p.vars[name]
 	if builderArgs[name] && !arg.hasDefault {
 		return "", errBuilderPlatform{name}
 	}
@@ -413,14 +547,14 @@ func (p *dockerfileParser) braced(inner string) (string, error) {
 }
 
 func (p *dockerfileParser) lookup(name string) (string, error) {
-	arg, ok := p.args[name]
+	arg, ok := p.vars[name]
 	switch {
 	case builderArgs[name] && !arg.hasDefault:
 		return "", errBuilderPlatform{name}
 	case !ok:
 		return "", fmt.Errorf("$%s is not declared by an ARG before the first FROM", name)
 	case !arg.hasDefault:
-		return "", fmt.Errorf("ARG %s (line %d) has no default, and depsolve takes no --build-arg: give it a default or pass --base-image", name, arg.line)
+		return "", fmt.Errorf("ARG %s (line %d) has no default: give it one, or pass --build-arg %s=VALUE (or --base-image)", name, arg.line, name)
 	}
 	return arg.value, nil
 }

@@ -40,7 +40,7 @@ func TestParseDockerfileFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := parseDockerfile(tt.file, data)
+			got, err := parseDockerfile(tt.file, data, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,7 +72,7 @@ func TestParseDockerfileInline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseDockerfile("Dockerfile", []byte(tt.text))
+			got, err := parseDockerfile("Dockerfile", []byte(tt.text), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,7 +106,7 @@ func TestParseDockerfileErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseDockerfile("Dockerfile", []byte(tt.text))
+			_, err := parseDockerfile("Dockerfile", []byte(tt.text), nil)
 			var ie *InputError
 			if !errors.As(err, &ie) {
 				t.Fatalf("got %v, want *InputError", err)
@@ -123,8 +123,8 @@ func TestParseDockerfileErrorShowsLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = parseDockerfile("Dockerfile", data)
-	want := "Dockerfile:2:6: FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04: ARG CUDA (line 1) has no default, and depsolve takes no --build-arg: give it a default or pass --base-image\n" +
+	_, err = parseDockerfile("Dockerfile", data, nil)
+	want := "Dockerfile:2:6: FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04: ARG CUDA (line 1) has no default: give it one, or pass --build-arg CUDA=VALUE (or --base-image)\n" +
 		"    FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04\n" +
 		"         ^"
 	if err == nil || err.Error() != want {
@@ -142,7 +142,7 @@ func FuzzParseDockerfile(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		base, err := parseDockerfile("Dockerfile", data)
+		base, err := parseDockerfile("Dockerfile", data, nil)
 		if err == nil && base.Image == "" {
 			t.Errorf("no error and no image")
 		}
@@ -151,4 +151,48 @@ func FuzzParseDockerfile(f *testing.F) {
 			t.Errorf("error %v is not an *InputError", err)
 		}
 	})
+}
+
+func TestParseDockerfilePython(t *testing.T) {
+	tests := []struct {
+		name, text string
+		buildArgs  map[string]string
+		python     string
+		line       int
+		notes      int
+	}{
+		{"stage ARG default", "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nARG PYTHON_VERSION=3.11\nRUN apt-get install python$PYTHON_VERSION\n", nil, "3.11", 2, 0},
+		{"ENV", "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV PYTHON_VERSION=3.10.14 PATH=/x\n", nil, "3.10.14", 2, 0},
+		{"legacy ENV form", "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV PYTHON_VERSION 3.12\n", nil, "3.12", 2, 0},
+		{"ENV from another ARG", "FROM ubuntu:22.04\nARG PY=3.9\nENV PYTHON_VERSION=${PY}\n", nil, "3.9", 3, 0},
+		{"global ARG redeclared in the stage", "ARG PYTHON_VERSION=3.11\nFROM ubuntu:22.04\nARG PYTHON_VERSION\n", nil, "3.11", 3, 0},
+		{"global ARG alone does not reach the stage", "ARG PYTHON_VERSION=3.11\nFROM ubuntu:22.04\n", nil, "", 0, 0},
+		{"build arg wins over the default", "FROM ubuntu:22.04\nARG PYTHON_VERSION=3.11\n", map[string]string{"PYTHON_VERSION": "3.12"}, "3.12", 2, 0},
+		{"ENV wins over ARG", "FROM ubuntu:22.04\nENV PYTHON_VERSION=3.10\nARG PYTHON_VERSION=3.11\n", nil, "3.10", 2, 0},
+		{"ENV inherited from the stage built on", "FROM ubuntu:22.04 AS base\nENV PYTHON_VERSION=3.10\nFROM base\nRUN true\n", nil, "3.10", 2, 0},
+		{"ARG not inherited", "FROM ubuntu:22.04 AS base\nARG PYTHON_VERSION=3.10\nFROM base\n", nil, "", 0, 0},
+		{"an earlier stage's does not count", "FROM python:3.9 AS build\nENV PYTHON_VERSION=3.9\nFROM ubuntu:22.04\n", nil, "", 0, 0},
+		{"unused build arg", "FROM ubuntu:22.04\n", map[string]string{"NOPE": "1"}, "", 0, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseDockerfile("Dockerfile", []byte(tt.text), tt.buildArgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Python != tt.python || got.PythonPos.Line != tt.line || len(got.Notes) != tt.notes {
+				t.Errorf("got Python %q at line %d, notes %q; want %q at line %d, %d notes", got.Python, got.PythonPos.Line, got.Notes, tt.python, tt.line, tt.notes)
+			}
+		})
+	}
+}
+
+func TestParseDockerfileBuildArgInFrom(t *testing.T) {
+	got, err := parseDockerfile("Dockerfile", []byte("ARG CUDA\nFROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04\n"), map[string]string{"CUDA": "12.6.3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "nvidia/cuda:12.6.3-runtime-ubuntu22.04"; got.Image != want {
+		t.Errorf("image %q, want %q", got.Image, want)
+	}
 }

@@ -116,6 +116,9 @@
 // tag names the Debian release (python:3.11-slim-bookworm: glibc 2.36) or musl 1.2 for
 // Alpine 3.13 and later; a tag without a release follows whatever Debian is current, so
 // its glibc stays unknown. A Dockerfile's final stage is followed through stage aliases,
-// and ARGs declared before the first FROM are substituted with their defaults (depsolve
-// takes no --build-arg). Other images imply nothing, with a note.
+// and ARGs declared before the first FROM are substituted with their defaults or the
+// build args (Declaration.BuildArgs, as docker build --build-arg). The final stage's
+// PYTHON_VERSION (ARG or ENV, ENV inherited from the stage it is built FROM) is the
+// Python version, more specific than the image's tag. Other images imply nothing, with a
+// note.
 package target

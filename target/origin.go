@@ -92,6 +92,9 @@ type Declaration struct {
 	Dockerfile     Value // a path whose final FROM names the base image
 	GPUs           []GPU // a non-nil list replaces every lower source's list
 	CPU            Toggle
+	// BuildArgs are the Dockerfile's --build-arg values, NAME=VALUE each; the
+	// highest-precedence source that gives any gives them all.
+	BuildArgs []Value
 }
 
 // Flag is a value given by a command-line flag ("--python").

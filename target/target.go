@@ -34,6 +34,10 @@ type Target struct {
 	// Notes say what the user should know about the target: values depsolve could not
 	// read, values it overrode or rewrote, and what it assumed.
 	Notes []string
+	// Preinstalled are the packages the base image ships installed (a framework image's
+	// torch); Warnings are what the user should know of the base image, with codes.
+	Preinstalled []Installed
+	Warnings     []ImageWarning
 
 	capabilities []pep440.Version // the GPUs' distinct known capabilities, lowest first
 }
@@ -141,10 +145,15 @@ func (b *targetBuilder) baseImage() error {
 		if err != nil {
 			return originError(dockerfile.Origin, "%v", err)
 		}
-		base, err := parseDockerfile(dockerfile.Text, data)
+		buildArgs, err := b.buildArgs()
 		if err != nil {
 			return err
 		}
+		base, err := parseDockerfile(dockerfile.Text, data, buildArgs)
+		if err != nil {
+			return err
+		}
+		b.t.Notes = append(b.t.Notes, base.Notes...)
 		b.t.Dockerfile = dockerfile
 		b.t.BaseImage = Value{Text: base.Image, Origin: dockerfile.Origin}
 		origin.Pos = Position{File: base.Pos.File, Line: base.Pos.Line}
@@ -153,8 +162,12 @@ func (b *targetBuilder) baseImage() error {
 		if err != nil {
 			return &InputError{Pos: base.Pos, Msg: err.Error()}
 		}
+		b.dockerfilePython(&it, base)
 		b.imageImplies(it, origin)
 		return nil
+	}
+	if args := b.pickBuildArgs(); len(args) > 0 {
+		b.notef("%s is ignored: it sets ARGs of a Dockerfile, and the base image is not read from one", args[0].Origin)
 	}
 	b.t.BaseImage = image
 	origin.Detail = image.Text
@@ -166,8 +179,52 @@ func (b *targetBuilder) baseImage() error {
 	return nil
 }
 
+// pickBuildArgs returns the build args of the highest-precedence source that gives any.
+func (b *targetBuilder) pickBuildArgs() []Value {
+	var best []Value
+	for i := range b.decls {
+		if args := b.decls[i].BuildArgs; len(args) > 0 && (best == nil || args[0].Origin.From < best[0].Origin.From) {
+			best = args
+		}
+	}
+	return best
+}
+
+// buildArgs reads the build args as docker build does: NAME=VALUE, the last of a name
+// winning.
+func (b *targetBuilder) buildArgs() (map[string]string, error) {
+	out := map[string]string{}
+	for _, v := range b.pickBuildArgs() {
+		name, value, ok := strings.Cut(v.Text, "=")
+		if !ok || !dockerArgName().MatchString(name) {
+			return nil, originError(v.Origin, "build arg %q: want NAME=VALUE, NAME an ARG of the Dockerfile", v.Text)
+		}
+		out[name] = value
+	}
+	return out, nil
+}
+
+// dockerfilePython takes the Python version from the Dockerfile's PYTHON_VERSION: the
+// Python the Dockerfile installs, or that of the python image it names, more specific
+// than what the image's tag says.
+func (b *targetBuilder) dockerfilePython(it *imageTarget, base DockerfileBase) {
+	if base.Python == "" {
+		return
+	}
+	where := fmt.Sprintf("%s:%d", base.PythonPos.File, base.PythonPos.Line)
+	if err := checkPython(base.Python); err != nil {
+		b.notef("%s: %s=%s is not a Python version; ignored", where, PythonVersionVar, base.Python)
+		return
+	}
+	origin := Origin{From: FromBaseImage, Pos: base.PythonPos, Detail: base.Image}
+	it.decl.Python = Value{Text: base.Python, Origin: origin}
+	it.decl.Implementation = Value{Text: "cpython", Origin: origin}
+}
+
 func (b *targetBuilder) imageImplies(it imageTarget, origin Origin) {
 	b.t.Notes = append(b.t.Notes, it.notes...)
+	b.t.Preinstalled = append(b.t.Preinstalled, it.preinstalled...)
+	b.t.Warnings = append(b.t.Warnings, it.warnings...)
 	if it.cudnn != "" {
 		b.t.CuDNN = Value{Text: it.cudnn, Origin: origin}
 	}

@@ -24,6 +24,13 @@ func (fakeCatalog) GPUNames() []string {
 	return []string{"H100", "A100", "L4", "RTX 6000 Ada", "Quadro RTX 6000"}
 }
 
+func (fakeCatalog) FrameworkImage(image, release string) (FrameworkImageFacts, []string, bool) {
+	if image == "nvcr.io/nvidia/pytorch" && release == "25.12" {
+		return FrameworkImageFacts{CUDA: "13.1.0", Python: "3.12", Package: "torch", Version: "2.10.0a0+b4e4ee81d3", Row: "data/images.toml:1"}, []string{"25.12"}, true
+	}
+	return FrameworkImageFacts{}, []string{"25.12"}, false
+}
+
 // cudaImage composes a tag's facts from its parts, as the matrix does: the leading CUDA
 // version, and the OS at the end.
 func (c fakeCatalog) CUDAImage(tag string) (ImageFacts, bool) {

@@ -21,8 +21,14 @@ func newCheckCommand(stdout, stderr io.Writer) *cobra.Command {
 or, when no set of versions works, the numbered chain of facts that proves it,
 followed by hints.
 
-FILE is a requirements file, a pyproject.toml or a PEP 751 pylock.toml
-(default requirements.txt). A lock is verified as it is: the pins must be
+FILE is a requirements file, a pyproject.toml or a PEP 751 pylock.toml,
+told apart by name, else by content (a TOML file under any name); default
+requirements.txt, else pyproject.toml when there is no requirements.txt (as
+uv reads a project). As pip and uv do, a NAME @ URL line whose marker is
+false on the target is skipped; a wheel URL is resolved from the wheel's
+metadata (checked against its --hash or #sha256= when given); a VCS URL or
+source archive is pinned as given and never built (warning
+unverifiable-direct-url). A lock is verified as it is: the pins must be
 consistent, complete (every dependency pinned) and their hashes must match
 files the index has for the target. A lock is a pylock.toml, or a file in
 which every requirement is pinned with == and that has --hash options or

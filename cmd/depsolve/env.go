@@ -78,6 +78,9 @@ func runEnv(ctx context.Context, u *ui, f *inputFlags, format string, args []str
 		return err
 	}
 	r := envReport{Precedence: target.Precedence, Notes: append([]string{}, env.Target.Notes...)}
+	for _, w := range env.Target.Warnings {
+		r.Notes = append(r.Notes, w.Message+" ["+w.Code+"]")
+	}
 	defaults := []string{}
 	for _, st := range env.Target.Settings() {
 		v := envValue{Name: st.Name, Value: st.Value, Origin: st.Origin.String()}

@@ -46,6 +46,7 @@ type inputFlags struct {
 	cuda       string
 	baseImage  string
 	dockerfile string
+	buildArgs  []string
 	detect     bool
 
 	noColor bool
@@ -117,7 +118,8 @@ func (f *inputFlags) registerTarget(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.gpus, "gpu", nil, "a target GPU, by `NAME` (H100, RTX 4090) or sm_XY (repeatable: a fleet must all be supported)")
 	fs.StringVar(&f.cuda, "cuda", "", "CUDA toolkit `VERSION` of the base image")
 	fs.StringVar(&f.baseImage, "base-image", "", "derive the target from an `IMAGE` such as nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04")
-	fs.StringVar(&f.dockerfile, "dockerfile", "", "derive the target from the final FROM of `PATH`")
+	fs.StringVar(&f.dockerfile, "dockerfile", "", "derive the target from the final FROM of `PATH`, and the Python version from its PYTHON_VERSION (ARG or ENV)")
+	fs.StringArrayVar(&f.buildArgs, "build-arg", nil, "set an ARG of the --dockerfile, as docker build --build-arg does (`NAME=VALUE`, repeatable)")
 	fs.BoolVar(&f.detect, "detect", false, "detect the target on this machine (nvidia-smi, python3, glibc)")
 }
 
@@ -228,6 +230,9 @@ func (f *inputFlags) targetDeclaration() target.Declaration {
 		CUDA:       value("cuda", f.cuda),
 		BaseImage:  value("base-image", f.baseImage),
 		Dockerfile: value("dockerfile", f.dockerfile),
+	}
+	for _, a := range f.buildArgs {
+		d.BuildArgs = append(d.BuildArgs, value("build-arg", a))
 	}
 	for _, g := range f.gpus {
 		d.GPUs = append(d.GPUs, target.GPU{Name: g, Count: 1, Origin: target.Origin{From: target.FromFlag, Detail: "--gpu"}})

@@ -110,6 +110,7 @@ type reportPkg struct {
 	Size    int64    `json:"size"`
 	SDist   bool     `json:"sdist"` // File is a source distribution: installing it builds it
 	Via     []string `json:"via"`
+	URL     string   `json:"url,omitempty"` // the URL of a NAME @ URL requirement
 }
 
 type reportError struct {
@@ -154,7 +155,7 @@ func newReport(status string, t *target.Target) *report {
 // the target). Pins come sorted by name from the resolver.
 func (r *report) addPackages(packages []engine.Package) {
 	for _, p := range packages {
-		rp := reportPkg{Name: p.Name, Version: p.Version.String(), Via: p.Via}
+		rp := reportPkg{Name: p.Name, Version: p.VersionText(), Via: p.Via, URL: redact.URL(p.DirectURL)}
 		if rp.Via == nil {
 			rp.Via = []string{}
 		}

@@ -222,13 +222,17 @@ func checkReportShape(data []byte, status string) error {
 	}
 	var names []string
 	for _, p := range pkgs {
-		if err := sameKeys(p, "name", "version", "index", "file", "sha256", "size", "sdist", "via"); err != nil {
+		keys := []string{"name", "version", "index", "file", "sha256", "size", "sdist", "via"}
+		if _, direct := p["url"]; direct { // a NAME @ URL requirement's
+			keys = append(keys, "url")
+		}
+		if err := sameKeys(p, keys...); err != nil {
 			return fmt.Errorf("package: %v", err)
 		}
 		var typed struct {
-			Name, Version, Index, File, SHA256 string
-			Size                               int64
-			Via                                []string
+			Name, Version, Index, File, SHA256, URL string
+			Size                                    int64
+			Via                                     []string
 		}
 		if err := json.Unmarshal(mustMarshal(p), &typed); err != nil {
 			return fmt.Errorf("package %v: %v", p, err)
@@ -236,7 +240,7 @@ func checkReportShape(data []byte, status string) error {
 		if typed.Name != pep508.NormalizeName(typed.Name) {
 			return fmt.Errorf("package name %q is not normalized", typed.Name)
 		}
-		if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(typed.SHA256) || typed.Size <= 0 || typed.File == "" || typed.Via == nil {
+		if typed.URL == "" && (!regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(typed.SHA256) || typed.Size <= 0 || typed.File == "") || typed.Via == nil {
 			return fmt.Errorf("package %s: want a file, its sha256 and size, and via", typed.Name)
 		}
 		names = append(names, typed.Name)
