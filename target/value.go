@@ -15,6 +15,7 @@ import (
 var (
 	pythonVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?((a|b|rc)[0-9]+)?$`) })
 	glibcVersionRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+$`) })
+	driverBranchRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,4}$`) })
 	cudaVersionRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`) })
 	smRE            = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:sm_?|compute_)([0-9]+)([0-9])[af]?$`) })
 )
@@ -34,10 +35,13 @@ func checkGLibc(s string) error {
 }
 
 func checkDriver(s string) error {
-	if !driverVersionRE().MatchString(s) {
-		return fmt.Errorf("%q is not an NVIDIA driver version (want 535.104.05)", s)
+	switch {
+	case driverVersionRE().MatchString(s):
+		return nil
+	case driverBranchRE().MatchString(s):
+		return fmt.Errorf("%q is a driver branch, not a driver version: give major.minor or major.minor.patch as nvidia-smi --query-gpu=driver_version --format=csv,noheader prints it (e.g. 550.54.15): the releases of one branch differ in the CUDA versions they run", s)
 	}
-	return nil
+	return fmt.Errorf("%q is not an NVIDIA driver version: give major.minor or major.minor.patch, e.g. 535.104.05 or 550.54", s)
 }
 
 func checkCUDA(s string) error {

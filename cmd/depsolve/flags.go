@@ -170,6 +170,18 @@ func completeTargetFlags(cmd *cobra.Command) {
 			_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 		}
 	}
+	if cmd.Flags().Lookup("gpu") != nil {
+		_ = cmd.RegisterFlagCompletionFunc("gpu", completeGPU)
+	}
+}
+
+// completeGPU offers the GPU model names the matrix knows.
+func completeGPU(_ *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	names, err := engine.GPUModels(prefix)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
 // request is what the flags ask of the engine, the positional FILE arguments first.
