@@ -20,7 +20,10 @@ const Precedence = "flags > depsolve.toml > pyproject.toml [tool.depsolve] > bas
 // with its origin. A value with empty Text is unknown and constrains nothing. Build parses
 // each known value once: the versions and the platform are held parsed next to their text.
 type Target struct {
-	Python         VersionValue  // "3.11.9"; "3.11" when only the minor version was given
+	Python         VersionValue  // "3.11.9"; "3.11" when only the minor version was given; "3.13t" for a free-threaded build (Version 3.13)
+	// FreeThreaded is a free-threaded CPython build (Python written "3.13t"): its wheels
+	// carry the ABI tag cp313t, and its sys.abiflags is "t". Markers see python_version 3.13.
+	FreeThreaded bool
 	Implementation Value         // "cpython"
 	Platform       PlatformValue // a wheel platform tag: "manylinux_2_35_x86_64"
 	GLibc          VersionValue  // "2.35"
@@ -360,7 +363,8 @@ func (b *targetBuilder) platform() error {
 
 func (b *targetBuilder) python() {
 	if v := b.t.Python; v.Known() && strings.Count(v.Text, ".") == 1 {
-		b.notef("python %s (%s) has no patch version: it compares as %s.0, so Requires-Python such as >=%s.4 excludes it; give the full version (%s.x) to check such bounds", v.Text, v.Origin, v.Text, v.Text, v.Text)
+		version, _ := splitFreeThreaded(v.Text)
+		b.notef("python %s (%s) has no patch version: it compares as %s.0, so Requires-Python such as >=%s.4 excludes it; give the full version (%s.x) to check such bounds", v.Text, v.Origin, version, version, version)
 	}
 }
 
@@ -406,7 +410,11 @@ func (b *targetBuilder) parse() error {
 		if !v.Known() {
 			continue
 		}
-		pv, err := pep440.Parse(v.Text)
+		text := v.Text
+		if v == &b.t.Python {
+			text, b.t.FreeThreaded = splitFreeThreaded(text)
+		}
+		pv, err := pep440.Parse(text)
 		if err != nil {
 			return originError(v.Origin, "%v", err)
 		}
@@ -471,7 +479,7 @@ func (t *Target) MarkerEnvironment() pep508.Environment {
 	if t.Python.Known() {
 		release := t.Python.Version.Release() // two or three numbers: checkPython
 		env["python_version"] = fmt.Sprintf("%d.%d", release[0], release[1])
-		env["python_full_version"] = t.Python.Text
+		env["python_full_version"] = t.Python.Version.String()
 	}
 	if impl := t.Implementation.Text; impl != "" {
 		env["implementation_name"] = impl
@@ -479,7 +487,7 @@ func (t *Target) MarkerEnvironment() pep508.Environment {
 			env["platform_python_implementation"] = name
 		}
 		if impl == "cpython" && t.Python.Known() {
-			env["implementation_version"] = t.Python.Text
+			env["implementation_version"] = t.Python.Version.String()
 		}
 	}
 	if t.Platform.Known() {

@@ -13,7 +13,8 @@ import (
 )
 
 var (
-	pythonVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?((a|b|rc)[0-9]+)?$`) })
+	// A trailing "t" names a free-threaded build (3.13t), as its ABI tag (cp313t) does.
+	pythonVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?((a|b|rc)[0-9]+)?t?$`) })
 	glibcVersionRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+$`) })
 	driverBranchRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,4}$`) })
 	cudaVersionRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`) })
@@ -24,7 +25,17 @@ func checkPython(s string) error {
 	if !pythonVersionRE().MatchString(s) {
 		return fmt.Errorf("%q is not a Python version (want 3.11.9 or 3.11)", s)
 	}
+	if version, free := splitFreeThreaded(s); free {
+		if p, err := pep425.ParsePython(version + "t"); err != nil || p.Validate() != nil {
+			return fmt.Errorf("%q: free-threaded CPython builds start at 3.13", s)
+		}
+	}
 	return nil
+}
+
+// splitFreeThreaded reads "3.13t" as version 3.13 of a free-threaded build.
+func splitFreeThreaded(s string) (version string, freeThreaded bool) {
+	return strings.CutSuffix(s, "t")
 }
 
 func checkGLibc(s string) error {
