@@ -20,10 +20,7 @@ const Precedence = "flags > depsolve.toml > pyproject.toml [tool.depsolve] > bas
 // with its origin. A value with empty Text is unknown and constrains nothing. Build parses
 // each known value once: the versions and the platform are held parsed next to their text.
 type Target struct {
-	Python         VersionValue  // "3.11.9"; "3.11" when only the minor version was given; "3.13t" for a free-threaded build (Version 3.13)
-	// FreeThreaded is a free-threaded CPython build (Python written "3.13t"): its wheels
-	// carry the ABI tag cp313t, and its sys.abiflags is "t". Markers see python_version 3.13.
-	FreeThreaded bool
+	Python         VersionValue  // "3.11.9"; "3.11" when only the minor version was given
 	Implementation Value         // "cpython"
 	Platform       PlatformValue // a wheel platform tag: "manylinux_2_35_x86_64"
 	GLibc          VersionValue  // "2.35"
@@ -37,6 +34,10 @@ type Target struct {
 	// Notes say what the user should know about the target: values depsolve could not
 	// read, values it overrode or rewrote, and what it assumed.
 	Notes []string
+	// FreeThreaded is a free-threaded CPython build, written "3.13t" (Python.Text; its
+	// Version is 3.13): its wheels carry the ABI tag cp313t and its sys.abiflags is "t";
+	// markers see python_version 3.13.
+	FreeThreaded bool
 
 	capabilities []pep440.Version // the GPUs' distinct known capabilities, lowest first
 }
