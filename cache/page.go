@@ -1,10 +1,13 @@
 package cache
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"net/url"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/depsolve/depsolve/redact"
 )
@@ -195,4 +198,25 @@ func decodeHead(b []byte) (head, error) {
 		return head{}, errMalformed
 	}
 	return h, nil
+}
+
+// PageURLs lists the URLs of the stored pages that start with prefix, in order, at most
+// limit of them: the projects an index was asked about before (not-found answers
+// included), for suggestions.
+func (c *Cache) PageURLs(prefix string, limit int) ([]string, error) {
+	if c == nil {
+		return nil, nil
+	}
+	var out []string
+	err := c.view(func(tx *bolt.Tx) {
+		b := tx.Bucket(bucketPages)
+		if b == nil {
+			return
+		}
+		cur := b.Cursor()
+		for k, _ := cur.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)) && len(out) < limit; k, _ = cur.Next() {
+			out = append(out, string(k))
+		}
+	})
+	return out, err
 }

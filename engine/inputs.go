@@ -95,6 +95,9 @@ func loadInputs(r Reporter, req *Request) (*inputs, error) {
 			r.Warn(fmt.Sprintf("%s lists no %s: there is nothing to resolve", path, what))
 		}
 	}
+	if err := checkSelections(req, in); err != nil {
+		return nil, err
+	}
 	for _, path := range req.Constraints {
 		file, err := reqfile.Parse(path, reqfile.Options{Constraint: true, FS: recordingFS{&in.read}})
 		if err != nil {

@@ -127,6 +127,11 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 			s.report.Warn(fmt.Sprintf("no hints: %v", err))
 		}
 		out.hints = append(out.hints, requiresPythonHints(ns, s.target, pythonReqs)...)
+		lookup, err := s.lookupHints(ctx, ix, ns)
+		if err != nil {
+			s.report.Warn(fmt.Sprintf("no hints from the index: %v", err))
+		}
+		out.hints = append(out.hints, lookup...)
 		return out, nil
 	}
 	for _, p := range res.Packages {

@@ -39,6 +39,9 @@ type session struct {
 // openSession builds the session; without useCache it leaves the cache alone (Env only
 // looks), and compiles the matrix from the embedded data.
 func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCache bool) (*session, error) {
+	if err := req.checkOptions(); err != nil {
+		return nil, err
+	}
 	s := &session{req: req, report: req.reporter()}
 	var err error
 	if s.cacheDir, err = CacheDir(req.CacheDir); err != nil {

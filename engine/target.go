@@ -93,7 +93,7 @@ func wheelTarget(t *target.Target) (pep425.Target, error) {
 		return pep425.Target{}, &target.InputError{Msg: "the target has no platform: give --platform"}
 	}
 	release := t.Python.Version.Release() // MAJOR.MINOR at least: the builder checked it
-	py := pep425.Python{Major: release[0], Minor: release[1]}
+	py := pep425.Python{Major: release[0], Minor: release[1], FreeThreaded: t.FreeThreaded}
 	if err := py.Validate(); err != nil {
 		return pep425.Target{}, originError(t.Python.Origin, "python "+t.Python.Text, err)
 	}

@@ -48,7 +48,8 @@
 // Cache (package cache, optional): project pages with their ETag,
 // Last-Modified and max-age, used without a request while fresh and
 // revalidated when stale or with Refresh; a 404 is kept as a page of type
-// "depsolve/not-found", so that offline first-index lookups work. Core metadata
+// "depsolve/not-found", so that offline first-index lookups work, fresh for the
+// index's max-age up to 10 minutes (10 minutes when it sends none). Core metadata
 // is kept for good under the SHA-256 of the metadata file (PEP 658) or of the
 // distribution. Only content that passed its checks is stored. Offline serves
 // the cache and local folders only, and fails with an *OfflineError for

@@ -489,8 +489,9 @@ func TestPageCache(t *testing.T) {
 	if got := run(Options{}); len(got) != 2 {
 		t.Errorf("cold run: %q", got)
 	}
-	// No max-age: revalidated; the page answers 304, the 404 is asked again.
-	if got := run(Options{}); len(got) != 2 {
+	// No max-age: the page is revalidated (it answers 304); the 404 stays fresh for
+	// maxNotFoundAge.
+	if got := run(Options{}); !slices.Equal(got, []string{"GET /pypi/simple/six/"}) {
 		t.Errorf("revalidation: %q", got)
 	}
 	if got := run(Options{Offline: true}); len(got) != 0 {
@@ -514,6 +515,47 @@ func TestPageCache(t *testing.T) {
 	_, err := ix.Releases(ctx, "never-fetched")
 	if !errors.Is(err, ErrOffline) || !strings.Contains(err.Error(), "/pypi/simple/never-fetched/") || Hint(err) == "" {
 		t.Errorf("offline miss: %v (hint %q)", err, Hint(err))
+	}
+}
+
+// TestNotFoundCached: a project an index does not have is asked once per run, and not
+// again across runs for maxNotFoundAge unless the index says otherwise; --refresh asks.
+func TestNotFoundCached(t *testing.T) {
+	f := newFakeIndex(t)
+	dir := t.TempDir()
+	ctx := context.Background()
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	run := func(at time.Duration, opts Options) int {
+		t.Helper()
+		opts.IndexURL, opts.Cache, opts.Now = f.url("pypi"), openCache(t, dir), func() time.Time { return start.Add(at) }
+		ix := newIndex(t, opts)
+		for range 3 {
+			if rs, err := ix.Releases(ctx, "markupsafe"); err != nil || len(rs) != 0 {
+				t.Fatalf("Releases = %v, %v", rs, err)
+			}
+		}
+		return len(f.requests())
+	}
+	for _, tc := range []struct {
+		name string
+		at   time.Duration
+		opts Options
+		want int
+	}{
+		{"cold", 0, Options{}, 1},
+		{"warm", maxNotFoundAge - time.Minute, Options{}, 0},
+		{"refresh", maxNotFoundAge - time.Minute, Options{Refresh: true}, 1},
+		{"stale", 3 * maxNotFoundAge, Options{}, 1},
+	} {
+		if got := run(tc.at, tc.opts); got != tc.want {
+			t.Errorf("%s run: %d requests, want %d", tc.name, got, tc.want)
+		}
+	}
+	// An index that says how long its 404 holds is believed, up to maxNotFoundAge.
+	f.cacheControl = "max-age=60"
+	run(4*maxNotFoundAge, Options{Refresh: true})
+	if got := run(4*maxNotFoundAge+2*time.Minute, Options{}); got != 1 {
+		t.Errorf("a 404 past the index's max-age: %d requests, want 1", got)
 	}
 }
 

@@ -205,7 +205,7 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 		return fp, nil
 	case http.StatusNotFound, http.StatusGone:
 		if store {
-			ix.putPage(pageURL, cache.Page{ContentType: notFoundType, MaxAge: maxAge, FetchedAt: now})
+			ix.putPage(pageURL, cache.Page{ContentType: notFoundType, MaxAge: notFoundMaxAge(resp.header, maxAge), FetchedAt: now})
 		}
 		return nil, nil
 	}
@@ -330,6 +330,22 @@ func cachePolicy(h http.Header) (maxAge time.Duration, store bool) {
 		}
 	}
 	return maxAge, store
+}
+
+// maxNotFoundAge is how long an index's "no such project" stays fresh in the cache when
+// the index does not say: long enough that the runs of one session of work do not ask
+// again for a name that is not there (a misspelling, an optional dependency's project
+// on a private index), short enough that a project published meanwhile shows up soon
+// (and --refresh asks at once).
+const maxNotFoundAge = 10 * time.Minute
+
+// notFoundMaxAge is the freshness of a 404 or 410 for a project page: the index's
+// max-age up to maxNotFoundAge, or maxNotFoundAge when it sends no Cache-Control.
+func notFoundMaxAge(h http.Header, maxAge time.Duration) time.Duration {
+	if h.Get("Cache-Control") == "" {
+		return maxNotFoundAge
+	}
+	return min(maxAge, maxNotFoundAge)
 }
 
 // decodePage reads the parsed form of a page loadPage left unread. A parsed form that

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver/pubgrub"
 )
 
@@ -89,7 +91,16 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 		if !ok {
 			continue
 		}
-		hints = append(hints, relaxHint(ns, c.name, pin.Version, user, c.constraint))
+		v, err := pb.nearestMajor(ctx, &relaxed, ns, c.name, pin.Version, user)
+		if err != nil {
+			return nil, err
+		}
+		hint := relaxHint(ns, c.name, v, user, c.constraint)
+		dropped, err := pb.droppedExtras(ctx, ns, c.name, v, user)
+		if err != nil {
+			return nil, err
+		}
+		hints = append(hints, hint+dropped)
 	}
 	if hinter, ok := pb.Matrix.(MatrixHinter); ok {
 		for _, c := range pb.matrixConflicts(ns) {
@@ -188,14 +199,16 @@ func relaxHint(ns *NoSolution, name string, v pep440.Version, user []Requirement
 	case older:
 		which = "An older version"
 	}
-	kind := "requirement"
-	if constraint {
-		kind = "constraint"
+	jump := ""
+	if from, ok := nearestAllowed(ns.Versions(Package{Name: name}), allowed, v); ok && major(from) != major(v) {
+		// Said, because a major version is the change a range is most often written to avoid.
+		jump = fmt.Sprintf(" (a major version change: %d to %d)", major(from), major(v))
 	}
+	kind := kindOf(constraint)
 	if len(quoted) > 1 {
 		kind += "s"
 	}
-	return fmt.Sprintf("%s, %s %s, avoids this conflict; your %s %s %s it.", which, name, v, kind, strings.Join(quoted, " and "), excludeVerb(len(quoted)))
+	return fmt.Sprintf("%s, %s %s%s, avoids this conflict; your %s %s %s it.", which, name, v, jump, kind, strings.Join(quoted, " and "), excludeVerb(len(quoted)))
 }
 
 func excludeVerb(n int) string {
@@ -203,4 +216,165 @@ func excludeVerb(n int) string {
 		return "exclude"
 	}
 	return "excludes"
+}
+
+func kindOf(constraint bool) string {
+	if constraint {
+		return "constraint"
+	}
+	return "requirement"
+}
+
+func major(v pep440.Version) int { return v.Release()[0] }
+
+// nearestAllowed is the listed version in allowed nearest to v: the one a hint moves
+// away from.
+func nearestAllowed(listed []pep440.Version, allowed pep440.Range, v pep440.Version) (pep440.Version, bool) {
+	var best pep440.Version
+	found := false
+	for _, w := range listed { // ascending
+		if !allowed.Contains(w) {
+			continue
+		}
+		if !found || v.Compare(w) > 0 {
+			best, found = w, true
+		}
+		if v.Compare(w) < 0 {
+			break
+		}
+	}
+	return best, found
+}
+
+// maxMajorSteps bounds the extra solves nearestMajor makes for one hint.
+const maxMajorSteps = 2
+
+// nearestMajor prefers the nearest change: when the relaxed solve found v in another
+// major version than the versions the user's range allows, the majors in between are
+// tried first, nearest first (protobuf 5.x before 7.x, for a range that stops at 4.x).
+// It returns v when none of them solves.
+func (pb *Problem) nearestMajor(ctx context.Context, relaxed *Problem, ns *NoSolution, name string, v pep440.Version, user []Requirement) (pep440.Version, error) {
+	allowed := pep440.Full()
+	for _, r := range user {
+		allowed = allowed.Intersect(r.Specifier.Range())
+	}
+	from, ok := nearestAllowed(ns.Versions(Package{Name: name}), allowed, v)
+	if !ok {
+		return v, nil
+	}
+	step := 1
+	if v.Compare(from) < 0 {
+		step = -1
+	}
+	for m, tries := major(from)+step, 0; m != major(v) && tries < maxMajorSteps; m, tries = m+step, tries+1 {
+		if m < 0 {
+			break
+		}
+		spec, err := pep440.ParseSpecifierSet(fmt.Sprintf(">=%d,<%d", m, m+1))
+		if err != nil {
+			return v, nil
+		}
+		within := *relaxed
+		within.Constraints = append(slices.Clone(relaxed.Constraints), Requirement{Requirement: pep508.Requirement{Name: name, Specifier: spec}})
+		res, _, err := Resolve(ctx, &within)
+		if errors.Is(err, ErrStepLimit) {
+			continue
+		}
+		if err != nil {
+			return v, err
+		}
+		if res == nil {
+			continue
+		}
+		if pin, ok := res.Pin(name); ok {
+			return pin.Version, nil
+		}
+	}
+	return v, nil
+}
+
+// droppedExtras says what following a hint gives up: the extras the user asks of name
+// that version v does not declare, with the projects they bring in the versions the
+// user's range allows ("dask 1.2.2 has no extra diagnostics: …").
+func (pb *Problem) droppedExtras(ctx context.Context, ns *NoSolution, name string, v pep440.Version, user []Requirement) (string, error) {
+	var asked []string
+	for _, r := range user {
+		for _, e := range r.Extras {
+			if e = pep508.NormalizeExtra(e); !slices.Contains(asked, e) {
+				asked = append(asked, e)
+			}
+		}
+	}
+	if len(asked) == 0 {
+		return "", nil
+	}
+	md, err := pb.Index.Metadata(ctx, name, v)
+	if err != nil {
+		return "", err
+	}
+	var missing []string
+	for _, e := range asked {
+		if !slices.ContainsFunc(md.ProvidesExtra, func(p string) bool { return pep508.NormalizeExtra(p) == e }) && len(pb.extraBrings(md, e)) == 0 {
+			missing = append(missing, e)
+		}
+	}
+	if len(missing) == 0 {
+		return "", nil
+	}
+	// What the extras bring, in the newest version the user's range allows.
+	allowed := pep440.Full()
+	for _, r := range user {
+		allowed = allowed.Intersect(r.Specifier.Range())
+	}
+	var brings []string
+	listed := ns.Versions(Package{Name: name})
+	for i := len(listed) - 1; i >= 0; i-- {
+		if !allowed.Contains(listed[i]) {
+			continue
+		}
+		was, err := pb.Index.Metadata(ctx, name, listed[i])
+		if err != nil {
+			return "", err
+		}
+		for _, e := range missing {
+			for _, b := range pb.extraBrings(was, e) {
+				if !slices.Contains(brings, b) {
+					brings = append(brings, b)
+				}
+			}
+		}
+		break
+	}
+	text := fmt.Sprintf(" But %s %s has no extra %s: with it, %s[%s] installs without", name, v, strings.Join(missing, " or "), name, strings.Join(missing, ","))
+	switch len(brings) {
+	case 0:
+	case 1:
+		return text + " " + brings[0] + " and the features that need it.", nil
+	default:
+		return text + " " + strings.Join(brings, ", ") + " and the features that need them.", nil
+	}
+	return text + " the features the extra names.", nil
+}
+
+// extraBrings names the projects that extra adds to a release's requirements.
+func (pb *Problem) extraBrings(md Metadata, extra string) []string {
+	withExtra := maps.Clone(pb.Environment)
+	if withExtra == nil {
+		withExtra = pep508.Environment{}
+	}
+	withExtra["extra"] = extra
+	var out []string
+	for _, r := range md.RequiresDist {
+		on, err := evaluateMarker(r.Marker, withExtra)
+		if err != nil || !on {
+			continue
+		}
+		if off, err := evaluateMarker(r.Marker, pb.Environment); err == nil && off {
+			continue
+		}
+		if n := pep508.NormalizeName(r.Name); !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }

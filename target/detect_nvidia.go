@@ -112,7 +112,10 @@ func (d *detection) procDriver(smiProblem string) {
 }
 
 var (
-	driverVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,4}(\.[0-9]{1,4}){1,3}$`) })
+	// An NVIDIA driver version is major.minor or major.minor.patch (550.54, 535.104.05):
+	// the one rule for flags, config files and detection alike. A bare major is a branch,
+	// whose releases differ in the CUDA they run.
+	driverVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,4}(\.[0-9]{1,4}){1,2}$`) })
 	capabilityRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,2}\.[0-9]$`) })
 )
 

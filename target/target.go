@@ -38,6 +38,10 @@ type Target struct {
 	// torch); Warnings are what the user should know of the base image, with codes.
 	Preinstalled []Installed
 	Warnings     []ImageWarning
+	// FreeThreaded is a free-threaded CPython build, written "3.13t" (Python.Text; its
+	// Version is 3.13): its wheels carry the ABI tag cp313t and its sys.abiflags is "t";
+	// markers see python_version 3.13.
+	FreeThreaded bool
 
 	capabilities []pep440.Version // the GPUs' distinct known capabilities, lowest first
 }
@@ -417,7 +421,8 @@ func (b *targetBuilder) platform() error {
 
 func (b *targetBuilder) python() {
 	if v := b.t.Python; v.Known() && strings.Count(v.Text, ".") == 1 {
-		b.notef("python %s (%s) has no patch version: it compares as %s.0, so Requires-Python such as >=%s.4 excludes it; give the full version (%s.x) to check such bounds", v.Text, v.Origin, v.Text, v.Text, v.Text)
+		version, _ := splitFreeThreaded(v.Text)
+		b.notef("python %s (%s) has no patch version: it compares as %s.0, so Requires-Python such as >=%s.4 excludes it; give the full version (%s.x) to check such bounds", v.Text, v.Origin, version, version, version)
 	}
 }
 
@@ -463,7 +468,11 @@ func (b *targetBuilder) parse() error {
 		if !v.Known() {
 			continue
 		}
-		pv, err := pep440.Parse(v.Text)
+		text := v.Text
+		if v == &b.t.Python {
+			text, b.t.FreeThreaded = splitFreeThreaded(text)
+		}
+		pv, err := pep440.Parse(text)
 		if err != nil {
 			return originError(v.Origin, "%v", err)
 		}
@@ -528,7 +537,7 @@ func (t *Target) MarkerEnvironment() pep508.Environment {
 	if t.Python.Known() {
 		release := t.Python.Version.Release() // two or three numbers: checkPython
 		env["python_version"] = fmt.Sprintf("%d.%d", release[0], release[1])
-		env["python_full_version"] = t.Python.Text
+		env["python_full_version"] = t.Python.Version.String()
 	}
 	if impl := t.Implementation.Text; impl != "" {
 		env["implementation_name"] = impl
@@ -536,7 +545,7 @@ func (t *Target) MarkerEnvironment() pep508.Environment {
 			env["platform_python_implementation"] = name
 		}
 		if impl == "cpython" && t.Python.Known() {
-			env["implementation_version"] = t.Python.Text
+			env["implementation_version"] = t.Python.Version.String()
 		}
 	}
 	if t.Platform.Known() {

@@ -395,7 +395,7 @@ func TestBuildTargetErrors(t *testing.T) {
 		{"bad python flag", []Declaration{{Python: Flag("--python", "3.11.x")}},
 			`--python: "3.11.x" is not a Python version (want 3.11.9 or 3.11)`},
 		{"bad driver flag", []Declaration{{Driver: Flag("--driver", "R550")}},
-			`--driver: "R550" is not an NVIDIA driver version (want 535.104.05)`},
+			`--driver: "R550" is not an NVIDIA driver version: give major.minor or major.minor.patch`},
 		{"bad gpu flag", []Declaration{{GPUs: FlagGPUs("--gpu", []string{"sm_9x"})}},
 			`--gpu: "sm_9x" is not a compute capability (want sm_90 or 9.0) or a GPU model name`},
 		{"bad platform flag", []Declaration{{Platform: Flag("--platform", "macosx_14_0_universal2")}},

@@ -13,8 +13,10 @@ import (
 )
 
 var (
-	pythonVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?((a|b|rc)[0-9]+)?$`) })
+	// A trailing "t" names a free-threaded build (3.13t), as its ABI tag (cp313t) does.
+	pythonVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?((a|b|rc)[0-9]+)?t?$`) })
 	glibcVersionRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+$`) })
+	driverBranchRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,4}$`) })
 	cudaVersionRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`) })
 	smRE            = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:sm_?|compute_)([0-9]+)([0-9])[af]?$`) })
 )
@@ -23,7 +25,17 @@ func checkPython(s string) error {
 	if !pythonVersionRE().MatchString(s) {
 		return fmt.Errorf("%q is not a Python version (want 3.11.9 or 3.11)", s)
 	}
+	if version, free := splitFreeThreaded(s); free {
+		if p, err := pep425.ParsePython(version + "t"); err != nil || p.Validate() != nil {
+			return fmt.Errorf("%q: free-threaded CPython builds start at 3.13", s)
+		}
+	}
 	return nil
+}
+
+// splitFreeThreaded reads "3.13t" as version 3.13 of a free-threaded build.
+func splitFreeThreaded(s string) (version string, freeThreaded bool) {
+	return strings.CutSuffix(s, "t")
 }
 
 func checkGLibc(s string) error {
@@ -34,10 +46,13 @@ func checkGLibc(s string) error {
 }
 
 func checkDriver(s string) error {
-	if !driverVersionRE().MatchString(s) {
-		return fmt.Errorf("%q is not an NVIDIA driver version (want 535.104.05)", s)
+	switch {
+	case driverVersionRE().MatchString(s):
+		return nil
+	case driverBranchRE().MatchString(s):
+		return fmt.Errorf("%q is a driver branch, not a driver version: give major.minor or major.minor.patch as nvidia-smi --query-gpu=driver_version --format=csv,noheader prints it (e.g. 550.54.15): the releases of one branch differ in the CUDA versions they run", s)
 	}
-	return nil
+	return fmt.Errorf("%q is not an NVIDIA driver version: give major.minor or major.minor.patch, e.g. 535.104.05 or 550.54", s)
 }
 
 func checkCUDA(s string) error {

@@ -21,8 +21,8 @@ func TestCheckValues(t *testing.T) {
 		good  []string
 		bad   []string
 	}{
-		{checkPython, []string{"3.11", "3.11.9", "3.14.0rc1", "3.13.0b2"}, []string{"3", "3.11.9.1", "py3.11", "3.11.x", "3.11.9+"}},
-		{checkDriver, []string{"535.104.05", "551.61", "580.65.06"}, []string{"535", "R535", "535.104.05-1"}},
+		{checkPython, []string{"3.11", "3.11.9", "3.14.0rc1", "3.13.0b2", "3.13t", "3.14.2t"}, []string{"3", "3.11.9.1", "py3.11", "3.11.x", "3.11.9+", "3.12t", "3.13tt", "t"}},
+		{checkDriver, []string{"535.104.05", "551.61", "580.65.06"}, []string{"535", "R535", "535.104.05-1", "535.104.05.1"}},
 		{checkGLibc, []string{"2.35", "2.5"}, []string{"2", "2.35.1", "glibc 2.35"}},
 		{checkCUDA, []string{"12.4", "12.4.1"}, []string{"12", "cu124", "12.4.1.1"}},
 		{checkPlatform, []string{"manylinux_2_35_x86_64", "manylinux1_i686", "manylinux2010_x86_64", "musllinux_1_2_aarch64", "linux_ppc64le", "macosx_10_15_x86_64", "win_arm64", "win32"},

@@ -110,10 +110,10 @@ func (t *timeoutValue) Set(s string) error {
 
 // registerTarget adds the flags that describe the target machine and image.
 func (f *inputFlags) registerTarget(fs *pflag.FlagSet) {
-	fs.StringVar(&f.python, "python", "", "target Python `VERSION`, e.g. 3.11.9 (default "+engine.DefaultPython+")")
+	fs.StringVar(&f.python, "python", "", "target Python `VERSION`, e.g. 3.11.9, or 3.13t for a free-threaded build (default "+engine.DefaultPython+")")
 	fs.StringVar(&f.platform, "platform", "", "target platform `TAG`, e.g. manylinux_2_35_x86_64, macosx_14_0_arm64, win_amd64 (default "+engine.DefaultPlatform+")")
 	fs.StringVar(&f.glibc, "glibc", "", "target glibc `VERSION` (implied by --platform manylinux_X_Y or --base-image)")
-	fs.StringVar(&f.driver, "driver", "", "target NVIDIA driver `VERSION`, e.g. 550.54.15")
+	fs.StringVar(&f.driver, "driver", "", "target NVIDIA driver `VERSION`, major.minor[.patch] as nvidia-smi prints it, e.g. 550.54.15")
 	fs.BoolVar(&f.cpu, "cpu", false, "the target has no NVIDIA GPU")
 	fs.StringArrayVar(&f.gpus, "gpu", nil, "a target GPU, by `NAME` (H100, RTX 4090) or sm_XY (repeatable: a fleet must all be supported)")
 	fs.StringVar(&f.cuda, "cuda", "", "CUDA toolkit `VERSION` of the base image")
@@ -178,6 +178,18 @@ func completeTargetFlags(cmd *cobra.Command) {
 			_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 		}
 	}
+	if cmd.Flags().Lookup("gpu") != nil {
+		_ = cmd.RegisterFlagCompletionFunc("gpu", completeGPU)
+	}
+}
+
+// completeGPU offers the GPU model names the matrix knows.
+func completeGPU(_ *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	names, err := engine.GPUModels(prefix)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
 // request is what the flags ask of the engine, the positional FILE arguments first.

@@ -75,6 +75,7 @@ type fakeState struct {
 //	    $INDEX_HOST (host:port, to write URLs with credentials)
 //	fakeindex down | up      every later request fails with 503 / succeeds again
 //	fakeindex requests       prints the number of requests served so far
+//	fakeindex log            prints "METHOD PATH" of every request served so far, one a line
 //	fakeindex findlinks INDEX DIR   writes the files of one index into DIR
 func cmdFakeindex(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
@@ -82,7 +83,7 @@ func cmdFakeindex(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	st := ts.Value(fakeKey{}).(*fakeState)
 	if len(args) == 0 {
-		ts.Fatalf("usage: fakeindex start|down|up|requests|findlinks")
+		ts.Fatalf("usage: fakeindex start|down|up|requests|log|findlinks")
 	}
 	if args[0] != "start" && st.server == nil {
 		ts.Fatalf("fakeindex %s: no index started", args[0])
@@ -123,6 +124,10 @@ func cmdFakeindex(ts *testscript.TestScript, neg bool, args []string) {
 		st.server.SetDown(args[0] == "down")
 	case "requests":
 		fmt.Fprintln(ts.Stdout(), st.server.Requests())
+	case "log":
+		for _, line := range st.server.Log() {
+			fmt.Fprintln(ts.Stdout(), line)
+		}
 	case "findlinks":
 		if len(args) != 3 {
 			ts.Fatalf("usage: fakeindex findlinks INDEX DIR")
