@@ -118,7 +118,12 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if err := s.withFiles(ctx, ix, res); err != nil {
 		return out, err
 	}
-	out.Status, out.Packages, out.Warnings = OK, res.packages, res.warnings
+	if err := s.settle(ctx, ix, res, &out.Verdict); err != nil {
+		return out, err
+	}
+	if out.Status != OK {
+		return out, nil
+	}
 
 	l := &lockfile.Lock{
 		Command:  req.Command,

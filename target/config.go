@@ -30,6 +30,9 @@ type Config struct {
 	// Timeout is the timeout key, the deadline of one index request (a TOML number is
 	// seconds); 0 when absent.
 	Timeout time.Duration
+	// MaxImageSize is the max-image-size key, the image's size budget in bytes ("8GB",
+	// or a TOML integer of bytes); Bytes is 0 when absent.
+	MaxImageSize ImageSize
 }
 
 // Index strategies, as uv names them: with first-index (the default) a package's versions
@@ -144,7 +147,7 @@ func (p *configParser) origin(key string) Origin {
 
 // The schema, each list sorted: unknownKeys searches it, and errors print it.
 var (
-	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "target", "timeout"}
+	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "max-image-size", "target", "timeout"}
 	targetKeys = []string{"base-image", "cpu", "cuda", "dockerfile", "driver", "glibc", "gpus", "platform", "python"}
 )
 
@@ -173,6 +176,9 @@ func (p *configParser) config(doc map[string]any) (*Config, error) {
 		return nil, p.errorf("index-strategy", true, "index-strategy %q: want %q or %q", s, FirstIndex, UnsafeBestMatch)
 	}
 	if c.Timeout, err = p.timeout(doc); err != nil {
+		return nil, err
+	}
+	if c.MaxImageSize, err = p.imageSize(doc); err != nil {
 		return nil, err
 	}
 	raw, ok := doc["target"]

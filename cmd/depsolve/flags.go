@@ -45,6 +45,8 @@ type inputFlags struct {
 	dockerfile string
 	detect     bool
 
+	maxImageSize imageSizeFlag // --max-image-size; zero when not given
+
 	noColor bool
 	quiet   bool
 }
@@ -193,6 +195,7 @@ func (f *inputFlags) request(args []string) engine.Request {
 		Timeout:        f.timeout,
 		Target:         f.targetDeclaration(),
 		Detect:         f.detect,
+		MaxImageSize:   f.maxImageSize.budget(),
 		Version:        version,
 		RetryBackoff:   retryBackoff,
 	}

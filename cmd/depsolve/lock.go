@@ -69,6 +69,7 @@ untouched).`,
 	f.registerSources(cmd.Flags())
 	f.registerTimeout(cmd.Flags())
 	f.registerTarget(cmd.Flags())
+	f.registerBudget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
 	cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")
 	notInLockHeader(cmd.Flags(), "output")
@@ -90,6 +91,7 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 		Command:  command,
 	}
 	req.Reporter = u
+	req.Sizes = true
 	for _, name := range lf.upgradePackages {
 		if !projectName.MatchString(name) {
 			return usageError{err: fmt.Errorf("--upgrade-package %q: want a project name", name), command: "depsolve lock"}
@@ -105,11 +107,16 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, l.Conflict), l.Hints)
 		return exitStatus(exitConflict)
 	}
+	if l.OverBudget() {
+		printOverBudget(u, l.Verdict, target)
+		return exitStatus(exitConflict)
+	}
 	if l.Output == "-" {
 		u.print(string(l.Content))
 	}
 	if !u.quiet {
 		printLockSummary(u, l.Packages, l.Output, target)
+		printSizeSummary(u, l.Sizes)
 	}
 	return nil
 }
