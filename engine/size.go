@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/matrix"
 )
 
@@ -412,6 +413,15 @@ func (b *Budget) Breakdown(r *SizeReport) string {
 		lines = append(lines, fmt.Sprintf("  not counted (installed size unknown): %s", strings.Join(names, ", ")))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// WriteReport writes a report (the HTML size report) to path atomically: a run that
+// fails or is interrupted leaves what was there.
+func WriteReport(path string, data []byte) error {
+	if err := lockfile.WriteFileAtomic(path, data, 0o644); err != nil {
+		return &RequestError{Err: err}
+	}
+	return nil
 }
 
 // budgetHints are the fixes of the findings with bytes at stake, largest first.

@@ -108,7 +108,9 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 	default:
 		u.printf("%s %s consistent for %s\n", u.green("ok:"), plural(len(v.Packages), "package", "packages"), target)
 	}
-	printSizeSummary(u, v.Sizes)
+	if v.Sizes != nil && !u.quiet {
+		u.printf("%s\n", sizeSummary(v.Sizes))
+	}
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/internal/treemap"
@@ -64,7 +65,9 @@ type htmlReport struct {
 
 type htmlLegend struct{ Fill, Text string }
 
-var htmlPage = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// htmlPage is parsed on first use: every run would pay for it at init.
+var htmlPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -117,6 +120,7 @@ li{margin-bottom:4px}
 </body>
 </html>
 `))
+})
 
 // writeHTMLReport renders the verdict's sizes as the HTML report.
 func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
@@ -196,7 +200,7 @@ func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
 		rep.Findings = append(rep.Findings, htmlFinding{Bytes: bytes, Code: w.Code, Message: w.Message})
 	}
 	var b bytes.Buffer
-	if err := htmlPage.Execute(&b, rep); err != nil {
+	if err := htmlPage().Execute(&b, rep); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

@@ -116,7 +116,9 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 	}
 	if !u.quiet {
 		printLockSummary(u, l.Packages, l.Output, target)
-		printSizeSummary(u, l.Sizes)
+		if l.Sizes != nil {
+			u.errorf("%s\n", sizeSummary(l.Sizes))
+		}
 	}
 	return nil
 }

@@ -186,8 +186,18 @@ func checkReportShape(data []byte, status string) error {
 	if want == nil {
 		return fmt.Errorf("unknown status %q", status)
 	}
+	for _, optional := range []string{"sizes", "budget"} {
+		if _, ok := doc[optional]; ok {
+			want = append(slices.Clone(want), optional)
+		}
+	}
 	if err := sameKeys(doc, want...); err != nil {
 		return err
+	}
+	if raw, ok := doc["sizes"]; ok {
+		if err := checkSizes(raw); err != nil {
+			return fmt.Errorf("sizes: %v", err)
+		}
 	}
 	var got string
 	if err := json.Unmarshal(doc["status"], &got); err != nil || got != status {
@@ -280,8 +290,10 @@ func checkWarnings(raw json.RawMessage) error {
 	}
 	for _, w := range ws {
 		keys := []string{"code", "message", "sources"}
-		if _, ok := w["package"]; ok {
-			keys = append(keys, "package")
+		for _, optional := range []string{"package", "bytes"} {
+			if _, ok := w[optional]; ok {
+				keys = append(keys, optional)
+			}
 		}
 		if err := sameKeys(w, keys...); err != nil {
 			return err
@@ -296,6 +308,49 @@ func checkWarnings(raw json.RawMessage) error {
 		if _, ok := w["package"]; ok && (typed.Package == "" || typed.Package != pep508.NormalizeName(typed.Package)) {
 			return fmt.Errorf("warning package %q is not a normalized name", typed.Package)
 		}
+	}
+	return nil
+}
+
+// checkSizes checks the sizes object: totals, every package with its sizes (an
+// unknown installed size with its reason), the CUDA families, the base image or null.
+func checkSizes(raw json.RawMessage) error {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return err
+	}
+	if err := sameKeys(doc, "download", "installed", "packages", "families", "base"); err != nil {
+		return err
+	}
+	var typed struct {
+		Download, Installed int64
+		Packages            []map[string]json.RawMessage
+		Families            []struct {
+			CUDA                int
+			Packages            []string
+			Download, Installed int64
+		}
+	}
+	if err := json.Unmarshal(raw, &typed); err != nil || typed.Packages == nil || typed.Families == nil {
+		return fmt.Errorf("want totals and packages and families lists: %s", raw)
+	}
+	var installed int64
+	for _, p := range typed.Packages {
+		keys := []string{"name", "version", "file", "download", "installed", "cuda"}
+		if _, ok := p["installed_unknown"]; ok {
+			keys = append(keys, "installed_unknown")
+		}
+		if err := sameKeys(p, keys...); err != nil {
+			return fmt.Errorf("package: %v", err)
+		}
+		var n int64
+		if err := json.Unmarshal(p["installed"], &n); err != nil || n < 0 {
+			return fmt.Errorf("package %s: installed %s", p["name"], p["installed"])
+		}
+		installed += n
+	}
+	if installed != typed.Installed {
+		return fmt.Errorf("installed %d is not the sum of the packages' (%d)", typed.Installed, installed)
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/depsolve/depsolve/engine"
-	"github.com/depsolve/depsolve/lockfile"
 )
 
 func newSizeCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -81,8 +80,8 @@ func runSize(ctx context.Context, u *ui, f *inputFlags, format, htmlOut string, 
 		if err != nil {
 			return err
 		}
-		if err := lockfile.WriteFileAtomic(htmlOut, page, 0o644); err != nil {
-			return &engine.RequestError{Err: err}
+		if err := engine.WriteReport(htmlOut, page); err != nil {
+			return err
 		}
 	}
 	if format == "json" {

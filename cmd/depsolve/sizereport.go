@@ -74,12 +74,10 @@ func (r *report) addSizes(v engine.Verdict) {
 	}
 }
 
-// printSizeSummary tells, on stderr, what the solution weighs: installed and download
-// size, per CUDA family, and how many sizes are unknown.
-func printSizeSummary(u *ui, s *engine.SizeReport) {
-	if s == nil || u.quiet {
-		return
-	}
+// sizeSummary says in a line what the solution weighs: installed and download size, per
+// CUDA family, and how many sizes are unknown. check prints it after its verdict; lock
+// on stderr, after its own summary (its stdout may be the lock).
+func sizeSummary(s *engine.SizeReport) string {
 	line := fmt.Sprintf("size: %s installed, %s to download", engine.HumanBytes(s.Installed), engine.HumanBytes(s.Download))
 	var families []string
 	for _, f := range s.Families {
@@ -91,7 +89,7 @@ func printSizeSummary(u *ui, s *engine.SizeReport) {
 	if n := len(s.Unknown()); n > 0 {
 		line += fmt.Sprintf("; installed size unknown for %s (depsolve size lists why)", plural(n, "package", "packages"))
 	}
-	u.errorf("%s\n", line)
+	return line
 }
 
 // printOverBudget prints an over-budget verdict as a conflict: the breakdown, then the
