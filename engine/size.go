@@ -435,7 +435,7 @@ func budgetHints(ws []Warning) []string {
 	slices.SortStableFunc(found, func(a, b Warning) int { return cmp.Compare(b.Bytes, a.Bytes) })
 	hints := []string{}
 	for _, w := range found {
-		hints = append(hints, fmt.Sprintf("%s at stake (%s): %s", HumanBytes(w.Bytes), w.Code, w.Message))
+		hints = append(hints, w.Code+": "+w.Message)
 	}
 	return append(hints, "raise the budget (--max-image-size, or max-image-size in depsolve.toml) if the image may be this large")
 }

@@ -68,7 +68,7 @@ type fakeState struct {
 
 // cmdFakeindex drives the script's index:
 //
-//	fakeindex start [-html] [-nometadata] SNAPSHOT.json
+//	fakeindex start [-html] [-nometadata] [-noranges] SNAPSHOT.json
 //	    serves the snapshot; sets $INDEX (the "pypi" index's simple URL), $INDEX_<NAME>
 //	    for every index the snapshot names (pytorch-cu124 -> $INDEX_PYTORCH_CU124) and
 //	    $INDEX_HOST (host:port, to write URLs with credentials)
@@ -96,13 +96,15 @@ func cmdFakeindex(ts *testscript.TestScript, neg bool, args []string) {
 				opts.HTMLOnly = true
 			case "-nometadata":
 				opts.NoMetadata = true
+			case "-noranges":
+				opts.NoRanges = true
 			default:
 				ts.Fatalf("fakeindex start: unknown option %s", rest[0])
 			}
 			rest = rest[1:]
 		}
 		if len(rest) != 1 {
-			ts.Fatalf("usage: fakeindex start [-html] [-nometadata] SNAPSHOT")
+			ts.Fatalf("usage: fakeindex start [-html] [-nometadata] [-noranges] SNAPSHOT")
 		}
 		snap, err := fakeindex.Load(ts.MkAbs(rest[0]))
 		ts.Check(err)
