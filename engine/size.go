@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -276,11 +277,8 @@ func (s *session) baseLibraries() *BaseLibraries {
 		return nil
 	}
 	b := &BaseLibraries{Image: ref, Libraries: img.Libraries, CUDNN: img.CUDNN, OS: img.OS}
-	if rel, ok := s.matrix.CUDA(img.CUDA); ok {
-		if n, err := fmt.Sscanf(rel.Version, "%d", &b.CUDAMajor); n != 1 || err != nil {
-			b.CUDAMajor = 0
-		}
-	}
+	major, _, _ := strings.Cut(img.CUDA, ".")
+	b.CUDAMajor, _ = strconv.Atoi(major) // BaseImage matched the tag's CUDA version as digits
 	b.From = "its flavor " + img.Flavor
 	if len(img.Cites) > 0 {
 		b.From += fmt.Sprintf(" [%s:%d]", img.Cites[0].File, img.Cites[0].Line)
