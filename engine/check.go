@@ -41,7 +41,17 @@ type Verdict struct {
 
 	// Lock is set when the inputs were a lock, verified as it is rather than resolved.
 	Lock *LockCheck
+
+	// Sizes is what the solution weighs (Request.Sizes, or a budget); nil otherwise.
+	Sizes *SizeReport
+	// Budget is the image's size budget and how the solution compares with it; nil
+	// without one. Over it, Status is Conflict, with Sizes for the breakdown.
+	Budget *Budget
 }
+
+// OverBudget says whether the verdict is a conflict because the image would exceed its
+// size budget.
+func (v *Verdict) OverBudget() bool { return v.Budget != nil && v.Budget.Over }
 
 // LockCheck is what verifying a lock established beyond its consistency.
 type LockCheck struct {
@@ -90,9 +100,10 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 			return v, err
 		}
 	}
-	v.Status, v.Packages = OK, out.packages
-	v.Warnings = append(v.Warnings, out.warnings...)
-	if !verify {
+	if err := s.settle(ctx, ix, out, &v); err != nil {
+		return v, err
+	}
+	if !verify || v.Status != OK {
 		return v, nil
 	}
 	pins := lockPins(in.requirements, s.target.MarkerEnvironment())

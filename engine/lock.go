@@ -167,8 +167,12 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if previous != nil {
 		out.Changes = changes(previous, res.packages)
 	}
-	out.Status, out.Packages = OK, res.packages
-	out.Warnings = append(out.Warnings, res.warnings...)
+	if err := s.settle(ctx, ix, res, &out.Verdict); err != nil {
+		return out, err
+	}
+	if out.Status != OK {
+		return out, nil
+	}
 
 	l := &lockfile.Lock{
 		Command:  req.Command,

@@ -48,6 +48,15 @@ type Request struct {
 	Target target.Declaration
 	Detect bool
 
+	// Sizes looks up the download and installed size of every pin (Verdict.Sizes) and
+	// the bloat findings that need them. A size that cannot be looked up is only
+	// unknown, unless a budget is set.
+	Sizes bool
+	// MaxImageSize is a size budget for the image, with where it was set; it outranks
+	// max-image-size of depsolve.toml and [tool.depsolve]. A solution over the budget is
+	// a Conflict (Verdict.Budget says by how much).
+	MaxImageSize target.ImageSize
+
 	// ListFiles looks up the files of every pin (Verdict.Packages[i].Files) even where
 	// Check does not need them to verify a lock.
 	ListFiles bool

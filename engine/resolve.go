@@ -58,6 +58,12 @@ type Warning struct {
 	Version string // of Package, where the warning is about one release
 	// Row is the matrix row of an advisory; nil for a warning that is not one.
 	Row *matrix.Cite
+	// Bytes are the installed bytes at stake in a size finding (bloat): what its fix
+	// would leave out of the image; 0 for a warning about something else, or when the
+	// sizes were not looked up.
+	Bytes int64
+	// AtStake names the pins a finding's bytes are of (matrix.Advisory.AtStake).
+	AtStake []string
 }
 
 // WarningUnaskedPrerelease is the code of a pre-release in a solution that no
@@ -151,16 +157,35 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		return nil, s.explain(err)
 	}
 	out.warnings = append(out.warnings, builds...)
+	return out, nil
+}
+
+// settle finishes a resolution's outcome: the sizes of its pins when asked or when a
+// budget needs them (weigh adds its findings to the warnings), then the warnings told.
+func (s *session) settle(ctx context.Context, ix *index.Index, out *outcome, v *Verdict) error {
+	v.Budget = s.budget()
+	if s.req.Sizes || v.Budget != nil {
+		r, err := s.weigh(ctx, ix, out, v.Budget)
+		if err != nil {
+			return err
+		}
+		v.Sizes = r
+	}
 	for _, w := range out.warnings {
 		s.report.Warn(w.Text())
 	}
-	return out, nil
+	v.Status, v.Packages = OK, out.packages
+	v.Warnings = append(v.Warnings, out.warnings...)
+	if v.Budget != nil && v.Budget.Over {
+		v.Status, v.Hints = Conflict, budgetHints(out.warnings)
+	}
+	return nil
 }
 
 // advisoryWarning is a matrix advisory as the verdict carries it.
 func advisoryWarning(a matrix.Advisory) Warning {
 	cite := a.Cite
-	w := Warning{Code: a.Code, Message: a.Text, Package: a.Package, Version: a.Version, Row: &cite}
+	w := Warning{Code: a.Code, Message: a.Text, Package: a.Package, Version: a.Version, Row: &cite, AtStake: a.AtStake}
 	if a.Package != "" {
 		if about := a.Package + " " + a.Version; !strings.HasPrefix(w.Message, about) {
 			w.Message = about + ": " + w.Message

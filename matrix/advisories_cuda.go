@@ -197,8 +197,12 @@ func (tm *TargetMatrix) wheelsOnCPUAdvisory(wheels, pins []resolver.Pin) Advisor
 		text += "; the CPU builds leave them out: " + join(cpuIndexes)
 	}
 	major, _ := tm.cudaBuildOf(wheels[0].Name, wheels[0].Version)
+	var atStake []string
+	for _, w := range wheels {
+		atStake = append(atStake, w.Name)
+	}
 	return Advisory{Package: wheels[0].Name, Version: wheels[0].Version.String(), Code: AdvisoryCUDAWheelsOnCPUTarget, Text: text,
-		Cite: tm.m.cite(&tm.m.families[major.cuda.major].row.rowMeta)}
+		Cite: tm.m.cite(&tm.m.families[major.cuda.major].row.rowMeta), AtStake: atStake}
 }
 
 // pinList is "a 1.0, b 2.0".

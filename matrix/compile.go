@@ -492,6 +492,17 @@ func (c *compiler) images(m *Matrix, doc *document) {
 		}
 		m.flavors[r.Name] = &flavor{row: r, cuda: rng}
 	}
+	for i := range doc.ImageFlavor {
+		r := &doc.ImageFlavor[i]
+		if f, ok := m.flavors[r.Runtime]; r.Runtime != "" && (!ok || f.row.Runtime != "") {
+			c.errorf(r.Pos, "image_flavor", "runtime", "%q is not a flavor without compilers (one with no runtime key of its own)", r.Runtime)
+		}
+		for _, lib := range r.Libraries {
+			if !strings.HasPrefix(lib, "lib") || strings.ContainsAny(lib, " ./") {
+				c.errorf(r.Pos, "image_flavor", "libraries", "%q is not a library name such as libcublas", lib)
+			}
+		}
+	}
 	for i := range doc.OS {
 		r := &doc.OS[i]
 		if _, ok := c.version(r.Pos, "os", "glibc", r.Glibc); !ok {

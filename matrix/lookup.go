@@ -79,6 +79,12 @@ type BaseImage struct {
 	OS     string // "ubuntu22.04", as the tag writes it; "" if it names none
 	Glibc  string // the OS's glibc, "2.35"; "" when the OS is not in the data
 	Cites  []Cite // the rows the flavor and OS facts come from
+	// Libraries are the CUDA libraries the flavor's images ship ("libcublas"); nil when
+	// the flavor is not in the data.
+	Libraries []string
+	// RuntimeFlavor is, for a devel flavor, the flavor of the same image without the
+	// compilers, headers and static libraries ("cudnn-runtime"); "" otherwise.
+	RuntimeFlavor string
 }
 
 var (
@@ -131,6 +137,7 @@ func (m *Matrix) BaseImage(ref string) (BaseImage, bool) {
 	cuda := pep440.MustParse(img.CUDA) // matched imageCUDAVersion
 	if f, ok := m.flavors[img.Flavor]; ok && !f.row.Advisory {
 		img.Cites = append(img.Cites, m.cite(&f.row.rowMeta))
+		img.Libraries, img.RuntimeFlavor = f.row.Libraries, f.row.Runtime
 		if f.cuda.Contains(cuda) {
 			img.CUDNN = f.row.CUDNN
 		}

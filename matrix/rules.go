@@ -495,6 +495,9 @@ type Advisory struct {
 	Version string // its selected version
 	Text    string
 	Cite    Cite
+	// AtStake names the pins whose installed bytes the advisory is about (the CUDA
+	// runtime wheels on a CPU-only target), for a caller that knows their sizes.
+	AtStake []string
 }
 
 // The codes of advisories. They are stable: tools and policies match on them.

@@ -16,7 +16,7 @@ import (
 
 // compiledFormat changes whenever the row structs or their meaning change, so a cache
 // written by another build of depsolve is never read as this one's.
-const compiledFormat = "depsolve-matrix-v6"
+const compiledFormat = "depsolve-matrix-v7"
 
 // rowPos is where a row starts (its [[table]] line) and where each of its keys is.
 type rowPos struct {
@@ -115,9 +115,11 @@ type gpuDriverRow struct {
 }
 
 type flavorRow struct {
-	Name  string `toml:"name" required:""`
-	CUDNN string `toml:"cudnn"`
-	CUDA  string `toml:"cuda"`
+	Name      string   `toml:"name" required:""`
+	CUDNN     string   `toml:"cudnn"`
+	CUDA      string   `toml:"cuda"`
+	Libraries []string `toml:"libraries"`
+	Runtime   string   `toml:"runtime"`
 	rowMeta
 }
 

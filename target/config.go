@@ -37,6 +37,9 @@ type Config struct {
 	// Timeout is the timeout key, the deadline of one index request (a TOML number is
 	// seconds); 0 when absent.
 	Timeout time.Duration
+	// MaxImageSize is the max-image-size key, the image's size budget in bytes ("8GB",
+	// or a TOML integer of bytes); Bytes is 0 when absent.
+	MaxImageSize ImageSize
 }
 
 // Index strategies, as uv names them: with first-index (the default) a package's versions
@@ -151,7 +154,7 @@ func (p *configParser) origin(key string) Origin {
 
 // The schema, each list sorted: unknownKeys searches it, and errors print it.
 var (
-	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "no-binary", "no-build", "only-binary", "target", "timeout"}
+	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "max-image-size", "no-binary", "no-build", "only-binary", "target", "timeout"}
 	targetKeys = []string{"base-image", "cpu", "cuda", "dockerfile", "driver", "glibc", "gpus", "platform", "python"}
 )
 
@@ -183,6 +186,9 @@ func (p *configParser) config(doc map[string]any) (*Config, error) {
 		return nil, err
 	}
 	if err := p.binaryKeys(doc, c); err != nil {
+		return nil, err
+	}
+	if c.MaxImageSize, err = p.imageSize(doc); err != nil {
 		return nil, err
 	}
 	raw, ok := doc["target"]

@@ -92,7 +92,7 @@ func TestParseConfigErrors(t *testing.T) {
 		want             string // the whole error text
 	}{
 		{"unknown key", "depsolve.toml", "index-url = \"https://x\"\nindex_url = \"https://y\"\n",
-			"depsolve.toml:2:1: unknown key \"index_url\" in the depsolve table; known keys: extra-index-url, find-links, index-strategy, index-url, no-binary, no-build, only-binary, target, timeout\n    index_url = \"https://y\"\n    ^"},
+			"depsolve.toml:2:1: unknown key \"index_url\" in the depsolve table; known keys: extra-index-url, find-links, index-strategy, index-url, max-image-size, no-binary, no-build, only-binary, target, timeout\n    index_url = \"https://y\"\n    ^"},
 		{"unknown target key", "depsolve.toml", "[target]\npython = \"3.11.9\"\n  gpu = [\"H100\"]\n",
 			"depsolve.toml:3:3: unknown key \"gpu\" in [target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n      gpu = [\"H100\"]\n      ^"},
 		{"unknown pyproject key", "pyproject.toml", "[tool.depsolve.target]\npythn = \"3.11\"\n",

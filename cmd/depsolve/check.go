@@ -71,6 +71,7 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 	f.registerSources(cmd.Flags())
 	f.registerTimeout(cmd.Flags())
 	f.registerTarget(cmd.Flags())
+	f.registerBudget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
 	format.register(cmd, "output `FORMAT`: text, or json (one object on stdout)")
 	completeTargetFlags(cmd)
@@ -81,6 +82,7 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 	req := f.request(args)
 	req.Reporter = u
 	req.ListFiles = format == "json"
+	req.Sizes = true
 	v, err := engine.Check(ctx, req)
 	if err != nil {
 		if format == "json" && v.Target != nil {
@@ -99,6 +101,9 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 	case len(v.Findings) > 0:
 		printConflict(u, fmt.Sprintf("%s does not install as pinned on %s", v.InputNames(), target), findingsChain(v), v.Hints)
 		return exitStatus(exitConflict)
+	case v.OverBudget():
+		printOverBudget(u, v, target)
+		return exitStatus(exitConflict)
 	case v.Lock != nil:
 		verified := []string{"consistent"}
 		if v.Lock.Complete {
@@ -111,6 +116,9 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 	default:
 		u.printf("%s %s consistent for %s\n", u.green("ok:"), plural(len(v.Packages), "package", "packages"), target)
 	}
+	if v.Sizes != nil && !u.quiet {
+		u.printf("%s\n", sizeSummary(v.Sizes))
+	}
 	return nil
 }
 
@@ -122,10 +130,15 @@ func writeVerdict(u *ui, v engine.Verdict) error {
 		r.setConflict(v.Conflict, v.Hints)
 	case len(v.Findings) > 0:
 		r.setFindings(v)
+	case v.OverBudget():
+		r.setExplanation(v.Budget.Breakdown(v.Sizes), v.Hints)
+		r.Sources = &[]reportSource{}
+		r.addPackages(v.Packages)
 	default:
 		r.addPackages(v.Packages)
 	}
 	r.addWarnings(v.Warnings)
+	r.addSizes(v)
 	if err := r.write(u); err != nil {
 		return err
 	}

@@ -49,6 +49,8 @@ type inputFlags struct {
 	buildArgs  []string
 	detect     bool
 
+	maxImageSize imageSizeFlag // --max-image-size; zero when not given
+
 	noColor bool
 	quiet   bool
 }
@@ -216,6 +218,7 @@ func (f *inputFlags) request(args []string) engine.Request {
 		Timeout:        f.timeout,
 		Target:         f.targetDeclaration(),
 		Detect:         f.detect,
+		MaxImageSize:   f.maxImageSize.budget(),
 		Version:        version,
 		RetryBackoff:   retryBackoff,
 	}

@@ -79,6 +79,7 @@ untouched).`,
 	f.registerSources(cmd.Flags())
 	f.registerTimeout(cmd.Flags())
 	f.registerTarget(cmd.Flags())
+	f.registerBudget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
 	cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")
 	notInLockHeader(cmd.Flags(), "output")
@@ -100,6 +101,7 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 		Command:  command,
 	}
 	req.Reporter = u
+	req.Sizes = true
 	for _, spec := range lf.upgradePackages {
 		name, version, pinned := strings.Cut(spec, "==")
 		if !projectName.MatchString(name) || pinned && !isVersion(version) {
@@ -116,11 +118,18 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, l.Conflict), l.Hints)
 		return exitStatus(exitConflict)
 	}
+	if l.OverBudget() {
+		printOverBudget(u, l.Verdict, target)
+		return exitStatus(exitConflict)
+	}
 	if l.Output == "-" {
 		u.print(string(l.Content))
 	}
 	if !u.quiet {
 		printLockSummary(u, l.Packages, l.Output, target)
+		if l.Sizes != nil {
+			u.errorf("%s\n", sizeSummary(l.Sizes))
+		}
 		printChanges(u, l.Changes)
 	}
 	return nil

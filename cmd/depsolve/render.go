@@ -39,6 +39,8 @@ type report struct {
 	Sources       *[]reportSource  `json:"sources,omitempty"`
 	Hints         *[]string        `json:"hints,omitempty"`
 	Error         *reportError     `json:"error,omitempty"`
+	Sizes         *reportSizes     `json:"sizes,omitempty"`  // sizereport.go
+	Budget        *reportBudget    `json:"budget,omitempty"` // sizereport.go
 }
 
 // reportWarning is an engine.Warning as JSON lists it under "warnings" (text output
@@ -49,6 +51,7 @@ type reportWarning struct {
 	Package string   `json:"package,omitempty"` // PEP 503; absent for the target itself
 	Version string   `json:"version,omitempty"` // of package, where the warning is about one release
 	Sources []string `json:"sources"`           // "S1 https://…": the references of its matrix row
+	Bytes   int64    `json:"bytes,omitempty"`   // installed bytes at stake (a size finding)
 }
 
 // reportStep is one line of the explanation: the premises, each citing sources by
@@ -170,7 +173,7 @@ func (r *report) addPackages(packages []engine.Package) {
 // addWarnings lists the warnings of a verdict, each with its sources (a list, never null).
 func (r *report) addWarnings(ws []engine.Warning) {
 	for _, w := range ws {
-		rw := reportWarning{Code: w.Code, Message: w.Message, Package: w.Package, Version: w.Version, Sources: []string{}}
+		rw := reportWarning{Code: w.Code, Message: w.Message, Package: w.Package, Version: w.Version, Sources: []string{}, Bytes: w.Bytes}
 		if w.Row != nil {
 			for _, src := range w.Row.Sources {
 				rw.Sources = append(rw.Sources, src.ID+" "+src.URL)

@@ -69,7 +69,7 @@ type fakeState struct {
 
 // cmdFakeindex drives the script's index:
 //
-//	fakeindex start [-html] [-nometadata] SNAPSHOT.json
+//	fakeindex start [-html] [-nometadata] [-noranges] SNAPSHOT.json
 //	    serves the snapshot; sets $INDEX (the "pypi" index's simple URL), $INDEX_<NAME>
 //	    for every index the snapshot names (pytorch-cu124 -> $INDEX_PYTORCH_CU124) and
 //	    $INDEX_HOST (host:port, to write URLs with credentials)
@@ -98,13 +98,15 @@ func cmdFakeindex(ts *testscript.TestScript, neg bool, args []string) {
 				opts.HTMLOnly = true
 			case "-nometadata":
 				opts.NoMetadata = true
+			case "-noranges":
+				opts.NoRanges = true
 			default:
 				ts.Fatalf("fakeindex start: unknown option %s", rest[0])
 			}
 			rest = rest[1:]
 		}
 		if len(rest) != 1 {
-			ts.Fatalf("usage: fakeindex start [-html] [-nometadata] SNAPSHOT")
+			ts.Fatalf("usage: fakeindex start [-html] [-nometadata] [-noranges] SNAPSHOT")
 		}
 		snap, err := fakeindex.Load(ts.MkAbs(rest[0]))
 		ts.Check(err)
@@ -195,8 +197,21 @@ func checkReportShape(data []byte, status string) error {
 	if _, findings := doc["findings"]; findings && status == "conflict" {
 		want = append(slices.DeleteFunc(slices.Clone(want), func(k string) bool { return k == "steps" }), "findings")
 	}
+	if _, budget := doc["budget"]; budget && status == "conflict" {
+		want = slices.DeleteFunc(slices.Clone(want), func(k string) bool { return k == "steps" }) // over budget: no derivation
+	}
+	for _, optional := range []string{"sizes", "budget"} {
+		if _, ok := doc[optional]; ok {
+			want = append(slices.Clone(want), optional)
+		}
+	}
 	if err := sameKeys(doc, want...); err != nil {
 		return err
+	}
+	if raw, ok := doc["sizes"]; ok {
+		if err := checkSizes(raw); err != nil {
+			return fmt.Errorf("sizes: %v", err)
+		}
 	}
 	var got string
 	if err := json.Unmarshal(doc["status"], &got); err != nil || got != status {
@@ -293,7 +308,7 @@ func checkWarnings(raw json.RawMessage) error {
 	}
 	for _, w := range ws {
 		keys := []string{"code", "message", "sources"}
-		for _, optional := range []string{"package", "version"} {
+		for _, optional := range []string{"package", "version", "bytes"} {
 			if _, ok := w[optional]; ok {
 				keys = append(keys, optional)
 			}
@@ -311,6 +326,49 @@ func checkWarnings(raw json.RawMessage) error {
 		if _, ok := w["package"]; ok && (typed.Package == "" || typed.Package != pep508.NormalizeName(typed.Package)) {
 			return fmt.Errorf("warning package %q is not a normalized name", typed.Package)
 		}
+	}
+	return nil
+}
+
+// checkSizes checks the sizes object: totals, every package with its sizes (an
+// unknown installed size with its reason), the CUDA families, the base image or null.
+func checkSizes(raw json.RawMessage) error {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return err
+	}
+	if err := sameKeys(doc, "download", "installed", "packages", "families", "base"); err != nil {
+		return err
+	}
+	var typed struct {
+		Download, Installed int64
+		Packages            []map[string]json.RawMessage
+		Families            []struct {
+			CUDA                int
+			Packages            []string
+			Download, Installed int64
+		}
+	}
+	if err := json.Unmarshal(raw, &typed); err != nil || typed.Packages == nil || typed.Families == nil {
+		return fmt.Errorf("want totals and packages and families lists: %s", raw)
+	}
+	var installed int64
+	for _, p := range typed.Packages {
+		keys := []string{"name", "version", "file", "download", "installed", "cuda"}
+		if _, ok := p["installed_unknown"]; ok {
+			keys = append(keys, "installed_unknown")
+		}
+		if err := sameKeys(p, keys...); err != nil {
+			return fmt.Errorf("package: %v", err)
+		}
+		var n int64
+		if err := json.Unmarshal(p["installed"], &n); err != nil || n < 0 {
+			return fmt.Errorf("package %s: installed %s", p["name"], p["installed"])
+		}
+		installed += n
+	}
+	if installed != typed.Installed {
+		return fmt.Errorf("installed %d is not the sum of the packages' (%d)", typed.Installed, installed)
 	}
 	return nil
 }

@@ -40,7 +40,8 @@ var allowed = map[string][]string{
 	"internal/wire":       {},
 	"internal/tomlpos":    {},
 	"internal/printable":  {},
-	"cmd/depsolve":        {"engine", "cache", "index", "internal/printable", "matrix", "pep440", "pep508", "redact", "reqfile", "resolver", "target", "github.com/spf13/cobra", "github.com/spf13/pflag", "golang.org/x/term"},
+	"internal/treemap":    {},
+	"cmd/depsolve":        {"engine", "cache", "index", "internal/printable", "internal/treemap", "matrix", "pep440", "pep508", "redact", "reqfile", "resolver", "target", "github.com/spf13/cobra", "github.com/spf13/pflag", "golang.org/x/term"},
 	"scripts/matrix-gaps": {"matrix"},
 	"scripts/release":     {"pep440", "github.com/google/go-containerregistry", "golang.org/x/crypto/x509roots/fallback/bundle"},
 }

@@ -10,7 +10,8 @@
 //
 //	{"packages": {NAME: {VERSION: {
 //	    "requires_python": ">=3.9", "requires_dist": ["numpy>=1.22", …],
-//	    "wheels": [{"filename": "x-1.0-py3-none-any.whl"}],   // default: one py3-none-any wheel; []: none
+//	    "wheels": [{"filename": "x-1.0-py3-none-any.whl", "payload": 1000000}],   // default: one py3-none-any wheel; []: none;
+//	                                       // payload: a data file of that many zero bytes
 //	    "sdist": true, "yanked": false | "reason",
 //	    "index": "pypi" | ["pypi", "pytorch-cu121"]}}}}
 //
@@ -55,6 +56,9 @@ type Entry struct {
 // WheelSpec names one wheel of a version.
 type WheelSpec struct {
 	Filename string `json:"filename"`
+	// Payload adds a data file of that many bytes (zeros, so it compresses well) to the
+	// wheel, for a known installed size far from the download size.
+	Payload int `json:"payload,omitempty"`
 }
 
 // File is one built distribution file.
@@ -141,7 +145,7 @@ func wheelTags(filename string) []string {
 
 var fixedTime = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func wheelBytes(name, version string, tags []string, meta string) ([]byte, error) {
+func wheelBytes(name, version string, tags []string, meta string, payload int) ([]byte, error) {
 	di := distName(name) + "-" + version + ".dist-info"
 	var wheel strings.Builder
 	wheel.WriteString("Wheel-Version: 1.0\nGenerator: depsolve-fakeindex\nRoot-Is-Purelib: true\n")
@@ -154,6 +158,12 @@ func wheelBytes(name, version string, tags []string, meta string) ([]byte, error
 	}{
 		{di + "/METADATA", []byte(meta)},
 		{di + "/WHEEL", []byte(wheel.String())},
+	}
+	if payload > 0 {
+		files = append(files, struct {
+			path string
+			data []byte
+		}{distName(name) + "/payload.bin", make([]byte, payload)})
 	}
 	var record strings.Builder
 	for _, f := range files {
@@ -284,7 +294,7 @@ func Build(s *Snapshot) (*Index, error) {
 			}
 			var files []*File
 			for _, w := range wheels {
-				data, err := wheelBytes(name, version, wheelTags(w.Filename), meta)
+				data, err := wheelBytes(name, version, wheelTags(w.Filename), meta, w.Payload)
 				if err != nil {
 					return nil, err
 				}

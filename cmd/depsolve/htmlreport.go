@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/depsolve/depsolve/engine"
+	"github.com/depsolve/depsolve/internal/treemap"
+)
+
+// The HTML report is one self-contained file: inline CSS, an inline SVG treemap whose
+// boxes carry their details in <title> (the browser's tooltip, no script), and the table.
+// It names nothing outside itself, so it opens without a network, and the same verdict
+// gives the same bytes.
+
+const (
+	mapWidth  = 960
+	mapHeight = 540
+)
+
+// familyColours are the treemap's fills: packages of no CUDA family, then CUDA 11, 12,
+// 13 and later; the base image has its own.
+var familyColours = map[int]string{0: "#8da0cb", 11: "#fc8d62", 12: "#66c2a5", 13: "#e78ac3"}
+
+const baseColour = "#b3b3b3"
+
+type htmlBox struct {
+	X, Y, W, H string
+	Fill       string
+	Title      string // the tooltip
+	Label      string // "" when the box is too small to hold one
+	Sub        string
+	LabelX     string
+	LabelY     string
+	SubY       string
+}
+
+type htmlRow struct {
+	Name, Version, CUDA, Installed, Download, File string
+}
+
+type htmlFinding struct{ Bytes, Code, Message string }
+
+type htmlReport struct {
+	Target    string
+	Installed string
+	Download  string
+	Count     int
+	Budget    string
+	Over      bool
+	Boxes     []htmlBox
+	Width     int
+	Height    int
+	Legend    []htmlLegend
+	Rows      []htmlRow
+	Families  []htmlRow
+	Notes     []string
+	Findings  []htmlFinding
+}
+
+type htmlLegend struct{ Fill, Text string }
+
+// htmlPage is parsed on first use: every run would pay for it at init.
+var htmlPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>depsolve size report: {{.Installed}} installed</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:{{.Width}}px}
+h1{font-size:20px;margin:0 0 4px}
+.over{color:#b00020;font-weight:bold}.ok{color:#2e7d32;font-weight:bold}
+svg text{font:11px system-ui,sans-serif;pointer-events:none}
+svg rect{stroke:#fff;stroke-width:1}
+svg g:hover rect{stroke:#222;stroke-width:2}
+table{border-collapse:collapse;margin-top:16px;width:100%}
+td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
+li{margin-bottom:4px}
+</style>
+</head>
+<body>
+<h1>depsolve size report</h1>
+<p>{{.Target}}<br>{{.Count}} packages: <b>{{.Installed}}</b> installed, {{.Download}} to download.
+{{- if .Budget}} <span class="{{if .Over}}over{{else}}ok{{end}}">{{.Budget}}</span>{{end}}</p>
+<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-label="treemap of installed sizes">
+{{- range .Boxes}}
+<g><title>{{.Title}}</title><rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="{{.Fill}}"/>
+{{- if .Label}}<text x="{{.LabelX}}" y="{{.LabelY}}">{{.Label}}</text><text x="{{.LabelX}}" y="{{.SubY}}">{{.Sub}}</text>{{end}}</g>
+{{- end}}
+</svg>
+<p class="legend">{{range .Legend}}<span style="background:{{.Fill}}"></span>{{.Text}}{{end}}</p>
+{{- range .Notes}}
+<p>{{.}}</p>
+{{- end}}
+{{- if .Findings}}
+<h2>Findings</h2>
+<ul>
+{{- range .Findings}}
+<li><b>{{.Bytes}}</b> <code>{{.Code}}</code>: {{.Message}}</li>
+{{- end}}
+</ul>
+{{- end}}
+<table>
+<tr><th class="n">installed</th><th class="n">download</th><th>CUDA</th><th>package</th><th>file</th></tr>
+{{- range .Rows}}
+<tr><td class="n">{{.Installed}}</td><td class="n">{{.Download}}</td><td>{{.CUDA}}</td><td>{{.Name}} {{.Version}}</td><td>{{.File}}</td></tr>
+{{- end}}
+{{- range .Families}}
+<tr><td class="n"><b>{{.Installed}}</b></td><td class="n">{{.Download}}</td><td>{{.CUDA}}</td><td colspan="2"><b>{{.Name}}</b></td></tr>
+{{- end}}
+</table>
+</body>
+</html>
+`))
+})
+
+// writeHTMLReport renders the verdict's sizes as the HTML report.
+func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
+	s := v.Sizes
+	rep := htmlReport{Target: target, Installed: engine.HumanBytes(s.Installed), Download: engine.HumanBytes(s.Download),
+		Count: len(s.Packages), Width: mapWidth, Height: mapHeight}
+	if b := v.Budget; b != nil {
+		rep.Over = b.Over
+		if b.Over {
+			rep.Budget = fmt.Sprintf("Over the budget of %s (%s) by %s.", engine.HumanBytes(b.Limit), b.Origin, engine.HumanBytes(b.Counted-b.Limit))
+		} else {
+			rep.Budget = fmt.Sprintf("Within the budget of %s (%s).", engine.HumanBytes(b.Limit), b.Origin)
+		}
+	}
+	type item struct {
+		bytes       int64
+		fill, title string
+		label, sub  string
+	}
+	var items []item
+	if b := s.Base; b != nil && b.Installed > 0 {
+		items = append(items, item{b.Installed, baseColour, "base image " + b.Image + ": " + engine.HumanBytes(b.Installed), "base image", engine.HumanBytes(b.Installed)})
+	}
+	seen := map[int]bool{}
+	for _, p := range s.Largest() {
+		rep.Rows = append(rep.Rows, htmlRow{Name: p.Name, Version: p.Version, CUDA: cudaColumn(p.CUDAFamily), Installed: installedColumn(p), Download: engine.HumanBytes(p.Download), File: p.File})
+		if p.Installed <= 0 {
+			continue
+		}
+		seen[p.CUDAFamily] = true
+		title := fmt.Sprintf("%s %s: %s installed, %s to download", p.Name, p.Version, engine.HumanBytes(p.Installed), engine.HumanBytes(p.Download))
+		if p.CUDAFamily != 0 {
+			title += fmt.Sprintf(" (CUDA %d)", p.CUDAFamily)
+		}
+		items = append(items, item{p.Installed, colourOf(p.CUDAFamily), title, p.Name, engine.HumanBytes(p.Installed)})
+	}
+	weights := make([]float64, len(items))
+	for i, it := range items {
+		weights[i] = float64(it.bytes)
+	}
+	// Larger first, as the layout wants them; Largest already sorted the packages, and
+	// the base image, when counted, is placed first whatever it weighs.
+	for i, r := range treemap.Layout(weights, treemap.Rect{W: mapWidth, H: mapHeight}) {
+		it := items[i]
+		box := htmlBox{X: num(r.X), Y: num(r.Y), W: num(r.W), H: num(r.H), Fill: it.fill, Title: it.title}
+		if r.W >= 60 && r.H >= 30 {
+			box.Label, box.Sub = shorten(it.label, r.W), it.sub
+			box.LabelX, box.LabelY, box.SubY = num(r.X+4), num(r.Y+14), num(r.Y+27)
+		}
+		rep.Boxes = append(rep.Boxes, box)
+	}
+	if s.Base != nil && s.Base.Installed > 0 {
+		rep.Legend = append(rep.Legend, htmlLegend{baseColour, "base image"})
+	}
+	for _, major := range slices.Sorted(maps.Keys(seen)) {
+		rep.Legend = append(rep.Legend, htmlLegend{colourOf(major), familyName(major)})
+	}
+	for _, f := range s.Families {
+		rep.Families = append(rep.Families, htmlRow{Name: fmt.Sprintf("CUDA %d family, %s", f.Major, plural(len(f.Packages), "package", "packages")), CUDA: fmt.Sprint(f.Major), Installed: engine.HumanBytes(f.Installed), Download: engine.HumanBytes(f.Download)})
+	}
+	rep.Families = append(rep.Families, htmlRow{Name: "total, " + plural(len(s.Packages), "package", "packages"), Installed: engine.HumanBytes(s.Installed), Download: engine.HumanBytes(s.Download)})
+	if b := s.Base; b != nil && b.Installed == 0 {
+		rep.Notes = append(rep.Notes, "The base image "+b.Image+" is not drawn: its size is not known from its reference.")
+	}
+	if u := s.Unknown(); len(u) > 0 {
+		var names []string
+		for _, p := range u {
+			names = append(names, p.Name+" ("+p.InstalledUnknown+")")
+		}
+		rep.Notes = append(rep.Notes, "Not drawn, installed size unknown: "+strings.Join(names, "; ")+".")
+	}
+	for _, w := range sizeFindings(v.Warnings) {
+		bytes := "bytes unknown"
+		if w.Bytes > 0 {
+			bytes = engine.HumanBytes(w.Bytes)
+		}
+		rep.Findings = append(rep.Findings, htmlFinding{Bytes: bytes, Code: w.Code, Message: w.Message})
+	}
+	var b bytes.Buffer
+	if err := htmlPage().Execute(&b, rep); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func colourOf(major int) string {
+	if c, ok := familyColours[major]; ok {
+		return c
+	}
+	return "#a6d854" // a CUDA family newer than the colours above
+}
+
+func familyName(major int) string {
+	if major == 0 {
+		return "no CUDA"
+	}
+	return fmt.Sprintf("CUDA %d", major)
+}
+
+func cudaColumn(major int) string {
+	if major == 0 {
+		return "-"
+	}
+	return fmt.Sprint(major)
+}
+
+func installedColumn(p engine.PackageSize) string {
+	if p.InstalledUnknown != "" {
+		return "?"
+	}
+	return engine.HumanBytes(p.Installed)
+}
+
+// num writes a coordinate with one decimal, so the same layout gives the same bytes.
+func num(f float64) string { return fmt.Sprintf("%.1f", f) }
+
+// shorten cuts a label to what a box of width w holds (about 6.5 pixels a character).
+func shorten(label string, w float64) string {
+	fit := int((w - 8) / 6.5)
+	if len(label) <= fit || fit < 2 {
+		return label
+	}
+	return label[:fit-1] + "…"
+}
+
+// sizeFindings are the warnings about the image's bloat: those with bytes at stake, and
+// the base image findings whose bytes are not known.
+func sizeFindings(ws []engine.Warning) []engine.Warning {
+	var out []engine.Warning
+	for _, w := range ws {
+		if w.Bytes > 0 || w.Code == engine.WarningDevelBaseImage || w.Code == engine.WarningBaseImageDuplicate {
+			out = append(out, w)
+		}
+	}
+	return out
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/depsolve/depsolve/engine"
+)
+
+// reportSizes is the "sizes" object of the JSON report: what the solution weighs.
+type reportSizes struct {
+	Download  int64           `json:"download"`  // bytes, the pins whose sizes are known
+	Installed int64           `json:"installed"` // bytes
+	Packages  []reportPkgSize `json:"packages"`  // by name
+	Families  []reportFamily  `json:"families"`  // by CUDA major
+	Base      *reportBase     `json:"base"`      // null without a base image
+}
+
+type reportPkgSize struct {
+	Name             string `json:"name"`
+	Version          string `json:"version"`
+	File             string `json:"file"`
+	Download         int64  `json:"download"`
+	Installed        int64  `json:"installed"`
+	InstalledUnknown string `json:"installed_unknown,omitempty"` // why installed is not known (then 0)
+	CUDA             *int   `json:"cuda"`                        // the CUDA major of the build; null for none
+}
+
+type reportFamily struct {
+	CUDA      int      `json:"cuda"`
+	Packages  []string `json:"packages"`
+	Download  int64    `json:"download"`
+	Installed int64    `json:"installed"`
+}
+
+type reportBase struct {
+	Image     string `json:"image"`
+	Installed *int64 `json:"installed"` // null: not known from the reference
+}
+
+// reportBudget is the "budget" object: the size budget and how the image compares.
+type reportBudget struct {
+	Limit   int64  `json:"limit"`   // bytes
+	Origin  string `json:"origin"`  // "flag --max-image-size", "depsolve.toml:3"
+	Counted int64  `json:"counted"` // bytes compared with limit
+	Over    bool   `json:"over"`
+}
+
+// addSizes adds what the verdict weighs, and its budget, to the report.
+func (r *report) addSizes(v engine.Verdict) {
+	if v.Sizes != nil {
+		s := &reportSizes{Download: v.Sizes.Download, Installed: v.Sizes.Installed, Packages: []reportPkgSize{}, Families: []reportFamily{}}
+		for _, p := range v.Sizes.Packages {
+			rp := reportPkgSize{Name: p.Name, Version: p.Version, File: p.File, Download: p.Download, Installed: p.Installed, InstalledUnknown: p.InstalledUnknown}
+			if p.CUDAFamily != 0 {
+				rp.CUDA = &p.CUDAFamily
+			}
+			s.Packages = append(s.Packages, rp)
+		}
+		for _, f := range v.Sizes.Families {
+			s.Families = append(s.Families, reportFamily{CUDA: f.Major, Packages: f.Packages, Download: f.Download, Installed: f.Installed})
+		}
+		if b := v.Sizes.Base; b != nil {
+			s.Base = &reportBase{Image: b.Image}
+			if b.Installed > 0 {
+				s.Base.Installed = &b.Installed
+			}
+		}
+		r.Sizes = s
+	}
+	if b := v.Budget; b != nil {
+		r.Budget = &reportBudget{Limit: b.Limit, Origin: b.Origin, Counted: b.Counted, Over: b.Over}
+	}
+}
+
+// sizeSummary says in a line what the solution weighs: installed and download size, per
+// CUDA family, and how many sizes are unknown. check prints it after its verdict; lock
+// on stderr, after its own summary (its stdout may be the lock).
+func sizeSummary(s *engine.SizeReport) string {
+	line := fmt.Sprintf("size: %s installed, %s to download", engine.HumanBytes(s.Installed), engine.HumanBytes(s.Download))
+	var families []string
+	for _, f := range s.Families {
+		families = append(families, fmt.Sprintf("CUDA %d: %s in %s", f.Major, engine.HumanBytes(f.Installed), plural(len(f.Packages), "package", "packages")))
+	}
+	if len(families) > 0 {
+		line += " (" + strings.Join(families, "; ") + ")"
+	}
+	if n := len(s.Unknown()); n > 0 {
+		line += fmt.Sprintf("; installed size unknown for %s (depsolve size lists why)", plural(n, "package", "packages"))
+	}
+	return line
+}
+
+// printOverBudget prints an over-budget verdict as a conflict: the breakdown, then the
+// findings' fixes as hints.
+func printOverBudget(u *ui, v engine.Verdict, target string) {
+	printConflict(u, "the image would exceed its size budget for "+target, v.Budget.Breakdown(v.Sizes), v.Hints)
+}
+
+// printSizeTable prints the breakdown as a table, largest first, then the totals, each
+// CUDA family, and the findings with bytes at stake.
+func printSizeTable(u *ui, v engine.Verdict) {
+	s := v.Sizes
+	tw := tabwriter.NewWriter(u.out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "INSTALLED\tDOWNLOAD\tCUDA\t PACKAGE")
+	for _, p := range s.Largest() {
+		installed := engine.HumanBytes(p.Installed)
+		if p.InstalledUnknown != "" {
+			installed = "?"
+		}
+		cuda := "-"
+		if p.CUDAFamily != 0 {
+			cuda = fmt.Sprint(p.CUDAFamily)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t %s %s\n", installed, engine.HumanBytes(p.Download), cuda, p.Name, p.Version)
+	}
+	fmt.Fprintf(tw, "%s\t%s\t\t %s\n", engine.HumanBytes(s.Installed), engine.HumanBytes(s.Download), "total, "+plural(len(s.Packages), "package", "packages"))
+	for _, f := range s.Families {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t %s\n", engine.HumanBytes(f.Installed), engine.HumanBytes(f.Download), f.Major, fmt.Sprintf("CUDA %d family, %s", f.Major, plural(len(f.Packages), "package", "packages")))
+	}
+	tw.Flush()
+	if b := s.Base; b != nil {
+		if b.Installed > 0 {
+			u.printf("base image %s: %s\n", b.Image, engine.HumanBytes(b.Installed))
+		} else {
+			u.printf("base image %s: size not known from its reference (not counted)\n", b.Image)
+		}
+	}
+	for _, p := range s.Unknown() {
+		u.printf("%s %s: installed size unknown: %s\n", p.Name, p.Version, p.InstalledUnknown)
+	}
+	found := sizeFindings(v.Warnings)
+	if len(found) > 0 {
+		u.print("\nfindings:\n")
+		for _, w := range found {
+			at := "bytes unknown"
+			if w.Bytes > 0 {
+				at = engine.HumanBytes(w.Bytes)
+			}
+			u.printf("  %s  %s: %s\n", at, w.Code, w.Message)
+		}
+	}
+	if b := v.Budget; b != nil && !b.Over {
+		u.printf("\n%s within the budget of %s (%s)\n", u.green("ok:"), engine.HumanBytes(b.Limit), b.Origin)
+	}
+}

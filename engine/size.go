@@ -1,0 +1,439 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/matrix"
+)
+
+// SizeReport is what a solution weighs: every pin's download and installed size, per
+// CUDA family and in all, and the base image where its size is known.
+type SizeReport struct {
+	Packages []PackageSize // by name
+	Families []FamilySize  // by CUDA major; packages of no CUDA family are in none
+	// Download and Installed are the totals of the pins whose sizes are known.
+	Download, Installed int64
+	// Base is the base image; nil when the target names none.
+	Base *BaseSize
+}
+
+// PackageSize is what one pin weighs: the file an installer takes for it.
+type PackageSize struct {
+	Name     string // PEP 503
+	Version  string
+	File     string // the file's name; "" when the version has no usable file
+	Download int64
+	// Installed is what installing the file writes (the sum of a wheel's entries); 0
+	// when InstalledUnknown says why it is not known.
+	Installed        int64
+	InstalledUnknown string
+	CUDAFamily       int // the CUDA major the pin is a build of; 0 for none
+}
+
+// FamilySize is what the pins of one CUDA family weigh.
+type FamilySize struct {
+	Major               int
+	Packages            []string // by name
+	Download, Installed int64
+}
+
+// BaseSize is the base image as the report counts it.
+type BaseSize struct {
+	Image string
+	// Installed is the image's size in bytes; 0 when it is not known (from a tag alone,
+	// depsolve does not know it).
+	Installed int64
+}
+
+// Unknown lists the pins whose installed size is not known, with why.
+func (r *SizeReport) Unknown() []PackageSize {
+	var out []PackageSize
+	for _, p := range r.Packages {
+		if p.InstalledUnknown != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Largest are the pins by installed size, largest first (ties by name).
+func (r *SizeReport) Largest() []PackageSize {
+	out := slices.Clone(r.Packages)
+	slices.SortStableFunc(out, func(a, b PackageSize) int {
+		return cmp.Or(cmp.Compare(b.Installed, a.Installed), cmp.Compare(b.Download, a.Download), strings.Compare(a.Name, b.Name))
+	})
+	return out
+}
+
+// installedOf sums the installed sizes of the named pins.
+func (r *SizeReport) installedOf(names []string) int64 {
+	var n int64
+	for _, p := range r.Packages {
+		if slices.Contains(names, p.Name) {
+			n += p.Installed
+		}
+	}
+	return n
+}
+
+// Budget is a size budget for the image (--max-image-size, max-image-size) and how the
+// solution compares with it.
+type Budget struct {
+	Limit  int64
+	Origin string // where the budget was set: "flag --max-image-size", "depsolve.toml:4"
+	// Counted is what the budget is compared with: the installed size of the packages,
+	// plus the base image's where Base.Installed is known.
+	Counted int64
+	Over    bool
+}
+
+// Warning codes of the size findings (the bloat an image carries). They are stable.
+const (
+	// WarningBaseImageDuplicate: NVIDIA runtime wheels bring their own copies of CUDA
+	// libraries the base image already ships.
+	WarningBaseImageDuplicate = "base-image-duplicate"
+	// WarningDevelBaseImage: a devel base image (compilers, headers, static libraries)
+	// for a solution that installs from wheels only.
+	WarningDevelBaseImage = "devel-base-image"
+	// WarningBaseImageSizeUnknown: a budget is set, and the base image's size is not
+	// known, so the budget counts the packages only.
+	WarningBaseImageSizeUnknown = "base-image-size-unknown"
+)
+
+// HumanBytes writes a size in binary units, as the size summaries print it: "1.5 GiB".
+func HumanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// budget is the size budget the run applies: the request's, else the first
+// configuration's; nil for none.
+func (s *session) budget() *Budget {
+	b := s.req.MaxImageSize
+	if b.Bytes == 0 {
+		for _, c := range s.configs {
+			if c.MaxImageSize.Bytes > 0 {
+				b = c.MaxImageSize
+				break
+			}
+		}
+	}
+	if b.Bytes == 0 {
+		return nil
+	}
+	return &Budget{Limit: b.Bytes, Origin: b.Origin.String()}
+}
+
+// weigh looks up the sizes of every pin of an outcome, adds the bytes at stake to its
+// warnings and its bloat findings, and compares the whole with the budget. Without a
+// budget a size that cannot be looked up is only unknown (the summary says why); with
+// one, it is an error, since the verdict would depend on it.
+func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budget *Budget) (*SizeReport, error) {
+	stop := s.watch("sizing:", ix)
+	defer stop()
+	tm := s.matrix.ForTarget(s.target)
+	r := &SizeReport{Packages: make([]PackageSize, len(out.packages))}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, p := range out.packages {
+		ps := &r.Packages[i]
+		ps.Name, ps.Version = p.Name, p.Version.String()
+		if major, _, ok := tm.CUDAFamily(p.Name, p.Version); ok {
+			ps.CUDAFamily = major
+		}
+		g.Go(func() error {
+			sz, err := ix.Sizes(gctx, p.Name, p.Version)
+			switch {
+			case err == nil:
+				ps.File, ps.Download, ps.Installed, ps.InstalledUnknown = sz.Filename, sz.Download, sz.Installed, sz.InstalledUnknown
+			case budget == nil && errors.Is(err, index.ErrOffline):
+				ps.InstalledUnknown = "not in the cache: a run online looks it up once"
+			case budget == nil && ctx.Err() == nil:
+				ps.InstalledUnknown = err.Error()
+			default:
+				return err
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, s.explain(err)
+	}
+	families := map[int]*FamilySize{}
+	for _, p := range r.Packages {
+		r.Download += p.Download
+		r.Installed += p.Installed
+		if p.CUDAFamily == 0 {
+			continue
+		}
+		f := families[p.CUDAFamily]
+		if f == nil {
+			f = &FamilySize{Major: p.CUDAFamily}
+			families[p.CUDAFamily] = f
+		}
+		f.Packages = append(f.Packages, p.Name)
+		f.Download += p.Download
+		f.Installed += p.Installed
+	}
+	for _, f := range families {
+		r.Families = append(r.Families, *f)
+	}
+	slices.SortFunc(r.Families, func(a, b FamilySize) int { return cmp.Compare(a.Major, b.Major) })
+
+	base := s.baseLibraries()
+	if s.target.BaseImage.Known() {
+		r.Base = &BaseSize{Image: s.target.BaseImage.Text}
+	}
+	for i := range out.warnings {
+		w := &out.warnings[i]
+		switch w.Code {
+		case matrix.AdvisoryCUDAWheelsOnCPUTarget:
+			w.atStake(r.installedOf(w.AtStake))
+		case matrix.AdvisoryCUDAFamilyMix:
+			w.atStake(r.smallerFamilies())
+		}
+	}
+	if base != nil {
+		if w, ok := duplicatesOfBase(*base, r, s.matrix); ok {
+			out.warnings = append(out.warnings, w)
+		}
+	}
+	if w, ok := s.develBase(r); ok {
+		out.warnings = append(out.warnings, w)
+	}
+	if budget != nil {
+		budget.Counted = r.Installed
+		if r.Base != nil && r.Base.Installed > 0 {
+			budget.Counted += r.Base.Installed
+		} else if r.Base != nil {
+			out.warnings = append(out.warnings, Warning{Code: WarningBaseImageSizeUnknown,
+				Message: fmt.Sprintf("the size budget counts the packages only: depsolve does not know the size of the base image %s from its reference", r.Base.Image)})
+		}
+		budget.Over = budget.Counted > budget.Limit
+	}
+	return r, nil
+}
+
+// smallerFamilies is what the CUDA families other than the largest weigh installed: what
+// taking every CUDA build from the largest one leaves out.
+func (r *SizeReport) smallerFamilies() int64 {
+	var total, largest int64
+	for _, f := range r.Families {
+		total += f.Installed
+		largest = max(largest, f.Installed)
+	}
+	return total - largest
+}
+
+// atStake records the installed bytes a finding is about, and says so in its message.
+func (w *Warning) atStake(bytes int64) {
+	if bytes <= 0 {
+		return
+	}
+	w.Bytes = bytes
+	w.Message += fmt.Sprintf(" (%s installed at stake)", HumanBytes(bytes))
+}
+
+// BaseLibraries are the CUDA libraries a base image ships, whichever way they were
+// learnt: from its tag's flavor (images.toml) or from the image itself (the names of an
+// image.Image's CUDALibs).
+type BaseLibraries struct {
+	Image     string   // the reference, as the target gives it
+	CUDAMajor int      // the image's CUDA major; 0 when unknown
+	CUDNN     string   // the image's cuDNN major; "" when none or unknown
+	Libraries []string // "libcublas", "libcudnn", …
+	From      string   // where the list comes from, for messages: "its flavor cudnn-runtime [data/images.toml:40]"
+	// Leaner is a reference to the same image with the fewest libraries (its base
+	// flavor), and Keeps what that one ships; "" when there is none.
+	Leaner string
+	Keeps  []string
+	OS     string // the image's OS as its tag names it, "ubuntu22.04"; "" when unknown
+}
+
+// baseLibraries are the libraries the target's base image ships, from its tag; nil when
+// the target has no base image or the data does not know its flavor.
+func (s *session) baseLibraries() *BaseLibraries {
+	ref := s.target.BaseImage.Text
+	img, ok := s.matrix.BaseImage(ref)
+	if !ok || img.Libraries == nil {
+		return nil
+	}
+	b := &BaseLibraries{Image: ref, Libraries: img.Libraries, CUDNN: img.CUDNN, OS: img.OS}
+	major, _, _ := strings.Cut(img.CUDA, ".")
+	b.CUDAMajor, _ = strconv.Atoi(major) // BaseImage matched the tag's CUDA version as digits
+	b.From = "its flavor " + img.Flavor
+	if len(img.Cites) > 0 {
+		b.From += fmt.Sprintf(" [%s:%d]", img.Cites[0].File, img.Cites[0].Line)
+	}
+	if name, keeps, ok := s.matrix.LeanestFlavor(); ok && name != img.Flavor {
+		b.Leaner = strings.Replace(ref, "-"+img.Flavor+"-", "-"+name+"-", 1)
+		if b.Leaner == ref {
+			b.Leaner = ""
+		}
+		b.Keeps = keeps
+	}
+	return b
+}
+
+// duplicatesOfBase finds the NVIDIA runtime wheels of the base image's CUDA family that
+// bring their own copy of a library the image ships: the bytes at stake are the wheels'
+// installed size, and the fix is a base that ships fewer libraries.
+func duplicatesOfBase(base BaseLibraries, r *SizeReport, m *matrix.Matrix) (Warning, bool) {
+	var pins, libs []string
+	var names []string
+	for _, p := range r.Packages {
+		if p.CUDAFamily == 0 || p.CUDAFamily != base.CUDAMajor {
+			continue
+		}
+		var dup []string
+		for _, lib := range matrix.WheelLibraries(p.Name) {
+			if !slices.Contains(base.Libraries, lib) {
+				continue
+			}
+			if lib == "libcudnn" && base.CUDNN != "" && !strings.HasPrefix(p.Version, base.CUDNN+".") {
+				continue // another cuDNN major than the image's: not a copy
+			}
+			dup = append(dup, lib)
+		}
+		if len(dup) == 0 {
+			continue
+		}
+		pins = append(pins, p.Name+" "+p.Version)
+		names = append(names, p.Name)
+		libs = append(libs, dup...)
+	}
+	if len(pins) == 0 {
+		return Warning{}, false
+	}
+	bytes := r.installedOf(names)
+	msg := fmt.Sprintf("%s bring their own copies of %s, which the base image %s already ships (%s)",
+		strings.Join(pins, ", "), strings.Join(libs, ", "), base.Image, base.From)
+	var fixes []string
+	if base.Leaner != "" {
+		fixes = append(fixes, fmt.Sprintf("the base %s ships only %s and leaves the rest to the wheels", base.Leaner, strings.Join(base.Keeps, ", ")))
+	}
+	leanestCopies := slices.ContainsFunc(libs, func(l string) bool { return slices.Contains(base.Keeps, l) })
+	if os := osImage(base.OS); os != "" && (base.Leaner == "" || leanestCopies) {
+		fixes = append(fixes, fmt.Sprintf("the plain OS image %s ships none: the wheels bring every CUDA library they load, and the NVIDIA container toolkit mounts the driver", os))
+	}
+	if len(fixes) > 0 {
+		msg += "; " + strings.Join(fixes, "; or ")
+	}
+	w := Warning{Code: WarningBaseImageDuplicate, Message: msg}
+	w.atStake(bytes)
+	return w, true
+}
+
+// osImage is the Docker Hub image of an nvidia/cuda tag's OS: ubuntu22.04 is ubuntu:22.04,
+// rockylinux9 rockylinux:9; "" for one without such an image.
+func osImage(os string) string {
+	i := strings.IndexAny(os, "0123456789")
+	if i <= 0 || !slices.Contains([]string{"ubuntu", "rockylinux", "debian"}, os[:i]) {
+		return ""
+	}
+	return os[:i] + ":" + os[i:]
+}
+
+// develBase finds a devel base image under a solution that installs from wheels only:
+// nothing in it is built, so the compilers, headers and static libraries of the devel
+// flavor are dead weight, and its runtime flavor is the same image without them.
+func (s *session) develBase(r *SizeReport) (Warning, bool) {
+	ref := s.target.BaseImage.Text
+	img, ok := s.matrix.BaseImage(ref)
+	if !ok || img.RuntimeFlavor == "" || len(r.Packages) == 0 {
+		return Warning{}, false
+	}
+	for _, p := range r.Packages {
+		if !strings.HasSuffix(p.File, ".whl") {
+			return Warning{}, false // a source distribution is built: it may need the compilers
+		}
+	}
+	runtime := strings.Replace(ref, "-"+img.Flavor+"-", "-"+img.RuntimeFlavor+"-", 1)
+	msg := fmt.Sprintf("the base image %s is a devel flavor (compilers, headers, static libraries), yet every package installs from a wheel and nothing is built: %s is the same image without them", ref, runtime)
+	if r.Base == nil || r.Base.Installed == 0 {
+		msg += "; depsolve does not know either image's size from its reference, so the bytes at stake are not given"
+	}
+	return Warning{Code: WarningDevelBaseImage, Message: msg}, true
+}
+
+// Breakdown says, in a few lines, what the image weighs against its budget: the totals,
+// each CUDA family, the largest packages and what is not counted.
+func (b *Budget) Breakdown(r *SizeReport) string {
+	var lines []string
+	verdict := "within"
+	if b.Over {
+		verdict = fmt.Sprintf("over by %s:", HumanBytes(b.Counted-b.Limit))
+	}
+	lines = append(lines, fmt.Sprintf("the image would hold %s installed against a budget of %s (%s), %s", HumanBytes(b.Counted), HumanBytes(b.Limit), b.Origin, strings.TrimSuffix(verdict, ":")))
+	lines = append(lines, fmt.Sprintf("  packages: %s installed (%s to download) in %d packages", HumanBytes(r.Installed), HumanBytes(r.Download), len(r.Packages)))
+	for _, f := range r.Families {
+		lines = append(lines, fmt.Sprintf("  CUDA %d: %s in %d packages", f.Major, HumanBytes(f.Installed), len(f.Packages)))
+	}
+	var largest []string
+	for i, p := range r.Largest() {
+		if i == 5 || p.Installed == 0 {
+			break
+		}
+		largest = append(largest, fmt.Sprintf("%s %s %s", p.Name, p.Version, HumanBytes(p.Installed)))
+	}
+	if len(largest) > 0 {
+		lines = append(lines, "  largest: "+strings.Join(largest, ", "))
+	}
+	switch {
+	case r.Base != nil && r.Base.Installed > 0:
+		lines = append(lines, fmt.Sprintf("  base image %s: %s", r.Base.Image, HumanBytes(r.Base.Installed)))
+	case r.Base != nil:
+		lines = append(lines, fmt.Sprintf("  base image %s: not counted, its size is not known from its reference", r.Base.Image))
+	}
+	if u := r.Unknown(); len(u) > 0 {
+		var names []string
+		for _, p := range u {
+			names = append(names, p.Name)
+		}
+		lines = append(lines, fmt.Sprintf("  not counted (installed size unknown): %s", strings.Join(names, ", ")))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// WriteReport writes a report (the HTML size report) to path atomically: a run that
+// fails or is interrupted leaves what was there.
+func WriteReport(path string, data []byte) error {
+	if err := lockfile.WriteFileAtomic(path, data, 0o644); err != nil {
+		return &RequestError{Err: err}
+	}
+	return nil
+}
+
+// budgetHints are the fixes of the findings with bytes at stake, largest first.
+func budgetHints(ws []Warning) []string {
+	var found []Warning
+	for _, w := range ws {
+		if w.Bytes > 0 {
+			found = append(found, w)
+		}
+	}
+	slices.SortStableFunc(found, func(a, b Warning) int { return cmp.Compare(b.Bytes, a.Bytes) })
+	hints := []string{}
+	for _, w := range found {
+		hints = append(hints, w.Code+": "+w.Message)
+	}
+	return append(hints, "raise the budget (--max-image-size, or max-image-size in depsolve.toml) if the image may be this large")
+}
