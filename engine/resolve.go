@@ -22,6 +22,9 @@ type Package struct {
 	Name    string // PEP 503-normalized
 	Version pep440.Version
 	Via     []string // what requires it, as the lock's "# via" notes say
+	// RequiredBy are the requirements that bring it in, with their specifiers: the
+	// edges of the solution's graph (Verdict.Tree, Verdict.Why).
+	RequiredBy []resolver.Edge
 	// Files are the files of the version usable on the target, best first; nil where
 	// they were not looked up.
 	Files []index.File
@@ -101,7 +104,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		return out, nil
 	}
 	for _, p := range res.Packages {
-		out.packages = append(out.packages, Package{Name: p.Name, Version: p.Version, Via: p.Via})
+		out.packages = append(out.packages, Package{Name: p.Name, Version: p.Version, Via: p.Via, RequiredBy: p.RequiredBy})
 	}
 	for _, a := range append(tm.AdvisoriesFor(res.Version), tm.SolutionAdvisories(res.Packages)...) {
 		out.warnings = append(out.warnings, advisoryWarning(a))

@@ -678,3 +678,24 @@ func (d describer) only(a, b *Incompatibility) (string, bool) {
 	}
 	return d.dependency(a) + ", which only " + dep.Package.String() + " " + text + " " + verb, true
 }
+
+// Statements words every incompatibility of the derivation tree, facts and
+// conclusions alike, as the explanation does: for a drawing of the whole tree,
+// where Lines collapses and numbers it.
+func (ns *NoSolution) Statements() map[*Incompatibility]string {
+	d := newDescriber(ns)
+	out := map[*Incompatibility]string{}
+	var walk func(in *Incompatibility)
+	walk = func(in *Incompatibility) {
+		if _, seen := out[in]; seen {
+			return
+		}
+		out[in] = d.fact(in)
+		if in.Cause == CauseDerived {
+			walk(in.Left)
+			walk(in.Right)
+		}
+	}
+	walk(ns.Root)
+	return out
+}

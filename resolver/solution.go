@@ -28,6 +28,9 @@ type Requirer struct {
 	Package Package
 	Version pep440.Version
 	Origin  string // Dependency.Origin of the edge
+	// Specifier is the versions the edge allows, as written (Dependency.Display);
+	// "" for any version.
+	Specifier string
 }
 
 // Version returns the version selected for p, if p is in the solution.
@@ -37,6 +40,14 @@ func (s *Solution) Version(p Package) (pep440.Version, bool) {
 		return pep440.Version{}, false
 	}
 	return s.Packages[i].Version, true
+}
+
+// edgeSpecifier is the range of d as the user reads it.
+func edgeSpecifier(d Dependency) string {
+	if d.Display == "" && !d.Range.IsFull() {
+		return d.Range.String()
+	}
+	return d.Display
 }
 
 func comparePackages(a, b Package) int {
@@ -91,7 +102,7 @@ func (s *solver) solution() (*Solution, error) {
 			}
 			if i, ok := index[q]; ok {
 				sel := &sol.Packages[i]
-				sel.RequiredBy = append(sel.RequiredBy, Requirer{Package: s.pkgs[p], Version: st.version, Origin: d.Origin})
+				sel.RequiredBy = append(sel.RequiredBy, Requirer{Package: s.pkgs[p], Version: st.version, Origin: d.Origin, Specifier: edgeSpecifier(d)})
 			}
 		}
 	}

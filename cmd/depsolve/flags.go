@@ -154,10 +154,13 @@ func (f *formatFlag) Set(s string) error {
 	return nil
 }
 
-// register adds the flag to cmd, with shell completion of its values.
-func (f *formatFlag) register(cmd *cobra.Command, usage string) {
-	cmd.Flags().Var(f, "format", usage)
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(f.allowed, cobra.ShellCompDirectiveNoFileComp))
+// register adds the flag to cmd as --format, with shell completion of its values.
+func (f *formatFlag) register(cmd *cobra.Command, usage string) { f.registerAs(cmd, "format", usage) }
+
+// registerAs adds the flag to cmd under name, with shell completion of its values.
+func (f *formatFlag) registerAs(cmd *cobra.Command, name, usage string) {
+	cmd.Flags().Var(f, name, usage)
+	_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(f.allowed, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // completeTargetFlags gives the shells the fixed values some flags take.

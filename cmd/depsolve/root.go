@@ -137,6 +137,8 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 	})
 	root.AddCommand(
 		newCheckCommand(stdout, stderr),
+		newTreeCommand(stdout, stderr),
+		newWhyCommand(stdout, stderr),
 		newLockCommand(stdout, stderr),
 		newEnvCommand(stdout, stderr),
 		newMatrixCommand(stdout, stderr),
