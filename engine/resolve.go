@@ -91,7 +91,9 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 
 	stop := s.watch("resolving:", ix)
 	defer stop()
+	timed := s.phase("resolution", ix)
 	res, ns, err := resolver.Resolve(ctx, pb)
+	timed()
 	if err != nil {
 		return nil, s.explain(err)
 	}
@@ -103,6 +105,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		out.hints = append(out.hints, requiresPythonHints(ns, s.target, pythonReqs)...)
 		return out, nil
 	}
+	s.traceSkipped(ctx, ix, res, in.pre)
 	for _, p := range res.Packages {
 		out.packages = append(out.packages, Package{Name: p.Name, Version: p.Version, Via: p.Via, RequiredBy: p.RequiredBy})
 	}
@@ -166,6 +169,7 @@ func unaskedPrereleases(res *resolver.Resolution, in *inputs) []Warning {
 func (s *session) withFiles(ctx context.Context, ix *index.Index, out *outcome) error {
 	stop := s.watch("hashing:", ix)
 	defer stop()
+	defer s.phase("files and hashes", ix)()
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
 	for i := range out.packages {

@@ -52,14 +52,17 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
   depsolve check pylock.toml`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			u := newUI(stdout, stderr, f.noColor, f.quiet)
+			u, err := f.ui(cmd, stdout, stderr)
+			if err != nil {
+				return err
+			}
 			if graph.value != "" {
 				if format.value == "json" {
 					return usagef(cmd, "--graph prints a graph, --format json an object: give one of them")
 				}
 				return runCheckGraph(cmd.Context(), u, f, graph.value, args)
 			}
-			err := runCheck(cmd.Context(), u, f, format.value, args)
+			err = runCheck(cmd.Context(), u, f, format.value, args)
 			var status exitStatus
 			if err != nil && format.value == "json" && !errors.As(err, &status) {
 				return failJSON(u, nil, err)

@@ -131,7 +131,7 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.Flags().BoolP("version", "v", false, "print the version, the commit, the Go version and the matrix data's hash and date")
+	root.Flags().BoolP("version", "V", false, "print the version, the commit, the Go version and the matrix data's hash and date")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{err: err, command: cmd.CommandPath()}
 	})

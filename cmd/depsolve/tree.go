@@ -39,7 +39,10 @@ Exit status: 0 solved, 1 conflict, 2 bad input or usage,
   depsolve tree --format dot | dot -Tsvg > deps.svg`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			u := newUI(stdout, stderr, f.noColor, f.quiet)
+			u, err := f.ui(cmd, stdout, stderr)
+			if err != nil {
+				return err
+			}
 			if !cmd.Flags().Changed("depth") {
 				opts.Depth = -1
 			} else if opts.Depth < 0 {
@@ -102,7 +105,10 @@ solution), 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			u := newUI(stdout, stderr, f.noColor, f.quiet)
+			u, err := f.ui(cmd, stdout, stderr)
+			if err != nil {
+				return err
+			}
 			v, err := solve(cmd.Context(), u, f, args[1:])
 			if err != nil {
 				return err
