@@ -116,6 +116,8 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 		Example: `  depsolve check --python 3.11.9 --driver 550.54.15 --gpu H100
   depsolve lock requirements.txt -o requirements.lock --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04
+  depsolve tree --invert --package numpy
+  depsolve why nvidia-cudnn-cu12 -v
   depsolve env --detect
   depsolve matrix torch==2.5.1
   source <(depsolve completion bash)`,
