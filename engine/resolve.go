@@ -22,6 +22,9 @@ type Package struct {
 	Name    string // PEP 503-normalized
 	Version pep440.Version
 	Via     []string // what requires it, as the lock's "# via" notes say
+	// RequiredBy are the requirements that bring it in, with their specifiers: the
+	// edges of the solution's graph (Verdict.Tree, Verdict.Why).
+	RequiredBy []resolver.Edge
 	// Files are the files of the version usable on the target, best first; nil where
 	// they were not looked up.
 	Files []index.File
@@ -120,7 +123,9 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 
 	stop := s.watch("resolving:", ix)
 	defer stop()
+	timed := s.phase("resolution", ix)
 	res, ns, err := resolver.Resolve(ctx, pb)
+	timed()
 	if err != nil {
 		return nil, s.explain(err)
 	}
@@ -140,8 +145,9 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		out.hints = append(out.hints, lookup...)
 		return out, nil
 	}
+	s.traceSkipped(ctx, ix, res, in.pre)
 	for _, p := range res.Packages {
-		out.packages = append(out.packages, Package{Name: p.Name, Version: p.Version, Via: p.Via})
+		out.packages = append(out.packages, Package{Name: p.Name, Version: p.Version, Via: p.Via, RequiredBy: p.RequiredBy})
 	}
 	in.direct.annotate(out.packages)
 	out.warnings = append(out.warnings, in.direct.warnings()...)
@@ -253,6 +259,7 @@ func (s *session) sourceOnly(ctx context.Context, ix *index.Index, packages []Pa
 func (s *session) withFiles(ctx context.Context, ix *index.Index, out *outcome) error {
 	stop := s.watch("hashing:", ix)
 	defer stop()
+	defer s.phase("files and hashes", ix)()
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
 	for i := range out.packages {

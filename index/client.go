@@ -336,6 +336,7 @@ type client struct {
 	trusted map[string]bool          // host or host:port
 	netrc   func() *netrc
 	stats   *stats
+	trace   func(TraceEvent) // Options.Trace
 }
 
 func newClient(opts HTTPOptions, trusted []string, st *stats) *client {
@@ -461,17 +462,26 @@ func (c *client) do(ctx context.Context, f fetch) (int, http.Header, error) {
 			deadline.Stop()
 		}
 	}()
+	started := time.Now()
 	for attempt := 1; ; attempt++ {
 		status, header, err := c.attempt(rctx, u, f, startDeadline)
 		if err == nil {
+			c.traceRequest(u, f, status, attempt, started, nil)
 			return status, header, nil
 		}
 		again, after := retryable(err)
 		if !again || attempt > c.opts.Retries || rctx.Err() != nil {
-			return 0, nil, c.failure(u, attempt, err, ctx, rctx)
+			err = c.failure(u, attempt, err, ctx, rctx)
+			c.traceRequest(u, f, 0, attempt, started, err)
+			return 0, nil, err
+		}
+		if c.trace != nil {
+			c.trace(TraceEvent{Kind: "request", Detail: true, Text: fmt.Sprintf("GET %s attempt %d failed, retrying: %s", redact.URL(u.String()), attempt, redact.Text(err.Error()))})
 		}
 		if err := c.sleep(rctx, attempt, after); err != nil {
-			return 0, nil, c.failure(u, attempt, err, ctx, rctx)
+			err = c.failure(u, attempt, err, ctx, rctx)
+			c.traceRequest(u, f, 0, attempt, started, err)
+			return 0, nil, err
 		}
 		c.stats.retries.Add(1)
 	}

@@ -98,6 +98,9 @@ type Options struct {
 	Warn func(msg string)
 	// Now is the clock for cache freshness; nil means time.Now.
 	Now func() time.Time
+	// Trace, when set, hears what the index does (TraceEvent), for a user who asks;
+	// it may be called concurrently. nil drops the events unbuilt.
+	Trace func(TraceEvent)
 }
 
 // ErrOffline is wrapped by the errors of an offline Index that needs the
@@ -214,6 +217,7 @@ func New(opts Options) (*Index, error) {
 		ix.python = &v
 	}
 	ix.client = newClient(opts.HTTP, opts.TrustedHosts, &ix.stats)
+	ix.client.trace = opts.Trace
 	ix.ctx, ix.cancel = context.WithCancel(context.Background())
 
 	for _, loc := range opts.FindLinks {
@@ -467,6 +471,7 @@ func (ix *Index) loadProject(ctx context.Context, name string) (*project, error)
 			}
 		}
 	}
+	ix.traceSources(name, lists, pages)
 	viewable := len(lists) == 0 && len(pages) > 0
 	if viewable {
 		if key := ix.viewKey(name, pages); key != "" {

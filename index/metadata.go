@@ -95,6 +95,7 @@ func (ix *Index) coreMetadata(ctx context.Context, name string, c *candidate) ([
 		if found {
 			if _, perr := coremeta.Parse(data); perr == nil {
 				ix.stats.metadataHits.Add(1)
+				ix.trace("cache", true, "metadata of %s from the cache", c.Filename)
 				return data, nil
 			}
 		}

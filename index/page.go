@@ -75,6 +75,7 @@ func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex, lazy boo
 		head, found, err := ix.opts.Cache.GetPageHead(pageURL)
 		if err == nil && found && ix.usable(head) {
 			ix.stats.pageHits.Add(1)
+			ix.trace("cache", false, "page %s from the cache%s", redact.URL(pageURL), ix.cacheReason())
 			return &fetchedPage{key: head.ParsedKey, unread: true}, nil
 		}
 	}
@@ -96,6 +97,7 @@ func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex, lazy boo
 		}
 		if ok {
 			ix.stats.pageHits.Add(1)
+			ix.trace("cache", false, "page %s from the cache%s", redact.URL(pageURL), ix.cacheReason())
 			return fp, nil
 		}
 		found = false // unreadable: fetch it again
@@ -120,6 +122,14 @@ func (ix *Index) loadPage(ctx context.Context, pageURL string, isIndex, lazy boo
 		he.Cached = true
 	}
 	return fp, err
+}
+
+// cacheReason says why a cached page is used without asking the server.
+func (ix *Index) cacheReason() string {
+	if ix.opts.Offline {
+		return " (offline)"
+	}
+	return " (fresh)"
 }
 
 // usable reports whether a cached page may be used without asking the server.

@@ -695,3 +695,24 @@ func unavailablePhrase(c pubgrub.Cause) string {
 	}
 	return fmt.Sprint(c)
 }
+
+// Statements words every incompatibility of the derivation tree, facts and
+// conclusions alike, as the explanation does: for a drawing of the whole tree,
+// where Lines collapses and numbers it.
+func (ns *NoSolution) Statements() map[*Incompatibility]string {
+	d := newDescriber(ns)
+	out := map[*Incompatibility]string{}
+	var walk func(in *Incompatibility)
+	walk = func(in *Incompatibility) {
+		if _, seen := out[in]; seen {
+			return
+		}
+		out[in] = d.fact(in)
+		if in.Kind == pubgrub.KindDerived {
+			walk(in.Left)
+			walk(in.Right)
+		}
+	}
+	walk(ns.Root)
+	return out
+}

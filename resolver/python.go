@@ -253,6 +253,17 @@ type Pin struct {
 	// ("requirements.txt:3") and the names of the projects that depend on it;
 	// sorted and without duplicates, as a lockfile's "# via" wants it.
 	Via []string
+	// RequiredBy lists the requirements that bring the project in, the user's
+	// (From "") and its dependents', sorted by From, then Origin, then Specifier.
+	RequiredBy []Edge
+}
+
+// An Edge is one requirement on a pinned project.
+type Edge struct {
+	From      string   // the requiring project (PEP 503); "" for the user's requirements
+	Extras    []string // the extras of the project it asks for, sorted
+	Specifier string   // the versions it allows, as written; "" for any version
+	Origin    string   // where a requirement of the user's is written ("requirements.txt:3")
 }
 
 // rootPackage is the anonymous root of a Python problem: the user's requirements.
@@ -296,6 +307,7 @@ func resolution(sol *Solution) *Resolution {
 			pin.Extras = append(pin.Extras, p.Extra)
 		}
 		for _, r := range s.RequiredBy {
+			pin.addEdge(p, r)
 			switch {
 			case r.Package == rootPackage:
 				via[p.Name][cmp.Or(r.Origin, "(requirements)")] = true
@@ -311,10 +323,34 @@ func resolution(sol *Solution) *Resolution {
 			pin.Via = append(pin.Via, v)
 		}
 		slices.Sort(pin.Via)
+		slices.SortFunc(pin.RequiredBy, func(a, b Edge) int {
+			return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.Origin, b.Origin), cmp.Compare(a.Specifier, b.Specifier))
+		})
 		res.Packages = append(res.Packages, *pin)
 	}
 	slices.SortFunc(res.Packages, func(a, b Pin) int { return cmp.Compare(a.Name, b.Name) })
 	return res
+}
+
+// addEdge folds r, an edge into p (the project or one of its extras' proxies), into
+// the pin's edges: "foo[a,b]>=1" is one edge asking for extras a and b. The target's
+// facts and an extra's pin on its own project are no requirements of the project.
+func (pin *Pin) addEdge(p Package, r Requirer) {
+	if r.Package.IsVirtual() || r.Package.Name == p.Name {
+		return
+	}
+	e := Edge{From: r.Package.Name, Specifier: r.Specifier, Origin: r.Origin}
+	i := slices.IndexFunc(pin.RequiredBy, func(x Edge) bool {
+		return x.From == e.From && x.Specifier == e.Specifier && x.Origin == e.Origin
+	})
+	if i < 0 {
+		pin.RequiredBy = append(pin.RequiredBy, e)
+		i = len(pin.RequiredBy) - 1
+	}
+	if p.Extra != "" && !slices.Contains(pin.RequiredBy[i].Extras, p.Extra) {
+		pin.RequiredBy[i].Extras = append(pin.RequiredBy[i].Extras, p.Extra)
+		slices.Sort(pin.RequiredBy[i].Extras)
+	}
 }
 
 // Version is the version selected for name (PEP 503), if any: what

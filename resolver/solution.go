@@ -28,6 +28,9 @@ type Requirer struct {
 	Package Package
 	Version pep440.Version
 	Origin  string // where the edge was written (edgeOrigin); "" for a package's metadata
+	// Specifier is the versions the edge allows, as written (edgeSpecifier); "" for
+	// any version.
+	Specifier string
 }
 
 // Version returns the version selected for p, if p is in the solution.
@@ -37,6 +40,17 @@ func (s *Solution) Version(p Package) (pep440.Version, bool) {
 		return pep440.Version{}, false
 	}
 	return s.Packages[i].Version, true
+}
+
+// edgeSpecifier is the range of d as the user reads it.
+func edgeSpecifier(d Dependency) string {
+	if c, ok := d.Cause.(EdgeCause); ok && c.Written() != "" {
+		return c.Written()
+	}
+	if d.Range.IsFull() {
+		return ""
+	}
+	return d.Range.String()
 }
 
 func comparePackages(a, b Package) int {
@@ -77,7 +91,7 @@ func solution(sol *pubgrub.Solution[Package, pep440.Version, pep440.Range], root
 				continue
 			}
 			by := &out.Packages[i]
-			by.RequiredBy = append(by.RequiredBy, Requirer{Package: sel.Package, Version: sel.Version, Origin: edgeOrigin(d.Cause)})
+			by.RequiredBy = append(by.RequiredBy, Requirer{Package: sel.Package, Version: sel.Version, Origin: edgeOrigin(d.Cause), Specifier: edgeSpecifier(d)})
 		}
 	}
 	for i := range out.Packages {

@@ -14,6 +14,7 @@ import (
 func newCheckCommand(stdout, stderr io.Writer) *cobra.Command {
 	f := &inputFlags{}
 	format := newFormatFlag("text", "text", "json")
+	graph := newFormatFlag("", "dot", "mermaid")
 	cmd := &cobra.Command{
 		Use:   "check [FILE...]",
 		Short: "Check that the requirements install consistently on the target",
@@ -59,8 +60,17 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
   depsolve check pylock.toml`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			u := newUI(stdout, stderr, f.noColor, f.quiet)
-			err := runCheck(cmd.Context(), u, f, format.value, args)
+			u, err := f.ui(cmd, stdout, stderr)
+			if err != nil {
+				return err
+			}
+			if graph.value != "" {
+				if format.value == "json" {
+					return usagef(cmd, "--graph prints a graph, --format json an object: give one of them")
+				}
+				return runCheckGraph(cmd.Context(), u, f, graph.value, args)
+			}
+			err = runCheck(cmd.Context(), u, f, format.value, args)
 			var status exitStatus
 			if err != nil && format.value == "json" && !errors.As(err, &status) {
 				return failJSON(u, nil, err)
@@ -74,6 +84,7 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 	f.registerBudget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
 	format.register(cmd, "output `FORMAT`: text, or json (one object on stdout)")
+	graph.registerAs(cmd, "graph", "print the proof of a conflict (or the solution) as a graph in `FORMAT`: dot (Graphviz) or mermaid")
 	completeTargetFlags(cmd)
 	return cmd
 }
@@ -93,14 +104,11 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 	if format == "json" {
 		return writeVerdict(u, v)
 	}
+	if printNoSolution(u, v) {
+		return exitStatus(exitConflict)
+	}
 	target := targetSummary(v.Target)
 	switch {
-	case v.Conflict != nil:
-		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, v.Conflict), v.Hints)
-		return exitStatus(exitConflict)
-	case len(v.Findings) > 0:
-		printConflict(u, fmt.Sprintf("%s does not install as pinned on %s", v.InputNames(), target), findingsChain(v), v.Hints)
-		return exitStatus(exitConflict)
 	case v.OverBudget():
 		printOverBudget(u, v, target)
 		return exitStatus(exitConflict)
@@ -120,6 +128,21 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 		u.printf("%s\n", sizeSummary(v.Sizes))
 	}
 	return nil
+}
+
+// printNoSolution prints a verdict that is no solution, a conflict or a lock that does
+// not install as pinned, and reports whether it was one.
+func printNoSolution(u *ui, v engine.Verdict) bool {
+	target := targetSummary(v.Target)
+	switch {
+	case v.Conflict != nil:
+		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, v.Conflict), v.Hints)
+	case len(v.Findings) > 0:
+		printConflict(u, fmt.Sprintf("%s does not install as pinned on %s", v.InputNames(), target), findingsChain(v), v.Hints)
+	default:
+		return false
+	}
+	return true
 }
 
 // writeVerdict prints a verdict as the JSON report; a conflict exits 1.

@@ -171,7 +171,7 @@ func TestLockHeaderFlags(t *testing.T) {
 			omitted = append(omitted, fl.Name)
 		}
 	})
-	want := []string{"cache-dir", "no-color", "offline", "output", "quiet", "refresh", "timeout"}
+	want := []string{"cache-dir", "no-color", "offline", "output", "quiet", "refresh", "timeout", "verbose"}
 	if diff := cmp.Diff(want, omitted); diff != "" {
 		t.Errorf("flags left out of the lock header (-want +got):\n%s", diff)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -53,6 +54,7 @@ type inputFlags struct {
 
 	noColor bool
 	quiet   bool
+	verbose int // -v, -vv
 }
 
 // registerSources adds the flags that say what to resolve and where packages come from.
@@ -129,7 +131,18 @@ func (f *inputFlags) registerTarget(fs *pflag.FlagSet) {
 func (f *inputFlags) registerOutput(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print only the verdict line, or the explanation on conflict")
-	notInLockHeader(fs, "no-color", "quiet")
+	fs.CountVarP(&f.verbose, "verbose", "v", "tell on stderr, one line each, the requests (URL, status, cache, time), the index of each project, the newer versions passed over and why, and the time of each phase; -vv adds retries, cached metadata and every version passed over")
+	notInLockHeader(fs, "no-color", "quiet", "verbose")
+}
+
+// ui is the output the flags ask for; -q and -v ask for opposite things.
+func (f *inputFlags) ui(cmd *cobra.Command, stdout, stderr io.Writer) (*ui, error) {
+	if f.quiet && f.verbose > 0 {
+		return nil, usagef(cmd, "-q (--quiet) and -v (--verbose) ask for less and for more: give one of them")
+	}
+	u := newUI(stdout, stderr, f.noColor, f.quiet)
+	u.verbosity = f.verbose
+	return u, nil
 }
 
 // omitFromHeader is the annotation of the flags a lock's header leaves out.
@@ -164,10 +177,13 @@ func (f *formatFlag) Set(s string) error {
 	return nil
 }
 
-// register adds the flag to cmd, with shell completion of its values.
-func (f *formatFlag) register(cmd *cobra.Command, usage string) {
-	cmd.Flags().Var(f, "format", usage)
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(f.allowed, cobra.ShellCompDirectiveNoFileComp))
+// register adds the flag to cmd as --format, with shell completion of its values.
+func (f *formatFlag) register(cmd *cobra.Command, usage string) { f.registerAs(cmd, "format", usage) }
+
+// registerAs adds the flag to cmd under name, with shell completion of its values.
+func (f *formatFlag) registerAs(cmd *cobra.Command, name, usage string) {
+	cmd.Flags().Var(f, name, usage)
+	_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(f.allowed, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // completeTargetFlags gives the shells the fixed values some flags take.

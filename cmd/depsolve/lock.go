@@ -72,7 +72,10 @@ untouched).`,
   depsolve lock -o - --no-hashes`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			u := newUI(stdout, stderr, f.noColor, f.quiet)
+			u, err := f.ui(cmd, stdout, stderr)
+			if err != nil {
+				return err
+			}
 			return runLock(cmd.Context(), u, f, lf, format.value, commandLine(cmd, args), args)
 		},
 	}

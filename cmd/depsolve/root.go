@@ -116,6 +116,8 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 		Example: `  depsolve check --python 3.11.9 --driver 550.54.15 --gpu H100
   depsolve lock requirements.txt -o requirements.lock --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04
+  depsolve tree --invert --package numpy
+  depsolve why nvidia-cudnn-cu12 -v
   depsolve env --detect
   depsolve matrix torch==2.5.1
   source <(depsolve completion bash)`,
@@ -131,12 +133,14 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.Flags().BoolP("version", "v", false, "print the version, the commit, the Go version and the matrix data's hash and date")
+	root.Flags().BoolP("version", "V", false, "print the version, the commit, the Go version and the matrix data's hash and date")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{err: err, command: cmd.CommandPath()}
 	})
 	root.AddCommand(
 		newCheckCommand(stdout, stderr),
+		newTreeCommand(stdout, stderr),
+		newWhyCommand(stdout, stderr),
 		newLockCommand(stdout, stderr),
 		newEnvCommand(stdout, stderr),
 		newMatrixCommand(stdout, stderr),

@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/depsolve/depsolve/engine"
+	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/redact"
 )
 
@@ -24,6 +26,8 @@ type ui struct {
 	color    bool // colour on stdout
 	progress bool // a live progress line on stderr
 	quiet    bool
+	// verbosity is how many -v were given: the engine's events up to it are printed.
+	verbosity int
 
 	mu       sync.Mutex
 	lastLine int // width of the progress line on screen, to erase it
@@ -122,6 +126,15 @@ func (u *ui) Warn(msg string) { u.warn("%s", msg) }
 func (u *ui) Note(msg string) { u.note("%s", msg) }
 func (u *ui) Progress(activity string, counters func() (requests, bytes int64)) (stop func()) {
 	return u.watch(activity, counters)
+}
+
+// Trace makes the ui the engine's Tracer: an event the user asked for (-v, -vv) is one
+// line on stderr, "kind: text". The text may hold values from an index page.
+func (u *ui) Trace(e engine.Event) {
+	if e.Verbosity > u.verbosity {
+		return
+	}
+	u.errorf("%s %s\n", u.dim(e.Kind+":"), printable.Escape(e.Text))
 }
 
 // progressSource is what the progress line reports on (the index's counters).
