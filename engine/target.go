@@ -178,31 +178,40 @@ func lockTarget(r Reporter, f *reqfile.File) (target.Declaration, error) {
 			return d, t.Error(key+" must be a string, as depsolve lock writes it", "run depsolve lock again to rewrite the lock", key)
 		}
 		v := target.Value{Text: text, Origin: origin(key)}
-		switch key {
-		case "python":
-			d.Python = v
-		case "platform":
-			d.Platform = v
-		case "glibc":
-			d.GLibc = v
-		case "driver":
-			d.Driver = v
-		case "cuda":
-			d.CUDA = v
-		case "base-image":
-			d.BaseImage = v
-		case "gpu":
-			if text != "none" {
-				return d, t.Error(`gpu = "`+text+`": depsolve lock writes gpu = "none" for a target without a GPU, and its GPUs under gpus`, "", key)
-			}
-			d.CPU = target.Toggle{Set: true, On: true, Origin: v.Origin}
-		case "gpus":
-			d.GPUs = parseGPUSummaries(text, v.Origin)
-		default:
+		switch {
+		case key == "gpu" && text != "none":
+			return d, t.Error(`gpu = "`+text+`": depsolve lock writes gpu = "none" for a target without a GPU, and its GPUs under gpus`, "", key)
+		case !declareLocked(&d, key, v):
 			r.Warn(fmt.Sprintf("%s: [tool.depsolve] key %q is not a target setting this depsolve knows; skipped", t.Pos(key), key))
 		}
 	}
 	return d, nil
+}
+
+// declareLocked sets the target value a lock records under name (what targetFields
+// wrote), and reports whether name is one.
+func declareLocked(d *target.Declaration, name string, v target.Value) bool {
+	switch name {
+	case "python":
+		d.Python = v
+	case "platform":
+		d.Platform = v
+	case "glibc":
+		d.GLibc = v
+	case "driver":
+		d.Driver = v
+	case "cuda":
+		d.CUDA = v
+	case "base-image":
+		d.BaseImage = v
+	case "gpu": // "none"
+		d.CPU = target.Toggle{Set: true, On: true, Origin: v.Origin}
+	case "gpus":
+		d.GPUs = parseGPUSummaries(v.Text, v.Origin)
+	default:
+		return false
+	}
+	return true
 }
 
 // parseGPUSummaries reads what GPUSummary wrote for each GPU, joined with ", ":

@@ -140,6 +140,7 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 		newLockCommand(stdout, stderr),
 		newEnvCommand(stdout, stderr),
 		newMatrixCommand(stdout, stderr),
+		newConstraintsCommand(stdout, stderr),
 		newCacheCommand(stdout, stderr),
 		newVersionCommand(stdout),
 	)
