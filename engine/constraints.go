@@ -145,10 +145,10 @@ func semverDriver(v pep440.Version) string {
 
 // nvidiaRequire is the expression: space-separated alternatives, each a comma-separated
 // conjunction, one alternative per run of capabilities, each with the driver floor.
-func nvidiaRequire(driver pep440.Version, spans []matrix.CapabilitySpan) string {
+func nvidiaRequire(driver *pep440.Version, spans []matrix.CapabilitySpan) string {
 	var driverFactor string
-	if len(driver.Release()) > 0 {
-		driverFactor = "driver>=" + semverDriver(driver)
+	if driver != nil {
+		driverFactor = "driver>=" + semverDriver(*driver)
 	}
 	if len(spans) == 0 {
 		return driverFactor
@@ -175,8 +175,11 @@ func nvidiaRequire(driver pep440.Version, spans []matrix.CapabilitySpan) string 
 // nodeSelectorTerms are the node affinity: every term of the driver floor with every term
 // of the capability runs. Labels are integers to Gt and Lt, so a version floor is a few
 // terms (a newer major; the same major and a newer minor; …).
-func nodeSelectorTerms(driver pep440.Version, spans []matrix.CapabilitySpan) [][]NodeSelectorRequirement {
-	driverTerms := versionAtLeast(driver.Release(), LabelDriverMajor, LabelDriverMinor, LabelDriverRev)
+func nodeSelectorTerms(driver *pep440.Version, spans []matrix.CapabilitySpan) [][]NodeSelectorRequirement {
+	var driverTerms [][]NodeSelectorRequirement
+	if driver != nil {
+		driverTerms = versionAtLeast(driver.Release(), LabelDriverMajor, LabelDriverMinor, LabelDriverRev)
+	}
 	var ccTerms [][]NodeSelectorRequirement
 	for _, s := range spans {
 		ccTerms = append(ccTerms, capabilityTerms(s)...)

@@ -24,9 +24,9 @@ type Pin struct {
 
 // NodeNeeds is what pinned packages need from the node their image runs on.
 type NodeNeeds struct {
-	// Driver is the least NVIDIA driver; zero (len(Driver.Release()) == 0) when nothing in
-	// the lock or the base image needs one.
-	Driver pep440.Version
+	// Driver is the least NVIDIA driver; nil when nothing in the lock or the base image
+	// needs one.
+	Driver *pep440.Version
 	// DriverFacts are the rules that set Driver: each pin (or the base image) whose
 	// floor it is.
 	DriverFacts []NeedFact
@@ -88,13 +88,13 @@ func (m *Matrix) NodeNeeds(t *target.Target, pins []Pin) NodeNeeds {
 			}
 		}
 	}
-	for i, f := range floors {
-		if i == 0 || f.Compare(needs.Driver) > 0 {
-			needs.Driver = f
+	for i := range floors {
+		if needs.Driver == nil || floors[i].Compare(*needs.Driver) > 0 {
+			needs.Driver = &floors[i]
 		}
 	}
 	for i, f := range driverFacts {
-		if floors[i].Equal(needs.Driver) {
+		if floors[i].Equal(*needs.Driver) {
 			needs.DriverFacts = append(needs.DriverFacts, f)
 		}
 	}

@@ -113,7 +113,7 @@ func deploymentJSON(d engine.Deployment) deploymentReport {
 		DriverFacts: needsJSON(d.DriverFacts), Capabilities: []capabilityJSON{}, CapFacts: needsJSON(d.CapabilityFacts),
 		Require: d.NvidiaRequire, Affinity: d.NodeSelectorTerms, Notes: d.Notes,
 	}
-	if len(d.Driver.Release()) > 0 {
+	if d.Driver != nil {
 		s := d.Driver.Original()
 		r.Driver = &s
 	}
@@ -151,7 +151,7 @@ func printDeployment(u *ui, d engine.Deployment) {
 		u.printf("no GPU: the lock was made for a target without one, and needs nothing of the node's GPUs\n")
 		return
 	}
-	if len(d.Driver.Release()) > 0 {
+	if d.Driver != nil {
 		u.printf("%s >=%s\n", u.bold("NVIDIA driver:"), d.Driver.Original())
 	} else {
 		u.printf("%s none needed: no pin is a CUDA build the matrix knows\n", u.bold("NVIDIA driver:"))
