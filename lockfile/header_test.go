@@ -9,8 +9,8 @@ import (
 // ReadHeader reads back what WriteRequirements writes, each value at its line.
 func TestReadHeaderRoundTrip(t *testing.T) {
 	l := &Lock{
-		Command: "depsolve lock requirements.in",
-		Target:  []Field{{"python", "3.11.9"}, {"platform", "manylinux_2_35_x86_64"}, {"gpus", "2× H100 (sm_90), sm_80"}, {"base-image", "nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04"}},
+		Command:  "depsolve lock requirements.in",
+		Target:   []Field{{"python", "3.11.9"}, {"platform", "manylinux_2_35_x86_64"}, {"gpus", "2× H100 (sm_90), sm_80"}, {"base-image", "nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04"}},
 		Packages: []Package{{Name: "numpy", Version: "1.26.4"}},
 	}
 	var b bytes.Buffer
