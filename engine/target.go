@@ -195,27 +195,10 @@ func lockTarget(r Reporter, f *reqfile.File) (target.Declaration, error) {
 	}
 	for _, fd := range fields {
 		v := target.Value{Text: fd.Value, Origin: target.Origin{From: target.FromLock, Pos: fd.Pos}}
-		switch fd.Name {
-		case "python":
-			d.Python = v
-		case "platform":
-			d.Platform = v
-		case "glibc":
-			d.GLibc = v
-		case "driver":
-			d.Driver = v
-		case "cuda":
-			d.CUDA = v
-		case "base-image":
-			d.BaseImage = v
-		case "gpu":
-			if fd.Value != "none" {
-				return d, fail(fd, `gpu = "`+fd.Value+`": depsolve lock writes gpu = "none" for a target without a GPU, and its GPUs under gpus`, "")
-			}
-			d.CPU = target.Toggle{Set: true, On: true, Origin: v.Origin}
-		case "gpus":
-			d.GPUs = parseGPUSummaries(fd.Value, v.Origin)
-		default:
+		switch {
+		case fd.Name == "gpu" && fd.Value != "none":
+			return d, fail(fd, `gpu = "`+fd.Value+`": depsolve lock writes gpu = "none" for a target without a GPU, and its GPUs under gpus`, "")
+		case !declareLocked(&d, fd.Name, v):
 			r.Warn(fmt.Sprintf("%s: %s names %q, not a target setting this depsolve knows; skipped", fd.Pos, where, fd.Name))
 		}
 	}
@@ -274,6 +257,32 @@ func gpuList(gpus []target.GPU, cpu target.Toggle) string {
 func flagGPUs(t *target.Target) bool {
 	return t.CPU.On && t.CPU.Origin.From == target.FromFlag ||
 		len(t.GPUs) > 0 && t.GPUs[0].Origin.From == target.FromFlag
+}
+
+// declareLocked sets the target value a lock records under name (what targetFields
+// wrote), and reports whether name is one.
+func declareLocked(d *target.Declaration, name string, v target.Value) bool {
+	switch name {
+	case "python":
+		d.Python = v
+	case "platform":
+		d.Platform = v
+	case "glibc":
+		d.GLibc = v
+	case "driver":
+		d.Driver = v
+	case "cuda":
+		d.CUDA = v
+	case "base-image":
+		d.BaseImage = v
+	case "gpu": // "none"
+		d.CPU = target.Toggle{Set: true, On: true, Origin: v.Origin}
+	case "gpus":
+		d.GPUs = parseGPUSummaries(v.Text, v.Origin)
+	default:
+		return false
+	}
+	return true
 }
 
 // parseGPUSummaries reads what GPUSummary wrote for each GPU, joined with ", ":

@@ -141,4 +141,21 @@ run "depsolve-check with driver 470.82.01" 1 pre-commit run depsolve-check --all
 expect "- exit code: 1"
 expect "525.60.13"
 
+# 3. depsolve init's .pre-commit-config.yaml, pointed at the copy of this tree: its hooks
+#    pass on the project init wrote (the lock init wrote is what depsolve-lock writes).
+init="$work/init"
+mkdir "$init"
+cp -R "$repo/examples/cuda/wheels" "$init/wheels"
+(cd "$repo" && go build -o "$work/depsolve-bin" ./cmd/depsolve) || fail "go build ./cmd/depsolve"
+(cd "$init" && "$work/depsolve-bin" init torch==2.5.1 torchvision 'numpy<2' --no-index --find-links wheels \
+	--python 3.11.9 --driver 550.54.15 --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 --hooks-rev "$rev" -q) >"$work/out" 2>&1 ||
+	fail "depsolve init"
+grep -q '^FROM nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04' "$init/Dockerfile" || fail "the Dockerfile is not on the golden image"
+sed -i "s|repo: https://github.com/depsolve/depsolve|repo: $src|" "$init/.pre-commit-config.yaml"
+(cd "$init" && git init -q && git add -A && git_commit -m init)
+proj=$init run "pre-commit run on depsolve init's project" 0 pre-commit run --all-files
+expect "depsolve check"
+expect "depsolve lock"
+[ -z "$(git -C "$init" status --porcelain)" ] || fail "the hooks changed files init wrote"
+
 echo "precommit-test: all passed"

@@ -145,6 +145,8 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 		newEnvCommand(stdout, stderr),
 		newMatrixCommand(stdout, stderr),
 		newSizeCommand(stdout, stderr),
+		newConstraintsCommand(stdout, stderr),
+		newInitCommand(stdout, stderr),
 		newCacheCommand(stdout, stderr),
 		newVersionCommand(stdout),
 	)
