@@ -146,11 +146,7 @@ func origin(r reqfile.Requirement) string {
 func resolverRequirements(rs []reqfile.Requirement) []resolver.Requirement {
 	out := make([]resolver.Requirement, 0, len(rs))
 	for _, r := range rs {
-		rr := resolver.Requirement{Requirement: r.Requirement, Origin: origin(r)}
-		if r.Lock != nil {
-			rr.Lock = &resolver.LockSelection{Extras: r.Lock.Extras, Groups: r.Lock.Groups}
-		}
-		out = append(out, rr)
+		out = append(out, resolver.Requirement{Requirement: r.Requirement, Origin: origin(r), Lock: r.Lock})
 	}
 	return out
 }

@@ -168,8 +168,9 @@ type Requirement struct {
 }
 
 // A LockSelection is what a PEP 751 lock is installed with: the extras and the
-// dependency groups chosen at install time, which its packages' markers test.
-type LockSelection struct{ Extras, Groups []string }
+// dependency groups chosen at install time, which its packages' markers test
+// (pep508's, whose Decide reads it).
+type LockSelection = pep508.LockSelection
 
 // A Virtual is one fact about the target: the single version of a virtual
 // package. A target without a driver (or CUDA, or GPU) simply has no such
