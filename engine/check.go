@@ -139,7 +139,7 @@ func lockPins(rs []reqfile.Requirement, env pep508.Environment) []lockfile.Pin {
 			continue
 		}
 		v, _ := r.Pin()
-		out = append(out, lockfile.Pin{Name: r.Key(), Version: v.String(), Origin: origin(r), Hashes: r.Hashes})
+		out = append(out, lockfile.Pin{Name: r.Key(), Version: v.String(), Origin: origin(r).String(), Hashes: r.Hashes})
 	}
 	return out
 }

@@ -138,10 +138,9 @@ func fileProblem(path string, err error) string {
 	return "cannot read " + path + ": " + err.Error()
 }
 
-// origin is where a requirement was written, as explanations and "# via" cite it.
-func origin(r reqfile.Requirement) string {
-	return reqfile.Position{File: r.Pos.File, Line: r.Pos.Line}.String()
-}
+// origin is where a requirement was written, as explanations and "# via" cite it: its
+// line.
+func origin(r reqfile.Requirement) reqfile.Position { return r.Pos.LineOnly() }
 
 func resolverRequirements(rs []reqfile.Requirement) []resolver.Requirement {
 	out := make([]resolver.Requirement, 0, len(rs))

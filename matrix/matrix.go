@@ -37,22 +37,6 @@ type Cite struct {
 	Detail  string // the row's cite: section, commit, wording
 }
 
-// String is the short form a rule's Source carries, "data/torch.toml:42 (S10 <url>)":
-// the row, then each source's id and URL. Titles and the row's detail are in the fields
-// (and in `depsolve matrix`).
-func (c Cite) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s:%d (", c.File, c.Line)
-	for i, s := range c.Sources {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s %s", s.ID, s.URL)
-	}
-	b.WriteByte(')')
-	return b.String()
-}
-
 // Warning is a problem in the data that does not stop it from loading.
 type Warning struct {
 	File string

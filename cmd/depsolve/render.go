@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/depsolve/depsolve/engine"
@@ -123,12 +122,11 @@ func (r *report) setConflict(explanation string, cited []resolver.Citation, hint
 	r.Explanation = &explanation
 	sources := []reportSource{}
 	for _, c := range cited {
-		file, line := splitOrigin(c.Row)
 		refs := c.Sources
 		if refs == nil {
 			refs = []resolver.Reference{}
 		}
-		sources = append(sources, reportSource{Number: c.Number, File: file, Line: line, References: refs})
+		sources = append(sources, reportSource{Number: c.Number, File: c.Row.File, Line: c.Row.Line, References: refs})
 	}
 	r.Sources = &sources
 	if hints == nil {
@@ -146,27 +144,12 @@ func (r *report) setError(err error) {
 	switch {
 	case errors.As(err, &reqErr):
 		e.Message, e.File, e.Line = redact.Text(reqErr.Msg), reqErr.Pos.File, reqErr.Pos.Line
-	case errors.As(err, &requirementErr) && requirementErr.Origin != "":
-		e.File, e.Line = splitOrigin(requirementErr.Origin)
-		e.Message = redact.Text(strings.TrimPrefix(requirementErr.Error(), requirementErr.Origin+": "))
+	case errors.As(err, &requirementErr) && !requirementErr.Origin.IsZero():
+		e.Message, e.File, e.Line = redact.Text(requirementErr.Message()), requirementErr.Origin.File, requirementErr.Origin.Line
 	case errors.As(err, &inputErr) && inputErr.Pos.File != "":
 		e.Message, e.File, e.Line = redact.Text(inputErr.Msg), inputErr.Pos.File, inputErr.Pos.Line
 	}
 	r.Error = e
-}
-
-// splitOrigin splits "requirements.txt:3" (a requirement's origin, a matrix row) into
-// the file and the line; text without a line number is all file, line 0.
-func splitOrigin(origin string) (string, int) {
-	i := strings.LastIndexByte(origin, ':')
-	if i < 0 {
-		return origin, 0
-	}
-	line, err := strconv.Atoi(origin[i+1:])
-	if err != nil || line <= 0 {
-		return origin, 0
-	}
-	return origin[:i], line
 }
 
 // write prints the report: one indented JSON object, the same bytes for the same input.
