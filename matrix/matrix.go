@@ -9,6 +9,7 @@ import (
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/data"
+	"github.com/depsolve/depsolve/input"
 )
 
 // Tag is a row's confidence, as in the fact files.
@@ -55,10 +56,12 @@ type DataError struct {
 	Msg  string
 }
 
+// Error names the row's place and shows its line as every error about a line of a
+// file does (input.Excerpt), numbered; a row's problem has no column.
 func (e *DataError) Error() string {
 	s := fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	if e.Text != "" {
-		s += "\n    " + e.Text
+		s += "\n" + strings.TrimSuffix(input.Excerpt(e.Line, e.Text, 0), "\n")
 	}
 	return s
 }
