@@ -117,7 +117,7 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 		case !fd.Warning:
 			v.Findings = append(v.Findings, fd)
 			continue
-		case fd.Origin == "": // a package the lock does not pin
+		case fd.Origin.IsZero(): // a package the lock does not pin
 			v.Lock.Complete = false
 		default: // a pin whose hashes depsolve cannot check
 			v.Lock.HashesChecked = false
@@ -136,7 +136,7 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 
 // FindingText places a finding: at its pin's file:line, or at the files checked.
 func (v *Verdict) FindingText(fd lockfile.Finding) string {
-	if fd.Origin == "" {
+	if fd.Origin.IsZero() {
 		return v.InputNames() + ": " + fd.String()
 	}
 	return fd.String()
@@ -162,21 +162,12 @@ func lockPins(rs []reqfile.Requirement, env pep508.Environment) []lockfile.Pin {
 	return out
 }
 
-// pinApplies evaluates a pin's marker as the resolver does: a marker that cannot be
-// decided, or fails, has already stopped the resolution, so only a decided false leaves
-// the pin out.
+// pinApplies decides a pin's marker as the resolver does (pep508's Decide): a marker
+// that cannot be decided, or fails, has already stopped the resolution, so only a
+// decided false leaves the pin out.
 func pinApplies(r reqfile.Requirement, env pep508.Environment) bool {
-	if r.Marker.IsEmpty() {
-		return true
-	}
-	var result, known bool
-	var err error
-	if r.Lock != nil {
-		result, known, _, err = r.Marker.EvaluateLockPartial(env, r.Lock.Extras, r.Lock.Groups)
-	} else {
-		result, known, _, err = r.Marker.EvaluatePartial(env)
-	}
-	return err != nil || !known || result
+	applies, err := r.Marker.Decide(env, r.Lock)
+	return err != nil || applies
 }
 
 // lockPackages is the solution in lockfile's model.

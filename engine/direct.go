@@ -40,7 +40,7 @@ type opaqueRef struct {
 	url     string
 	version pep440.Version // from a source archive's name
 	known   bool           // version was read
-	origin  string
+	origin  reqfile.Position
 	kind    string // "a VCS checkout", "a source archive", "a local folder"
 }
 

@@ -124,7 +124,7 @@ func (v *Verdict) Why(name string, maxPaths int) (paths [][]Hop, more bool, err 
 func pathKey(p []Hop) string {
 	var b strings.Builder
 	for _, h := range p {
-		b.WriteString(h.Edge.Origin + "\x00" + h.Name + "\x00" + h.Edge.Specifier + "\x00")
+		b.WriteString(h.Edge.Origin.String() + "\x00" + h.Name + "\x00" + h.Edge.Specifier + "\x00")
 	}
 	return b.String()
 }

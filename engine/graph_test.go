@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/resolver"
 )
@@ -12,7 +13,7 @@ import (
 // each package's dependencies once and why's paths never go round.
 func TestTreeAndWhyWithCycle(t *testing.T) {
 	v := Verdict{Packages: []Package{
-		{Name: "a", Version: pep440.MustParse("1"), RequiredBy: []resolver.Edge{{Origin: "requirements.txt:1", Specifier: ">=1"}, {From: "b"}}},
+		{Name: "a", Version: pep440.MustParse("1"), RequiredBy: []resolver.Edge{{Origin: input.Position{File: "requirements.txt", Line: 1}, Specifier: ">=1"}, {From: "b"}}},
 		{Name: "b", Version: pep440.MustParse("2"), RequiredBy: []resolver.Edge{{From: "a", Specifier: "<3"}}},
 		{Name: "c", Version: pep440.MustParse("3"), RequiredBy: []resolver.Edge{{From: "a"}, {From: "b"}}},
 	}}

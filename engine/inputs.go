@@ -153,19 +153,14 @@ func fileProblem(path string, err error) string {
 	return "cannot read " + path + ": " + err.Error()
 }
 
-// origin is where a requirement was written, as explanations and "# via" cite it.
-func origin(r reqfile.Requirement) string {
-	return reqfile.Position{File: r.Pos.File, Line: r.Pos.Line}.String()
-}
+// origin is where a requirement was written, as explanations and "# via" cite it: its
+// line.
+func origin(r reqfile.Requirement) reqfile.Position { return r.Pos.LineOnly() }
 
 func resolverRequirements(rs []reqfile.Requirement) []resolver.Requirement {
 	out := make([]resolver.Requirement, 0, len(rs))
 	for _, r := range rs {
-		rr := resolver.Requirement{Requirement: r.Requirement, Origin: origin(r)}
-		if r.Lock != nil {
-			rr.Lock = &resolver.LockSelection{Extras: r.Lock.Extras, Groups: r.Lock.Groups}
-		}
-		out = append(out, rr)
+		out = append(out, resolver.Requirement{Requirement: r.Requirement, Origin: origin(r), Lock: r.Lock})
 	}
 	return out
 }

@@ -29,7 +29,7 @@ func requiresPython(files []*reqfile.File) []pythonRequirement {
 		}
 		r := pythonRequirement{Requirement: resolver.Requirement{
 			Requirement: pep508.Requirement{Name: target.VirtualPython, Specifier: f.RequiresPython},
-			Origin:      reqfile.Position{File: f.RequiresPythonPos.File, Line: f.RequiresPythonPos.Line}.String(),
+			Origin:      f.RequiresPythonPos.LineOnly(),
 			Of:          "the project",
 		}}
 		if f.Format == reqfile.FormatPylock {
@@ -51,7 +51,7 @@ func requiresPythonHints(ns *resolver.NoSolution, t *target.Target, reqs []pytho
 			continue
 		}
 		for _, r := range reqs {
-			if r.Origin != project.Origin || r.Of != project.Of {
+			if r.Origin != project.Origin {
 				continue
 			}
 			if r.ofLock {

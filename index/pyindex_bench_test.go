@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver"
@@ -180,7 +181,7 @@ func BenchmarkPyindex(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			pb.Requirements = append(pb.Requirements, resolver.Requirement{Requirement: req, Origin: "cheroot"})
+			pb.Requirements = append(pb.Requirements, resolver.Requirement{Requirement: req, Origin: input.Position{File: "cheroot"}})
 		}
 		res, ns, err := resolver.Resolve(context.Background(), pb)
 		if err != nil || ns != nil {

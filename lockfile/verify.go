@@ -4,21 +4,23 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/depsolve/depsolve/input"
 )
 
 // Pin is one line of a fully pinned requirements file (a lock), as written.
 type Pin struct {
-	Name    string   // PEP 503-normalized
-	Version string   // as pinned
-	Origin  string   // where the line is, "requirements.lock:7"
-	Hashes  []string // the line's --hash values, "algorithm:<hex>"; none when it has no --hash
+	Name    string         // PEP 503-normalized
+	Version string         // as pinned
+	Origin  input.Position // where the line is (requirements.lock:7)
+	Hashes  []string       // the line's --hash values, "algorithm:<hex>"; none when it has no --hash
 }
 
 // Finding is one reason a lock would not install as it is.
 type Finding struct {
-	Origin string // the pin's file:line; "" for a package the lock lacks
-	Name   string // the package, PEP 503-normalized
-	Msg    string // what is wrong, a clause that reads after the origin
+	Origin input.Position // the pin's line; zero for a package the lock lacks
+	Name   string         // the package, PEP 503-normalized
+	Msg    string         // what is wrong, a clause that reads after the origin
 	// Warning marks what does not stop pip: a package left unpinned by a file without
 	// hashes (Origin ""), which installs at whatever version is newest that day; a pin
 	// whose hashes depsolve cannot check (Origin set), because none is a sha256.
@@ -26,10 +28,10 @@ type Finding struct {
 }
 
 func (f Finding) String() string {
-	if f.Origin == "" {
+	if f.Origin.IsZero() {
 		return f.Msg
 	}
-	return f.Origin + ": " + f.Msg
+	return f.Origin.String() + ": " + f.Msg
 }
 
 // Verify compares the pins of a lock with what resolving exactly those pins gave

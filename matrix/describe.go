@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver"
@@ -47,7 +48,7 @@ func Sources(rows []Row) []resolver.Citation {
 // numberCitations sets each row's Citations: its Cites as resolver citations, numbered
 // in order of first use.
 func numberCitations(rows []Row) []Row {
-	numbers := map[string]int{}
+	numbers := map[input.Position]int{}
 	for i := range rows {
 		cs := citationsOf(rows[i].Cites)
 		for k := range cs {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/data"
+	"github.com/depsolve/depsolve/input"
 )
 
 // Tag is a row's confidence, as in the fact files.
@@ -37,22 +38,6 @@ type Cite struct {
 	Detail  string // the row's cite: section, commit, wording
 }
 
-// String is the short form a rule's Source carries, "data/torch.toml:42 (S10 <url>)":
-// the row, then each source's id and URL. Titles and the row's detail are in the fields
-// (and in `depsolve matrix`).
-func (c Cite) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s:%d (", c.File, c.Line)
-	for i, s := range c.Sources {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s %s", s.ID, s.URL)
-	}
-	b.WriteByte(')')
-	return b.String()
-}
-
 // Warning is a problem in the data that does not stop it from loading.
 type Warning struct {
 	File string
@@ -71,10 +56,12 @@ type DataError struct {
 	Msg  string
 }
 
+// Error names the row's place and shows its line as every error about a line of a
+// file does (input.Excerpt), numbered; a row's problem has no column.
 func (e *DataError) Error() string {
 	s := fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	if e.Text != "" {
-		s += "\n    " + e.Text
+		s += "\n" + strings.TrimSuffix(input.Excerpt(e.Line, e.Text, 0), "\n")
 	}
 	return s
 }

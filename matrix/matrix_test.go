@@ -226,6 +226,10 @@ func TestLoadRejects(t *testing.T) {
 			if want := strings.Split(tc.text, "\n")[tc.line-1]; de.Text != want {
 				t.Errorf("quoted line %q, want %q", de.Text, want)
 			}
+			// The line shows as every error about a line of a file shows it, numbered.
+			if want := fmt.Sprintf("\n%5d | %s", tc.line, de.Text); !strings.HasSuffix(de.Error(), want) {
+				t.Errorf("error\n%s\nshould end in the numbered line%s", de.Error(), want)
+			}
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
@@ -97,7 +98,7 @@ func (tm *TargetMatrix) Rules(name string, v pep440.Version) []resolver.Rule {
 	}
 	out := make([]resolver.Rule, len(rules))
 	for i, r := range rules {
-		out[i] = resolver.Rule{Package: r.pkg, Range: r.allowed, Display: r.display, Reason: r.reason, Source: r.source(), Cites: r.citations(), Selects: r.selects}
+		out[i] = resolver.Rule{Package: r.pkg, Range: r.allowed, Display: r.display, Reason: r.reason, Cites: r.citations(), Selects: r.selects}
 	}
 	return out
 }
@@ -121,14 +122,6 @@ type rule struct {
 	selects bool // a dependency on a virtual package of the matrix's own (resolver.Rule.Selects)
 }
 
-func (r rule) source() string {
-	parts := make([]string, len(r.cites))
-	for i, c := range r.cites {
-		parts[i] = c.String()
-	}
-	return strings.Join(parts, "; ")
-}
-
 // citations are the rows of the rule, each once, as the resolver cites them.
 func (r rule) citations() []resolver.Citation { return citationsOf(r.cites) }
 
@@ -136,7 +129,7 @@ func (r rule) citations() []resolver.Citation { return citationsOf(r.cites) }
 func citationsOf(cites []Cite) []resolver.Citation {
 	var out []resolver.Citation
 	for _, c := range cites {
-		row := fmt.Sprintf("%s:%d", c.File, c.Line)
+		row := input.Position{File: c.File, Line: c.Line}
 		if slices.ContainsFunc(out, func(o resolver.Citation) bool { return o.Row == row }) {
 			continue
 		}

@@ -60,7 +60,7 @@ func (tm *TargetMatrix) RulesFor(name string, v pep440.Version, requires []pep50
 	}
 	r, _ := tm.torchCUDARule("torch", b)
 	r.reason = fmt.Sprintf("it depends on %s, a wheel of the CUDA %s libraries", b.what, familyName(b.cuda.major))
-	return append(out, resolver.Rule{Package: r.pkg, Range: r.allowed, Reason: r.reason, Source: r.source(), Cites: r.citations(), Selects: r.selects})
+	return append(out, resolver.Rule{Package: r.pkg, Range: r.allowed, Reason: r.reason, Cites: r.citations(), Selects: r.selects})
 }
 
 // requiredFamily is the one CUDA family of the -cuNN runtime wheels among requires.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver"
@@ -166,7 +167,7 @@ func universeProblem(t *testing.T, m *Matrix, sections map[string]string, target
 		if err != nil {
 			t.Fatalf("requirements: %v", err)
 		}
-		pb.Requirements = append(pb.Requirements, resolver.Requirement{Requirement: r, Origin: fmt.Sprintf("requirements.txt:%d", i+1)})
+		pb.Requirements = append(pb.Requirements, resolver.Requirement{Requirement: r, Origin: input.Position{File: "requirements.txt", Line: i + 1}})
 	}
 	pb.Matrix = m.ForTarget(tgt)
 	return pb, sectionLines(sections["facts"])

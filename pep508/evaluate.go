@@ -111,6 +111,35 @@ func (m Marker) EvaluateLockPartial(env Environment, extras, dependencyGroups []
 	return v == truthy, v != unknown, missing, nil
 }
 
+// A LockSelection is what a PEP 751 lock is installed with: the extras and the
+// dependency groups chosen at install time, which the markers of its packages
+// test as the sets extras and dependency_groups.
+type LockSelection struct{ Extras, Groups []string }
+
+// Decide is m's value on a target, whose environment may lack variables (a
+// kernel's platform_release, the platform when it is unknown): EvaluatePartial's
+// value, or EvaluateLockPartial's in the context of lock when lock is not nil. A
+// value that depends on a variable env lacks is an *UndefinedNameError naming it;
+// other errors are the evaluation's. The resolver decides requirements with it,
+// and a lock check which pins apply, so the two cannot disagree.
+func (m Marker) Decide(env Environment, lock *LockSelection) (bool, error) {
+	var result, known bool
+	var missing string
+	var err error
+	if lock == nil {
+		result, known, missing, err = m.EvaluatePartial(env)
+	} else {
+		result, known, missing, err = m.EvaluateLockPartial(env, lock.Extras, lock.Groups)
+	}
+	switch {
+	case err != nil:
+		return false, err
+	case !known:
+		return false, &UndefinedNameError{Name: missing}
+	}
+	return result, nil
+}
+
 func lockEvaluation(env Environment, extras, dependencyGroups []string) *evaluation {
 	norm := func(names []string) []string {
 		out := make([]string, len(names))

@@ -169,3 +169,42 @@ func TestEvaluateLockPartial(t *testing.T) {
 		t.Errorf("%q.EvaluateLockPartial: %v; want extra undefined", m, err)
 	}
 }
+
+// Decide is the one evaluation of a marker on a target: a decided value, an undecided
+// one as an *UndefinedNameError naming the variable, and in a lock's context the sets
+// the lock is installed with.
+func TestDecide(t *testing.T) {
+	env := Environment{"python_version": "3.12", "sys_platform": "linux"}
+	for _, c := range []struct {
+		marker  string
+		lock    *LockSelection
+		want    bool
+		missing string // the UndefinedNameError's name; "" for no error
+	}{
+		{`sys_platform == "darwin" and platform_release >= "20"`, nil, false, ""},
+		{`sys_platform == "linux" and platform_release >= "20"`, nil, false, "platform_release"},
+		{`python_version >= "3.10"`, nil, true, ""},
+		{`"gpu" in extras`, &LockSelection{Extras: []string{"gpu"}}, true, ""},
+		{`"dev" in dependency_groups`, &LockSelection{}, false, ""},
+		{`"gpu" in extras`, nil, false, "extras"},
+		{``, nil, true, ""},
+	} {
+		var m Marker
+		if c.marker != "" {
+			var err error
+			if m, err = ParseMarker(c.marker); err != nil {
+				t.Fatalf("%s: %v", c.marker, err)
+			}
+		}
+		got, err := m.Decide(env, c.lock)
+		var undefined *UndefinedNameError
+		switch {
+		case c.missing == "" && err != nil:
+			t.Errorf("Decide(%s) error %v", c.marker, err)
+		case c.missing != "" && (!errors.As(err, &undefined) || undefined.Name != c.missing):
+			t.Errorf("Decide(%s) error %v, want the undefined %s", c.marker, err, c.missing)
+		case got != c.want:
+			t.Errorf("Decide(%s) = %v, want %v", c.marker, got, c.want)
+		}
+	}
+}

@@ -1,32 +1,15 @@
 package reqfile
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/depsolve/depsolve/internal/printable"
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/redact"
 )
 
-// Position is a place in an input file. Line and Col are 1-based; Col counts
-// characters (Unicode code points), not bytes, so that it matches what an editor
-// shows. A zero Line means the whole file (an unreadable file, say).
-type Position struct {
-	File      string
-	Line, Col int
-}
-
-// String returns "file:line:col", "file:line" without a column, or "file".
-func (p Position) String() string {
-	switch {
-	case p.Line <= 0:
-		return p.File
-	case p.Col <= 0:
-		return fmt.Sprintf("%s:%d", p.File, p.Line)
-	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
-}
+// Position is a place in an input file (package input's: Col counts characters).
+type Position = input.Position
 
 // Error is a problem in an input file: where it is, the physical source line it is
 // on, what was wrong and what was expected, and what to do about it.
@@ -57,20 +40,11 @@ func (e *Error) ErrorWithContext() string {
 	b.WriteString(e.Error())
 	b.WriteByte('\n')
 	if e.Pos.Line > 0 {
-		gutter := fmt.Sprintf("%5d | ", e.Pos.Line)
-		b.WriteString(gutter)
-		// The line is the input's: printed escaped, so that its control characters
-		// cannot act on the terminal, with the caret moved along.
-		b.WriteString(printable.Escape(e.Line))
-		b.WriteByte('\n')
-		b.WriteString(strings.Repeat(" ", len(gutter)-2))
-		b.WriteString("| ")
 		col := e.caret
 		if col <= 0 {
 			col = e.Pos.Col
 		}
-		b.WriteString(printable.Pad(e.Line, col))
-		b.WriteString("^\n")
+		b.WriteString(input.Excerpt(e.Pos.Line, e.Line, max(col, 1)))
 	}
 	if e.Hint != "" {
 		b.WriteString("hint: ")

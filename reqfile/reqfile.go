@@ -28,8 +28,8 @@ type Requirement struct {
 }
 
 // A LockSelection is what a PEP 751 lock is installed with: the extras and the
-// dependency groups chosen at install time.
-type LockSelection struct{ Extras, Groups []string }
+// dependency groups chosen at install time (pep508's, whose Decide reads it).
+type LockSelection = pep508.LockSelection
 
 // Unnamed reports a requirement that names no project: a URL or local path with
 // no wheel file name and no #egg= fragment to take a name from.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/resolver/pubgrub"
 )
 
@@ -50,10 +51,13 @@ func (c DirectURLDependency) Phrase() string {
 // UserRequirement: a requirement of the user's input, "you require numpy <2
 // (requirements.txt:3)". The same requirement on several lines is one fact,
 // cited at the first.
-type UserRequirement struct{ Origin, Spec string }
+type UserRequirement struct {
+	Origin input.Position
+	Spec   string
+}
 
 func (c UserRequirement) Written() string       { return c.Spec }
-func (c UserRequirement) Note() string          { return c.Origin }
+func (c UserRequirement) Note() string          { return c.Origin.String() }
 func (c UserRequirement) Citations() []Citation { return nil }
 func (c UserRequirement) MergeKey() any         { return userRequirementKey{c.Spec} }
 func (c UserRequirement) Merge(pubgrub.Cause) (pubgrub.Cause, bool) {
@@ -64,10 +68,13 @@ type userRequirementKey struct{ spec string }
 
 // UserConstraint: a line of a constraints file (pip's -c), "you constrain numpy
 // to <2 (constraints.txt:1)"; the same line repeated is one fact.
-type UserConstraint struct{ Origin, Spec string }
+type UserConstraint struct {
+	Origin input.Position
+	Spec   string
+}
 
 func (c UserConstraint) Written() string       { return c.Spec }
-func (c UserConstraint) Note() string          { return c.Origin }
+func (c UserConstraint) Note() string          { return c.Origin.String() }
 func (c UserConstraint) Citations() []Citation { return nil }
 func (c UserConstraint) MergeKey() any         { return userConstraintKey{c.Spec} }
 func (c UserConstraint) Merge(pubgrub.Cause) (pubgrub.Cause, bool) {
@@ -78,10 +85,14 @@ type userConstraintKey struct{ spec string }
 
 // ProjectRequirement: a requirement that is not the user's own but a file's
 // (Requirement.Of): "the project requires Python >=3.12 (pyproject.toml:4)".
-type ProjectRequirement struct{ Of, Origin, Spec string }
+type ProjectRequirement struct {
+	Of     string
+	Origin input.Position
+	Spec   string
+}
 
 func (c ProjectRequirement) Written() string       { return c.Spec }
-func (c ProjectRequirement) Note() string          { return c.Origin }
+func (c ProjectRequirement) Note() string          { return c.Origin.String() }
 func (c ProjectRequirement) Citations() []Citation { return nil }
 func (c ProjectRequirement) State(e RootEdge) string {
 	return c.Of + " requires " + e.Object + e.Note

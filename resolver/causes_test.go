@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 )
 
@@ -32,7 +33,7 @@ func TestNewCauseKind(t *testing.T) {
 	u.put("numpy", "1.26.4")
 	policy := Dependency{Package: Package{Name: "torch"}, Range: rangeOf(">=2.6"), Constrains: true, Cause: policyRule{
 		Spec: ">=2.6", Why: "CVE-2025-32434",
-		Row: Citation{Row: "policy.toml:14", Sources: []Reference{{ID: "CVE-2025-32434", URL: "https://nvd.nist.gov/vuln/detail/CVE-2025-32434"}}},
+		Row: Citation{Row: input.Position{File: "policy.toml", Line: 14}, Sources: []Reference{{ID: "CVE-2025-32434", URL: "https://nvd.nist.gov/vuln/detail/CVE-2025-32434"}}},
 	}}
 	u.put("root", "1", requires("torch", ""), requires("numpy", "<2"), policy)
 	u.sortVersions()

@@ -174,8 +174,8 @@ func relaxHint(ns *NoSolution, name string, v pep440.Version, user []Requirement
 		if len(r.Extras) > 0 {
 			q = r.Name + "[" + strings.Join(r.Extras, ",") + "]" + specifierDisplay(r.Specifier)
 		}
-		if r.Origin != "" {
-			q += " (" + r.Origin + ")"
+		if !r.Origin.IsZero() {
+			q += " (" + r.Origin.String() + ")"
 		}
 		quoted = append(quoted, q)
 	}

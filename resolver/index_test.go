@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 )
@@ -314,7 +316,7 @@ func parsePythonProblem(t *testing.T, a *archive) *Problem {
 			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 				continue
 			}
-			out = append(out, Requirement{Requirement: mustRequirement(t, line), Origin: fmt.Sprintf("%s:%d", file, n+1)})
+			out = append(out, Requirement{Requirement: mustRequirement(t, line), Origin: input.Position{File: file, Line: n + 1}})
 		}
 		return out
 	}
@@ -330,7 +332,7 @@ func parsePythonProblem(t *testing.T, a *archive) *Problem {
 		}
 		pb.Requirements = append(pb.Requirements, Requirement{
 			Requirement: pep508.Requirement{Name: "@python", Specifier: set},
-			Origin:      fmt.Sprintf("pyproject.toml:%d", n+1), Of: "the project",
+			Origin:      input.Position{File: "pyproject.toml", Line: n + 1}, Of: "the project",
 		})
 	}
 	pb.Constraints = userLines("constraints.txt")
@@ -352,7 +354,7 @@ func parsePythonProblem(t *testing.T, a *archive) *Problem {
 		}
 		rules[pkg[0]] = append(rules[pkg[0]], matrixRow{versions: set, rule: Rule{
 			Package: target[0], Range: need.Range(), Display: strings.Join(target[1:], " "),
-			Reason: strings.TrimSpace(parts[2]), Source: strings.TrimSpace(parts[3]),
+			Reason: strings.TrimSpace(parts[2]), Cites: citedRow(t, strings.TrimSpace(parts[3])),
 		}})
 	}
 	if len(rules) > 0 {
@@ -410,4 +412,21 @@ func (m fakeMatrix) Rules(name string, v pep440.Version) []Rule {
 		}
 	}
 	return out
+}
+
+// citedRow is a matrix row of a test universe, "data/cuda.toml:12 (NVIDIA CUDA 12.4
+// release notes, Table 3)", as the citation a matrix gives: the row, and what it cites.
+func citedRow(t *testing.T, text string) []Citation {
+	t.Helper()
+	row, refs, hasRefs := strings.Cut(text, " (")
+	file, line, ok := strings.Cut(row, ":")
+	n, err := strconv.Atoi(line)
+	if !ok || err != nil {
+		t.Fatalf("matrix row %q: want file:line", text)
+	}
+	c := Citation{Row: input.Position{File: file, Line: n}}
+	if hasRefs {
+		c.Sources = []Reference{{Title: strings.TrimSuffix(refs, ")")}}
+	}
+	return []Citation{c}
 }

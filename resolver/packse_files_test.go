@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/internal/fakeindex"
 	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep440"
@@ -127,7 +128,7 @@ func packseFilesProblem(t *testing.T, s *resolver.PackseScenario) *resolver.Prob
 		if err != nil {
 			t.Fatal(err)
 		}
-		pb.Requirements = append(pb.Requirements, resolver.Requirement{Requirement: r, Origin: fmt.Sprintf("requirements.txt:%d", i+1)})
+		pb.Requirements = append(pb.Requirements, resolver.Requirement{Requirement: r, Origin: input.Position{File: "requirements.txt", Line: i + 1}})
 	}
 	return pb
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 )
@@ -162,7 +163,7 @@ func (s *packseScenario) problem(t *testing.T) *Problem {
 		pb.Prereleases = PrereleasesAllow
 	}
 	for i, req := range s.Root.Requires {
-		pb.Requirements = append(pb.Requirements, Requirement{Requirement: mustRequirement(t, req), Origin: fmt.Sprintf("requirements.txt:%d", i+1)})
+		pb.Requirements = append(pb.Requirements, Requirement{Requirement: mustRequirement(t, req), Origin: input.Position{File: "requirements.txt", Line: i + 1}})
 	}
 	return pb
 }

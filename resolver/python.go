@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 )
@@ -60,9 +61,8 @@ type Rule struct {
 	// of the matrix's own (MatrixVirtuals) is selected so, to record a choice the package
 	// version makes (the CUDA family of a torch build) that other rules then constrain.
 	Selects bool
-	Source  string // "data/cuda.toml:14 (S1 https://…)": Cites in one line
 	// Cites are the data rows the rule comes from. Reports number them ("[1]") and
-	// list them after the explanation. A rule without Cites is cited as Source.
+	// list them after the explanation.
 	Cites []Citation
 }
 
@@ -70,9 +70,9 @@ type Rule struct {
 // the sources the row cites. An explanation numbers the rows it cites in order of
 // first use and lists each once, after the chain ("Sources:").
 type Citation struct {
-	Number  int         `json:"number,omitempty"` // in an explanation: the n of "[n]"
-	Row     string      `json:"row"`              // "data/torch.toml:444"
-	Sources []Reference `json:"sources,omitempty"`
+	Number  int            `json:"number,omitempty"` // in an explanation: the n of "[n]"
+	Row     input.Position `json:"row"`              // data/torch.toml:444 (a line; JSON: "data/torch.toml:444")
+	Sources []Reference    `json:"sources,omitempty"`
 }
 
 // A Reference is one source a data row cites.
@@ -85,9 +85,9 @@ type Reference struct {
 // String is the citation on one line, "data/torch.toml:444 (S18 https://…)".
 func (c Citation) String() string {
 	if len(c.Sources) == 0 {
-		return c.Row
+		return c.Row.String()
 	}
-	return c.Row + " (" + strings.Join(c.references(), ", ") + ")"
+	return c.Row.String() + " (" + strings.Join(c.references(), ", ") + ")"
 }
 
 // references are the sources as "ID URL" texts.
@@ -99,16 +99,8 @@ func (c Citation) references() []string {
 	return out
 }
 
-// citations is what an explanation cites for r: its Cites, or its Source as one row.
-func (r Rule) citations() []Citation {
-	switch {
-	case len(r.Cites) > 0:
-		return slices.Clone(r.Cites)
-	case r.Source != "":
-		return []Citation{{Row: r.Source}}
-	}
-	return nil
-}
+// citations is what an explanation cites for r: its Cites.
+func (r Rule) citations() []Citation { return slices.Clone(r.Cites) }
 
 // A Matrix gives the rules that apply to one package version.
 type Matrix interface {
@@ -154,7 +146,7 @@ type MatrixConflict struct {
 // A Requirement is one line of the user's input, with where it was written.
 type Requirement struct {
 	pep508.Requirement
-	Origin string // "requirements.txt:3"
+	Origin input.Position // requirements.txt:3
 	// Of names whose requirement this is when it is not the user's own, as reports
 	// phrase it: "the project" for a pyproject.toml's requires-python, given as a
 	// requirement on a virtual package (Name "@python", Specifier ">=3.12"), which
@@ -168,8 +160,9 @@ type Requirement struct {
 }
 
 // A LockSelection is what a PEP 751 lock is installed with: the extras and the
-// dependency groups chosen at install time, which its packages' markers test.
-type LockSelection struct{ Extras, Groups []string }
+// dependency groups chosen at install time, which its packages' markers test
+// (pep508's, whose Decide reads it).
+type LockSelection = pep508.LockSelection
 
 // A Virtual is one fact about the target: the single version of a virtual
 // package. A target without a driver (or CUDA, or GPU) simply has no such
@@ -260,10 +253,10 @@ type Pin struct {
 
 // An Edge is one requirement on a pinned project.
 type Edge struct {
-	From      string   // the requiring project (PEP 503); "" for the user's requirements
-	Extras    []string // the extras of the project it asks for, sorted
-	Specifier string   // the versions it allows, as written; "" for any version
-	Origin    string   // where a requirement of the user's is written ("requirements.txt:3")
+	From      string         // the requiring project (PEP 503); "" for the user's requirements
+	Extras    []string       // the extras of the project it asks for, sorted
+	Specifier string         // the versions it allows, as written; "" for any version
+	Origin    input.Position // where a requirement of the user's is written (requirements.txt:3)
 }
 
 // rootPackage is the anonymous root of a Python problem: the user's requirements.
@@ -310,7 +303,11 @@ func resolution(sol *Solution) *Resolution {
 			pin.addEdge(p, r)
 			switch {
 			case r.Package == rootPackage:
-				via[p.Name][cmp.Or(r.Origin, "(requirements)")] = true
+				origin := "(requirements)"
+				if !r.Origin.IsZero() {
+					origin = r.Origin.String()
+				}
+				via[p.Name][origin] = true
 			case r.Package.Name != p.Name:
 				via[p.Name][r.Package.Name] = true
 			}
@@ -324,7 +321,7 @@ func resolution(sol *Solution) *Resolution {
 		}
 		slices.Sort(pin.Via)
 		slices.SortFunc(pin.RequiredBy, func(a, b Edge) int {
-			return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.Origin, b.Origin), cmp.Compare(a.Specifier, b.Specifier))
+			return cmp.Or(cmp.Compare(a.From, b.From), input.Compare(a.Origin, b.Origin), cmp.Compare(a.Specifier, b.Specifier))
 		})
 		res.Packages = append(res.Packages, *pin)
 	}
@@ -379,7 +376,7 @@ var ErrDirectURL = errors.New("direct URL references are not resolved from an in
 // it compares what PEP 508 cannot (a *pep508.UndefinedComparisonError). It is bad
 // input, not an operational failure: callers find it with errors.As.
 type RequirementError struct {
-	Origin      string // "requirements.txt:3"; "" when unknown
+	Origin      input.Position // requirements.txt:3; zero when unknown
 	Requirement pep508.Requirement
 	Constraint  bool // it is a constraint (pip -c)
 	Err         error
@@ -389,10 +386,16 @@ func (e *RequirementError) Unwrap() error { return e.Err }
 
 // Error names the line, what is wrong with it and what to do.
 func (e *RequirementError) Error() string {
-	var b strings.Builder
-	if e.Origin != "" {
-		b.WriteString(e.Origin + ": ")
+	if e.Origin.IsZero() {
+		return e.Message()
 	}
+	return e.Origin.String() + ": " + e.Message()
+}
+
+// Message is Error without the line: the requirement, what is wrong with it and what
+// to do.
+func (e *RequirementError) Message() string {
+	var b strings.Builder
 	b.WriteString(e.Requirement.String() + ": ")
 	var undefinedName *pep508.UndefinedNameError
 	var undefinedComparison *pep508.UndefinedComparisonError

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 )
 
@@ -79,7 +80,7 @@ func TestBadInput(t *testing.T) {
 			pb.Requirements[0].Requirement = mustRequirement(t, "app @ https://example.com/app-1.0-py3-none-any.whl")
 		}, "requirements.txt:1: app @ https://example.com/app-1.0-py3-none-any.whl: direct URL references are not resolved from an index; require app by version (app==VERSION)", true, ErrDirectURL},
 		{"url constraint", func(pb *Problem) {
-			pb.Constraints = []Requirement{{Requirement: mustRequirement(t, "app @ https://example.com/app-1.0.tar.gz"), Origin: "constraints.txt:2"}}
+			pb.Constraints = []Requirement{{Requirement: mustRequirement(t, "app @ https://example.com/app-1.0.tar.gz"), Origin: input.Position{File: "constraints.txt", Line: 2}}}
 		}, "constraints.txt:2: app @ https://example.com/app-1.0.tar.gz: a constraint cannot be a direct URL reference", true, ErrDirectURL},
 		{"undefined comparison", func(pb *Problem) {
 			pb.Requirements[0].Requirement = mustRequirement(t, `app ; os_name == "posix" and "3" ~= "x"`)
@@ -90,7 +91,7 @@ func TestBadInput(t *testing.T) {
 		}, "requirements.txt:1: app; platform_version == \"#1 SMP\": whether it applies depends on platform_version, the kernel of the machine that installs it", true, nil},
 		{"unknown platform", func(pb *Problem) {
 			delete(pb.Environment, "sys_platform")
-			pb.Constraints = []Requirement{{Requirement: mustRequirement(t, `app<2 ; sys_platform == "win32"`), Origin: "constraints.txt:1"}}
+			pb.Constraints = []Requirement{{Requirement: mustRequirement(t, `app<2 ; sys_platform == "win32"`), Origin: input.Position{File: "constraints.txt", Line: 1}}}
 		}, "constraints.txt:1: app<2; sys_platform == \"win32\": whether it applies depends on sys_platform, which is undefined because the target's platform is unknown; set the target's platform", true, nil},
 		{"extras outside a lock", func(pb *Problem) {
 			pb.Requirements[0].Requirement = mustRequirement(t, `app ; sys_platform == "win32" and "gpu" in extras`)
@@ -134,7 +135,7 @@ func TestLockSelection(t *testing.T) {
 		pb := pythonFile(t, "extras")
 		delete(pb.Environment, "platform_release")
 		pb.Requirements = append(pb.Requirements, Requirement{
-			Requirement: mustRequirement(t, "httpx==0.27.0 ; "+tc.marker), Origin: "pylock.toml:9", Lock: &tc.lock})
+			Requirement: mustRequirement(t, "httpx==0.27.0 ; "+tc.marker), Origin: input.Position{File: "pylock.toml", Line: 9}, Lock: &tc.lock})
 		res, ns, err := Resolve(context.Background(), pb)
 		if err != nil || ns != nil {
 			t.Fatalf("%s with %+v: %v, %v", tc.marker, tc.lock, ns, err)
@@ -222,7 +223,7 @@ func TestCitations(t *testing.T) {
 	}
 	var rows []string
 	for _, c := range ns.Sources() {
-		rows = append(rows, c.Row)
+		rows = append(rows, c.Row.String())
 	}
 	if want := []string{"data/torch.toml:31", "data/cuda.toml:10", "data/cuda.toml:14"}; !slices.Equal(rows, want) {
 		t.Errorf("Sources() = %q, want %q", rows, want)
@@ -296,7 +297,7 @@ func TestSourcesText(t *testing.T) {
 	}
 	var cites []Citation
 	for n := 1; n <= 10; n++ {
-		cites = append(cites, Citation{Number: n, Row: "data/x.toml:" + strconv.Itoa(n)})
+		cites = append(cites, Citation{Number: n, Row: input.Position{File: "data/x.toml", Line: n}})
 	}
 	cites[9].Sources = []Reference{{ID: "S1", URL: "https://a"}, {ID: "S2", URL: "https://b"}}
 	got := SourcesText(cites)
@@ -316,7 +317,7 @@ func TestHintsTellCausesByType(t *testing.T) {
 		Index:        idx,
 		Environment:  targetEnvironment("3.11.9"),
 		Virtual:      []Virtual{{Name: "@python", Version: pep440.MustParse("3.11.9")}},
-		Requirements: []Requirement{{Requirement: mustRequirement(t, "c==2.0.0"), Origin: "requirements.txt:1"}},
+		Requirements: []Requirement{{Requirement: mustRequirement(t, "c==2.0.0"), Origin: input.Position{File: "requirements.txt", Line: 1}}},
 	}
 	_, ns, err := Resolve(context.Background(), pb)
 	if err != nil || ns == nil {
@@ -354,9 +355,9 @@ func TestVirtualNamesComeFromTheCaller(t *testing.T) {
 				{Name: "@python", Version: pep440.MustParse("3.11.9")},
 				{Name: "@driver", Version: pep440.MustParse("470.82.01"), Origin: "from --driver"},
 			},
-			Requirements: []Requirement{{Requirement: mustRequirement(t, "torch"), Origin: "requirements.txt:1"}},
+			Requirements: []Requirement{{Requirement: mustRequirement(t, "torch"), Origin: input.Position{File: "requirements.txt", Line: 1}}},
 			Matrix: fakeMatrix{"torch": {{versions: pep440.SpecifierSet{}, rule: Rule{
-				Package: "@driver", Range: mustSpecifierSet(t, ">=580").Range(), Reason: "CUDA 13 builds need it", Source: "data/cuda.toml:20",
+				Package: "@driver", Range: mustSpecifierSet(t, ">=580").Range(), Reason: "CUDA 13 builds need it", Cites: []Citation{{Row: input.Position{File: "data/cuda.toml", Line: 20}}},
 			}}}},
 			VirtualNames: names,
 		}

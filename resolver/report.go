@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/resolver/pubgrub"
 )
@@ -165,7 +166,7 @@ func (ns *NoSolution) Lines() []Line {
 // numberCitations numbers the cited rows in order of first use and ends each
 // citing premise with its numbers, "[1][2]".
 func numberCitations(lines []Line) []Line {
-	numbers := map[string]int{}
+	numbers := map[input.Position]int{}
 	for i := range lines {
 		premises := slices.Clone(lines[i].Premises)
 		for j := range premises {

@@ -4,13 +4,13 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"os"
 	"slices"
 	"sync"
 	"testing"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver/pubgrub"
@@ -115,7 +115,7 @@ func resolvelibProblem(tb testing.TB, data *resolvelibFile, c resolvelibCase, id
 		Virtual:     []Virtual{{Name: "@python", Version: pep440.MustParse(env["python_full_version"])}},
 	}
 	for i, s := range c.Requested {
-		pb.Requirements = append(pb.Requirements, Requirement{Requirement: mustRequirement(tb, s), Origin: fmt.Sprintf("requested:%d", i+1)})
+		pb.Requirements = append(pb.Requirements, Requirement{Requirement: mustRequirement(tb, s), Origin: input.Position{File: "requested", Line: i + 1}})
 	}
 	return pb
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/resolver/pubgrub"
 )
@@ -27,7 +28,7 @@ type Selected struct {
 type Requirer struct {
 	Package Package
 	Version pep440.Version
-	Origin  string // where the edge was written (edgeOrigin); "" for a package's metadata
+	Origin  input.Position // where the edge was written (edgeOrigin); zero for a package's metadata
 	// Specifier is the versions the edge allows, as written (edgeSpecifier); "" for
 	// any version.
 	Specifier string
@@ -58,8 +59,8 @@ func comparePackages(a, b Package) int {
 }
 
 // edgeOrigin is where an edge was written, for a lockfile's "# via": the line
-// of a requirement, where a target value came from.
-func edgeOrigin(c pubgrub.Cause) string {
+// of a requirement.
+func edgeOrigin(c pubgrub.Cause) input.Position {
 	switch c := c.(type) {
 	case UserRequirement:
 		return c.Origin
@@ -67,10 +68,8 @@ func edgeOrigin(c pubgrub.Cause) string {
 		return c.Origin
 	case ProjectRequirement:
 		return c.Origin
-	case TargetFact:
-		return c.Origin
 	}
-	return ""
+	return input.Position{}
 }
 
 // solution turns the core's decisions into a Solution: the root left out, each
@@ -97,7 +96,7 @@ func solution(sol *pubgrub.Solution[Package, pep440.Version, pep440.Range], root
 	for i := range out.Packages {
 		sel := &out.Packages[i]
 		slices.SortFunc(sel.RequiredBy, func(a, b Requirer) int {
-			return cmp.Or(comparePackages(a.Package, b.Package), cmp.Compare(a.Origin, b.Origin))
+			return cmp.Or(comparePackages(a.Package, b.Package), input.Compare(a.Origin, b.Origin))
 		})
 		sel.RequiredBy = slices.CompactFunc(sel.RequiredBy, func(a, b Requirer) bool {
 			return comparePackages(a.Package, b.Package) == 0 && a.Origin == b.Origin

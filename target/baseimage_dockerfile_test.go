@@ -125,9 +125,10 @@ func TestParseDockerfileErrorShowsLine(t *testing.T) {
 	}
 	_, err = parseDockerfile("Dockerfile", data, nil)
 	want := "Dockerfile:2:6: FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04: ARG CUDA (line 1) has no default: give it one, or pass --build-arg CUDA=VALUE (or --base-image)\n" +
-		"    FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04\n" +
-		"         ^"
-	if err == nil || err.Error() != want {
+		"    2 | FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04\n" +
+		"      |      ^\n"
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.ErrorWithContext() != want {
 		t.Errorf("got\n%v\nwant\n%s", err, want)
 	}
 }

@@ -89,59 +89,59 @@ func TestParseConfigInlineTable(t *testing.T) {
 func TestParseConfigErrors(t *testing.T) {
 	tests := []struct {
 		name, file, text string
-		want             string // the whole error text
+		want             string // the whole error text, with the line (ErrorWithContext)
 	}{
 		{"unknown key", "depsolve.toml", "index-url = \"https://x\"\nindex_url = \"https://y\"\n",
-			"depsolve.toml:2:1: unknown key \"index_url\" in the depsolve table; known keys: extra-index-url, find-links, index-strategy, index-url, max-image-size, no-binary, no-build, only-binary, target, timeout\n    index_url = \"https://y\"\n    ^"},
+			"depsolve.toml:2:1: unknown key \"index_url\" in the depsolve table; known keys: extra-index-url, find-links, index-strategy, index-url, max-image-size, no-binary, no-build, only-binary, target, timeout\n    2 | index_url = \"https://y\"\n      | ^\n"},
 		{"unknown target key", "depsolve.toml", "[target]\npython = \"3.11.9\"\n  gpu = [\"H100\"]\n",
-			"depsolve.toml:3:3: unknown key \"gpu\" in [target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n      gpu = [\"H100\"]\n      ^"},
+			"depsolve.toml:3:3: unknown key \"gpu\" in [target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n    3 |   gpu = [\"H100\"]\n      |   ^\n"},
 		{"unknown pyproject key", "pyproject.toml", "[tool.depsolve.target]\npythn = \"3.11\"\n",
-			"pyproject.toml:2:1: unknown key \"pythn\" in [tool.depsolve.target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n    pythn = \"3.11\"\n    ^"},
+			"pyproject.toml:2:1: unknown key \"pythn\" in [tool.depsolve.target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n    2 | pythn = \"3.11\"\n      | ^\n"},
 		{"float python", "depsolve.toml", "[target]\npython = 3.10\n",
-			"depsolve.toml:2:10: python must be a string, not a float (quote it: python = \"…\")\n    python = 3.10\n             ^"},
+			"depsolve.toml:2:10: python must be a string, not a float (quote it: python = \"…\")\n    2 | python = 3.10\n      |          ^\n"},
 		{"bad python", "depsolve.toml", "[target]\npython = \"3.x\"\n",
-			"depsolve.toml:2:10: python: \"3.x\" is not a Python version (want 3.11.9 or 3.11)\n    python = \"3.x\"\n             ^"},
+			"depsolve.toml:2:10: python: \"3.x\" is not a Python version (want 3.11.9 or 3.11)\n    2 | python = \"3.x\"\n      |          ^\n"},
 		{"bad platform", "depsolve.toml", "[target]\nplatform = \"manylinux_2_35_amd64\"\n",
-			"depsolve.toml:2:12: platform: platform \"manylinux_2_35_amd64\": unknown Linux architecture \"amd64\" (Linux tags say x86_64)\n    platform = \"manylinux_2_35_amd64\"\n               ^"},
+			"depsolve.toml:2:12: platform: platform \"manylinux_2_35_amd64\": unknown Linux architecture \"amd64\" (Linux tags say x86_64)\n    2 | platform = \"manylinux_2_35_amd64\"\n      |            ^\n"},
 		{"bad gpu", "depsolve.toml", "[target]\ngpus = [\"H100\", \"sm_9\"]\n",
-			"depsolve.toml:2:8: gpus: \"sm_9\" is not a compute capability (want sm_90 or 9.0) or a GPU model name\n    gpus = [\"H100\", \"sm_9\"]\n           ^"},
+			"depsolve.toml:2:8: gpus: \"sm_9\" is not a compute capability (want sm_90 or 9.0) or a GPU model name\n    2 | gpus = [\"H100\", \"sm_9\"]\n      |        ^\n"},
 		{"gpus not a list", "depsolve.toml", "[target]\ngpus = \"H100\"\n",
-			"depsolve.toml:2:8: gpus must be an array of strings, not a string\n    gpus = \"H100\"\n           ^"},
+			"depsolve.toml:2:8: gpus must be an array of strings, not a string\n    2 | gpus = \"H100\"\n      |        ^\n"},
 		{"cpu not bool", "depsolve.toml", "[target]\ncpu = \"yes\"\n",
-			"depsolve.toml:2:7: cpu must be true or false, not a string\n    cpu = \"yes\"\n          ^"},
+			"depsolve.toml:2:7: cpu must be true or false, not a string\n    2 | cpu = \"yes\"\n      |       ^\n"},
 		{"cpu and gpus", "depsolve.toml", "[target]\ngpus = [\"A100\"]\ncpu = true\n",
-			"depsolve.toml:3:1: cpu = true, yet gpus lists GPUs\n    cpu = true\n    ^"},
+			"depsolve.toml:3:1: cpu = true, yet gpus lists GPUs\n    3 | cpu = true\n      | ^\n"},
 		{"image and dockerfile", "depsolve.toml", "[target]\nbase-image = \"python:3.12\"\ndockerfile = \"Dockerfile\"\n",
-			"depsolve.toml:3:1: give base-image or dockerfile, not both\n    dockerfile = \"Dockerfile\"\n    ^"},
+			"depsolve.toml:3:1: give base-image or dockerfile, not both\n    3 | dockerfile = \"Dockerfile\"\n      | ^\n"},
 		{"digest only", "depsolve.toml", "[target]\nbase-image = \"nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"\n",
-			"depsolve.toml:2:14: base-image: image \"nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\": cannot tell CUDA, Python or glibc from a digest; give the tag too (nvidia/cuda:TAG@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef), or give --cuda, --python and --glibc instead\n    base-image = \"nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"\n                 ^"},
+			"depsolve.toml:2:14: base-image: image \"nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\": cannot tell CUDA, Python or glibc from a digest; give the tag too (nvidia/cuda:TAG@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef), or give --cuda, --python and --glibc instead\n    2 | base-image = \"nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"\n      |              ^\n"},
 		{"index strategy", "depsolve.toml", "index-strategy = \"best\"\n",
-			"depsolve.toml:1:18: index-strategy \"best\": want \"first-index\" or \"unsafe-best-match\"\n    index-strategy = \"best\"\n                     ^"},
+			"depsolve.toml:1:18: index-strategy \"best\": want \"first-index\" or \"unsafe-best-match\"\n    1 | index-strategy = \"best\"\n      |                  ^\n"},
 		{"timeout not a duration", "depsolve.toml", "timeout = \"soon\"\n",
-			"depsolve.toml:1:11: timeout: \"soon\" is not a number of seconds (60, 2.5) or a duration (90s, 1m30s)\n    timeout = \"soon\"\n              ^"},
+			"depsolve.toml:1:11: timeout: \"soon\" is not a number of seconds (60, 2.5) or a duration (90s, 1m30s)\n    1 | timeout = \"soon\"\n      |           ^\n"},
 		{"timeout zero", "depsolve.toml", "timeout = 0\n",
-			"depsolve.toml:1:11: timeout: \"0\": a timeout must be more than zero\n    timeout = 0\n              ^"},
+			"depsolve.toml:1:11: timeout: \"0\": a timeout must be more than zero\n    1 | timeout = 0\n      |           ^\n"},
 		{"timeout type", "pyproject.toml", "[tool.depsolve]\ntimeout = [60]\n",
-			"pyproject.toml:2:11: timeout must be a number of seconds or a duration such as \"90s\", not an array\n    timeout = [60]\n              ^"},
+			"pyproject.toml:2:11: timeout must be a number of seconds or a duration such as \"90s\", not an array\n    2 | timeout = [60]\n      |           ^\n"},
 		{"target not a table", "depsolve.toml", "target = \"gpu\"\n",
-			"depsolve.toml:1:10: target must be a table ([target]), not a string\n    target = \"gpu\"\n             ^"},
+			"depsolve.toml:1:10: target must be a table ([target]), not a string\n    1 | target = \"gpu\"\n      |          ^\n"},
 		{"tool.depsolve not a table", "pyproject.toml", "[tool]\ndepsolve = 1\n",
-			"pyproject.toml:2:12: [tool.depsolve] must be a table\n    depsolve = 1\n               ^"},
+			"pyproject.toml:2:12: [tool.depsolve] must be a table\n    2 | depsolve = 1\n      |            ^\n"},
 		{"empty string", "depsolve.toml", "[target]\ndriver = \" \"\n",
-			"depsolve.toml:2:10: driver is empty\n    driver = \" \"\n             ^"},
+			"depsolve.toml:2:10: driver is empty\n    2 | driver = \" \"\n      |          ^\n"},
 		{"empty list item", "depsolve.toml", "find-links = [\"\"]\n",
-			"depsolve.toml:1:14: find-links[0] is empty\n    find-links = [\"\"]\n                 ^"},
+			"depsolve.toml:1:14: find-links[0] is empty\n    1 | find-links = [\"\"]\n      |              ^\n"},
 		{"list item type", "depsolve.toml", "extra-index-url = [1]\n",
-			"depsolve.toml:1:19: extra-index-url[0] must be a string, not an integer\n    extra-index-url = [1]\n                      ^"},
+			"depsolve.toml:1:19: extra-index-url[0] must be a string, not an integer\n    1 | extra-index-url = [1]\n      |                   ^\n"},
 		{"syntax", "depsolve.toml", "[target]\npython = \"3.11\n",
-			"depsolve.toml:2:15: strings cannot contain newlines\n    python = \"3.11\n                  ^"},
+			"depsolve.toml:2:15: strings cannot contain newlines\n    2 | python = \"3.11\n      |               ^\n"},
 		// Columns count characters, as reqfile's do and an editor shows: "Ä" is one.
 		{"column after a non-ASCII character", "depsolve.toml", "target = { gpus = [\"Ä100\"], python = \"3.x\" }\n",
-			"depsolve.toml:1:38: python: \"3.x\" is not a Python version (want 3.11.9 or 3.11)\n    target = { gpus = [\"Ä100\"], python = \"3.x\" }\n                                         ^"},
+			"depsolve.toml:1:38: python: \"3.x\" is not a Python version (want 3.11.9 or 3.11)\n    1 | target = { gpus = [\"Ä100\"], python = \"3.x\" }\n      |                                      ^\n"},
 		{"syntax error after a non-ASCII character", "depsolve.toml", "# Ä\n[target]\npython = \"Ä\" \"3.11\"\n",
-			"depsolve.toml:3:14: expected a top-level item to end with a newline, comment, or EOF, but got '\"' instead\n    python = \"Ä\" \"3.11\"\n                 ^"},
+			"depsolve.toml:3:14: expected a top-level item to end with a newline, comment, or EOF, but got '\"' instead\n    3 | python = \"Ä\" \"3.11\"\n      |              ^\n"},
 		{"multi-line value", "depsolve.toml", "[target]\ngpus = [\n  \"H100\",\n  \"bad gpu 1.\",\n  \"9\",\n]\n",
-			"depsolve.toml:2:8: gpus: \"9\" is not a compute capability (want sm_90 or 9.0) or a GPU model name\n    gpus = [\n           ^"},
+			"depsolve.toml:2:8: gpus: \"9\" is not a compute capability (want sm_90 or 9.0) or a GPU model name\n    2 | gpus = [\n      |        ^\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,8 +150,8 @@ func TestParseConfigErrors(t *testing.T) {
 			if !errors.As(err, &ie) {
 				t.Fatalf("got %v, want *InputError", err)
 			}
-			if err.Error() != tt.want {
-				t.Errorf("got\n%s\nwant\n%s", err, tt.want)
+			if got := ie.ErrorWithContext(); got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
 			}
 		})
 	}
@@ -204,7 +204,7 @@ func TestConfigTooDeep(t *testing.T) {
 		}
 		_, err := ParseConfig(name, []byte(text))
 		var ie *InputError
-		if want := name + ":2:108: arrays and inline tables nest deeper than 100\n"; !errors.As(err, &ie) || !strings.HasPrefix(err.Error(), want) {
+		if want := name + ":2:108: arrays and inline tables nest deeper than 100\n"; !errors.As(err, &ie) || !strings.HasPrefix(ie.ErrorWithContext(), want) {
 			t.Errorf("got %v, want *InputError %q", err, want)
 		}
 	}

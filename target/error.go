@@ -1,9 +1,7 @@
 package target
 
 import (
-	"strings"
-
-	"github.com/depsolve/depsolve/internal/printable"
+	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/reqfile"
 )
 
@@ -12,8 +10,8 @@ import (
 type Position = reqfile.Position
 
 // InputError is an input depsolve cannot use: a malformed depsolve.toml, a Dockerfile whose
-// base image cannot be told, a flag value that is not a version. Its message names the place
-// and, for files, shows the offending line with a caret under the column.
+// base image cannot be told, a flag value that is not a version. Its message names the place;
+// ErrorWithContext also shows a file's offending line with a caret under the column.
 type InputError struct {
 	Pos    Position // zero for a flag
 	Flag   string   // "--python" when the value came from a flag
@@ -21,26 +19,28 @@ type InputError struct {
 	Msg    string
 }
 
+// Error returns the one-line form: "file:line:col: message", "--flag: message", or
+// "target: message".
 func (e *InputError) Error() string {
-	var b strings.Builder
 	switch {
 	case e.Pos.File != "":
-		b.WriteString(e.Pos.String())
+		return e.Pos.String() + ": " + e.Msg
 	case e.Flag != "":
-		b.WriteString(e.Flag)
-	default:
-		b.WriteString("target")
+		return e.Flag + ": " + e.Msg
 	}
-	b.WriteString(": ")
-	b.WriteString(e.Msg)
-	if e.Source != "" {
-		b.WriteString("\n    ")
-		b.WriteString(printable.Escape(e.Source)) // the input's text: its control characters printed escaped
-		if e.Pos.Col > 0 {
-			b.WriteString("\n    ")
-			b.WriteString(printable.Pad(e.Source, e.Pos.Col))
-			b.WriteByte('^')
-		}
+	return "target: " + e.Msg
+}
+
+// ErrorWithContext returns the one-line form, then the offending line of a file with a
+// caret under the column, as reqfile.Error's does (input.Excerpt):
+//
+//	depsolve.toml:2:10: python must be a string, not a float (quote it: python = "…")
+//	    2 | python = 3.10
+//	      |          ^
+func (e *InputError) ErrorWithContext() string {
+	s := e.Error() + "\n"
+	if e.Source != "" && e.Pos.Line > 0 {
+		s += input.Excerpt(e.Pos.Line, e.Source, e.Pos.Col)
 	}
-	return b.String()
+	return s
 }

@@ -120,26 +120,6 @@ func TestProgressLine(t *testing.T) {
 	}
 }
 
-func TestSplitOrigin(t *testing.T) {
-	for _, tc := range []struct {
-		origin string
-		file   string
-		line   int
-	}{
-		{"requirements.txt:3", "requirements.txt", 3},
-		{"data/torch.toml:444", "data/torch.toml", 444},
-		{`C:\reqs\requirements.txt:12`, `C:\reqs\requirements.txt`, 12},
-		{"requirements.txt", "requirements.txt", 0},
-		{"weird:name", "weird:name", 0},
-		{"file:0", "file:0", 0},
-	} {
-		file, line := splitOrigin(tc.origin)
-		if file != tc.file || line != tc.line {
-			t.Errorf("splitOrigin(%q) = %q, %d; want %q, %d", tc.origin, file, line, tc.file, tc.line)
-		}
-	}
-}
-
 func TestCommandLine(t *testing.T) {
 	for _, tt := range []struct {
 		args []string

@@ -125,7 +125,7 @@ func solutionDrawing(trees []*engine.TreeNode, inverted bool) *drawing {
 	userEdges := func(to int, es []resolver.Edge) {
 		for _, e := range es {
 			if e.From == "" {
-				d.edge(user(), to, strings.TrimSpace(extrasText(e)+e.Specifier+" "+e.Origin))
+				d.edge(user(), to, strings.TrimSpace(extrasText(e)+e.Specifier+" "+e.Origin.LineOnly().String()))
 			}
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/depsolve/depsolve/engine"
@@ -205,12 +204,11 @@ func (r *report) setConflict(ns *resolver.NoSolution, hints []string) {
 	r.setExplanation(chain, hints)
 	sources := []reportSource{}
 	for _, c := range cited {
-		file, line := splitOrigin(c.Row)
 		refs := c.Sources
 		if refs == nil {
 			refs = []resolver.Reference{}
 		}
-		sources = append(sources, reportSource{Number: c.Number, File: file, Line: line, References: refs})
+		sources = append(sources, reportSource{Number: c.Number, File: c.Row.File, Line: c.Row.Line, References: refs})
 	}
 	r.Sources = &sources
 }
@@ -221,8 +219,8 @@ func (r *report) setFindings(v engine.Verdict) {
 	findings := []reportFinding{}
 	for _, fd := range v.Findings {
 		rf := reportFinding{Message: fd.Msg, Package: fd.Name}
-		rf.File, rf.Line = splitOrigin(fd.Origin)
-		if fd.Origin == "" {
+		rf.File, rf.Line = fd.Origin.File, fd.Origin.Line
+		if fd.Origin.IsZero() {
 			rf.File = v.InputNames()
 		}
 		findings = append(findings, rf)
@@ -250,27 +248,12 @@ func (r *report) setError(err error) {
 	switch {
 	case errors.As(err, &reqErr):
 		e.Message, e.File, e.Line = redact.Text(reqErr.Msg), reqErr.Pos.File, reqErr.Pos.Line
-	case errors.As(err, &requirementErr) && requirementErr.Origin != "":
-		e.File, e.Line = splitOrigin(requirementErr.Origin)
-		e.Message = redact.Text(strings.TrimPrefix(requirementErr.Error(), requirementErr.Origin+": "))
+	case errors.As(err, &requirementErr) && !requirementErr.Origin.IsZero():
+		e.Message, e.File, e.Line = redact.Text(requirementErr.Message()), requirementErr.Origin.File, requirementErr.Origin.Line
 	case errors.As(err, &inputErr) && inputErr.Pos.File != "":
 		e.Message, e.File, e.Line = redact.Text(inputErr.Msg), inputErr.Pos.File, inputErr.Pos.Line
 	}
 	r.Error = e
-}
-
-// splitOrigin splits "requirements.txt:3" (a requirement's origin, a matrix row) into
-// the file and the line; text without a line number is all file, line 0.
-func splitOrigin(origin string) (string, int) {
-	i := strings.LastIndexByte(origin, ':')
-	if i < 0 {
-		return origin, 0
-	}
-	line, err := strconv.Atoi(origin[i+1:])
-	if err != nil || line <= 0 {
-		return origin, 0
-	}
-	return origin[:i], line
 }
 
 // write prints the report: one indented JSON object, the same bytes for the same input.

@@ -76,12 +76,16 @@ func exitCode(err error) int {
 func errorText(err error) string {
 	var b strings.Builder
 	var reqErr *reqfile.Error
+	var inputErr *target.InputError
 	var usage usageError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "depsolve: interrupted\n"
 	case errors.As(err, &reqErr):
 		b.WriteString(reqErr.ErrorWithContext())
+	case errors.As(err, &inputErr) && inputErr.Source != "":
+		// An error on a line of a file reads as a requirements file's does.
+		b.WriteString(inputErr.ErrorWithContext())
 	default:
 		b.WriteString("depsolve: " + err.Error() + "\n")
 	}

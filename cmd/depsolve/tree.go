@@ -223,10 +223,10 @@ func extrasText(e resolver.Edge) string {
 // edgeOrigin is where a requirement of the user's is written; one the inputs give no
 // line for (a pyproject.toml's requires-python) is named as theirs.
 func edgeOrigin(e resolver.Edge) string {
-	if e.Origin == "" {
+	if e.Origin.IsZero() {
 		return "your requirements"
 	}
-	return e.Origin
+	return e.Origin.LineOnly().String()
 }
 
 // whyText prints one path a line: "requirements.txt:1: torch==2.5.1 -> torch 2.5.1
