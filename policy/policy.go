@@ -83,7 +83,7 @@ func (p *Policy) At(line int) string { return fmt.Sprintf("%s:%d", p.File, line)
 
 // Rule is a [[deny]] or [[require]] rule on a package's versions.
 type Rule struct {
-	Package  string             // PEP 503
+	Package  string              // PEP 503
 	Versions pep440.SpecifierSet // the versions the rule denies, or requires
 	Written  string              // versions as written
 	Reason   string
