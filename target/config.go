@@ -27,6 +27,9 @@ type Config struct {
 	IndexStrategy  Value   // index-strategy: "first-index" or "unsafe-best-match"
 	Target         Declaration
 
+	// Policy is the policy key: the platform's policy the project resolves under.
+	Policy PolicyRef
+
 	// Timeout is the timeout key, the deadline of one index request (a TOML number is
 	// seconds); 0 when absent.
 	Timeout time.Duration
@@ -144,7 +147,7 @@ func (p *configParser) origin(key string) Origin {
 
 // The schema, each list sorted: unknownKeys searches it, and errors print it.
 var (
-	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "target", "timeout"}
+	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "policy", "target", "timeout"}
 	targetKeys = []string{"base-image", "cpu", "cuda", "dockerfile", "driver", "glibc", "gpus", "platform", "python"}
 )
 
@@ -173,6 +176,9 @@ func (p *configParser) config(doc map[string]any) (*Config, error) {
 		return nil, p.errorf("index-strategy", true, "index-strategy %q: want %q or %q", s, FirstIndex, UnsafeBestMatch)
 	}
 	if c.Timeout, err = p.timeout(doc); err != nil {
+		return nil, err
+	}
+	if c.Policy, err = p.policyRef(doc); err != nil {
 		return nil, err
 	}
 	raw, ok := doc["target"]
