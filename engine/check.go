@@ -37,7 +37,9 @@ type Verdict struct {
 
 	Conflict *resolver.NoSolution // the solver's proof that no solution exists
 	Findings []lockfile.Finding   // what stops a lock installing as pinned
-	Hints    []string             // for a conflict: what could be changed, and how
+	// Violations are how a solution breaks the platform's policy (Status is Conflict).
+	Violations []Violation
+	Hints      []string // for a conflict: what could be changed, and how
 
 	// Lock is set when the inputs were a lock, verified as it is rather than resolved.
 	Lock *LockCheck
@@ -82,12 +84,15 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 		return v, nil
 	}
 	verify := isLock(in)
-	if verify || req.ListFiles {
+	if verify || req.ListFiles || s.needsFiles() {
 		if err := s.withFiles(ctx, ix, out); err != nil {
 			return v, err
 		}
 	}
-	v.Status, v.Packages, v.Warnings = OK, out.packages, out.warnings
+	v.Status, v.Packages, v.Warnings = OK, out.packages, append(s.policyWarnings, out.warnings...)
+	if v.Violations = s.violations(out); len(v.Violations) > 0 {
+		v.Status = Conflict
+	}
 	if !verify {
 		return v, nil
 	}

@@ -118,7 +118,11 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if err := s.withFiles(ctx, ix, res); err != nil {
 		return out, err
 	}
-	out.Status, out.Packages, out.Warnings = OK, res.packages, res.warnings
+	out.Status, out.Packages, out.Warnings = OK, res.packages, append(s.policyWarnings, res.warnings...)
+	if out.Violations = s.violations(res); len(out.Violations) > 0 {
+		out.Status = Conflict
+		return out, nil
+	}
 
 	l := &lockfile.Lock{
 		Command:  req.Command,

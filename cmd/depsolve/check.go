@@ -13,6 +13,7 @@ import (
 
 func newCheckCommand(stdout, stderr io.Writer) *cobra.Command {
 	f := &inputFlags{}
+	pf := &policyFlags{}
 	format := newFormatFlag("text", "text", "json")
 	cmd := &cobra.Command{
 		Use:   "check [FILE...]",
@@ -52,7 +53,7 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			u := newUI(stdout, stderr, f.noColor, f.quiet)
-			err := runCheck(cmd.Context(), u, f, format.value, args)
+			err := runCheck(cmd.Context(), u, f, pf, format.value, args)
 			var status exitStatus
 			if err != nil && format.value == "json" && !errors.As(err, &status) {
 				return failJSON(u, nil, err)
@@ -64,15 +65,22 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 	f.registerTimeout(cmd.Flags())
 	f.registerTarget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
+	pf.register(cmd.Flags())
 	format.register(cmd, "output `FORMAT`: text, or json (one object on stdout)")
 	completeTargetFlags(cmd)
 	return cmd
 }
 
-func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []string) error {
+func runCheck(ctx context.Context, u *ui, f *inputFlags, pf *policyFlags, format string, args []string) error {
 	req := f.request(args)
 	req.Reporter = u
 	req.ListFiles = format == "json"
+	if err := pf.apply(&req); err != nil {
+		return err
+	}
+	if pf.fleetRun() {
+		return runFleetCheck(ctx, u, req, pf.fleets, format)
+	}
 	v, err := engine.Check(ctx, req)
 	if err != nil {
 		if format == "json" && v.Target != nil {
@@ -91,6 +99,10 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 	case len(v.Findings) > 0:
 		printConflict(u, fmt.Sprintf("%s does not install as pinned on %s", v.InputNames(), target), findingsChain(v), v.Hints)
 		return exitStatus(exitConflict)
+	case len(v.Violations) > 0:
+		chain, _ := violationsChain(v.Violations)
+		printConflict(u, "the solution breaks your platform's policy on "+target, chain, v.Hints)
+		return exitStatus(exitConflict)
 	case v.Lock != nil:
 		verified := []string{"consistent"}
 		if v.Lock.Complete {
@@ -108,23 +120,31 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 
 // writeVerdict prints a verdict as the JSON report; a conflict exits 1.
 func writeVerdict(u *ui, v engine.Verdict) error {
-	r := newReport(string(v.Status), v.Target)
-	switch {
-	case v.Conflict != nil:
-		r.setConflict(v.Conflict.Text(), v.Conflict.Sources(), v.Hints)
-	case len(v.Findings) > 0:
-		r.setConflict(findingsChain(v), nil, v.Hints)
-	default:
-		r.addPackages(v.Packages)
-		r.addWarnings(v.Warnings)
-	}
-	if err := r.write(u); err != nil {
+	if err := verdictReport(v).write(u); err != nil {
 		return err
 	}
 	if v.Status == engine.Conflict {
 		return exitStatus(exitConflict)
 	}
 	return nil
+}
+
+// verdictReport is a verdict as the JSON report.
+func verdictReport(v engine.Verdict) *report {
+	r := newReport(string(v.Status), v.Target)
+	switch {
+	case v.Conflict != nil:
+		r.setConflict(v.Conflict.Text(), v.Conflict.Sources(), v.Hints)
+	case len(v.Findings) > 0:
+		r.setConflict(findingsChain(v), nil, v.Hints)
+	case len(v.Violations) > 0:
+		chain, cited := violationsChain(v.Violations)
+		r.setConflict(chain, cited, v.Hints)
+	default:
+		r.addPackages(v.Packages)
+		r.addWarnings(v.Warnings)
+	}
+	return r
 }
 
 // findingsChain numbers what stops a lock installing as pinned, each line naming the
