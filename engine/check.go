@@ -37,9 +37,10 @@ type Verdict struct {
 
 	Conflict *resolver.NoSolution // the solver's proof that no solution exists
 	Findings []lockfile.Finding   // what stops a lock installing as pinned
+	Hints    []string             // for a conflict: what could be changed, and how
+
 	// Violations are how a solution breaks the platform's policy (Status is Conflict).
 	Violations []Violation
-	Hints      []string // for a conflict: what could be changed, and how
 
 	// Lock is set when the inputs were a lock, verified as it is rather than resolved.
 	Lock *LockCheck

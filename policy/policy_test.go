@@ -107,3 +107,18 @@ func mustVersion(t *testing.T, s string) pep440.Version {
 	}
 	return v
 }
+
+// The example policy of examples/policy parses, and says what its README says.
+func TestExamplePolicy(t *testing.T) {
+	data, err := os.ReadFile("../examples/policy/policy.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse("policy.toml", data, testCodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Fleets) != 2 || len(p.Fleets[0].Targets)+len(p.Fleets[1].Targets) != 3 || p.Deny[0].Line != 32 {
+		t.Errorf("fleets %v, deny at line %d", p.FleetNames(), p.Deny[0].Line)
+	}
+}

@@ -72,7 +72,6 @@ untouched).`,
 	f.registerTarget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
 	pf.register(cmd.Flags())
-	notInLockHeader(cmd.Flags(), "all-fleets")
 	cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")
 	notInLockHeader(cmd.Flags(), "output")
 	cmd.Flags().BoolVar(&lf.noHashes, "no-hashes", false, "leave out the --hash lines (requirements format)")
