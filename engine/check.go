@@ -39,6 +39,9 @@ type Verdict struct {
 	Findings []lockfile.Finding   // what stops a lock installing as pinned
 	Hints    []string             // for a conflict: what could be changed, and how
 
+	// Violations are how a solution breaks the platform's policy (Status is Conflict).
+	Violations []Violation
+
 	// Lock is set when the inputs were a lock, verified as it is rather than resolved.
 	Lock *LockCheck
 
@@ -95,7 +98,7 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 		return v, nil
 	}
 	verify := isLock(in)
-	if verify || req.ListFiles {
+	if verify || req.ListFiles || s.needsFiles() {
 		if err := s.withFiles(ctx, ix, out); err != nil {
 			return v, err
 		}

@@ -3,6 +3,7 @@ package engine
 import (
 	"time"
 
+	"github.com/depsolve/depsolve/policy"
 	"github.com/depsolve/depsolve/target"
 )
 
@@ -56,6 +57,12 @@ type Request struct {
 	// max-image-size of depsolve.toml and [tool.depsolve]. A solution over the budget is
 	// a Conflict (Verdict.Budget says by how much).
 	MaxImageSize target.ImageSize
+	// Policy names the platform's policy; it outranks depsolve.toml's policy key. The
+	// zero Ref: the configuration's, if any.
+	Policy policy.Ref
+	// Fleet and FleetTarget name a target of the policy's fleets, which is then the
+	// whole declaration of the target (Target and Detect must be empty).
+	Fleet, FleetTarget string
 
 	// ListFiles looks up the files of every pin (Verdict.Packages[i].Files) even where
 	// Check does not need them to verify a lock.

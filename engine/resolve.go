@@ -100,6 +100,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		VirtualNames: matrix.VirtualDisplay,
 		Requirements: resolverRequirements(in.requirements),
 		Constraints:  resolverRequirements(in.constraints),
+		Policy:       policyRules(s.policy),
 		Environment:  s.target.MarkerEnvironment(),
 		Virtual:      s.target.Virtuals(),
 		Index:        in.direct.index(ix),
@@ -181,7 +182,11 @@ func (s *session) settle(ctx context.Context, ix *index.Index, out *outcome, v *
 		s.report.Warn(w.Text())
 	}
 	v.Status, v.Packages = OK, out.packages
+	v.Warnings = append(v.Warnings, s.policyWarnings...)
 	v.Warnings = append(v.Warnings, out.warnings...)
+	if v.Violations = s.violations(out); len(v.Violations) > 0 {
+		v.Status = Conflict
+	}
 	if v.Budget != nil && v.Budget.Over {
 		v.Status, v.Hints = Conflict, budgetHints(out.warnings)
 	}

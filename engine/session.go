@@ -15,6 +15,7 @@ import (
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/matrix"
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/policy"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/target"
 )
@@ -34,6 +35,11 @@ type session struct {
 	// replaced, as warnings of the verdict.
 	lockOverrides []Warning
 	indexes       IndexSettings
+	policy        *policy.Policy // nil: none
+	fleet         *policy.Fleet  // the fleet of the target, when it is a fleet's
+	// policyWarnings are the policy's warnings of this run, for the verdict.
+	policyWarnings []Warning
+	loosenedBudget bool // the policy-loosened warning of the budget was given
 }
 
 // openSession builds the session; without useCache it leaves the cache alone (Env only
@@ -61,7 +67,18 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 	if err := checkBinarySelections(req); err != nil {
 		return nil, err
 	}
-	if s.target, s.lockOverrides, err = buildTarget(ctx, s.report, req, s.matrix, s.configs, files); err != nil {
+	if s.policy, err = loadPolicy(ctx, req, s.configs, s.cacheDir); err != nil {
+		return nil, err
+	}
+	declared := req
+	if req.Fleet != "" {
+		fleetReq := *req
+		if s.fleet, fleetReq.Target, err = fleetTarget(req, s.policy); err != nil {
+			return nil, err
+		}
+		declared = &fleetReq
+	}
+	if s.target, s.lockOverrides, err = buildTarget(ctx, s.report, declared, s.matrix, s.configs, files); err != nil {
 		return nil, err
 	}
 	s.indexes = mergeIndexes(req, files, s.configs)
@@ -186,6 +203,9 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 	}
 	if pre {
 		opts.Prereleases = pep440.PrereleasesInclude
+	}
+	if err := s.applySupplyChain(&opts, pre); err != nil {
+		return nil, err
 	}
 	ix, err := index.New(opts)
 	if err != nil {

@@ -136,6 +136,20 @@ func (s *session) budget() *Budget {
 			}
 		}
 	}
+	// The platform's policy sets the budget a project does not; one the project or a
+	// flag sets wins, and a larger one is said (policy-loosened), as for every setting of
+	// the policy it does not lock.
+	if pol := s.policy; pol != nil && pol.MaxImageSize.Set() {
+		at := pol.At(pol.MaxImageSize.Line)
+		switch {
+		case b.Bytes == 0:
+			return &Budget{Limit: pol.MaxImageSize.Value, Origin: at.String()}
+		case b.Bytes > pol.MaxImageSize.Value && !s.loosenedBudget:
+			s.loosenedBudget = true
+			s.policyWarn(Warning{Code: WarningPolicyLoosened, Message: fmt.Sprintf("max-image-size %s (%s) is larger than the policy's %s, loosening budget.max-image-size (%s); the project's setting is used",
+				HumanBytes(b.Bytes), b.Origin, HumanBytes(pol.MaxImageSize.Value), at)})
+		}
+	}
 	if b.Bytes == 0 {
 		return nil
 	}

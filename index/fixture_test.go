@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
@@ -62,6 +63,7 @@ type dist struct {
 	metadata []byte // a wheel's METADATA; nil for an sdist
 	requires string // Requires-Python
 	yanked   string // "" not yanked; "true" yanked without reason; else the reason
+	uploaded string // the page's upload-time; "" for 2024-06-01T12:00:00Z, "none" for none
 }
 
 func newFakeIndex(t testing.TB) *fakeIndex {
@@ -215,7 +217,7 @@ func (f *fakeIndex) jsonPage(index string, dists []*dist) []byte {
 		CoreMetadata   any               `json:"core-metadata,omitempty"`
 		Yanked         any               `json:"yanked,omitempty"`
 		Size           int               `json:"size"`
-		UploadTime     string            `json:"upload-time"`
+		UploadTime     string            `json:"upload-time,omitempty"`
 	}
 	page := struct {
 		Meta  map[string]string `json:"meta"`
@@ -228,7 +230,10 @@ func (f *fakeIndex) jsonPage(index string, dists []*dist) []byte {
 			Hashes:         map[string]string{"sha256": sha(d.data)},
 			RequiresPython: d.requires,
 			Size:           len(d.data),
-			UploadTime:     "2024-06-01T12:00:00.000000Z",
+			UploadTime:     cmp.Or(d.uploaded, "2024-06-01T12:00:00.000000Z"),
+		}
+		if d.uploaded == "none" {
+			fl.UploadTime = ""
 		}
 		if d.metadata != nil && !f.noMetadata {
 			fl.CoreMetadata = map[string]string{"sha256": sha(d.metadata)}

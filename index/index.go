@@ -69,6 +69,14 @@ type Options struct {
 	// OnlyBinary and NoBinary take ":all:", ":none:" or project names, as pip's
 	// options: OnlyBinary projects use wheels only, NoBinary projects sdists only.
 	OnlyBinary, NoBinary []string
+	// ExcludeNewer, when set, leaves out the files uploaded after it, and those whose
+	// upload time the index does not give (PEP 700): a re-lock sees what the index held
+	// then. FinalOnly makes every pre-release and development release unavailable.
+	// Rule names the rule that sets them, as the reason of a release they rule out
+	// cites it: "the policy's exclude-newer (policy.toml:31)".
+	ExcludeNewer                    time.Time
+	FinalOnly                       bool
+	ExcludeNewerRule, FinalOnlyRule string
 	// Cache holds pages and metadata between runs; nil caches nothing.
 	Cache *cache.Cache
 	// Offline answers from the cache and local folders only; anything else is

@@ -317,8 +317,20 @@ func (ix *Index) buildRelease(name string, files []*candidate) *release {
 	noBinary := selectionOf(ix.opts.NoBinary, name)
 	r := &release{}
 	var rejected []pep425.Filename
-	var sdists, wheels int
+	var sdists, wheels, newer, undated int
+	excludeNewer := !ix.opts.ExcludeNewer.IsZero()
+	finalOnly := ix.opts.FinalOnly && files[0].version.IsPrerelease()
 	for _, c := range files {
+		switch {
+		case finalOnly:
+			continue
+		case excludeNewer && c.UploadTime.IsZero():
+			undated++
+			continue
+		case excludeNewer && c.UploadTime.After(ix.opts.ExcludeNewer):
+			newer++
+			continue
+		}
 		if c.wheel != nil {
 			wheels++
 			if noBinary {
@@ -344,12 +356,18 @@ func (ix *Index) buildRelease(name string, files []*candidate) *release {
 	if len(r.usable) == 0 {
 		yankedFrom = files
 		switch {
+		case finalOnly:
+			r.release.Unavailable = "it is a pre-release, and " + ix.opts.FinalOnlyRule + " allows none"
 		case len(rejected) > 0:
 			r.release.Unavailable = ix.supported.WhyNot(rejected)
 		case sdists > 0 && onlyBinary:
 			r.release.Unavailable = "it has only a source distribution, and binary-only was requested"
 		case wheels > 0 && noBinary:
 			r.release.Unavailable = "it has only wheels, and --no-binary excludes them"
+		case newer > 0:
+			r.release.Unavailable = "it was uploaded after " + ix.opts.ExcludeNewer.Format(time.DateOnly) + ", " + ix.opts.ExcludeNewerRule
+		case undated > 0:
+			r.release.Unavailable = "the index gives no upload time for its files, which " + ix.opts.ExcludeNewerRule + " needs"
 		}
 	}
 	r.release.Yanked = !slices.ContainsFunc(yankedFrom, func(c *candidate) bool { return !c.Yanked })

@@ -59,6 +59,7 @@ func (ix *Index) viewKey(name string, pages []sourcePage) string {
 	field(name)
 	field(ix.targetKey)
 	field(fmt.Sprint(selectionOf(ix.opts.OnlyBinary, name), selectionOf(ix.opts.NoBinary, name)))
+	field(fmt.Sprint(ix.opts.ExcludeNewer.UTC().Format(time.RFC3339Nano), ix.opts.FinalOnly, ix.opts.ExcludeNewerRule, ix.opts.FinalOnlyRule))
 	for _, pg := range pages {
 		if pg.fp.key == "" {
 			return ""

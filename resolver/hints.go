@@ -55,8 +55,8 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 			}
 		case pubgrub.KindDependency:
 			q := in.Dependency.Package
-			if in.Depender != ns.RootPackage || q.IsVirtual() {
-				continue
+			if _, policy := in.Dependency.Cause.(PolicyFact); in.Depender != ns.RootPackage || q.IsVirtual() || policy {
+				continue // a hint stays inside the policy: relaxing a rule would step outside it, and costs one of the hintSolves
 			}
 			r := relaxable{name: q.Name, constraint: in.Dependency.Constrains}
 			if !seen[r] {

@@ -108,6 +108,9 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 			Cause: UserConstraint{Origin: c.Origin, Spec: specifierDisplay(c.Specifier)},
 		})
 	}
+	for _, r := range pb.Policy {
+		pp.rootDeps = append(pp.rootDeps, policyDependency(r))
+	}
 	// The target's facts: each virtual package is required at its one version,
 	// so that matrix rules (constraints) on it apply. The display keeps the
 	// version as written: a driver is "535.104.05", not PEP 440's "535.104.5".

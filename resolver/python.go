@@ -212,6 +212,9 @@ type Problem struct {
 	// Constraints restrict a package's version if something requires it, and
 	// never add packages (pip's -c).
 	Constraints []Requirement
+	// Policy are the rules of the platform's policy: constraints, like Constraints,
+	// stated in the policy's words. Hints never relax them.
+	Policy []PolicyRule
 	// Environment is the target's marker environment (PEP 508), without "extra".
 	Environment pep508.Environment
 	// Virtual lists the target's facts; "@python" is required: Requires-Python

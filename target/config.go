@@ -33,6 +33,8 @@ type Config struct {
 	// (":all:", ":none:", project names). NoBuild is no-build, uv's: wheels only.
 	OnlyBinary, NoBinary []Value
 	NoBuild              Toggle
+	// Policy is the policy key: the platform's policy the project resolves under.
+	Policy PolicyRef
 
 	// Timeout is the timeout key, the deadline of one index request (a TOML number is
 	// seconds); 0 when absent.
@@ -154,7 +156,7 @@ func (p *configParser) origin(key string) Origin {
 
 // The schema, each list sorted: unknownKeys searches it, and errors print it.
 var (
-	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "max-image-size", "no-binary", "no-build", "only-binary", "target", "timeout"}
+	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "max-image-size", "no-binary", "no-build", "only-binary", "policy", "target", "timeout"}
 	targetKeys = []string{"base-image", "cpu", "cuda", "dockerfile", "driver", "glibc", "gpus", "platform", "python"}
 )
 
@@ -189,6 +191,9 @@ func (p *configParser) config(doc map[string]any) (*Config, error) {
 		return nil, err
 	}
 	if c.MaxImageSize, err = p.imageSize(doc); err != nil {
+		return nil, err
+	}
+	if c.Policy, err = p.policyRef(doc); err != nil {
 		return nil, err
 	}
 	raw, ok := doc["target"]

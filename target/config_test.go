@@ -86,13 +86,30 @@ func TestParseConfigInlineTable(t *testing.T) {
 	}
 }
 
+func TestParseConfigPolicy(t *testing.T) {
+	c, err := ParseConfig("proj/depsolve.toml", []byte("policy = \"../org/policy.toml\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Policy.Path.Text != "org/policy.toml" || c.Policy.Path.Origin.Pos.Line != 1 {
+		t.Errorf("path: %+v", c.Policy)
+	}
+	c, err = ParseConfig("depsolve.toml", []byte("[policy]\nurl = \"https://example.com/policy.toml\"\nsha256 = \"ab\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Policy.URL.Text != "https://example.com/policy.toml" || c.Policy.SHA256.Text != "ab" || c.Policy.SHA256.Origin.Pos.Line != 3 {
+		t.Errorf("url: %+v", c.Policy)
+	}
+}
+
 func TestParseConfigErrors(t *testing.T) {
 	tests := []struct {
 		name, file, text string
 		want             string // the whole error text, with the line (ErrorWithContext)
 	}{
 		{"unknown key", "depsolve.toml", "index-url = \"https://x\"\nindex_url = \"https://y\"\n",
-			"depsolve.toml:2:1: unknown key \"index_url\" in the depsolve table; known keys: extra-index-url, find-links, index-strategy, index-url, max-image-size, no-binary, no-build, only-binary, target, timeout\n    2 | index_url = \"https://y\"\n      | ^\n"},
+			"depsolve.toml:2:1: unknown key \"index_url\" in the depsolve table; known keys: extra-index-url, find-links, index-strategy, index-url, max-image-size, no-binary, no-build, only-binary, policy, target, timeout\n    2 | index_url = \"https://y\"\n      | ^\n"},
 		{"unknown target key", "depsolve.toml", "[target]\npython = \"3.11.9\"\n  gpu = [\"H100\"]\n",
 			"depsolve.toml:3:3: unknown key \"gpu\" in [target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n    3 |   gpu = [\"H100\"]\n      |   ^\n"},
 		{"unknown pyproject key", "pyproject.toml", "[tool.depsolve.target]\npythn = \"3.11\"\n",
@@ -123,6 +140,12 @@ func TestParseConfigErrors(t *testing.T) {
 			"depsolve.toml:1:11: timeout: \"0\": a timeout must be more than zero\n    1 | timeout = 0\n      |           ^\n"},
 		{"timeout type", "pyproject.toml", "[tool.depsolve]\ntimeout = [60]\n",
 			"pyproject.toml:2:11: timeout must be a number of seconds or a duration such as \"90s\", not an array\n    2 | timeout = [60]\n      |           ^\n"},
+		{"policy URL without a pin", "depsolve.toml", "policy = \"https://example.com/policy.toml\"\n",
+			"depsolve.toml:1:10: a policy URL must be pinned: write policy = { url = \"https://example.com/policy.toml\", sha256 = \"…\" } with the sha256 of the file you reviewed\n    1 | policy = \"https://example.com/policy.toml\"\n      |          ^\n"},
+		{"policy URL without its sha256", "depsolve.toml", "policy = { url = \"https://example.com/policy.toml\" }\n",
+			"depsolve.toml:1:10: policy = { url = \"https://…\", sha256 = \"…\" } needs both keys\n    1 | policy = { url = \"https://example.com/policy.toml\" }\n      |          ^\n"},
+		{"policy unknown key", "depsolve.toml", "policy = { url = \"https://example.com/p.toml\", sha = \"x\" }\n",
+			"depsolve.toml:1:48: unknown key \"sha\" in [policy]; known keys: sha256, url\n    1 | policy = { url = \"https://example.com/p.toml\", sha = \"x\" }\n      |                                                ^\n"},
 		{"target not a table", "depsolve.toml", "target = \"gpu\"\n",
 			"depsolve.toml:1:10: target must be a table ([target]), not a string\n    1 | target = \"gpu\"\n      |          ^\n"},
 		{"tool.depsolve not a table", "pyproject.toml", "[tool]\ndepsolve = 1\n",

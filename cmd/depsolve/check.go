@@ -13,6 +13,7 @@ import (
 
 func newCheckCommand(stdout, stderr io.Writer) *cobra.Command {
 	f := &inputFlags{}
+	pf := &policyFlags{}
 	format := newFormatFlag("text", "text", "json")
 	graph := newFormatFlag("", "dot", "mermaid")
 	cmd := &cobra.Command{
@@ -70,7 +71,7 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 				}
 				return runCheckGraph(cmd.Context(), u, f, graph.value, args)
 			}
-			err = runCheck(cmd.Context(), u, f, format.value, args)
+			err = runCheck(cmd.Context(), u, f, pf, format.value, args)
 			var status exitStatus
 			if err != nil && format.value == "json" && !errors.As(err, &status) {
 				return failJSON(u, nil, err)
@@ -83,17 +84,24 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 	f.registerTarget(cmd.Flags())
 	f.registerBudget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
+	pf.register(cmd.Flags())
 	format.register(cmd, "output `FORMAT`: text, or json (one object on stdout)")
 	graph.registerAs(cmd, "graph", "print the proof of a conflict (or the solution) as a graph in `FORMAT`: dot (Graphviz) or mermaid")
 	completeTargetFlags(cmd)
 	return cmd
 }
 
-func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []string) error {
+func runCheck(ctx context.Context, u *ui, f *inputFlags, pf *policyFlags, format string, args []string) error {
 	req := f.request(args)
 	req.Reporter = u
 	req.ListFiles = format == "json"
 	req.Sizes = true
+	if err := pf.apply(&req); err != nil {
+		return err
+	}
+	if pf.fleetRun() {
+		return runFleetCheck(ctx, u, req, pf.fleets, format)
+	}
 	v, err := engine.Check(ctx, req)
 	if err != nil {
 		if format == "json" && v.Target != nil {
@@ -111,6 +119,10 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, format string, args []s
 	switch {
 	case v.OverBudget():
 		printOverBudget(u, v, target)
+		return exitStatus(exitConflict)
+	case len(v.Violations) > 0:
+		chain, _ := violationsChain(v.Violations)
+		printConflict(u, "the solution breaks your platform's policy on "+target, chain, v.Hints)
 		return exitStatus(exitConflict)
 	case v.Lock != nil:
 		verified := []string{"consistent"}
@@ -147,12 +159,25 @@ func printNoSolution(u *ui, v engine.Verdict) bool {
 
 // writeVerdict prints a verdict as the JSON report; a conflict exits 1.
 func writeVerdict(u *ui, v engine.Verdict) error {
+	if err := verdictReport(v).write(u); err != nil {
+		return err
+	}
+	if v.Status == engine.Conflict {
+		return exitStatus(exitConflict)
+	}
+	return nil
+}
+
+// verdictReport is a verdict as the JSON report.
+func verdictReport(v engine.Verdict) *report {
 	r := newReport(string(v.Status), v.Target)
 	switch {
 	case v.Conflict != nil:
 		r.setConflict(v.Conflict, v.Hints)
 	case len(v.Findings) > 0:
 		r.setFindings(v)
+	case len(v.Violations) > 0:
+		r.setViolations(v)
 	case v.OverBudget():
 		r.setExplanation(v.Budget.Breakdown(v.Sizes), v.Hints)
 		r.Sources = &[]reportSource{}
@@ -162,13 +187,7 @@ func writeVerdict(u *ui, v engine.Verdict) error {
 	}
 	r.addWarnings(v.Warnings)
 	r.addSizes(v)
-	if err := r.write(u); err != nil {
-		return err
-	}
-	if v.Status == engine.Conflict {
-		return exitStatus(exitConflict)
-	}
-	return nil
+	return r
 }
 
 // findingsChain numbers what stops a lock installing as pinned, each line naming the

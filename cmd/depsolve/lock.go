@@ -25,6 +25,7 @@ type lockFlags struct {
 
 func newLockCommand(stdout, stderr io.Writer) *cobra.Command {
 	f := &inputFlags{}
+	pf := &policyFlags{}
 	lf := &lockFlags{}
 	format := newFormatFlag("requirements", "requirements", "pylock")
 	cmd := &cobra.Command{
@@ -76,7 +77,7 @@ untouched).`,
 			if err != nil {
 				return err
 			}
-			return runLock(cmd.Context(), u, f, lf, format.value, commandLine(cmd, args), args)
+			return runLock(cmd.Context(), u, f, pf, lf, format.value, commandLine(cmd, args), args)
 		},
 	}
 	f.registerSources(cmd.Flags())
@@ -84,6 +85,7 @@ untouched).`,
 	f.registerTarget(cmd.Flags())
 	f.registerBudget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
+	pf.register(cmd.Flags())
 	cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")
 	notInLockHeader(cmd.Flags(), "output")
 	cmd.Flags().BoolVar(&lf.noHashes, "no-hashes", false, "leave out the --hash lines (requirements format)")
@@ -94,7 +96,7 @@ untouched).`,
 	return cmd
 }
 
-func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, command string, args []string) error {
+func runLock(ctx context.Context, u *ui, f *inputFlags, pf *policyFlags, lf *lockFlags, format, command string, args []string) error {
 	req := engine.LockRequest{
 		Request:  f.request(args),
 		Format:   engine.LockFormat(format),
@@ -112,13 +114,29 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, lf *lockFlags, format, c
 		}
 		req.UpgradePackages = append(req.UpgradePackages, engine.UpgradePackage{Name: pep508.NormalizeName(name), Version: version})
 	}
+	if err := pf.apply(&req.Request); err != nil {
+		return err
+	}
+	if pf.fleetRun() {
+		return runFleetLock(ctx, u, req, pf.fleets)
+	}
 	l, err := engine.Lock(ctx, req)
 	if err != nil {
 		return err
 	}
+	return printLocked(u, l)
+}
+
+// printLocked tells what a lock did: the conflict, or what was locked.
+func printLocked(u *ui, l engine.Locked) error {
 	target := targetSummary(l.Target)
 	if l.Conflict != nil {
 		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, l.Conflict), l.Hints)
+		return exitStatus(exitConflict)
+	}
+	if len(l.Violations) > 0 {
+		chain, _ := violationsChain(l.Violations)
+		printConflict(u, "the solution breaks your platform's policy on "+target, chain, l.Hints)
 		return exitStatus(exitConflict)
 	}
 	if l.OverBudget() {

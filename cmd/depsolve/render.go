@@ -27,19 +27,20 @@ const reportSchemaVersion = 1
 // to DESIGN.md's shape: the matrix rows the explanation cites as [n], for tools that
 // link them; the explanation is the chain alone, without the text's Sources block.
 type report struct {
-	SchemaVersion int              `json:"schema_version"`
-	Status        string           `json:"status"` // ok, conflict or error
-	Target        *reportTarget    `json:"target"`
-	Packages      []reportPkg      `json:"packages"`
-	Warnings      []reportWarning  `json:"warnings"`
-	Explanation   *string          `json:"explanation,omitempty"`
-	Steps         *[]reportStep    `json:"steps,omitempty"`
-	Findings      *[]reportFinding `json:"findings,omitempty"`
-	Sources       *[]reportSource  `json:"sources,omitempty"`
-	Hints         *[]string        `json:"hints,omitempty"`
-	Error         *reportError     `json:"error,omitempty"`
-	Sizes         *reportSizes     `json:"sizes,omitempty"`  // sizereport.go
-	Budget        *reportBudget    `json:"budget,omitempty"` // sizereport.go
+	SchemaVersion int                `json:"schema_version"`
+	Status        string             `json:"status"` // ok, conflict or error
+	Target        *reportTarget      `json:"target"`
+	Packages      []reportPkg        `json:"packages"`
+	Warnings      []reportWarning    `json:"warnings"`
+	Explanation   *string            `json:"explanation,omitempty"`
+	Steps         *[]reportStep      `json:"steps,omitempty"`
+	Findings      *[]reportFinding   `json:"findings,omitempty"`
+	Violations    *[]reportViolation `json:"violations,omitempty"`
+	Sources       *[]reportSource    `json:"sources,omitempty"`
+	Hints         *[]string          `json:"hints,omitempty"`
+	Error         *reportError       `json:"error,omitempty"`
+	Sizes         *reportSizes       `json:"sizes,omitempty"`  // sizereport.go
+	Budget        *reportBudget      `json:"budget,omitempty"` // sizereport.go
 }
 
 // reportWarning is an engine.Warning as JSON lists it under "warnings" (text output
@@ -228,6 +229,35 @@ func (r *report) setFindings(v engine.Verdict) {
 	r.Findings = &findings
 	r.setExplanation(findingsChain(v), v.Hints)
 	r.Sources = &[]reportSource{}
+}
+
+// setViolations reports a solution that breaks the platform's policy: the violations
+// numbered as the text prints them, each citing the policy's line.
+func (r *report) setViolations(v engine.Verdict) {
+	chain, cited := violationsChain(v.Violations)
+	violations := []reportViolation{}
+	for _, vi := range v.Violations {
+		violations = append(violations, reportViolation{Code: vi.Code, Message: vi.Message, File: vi.Rule.Row.File, Line: vi.Rule.Row.Line})
+	}
+	r.Violations = &violations
+	r.setExplanation(chain, v.Hints)
+	sources := []reportSource{}
+	for _, c := range cited {
+		refs := c.Sources
+		if refs == nil {
+			refs = []resolver.Reference{}
+		}
+		sources = append(sources, reportSource{Number: c.Number, File: c.Row.File, Line: c.Row.Line, References: refs})
+	}
+	r.Sources = &sources
+}
+
+// reportViolation is one rule of the platform's policy a solution breaks.
+type reportViolation struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
 }
 
 func (r *report) setExplanation(text string, hints []string) {

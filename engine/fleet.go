@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// FleetVerdict is the verdict for one target of a fleet.
+type FleetVerdict struct {
+	Fleet, Target string
+	Verdict       Verdict
+}
+
+// FleetLocked is the lock of one target of a fleet.
+type FleetLocked struct {
+	Fleet, Target string
+	Locked        Locked
+}
+
+// CheckFleets checks the requirements on every target of the named fleets of the
+// policy (every fleet it names when fleets is empty), in the policy's order. An error
+// stops the run, naming the target.
+func CheckFleets(ctx context.Context, req Request, fleets []string) ([]FleetVerdict, error) {
+	targets, err := fleetTargets(ctx, &req, fleets)
+	if err != nil {
+		return nil, err
+	}
+	var out []FleetVerdict
+	for _, t := range targets {
+		r := req
+		r.Fleet, r.FleetTarget = t[0], t[1]
+		v, err := Check(ctx, r)
+		if err != nil {
+			return out, fmt.Errorf("fleet %s target %s: %w", t[0], t[1], err)
+		}
+		out = append(out, FleetVerdict{Fleet: t[0], Target: t[1], Verdict: v})
+	}
+	return out, nil
+}
+
+// LockFleets writes a lock for every target of the named fleets (every fleet when
+// fleets is empty). req.Output names each lock with {fleet} and {target} in it
+// ("locks/{target}.txt"); it must hold {target} when there are several targets.
+func LockFleets(ctx context.Context, req LockRequest, fleets []string) ([]FleetLocked, error) {
+	targets, err := fleetTargets(ctx, &req.Request, fleets)
+	if err != nil {
+		return nil, err
+	}
+	if len(targets) > 1 && !strings.Contains(req.Output, "{target}") {
+		return nil, &RequestError{Err: fmt.Errorf("-o %q: with %d fleet targets each lock needs its own file; put {target} in it, as in -o 'locks/{target}.txt'", req.Output, len(targets))}
+	}
+	var out []FleetLocked
+	for _, t := range targets {
+		r := req
+		r.Fleet, r.FleetTarget = t[0], t[1]
+		r.Output = strings.NewReplacer("{fleet}", t[0], "{target}", t[1]).Replace(req.Output)
+		l, err := Lock(ctx, r)
+		if err != nil {
+			return out, fmt.Errorf("fleet %s target %s: %w", t[0], t[1], err)
+		}
+		out = append(out, FleetLocked{Fleet: t[0], Target: t[1], Locked: l})
+	}
+	return out, nil
+}
+
+// fleetTargets lists the fleet and target names of the named fleets, or of every fleet.
+func fleetTargets(ctx context.Context, req *Request, fleets []string) ([][2]string, error) {
+	cacheDir, err := CacheDir(req.CacheDir)
+	if err != nil {
+		return nil, err
+	}
+	configs, err := loadConfigs(req.Config)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := loadPolicy(ctx, req, configs, cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	if pol == nil || len(pol.Fleets) == 0 {
+		return nil, &RequestError{Err: fmt.Errorf("no policy with fleets: give --policy, or policy = \"…\" in depsolve.toml, naming one with [[fleet]] tables")}
+	}
+	if len(fleets) == 0 {
+		fleets = pol.FleetNames()
+	}
+	var out [][2]string
+	for _, name := range fleets {
+		f, ok := pol.Fleet(name)
+		if !ok {
+			return nil, &RequestError{Err: fmt.Errorf("--fleet %s: %s names no such fleet; its fleets: %s", name, pol.File, strings.Join(pol.FleetNames(), ", "))}
+		}
+		for _, t := range f.Targets {
+			out = append(out, [2]string{f.Name, t.Name})
+		}
+	}
+	return out, nil
+}

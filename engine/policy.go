@@ -1,0 +1,235 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/matrix"
+	"github.com/depsolve/depsolve/policy"
+	"github.com/depsolve/depsolve/redact"
+	"github.com/depsolve/depsolve/resolver"
+	"github.com/depsolve/depsolve/target"
+)
+
+// WarningPolicyLoosened is the code of a project's file or a flag that loosens a
+// setting the policy does not lock (an index it does not list, --pre against
+// pre-releases = "never", a larger max-image-size); the project wins.
+const WarningPolicyLoosened = "policy-loosened"
+
+// Violation codes: what fails a verdict against the policy although the requirements
+// resolve.
+const (
+	ViolationImage  = "image-not-allowed" // the base image is not one of the golden images
+	ViolationStrict = "strict-warning"    // a warning whose code [strict] errors lists
+	ViolationBudget = "download-budget"   // the download size is over budget.max-download-size
+)
+
+// Violation is one way a solution breaks the platform's policy.
+type Violation struct {
+	Code    string
+	Message string
+	Rule    resolver.Citation // the policy's line
+}
+
+// WarningCodes are the codes of the warnings a verdict may carry, which a policy's
+// strict.errors may name.
+func WarningCodes() []string {
+	codes := append(matrix.AdvisoryCodes(), WarningUnaskedPrerelease, WarningSdistOnly, WarningLockTargetOverridden,
+		WarningUnverifiableURL, WarningBaseImageDuplicate, WarningDevelBaseImage, WarningBaseImageSizeUnknown,
+		WarningPolicyLoosened, target.WarningUnknownImageRelease, target.WarningImagePreinstalls)
+	slices.Sort(codes)
+	return slices.Compact(codes)
+}
+
+// loadPolicy reads the policy the request names (--policy), else the first
+// configuration's policy key; nil when none names one.
+func loadPolicy(ctx context.Context, req *Request, configs []*target.Config, cacheDir string) (*policy.Policy, error) {
+	ref := req.Policy
+	if ref.Path == "" && ref.URL == "" {
+		for _, c := range configs {
+			if !c.Policy.Known() {
+				continue
+			}
+			ref = policy.Ref{Path: c.Policy.Path.Text, URL: c.Policy.URL.Text, SHA256: c.Policy.SHA256.Text}
+			origin := c.Policy.Path.Origin
+			if c.Policy.URL.Known() {
+				origin = c.Policy.SHA256.Origin
+			}
+			ref.Where.Pos = origin.Pos
+			break
+		}
+	}
+	if ref.Path == "" && ref.URL == "" {
+		return nil, nil
+	}
+	return policy.Load(ctx, ref, policy.LoadOptions{CacheDir: cacheDir, Offline: req.Offline, Codes: WarningCodes()})
+}
+
+// fleetTarget is the declaration of the fleet target the request names, which takes
+// the place of the flags' target: a fleet target is the whole declaration.
+func fleetTarget(req *Request, pol *policy.Policy) (*policy.Fleet, target.Declaration, error) {
+	if pol == nil {
+		return nil, target.Declaration{}, &RequestError{Err: fmt.Errorf("--fleet %s: no policy names fleets; give --policy, or policy = \"…\" in depsolve.toml", req.Fleet)}
+	}
+	f, ok := pol.Fleet(req.Fleet)
+	if !ok {
+		return nil, target.Declaration{}, &RequestError{Err: fmt.Errorf("--fleet %s: %s names no such fleet; its fleets: %s", req.Fleet, pol.File, strings.Join(pol.FleetNames(), ", "))}
+	}
+	if d := req.Target; d.Python.Known() || d.Platform.Known() || d.GLibc.Known() || d.Driver.Known() || d.CUDA.Known() ||
+		d.BaseImage.Known() || d.Dockerfile.Known() || d.GPUs != nil || d.CPU.Set || req.Detect {
+		return nil, target.Declaration{}, &RequestError{Err: fmt.Errorf("--fleet %s: the fleet's targets are declared in %s; drop the target flags", req.Fleet, pol.File)}
+	}
+	i := slices.IndexFunc(f.Targets, func(t policy.FleetTarget) bool { return t.Name == req.FleetTarget })
+	if i < 0 {
+		return nil, target.Declaration{}, &RequestError{Err: fmt.Errorf("fleet %s has no target %q", f.Name, req.FleetTarget)}
+	}
+	return f, f.Targets[i].Target, nil
+}
+
+// cite is a line of the policy as explanations cite it.
+func cite(pol *policy.Policy, line int) resolver.Citation {
+	return resolver.Citation{Row: pol.At(line)}
+}
+
+// policyRules are the deny and require rules as the resolver takes them.
+func policyRules(pol *policy.Policy) []resolver.PolicyRule {
+	if pol == nil {
+		return nil
+	}
+	var out []resolver.PolicyRule
+	add := func(r policy.Rule, deny bool) {
+		c := cite(pol, r.Line)
+		if r.Link != "" {
+			c.Sources = []resolver.Reference{{URL: r.Link}}
+		}
+		statement := "allows only " + r.Package + " " + r.Written
+		if deny {
+			statement = "denies " + r.Package + " " + r.Written
+		}
+		out = append(out, resolver.PolicyRule{Package: r.Package, Range: r.Allowed(deny), Statement: statement, Reason: r.Reason, Cite: c})
+	}
+	for _, r := range pol.Deny {
+		add(r, true)
+	}
+	for _, r := range pol.Require {
+		add(r, false)
+	}
+	return out
+}
+
+// applySupplyChain sets the index options the policy's supply chain asks for, after
+// checking that the project and the flags do not loosen what it locks: an index it does
+// not list, --pre against pre-releases = "never", --no-binary against only-binary.
+func (s *session) applySupplyChain(opts *index.Options, pre bool) error {
+	pol := s.policy
+	if pol == nil {
+		return nil
+	}
+	loosen := func(key string, line int, what string) error {
+		if pol.IsLocked(key) {
+			return &RequestError{Err: fmt.Errorf("%s: %s, which %s locks (%s)", pol.At(line), what, pol.File, key)}
+		}
+		s.policyWarn(Warning{Code: WarningPolicyLoosened, Message: fmt.Sprintf("%s, loosening %s (%s); the project's setting is used", what, key, pol.At(line))})
+		return nil
+	}
+	if ixs := pol.Indexes; ixs.Set() {
+		if s.indexes.IndexURL.Origin == "default" && len(s.indexes.ExtraIndex) == 0 {
+			// The policy's indexes, in first-index order: the extra indexes come first.
+			opts.IndexURL = ixs.Value[len(ixs.Value)-1]
+			opts.ExtraIndexURLs = slices.Clone(ixs.Value[:len(ixs.Value)-1])
+		} else {
+			for _, ix := range append([]Sourced{s.indexes.IndexURL}, s.indexes.ExtraIndex...) {
+				if ix.Value == "" || s.indexes.NoIndex && ix.Origin == s.indexes.IndexURL.Origin || slices.ContainsFunc(ixs.Value, sameIndex(ix.Value)) {
+					continue
+				}
+				if err := loosen("supply-chain.indexes", ixs.Line, fmt.Sprintf("index %s (%s) is not one of the policy's indexes", redact.URL(ix.Value), ix.Origin)); err != nil {
+					return err
+				}
+			}
+		}
+		if opts.Strategy == index.UnsafeBestMatch {
+			if err := loosen("supply-chain.indexes", ixs.Line, "index-strategy unsafe-best-match ("+s.indexes.Strategy.Origin+") searches every index"); err != nil {
+				return err
+			}
+		}
+	}
+	if ob := pol.OnlyBinary; ob.Set() && ob.Value {
+		if len(s.indexes.NoBinary) > 0 {
+			if err := loosen("supply-chain.only-binary", ob.Line, "--no-binary "+strings.Join(s.indexes.NoBinary, ",")+" asks for builds"); err != nil {
+				return err
+			}
+		} else {
+			opts.OnlyBinary = []string{":all:"}
+		}
+	}
+	if pr := pol.PreReleases; pr.Value == policy.PreReleasesNever {
+		if pre {
+			if err := loosen("supply-chain.pre-releases", pr.Line, "--pre allows pre-releases"); err != nil {
+				return err
+			}
+		} else {
+			opts.FinalOnly, opts.FinalOnlyRule = true, fmt.Sprintf("your platform's policy (%s, pre-releases = \"never\")", pol.At(pr.Line))
+		}
+	}
+	if en := pol.ExcludeNewer; en.Set() {
+		opts.ExcludeNewer, opts.ExcludeNewerRule = en.Value, fmt.Sprintf("your platform's policy's exclude-newer (%s)", pol.At(en.Line))
+	}
+	return nil
+}
+
+// sameIndex matches index URLs that differ only in a trailing slash or credentials.
+func sameIndex(u string) func(string) bool {
+	norm := func(s string) string { return strings.TrimSuffix(redact.URL(s), "/") }
+	want := norm(u)
+	return func(s string) bool { return norm(s) == want }
+}
+
+// policyWarn tells a warning of the policy now, and keeps it for the verdict.
+func (s *session) policyWarn(w Warning) {
+	s.report.Warn(w.Text())
+	s.policyWarnings = append(s.policyWarnings, w)
+}
+
+// violations are the ways a solution breaks the policy: a base image that is not a
+// golden one, a warning the policy makes an error, a download over budget.
+func (s *session) violations(out *outcome) []Violation {
+	pol := s.policy
+	if pol == nil {
+		return nil
+	}
+	var vs []Violation
+	images := pol.ImagesFor(s.fleet)
+	if img := s.target.BaseImage; img.Known() && images.Set() && !slices.Contains(images.Value, img.Text) {
+		vs = append(vs, Violation{Code: ViolationImage, Rule: cite(pol, images.Line),
+			Message: fmt.Sprintf("base image %s (%s) is not one of the images your platform's policy allows (%s): %s", img.Text, img.Origin, pol.At(images.Line), strings.Join(images.Value, ", "))})
+	}
+	if strict := pol.StrictErrors; strict.Set() {
+		for _, w := range out.warnings {
+			if slices.Contains(strict.Value, w.Code) {
+				vs = append(vs, Violation{Code: ViolationStrict, Rule: cite(pol, strict.Line),
+					Message: fmt.Sprintf("%s [warning %s, an error under your platform's policy (%s)]", w.Message, w.Code, pol.At(strict.Line))})
+			}
+		}
+	}
+	if budget := pol.MaxDownloadSize; budget.Set() {
+		var total int64
+		for _, p := range out.packages {
+			if f, ok := p.InstallFile(); ok {
+				total += f.Size
+			}
+		}
+		if total > budget.Value {
+			vs = append(vs, Violation{Code: ViolationBudget, Rule: cite(pol, budget.Line),
+				Message: fmt.Sprintf("the download size is %d bytes, over the %d bytes of budget.max-download-size (%s)", total, budget.Value, pol.At(budget.Line))})
+		}
+	}
+	return vs
+}
+
+// needsFiles reports whether the policy needs the pins' files (their sizes).
+func (s *session) needsFiles() bool {
+	return s.policy != nil && s.policy.MaxDownloadSize.Set()
+}

@@ -1,0 +1,31 @@
+// Package policy reads a platform team's policy: the rules every project of an
+// organisation resolves under, loaded like depsolve.toml (strict TOML, errors at
+// file:line:col) and cited like matrix rows. A project's depsolve.toml names it with
+// policy = "policy.toml" or policy = { url = "https://…", sha256 = "…" } (the flag:
+// --policy PATH, or --policy URL#sha256=HEX); a URL policy is kept in the cache by its
+// sha256 and read from there, offline too, and content that is not the pin is an error.
+//
+// The schema (every key optional; examples/policy has a commented one):
+//
+//	locked = ["supply-chain.indexes"]      # settings a project may not loosen (Lockable)
+//	[[fleet]]                              # named sets of targets
+//	name = "training"
+//	images = ["nvidia/cuda:…"]             # the fleet's golden images, else [images]
+//	[[fleet.target]]                       # depsolve.toml's [target] keys, and a name
+//	name = "h100-550"
+//	python, platform, glibc, driver, cuda, base-image = "…"; gpus = ["H100"]; cpu = false
+//	[[deny]] / [[require]]                 # versions denied / required where the package is used
+//	package = "torch"; versions = "<2.6"; reason = "…"; link = "https://…"
+//	[images]        allowed = ["…"]        # golden base images: any other is a finding
+//	[supply-chain]  indexes = ["https://…/simple"]  # allowed, in first-index order
+//	                only-binary = true; pre-releases = "never" | "if-needed"
+//	                exclude-newer = "2026-10-01"     # nothing uploaded after it
+//	[budget]        max-image-size = "8GB"; max-download-size = "4GiB"
+//	[strict]        errors = ["unchecked-release"]   # warning codes that fail a check
+//
+// Layers: the policy, then the project's files (depsolve.toml, requirement files'
+// options), then flags. A project or a flag that loosens a setting (an index the policy
+// does not list, --pre against pre-releases = "never", --no-binary against
+// only-binary) wins with a warning, unless the policy locks the setting: then it is an
+// error. Rules and fleets bind every project; only the policy file changes them.
+package policy

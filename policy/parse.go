@@ -1,0 +1,631 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+	"github.com/depsolve/depsolve/internal/tomlpos"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/target"
+)
+
+// The schema, each list sorted: errors print it.
+var (
+	topKeys         = []string{"budget", "deny", "fleet", "images", "locked", "require", "strict", "supply-chain"}
+	fleetKeys       = []string{"images", "name", "target"}
+	fleetTargetKeys = []string{"base-image", "cpu", "cuda", "driver", "glibc", "gpus", "name", "platform", "python"}
+	ruleKeys        = []string{"link", "package", "reason", "versions"}
+	imagesKeys      = []string{"allowed"}
+	supplyKeys      = []string{"exclude-newer", "indexes", "only-binary", "pre-releases"}
+	budgetKeys      = []string{"max-download-size", "max-image-size"}
+	strictKeys      = []string{"errors"}
+)
+
+// Parse reads a policy file. name is how citations name it (a path, or a URL without
+// credentials); codes are the warning codes strict.errors may name. Unknown keys, wrong
+// types and malformed values are *target.InputError at their line and column.
+func Parse(name string, data []byte, codes []string) (*Policy, error) {
+	text := string(data)
+	p := &parser{file: name, text: text}
+	if !utf8.ValidString(text) {
+		return nil, &target.InputError{Pos: target.Position{File: name}, Msg: "a policy file is UTF-8 TOML; this one is not UTF-8"}
+	}
+	if de := tomlpos.CheckDepth(text); de != nil {
+		return nil, p.errorAt(de.Line, de.Col, "%s", de.Reason())
+	}
+	var doc map[string]any
+	if _, err := toml.Decode(text, &doc); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, p.errorAt(pe.Position.Line, pe.Position.Col, "%s", pe.Message)
+		}
+		return nil, &target.InputError{Pos: target.Position{File: name}, Msg: err.Error()}
+	}
+	p.index()
+	return p.policy(doc, codes)
+}
+
+type parser struct {
+	file, text string
+	doc        *tomlpos.Document
+	keys       map[tomlpos.Node]int // where the key or header naming a path first starts
+	values     map[tomlpos.Node]int // where its value first starts
+	lineStarts []int
+}
+
+func (p *parser) index() {
+	p.doc = tomlpos.Scan(p.text)
+	p.keys, p.values = map[tomlpos.Node]int{}, map[tomlpos.Node]int{}
+	for _, e := range p.doc.Entries {
+		if _, ok := p.values[e.Node]; !ok {
+			p.values[e.Node] = e.Value
+		}
+		if _, ok := p.keys[e.Node]; !ok && e.Kind != tomlpos.Element {
+			p.keys[e.Node] = e.Key
+		}
+	}
+	for i := 0; i >= 0; {
+		p.lineStarts = append(p.lineStarts, i)
+		if j := strings.IndexByte(p.text[i:], '\n'); j >= 0 {
+			i += j + 1
+		} else {
+			i = -1
+		}
+	}
+}
+
+// place is where path is written (its value when atValue, else its key), or its
+// nearest written parent.
+func (p *parser) place(path tomlpos.Path, atValue bool) (line, col int) {
+	for n := len(path); n >= 0; n-- {
+		node, ok := p.doc.Find(path[:n])
+		if !ok {
+			continue
+		}
+		offsets := p.keys
+		if atValue {
+			offsets = p.values
+		}
+		off, ok := offsets[node]
+		if !ok {
+			if off, ok = p.keys[node]; !ok {
+				continue
+			}
+		}
+		line = sort.Search(len(p.lineStarts), func(i int) bool { return p.lineStarts[i] > off })
+		return line, utf8.RuneCountInString(p.text[p.lineStarts[line-1]:off]) + 1
+	}
+	return 1, 0
+}
+
+func (p *parser) line(path tomlpos.Path) int {
+	line, _ := p.place(path, false)
+	return line
+}
+
+func (p *parser) errorf(path tomlpos.Path, atValue bool, format string, args ...any) error {
+	line, col := p.place(path, atValue)
+	return p.errorAt(line, col, format, args...)
+}
+
+func (p *parser) errorAt(line, col int, format string, args ...any) error {
+	e := &target.InputError{Pos: target.Position{File: p.file, Line: line, Col: col}, Msg: fmt.Sprintf(format, args...)}
+	if lines := strings.Split(p.text, "\n"); line >= 1 && line <= len(lines) {
+		e.Source = strings.TrimRight(lines[line-1], "\r")
+	}
+	return e
+}
+
+// keyName is path as messages name a key: "supply-chain.only-binary", "fleet[1].target[0].python".
+func keyName(path tomlpos.Path) string {
+	var b strings.Builder
+	for _, e := range path {
+		switch e := e.(type) {
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(e)
+		case int:
+			fmt.Fprintf(&b, "[%d]", e)
+		}
+	}
+	return b.String()
+}
+
+func (p *parser) unknownKeys(path tomlpos.Path, table map[string]any, known []string) error {
+	var unknown []string
+	for k := range table {
+		if !slices.Contains(known, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	// The first one in the file, so that fixing errors top to bottom works.
+	sort.Slice(unknown, func(i, j int) bool {
+		a, b := p.line(path.Plus(unknown[i])), p.line(path.Plus(unknown[j]))
+		return a < b || a == b && unknown[i] < unknown[j]
+	})
+	where := "the policy's top level"
+	if len(path) > 0 {
+		where = "[" + keyName(path) + "]"
+	}
+	return p.errorf(path.Plus(unknown[0]), false, "unknown key %q in %s; known keys: %s", unknown[0], where, strings.Join(known, ", "))
+}
+
+// table reads the table at key of parent; nil when absent.
+func (p *parser) table(parent map[string]any, path tomlpos.Path, key string, known []string) (map[string]any, error) {
+	raw, ok := parent[key]
+	if !ok {
+		return nil, nil
+	}
+	t, ok := raw.(map[string]any)
+	if !ok {
+		return nil, p.errorf(path.Plus(key), true, "%s must be a table ([%s]), not %s", keyName(path.Plus(key)), keyName(path.Plus(key)), typeName(raw))
+	}
+	return t, p.unknownKeys(path.Plus(key), t, known)
+}
+
+// tables reads the array of tables at key ([[key]]); nil when absent.
+func (p *parser) tables(parent map[string]any, path tomlpos.Path, key string, known []string) ([]map[string]any, error) {
+	raw, ok := parent[key]
+	if !ok {
+		return nil, nil
+	}
+	ts, ok := raw.([]map[string]any)
+	if !ok {
+		return nil, p.errorf(path.Plus(key), true, "%s must be an array of tables ([[%s]]), not %s", keyName(path.Plus(key)), keyName(path.Plus(key)), typeName(raw))
+	}
+	for i, t := range ts {
+		if err := p.unknownKeys(path.Plus(key, i), t, known); err != nil {
+			return nil, err
+		}
+	}
+	return ts, nil
+}
+
+// str reads a non-empty string; "" and line 0 when absent, unless required.
+func (p *parser) str(t map[string]any, path tomlpos.Path, key string, required bool) (string, int, error) {
+	raw, ok := t[key]
+	if !ok {
+		if required {
+			return "", 0, p.errorf(path, false, "%s has no %s; add %s = \"…\"", keyName(path), key, key)
+		}
+		return "", 0, nil
+	}
+	s, ok := raw.(string)
+	if !ok {
+		return "", 0, p.errorf(path.Plus(key), true, "%s must be a string, not %s", key, typeName(raw))
+	}
+	if strings.TrimSpace(s) == "" {
+		return "", 0, p.errorf(path.Plus(key), true, "%s is empty", key)
+	}
+	return strings.TrimSpace(s), p.line(path.Plus(key)), nil
+}
+
+// strs reads an array of non-empty strings; nil when absent.
+func (p *parser) strs(t map[string]any, path tomlpos.Path, key string) ([]string, int, error) {
+	raw, ok := t[key]
+	if !ok {
+		return nil, 0, nil
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return nil, 0, p.errorf(path.Plus(key), true, "%s must be an array of strings, not %s", key, typeName(raw))
+	}
+	out := []string{}
+	for i, item := range list {
+		s, ok := item.(string)
+		if !ok || strings.TrimSpace(s) == "" {
+			what := "empty"
+			if !ok {
+				what = "not a string but " + typeName(item)
+			}
+			return nil, 0, p.errorf(path.Plus(key, i), true, "%s[%d] is %s", key, i, what)
+		}
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out, p.line(path.Plus(key)), nil
+}
+
+func (p *parser) boolean(t map[string]any, path tomlpos.Path, key string) (Setting[bool], error) {
+	raw, ok := t[key]
+	if !ok {
+		return Setting[bool]{}, nil
+	}
+	b, ok := raw.(bool)
+	if !ok {
+		return Setting[bool]{}, p.errorf(path.Plus(key), true, "%s must be true or false, not %s", key, typeName(raw))
+	}
+	return Setting[bool]{Value: b, Line: p.line(path.Plus(key))}, nil
+}
+
+func (p *parser) policy(doc map[string]any, codes []string) (*Policy, error) {
+	if err := p.unknownKeys(nil, doc, topKeys); err != nil {
+		return nil, err
+	}
+	pol := &Policy{File: p.file, Locked: map[string]bool{}}
+	steps := []func(map[string]any, *Policy) error{p.fleets, p.rules, p.images, p.supplyChain, p.budget, p.locked}
+	for _, step := range steps {
+		if err := step(doc, pol); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.strict(doc, pol, codes); err != nil {
+		return nil, err
+	}
+	return pol, nil
+}
+
+func (p *parser) fleets(doc map[string]any, pol *Policy) error {
+	fleets, err := p.tables(doc, nil, "fleet", fleetKeys)
+	if err != nil {
+		return err
+	}
+	for i, ft := range fleets {
+		path := tomlpos.Path{"fleet", i}
+		f := Fleet{Line: p.line(path)}
+		if f.Name, _, err = p.str(ft, path, "name", true); err != nil {
+			return err
+		}
+		if _, dup := pol.Fleet(f.Name); dup {
+			return p.errorf(path.Plus("name"), true, "a second fleet named %q; fleet names must differ", f.Name)
+		}
+		if f.Images.Value, f.Images.Line, err = p.imageList(ft, path, "images"); err != nil {
+			return err
+		}
+		targets, err := p.tables(ft, path, "target", fleetTargetKeys)
+		if err != nil {
+			return err
+		}
+		if len(targets) == 0 {
+			return p.errorf(path, false, "fleet %q has no targets; add [[fleet.target]] tables under it", f.Name)
+		}
+		for j, tt := range targets {
+			t, err := p.fleetTarget(tt, path.Plus("target", j))
+			if err != nil {
+				return err
+			}
+			if slices.ContainsFunc(f.Targets, func(o FleetTarget) bool { return o.Name == t.Name }) {
+				return p.errorf(path.Plus("target", j, "name"), true, "a second target named %q in fleet %q; target names must differ", t.Name, f.Name)
+			}
+			f.Targets = append(f.Targets, t)
+		}
+		pol.Fleets = append(pol.Fleets, f)
+	}
+	return nil
+}
+
+func (p *parser) fleetTarget(t map[string]any, path tomlpos.Path) (FleetTarget, error) {
+	ft := FleetTarget{Line: p.line(path)}
+	var err error
+	if ft.Name, _, err = p.str(t, path, "name", true); err != nil {
+		return ft, err
+	}
+	if strings.ContainsAny(ft.Name, `/\:*?"<>| `) {
+		return ft, p.errorf(path.Plus("name"), true, "target name %q: a target name becomes a file name ({target} in -o), so it may not hold spaces or any of / \\ : * ? \" < > |", ft.Name)
+	}
+	origin := func(key string) target.Origin {
+		return target.Origin{From: target.FromConfig, Pos: target.Position{File: p.file, Line: p.line(path.Plus(key))}, Detail: keyName(path.Plus(key))}
+	}
+	d := &ft.Target
+	for _, f := range []struct {
+		key string
+		dst *target.Value
+	}{{"python", &d.Python}, {"platform", &d.Platform}, {"glibc", &d.GLibc}, {"driver", &d.Driver}, {"cuda", &d.CUDA}, {"base-image", &d.BaseImage}} {
+		text, _, err := p.str(t, path, f.key, false)
+		if err != nil {
+			return ft, err
+		}
+		if text == "" {
+			continue
+		}
+		if err := target.CheckSetting(f.key, text); err != nil {
+			return ft, p.errorf(path.Plus(f.key), true, "%s: %v", f.key, err)
+		}
+		*f.dst = target.Value{Text: text, Origin: origin(f.key)}
+	}
+	gpus, _, err := p.strs(t, path, "gpus")
+	if err != nil {
+		return ft, err
+	}
+	for i, g := range gpus {
+		if err := target.CheckSetting("gpus", g); err != nil {
+			return ft, p.errorf(path.Plus("gpus", i), true, "gpus: %v", err)
+		}
+		d.GPUs = append(d.GPUs, target.GPU{Name: g, Count: 1, Origin: origin("gpus")})
+	}
+	cpu, err := p.boolean(t, path, "cpu")
+	if err != nil {
+		return ft, err
+	}
+	if cpu.Set() {
+		d.CPU = target.Toggle{Set: true, On: cpu.Value, Origin: origin("cpu")}
+		if cpu.Value && len(gpus) > 0 {
+			return ft, p.errorf(path.Plus("cpu"), false, "cpu = true, yet gpus lists GPUs")
+		}
+	}
+	return ft, nil
+}
+
+func (p *parser) rules(doc map[string]any, pol *Policy) error {
+	for _, kind := range []struct {
+		key string
+		dst *[]Rule
+	}{{"deny", &pol.Deny}, {"require", &pol.Require}} {
+		tables, err := p.tables(doc, nil, kind.key, ruleKeys)
+		if err != nil {
+			return err
+		}
+		for i, t := range tables {
+			path := tomlpos.Path{kind.key, i}
+			r := Rule{Line: p.line(path)}
+			name, _, err := p.str(t, path, "package", true)
+			if err != nil {
+				return err
+			}
+			if !projectName().MatchString(name) {
+				return p.errorf(path.Plus("package"), true, "package %q is not a project name (PEP 508)", name)
+			}
+			r.Package = pep508.NormalizeName(name)
+			if r.Written, _, err = p.str(t, path, "versions", true); err != nil {
+				return err
+			}
+			if r.Versions, err = pep440.ParseSpecifierSet(r.Written); err != nil {
+				return p.errorf(path.Plus("versions"), true, "versions %q: %v; write a PEP 440 specifier such as \"<2.6\"", r.Written, err)
+			}
+			if r.Reason, _, err = p.str(t, path, "reason", true); err != nil {
+				return err
+			}
+			if r.Link, _, err = p.str(t, path, "link", false); err != nil {
+				return err
+			}
+			if r.Link != "" {
+				if err := checkLink(r.Link); err != nil {
+					return p.errorf(path.Plus("link"), true, "link %q: %v", r.Link, err)
+				}
+			}
+			*kind.dst = append(*kind.dst, r)
+		}
+	}
+	return nil
+}
+
+// projectName is the syntax of a project name (PEP 508).
+var projectName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`) })
+
+// checkLink accepts an http(s) URL with a host.
+func checkLink(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return errors.New("not a URL")
+	case u.Scheme != "https" && u.Scheme != "http" || u.Host == "":
+		return errors.New("want an https:// URL")
+	}
+	return nil
+}
+
+func (p *parser) imageList(t map[string]any, path tomlpos.Path, key string) ([]string, int, error) {
+	images, line, err := p.strs(t, path, key)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, img := range images {
+		if err := target.CheckSetting("base-image", img); err != nil {
+			return nil, 0, p.errorf(path.Plus(key, i), true, "%s[%d]: %v", key, i, err)
+		}
+	}
+	return images, line, nil
+}
+
+func (p *parser) images(doc map[string]any, pol *Policy) error {
+	t, err := p.table(doc, nil, "images", imagesKeys)
+	if t == nil || err != nil {
+		return err
+	}
+	pol.Images.Value, pol.Images.Line, err = p.imageList(t, tomlpos.Path{"images"}, "allowed")
+	if err != nil {
+		return err
+	}
+	// A fleet's target that uses an image its fleet may not is a policy at odds with
+	// itself: said now, not on every check.
+	for i, f := range pol.Fleets {
+		allowed := pol.ImagesFor(&pol.Fleets[i])
+		for j, ft := range f.Targets {
+			if img := ft.Target.BaseImage; img.Known() && allowed.Set() && !slices.Contains(allowed.Value, img.Text) {
+				return p.errorf(tomlpos.Path{"fleet", i, "target", j, "base-image"}, true, "fleet %q target %q uses base image %s, which is not one of the images %s allows", f.Name, ft.Name, img.Text, pol.At(allowed.Line))
+			}
+		}
+	}
+	return nil
+}
+
+func (p *parser) supplyChain(doc map[string]any, pol *Policy) error {
+	t, err := p.table(doc, nil, "supply-chain", supplyKeys)
+	if t == nil || err != nil {
+		return err
+	}
+	path := tomlpos.Path{"supply-chain"}
+	if pol.Indexes.Value, pol.Indexes.Line, err = p.strs(t, path, "indexes"); err != nil {
+		return err
+	}
+	for i, ix := range pol.Indexes.Value {
+		u, err := url.Parse(ix)
+		if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			return p.errorf(path.Plus("indexes", i), true, "indexes[%d] %q is not an index URL; want https://host/simple", i, ix)
+		}
+		if u.User != nil {
+			return p.errorf(path.Plus("indexes", i), true, "indexes[%d] holds credentials; a policy names indexes, and credentials go in .netrc or the index URL a project gives", i)
+		}
+	}
+	if pol.Indexes.Line > 0 && len(pol.Indexes.Value) == 0 {
+		return p.errorf(path.Plus("indexes"), true, "indexes is empty: no package could come from anywhere; list the allowed indexes, first-index order")
+	}
+	if pol.OnlyBinary, err = p.boolean(t, path, "only-binary"); err != nil {
+		return err
+	}
+	pre, line, err := p.str(t, path, "pre-releases", false)
+	if err != nil {
+		return err
+	}
+	if pre != "" && pre != PreReleasesNever && pre != PreReleasesIfNeeded {
+		return p.errorf(path.Plus("pre-releases"), true, "pre-releases %q: want %q or %q", pre, PreReleasesNever, PreReleasesIfNeeded)
+	}
+	pol.PreReleases = Setting[string]{Value: pre, Line: line}
+	return p.excludeNewer(t, path, pol)
+}
+
+// excludeNewer reads a date (2026-10-01, in UTC: nothing uploaded on it or after it) or
+// a date and time (a TOML datetime, or RFC 3339 text).
+func (p *parser) excludeNewer(t map[string]any, path tomlpos.Path, pol *Policy) error {
+	raw, ok := t["exclude-newer"]
+	if !ok {
+		return nil
+	}
+	key := path.Plus("exclude-newer")
+	var when time.Time
+	switch v := raw.(type) {
+	case time.Time:
+		when = v
+	case string:
+		var err error
+		if when, err = time.Parse(time.DateOnly, v); err != nil {
+			if when, err = time.Parse(time.RFC3339, v); err != nil {
+				return p.errorf(key, true, "exclude-newer %q is not a date (2026-10-01) or a time (2026-10-01T00:00:00Z)", v)
+			}
+		}
+	default:
+		return p.errorf(key, true, "exclude-newer must be a date (2026-10-01), not %s", typeName(raw))
+	}
+	pol.ExcludeNewer = Setting[time.Time]{Value: when.UTC(), Line: p.line(key)}
+	return nil
+}
+
+func (p *parser) budget(doc map[string]any, pol *Policy) error {
+	t, err := p.table(doc, nil, "budget", budgetKeys)
+	if t == nil || err != nil {
+		return err
+	}
+	for _, b := range []struct {
+		key string
+		dst *Setting[int64]
+	}{{"max-image-size", &pol.MaxImageSize}, {"max-download-size", &pol.MaxDownloadSize}} {
+		if _, isInt := t[b.key].(int64); isInt {
+			return p.errorf(tomlpos.Path{"budget", b.key}, true, "%s must be a size with its unit, such as \"8GB\" or \"500MiB\"", b.key)
+		}
+		text, line, err := p.str(t, tomlpos.Path{"budget"}, b.key, false)
+		if err != nil {
+			return err
+		}
+		if text == "" {
+			continue
+		}
+		n, err := ParseSize(text)
+		if err != nil {
+			return p.errorf(tomlpos.Path{"budget", b.key}, true, "%s: %v", b.key, err)
+		}
+		*b.dst = Setting[int64]{Value: n, Line: line}
+	}
+	return nil
+}
+
+func (p *parser) strict(doc map[string]any, pol *Policy, codes []string) error {
+	t, err := p.table(doc, nil, "strict", strictKeys)
+	if t == nil || err != nil {
+		return err
+	}
+	errs, line, err := p.strs(t, tomlpos.Path{"strict"}, "errors")
+	if err != nil {
+		return err
+	}
+	for i, code := range errs {
+		if !slices.Contains(codes, code) {
+			msg := fmt.Sprintf("errors[%d]: %q is not a warning code; the codes are %s", i, code, strings.Join(codes, ", "))
+			if near := nearCodes(code, codes); len(near) > 0 {
+				msg = fmt.Sprintf("errors[%d]: %q is not a warning code; did you mean %s?", i, code, strings.Join(near, " or "))
+			}
+			return p.errorf(tomlpos.Path{"strict", "errors", i}, true, "%s", msg)
+		}
+	}
+	pol.StrictErrors = Setting[[]string]{Value: errs, Line: line}
+	return nil
+}
+
+// nearCodes are the codes that start with, or contain, what was written.
+func nearCodes(written string, codes []string) []string {
+	var out []string
+	for _, c := range codes {
+		if strings.Contains(c, written) {
+			out = append(out, strconv.Quote(c))
+		}
+	}
+	return out
+}
+
+func (p *parser) locked(doc map[string]any, pol *Policy) error {
+	keys, line, err := p.strs(doc, nil, "locked")
+	if err != nil {
+		return err
+	}
+	for i, k := range keys {
+		if !slices.Contains(Lockable, k) {
+			return p.errorf(tomlpos.Path{"locked", i}, true, "locked[%d]: %q is not a setting a project could loosen; lockable: %s (deny, require and fleets bind every project already)", i, k, strings.Join(Lockable, ", "))
+		}
+		pol.Locked[k] = true
+	}
+	pol.LockedLine = line
+	return nil
+}
+
+// ParseSize reads a size: a number and a unit, decimal (kB, MB, GB, TB) or binary (KiB,
+// MiB, GiB, TiB), or B.
+func ParseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		factor float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"kB", 1e3}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
+	for _, u := range units {
+		num, ok := strings.CutSuffix(s, u.suffix)
+		if !ok {
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+		if err != nil || f <= 0 || f*u.factor >= 1<<62 {
+			break
+		}
+		return int64(f * u.factor), nil
+	}
+	return 0, fmt.Errorf("%q is not a size; want a number and a unit, such as \"8GB\" or \"500MiB\"", s)
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a float"
+	case bool:
+		return "a boolean"
+	case []any, []map[string]any:
+		return "an array"
+	case map[string]any:
+		return "a table"
+	}
+	return "a date or time"
+}

@@ -1,0 +1,124 @@
+package policy
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/target"
+)
+
+var testCodes = []string{"note", "unasked-prerelease", "unchecked-release"}
+
+func TestParseFixture(t *testing.T) {
+	data, err := os.ReadFile("testdata/policy.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse("policy.toml", data, testCodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.FleetNames(), ","); got != "training,inference" {
+		t.Errorf("fleets %s", got)
+	}
+	training, _ := p.Fleet("training")
+	if len(training.Targets) != 2 || training.Targets[1].Name != "gh200-560" {
+		t.Fatalf("training targets %+v", training.Targets)
+	}
+	d := training.Targets[0].Target
+	if d.Driver.Text != "550.54.15" || d.Driver.Origin.Pos.Line != 10 || d.GPUs[0].Name != "H100" {
+		t.Errorf("h100-550: %+v", d)
+	}
+	if len(p.Deny) != 1 || p.Deny[0].Line != 28 || p.Deny[0].Package != "torch" || !p.Deny[0].Versions.Contains(mustVersion(t, "2.5.1")) {
+		t.Errorf("deny %+v", p.Deny)
+	}
+	if len(p.Require) != 1 || p.Require[0].Package != "numpy" {
+		t.Errorf("require %+v", p.Require)
+	}
+	if !p.OnlyBinary.Value || p.PreReleases.Value != PreReleasesNever || !p.ExcludeNewer.Value.Equal(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("supply chain %+v %+v %+v", p.OnlyBinary, p.PreReleases, p.ExcludeNewer)
+	}
+	if p.MaxImageSize.Value != 8e9 || p.MaxDownloadSize.Value != 4<<30 || p.MaxDownloadSize.Line != 50 {
+		t.Errorf("budget %+v %+v", p.MaxImageSize, p.MaxDownloadSize)
+	}
+	if !p.IsLocked("supply-chain.indexes") || p.IsLocked("supply-chain.only-binary") {
+		t.Errorf("locked %v", p.Locked)
+	}
+	if p.At(p.Deny[0].Line).String() != "policy.toml:28" {
+		t.Errorf("At: %s", p.At(p.Deny[0].Line))
+	}
+}
+
+// Bad input is an error at its line and column, that says what is wrong and what to
+// write instead.
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, pos, msg string
+	}{
+		{"unknown top key", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\n[suply-chain]\n", "policy.toml:5:1", `unknown key "suply-chain" in the policy's top level; known keys: budget, deny, fleet`},
+		{"unknown key in a table", "[supply-chain]\nonly-binary = true\nexclude_newer = \"2026-01-01\"\n", "policy.toml:3:1", `unknown key "exclude_newer" in [supply-chain]`},
+		{"unknown key in a fleet target", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\n[[fleet.target]]\nname = \"y\"\ngpu = \"H100\"\n", "policy.toml:7:1", `unknown key "gpu" in [fleet[0].target[1]]`},
+		{"bad versions", "[[deny]]\npackage = \"torch\"\nversions = \"<<2.6\"\nreason = \"r\"\n", "policy.toml:3:12", `versions "<<2.6"`},
+		{"bad package", "[[deny]]\npackage = \"torch 2\"\nversions = \"<2.6\"\nreason = \"r\"\n", "policy.toml:2:11", `package "torch 2" is not a project name`},
+		{"rule without reason", "[[deny]]\npackage = \"torch\"\nversions = \"<2.6\"\n", "policy.toml:1:1", `deny[0] has no reason`},
+		{"bad link", "[[deny]]\npackage = \"torch\"\nversions = \"<2.6\"\nreason = \"r\"\nlink = \"ghsa\"\n", "policy.toml:5:8", `link "ghsa": want an https:// URL`},
+		{"bad index URL", "[supply-chain]\nindexes = [\"https://pypi.org/simple\", \"pypi\"]\n", "policy.toml:2:39", `indexes[1] "pypi" is not an index URL`},
+		{"index with credentials", "[supply-chain]\nindexes = [\"https://u:secret@host/simple\"]\n", "policy.toml:2:12", `holds credentials`},
+		{"bad date", "[supply-chain]\nexclude-newer = \"next week\"\n", "policy.toml:2:17", `exclude-newer "next week" is not a date`},
+		{"bad pre-releases", "[supply-chain]\npre-releases = \"sometimes\"\n", "policy.toml:2:16", `pre-releases "sometimes": want "never" or "if-needed"`},
+		{"bad driver", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\ndriver = \"550\"\n", "policy.toml:5:10", `driver: "550" is a driver branch, not a driver version`},
+		{"bad python", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\npython = 3.11\n", "policy.toml:5:10", `python must be a string, not a float`},
+		{"fleet without targets", "[[fleet]]\nname = \"a\"\n", "policy.toml:1:1", `fleet "a" has no targets`},
+		{"two fleets of one name", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\n[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\n", "policy.toml:6:8", `a second fleet named "a"`},
+		{"target name with a slash", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x/y\"\n", "policy.toml:4:8", `target name "x/y"`},
+		{"image outside the golden ones", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\nbase-image = \"ubuntu:22.04\"\n[images]\nallowed = [\"nvidia/cuda:12.4.1-runtime-ubuntu22.04\"]\n", "policy.toml:5:14", `uses base image ubuntu:22.04, which is not one of the images policy.toml:7 allows`},
+		{"size without a unit", "[budget]\nmax-image-size = 8\n", "policy.toml:2:18", `max-image-size must be a size with its unit`},
+		{"bad size", "[budget]\nmax-download-size = \"lots\"\n", "policy.toml:2:21", `"lots" is not a size`},
+		{"unknown strict code", "[strict]\nerrors = [\"unchecked\"]\n", "policy.toml:2:11", `"unchecked" is not a warning code; did you mean "unchecked-release"?`},
+		{"unknown locked key", "locked = [\"deny\"]\n", "policy.toml:1:11", `"deny" is not a setting a project could loosen`},
+		{"TOML syntax", "[supply-chain\n", "policy.toml:", "table name"},
+		{"too deep", "x = " + strings.Repeat("[", 200) + strings.Repeat("]", 200) + "\n", "policy.toml:1:", "nest"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("policy.toml", []byte(tc.doc), testCodes)
+			var ie *target.InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("got %v, want an *target.InputError", err)
+			}
+			if got := ie.Pos.String(); !strings.HasPrefix(got, tc.pos) {
+				t.Errorf("at %s, want %s: %v", got, tc.pos, err)
+			}
+			if !strings.Contains(ie.Msg, tc.msg) {
+				t.Errorf("message %q does not say %q", ie.Msg, tc.msg)
+			}
+		})
+	}
+}
+
+func mustVersion(t *testing.T, s string) pep440.Version {
+	t.Helper()
+	v, err := pep440.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// The example policy of examples/policy parses, and says what its README says.
+func TestExamplePolicy(t *testing.T) {
+	data, err := os.ReadFile("../examples/policy/policy.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse("policy.toml", data, testCodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Fleets) != 2 || len(p.Fleets[0].Targets)+len(p.Fleets[1].Targets) != 3 || p.Deny[0].Line != 32 {
+		t.Errorf("fleets %v, deny at line %d", p.FleetNames(), p.Deny[0].Line)
+	}
+}
