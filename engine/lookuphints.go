@@ -77,7 +77,7 @@ const maxSuggestions = 3
 // missingProjectHint says where a project no source has was looked for, and offers the
 // similar names (of the projects this run met and of the matrix) the index has.
 func (s *session) missingProjectHint(ctx context.Context, ix *index.Index, name string) (string, error) {
-	h := fmt.Sprintf("no project named %s on %s: check the spelling", name, strings.Join(ix.Locations(), ", "))
+	h := fmt.Sprintf("no project named %s on %s: check the spelling", name, strings.Join(ix.LocationsOf(name), ", "))
 	var confirmed []string
 	for i, c := range similarNames(name, append(ix.Known(), s.matrix.PackageNames()...)) {
 		if len(confirmed) == maxSuggestions || i == 2*maxSuggestions {

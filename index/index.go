@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -60,6 +61,11 @@ type Options struct {
 	IndexURL       string
 	ExtraIndexURLs []string
 	NoIndex        bool
+	// PinnedIndexes take each project named (PEP 503) from the one index given (its
+	// URL) and from nowhere else: no other index and no find-links location, whatever the
+	// strategy, as uv's [tool.uv.sources] NAME = { index = ... } pins it. The index need
+	// not be among the others (uv's explicit indexes serve only the projects pinned to them).
+	PinnedIndexes map[string]string
 	// FindLinks are local folders (paths or file: URLs) and HTML pages of links
 	// (http(s) URLs). Their files join every project's, ahead of the indexes'.
 	FindLinks []string
@@ -166,6 +172,7 @@ type Index struct {
 	stats     stats
 	findLinks []*source
 	indexes   []*source
+	pinned    map[string]*source // by project: Options.PinnedIndexes
 
 	ctx    context.Context // for shared work, which outlives any one caller
 	cancel context.CancelFunc
@@ -254,7 +261,25 @@ func New(opts Options) (*Index, error) {
 			ix.indexes = append(ix.indexes, s)
 		}
 	}
+	for _, name := range slices.Sorted(maps.Keys(opts.PinnedIndexes)) {
+		s, err := ix.newSource(opts.PinnedIndexes[name], true)
+		if err != nil {
+			return nil, fmt.Errorf("index URL of %s: %w", name, err)
+		}
+		if ix.pinned == nil {
+			ix.pinned = map[string]*source{}
+		}
+		ix.pinned[name] = s
+	}
 	return ix, nil
+}
+
+// sourcesOf are the find-links locations and the indexes a project is looked for in.
+func (ix *Index) sourcesOf(name string) (findLinks, indexes []*source) {
+	if s, ok := ix.pinned[name]; ok {
+		return nil, []*source{s}
+	}
+	return ix.findLinks, ix.indexes
 }
 
 func (ix *Index) newSource(loc string, isIndex bool) (*source, error) {
@@ -439,8 +464,9 @@ func (ix *Index) project(ctx context.Context, name string) (*project, error) {
 // strategy allows. A project of index pages alone is read from its view when the
 // cache holds one, and its view stored when not.
 func (ix *Index) loadProject(ctx context.Context, name string) (*project, error) {
+	findLinks, indexes := ix.sourcesOf(name)
 	var lists []sourceFiles
-	for _, s := range ix.findLinks {
+	for _, s := range findLinks {
 		files, err := ix.findLinksFiles(ctx, s)
 		if err != nil {
 			return nil, err
@@ -450,9 +476,9 @@ func (ix *Index) loadProject(ctx context.Context, name string) (*project, error)
 	var pages []sourcePage
 	switch ix.opts.Strategy {
 	case UnsafeBestMatch:
-		found := make([]*fetchedPage, len(ix.indexes))
+		found := make([]*fetchedPage, len(indexes))
 		g, gctx := errgroup.WithContext(ctx)
-		for i, s := range ix.indexes {
+		for i, s := range indexes {
 			g.Go(func() error {
 				var err error
 				found[i], err = ix.indexPage(gctx, s, name)
@@ -464,11 +490,11 @@ func (ix *Index) loadProject(ctx context.Context, name string) (*project, error)
 		}
 		for i, fp := range found {
 			if fp != nil {
-				pages = append(pages, sourcePage{ix.indexes[i], projectPageURL(ix.indexes[i], name), fp})
+				pages = append(pages, sourcePage{indexes[i], projectPageURL(indexes[i], name), fp})
 			}
 		}
 	default:
-		for _, s := range ix.indexes {
+		for _, s := range indexes {
 			fp, err := ix.indexPage(ctx, s, name)
 			if err != nil {
 				return nil, err

@@ -22,6 +22,15 @@ func (ix *Index) Locations() []string {
 	return append(out, ix.IndexURLs()...)
 }
 
+// LocationsOf are where the project name is looked for, in the order asked, redacted:
+// Locations, or the one index the project is pinned to (Options.PinnedIndexes).
+func (ix *Index) LocationsOf(name string) []string {
+	if s, ok := ix.pinned[name]; ok {
+		return []string{s.display}
+	}
+	return ix.Locations()
+}
+
 // Sources names where a project's files came from (redacted): the find-links locations
 // that list it and the index it was taken from (every index that has it, with
 // UnsafeBestMatch).
@@ -79,7 +88,8 @@ func (ix *Index) PassedOver(ctx context.Context, name string) ([]Listing, error)
 	}
 	var out []Listing
 	found := false
-	for _, s := range ix.indexes {
+	_, indexes := ix.sourcesOf(name)
+	for _, s := range indexes {
 		fp, err := ix.indexPage(ctx, s, name)
 		if err != nil {
 			return nil, err
