@@ -108,9 +108,12 @@
 // requirements, their markers joined with "and", as pip and uv do. Dependencies
 // listed in [project] dynamic are an error: depsolve never runs a build backend.
 // [project] requires-python is File.RequiresPython; [tool.depsolve] is File.Tool, a
-// Table whose values can be pointed at. [tool.uv] sources, index,
-// override-dependencies and constraint-dependencies change what uv resolves and are
-// not read: each gets a Warning.
+// Table whose values can be pointed at. uv's [[tool.uv.index]] entries are
+// File.UVIndexes and its [tool.uv.sources] File.UVSources (a git, url or path source
+// as the URL NAME @ URL would name; a source whose extra or group was not chosen left
+// out), for the caller to apply on the target. [tool.uv] override-dependencies and
+// constraint-dependencies change what uv resolves and are not read: each gets a
+// Warning.
 //
 // # pylock.toml
 //

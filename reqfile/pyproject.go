@@ -187,6 +187,9 @@ func (pp *pyproject) read(doc map[string]any) error {
 
 	if tool, ok := doc["tool"].(map[string]any); ok {
 		if uv, ok := tool["uv"].(map[string]any); ok {
+			if err := pp.readUV(uv); err != nil {
+				return err
+			}
 			pp.warnUV(uv)
 		}
 		if raw, ok := tool["depsolve"]; ok {
@@ -203,8 +206,6 @@ func (pp *pyproject) read(doc map[string]any) error {
 // uvSettings are the [tool.uv] settings that change what uv resolves, with what
 // to do instead; depsolve does not read them.
 var uvSettings = []struct{ key, msg string }{
-	{"sources", "[tool.uv.sources] is not read: uv would take the projects named there from other indexes, URLs or paths; depsolve takes them from the indexes it is given"},
-	{"index", "[[tool.uv.index]] is not read: give depsolve the indexes with --index-url and --extra-index-url"},
 	{"override-dependencies", "[tool.uv] override-dependencies is not read: depsolve resolves without uv's overrides"},
 	{"constraint-dependencies", "[tool.uv] constraint-dependencies is not read: give depsolve the constraints in a constraints file (-c)"},
 }
@@ -217,9 +218,6 @@ func (pp *pyproject) warnUV(uv map[string]any) {
 		}
 		p := tomlPath{"tool", "uv", setting.key}
 		start, ok := pp.index.key(p)
-		if !ok {
-			start, ok = pp.index.key(p.plus(0)) // [[tool.uv.index]]
-		}
 		if !ok {
 			start = pp.index.locate(p)
 		}

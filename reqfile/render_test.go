@@ -52,6 +52,12 @@ func render(f *File) string {
 			line("%s %s %s", list.kind, r.Pos, renderRequirement(r))
 		}
 	}
+	for _, ix := range f.UVIndexes {
+		line("uv-index %s name=%q url=%s explicit=%t default=%t flat=%t", ix.Pos, ix.Name, ix.URL, ix.Explicit, ix.Default, ix.Flat)
+	}
+	for _, src := range f.UVSources {
+		line("uv-source %s %s index=%q url=%q workspace=%t marker=%q", src.Pos, src.Package, src.Index, src.URL, src.Workspace, src.Marker.String())
+	}
 	for _, w := range f.Warnings {
 		line("warning %s", w)
 	}

@@ -85,6 +85,11 @@ type File struct {
 	RequiresPython    pep440.SpecifierSet // [project] requires-python (pylock: requires-python); empty if absent
 	RequiresPythonPos Position            // where RequiresPython is written
 	Tool              *Table              // [tool.depsolve], nil if absent
+	// From pyproject.toml only: uv's [[tool.uv.index]] in the order written, and the
+	// [tool.uv.sources] that apply with the extras and groups chosen, by project then
+	// in the order written.
+	UVIndexes []UVIndex
+	UVSources []UVSource
 
 	Warnings []Warning
 }
