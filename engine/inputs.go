@@ -184,6 +184,9 @@ type IndexSettings struct {
 	TrustedHosts []string
 	OnlyBinary   []string
 	NoBinary     []string
+	// Pinned are the indexes projects are taken from alone ([tool.uv.sources] NAME =
+	// { index = ... }), by project.
+	Pinned map[string]Sourced
 }
 
 func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config) IndexSettings {
@@ -191,7 +194,8 @@ func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config)
 	// The default index: the first source that names one.
 	candidates := []Sourced{{req.IndexURL, "flag --index-url"}}
 	for i := len(files) - 1; i >= 0; i-- { // pip: the last --index-url wins
-		candidates = append(candidates, Sourced{files[i].IndexURL, files[i].Path})
+		uvDefault, _, _ := uvIndexSettings(files[i])
+		candidates = append(candidates, Sourced{files[i].IndexURL, files[i].Path}, uvDefault)
 	}
 	for _, c := range configs {
 		candidates = append(candidates, Sourced{c.IndexURL.Text, c.IndexURL.Origin.String()})
@@ -228,6 +232,8 @@ func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config)
 		for _, u := range file.ExtraIndexURLs {
 			extra = append(extra, Sourced{u, file.Path})
 		}
+		_, uvExtra, _ := uvIndexSettings(file)
+		extra = append(extra, uvExtra...)
 	}
 	s.ExtraIndex = dedupe(extra)
 
@@ -240,6 +246,8 @@ func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config)
 		for _, l := range file.FindLinks {
 			links = append(links, Sourced{l, file.Path})
 		}
+		_, _, uvFlat := uvIndexSettings(file)
+		links = append(links, uvFlat...)
 	}
 	for _, c := range configs {
 		for _, v := range c.FindLinks {

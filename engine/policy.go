@@ -38,7 +38,7 @@ type Violation struct {
 // strict.errors may name.
 func WarningCodes() []string {
 	codes := append(matrix.AdvisoryCodes(), WarningUnaskedPrerelease, WarningSdistOnly, WarningLockTargetOverridden,
-		WarningUnverifiableURL, WarningBaseImageDuplicate, WarningDevelBaseImage, WarningBaseImageSizeUnknown,
+		WarningUnverifiableURL, WarningUVSourceNotFollowed, WarningBaseImageDuplicate, WarningDevelBaseImage, WarningBaseImageSizeUnknown,
 		WarningPolicyLoosened, target.WarningUnknownImageRelease, target.WarningImagePreinstalls)
 	slices.Sort(codes)
 	return slices.Compact(codes)

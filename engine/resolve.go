@@ -90,6 +90,7 @@ type outcome struct {
 // lock to keep where they are still allowed.
 func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, preferred map[string]pep440.Version) (*outcome, error) {
 	if in.direct == nil {
+		s.uv.applyURLs(in)
 		var err error
 		if in.direct, err = s.resolveDirect(ctx, ix, in); err != nil {
 			return nil, err
@@ -132,7 +133,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	}
 	out := &outcome{conflict: ns}
 	if ns != nil {
-		for _, w := range imageWarnings(s.target, nil) {
+		for _, w := range slices.Concat(s.uv.warnings, imageWarnings(s.target, nil)) {
 			s.report.Warn(w.Text())
 		}
 		if out.hints, err = pb.Hints(ctx, ns); err != nil {
@@ -151,6 +152,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		out.packages = append(out.packages, Package{Name: p.Name, Version: p.Version, Via: p.Via, RequiredBy: p.RequiredBy})
 	}
 	in.direct.annotate(out.packages)
+	out.warnings = append(out.warnings, s.uv.warnings...)
 	out.warnings = append(out.warnings, in.direct.warnings()...)
 	out.warnings = append(out.warnings, imageWarnings(s.target, out.packages)...)
 	for _, a := range append(tm.AdvisoriesFor(res.Version), tm.SolutionAdvisories(res.Packages)...) {

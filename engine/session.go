@@ -35,6 +35,7 @@ type session struct {
 	// replaced, as warnings of the verdict.
 	lockOverrides []Warning
 	indexes       IndexSettings
+	uv            uvSources      // what [tool.uv.sources] ask on the target
 	policy        *policy.Policy // nil: none
 	fleet         *policy.Fleet  // the fleet of the target, when it is a fleet's
 	// policyWarnings are the policy's warnings of this run, for the verdict.
@@ -82,6 +83,8 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 		return nil, err
 	}
 	s.indexes = mergeIndexes(req, files, s.configs)
+	s.uv = applicableUVSources(files, s.target.MarkerEnvironment())
+	s.indexes.Pinned = s.uv.pinned
 	return s, nil
 }
 
@@ -195,6 +198,7 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 		opts.TempDir = tmp
 		index.RemoveStaleDownloads(tmp, time.Now())
 	}
+	opts.PinnedIndexes = pinnedURLs(s.indexes.Pinned)
 	for _, e := range s.indexes.ExtraIndex {
 		opts.ExtraIndexURLs = append(opts.ExtraIndexURLs, e.Value)
 	}
