@@ -12,6 +12,7 @@ import (
 	"io"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
@@ -41,13 +42,14 @@ const (
 	kindWhiteout = 'w' // path and everything under it, in lower layers
 	kindOpaque   = 'o' // everything under path, in lower layers
 	kindNote     = 'n'
+	kindUnpacked = 's' // a: the bytes of the layer's tar stream, decimal
 )
 
 type findings struct{ records []record }
 
 // findingsEncoding tags cached findings; a change of what a layer's scan finds or
 // how it is written is a new number, so older entries read as misses.
-const findingsEncoding = 1
+const findingsEncoding = 2
 
 func (f *findings) encode() []byte {
 	b := []byte{findingsEncoding}
@@ -161,6 +163,8 @@ func (r *reader) scan(rc io.Reader, d v1.Descriptor) (*findings, error) {
 		stream = zr
 	}
 	f := &findings{}
+	unpacked := &sourceReader{r: stream}
+	stream = unpacked
 	tr := tar.NewReader(stream)
 	for {
 		if err := r.ctx.Err(); err != nil {
@@ -195,6 +199,7 @@ func (r *reader) scan(rc io.Reader, d v1.Descriptor) (*findings, error) {
 	if d.Size > 0 && src.n != d.Size {
 		return nil, &ContentError{Ref: r.ref, Layer: digest, Err: fmt.Errorf("the layer has %d bytes, the manifest says %d", src.n, d.Size)}
 	}
+	f.records = append(f.records, record{kind: kindUnpacked, a: strconv.FormatInt(unpacked.n, 10)})
 	return f, nil
 }
 
