@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -206,10 +207,14 @@ func (r *reader) scan(rc io.Reader, d v1.Descriptor) (*findings, error) {
 var (
 	// cudaLib matches the file names of the CUDA libraries a base image ships,
 	// with their version: libcudart.so.12.4.127, libcudnn.so.9.1.0, libnccl.so.2.21.5.
-	cudaLib = regexp.MustCompile(`^(lib(?:cudart|cudnn(?:_[a-z_]+)?|cublas|cublasLt|cufft|curand|cusolver|cusparse|nvrtc|nvJitLink|nccl|cupti|nvToolsExt))\.so\.([0-9]+(?:\.[0-9]+)*)$`)
+	cudaLib = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(lib(?:cudart|cudnn(?:_[a-z_]+)?|cublas|cublasLt|cufft|curand|cusolver|cusparse|nvrtc|nvJitLink|nccl|cupti|nvToolsExt))\.so\.([0-9]+(?:\.[0-9]+)*)$`)
+	})
 	// libcVersioned is glibc before 2.34, which named libc by its version.
-	libcVersioned = regexp.MustCompile(`^libc-([0-9]+\.[0-9]+)\.so$`)
-	interpreter   = regexp.MustCompile(`^(?:usr/(?:local/)?)?bin/python([0-9]+\.[0-9]+)$`)
+	libcVersioned = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^libc-([0-9]+\.[0-9]+)\.so$`) })
+	interpreter   = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:usr/(?:local/)?)?bin/python([0-9]+\.[0-9]+)$`)
+	})
 )
 
 // entry reads one tar entry: a whiteout, a METADATA, a CUDA library, libc, or
@@ -226,10 +231,10 @@ func (r *reader) entry(hdr *tar.Header, body io.Reader) ([]record, error) {
 	}
 	regular := hdr.Typeflag == tar.TypeReg || hdr.Typeflag == tar.TypeRegA
 	linked := regular || hdr.Typeflag == tar.TypeSymlink || hdr.Typeflag == tar.TypeLink
-	if m := cudaLib.FindStringSubmatch(base); m != nil && linked {
+	if m := cudaLib().FindStringSubmatch(base); m != nil && linked {
 		return []record{{kind: kindLib, path: p, a: m[1], b: m[2]}}, nil
 	}
-	if m := interpreter.FindStringSubmatch(p); m != nil && linked {
+	if m := interpreter().FindStringSubmatch(p); m != nil && linked {
 		return []record{{kind: kindPython, path: p, a: m[1]}}, nil
 	}
 	if !regular {
@@ -243,7 +248,7 @@ func (r *reader) entry(hdr *tar.Header, body io.Reader) ([]record, error) {
 	if !inLibDir(dir) {
 		return nil, nil
 	}
-	if m := libcVersioned.FindStringSubmatch(base); m != nil {
+	if m := libcVersioned().FindStringSubmatch(base); m != nil {
 		return []record{{kind: kindGlibc, path: p, a: m[1]}}, nil
 	}
 	if base == "libc.so.6" {
@@ -295,7 +300,7 @@ func glibcVersion(r io.Reader) string {
 		s, err := br.ReadSlice(0)
 		if bytes.HasPrefix(s, []byte("GNU C Library")) {
 			if _, v, ok := bytes.Cut(s, []byte("release version ")); ok {
-				if m := releaseNumber.Find(v); m != nil {
+				if m := releaseNumber().Find(v); m != nil {
 					return string(m)
 				}
 			}
@@ -306,4 +311,4 @@ func glibcVersion(r io.Reader) string {
 	}
 }
 
-var releaseNumber = regexp.MustCompile(`^[0-9]+\.[0-9]+`)
+var releaseNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+`) })

@@ -26,7 +26,7 @@ type ImageContents struct {
 	// Unpacked the bytes of their tar streams (what the image holds on a disk).
 	Layers         int
 	Size, Unpacked int64
-	Notes  []string
+	Notes          []string
 }
 
 // ImageFact is a version the image gives, and where in it.
