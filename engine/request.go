@@ -48,6 +48,11 @@ type Request struct {
 	// reports.
 	Target target.Declaration
 	Detect bool
+	// ReadImage reads a base image in a registry itself (its first read downloads
+	// every layer; the cache keeps what each holds). An image on disk (oci:DIR,
+	// docker-archive:FILE) is always read; a registry image without ReadImage, or
+	// offline, is known by its tag.
+	ReadImage bool
 
 	// Sizes looks up the download and installed size of every pin (Verdict.Sizes) and
 	// the bloat findings that need them. A size that cannot be looked up is only

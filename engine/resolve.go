@@ -102,6 +102,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		Requirements: resolverRequirements(in.requirements),
 		Constraints:  resolverRequirements(in.constraints),
 		Policy:       policyRules(s.policy),
+		Image:        imagePackages(s.target),
 		Environment:  s.target.MarkerEnvironment(),
 		Virtual:      s.target.Virtuals(),
 		Index:        in.direct.index(ix),

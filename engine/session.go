@@ -79,7 +79,7 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 		}
 		declared = &fleetReq
 	}
-	if s.target, s.lockOverrides, err = buildTarget(ctx, s.report, declared, s.matrix, s.configs, files); err != nil {
+	if s.target, s.lockOverrides, err = buildTarget(ctx, s.report, declared, s.matrix, s.configs, files, imageReader(ctx, s.report, req, s.cache)); err != nil {
 		return nil, err
 	}
 	s.indexes = mergeIndexes(req, files, s.configs)

@@ -14,6 +14,7 @@ import (
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/matrix"
+	"github.com/depsolve/depsolve/target"
 )
 
 // SizeReport is what a solution weighs: every pin's download and installed size, per
@@ -215,6 +216,9 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 	base := s.baseLibraries()
 	if s.target.BaseImage.Known() {
 		r.Base = &BaseSize{Image: s.target.BaseImage.Text}
+		if img := s.target.ImageRead; img != nil {
+			r.Base.Installed = img.Unpacked
+		}
 	}
 	for i := range out.warnings {
 		w := &out.warnings[i]
@@ -282,9 +286,13 @@ type BaseLibraries struct {
 	OS     string // the image's OS as its tag names it, "ubuntu22.04"; "" when unknown
 }
 
-// baseLibraries are the libraries the target's base image ships, from its tag; nil when
-// the target has no base image or the data does not know its flavor.
+// baseLibraries are the libraries the target's base image ships: those read from the
+// image, else those its tag's flavor ships; nil when the target has no base image or
+// the data does not know its flavor.
 func (s *session) baseLibraries() *BaseLibraries {
+	if read := s.target.ImageRead; read != nil {
+		return readBaseLibraries(read, s.target)
+	}
 	ref := s.target.BaseImage.Text
 	img, ok := s.matrix.BaseImage(ref)
 	if !ok || img.Libraries == nil {
@@ -303,6 +311,18 @@ func (s *session) baseLibraries() *BaseLibraries {
 			b.Leaner = ""
 		}
 		b.Keeps = keeps
+	}
+	return b
+}
+
+// readBaseLibraries are the libraries of an image that was read; nil when it ships none.
+func readBaseLibraries(img *target.ImageContents, t *target.Target) *BaseLibraries {
+	if len(img.Libraries) == 0 {
+		return nil
+	}
+	b := &BaseLibraries{Image: img.Ref, Libraries: img.Libraries, CUDNN: t.CuDNN.Text, From: "read from the image"}
+	if t.CUDA.Known() {
+		b.CUDAMajor = t.CUDA.Version.Release()[0]
 	}
 	return b
 }

@@ -47,7 +47,7 @@ func loadConfigs(path string) ([]*target.Config, error) {
 // inputs record and detection into the target, with depsolve's defaults for the Python
 // version and the platform where no source gives one. It also says where the flags
 // replaced a value a lock records.
-func buildTarget(ctx context.Context, r Reporter, req *Request, m *matrix.Matrix, configs []*target.Config, files []*reqfile.File) (*target.Target, []Warning, error) {
+func buildTarget(ctx context.Context, r Reporter, req *Request, m *matrix.Matrix, configs []*target.Config, files []*reqfile.File, read target.ImageReader) (*target.Target, []Warning, error) {
 	if df := req.Target.Dockerfile; df.Known() {
 		if fi, err := os.Stat(df.Text); err != nil || fi.IsDir() {
 			return nil, nil, originError(df.Origin, "", errors.New(fileProblem(df.Text, err)))
@@ -73,7 +73,7 @@ func buildTarget(ctx context.Context, r Reporter, req *Request, m *matrix.Matrix
 		}
 		decls = append(decls, d)
 	}
-	t, err := target.Build(m.Catalog(), target.Defaults{Python: DefaultPython, Platform: DefaultPlatform}, decls...)
+	t, err := target.BuildReading(m.Catalog(), target.Defaults{Python: DefaultPython, Platform: DefaultPlatform}, read, decls...)
 	if err != nil {
 		return nil, nil, err
 	}

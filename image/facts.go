@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/depsolve/depsolve/pep440"
@@ -32,7 +33,7 @@ func merge(out *Image, layers []*findings) {
 		}
 		for _, r := range f.records {
 			switch r.kind {
-			case kindWhiteout, kindOpaque:
+			case kindWhiteout, kindOpaque, kindUnpacked:
 			default:
 				live[string(r.kind)+r.path] = r
 			}
@@ -59,6 +60,17 @@ func merge(out *Image, layers []*findings) {
 		return cmpStrings(a.Name, b.Name, a.Path, b.Path)
 	})
 	derive(out, live)
+}
+
+// unpacked is the bytes of the layer's tar stream; 0 when not recorded.
+func (f *findings) unpacked() int64 {
+	for _, r := range f.records {
+		if r.kind == kindUnpacked {
+			n, _ := strconv.ParseInt(r.a, 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 func cmpStrings(a1, b1, a2, b2 string) int {

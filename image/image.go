@@ -71,6 +71,7 @@ type Image struct {
 type Layer struct {
 	Digest    string // sha256:…, of the layer as stored (compressed)
 	Size      int64  // bytes, as stored
+	Unpacked  int64  // bytes of its tar stream, uncompressed: what it adds to a disk, give or take
 	MediaType string
 	Cached    bool // its findings came from the cache; it was not read
 }
@@ -375,6 +376,7 @@ func (r *reader) read(img v1.Image) (*Image, error) {
 			return nil, err
 		}
 		l.Cached = cached
+		l.Unpacked = f.unpacked()
 		out.Layers = append(out.Layers, l)
 		all = append(all, f)
 	}

@@ -282,9 +282,12 @@ func TestReadRegistry(t *testing.T) {
 	if n := blobs(s.requests()); n != 0 {
 		t.Errorf("warm read: %d layer requests, want none", n)
 	}
-	for _, l := range again.Layers {
+	for i, l := range again.Layers {
 		if !l.Cached {
 			t.Errorf("warm read: layer %s not from the cache", l.Digest)
+		}
+		if l.Unpacked <= 0 || l.Unpacked != got.Layers[i].Unpacked {
+			t.Errorf("layer %s: unpacked %d bytes warm, %d cold; want the tar stream's size both times", l.Digest, l.Unpacked, got.Layers[i].Unpacked)
 		}
 	}
 }

@@ -12,7 +12,9 @@ import (
 	"io"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -41,13 +43,14 @@ const (
 	kindWhiteout = 'w' // path and everything under it, in lower layers
 	kindOpaque   = 'o' // everything under path, in lower layers
 	kindNote     = 'n'
+	kindUnpacked = 's' // a: the bytes of the layer's tar stream, decimal
 )
 
 type findings struct{ records []record }
 
 // findingsEncoding tags cached findings; a change of what a layer's scan finds or
 // how it is written is a new number, so older entries read as misses.
-const findingsEncoding = 1
+const findingsEncoding = 2
 
 func (f *findings) encode() []byte {
 	b := []byte{findingsEncoding}
@@ -161,6 +164,8 @@ func (r *reader) scan(rc io.Reader, d v1.Descriptor) (*findings, error) {
 		stream = zr
 	}
 	f := &findings{}
+	unpacked := &sourceReader{r: stream}
+	stream = unpacked
 	tr := tar.NewReader(stream)
 	for {
 		if err := r.ctx.Err(); err != nil {
@@ -195,16 +200,21 @@ func (r *reader) scan(rc io.Reader, d v1.Descriptor) (*findings, error) {
 	if d.Size > 0 && src.n != d.Size {
 		return nil, &ContentError{Ref: r.ref, Layer: digest, Err: fmt.Errorf("the layer has %d bytes, the manifest says %d", src.n, d.Size)}
 	}
+	f.records = append(f.records, record{kind: kindUnpacked, a: strconv.FormatInt(unpacked.n, 10)})
 	return f, nil
 }
 
 var (
 	// cudaLib matches the file names of the CUDA libraries a base image ships,
 	// with their version: libcudart.so.12.4.127, libcudnn.so.9.1.0, libnccl.so.2.21.5.
-	cudaLib = regexp.MustCompile(`^(lib(?:cudart|cudnn(?:_[a-z_]+)?|cublas|cublasLt|cufft|curand|cusolver|cusparse|nvrtc|nvJitLink|nccl|cupti|nvToolsExt))\.so\.([0-9]+(?:\.[0-9]+)*)$`)
+	cudaLib = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(lib(?:cudart|cudnn(?:_[a-z_]+)?|cublas|cublasLt|cufft|curand|cusolver|cusparse|nvrtc|nvJitLink|nccl|cupti|nvToolsExt))\.so\.([0-9]+(?:\.[0-9]+)*)$`)
+	})
 	// libcVersioned is glibc before 2.34, which named libc by its version.
-	libcVersioned = regexp.MustCompile(`^libc-([0-9]+\.[0-9]+)\.so$`)
-	interpreter   = regexp.MustCompile(`^(?:usr/(?:local/)?)?bin/python([0-9]+\.[0-9]+)$`)
+	libcVersioned = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^libc-([0-9]+\.[0-9]+)\.so$`) })
+	interpreter   = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:usr/(?:local/)?)?bin/python([0-9]+\.[0-9]+)$`)
+	})
 )
 
 // entry reads one tar entry: a whiteout, a METADATA, a CUDA library, libc, or
@@ -221,10 +231,10 @@ func (r *reader) entry(hdr *tar.Header, body io.Reader) ([]record, error) {
 	}
 	regular := hdr.Typeflag == tar.TypeReg || hdr.Typeflag == tar.TypeRegA
 	linked := regular || hdr.Typeflag == tar.TypeSymlink || hdr.Typeflag == tar.TypeLink
-	if m := cudaLib.FindStringSubmatch(base); m != nil && linked {
+	if m := cudaLib().FindStringSubmatch(base); m != nil && linked {
 		return []record{{kind: kindLib, path: p, a: m[1], b: m[2]}}, nil
 	}
-	if m := interpreter.FindStringSubmatch(p); m != nil && linked {
+	if m := interpreter().FindStringSubmatch(p); m != nil && linked {
 		return []record{{kind: kindPython, path: p, a: m[1]}}, nil
 	}
 	if !regular {
@@ -238,7 +248,7 @@ func (r *reader) entry(hdr *tar.Header, body io.Reader) ([]record, error) {
 	if !inLibDir(dir) {
 		return nil, nil
 	}
-	if m := libcVersioned.FindStringSubmatch(base); m != nil {
+	if m := libcVersioned().FindStringSubmatch(base); m != nil {
 		return []record{{kind: kindGlibc, path: p, a: m[1]}}, nil
 	}
 	if base == "libc.so.6" {
@@ -290,7 +300,7 @@ func glibcVersion(r io.Reader) string {
 		s, err := br.ReadSlice(0)
 		if bytes.HasPrefix(s, []byte("GNU C Library")) {
 			if _, v, ok := bytes.Cut(s, []byte("release version ")); ok {
-				if m := releaseNumber.Find(v); m != nil {
+				if m := releaseNumber().Find(v); m != nil {
 					return string(m)
 				}
 			}
@@ -301,4 +311,4 @@ func glibcVersion(r io.Reader) string {
 	}
 }
 
-var releaseNumber = regexp.MustCompile(`^[0-9]+\.[0-9]+`)
+var releaseNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+`) })

@@ -111,6 +111,13 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 	for _, r := range pb.Policy {
 		pp.rootDeps = append(pp.rootDeps, policyDependency(r))
 	}
+	for _, p := range pb.Image {
+		dep, err := imageDependency(p)
+		if err != nil {
+			return nil, fmt.Errorf("resolver: the image's %s %s: %w", p.Name, p.Version, err)
+		}
+		pp.rootDeps = append(pp.rootDeps, dep)
+	}
 	// The target's facts: each virtual package is required at its one version,
 	// so that matrix rules (constraints) on it apply. The display keeps the
 	// version as written: a driver is "535.104.05", not PEP 440's "535.104.5".

@@ -215,6 +215,9 @@ type Problem struct {
 	// Policy are the rules of the platform's policy: constraints, like Constraints,
 	// stated in the policy's words. Hints never relax them.
 	Policy []PolicyRule
+	// Image are the packages the base image ships installed: constraints at the
+	// image's release, explained as the image's.
+	Image []ImagePackage
 	// Environment is the target's marker environment (PEP 508), without "extra".
 	Environment pep508.Environment
 	// Virtual lists the target's facts; "@python" is required: Requires-Python

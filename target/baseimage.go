@@ -25,6 +25,9 @@ var (
 )
 
 func checkImageReference(s string) error {
+	if isLocalImageRef(s) {
+		return nil // package image reads its path when the image is read
+	}
 	_, err := parseImageReference(s)
 	return err
 }

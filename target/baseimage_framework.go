@@ -22,6 +22,9 @@ type Installed struct {
 	Name    string // PEP 503
 	Version string
 	Origin  Origin
+	// Location is the site-packages folder the image has it in, when the image was
+	// read ("/usr/local/lib/python3.11/site-packages"); "" when its tag says it.
+	Location string
 }
 
 // ImageWarning is something about the base image that the user should know, with a

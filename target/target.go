@@ -38,6 +38,9 @@ type Target struct {
 	// torch); Warnings are what the user should know of the base image, with codes.
 	Preinstalled []Installed
 	Warnings     []ImageWarning
+	// ImageRead is the base image as read from the image itself; nil when it was
+	// known by its tag alone.
+	ImageRead *ImageContents
 	// FreeThreaded is a free-threaded CPython build, written "3.13t" (Python.Text; its
 	// Version is 3.13): its wheels carry the ABI tag cp313t and its sys.abiflags is "t";
 	// markers see python_version 3.13.
@@ -80,7 +83,11 @@ type Defaults struct {
 // Defaults fill what no declaration and no base image gives (see Defaults); their values
 // have origin FromDefault. Zero Defaults leave such values unknown.
 func Build(cat Catalog, defaults Defaults, decls ...Declaration) (*Target, error) {
-	b := &targetBuilder{cat: cat, decls: decls}
+	return build(cat, defaults, nil, decls)
+}
+
+func build(cat Catalog, defaults Defaults, read ImageReader, decls []Declaration) (*Target, error) {
+	b := &targetBuilder{cat: cat, decls: decls, read: read}
 	if err := b.baseImage(); err != nil {
 		return nil, err
 	}
@@ -104,6 +111,7 @@ func Build(cat Catalog, defaults Defaults, decls ...Declaration) (*Target, error
 type targetBuilder struct {
 	cat   Catalog
 	decls []Declaration
+	read  ImageReader // nil: images are known by their tags only
 	t     Target
 }
 
@@ -162,9 +170,9 @@ func (b *targetBuilder) baseImage() error {
 		b.t.BaseImage = Value{Text: base.Image, Origin: dockerfile.Origin}
 		origin.Pos = Position{File: base.Pos.File, Line: base.Pos.Line}
 		origin.Detail = base.Image
-		it, err := baseImageTarget(base.Image, origin, base.Platform, b.cat)
+		it, err := b.imageTarget(base.Image, origin, base.Platform, func(e *InputError) { e.Pos = base.Pos })
 		if err != nil {
-			return &InputError{Pos: base.Pos, Msg: err.Error()}
+			return err
 		}
 		b.dockerfilePython(&it, base)
 		b.imageImplies(it, origin)
@@ -175,12 +183,36 @@ func (b *targetBuilder) baseImage() error {
 	}
 	b.t.BaseImage = image
 	origin.Detail = image.Text
-	it, err := baseImageTarget(image.Text, origin, "", b.cat)
+	it, err := b.imageTarget(image.Text, origin, "", func(e *InputError) {
+		at := originError(image.Origin, "").(*InputError)
+		e.Flag, e.Pos = at.Flag, at.Pos
+	})
 	if err != nil {
-		return originError(image.Origin, "%v", err)
+		return err
 	}
 	b.imageImplies(it, origin)
 	return nil
+}
+
+// imageTarget is what the base image implies: read, where the reader reads it, over what
+// its tag implies; place puts an error at the place that names the image.
+func (b *targetBuilder) imageTarget(ref string, origin Origin, dockerPlatform string, place func(*InputError)) (imageTarget, error) {
+	contents, err := b.readImage(ref, origin, place)
+	if err != nil {
+		return imageTarget{}, err
+	}
+	tag, tagErr := imageTarget{}, error(nil)
+	if !isLocalImageRef(ref) {
+		tag, tagErr = baseImageTarget(ref, origin, dockerPlatform, b.cat)
+	}
+	if contents == nil {
+		if tagErr != nil {
+			return imageTarget{}, placed(&InputError{Msg: tagErr.Error()}, place)
+		}
+		return tag, nil
+	}
+	b.t.ImageRead = contents
+	return readImageTarget(contents, tag, tagErr == nil && !isLocalImageRef(ref), origin), nil
 }
 
 // pickBuildArgs returns the build args of the highest-precedence source that gives any.

@@ -49,6 +49,7 @@ type inputFlags struct {
 	dockerfile string
 	buildArgs  []string
 	detect     bool
+	readImage  bool
 
 	maxImageSize imageSizeFlag // --max-image-size; zero when not given
 
@@ -125,6 +126,7 @@ func (f *inputFlags) registerTarget(fs *pflag.FlagSet) {
 	fs.StringVar(&f.dockerfile, "dockerfile", "", "derive the target from the final FROM of `PATH`, and the Python version from its PYTHON_VERSION (ARG or ENV)")
 	fs.StringArrayVar(&f.buildArgs, "build-arg", nil, "set an ARG of the --dockerfile, as docker build --build-arg does (`NAME=VALUE`, repeatable)")
 	fs.BoolVar(&f.detect, "detect", false, "detect the target on this machine (nvidia-smi, python3, glibc)")
+	fs.BoolVar(&f.readImage, "read-image", false, "read a registry base image itself (env, CUDA libraries, installed packages; the first read downloads its layers, later ones use the cache); oci:DIR and docker-archive:FILE images are always read")
 }
 
 // registerOutput adds the flags about how much is printed and how.
@@ -234,6 +236,7 @@ func (f *inputFlags) request(args []string) engine.Request {
 		Timeout:        f.timeout,
 		Target:         f.targetDeclaration(),
 		Detect:         f.detect,
+		ReadImage:      f.readImage,
 		MaxImageSize:   f.maxImageSize.budget(),
 		Version:        version,
 		RetryBackoff:   retryBackoff,

@@ -18,6 +18,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/depsolve/depsolve/internal/fakeindex"
+	"github.com/depsolve/depsolve/internal/imagetest"
 	"github.com/depsolve/depsolve/pep508"
 )
 
@@ -56,6 +57,7 @@ func TestScripts(t *testing.T) {
 			"fakeindex": cmdFakeindex,
 			"jsonshape": cmdJSONShape,
 			"filemode":  cmdFilemode,
+			"ocilayout": cmdOCILayout,
 		},
 	})
 }
@@ -433,4 +435,38 @@ func mustMarshal(v any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// cmdOCILayout writes a container image to an OCI layout, for --base-image oci:DIR:
+//
+//	ocilayout DIR [env=NAME=VALUE]... [dist=NAME==VERSION]... [lib=FILE]...
+//	    an image of a random layer and a layer with each dist installed in
+//	    /usr/local/lib/python3.11/site-packages and each CUDA library (libcudart.so.12.4.127)
+//	    in /usr/local/cuda/lib64, with each env in its configuration
+func cmdOCILayout(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: ocilayout DIR [env=NAME=VALUE]... [dist=NAME==VERSION]... [lib=FILE]...")
+	}
+	var env []string
+	var files []imagetest.File
+	for _, a := range args[1:] {
+		kind, value, _ := strings.Cut(a, "=")
+		switch kind {
+		case "env":
+			env = append(env, value)
+		case "dist":
+			name, version, ok := strings.Cut(value, "==")
+			if !ok {
+				ts.Fatalf("ocilayout: %s: want dist=NAME==VERSION", a)
+			}
+			files = append(files, imagetest.Dist(name, version))
+		case "lib":
+			files = append(files, imagetest.Lib(value))
+		default:
+			ts.Fatalf("ocilayout: %s: want env=, dist= or lib=", a)
+		}
+	}
+	img, err := imagetest.Image(env, files...)
+	ts.Check(err)
+	ts.Check(imagetest.WriteLayout(ts.MkAbs(args[0]), "", img))
 }
