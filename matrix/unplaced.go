@@ -26,6 +26,8 @@ const AdvisoryUncheckedTarget = "unchecked-target"
 //     architecture, so the driver it needs is not checked;
 //   - a platform whose machine no row names: the [[build]], [[archs]] and [[note]] rows
 //     of that machine would say which CUDA its wheels are built for and what they run on;
+//   - an nvidia/cuda base image whose OS no [[os]] row has, when no other source gives
+//     the glibc: which manylinux wheels it installs is not known;
 //   - an nvidia/cuda base image whose flavor the [[image_flavor]] rows do not list: the
 //     CUDA libraries it ships are not known.
 //
@@ -68,6 +70,10 @@ func (m *Matrix) UncheckedTarget(t *target.Target) []Advisory {
 	}
 	if t.BaseImage.Known() {
 		if img, ok := m.BaseImage(t.BaseImage.Text); ok {
+			if img.OS != "" && img.Glibc == "" && !t.GLibc.Known() {
+				add("base image %s (%s) runs %s, whose glibc the matrix does not know: which manylinux wheels install on it is not checked; give --glibc",
+					t.BaseImage.Text, t.BaseImage.Origin, img.OS)
+			}
 			if f, known := m.flavors[img.Flavor]; !known || f.row.Advisory {
 				add("base image %s (%s) is of a flavor (%q) the matrix does not list: the CUDA libraries it ships, and so the libraries the packages' wheels duplicate, are not checked",
 					t.BaseImage.Text, t.BaseImage.Origin, img.Flavor)

@@ -35,6 +35,9 @@ func TestAdvisoriesUncheckedTarget(t *testing.T) {
 		{"known machine", target.Declaration{Platform: target.Flag("--platform", "manylinux_2_35_aarch64")}, nil},
 		{"image flavor not listed", target.Declaration{BaseImage: target.Flag("--base-image", "nvidia/cuda:12.4.1-weird-ubuntu22.04")},
 			[]string{`base image nvidia/cuda:12.4.1-weird-ubuntu22.04 (flag --base-image) is of a flavor ("weird") the matrix does not list`}},
+		{"image OS without glibc", target.Declaration{BaseImage: target.Flag("--base-image", "nvidia/cuda:13.0.0-runtime-ubuntu26.04")},
+			[]string{"base image nvidia/cuda:13.0.0-runtime-ubuntu26.04 (flag --base-image) runs ubuntu26.04, whose glibc the matrix does not know"}},
+		{"image OS without glibc, glibc given", target.Declaration{BaseImage: target.Flag("--base-image", "nvidia/cuda:13.0.0-runtime-ubuntu26.04"), GLibc: target.Flag("--glibc", "2.41")}, nil},
 		{"listed image flavor", target.Declaration{BaseImage: target.Flag("--base-image", "nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04")}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
