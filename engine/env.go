@@ -15,6 +15,9 @@ type Environment struct {
 	Target  *target.Target // Target.Settings() lists its values with their origins
 	Indexes IndexSettings
 	Cache   Sourced // the cache folder
+	// Unchecked are the target's values the matrix cannot place, as check and lock warn
+	// of them (code unchecked-target).
+	Unchecked []Warning
 }
 
 // Env says what Check and Lock would use for req, without resolving and without opening
@@ -33,7 +36,11 @@ func Env(ctx context.Context, req Request) (Environment, error) {
 	if err != nil {
 		return Environment{}, err
 	}
-	return Environment{Target: s.target, Indexes: s.indexes, Cache: Sourced{s.cacheDir, cacheOrigin(req.CacheDir)}}, nil
+	env := Environment{Target: s.target, Indexes: s.indexes, Cache: Sourced{s.cacheDir, cacheOrigin(req.CacheDir)}}
+	for _, a := range s.matrix.UncheckedTarget(s.target) {
+		env.Unchecked = append(env.Unchecked, advisoryWarning(a))
+	}
+	return env, nil
 }
 
 func cacheOrigin(dir string) string {

@@ -137,6 +137,9 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		for _, w := range slices.Concat(s.uv.warnings, imageWarnings(s.target, nil)) {
 			s.report.Warn(w.Text())
 		}
+		for _, a := range s.matrix.UncheckedTarget(s.target) {
+			s.report.Warn(advisoryWarning(a).Text())
+		}
 		if out.hints, err = pb.Hints(ctx, ns); err != nil {
 			s.report.Warn(fmt.Sprintf("no hints: %v", err))
 		}
@@ -198,8 +201,11 @@ func (s *session) settle(ctx context.Context, ix *index.Index, out *outcome, v *
 
 // advisoryWarning is a matrix advisory as the verdict carries it.
 func advisoryWarning(a matrix.Advisory) Warning {
-	cite := a.Cite
-	w := Warning{Code: a.Code, Message: a.Text, Package: a.Package, Version: a.Version, Row: &cite, AtStake: a.AtStake}
+	w := Warning{Code: a.Code, Message: a.Text, Package: a.Package, Version: a.Version, AtStake: a.AtStake}
+	if a.Cite.File != "" { // an unchecked-target advisory is about the row the data lacks
+		cite := a.Cite
+		w.Row = &cite
+	}
 	if a.Package != "" {
 		if about := a.Package + " " + a.Version; !strings.HasPrefix(w.Message, about) {
 			w.Message = about + ": " + w.Message

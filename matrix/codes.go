@@ -6,6 +6,6 @@ func AdvisoryCodes() []string {
 	return []string{
 		AdvisoryCPUOnlyBuild, AdvisoryCUDAWheelsOnCPUTarget, AdvisoryCUDAFamilyMix, AdvisoryTable3Driver,
 		AdvisoryUnverifiedBuild, AdvisoryUnverifiedArchs, AdvisoryUnverifiedConstraint, AdvisoryUnverifiedGPUDriver,
-		AdvisoryNote, AdvisoryUncheckedRelease, AdvisoryForwardCompat,
+		AdvisoryNote, AdvisoryUncheckedRelease, AdvisoryForwardCompat, AdvisoryUncheckedTarget,
 	}
 }

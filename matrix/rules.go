@@ -56,6 +56,7 @@ type TargetMatrix struct {
 	virtuals map[string]pep440.Version // the value of each of VirtualPython, VirtualDriver, VirtualCUDA, VirtualGlibc the target has
 	gpus     []pep440.Version          // the compute capability of @gpu:0, @gpu:1, … ("9.0")
 	kinds    gpuKinds                  // the target's GPUs as forward compatibility sees them
+	unplaced []Advisory                // UncheckedTarget
 }
 
 // ForTarget applies the matrix to a target, reading the values Build parsed. An unknown
@@ -72,7 +73,7 @@ func (m *Matrix) ForTarget(t *target.Target) *TargetMatrix {
 			virtuals[name] = v.Version
 		}
 	}
-	return &TargetMatrix{m: m, t: f, virtuals: virtuals, gpus: t.Capabilities(), kinds: m.gpuKinds(t.GPUs)}
+	return &TargetMatrix{m: m, t: f, virtuals: virtuals, gpus: t.Capabilities(), kinds: m.gpuKinds(t.GPUs), unplaced: m.UncheckedTarget(t)}
 }
 
 // osMachine names a platform as the data's os and machine keys do: the OS as Python's
@@ -520,12 +521,13 @@ const (
 //   - a CPU-only build (a [[build]] row with cuda = "cpu") on a target with a driver or
 //     GPUs, code AdvisoryCPUOnlyBuild;
 //   - unverified [[gpu_driver]] rows whose range the target's driver is outside of, for
-//     one of its GPUs (Package "", Version the compute capability).
+//     one of its GPUs (Package "", Version the compute capability);
+//   - the target's values the matrix cannot place (UncheckedTarget).
 //
 // The order is deterministic: the target's, then packages by name, then rows in data order.
 // SolutionAdvisories adds those about the resolution's CUDA wheels as a whole.
 func (tm *TargetMatrix) AdvisoriesFor(selected func(name string) (pep440.Version, bool)) []Advisory {
-	out := tm.targetAdvisories()
+	out := append(slices.Clone(tm.unplaced), tm.targetAdvisories()...)
 	for _, name := range slices.Sorted(maps.Keys(tm.m.packages)) {
 		if v, ok := selected(name); ok {
 			out = append(out, tm.advisories(name, v, selected)...)

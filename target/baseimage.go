@@ -135,13 +135,12 @@ func baseImageTarget(ref string, origin Origin, dockerPlatform string, cat Catal
 		}
 		set(&it.decl.CUDA, facts.CUDA)
 		it.cudnn = facts.CuDNN
+		// An OS the matrix has no glibc for is the matrix's to say (unchecked-target).
 		switch {
 		case facts.GLibc != "":
 			set(&it.decl.GLibc, facts.GLibc)
 		case facts.OS == "":
 			it.notes = append(it.notes, fmt.Sprintf("base image %s: the tag names no OS; glibc unknown (give --glibc)", ref))
-		default:
-			it.notes = append(it.notes, fmt.Sprintf("base image %s: the glibc of %s is not in the matrix (give --glibc)", ref, facts.OS))
 		}
 	case isFrameworkImage(r):
 		frameworkImage(ref, r, origin, cat, &it)

@@ -81,6 +81,9 @@ func runEnv(ctx context.Context, u *ui, f *inputFlags, format string, args []str
 	for _, w := range env.Target.Warnings {
 		r.Notes = append(r.Notes, w.Message+" ["+w.Code+"]")
 	}
+	for _, w := range env.Unchecked {
+		r.Notes = append(r.Notes, w.Message+" ["+w.Code+"]")
+	}
 	defaults := []string{}
 	for _, st := range env.Target.Settings() {
 		v := envValue{Name: st.Name, Value: st.Value, Origin: st.Origin.String()}
