@@ -127,6 +127,14 @@ func policyRules(pol *policy.Policy) []resolver.PolicyRule {
 	return out
 }
 
+// policyIndexes are the indexes the policy allows, which hints keep to; nil: any.
+func policyIndexes(pol *policy.Policy) []string {
+	if pol == nil || !pol.Indexes.Set() {
+		return nil
+	}
+	return pol.Indexes.Value
+}
+
 // applySupplyChain sets the index options the policy's supply chain asks for, after
 // checking that the project and the flags do not loosen what it locks: an index it does
 // not list, --pre against pre-releases = "never", --no-binary against only-binary.

@@ -141,6 +141,10 @@ type MatrixConflict struct {
 	RuledOut []pep440.Version // listed versions that a rule on a target fact forbids, ascending
 	Listed   []pep440.Version // every version the index listed, ascending
 	Target   []Virtual        // the target's facts
+	// Policy and Indexes are the problem's (Problem.Policy, Problem.PolicyIndexes): a
+	// hint stays inside the policy (PolicyAllows, IndexAllowed).
+	Policy  []PolicyRule
+	Indexes []string
 }
 
 // A Requirement is one line of the user's input, with where it was written.
@@ -215,6 +219,9 @@ type Problem struct {
 	// Policy are the rules of the platform's policy: constraints, like Constraints,
 	// stated in the policy's words. Hints never relax them.
 	Policy []PolicyRule
+	// PolicyIndexes are the indexes the policy allows; a hint never names another. nil:
+	// any index.
+	PolicyIndexes []string
 	// Environment is the target's marker environment (PEP 508), without "extra".
 	Environment pep508.Environment
 	// Virtual lists the target's facts; "@python" is required: Requires-Python
