@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/depsolve/depsolve/input"
 	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/policy"
 	"github.com/depsolve/depsolve/reqfile"
@@ -119,10 +118,10 @@ func (s *session) lockFields() []lockfile.Field {
 }
 
 // recordedFleetName is the fleet target a lock input records, and where; "" when none.
-func recordedFleetName(f *reqfile.File) (string, input.Position) {
+func recordedFleetName(f *reqfile.File) (string, reqfile.Position) {
 	if f.Format == reqfile.FormatPylock {
 		if f.Tool == nil {
-			return "", input.Position{}
+			return "", reqfile.Position{}
 		}
 		name, _ := f.Tool.Values[fleetField].(string)
 		return name, f.Tool.Pos(fleetField)
@@ -132,7 +131,7 @@ func recordedFleetName(f *reqfile.File) (string, input.Position) {
 			return fd.Value, fd.Pos
 		}
 	}
-	return "", input.Position{}
+	return "", reqfile.Position{}
 }
 
 // recordedFleet is the fleet target the lock inputs record, with its fleet in the
