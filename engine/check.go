@@ -30,6 +30,9 @@ type Verdict struct {
 	// Target is the target the inputs were resolved for. It is set as soon as it is
 	// known: a run that fails later returns it with the error.
 	Target *target.Target
+	// Fleet is the fleet target the target is ("training/h100-580"): --fleet's, or the
+	// one a lock input records; "" for a target of the project's own.
+	Fleet  string
 	Inputs []string // the input files, in the order given
 
 	Packages []Package // OK: the solution, by name
@@ -77,7 +80,7 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 	if err != nil {
 		return Verdict{}, err
 	}
-	v := Verdict{Target: s.target, Inputs: in.paths(), Warnings: s.lockOverrides}
+	v := Verdict{Target: s.target, Fleet: s.fleetName, Inputs: in.paths(), Warnings: s.lockOverrides}
 	for _, n := range s.target.Notes {
 		r.Note(n)
 	}

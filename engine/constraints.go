@@ -17,6 +17,7 @@ import (
 type Deployment struct {
 	Lock   string
 	Target *target.Target // the lock's target: its header, then the request's flags over it
+	Fleet  string         // the fleet target the lock records ("training/h100-580"); "" for none
 	Pins   int            // the pins that apply on the target
 	// GPU is false for a lock made for a target without a GPU (gpu: none): it needs
 	// nothing of the node's GPUs, and the rest is empty.
@@ -71,6 +72,7 @@ func Constraints(ctx context.Context, req Request) (Deployment, error) {
 	if err != nil {
 		return d, err
 	}
+	d.Fleet, _ = recordedFleetName(file)
 	m, err := Matrix(req)
 	if err != nil {
 		return d, err

@@ -3,7 +3,12 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/policy"
+	"github.com/depsolve/depsolve/reqfile"
 )
 
 // FleetVerdict is the verdict for one target of a fleet.
@@ -95,4 +100,58 @@ func fleetTargets(ctx context.Context, req *Request, fleets []string) ([][2]stri
 		}
 	}
 	return out, nil
+}
+
+// fleetField is the field of a lock's header that records the fleet target the lock
+// was made for ("fleet: training/h100-580"), so that checking the lock later applies
+// that fleet's rules (its golden images) without --fleet.
+const fleetField = "fleet"
+
+// lockFields are what a lock records of its target: the fleet target it is, then the
+// target's values.
+func (s *session) lockFields() []lockfile.Field {
+	fields := targetFields(s.target)
+	if s.fleetName != "" {
+		fields = append([]lockfile.Field{{Name: fleetField, Value: s.fleetName}}, fields...)
+	}
+	return fields
+}
+
+// recordedFleetName is the fleet target a lock input records, and where; "" when none.
+func recordedFleetName(f *reqfile.File) (string, reqfile.Position) {
+	if f.Format == reqfile.FormatPylock {
+		if f.Tool == nil {
+			return "", reqfile.Position{}
+		}
+		name, _ := f.Tool.Values[fleetField].(string)
+		return name, f.Tool.Pos(fleetField)
+	}
+	for _, fd := range f.TargetHeader {
+		if fd.Name == fleetField {
+			return fd.Value, fd.Pos
+		}
+	}
+	return "", reqfile.Position{}
+}
+
+// recordedFleet is the fleet target the lock inputs record, with its fleet in the
+// policy. A fleet target the policy does not name (renamed, or another policy's) is
+// said, and then only the policy's own rules apply.
+func (s *session) recordedFleet(files []*reqfile.File) (*policy.Fleet, string) {
+	for _, f := range files {
+		name, at := recordedFleetName(f)
+		if name == "" {
+			continue
+		}
+		if s.policy == nil {
+			return nil, name
+		}
+		fleet, targetName, _ := strings.Cut(name, "/")
+		if fl, ok := s.policy.Fleet(fleet); ok && slices.ContainsFunc(fl.Targets, func(t policy.FleetTarget) bool { return t.Name == targetName }) {
+			return fl, name
+		}
+		s.report.Warn(fmt.Sprintf("%s: the lock was made for fleet target %s, which %s does not name; the policy's rules for every project apply", at, name, s.policy.File))
+		return nil, name
+	}
+	return nil, ""
 }

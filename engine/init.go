@@ -11,6 +11,7 @@ import (
 
 	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/policy"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/target"
 )
@@ -63,12 +64,14 @@ const (
 
 // Project is what the files of a project's starting point are made from: the
 // requirements and the target with its golden image. Init takes the target from the
-// request; a fleet of a policy gives one the same way.
+// request, or from a fleet of the policy (InitRequest's Fleet: its first target, on
+// its golden image).
 type Project struct {
 	Packages []string
 	Target   *target.Target
 	Indexes  IndexSettings // where packages come from, as requirements.in records them
 	HooksRev string
+	Policy   policy.Ref // the platform's policy depsolve.toml names; none when empty
 }
 
 // ProjectFile is one file of a starting point, and its content.
@@ -97,12 +100,16 @@ func Init(ctx context.Context, req InitRequest) (Initialized, error) {
 	if req.HooksRev == "" {
 		return out, &RequestError{Err: errors.New("the rev of depsolve's pre-commit hooks is unknown: give a release tag or commit")}
 	}
+	pol, err := initPolicy(ctx, &req)
+	if err != nil {
+		return out, err
+	}
 	s, err := openSession(ctx, &req.Request, nil, false)
 	if err != nil {
 		return out, err
 	}
 	out.Target = s.target
-	files, err := Scaffold(Project{Packages: req.Packages, Target: s.target, Indexes: s.indexes, HooksRev: req.HooksRev})
+	files, err := Scaffold(Project{Packages: req.Packages, Target: s.target, Indexes: s.indexes, HooksRev: req.HooksRev, Policy: pol})
 	if err != nil {
 		return out, err
 	}
@@ -220,6 +227,12 @@ func Scaffold(p Project) ([]ProjectFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	policyKey, err := policyLine(p.Policy)
+	if err != nil {
+		return nil, err
+	}
+	// A top-level key precedes the first table.
+	config = strings.Replace(config, "[target]\n", policyKey+"[target]\n", 1)
 	return []ProjectFile{
 		{InitRequirements, []byte(requirementsText(p.Packages, p.Indexes))},
 		{InitConfig, []byte(config)},

@@ -176,7 +176,7 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 
 	l := &lockfile.Lock{
 		Command:  req.Command,
-		Target:   targetFields(s.target),
+		Target:   s.lockFields(),
 		NoIndex:  s.indexes.NoIndex,
 		Packages: lockPackages(res.packages),
 	}

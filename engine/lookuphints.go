@@ -161,6 +161,9 @@ func nearestVersions(r pep440.Range, listed []pep440.Version) []pep440.Version {
 // when that index has nothing usable in r and a later one has, say so, and what
 // --index-strategy does.
 func (s *session) passedOverHint(ctx context.Context, ix *index.Index, name string, r pep440.Range) (string, error) {
+	if s.policy != nil && s.policy.Indexes.Set() {
+		return "", nil // the policy's first-index order is the supply chain: a hint stays inside it
+	}
 	listings, err := ix.PassedOver(ctx, name)
 	if err != nil || len(listings) == 0 {
 		return "", err

@@ -47,6 +47,16 @@ func WarningCodes() []string {
 // loadPolicy reads the policy the request names (--policy), else the first
 // configuration's policy key; nil when none names one.
 func loadPolicy(ctx context.Context, req *Request, configs []*target.Config, cacheDir string) (*policy.Policy, error) {
+	ref := policyRef(req, configs)
+	if ref.Path == "" && ref.URL == "" {
+		return nil, nil
+	}
+	return policy.Load(ctx, ref, policy.LoadOptions{CacheDir: cacheDir, Offline: req.Offline, Codes: WarningCodes()})
+}
+
+// policyRef names the policy the request names (--policy), else the first
+// configuration's policy key; empty when none names one.
+func policyRef(req *Request, configs []*target.Config) policy.Ref {
 	ref := req.Policy
 	if ref.Path == "" && ref.URL == "" {
 		for _, c := range configs {
@@ -62,10 +72,7 @@ func loadPolicy(ctx context.Context, req *Request, configs []*target.Config, cac
 			break
 		}
 	}
-	if ref.Path == "" && ref.URL == "" {
-		return nil, nil
-	}
-	return policy.Load(ctx, ref, policy.LoadOptions{CacheDir: cacheDir, Offline: req.Offline, Codes: WarningCodes()})
+	return ref
 }
 
 // fleetTarget is the declaration of the fleet target the request names, which takes
@@ -118,6 +125,14 @@ func policyRules(pol *policy.Policy) []resolver.PolicyRule {
 		add(r, false)
 	}
 	return out
+}
+
+// policyIndexes are the indexes the policy allows, which hints keep to; nil: any.
+func policyIndexes(pol *policy.Policy) []string {
+	if pol == nil || !pol.Indexes.Set() {
+		return nil
+	}
+	return pol.Indexes.Value
 }
 
 // applySupplyChain sets the index options the policy's supply chain asks for, after

@@ -109,6 +109,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		Matrix:       tm,
 		Preferred:    preferred,
 	}
+	pb.PolicyIndexes = policyIndexes(s.policy)
 	if in.pre {
 		pb.Prereleases = resolver.PrereleasesAllow
 	}

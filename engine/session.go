@@ -38,6 +38,7 @@ type session struct {
 	uv            uvSources      // what [tool.uv.sources] ask on the target
 	policy        *policy.Policy // nil: none
 	fleet         *policy.Fleet  // the fleet of the target, when it is a fleet's
+	fleetName     string         // "training/h100-580": --fleet's target, or the one a lock records
 	// policyWarnings are the policy's warnings of this run, for the verdict.
 	policyWarnings []Warning
 	loosenedBudget bool // the policy-loosened warning of the budget was given
@@ -81,6 +82,11 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 	}
 	if s.target, s.lockOverrides, err = buildTarget(ctx, s.report, declared, s.matrix, s.configs, files, imageReader(ctx, s.report, req, s.cache)); err != nil {
 		return nil, err
+	}
+	if req.Fleet == "" {
+		s.fleet, s.fleetName = s.recordedFleet(files)
+	} else {
+		s.fleetName = req.Fleet + "/" + req.FleetTarget
 	}
 	s.indexes = mergeIndexes(req, files, s.configs)
 	s.uv = applicableUVSources(files, s.target.MarkerEnvironment())

@@ -196,6 +196,7 @@ func lockTarget(r Reporter, f *reqfile.File) (target.Declaration, error) {
 	for _, fd := range fields {
 		v := target.Value{Text: fd.Value, Origin: target.Origin{From: target.FromLock, Pos: fd.Pos}}
 		switch {
+		case fd.Name == fleetField: // not a target value: recordedFleet reads it
 		case fd.Name == "gpu" && fd.Value != "none":
 			return d, fail(fd, `gpu = "`+fd.Value+`": depsolve lock writes gpu = "none" for a target without a GPU, and its GPUs under gpus`, "")
 		case !declareLocked(&d, fd.Name, v):

@@ -41,7 +41,8 @@ func (tm *TargetMatrix) Hints(c resolver.MatrixConflict) []string {
 	if h, ok := tm.variantHint(name, p, c, facts); ok {
 		hints = append(hints, h)
 	}
-	if h, ok := tm.driverHint(name, c.RuledOut, facts); ok {
+	allowed := slices.DeleteFunc(slices.Clone(c.RuledOut), func(v pep440.Version) bool { return !c.PolicyAllows(name, v) })
+	if h, ok := tm.driverHint(name, allowed, facts); ok {
 		hints = append(hints, h)
 	}
 	return hints
@@ -82,12 +83,16 @@ func (tm *TargetMatrix) variantHint(name string, p *packageRows, c resolver.Matr
 				if _, ok := tm.build(name, v, p); !ok {
 					continue // the label does not say its CUDA: the rules would not know it
 				}
+				variantIndex := strings.ReplaceAll(index, "{variant}", label)
+				if !c.PolicyAllows(name, v) || !c.IndexAllowed(variantIndex) {
+					continue // a hint stays inside the platform's policy
+				}
 				checked, ok := meets(tm.rules(name, v), facts)
 				if !ok || len(checked) == 0 {
 					continue
 				}
 				return fmt.Sprintf("%s %s, the CUDA %s build on the index %s, runs on your target's %s.",
-					name, v, cuda, strings.ReplaceAll(index, "{variant}", label), join(checked)), true
+					name, v, cuda, variantIndex, join(checked)), true
 			}
 		}
 	}

@@ -137,7 +137,7 @@ func (pb *Problem) matrixConflicts(ns *NoSolution) []MatrixConflict {
 		if !ok {
 			i = len(out)
 			index[name] = i
-			out = append(out, MatrixConflict{Package: name, Listed: ns.Versions(in.Depender), Target: pb.Virtual})
+			out = append(out, MatrixConflict{Package: name, Listed: ns.Versions(in.Depender), Target: pb.Virtual, Policy: pb.Policy, Indexes: pb.PolicyIndexes})
 		}
 		for _, v := range out[i].Listed {
 			if in.DependerRange.Contains(v) && !slices.ContainsFunc(out[i].RuledOut, v.Equal) {

@@ -1,6 +1,11 @@
 package resolver
 
-import "github.com/depsolve/depsolve/pep440"
+import (
+	"slices"
+	"strings"
+
+	"github.com/depsolve/depsolve/pep440"
+)
 
 // A PolicyRule is a rule of a platform team's policy on a real package: it restricts
 // Package to Range if something requires it, and never requires it (a deny of torch
@@ -36,4 +41,26 @@ func policyDependency(r PolicyRule) Dependency {
 		Package: Package{Name: r.Package}, Range: r.Range, Constrains: true,
 		Cause: PolicyFact{Statement: r.Statement, Spec: r.Range.String(), Reason: r.Reason, Row: r.Cite},
 	}
+}
+
+// PolicyAllows reports whether the policy's rules leave a project name==v: a hint that
+// suggests another version or build must.
+func (c MatrixConflict) PolicyAllows(name string, v pep440.Version) bool {
+	for _, r := range c.Policy {
+		if r.Package == name && !r.Range.Contains(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// IndexAllowed reports whether the policy lets packages come from the index at url
+// (trailing slashes aside): a hint that names an index must.
+func (c MatrixConflict) IndexAllowed(url string) bool {
+	if c.Indexes == nil {
+		return true
+	}
+	return slices.ContainsFunc(c.Indexes, func(ix string) bool {
+		return strings.TrimSuffix(ix, "/") == strings.TrimSuffix(url, "/")
+	})
 }

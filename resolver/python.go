@@ -141,6 +141,10 @@ type MatrixConflict struct {
 	RuledOut []pep440.Version // listed versions that a rule on a target fact forbids, ascending
 	Listed   []pep440.Version // every version the index listed, ascending
 	Target   []Virtual        // the target's facts
+	// Policy and Indexes are the problem's (Problem.Policy, Problem.PolicyIndexes): a
+	// hint stays inside the policy (PolicyAllows, IndexAllowed).
+	Policy  []PolicyRule
+	Indexes []string
 }
 
 // A Requirement is one line of the user's input, with where it was written.
@@ -218,6 +222,9 @@ type Problem struct {
 	// Image are the packages the base image ships installed: constraints at the
 	// image's release, explained as the image's.
 	Image []ImagePackage
+	// PolicyIndexes are the indexes the policy allows; a hint never names another. nil:
+	// any index.
+	PolicyIndexes []string
 	// Environment is the target's marker environment (PEP 508), without "extra".
 	Environment pep508.Environment
 	// Virtual lists the target's facts; "@python" is required: Requires-Python

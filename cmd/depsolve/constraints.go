@@ -147,6 +147,9 @@ func needsJSON(facts []matrix.NeedFact) []needJSON {
 
 func printDeployment(u *ui, d engine.Deployment) {
 	u.printf("%s (%s) for %s\n", d.Lock, plural(d.Pins, "pin", "pins"), targetSummary(d.Target))
+	if d.Fleet != "" {
+		u.printf("fleet target: %s\n", d.Fleet)
+	}
 	if !d.GPU {
 		u.printf("no GPU: the lock was made for a target without one, and needs nothing of the node's GPUs\n")
 		return

@@ -14,7 +14,8 @@ import (
 func newInitCommand(stdout, stderr io.Writer) *cobra.Command {
 	f := &inputFlags{}
 	var force bool
-	var hooksRev string
+	var hooksRev, fleet string
+	var pf policyFlags
 	cmd := &cobra.Command{
 		Use:   "init PACKAGE...",
 		Short: "Write a project's starting point: requirements, target, lock, Dockerfile, pre-commit hooks",
@@ -22,9 +23,11 @@ func newInitCommand(stdout, stderr io.Writer) *cobra.Command {
 ships the given top-level packages on the target's golden image:
 
   requirements.in          the packages, and where they come from
-  depsolve.toml            the target (the flags, or an existing depsolve.toml)
+  depsolve.toml            the target (the flags, or an existing depsolve.toml;
+                           with --fleet, the fleet's first target) and the policy
   requirements.lock        the lock, as the depsolve-lock hook writes it
-  Dockerfile               installs the lock on the golden image (--base-image)
+  Dockerfile               installs the lock on the golden image (--base-image,
+                           or the fleet's first allowed image)
                            with pip --require-hashes --no-deps, wheels only; the
                            final stage has no build tools and does not run as root
   .pre-commit-config.yaml  depsolve's hooks, depsolve-check and depsolve-lock
@@ -42,6 +45,7 @@ Exit status: 0 written, 1 conflict (the packages cannot all be met on the
 target: the lock is not written, the other files are), 2 bad input or usage
 (a file that differs), 3 index, network or cache failure.`,
 		Example: `  depsolve init torch transformers --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 --python 3.11 --driver 550.54.15 --gpu H100
+  depsolve init torch transformers --policy policy.toml --fleet inference
   depsolve init 'torch==2.5.1' numpy --base-image registry.example.com/golden/cuda12:2026.1 --python 3.11 --force`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -51,7 +55,12 @@ target: the lock is not written, the other files are), 2 bad input or usage
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			u := newUI(stdout, stderr, f.noColor, f.quiet)
-			return runInit(cmd.Context(), u, f, force, hooksRev, args)
+			req := engine.InitRequest{Request: f.request(nil), Packages: args, Force: force, HooksRev: hooksRev}
+			req.Fleet = fleet
+			if err := pf.apply(&req.Request); err != nil {
+				return err
+			}
+			return runInit(cmd.Context(), u, req)
 		},
 	}
 	f.registerIndexes(cmd.Flags())
@@ -59,13 +68,14 @@ target: the lock is not written, the other files are), 2 bad input or usage
 	f.registerTarget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
 	cmd.Flags().BoolVar(&force, "force", false, "replace files that differ from what init writes")
+	cmd.Flags().StringVar(&pf.policy, "policy", "", "start under the platform's policy `PATH|URL#sha256=HEX`, which depsolve.toml then names (default: policy in depsolve.toml)")
+	cmd.Flags().StringVar(&fleet, "fleet", "", "start on the policy's fleet `NAME`: its first target, on its golden image")
 	cmd.Flags().StringVar(&hooksRev, "hooks-rev", "", "pin depsolve's pre-commit hooks at `REV`, a tag or commit (default: this depsolve's release tag)")
 	completeTargetFlags(cmd)
 	return cmd
 }
 
-func runInit(ctx context.Context, u *ui, f *inputFlags, force bool, hooksRev string, packages []string) error {
-	req := engine.InitRequest{Request: f.request(nil), Packages: packages, Force: force, HooksRev: hooksRev}
+func runInit(ctx context.Context, u *ui, req engine.InitRequest) error {
 	req.Reporter = u
 	if req.HooksRev == "" {
 		info, _ := debug.ReadBuildInfo()
