@@ -78,8 +78,9 @@ func TestMergeIndexesPrecedence(t *testing.T) {
 	}
 }
 
-// What a pylock.toml records under [tool.depsolve] for the GPUs reads back as the GPUs.
-func TestGPUSummariesRoundTrip(t *testing.T) {
+// What locks recorded for the GPUs before the lock syntax (the display form) reads back
+// as the GPUs.
+func TestLegacyGPUSummariesReadBack(t *testing.T) {
 	gpus := []target.GPU{
 		{Name: "H100", Capability: "9.0", Count: 2},
 		{Name: "RTX 4090", Capability: "8.9", Count: 1},
@@ -96,7 +97,10 @@ func TestGPUSummariesRoundTrip(t *testing.T) {
 	if want := "2× H100 (sm_90), RTX 4090 (sm_89), B200 (sm_100), sm_80, Quadro X (PCIe) (sm_75), Mystery (compute capability unknown)"; text != want {
 		t.Fatalf("summaries %q, want %q", text, want)
 	}
-	got := parseGPUSummaries(text, target.Origin{})
+	got, err := readLockedGPUs(text, target.Origin{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := slices.Clone(gpus)
 	want[3].Capability = "" // "sm_80" names its capability itself: the target builder reads it
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/depsolve/depsolve/lockfile"
@@ -120,7 +119,7 @@ func originError(o target.Origin, what string, err error) error {
 	return e
 }
 
-// GPUSummary names a GPU as the verdict and a lock's header write it: "2× H100 (sm_90)",
+// GPUSummary names a GPU as the verdict and messages write it: "2× H100 (sm_90)",
 // "RTX 4090 (sm_89)", "sm_80", "X1 (compute capability unknown)".
 func GPUSummary(g target.GPU) string {
 	s := g.Name
@@ -153,12 +152,8 @@ func targetFields(t *target.Target) []lockfile.Field {
 		out = append(out, lockfile.Field{Name: "gpu", Value: "none"})
 	default:
 		add("driver", t.Driver.Value)
-		var gpus []string
-		for _, g := range t.GPUs {
-			gpus = append(gpus, GPUSummary(g))
-		}
-		if len(gpus) > 0 {
-			out = append(out, lockfile.Field{Name: "gpus", Value: strings.Join(gpus, ", ")})
+		if len(t.GPUs) > 0 {
+			out = append(out, lockfile.Field{Name: "gpus", Value: writeLockedGPUs(t.GPUs)})
 		}
 	}
 	add("cuda", t.CUDA.Value)
@@ -199,6 +194,12 @@ func lockTarget(r Reporter, f *reqfile.File) (target.Declaration, error) {
 		case fd.Name == fleetField: // not a target value: recordedFleet reads it
 		case fd.Name == "gpu" && fd.Value != "none":
 			return d, fail(fd, `gpu = "`+fd.Value+`": depsolve lock writes gpu = "none" for a target without a GPU, and its GPUs under gpus`, "")
+		case fd.Name == "gpus":
+			gpus, err := readLockedGPUs(fd.Value, v.Origin)
+			if err != nil {
+				return d, fail(fd, "gpus: "+err.Error(), "run depsolve lock again to rewrite the lock's target")
+			}
+			d.GPUs = gpus
 		case !declareLocked(&d, fd.Name, v):
 			r.Warn(fmt.Sprintf("%s: %s names %q, not a target setting this depsolve knows; skipped", fd.Pos, where, fd.Name))
 		}
@@ -260,8 +261,8 @@ func flagGPUs(t *target.Target) bool {
 		len(t.GPUs) > 0 && t.GPUs[0].Origin.From == target.FromFlag
 }
 
-// declareLocked sets the target value a lock records under name (what targetFields
-// wrote), and reports whether name is one.
+// declareLocked sets the scalar target value a lock records under name (what
+// targetFields wrote), and reports whether name is one; lockTarget reads gpus.
 func declareLocked(d *target.Declaration, name string, v target.Value) bool {
 	switch name {
 	case "python":
@@ -278,36 +279,8 @@ func declareLocked(d *target.Declaration, name string, v target.Value) bool {
 		d.BaseImage = v
 	case "gpu": // "none"
 		d.CPU = target.Toggle{Set: true, On: true, Origin: v.Origin}
-	case "gpus":
-		d.GPUs = parseGPUSummaries(v.Text, v.Origin)
 	default:
 		return false
 	}
 	return true
-}
-
-// parseGPUSummaries reads what GPUSummary wrote for each GPU, joined with ", ":
-// "2× H100 (sm_90)", "RTX 4090 (sm_89)", "sm_80", "X1 (compute capability unknown)".
-func parseGPUSummaries(text string, origin target.Origin) []target.GPU {
-	var out []target.GPU
-	for _, s := range strings.Split(text, ", ") {
-		g := target.GPU{Name: strings.TrimSpace(s), Count: 1, Origin: origin}
-		if n, rest, ok := strings.Cut(g.Name, "× "); ok {
-			if count, err := strconv.Atoi(n); err == nil && count > 0 {
-				g.Name, g.Count = rest, count
-			}
-		}
-		if i := strings.LastIndex(g.Name, " ("); i > 0 && strings.HasSuffix(g.Name, ")") {
-			name, detail := g.Name[:i], g.Name[i+2:len(g.Name)-1]
-			digits, isSM := strings.CutPrefix(detail, "sm_")
-			switch {
-			case detail == "compute capability unknown":
-				g.Name = name
-			case isSM && len(digits) >= 2 && strings.Trim(digits, "0123456789") == "":
-				g.Name, g.Capability = name, digits[:len(digits)-1]+"."+digits[len(digits)-1:]
-			}
-		}
-		out = append(out, g)
-	}
-	return out
 }

@@ -22,7 +22,7 @@ func sampleLock() *Lock {
 			{"python", "3.11.9"},
 			{"platform", "manylinux_2_35_x86_64"},
 			{"driver", "550.54.15"},
-			{"gpus", "H100 (sm_90)"},
+			{"gpus", "H100 cc=9.0"},
 		},
 		IndexURL:       "https://alice:s3cret@private.example/simple",
 		ExtraIndexURLs: []string{"https://download.pytorch.org/whl/cu124"},

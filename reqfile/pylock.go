@@ -145,15 +145,11 @@ func (pl *pylock) read(doc map[string]any) error {
 					len(indexes), redact.Text(strings.Join(indexes, ", ")))))
 		}
 	}
-	if tool, ok := doc["tool"].(map[string]any); ok {
-		if raw, ok := tool["depsolve"]; ok {
-			t, ok := raw.(map[string]any)
-			if !ok {
-				return pl.errorAt(tomlPath{"tool", "depsolve"}, "[tool.depsolve] must be a table", "")
-			}
-			pl.f.Tool = &Table{Values: t, src: pl.s, index: pl.index, path: tomlPath{"tool", "depsolve"}}
-		}
+	t, err := depsolveTable(pl.s, pl.index, doc)
+	if err != nil {
+		return err
 	}
+	pl.f.Tool = t
 	return nil
 }
 

@@ -192,14 +192,12 @@ func (pp *pyproject) read(doc map[string]any) error {
 			}
 			pp.warnUV(uv)
 		}
-		if raw, ok := tool["depsolve"]; ok {
-			t, ok := raw.(map[string]any)
-			if !ok {
-				return pp.errorAt(tomlPath{"tool", "depsolve"}, "[tool.depsolve] must be a table", "")
-			}
-			pp.f.Tool = &Table{Values: t, src: pp.s, index: pp.index, path: tomlPath{"tool", "depsolve"}}
-		}
 	}
+	t, err := depsolveTable(pp.s, pp.index, doc)
+	if err != nil {
+		return err
+	}
+	pp.f.Tool = t
 	return nil
 }
 

@@ -91,24 +91,28 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		}
 		return nil, &InputError{Pos: Position{File: path}, Msg: err.Error()}
 	}
-	p := &configParser{path: path, text: text, spots: locateTOMLKeys(text), source: FromConfig}
-	if filepath.Base(path) == "pyproject.toml" {
+	p := &configParser{path: path, text: text, source: FromConfig}
+	isPyproject := filepath.Base(path) == "pyproject.toml"
+	if isPyproject {
 		p.source, p.prefix = FromPyproject, "tool.depsolve."
-		tool, _ := doc["tool"].(map[string]any)
-		table, ok := tool["depsolve"]
-		if !ok {
-			return nil, nil
-		}
-		if doc, ok = table.(map[string]any); !ok {
-			return nil, p.errorf("tool.depsolve", true, "[tool.depsolve] must be a table")
-		}
 	}
-	return p.config(doc)
+	table, err := reqfile.DepsolveTable(path, text, doc, isPyproject)
+	var re *reqfile.Error
+	switch {
+	case errors.As(err, &re):
+		return nil, configError(path, text, re.Pos.Line, re.Pos.Col, "%s", re.Msg)
+	case err != nil:
+		return nil, err
+	case table == nil:
+		return nil, nil
+	}
+	p.table = table
+	return p.config(table.Values)
 }
 
 type configParser struct {
 	path, text string
-	spots      *tomlSpots
+	table      *reqfile.Table // the depsolve table: the document, or [tool.depsolve]
 	source     From
 	prefix     string // "tool.depsolve." in pyproject.toml
 }
@@ -124,18 +128,43 @@ func (p *configParser) errorf(key string, atValue bool, format string, args ...a
 	return configError(p.path, p.text, line, col, format, args...)
 }
 
-// spot finds where key is written, or its nearest written parent (keys of inline tables).
+// tomlSpot is where a key and its value start (1-based); valueCol is 0 for a table
+// written with a header.
+type tomlSpot struct {
+	line, keyCol, valueCol int
+	valueLine              int
+}
+
+// spot finds where key (dotted, below the depsolve table) is written, or its nearest
+// written parent (keys of inline tables).
 func (p *configParser) spot(key string) tomlSpot {
-	full := strings.TrimSuffix(p.prefix+key, ".")
-	for {
-		if s, ok := p.spots.lookup(full); ok {
+	return p.spotAt(keyPath(key))
+}
+
+// keyPath splits a dotted key of the schema ("target.python") into its keys.
+func keyPath(key string) []any {
+	var path []any
+	if key != "" {
+		for _, k := range strings.Split(key, ".") {
+			path = append(path, k)
+		}
+	}
+	return path
+}
+
+// spotAt is spot of a path of keys, which may hold dots ("target.python" quoted).
+func (p *configParser) spotAt(path []any) tomlSpot {
+	for ; ; path = path[:len(path)-1] {
+		if at, ok := p.table.KeyPos(path...); ok {
+			s := tomlSpot{line: at.Line, keyCol: at.Col, valueLine: at.Line}
+			if v, ok := p.table.ValuePos(path...); ok && v != at {
+				s.valueLine, s.valueCol = v.Line, v.Col
+			}
 			return s
 		}
-		i := strings.LastIndexByte(full, '.')
-		if i < 0 {
+		if len(path) == 0 {
 			return tomlSpot{}
 		}
-		full = full[:i]
 	}
 }
 
@@ -323,8 +352,9 @@ func (p *configParser) unknownKeys(prefix string, table map[string]any, known []
 		return nil
 	}
 	// Report the first one in the file, so fixing errors top to bottom works.
+	at := func(k string) tomlSpot { return p.spotAt(append(keyPath(strings.TrimSuffix(prefix, ".")), k)) }
 	sort.Slice(unknown, func(i, j int) bool {
-		a, b := p.spot(prefix+unknown[i]), p.spot(prefix+unknown[j])
+		a, b := at(unknown[i]), at(unknown[j])
 		return a.line < b.line || a.line == b.line && unknown[i] < unknown[j]
 	})
 	where := "the depsolve table"
@@ -333,7 +363,8 @@ func (p *configParser) unknownKeys(prefix string, table map[string]any, known []
 	} else if p.prefix != "" {
 		where = "[tool.depsolve]"
 	}
-	return p.errorf(prefix+unknown[0], false, "unknown key %q in %s; known keys: %s", unknown[0], where, strings.Join(known, ", "))
+	spot := at(unknown[0])
+	return configError(p.path, p.text, spot.line, spot.keyCol, "unknown key %q in %s; known keys: %s", unknown[0], where, strings.Join(known, ", "))
 }
 
 func (p *configParser) str(table map[string]any, prefix, key string) (Value, error) {
