@@ -41,6 +41,8 @@ func VirtualDisplay(name string) string {
 		return "glibc"
 	case VirtualTorchCUDA:
 		return "torch's CUDA" // the CUDA major torch was built for, which its companions share
+	case VirtualCUDAFamily:
+		return "CUDA family"
 	}
 	if i, ok := strings.CutPrefix(name, "@gpu:"); ok {
 		return "GPU " + i + " compute capability"
@@ -57,6 +59,9 @@ type TargetMatrix struct {
 	gpus     []pep440.Version          // the compute capability of @gpu:0, @gpu:1, … ("9.0")
 	kinds    gpuKinds                  // the target's GPUs as forward compatibility sees them
 	unplaced []Advisory                // UncheckedTarget
+	// oneFamily is the policy line of a rule that the image hold one CUDA family
+	// (OneCUDAFamily); nil: no such rule.
+	oneFamily *input.Position
 }
 
 // ForTarget applies the matrix to a target, reading the values Build parsed. An unknown
@@ -155,7 +160,8 @@ type cudaBuild struct {
 }
 
 // rules are the constraints of name==v on the target, in a fixed order: driver, GPUs,
-// the CUDA family of the torch stack, GPU floors, then constraints as the data lists them.
+// the CUDA family of the torch stack, the image's CUDA family (OneCUDAFamily), GPU floors,
+// then constraints as the data lists them.
 func (tm *TargetMatrix) rules(name string, v pep440.Version) []rule {
 	if strings.HasPrefix(name, "@gpu:") {
 		return tm.gpuDriverRules(v)
@@ -178,6 +184,9 @@ func (tm *TargetMatrix) rules(name string, v pep440.Version) []rule {
 	}
 	if r, family := tm.torchCUDARule(name, b); ok && family {
 		out = append(out, r)
+	}
+	if ok && tm.oneFamily != nil {
+		out = append(out, tm.familyRule(b))
 	}
 	if p == nil {
 		return out

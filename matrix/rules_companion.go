@@ -27,10 +27,10 @@ var torchCompanions = map[string]bool{
 	"torch-scatter": true, "torch-sparse": true, "torch-cluster": true, "torch-spline-conv": true,
 }
 
-// VirtualVersions are the families VirtualTorchCUDA may take: those with a [[family]] row
-// (resolver.MatrixVirtuals).
+// VirtualVersions are the families VirtualTorchCUDA and VirtualCUDAFamily (under
+// OneCUDAFamily) may take: those with a [[family]] row (resolver.MatrixVirtuals).
 func (tm *TargetMatrix) VirtualVersions(name string) []pep440.Version {
-	if name != VirtualTorchCUDA {
+	if name != VirtualTorchCUDA && (name != VirtualCUDAFamily || tm.oneFamily == nil) {
 		return nil
 	}
 	var out []pep440.Version

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,6 +29,7 @@ var update = goflag.Bool("update", false, "rewrite the solution and explanation 
 //	driver 470.82.01
 //	gpu GeForce RTX 5090        (a name the matrix resolves, or a capability; repeatable)
 //	cpu                         (--cpu: no GPU)
+//	one-cuda-family policy.toml:12  (a platform policy's rules.one-cuda-family, at its line)
 //	-- index --
 //	torch 2.5.1: filelock; requires-python >=3.9
 //	torch 2.5.1+cu118: filelock
@@ -126,6 +128,7 @@ func universeProblem(t *testing.T, m *Matrix, sections map[string]string, target
 	}
 	pb := &resolver.Problem{Index: idx, VirtualNames: VirtualDisplay}
 	var decl target.Declaration
+	var oneFamily *input.Position
 	for _, line := range sectionLines(sections["target"]) {
 		key, value, _ := strings.Cut(line, " ")
 		switch key {
@@ -149,6 +152,13 @@ func universeProblem(t *testing.T, m *Matrix, sections map[string]string, target
 			if targeted {
 				decl.CPU = target.Toggle{Set: true, On: true, Origin: target.Origin{From: target.FromFlag, Detail: "--cpu"}}
 			}
+		case "one-cuda-family":
+			file, lineNo, _ := strings.Cut(value, ":")
+			n, err := strconv.Atoi(lineNo)
+			if err != nil {
+				t.Fatalf("target: %q: want one-cuda-family FILE:LINE", line)
+			}
+			oneFamily = &input.Position{File: file, Line: n}
 		default:
 			t.Fatalf("target: unknown line %q", line)
 		}
@@ -169,7 +179,11 @@ func universeProblem(t *testing.T, m *Matrix, sections map[string]string, target
 		}
 		pb.Requirements = append(pb.Requirements, resolver.Requirement{Requirement: r, Origin: input.Position{File: "requirements.txt", Line: i + 1}})
 	}
-	pb.Matrix = m.ForTarget(tgt)
+	tm := m.ForTarget(tgt)
+	if oneFamily != nil {
+		tm.OneCUDAFamily(*oneFamily)
+	}
+	pb.Matrix = tm
 	return pb, sectionLines(sections["facts"])
 }
 

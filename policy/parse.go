@@ -22,7 +22,7 @@ import (
 
 // The schema, each list sorted: errors print it.
 var (
-	topKeys         = []string{"budget", "deny", "fleet", "images", "locked", "require", "strict", "supply-chain"}
+	topKeys         = []string{"budget", "deny", "fleet", "images", "locked", "require", "rules", "strict", "supply-chain"}
 	fleetKeys       = []string{"images", "name", "target"}
 	fleetTargetKeys = []string{"base-image", "cpu", "cuda", "driver", "glibc", "gpus", "name", "platform", "python"}
 	ruleKeys        = []string{"link", "package", "reason", "versions"}
@@ -30,6 +30,7 @@ var (
 	supplyKeys      = []string{"exclude-newer", "indexes", "only-binary", "pre-releases"}
 	budgetKeys      = []string{"max-download-size", "max-image-size"}
 	strictKeys      = []string{"errors"}
+	rulesKeys       = []string{"one-cuda-family"}
 )
 
 // Parse reads a policy file. name is how citations name it (a path, or a URL without
@@ -258,7 +259,7 @@ func (p *parser) policy(doc map[string]any, codes []string) (*Policy, error) {
 		return nil, err
 	}
 	pol := &Policy{File: p.file, Locked: map[string]bool{}}
-	steps := []func(map[string]any, *Policy) error{p.fleets, p.rules, p.images, p.supplyChain, p.budget, p.locked}
+	steps := []func(map[string]any, *Policy) error{p.fleets, p.rules, p.ruleSwitches, p.images, p.supplyChain, p.budget, p.locked}
 	for _, step := range steps {
 		if err := step(doc, pol); err != nil {
 			return nil, err
@@ -402,6 +403,17 @@ func (p *parser) rules(doc map[string]any, pol *Policy) error {
 		}
 	}
 	return nil
+}
+
+// ruleSwitches reads [rules]: the rules that are on or off rather than about one
+// package.
+func (p *parser) ruleSwitches(doc map[string]any, pol *Policy) error {
+	t, err := p.table(doc, nil, "rules", rulesKeys)
+	if err != nil || t == nil {
+		return err
+	}
+	pol.OneCUDAFamily, err = p.boolean(t, tomlpos.Path{"rules"}, "one-cuda-family")
+	return err
 }
 
 // projectName is the syntax of a project name (PEP 508).

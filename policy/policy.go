@@ -21,6 +21,12 @@ type Policy struct {
 	Deny    []Rule // [[deny]]: versions no project may use
 	Require []Rule // [[require]]: the versions a project must use, where it uses the package
 
+	// OneCUDAFamily (rules.one-cuda-family) allows the builds of one CUDA major per
+	// image: the solver avoids a mix where another choice exists and explains it where
+	// none does. Each family installs its own CUDA libraries, and a package loads only
+	// those of its own major.
+	OneCUDAFamily Setting[bool]
+
 	// Images are the golden base images: a target's base image must be one of them.
 	// Empty allows any.
 	Images Setting[[]string]

@@ -80,6 +80,9 @@ func TestParseErrors(t *testing.T) {
 		{"bad size", "[budget]\nmax-download-size = \"lots\"\n", "policy.toml:2:21", `"lots" is not a size`},
 		{"unknown strict code", "[strict]\nerrors = [\"unchecked\"]\n", "policy.toml:2:11", `"unchecked" is not a warning code; did you mean "unchecked-release"?`},
 		{"unknown locked key", "locked = [\"deny\"]\n", "policy.toml:1:11", `"deny" is not a setting a project could loosen`},
+		{"one-cuda-family not a boolean", "[rules]\none-cuda-family = \"yes\"\n", "policy.toml:2:19", `one-cuda-family must be true or false, not a string`},
+		{"rules not a table", "rules = [\"one-cuda-family\"]\n", "policy.toml:1:9", `rules must be a table ([rules]), not an array`},
+		{"unknown rule", "[rules]\none-family = true\n", "policy.toml:2:1", `unknown key "one-family" in [rules]; known keys: one-cuda-family`},
 		{"TOML syntax", "[supply-chain\n", "policy.toml:", "table name"},
 		{"too deep", "x = " + strings.Repeat("[", 200) + strings.Repeat("]", 200) + "\n", "policy.toml:1:", "nest"},
 	} {
@@ -96,6 +99,24 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("message %q does not say %q", ie.Msg, tc.msg)
 			}
 		})
+	}
+}
+
+// rules.one-cuda-family is read with its line, for citations; absent, it is off.
+func TestParseOneCUDAFamily(t *testing.T) {
+	p, err := Parse("policy.toml", []byte("[supply-chain]\nonly-binary = true\n\n[rules]\none-cuda-family = true\n"), testCodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.OneCUDAFamily.Value || p.OneCUDAFamily.Line != 5 {
+		t.Errorf("one-cuda-family %+v, want true at line 5", p.OneCUDAFamily)
+	}
+	p, err = Parse("policy.toml", []byte("[rules]\none-cuda-family = false\n"), testCodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.OneCUDAFamily.Value || !p.OneCUDAFamily.Set() {
+		t.Errorf("one-cuda-family %+v, want false, set", p.OneCUDAFamily)
 	}
 }
 
