@@ -127,6 +127,14 @@ func policyRules(pol *policy.Policy) []resolver.PolicyRule {
 	return out
 }
 
+// applyOneCUDAFamily makes the policy's rules.one-cuda-family a rule of the matrix the
+// solver consults, so that a mix of CUDA majors is a conflict that cites the policy's line.
+func applyOneCUDAFamily(tm *matrix.TargetMatrix, pol *policy.Policy) {
+	if pol != nil && pol.OneCUDAFamily.Value {
+		tm.OneCUDAFamily(pol.At(pol.OneCUDAFamily.Line))
+	}
+}
+
 // policyIndexes are the indexes the policy allows, which hints keep to; nil: any.
 func policyIndexes(pol *policy.Policy) []string {
 	if pol == nil || !pol.Indexes.Set() {

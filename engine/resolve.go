@@ -97,6 +97,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		}
 	}
 	tm := s.matrix.ForTarget(s.target)
+	applyOneCUDAFamily(tm, s.policy)
 	pb := &resolver.Problem{
 		VirtualNames: matrix.VirtualDisplay,
 		Requirements: resolverRequirements(in.requirements),
