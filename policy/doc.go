@@ -22,6 +22,13 @@
 //	                exclude-newer = "2026-10-01"     # nothing uploaded after it
 //	[budget]        max-image-size = "8GB"; max-download-size = "4GiB"
 //	[strict]        errors = ["unchecked-release"]   # warning codes that fail a check
+//	[rules]         one-cuda-family = true # builds of one CUDA major per image
+//
+// Under one-cuda-family a solution that would mix CUDA majors (the cuda-family-mix
+// warning) cannot be: the solver takes builds of one family where the index offers them
+// (kernels +cu126 beside a CUDA 12 torch rather than +cu130), and where it does not, the
+// conflict cites the policy's line: "… (it is a CUDA 13.0 build, and your platform's
+// policy (policy.toml:3) allows one CUDA family per image) …".
 //
 // Layers: the policy, then the project's files (depsolve.toml, requirement files'
 // options), then flags. A project or a flag that loosens a setting (an index the policy

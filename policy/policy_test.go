@@ -142,4 +142,7 @@ func TestExamplePolicy(t *testing.T) {
 	if len(p.Fleets) != 2 || len(p.Fleets[0].Targets)+len(p.Fleets[1].Targets) != 3 || p.Deny[0].Line != 32 {
 		t.Errorf("fleets %v, deny at line %d", p.FleetNames(), p.Deny[0].Line)
 	}
+	if !p.OneCUDAFamily.Value {
+		t.Errorf("rules.one-cuda-family %+v, want true", p.OneCUDAFamily)
+	}
 }
