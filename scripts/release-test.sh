@@ -14,11 +14,16 @@
 #   6. the no-Go pre-commit hooks: depsolve-check-system with the venv's depsolve on PATH
 #      and no go, and a `repo: local` language: python hook that pre-commit installs from
 #      the wheel (pip pointed at dist/ with PIP_FIND_LINKS, PIP_NO_INDEX).
+#   7. pipx, offline (pip pointed at dist/), with no go on PATH: `pipx install
+#      depsolve==VERSION` puts a depsolve in PIPX_BIN_DIR that prints the release's version
+#      and resolves the bundled example; `pipx run --spec depsolve==VERSION depsolve` passes
+#      depsolve's exit 1 (a conflict) through; `pipx uninstall` removes it. uv and uvx
+#      are not tested: no registry reachable here ships uv (README, section "Install").
 #
 # DEPSOLVE_RELEASE_TARGETS picks the targets (default linux/amd64, which CI runs; "all"
-# for all six). Needs python3 with venv, sha256sum, and pre-commit (installed with apt-get
-# when missing, as scripts/precommit-test.sh does). About a minute for linux/amd64 with a
-# warm Go build cache.
+# for all six). Needs python3 with venv, sha256sum, pre-commit and pipx (each installed
+# with apt-get when missing, as scripts/precommit-test.sh does). About a minute for
+# linux/amd64 with a warm Go build cache.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,11 +34,14 @@ version=0.0.1rc1
 if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then
 	export PATH="/usr/local/go/bin:$PATH"
 fi
-if ! command -v pre-commit >/dev/null; then
+missing=()
+command -v pre-commit >/dev/null || missing+=(pre-commit)
+command -v pipx >/dev/null || missing+=(pipx)
+if [ ${#missing[@]} -gt 0 ]; then
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo=sudo
 	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq pre-commit >/dev/null
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 work=$(mktemp -d)
@@ -216,5 +224,28 @@ status=0
 grep -q -- "- exit code: 1" "$work/out" || fail "the repo: local language: python hook (depsolve==$version from dist/): exit $status, want the hook to fail with depsolve's exit 1"
 grep -q '525.60.13' "$work/out" || fail "the repo: local hook's conflict does not name 525.60.13"
 ok "a repo: local language: python hook installs depsolve==$version from the wheel and explains a conflict"
+
+# 7. pipx, offline and without go, in its own home; pip, under pipx, picks this machine's
+# wheel from dist/ as it would from PyPI. pipx first tries to upgrade the pip, setuptools
+# and wheel of its shared venv; offline that fails, pipx says so and goes on with the ones
+# the venv has.
+started=$SECONDS
+pipx=$(command -v pipx) || fail "no pipx"
+export PIPX_HOME=$work/pipx-home PIPX_BIN_DIR=$work/pipx-bin
+pipx_offline() { PATH=/usr/bin:/bin PIP_NO_INDEX=1 PIP_FIND_LINKS=$a "$pipx" "$@"; }
+pipx_offline install "depsolve==$version" >"$work/out" 2>&1 || fail "pipx install depsolve==$version"
+ds=$PIPX_BIN_DIR/depsolve
+[ -x "$ds" ] || fail "pipx install left no depsolve in PIPX_BIN_DIR"
+"$ds" --version >"$work/out" 2>&1 || fail "pipx's depsolve --version"
+grep -qx "depsolve $version" "$work/out" || fail "pipx's depsolve --version does not say depsolve $version"
+(cd "$repo" && PATH=/usr/bin:/bin "$ds" check examples/cuda/requirements.txt "${example[@]}" --driver 550.54.15) >"$work/out" 2>&1 ||
+	fail "pipx's depsolve on the bundled example"
+status=0
+(cd "$repo" && pipx_offline run --spec "depsolve==$version" depsolve check examples/cuda/requirements.txt "${example[@]}" --driver 470.82.01) >"$work/out" 2>&1 || status=$?
+[ "$status" = 1 ] || fail "pipx run --spec depsolve==$version, the bundled example with driver 470.82.01: exit $status, want 1 (a conflict)"
+grep -q '525.60.13' "$work/out" || fail "pipx run: the conflict does not name the driver floor 525.60.13"
+pipx_offline uninstall depsolve >"$work/out" 2>&1 || fail "pipx uninstall depsolve"
+[ -e "$ds" ] && fail "pipx uninstall left $ds"
+ok "pipx ($("$pipx" --version)) installs, runs and uninstalls the wheel offline without go ($((SECONDS - started)) s)"
 
 echo "release-test: all passed"
