@@ -110,13 +110,13 @@ func TestParseConfigErrors(t *testing.T) {
 	}{
 		// A quoted key holding a dot is one key, and the error points at it.
 		{"quoted key with a dot", "depsolve.toml", "[target]\npython = \"3.11\"\n\"python.x\" = 1\n",
-			"depsolve.toml:3:1: unknown key \"python.x\" in [target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n    3 | \"python.x\" = 1\n      | ^\n"},
+			"depsolve.toml:3:1: unknown key \"python.x\" in [target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python, read-image\n    3 | \"python.x\" = 1\n      | ^\n"},
 		{"unknown key", "depsolve.toml", "index-url = \"https://x\"\nindex_url = \"https://y\"\n",
 			"depsolve.toml:2:1: unknown key \"index_url\" in the depsolve table; known keys: extra-index-url, find-links, index-strategy, index-url, max-image-size, no-binary, no-build, only-binary, policy, target, timeout\n    2 | index_url = \"https://y\"\n      | ^\n"},
 		{"unknown target key", "depsolve.toml", "[target]\npython = \"3.11.9\"\n  gpu = [\"H100\"]\n",
-			"depsolve.toml:3:3: unknown key \"gpu\" in [target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n    3 |   gpu = [\"H100\"]\n      |   ^\n"},
+			"depsolve.toml:3:3: unknown key \"gpu\" in [target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python, read-image\n    3 |   gpu = [\"H100\"]\n      |   ^\n"},
 		{"unknown pyproject key", "pyproject.toml", "[tool.depsolve.target]\npythn = \"3.11\"\n",
-			"pyproject.toml:2:1: unknown key \"pythn\" in [tool.depsolve.target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python\n    2 | pythn = \"3.11\"\n      | ^\n"},
+			"pyproject.toml:2:1: unknown key \"pythn\" in [tool.depsolve.target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python, read-image\n    2 | pythn = \"3.11\"\n      | ^\n"},
 		{"float python", "depsolve.toml", "[target]\npython = 3.10\n",
 			"depsolve.toml:2:10: python must be a string, not a float (quote it: python = \"…\")\n    2 | python = 3.10\n      |          ^\n"},
 		{"bad python", "depsolve.toml", "[target]\npython = \"3.x\"\n",
