@@ -129,6 +129,8 @@ func TestParseConfigErrors(t *testing.T) {
 			"depsolve.toml:2:8: gpus must be an array of strings, not a string\n    2 | gpus = \"H100\"\n      |        ^\n"},
 		{"cpu not bool", "depsolve.toml", "[target]\ncpu = \"yes\"\n",
 			"depsolve.toml:2:7: cpu must be true or false, not a string\n    2 | cpu = \"yes\"\n      |       ^\n"},
+		{"read-image not bool", "depsolve.toml", "[target]\nread-image = \"yes\"\n",
+			"depsolve.toml:2:14: read-image must be true or false, not a string\n    2 | read-image = \"yes\"\n      |              ^\n"},
 		{"cpu and gpus", "depsolve.toml", "[target]\ngpus = [\"A100\"]\ncpu = true\n",
 			"depsolve.toml:3:1: cpu = true, yet gpus lists GPUs\n    3 | cpu = true\n      | ^\n"},
 		{"image and dockerfile", "depsolve.toml", "[target]\nbase-image = \"python:3.12\"\ndockerfile = \"Dockerfile\"\n",
