@@ -15,15 +15,16 @@ import (
 
 // imageReader reads the base image itself when that is cheap or asked for: an image on
 // disk (oci:DIR, docker-archive:FILE) always; an image in a registry only with
-// Request.ReadImage, since its first read downloads every layer (the cache keeps what
+// Request.ReadImage or a configuration's read-image = true, since its first read downloads every layer (the cache keeps what
 // each layer holds, by digest, so later reads fetch no layer), and never offline: the
 // image's manifest is not cached, so an offline run knows the image by its tag, with a
 // note.
-func imageReader(ctx context.Context, r Reporter, req *Request, c *cache.Cache) target.ImageReader {
+func imageReader(ctx context.Context, r Reporter, req *Request, configs []*target.Config, c *cache.Cache) target.ImageReader {
+	readRegistry := req.ReadImage || slices.ContainsFunc(configs, func(c *target.Config) bool { return c.ReadImage.On })
 	return func(ref string, _ target.Origin) (*target.ImageContents, error) {
 		local := strings.HasPrefix(ref, "oci:") || strings.HasPrefix(ref, "docker-archive:")
 		switch {
-		case !local && !req.ReadImage:
+		case !local && !readRegistry:
 			return nil, nil
 		case !local && req.Offline:
 			r.Note("base image " + ref + ": not read with --offline (reading it asks the registry for its manifest); its tag says what it holds")

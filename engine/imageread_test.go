@@ -193,3 +193,32 @@ func TestCheckImageErrors(t *testing.T) {
 		t.Errorf("a failing registry: %v, want an operational error, the password masked", err)
 	}
 }
+
+// [target] read-image = true in the configuration reads a registry image as the flag
+// does: the torch the image ships conflicts with the requirements' torch.
+func TestCheckReadImageFromConfig(t *testing.T) {
+	reg := servePrivateRegistry(t)
+	img, err := imagetest.Image(goldenEnv, imagetest.Dist("torch", "2.4.0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := reg.push(t, "golden/torch:3", img)
+	dockerLogin(t, reg.host)
+	config := filepath.Join(t.TempDir(), "depsolve.toml")
+	if err := os.WriteFile(config, []byte("[target]\nbase-image = \""+ref+"\"\nread-image = true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req := offline(t.TempDir())
+	req.Offline, req.Config = false, config
+	req.Target.Python = target.Value{}
+	v, err := engine.Check(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := " ships torch 2.4.0 "; v.Status != engine.Conflict || !strings.Contains(v.Conflict.Text(), want) {
+		t.Fatalf("status %s, want a conflict saying %q: the configuration asks to read the image", v.Status, want)
+	}
+	if got := v.Target.Python; got.Text != "3.11.9" {
+		t.Errorf("python %q from %s, want the image's 3.11.9", got.Text, got.Origin)
+	}
+}

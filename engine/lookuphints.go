@@ -17,8 +17,9 @@ import (
 // version that does not exist, the nearest ones that do; for a project first-index took
 // from an index that has nothing usable in range, the later index that has. Each names
 // where its facts come from, and a similar name is offered only once the index has
-// confirmed it exists: a guess is never stated as a fact.
-func (s *session) lookupHints(ctx context.Context, ix *index.Index, ns *resolver.NoSolution) ([]string, error) {
+// confirmed it exists: a guess is never stated as a fact. The packages the base image
+// ships (imageShipped) get no nearest versions: the image's release is fixed.
+func (s *session) lookupHints(ctx context.Context, ix *index.Index, ns *resolver.NoSolution, imageShipped map[string]bool) ([]string, error) {
 	var hints []string
 	done := map[string]bool{}
 	for _, in := range ns.External() {
@@ -43,7 +44,7 @@ func (s *session) lookupHints(ctx context.Context, ix *index.Index, ns *resolver
 			hints = append(hints, h)
 			continue
 		}
-		if in.Kind == pubgrub.KindNoVersions && asWritten(t.Range) && !slices.ContainsFunc(listed, t.Range.Contains) {
+		if in.Kind == pubgrub.KindNoVersions && asWritten(t.Range) && !slices.ContainsFunc(listed, t.Range.Contains) && !imageShipped[name] {
 			if h, err := nearestVersionsHint(ctx, ix, name, t.Range, listed); err != nil {
 				return hints, err
 			} else if h != "" {

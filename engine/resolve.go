@@ -146,7 +146,9 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 			s.report.Warn(fmt.Sprintf("no hints: %v", err))
 		}
 		out.hints = append(out.hints, requiresPythonHints(ns, s.target, pythonReqs)...)
-		lookup, err := s.lookupHints(ctx, ix, ns)
+		image, shipped := imageHints(ns, s.target.CUDA.Text)
+		out.hints = append(out.hints, image...)
+		lookup, err := s.lookupHints(ctx, ix, ns, shipped)
 		if err != nil {
 			s.report.Warn(fmt.Sprintf("no hints from the index: %v", err))
 		}

@@ -80,7 +80,7 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 		}
 		declared = &fleetReq
 	}
-	if s.target, s.lockOverrides, err = buildTarget(ctx, s.report, declared, s.matrix, s.configs, files, imageReader(ctx, s.report, req, s.cache)); err != nil {
+	if s.target, s.lockOverrides, err = buildTarget(ctx, s.report, declared, s.matrix, s.configs, files, imageReader(ctx, s.report, req, s.configs, s.cache)); err != nil {
 		return nil, err
 	}
 	if req.Fleet == "" {

@@ -368,6 +368,10 @@ func duplicatesOfBase(base BaseLibraries, r *SizeReport, m *matrix.Matrix) (Warn
 	if os := osImage(base.OS); os != "" && (base.Leaner == "" || leanestCopies) {
 		fixes = append(fixes, fmt.Sprintf("the plain OS image %s ships none: the wheels bring every CUDA library they load, and the NVIDIA container toolkit mounts the driver", os))
 	}
+	if len(fixes) == 0 && base.CUDAMajor > 0 {
+		// An image read from disk has no tag to name its leaner flavor or its OS by.
+		fixes = append(fixes, fmt.Sprintf("build on an image that leaves them to the wheels: nvidia/cuda's %d.x base flavor ships only libcudart, a plain OS image (ubuntu, rockylinux) none", base.CUDAMajor))
+	}
 	if len(fixes) > 0 {
 		msg += "; " + strings.Join(fixes, "; or ")
 	}

@@ -11,7 +11,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
+	"regexp"
 	"strings"
+	"sync"
 )
 
 // Mask replaces a secret in a URL.
@@ -110,8 +112,10 @@ func maskUnparsed(raw string) string {
 }
 
 // Text masks every URL with credentials found in a free-form string, such as an error
-// message that embeds a request URL.
+// message that embeds a request URL, and every credential of an Authorization header
+// (Basic, Bearer), which a failing server or proxy may echo in the body an error quotes.
 func Text(s string) string {
+	s = authCredentials(s)
 	var b strings.Builder
 	for {
 		i := strings.Index(s, "://")
@@ -144,4 +148,36 @@ func isSchemeChar(c byte) bool {
 
 func isURLTerminator(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '<' || c == '>'
+}
+
+// authScheme finds an HTTP authentication scheme and the token68 after it: the
+// credentials "Basic YWxpY2U6czNjcmV0" or "Bearer eyJ…" carry.
+var authScheme = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(?:basic|bearer)[ \t]+([A-Za-z0-9._~+/-]+=*)`)
+})
+
+// authCredentials masks the credentials that follow an authentication scheme. A
+// challenge's parameters (Basic realm="registry") are not credentials: a token68 is
+// followed by neither a value nor a quote. Nor is a word of prose ("basic auth failed"):
+// credentials are base64 or a token, never only lower-case letters.
+func authCredentials(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range authScheme().FindAllStringSubmatchIndex(s, -1) {
+		start, end := m[2], m[3]
+		if end < len(s) && (s[end] == '"' || isSchemeChar(s[end]) || strings.IndexByte("._~/", s[end]) >= 0) {
+			continue
+		}
+		if strings.TrimLeft(s[start:end], "abcdefghijklmnopqrstuvwxyz") == "" {
+			continue
+		}
+		b.WriteString(s[last:start])
+		b.WriteString(Mask)
+		last = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }

@@ -63,6 +63,23 @@ func TestText(t *testing.T) {
 	}
 }
 
+// A server or proxy that echoes the request's Authorization header in an error body
+// does not get the credentials shown; a challenge's parameters stay readable.
+func TestTextAuthorizationCredentials(t *testing.T) {
+	for in, want := range map[string]string{
+		"500: upstream failed for Basic YWxpY2U6czNjcmV0":            "500: upstream failed for Basic ****",
+		"authorization: bearer eyJhbGciOiJIUzI1NiJ9.e30.sig, retry":  "authorization: bearer ****, retry",
+		`401: WWW-Authenticate: Basic realm="registry"`:              `401: WWW-Authenticate: Basic realm="registry"`,
+		`Bearer realm=https://auth.example/token,service=registry`:   `Bearer realm=https://auth.example/token,service=registry`,
+		"basic auth failed for https://u:p@host/x: Basic dTpw\nnext": "basic auth failed for https://****@host/x: Basic ****\nnext",
+		"a basic  ": "a basic  ",
+	} {
+		if got := Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestTextKeepsTrailingPunctuation(t *testing.T) {
 	in := "GET https://example.com/simple/numpy/?token=abc: 503 Service Unavailable (see https://u:p@host/x)."
 	want := "GET https://example.com/simple/numpy/?token=****: 503 Service Unavailable (see https://****@host/x)."

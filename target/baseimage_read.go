@@ -133,3 +133,16 @@ func orUnknown(s string) string {
 	}
 	return s
 }
+
+// readImage reads [target] read-image: true or false.
+func (p *configParser) readImage(t map[string]any) (Toggle, error) {
+	raw, ok := t["read-image"]
+	if !ok {
+		return Toggle{}, nil
+	}
+	on, isBool := raw.(bool)
+	if !isBool {
+		return Toggle{}, p.errorf("target.read-image", true, "read-image must be true or false, not %s", tomlTypeName(raw))
+	}
+	return Toggle{Set: true, On: on, Origin: p.origin("target.read-image")}, nil
+}

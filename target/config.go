@@ -42,6 +42,9 @@ type Config struct {
 	// MaxImageSize is the max-image-size key, the image's size budget in bytes ("8GB",
 	// or a TOML integer of bytes); Bytes is 0 when absent.
 	MaxImageSize ImageSize
+	// ReadImage is [target] read-image, --read-image's key: read a base image in a
+	// registry itself, not only its tag.
+	ReadImage Toggle
 }
 
 // Index strategies, as uv names them: with first-index (the default) a package's versions
@@ -186,7 +189,7 @@ func (p *configParser) origin(key string) Origin {
 // The schema, each list sorted: unknownKeys searches it, and errors print it.
 var (
 	configKeys = []string{"extra-index-url", "find-links", "index-strategy", "index-url", "max-image-size", "no-binary", "no-build", "only-binary", "policy", "target", "timeout"}
-	targetKeys = []string{"base-image", "cpu", "cuda", "dockerfile", "driver", "glibc", "gpus", "platform", "python"}
+	targetKeys = []string{"base-image", "cpu", "cuda", "dockerfile", "driver", "glibc", "gpus", "platform", "python", "read-image"}
 )
 
 func (p *configParser) config(doc map[string]any) (*Config, error) {
@@ -234,6 +237,9 @@ func (p *configParser) config(doc map[string]any) (*Config, error) {
 		return nil, p.errorf("target", true, "target must be a table ([target]), not %s", tomlTypeName(raw))
 	}
 	if c.Target, err = p.target(target); err != nil {
+		return nil, err
+	}
+	if c.ReadImage, err = p.readImage(target); err != nil {
 		return nil, err
 	}
 	return c, nil
