@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -10,12 +11,13 @@ import (
 	"github.com/depsolve/depsolve/matrix"
 	"github.com/depsolve/depsolve/policy"
 	"github.com/depsolve/depsolve/redact"
+	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
 	"github.com/depsolve/depsolve/target"
 )
 
 // WarningPolicyLoosened is the code of a project's file or a flag that loosens a
-// setting the policy does not lock (an index it does not list, --pre against
+// setting the policy does not lock (a package source it does not list, --pre against
 // pre-releases = "never", a larger max-image-size); the project wins.
 const WarningPolicyLoosened = "policy-loosened"
 
@@ -144,44 +146,21 @@ func policyIndexes(pol *policy.Policy) []string {
 }
 
 // applySupplyChain sets the index options the policy's supply chain asks for, after
-// checking that the project and the flags do not loosen what it locks: an index it does
-// not list, --pre against pre-releases = "never", --no-binary against only-binary.
+// checking that the project and the flags do not loosen what it locks: a package source
+// it does not list, --pre against pre-releases = "never", --no-binary against only-binary.
 func (s *session) applySupplyChain(opts *index.Options, pre bool) error {
 	pol := s.policy
 	if pol == nil {
 		return nil
 	}
-	loosen := func(key string, line int, what string) error {
-		if pol.IsLocked(key) {
-			return &RequestError{Err: fmt.Errorf("%s: %s, which %s locks (%s)", pol.At(line), what, pol.File, key)}
-		}
-		s.policyWarn(Warning{Code: WarningPolicyLoosened, Message: fmt.Sprintf("%s, loosening %s (%s); the project's setting is used", what, key, pol.At(line))})
-		return nil
-	}
 	if ixs := pol.Indexes; ixs.Set() {
-		if s.indexes.IndexURL.Origin == "default" && len(s.indexes.ExtraIndex) == 0 {
-			// The policy's indexes, in first-index order: the extra indexes come first.
-			opts.IndexURL = ixs.Value[len(ixs.Value)-1]
-			opts.ExtraIndexURLs = slices.Clone(ixs.Value[:len(ixs.Value)-1])
-		} else {
-			for _, ix := range append([]Sourced{s.indexes.IndexURL}, s.indexes.ExtraIndex...) {
-				if ix.Value == "" || s.indexes.NoIndex && ix.Origin == s.indexes.IndexURL.Origin || slices.ContainsFunc(ixs.Value, sameIndex(ix.Value)) {
-					continue
-				}
-				if err := loosen("supply-chain.indexes", ixs.Line, fmt.Sprintf("index %s (%s) is not one of the policy's indexes", redact.URL(ix.Value), ix.Origin)); err != nil {
-					return err
-				}
-			}
-		}
-		if opts.Strategy == index.UnsafeBestMatch {
-			if err := loosen("supply-chain.indexes", ixs.Line, "index-strategy unsafe-best-match ("+s.indexes.Strategy.Origin+") searches every index"); err != nil {
-				return err
-			}
+		if err := s.checkSources(opts); err != nil {
+			return err
 		}
 	}
 	if ob := pol.OnlyBinary; ob.Set() && ob.Value {
 		if len(s.indexes.NoBinary) > 0 {
-			if err := loosen("supply-chain.only-binary", ob.Line, "--no-binary "+strings.Join(s.indexes.NoBinary, ",")+" asks for builds"); err != nil {
+			if err := s.loosen("supply-chain.only-binary", ob.Line, "--no-binary "+strings.Join(s.indexes.NoBinary, ",")+" asks for builds"); err != nil {
 				return err
 			}
 		} else {
@@ -190,7 +169,7 @@ func (s *session) applySupplyChain(opts *index.Options, pre bool) error {
 	}
 	if pr := pol.PreReleases; pr.Value == policy.PreReleasesNever {
 		if pre {
-			if err := loosen("supply-chain.pre-releases", pr.Line, "--pre allows pre-releases"); err != nil {
+			if err := s.loosen("supply-chain.pre-releases", pr.Line, "--pre allows pre-releases"); err != nil {
 				return err
 			}
 		} else {
@@ -201,6 +180,109 @@ func (s *session) applySupplyChain(opts *index.Options, pre bool) error {
 		opts.ExcludeNewer, opts.ExcludeNewerRule = en.Value, fmt.Sprintf("your platform's policy's exclude-newer (%s)", pol.At(en.Line))
 	}
 	return nil
+}
+
+// loosen is a project's setting that loosens the policy's key (written at line): an
+// error where the policy locks the key, else a policy-loosened warning.
+func (s *session) loosen(key string, line int, what string) error {
+	pol := s.policy
+	if pol.IsLocked(key) {
+		return &RequestError{Err: fmt.Errorf("%s: %s, which %s locks (%s)", pol.At(line), what, pol.File, key)}
+	}
+	s.policyWarn(Warning{Code: WarningPolicyLoosened, Message: fmt.Sprintf("%s, loosening %s (%s); the project's setting is used", what, key, pol.At(line))})
+	return nil
+}
+
+// checkSources holds every place the index options take packages from to the policy's
+// indexes, and gives the index the policy's indexes where the project names none. An
+// index must be one the policy lists; a find-links page one of them or under one; a
+// local folder never is. Under --no-index no index is asked, the policy's neither.
+func (s *session) checkSources(opts *index.Options) error {
+	ixs := s.policy.Indexes
+	notListed := func(what string) error {
+		return s.loosen("supply-chain.indexes", ixs.Line, what+" is not one of the policy's indexes")
+	}
+	if !s.indexes.NoIndex {
+		if s.indexes.IndexURL.Origin == "default" && len(s.indexes.ExtraIndex) == 0 {
+			// The policy's indexes, in first-index order: the extra indexes come first.
+			opts.IndexURL = ixs.Value[len(ixs.Value)-1]
+			opts.ExtraIndexURLs = slices.Clone(ixs.Value[:len(ixs.Value)-1])
+		} else {
+			for _, ix := range append([]Sourced{s.indexes.IndexURL}, s.indexes.ExtraIndex...) {
+				if ix.Value == "" || slices.ContainsFunc(ixs.Value, sameIndex(ix.Value)) {
+					continue
+				}
+				if err := notListed(fmt.Sprintf("index %s (%s)", redact.URL(ix.Value), ix.Origin)); err != nil {
+					return err
+				}
+			}
+		}
+		for _, name := range slices.Sorted(maps.Keys(s.indexes.Pinned)) {
+			ix := s.indexes.Pinned[name]
+			if slices.ContainsFunc(ixs.Value, sameIndex(ix.Value)) {
+				continue
+			}
+			if err := notListed(fmt.Sprintf("index %s (%s), which %s is pinned to,", redact.URL(ix.Value), ix.Origin, name)); err != nil {
+				return err
+			}
+		}
+		if opts.Strategy == index.UnsafeBestMatch {
+			if err := s.loosen("supply-chain.indexes", ixs.Line, "index-strategy unsafe-best-match ("+s.indexes.Strategy.Origin+") searches every index"); err != nil {
+				return err
+			}
+		}
+	}
+	for _, l := range s.indexes.FindLinks {
+		kind := "find-links folder"
+		if isURL(l.Value) {
+			kind = "find-links page"
+		}
+		if kind == "find-links page" && slices.ContainsFunc(ixs.Value, under(l.Value)) {
+			continue
+		}
+		if err := notListed(fmt.Sprintf("%s %s (%s)", kind, redact.URL(l.Value), l.Origin)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkDirectSources holds the URLs of the requirements that name one (NAME @ URL, uv's
+// url, git and path sources) and apply on the target to the policy's indexes: each must
+// lie under one of them. It runs before any of them is fetched.
+func (s *session) checkDirectSources(rs []reqfile.Requirement) error {
+	if s.policy == nil || !s.policy.Indexes.Set() {
+		return nil
+	}
+	ixs := s.policy.Indexes
+	env := s.target.MarkerEnvironment()
+	for _, r := range rs {
+		if r.URL == "" || !pinApplies(r, env) || slices.ContainsFunc(ixs.Value, under(r.URL)) {
+			continue
+		}
+		what := fmt.Sprintf("%s @ %s (%s) is not under one of the policy's indexes", r.Name, redact.URL(r.URL), origin(r))
+		if err := s.loosen("supply-chain.indexes", ixs.Line, what); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isURL tells a find-links page (http, https) from a local folder (a path or a file:
+// URL).
+func isURL(loc string) bool {
+	return strings.HasPrefix(loc, "http://") || strings.HasPrefix(loc, "https://")
+}
+
+// under matches the index URLs that loc is, or lies under (by whole path segments),
+// credentials and a trailing slash aside.
+func under(loc string) func(string) bool {
+	norm := func(s string) string { return strings.TrimSuffix(redact.URL(s), "/") }
+	want := norm(loc)
+	return func(ix string) bool {
+		base := norm(ix)
+		return want == base || strings.HasPrefix(want, base+"/")
+	}
 }
 
 // sameIndex matches index URLs that differ only in a trailing slash or credentials.

@@ -43,6 +43,33 @@ func TestSupplyChainLayers(t *testing.T) {
 		indexes: IndexSettings{IndexURL: Sourced{"https://other.example/simple", "depsolve.toml:1"}},
 		err:     "policy.toml:3: index https://other.example/simple (depsolve.toml:1) is not one of the policy's indexes, which policy.toml locks (supply-chain.indexes)",
 	}, {
+		name: "a find-links folder, locked", locked: `locked = ["supply-chain.indexes"]`,
+		indexes: IndexSettings{IndexURL: Sourced{index.DefaultIndexURL, "default"}, FindLinks: []Sourced{{"wheels", "flag --find-links"}}},
+		err:     "policy.toml:3: find-links folder wheels (flag --find-links) is not one of the policy's indexes, which policy.toml locks (supply-chain.indexes)",
+	}, {
+		name:    "a find-links page under one of the policy's indexes",
+		indexes: IndexSettings{IndexURL: Sourced{index.DefaultIndexURL, "default"}, FindLinks: []Sourced{{"https://mirror.example/simple/torch/", "depsolve.toml:4"}}},
+	}, {
+		name:    "a uv flat index, unlocked",
+		indexes: IndexSettings{IndexURL: Sourced{index.DefaultIndexURL, "default"}, FindLinks: []Sourced{{"https://mirror.example/simple-flat/", "pyproject.toml:12"}}},
+		warning: "find-links page https://mirror.example/simple-flat/ (pyproject.toml:12) is not one of the policy's indexes, loosening supply-chain.indexes (policy.toml:3)",
+	}, {
+		name: "a uv explicit index, locked", locked: `locked = ["supply-chain.indexes"]`,
+		indexes: IndexSettings{IndexURL: Sourced{index.DefaultIndexURL, "default"}, Pinned: map[string]Sourced{"torch": {"https://download.pytorch.org/whl/cu124", "pyproject.toml:9:1"}}},
+		err:     "policy.toml:3: index https://download.pytorch.org/whl/cu124 (pyproject.toml:9:1), which torch is pinned to, is not one of the policy's indexes, which policy.toml locks (supply-chain.indexes)",
+	}, {
+		// --no-index drops every index, the policy's too, as pip drops --extra-index-url
+		// with --index-url: an index nothing asks cannot loosen the policy.
+		name: "--no-index", locked: `locked = ["supply-chain.indexes"]`,
+		indexes: IndexSettings{IndexURL: Sourced{"https://other.example/simple", "flag --index-url"}, NoIndex: true,
+			ExtraIndex: []Sourced{{"https://other.example/extra", "flag --extra-index-url"}},
+			Pinned:     map[string]Sourced{"torch": {"https://download.pytorch.org/whl/cu124", "pyproject.toml:9:1"}}},
+		check: func(t *testing.T, o index.Options) {
+			if o.IndexURL != "" || len(o.ExtraIndexURLs) != 0 {
+				t.Errorf("index %q, extra indexes %v: want none under --no-index", o.IndexURL, o.ExtraIndexURLs)
+			}
+		},
+	}, {
 		name: "--pre, locked by its table", locked: `locked = ["supply-chain"]`, pre: true,
 		indexes: IndexSettings{IndexURL: Sourced{index.DefaultIndexURL, "default"}},
 		err:     "--pre allows pre-releases, which policy.toml locks (supply-chain.pre-releases)",

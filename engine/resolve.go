@@ -91,6 +91,9 @@ type outcome struct {
 func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, preferred map[string]pep440.Version) (*outcome, error) {
 	if in.direct == nil {
 		s.uv.applyURLs(in)
+		if err := s.checkDirectSources(slices.Concat(in.requirements, in.constraints)); err != nil {
+			return nil, err
+		}
 		var err error
 		if in.direct, err = s.resolveDirect(ctx, ix, in); err != nil {
 			return nil, err

@@ -57,7 +57,9 @@ type Options struct {
 	// Target decides which files are usable. Required.
 	Target pep425.Target
 	// IndexURL is the default index; "" means DefaultIndexURL. ExtraIndexURLs
-	// come before it, in order, as in uv. NoIndex drops the default index.
+	// come before it, in order, as in uv. NoIndex drops every index, as pip's
+	// --no-index ignores --index-url and --extra-index-url alike: the FindLinks
+	// locations are all there is, for every project (PinnedIndexes are dropped too).
 	IndexURL       string
 	ExtraIndexURLs []string
 	NoIndex        bool
@@ -242,14 +244,14 @@ func New(opts Options) (*Index, error) {
 		}
 		ix.findLinks = append(ix.findLinks, s)
 	}
-	urls := slices.Clone(opts.ExtraIndexURLs)
-	if !opts.NoIndex {
-		def := opts.IndexURL
-		if def == "" {
-			def = DefaultIndexURL
-		}
-		urls = append(urls, def)
+	if opts.NoIndex {
+		return ix, nil
 	}
+	def := opts.IndexURL
+	if def == "" {
+		def = DefaultIndexURL
+	}
+	urls := append(slices.Clone(opts.ExtraIndexURLs), def)
 	seen := map[string]bool{}
 	for _, raw := range urls {
 		s, err := ix.newSource(raw, true)

@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -33,5 +35,36 @@ func TestPinnedIndex(t *testing.T) {
 	}
 	if reqs := f.requests(); slices.Contains(reqs, "GET /pypi/simple/torch/") || slices.Contains(reqs, "GET /cu124/simple/six/") {
 		t.Errorf("asked %q", reqs)
+	}
+}
+
+// TestNoIndexAsksNoIndex: NoIndex drops every index, as pip's --no-index ignores
+// --index-url and --extra-index-url alike; a pinned project comes from the find-links
+// locations with the others. The server hears nothing.
+func TestNoIndexAsksNoIndex(t *testing.T) {
+	f := newFakeIndex(t)
+	f.add("pypi", makeWheel(t, "six-9.0-py3-none-any.whl", metadataText("six", "9.0"), 0))
+	f.add("extra", makeWheel(t, "six-9.1-py3-none-any.whl", metadataText("six", "9.1"), 0))
+	f.add("cu124", makeWheel(t, "torch-2.5.1+cu124-py3-none-any.whl", metadataText("torch", "2.5.1+cu124"), 0))
+	dir := t.TempDir()
+	for _, w := range []*dist{
+		makeWheel(t, "six-1.16.0-py3-none-any.whl", metadataText("six", "1.16.0"), 0),
+		makeWheel(t, "torch-2.5.1-py3-none-any.whl", metadataText("torch", "2.5.1"), 0),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, w.filename), w.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix := newIndex(t, Options{NoIndex: true, IndexURL: f.url("pypi"), ExtraIndexURLs: []string{f.url("extra")},
+		PinnedIndexes: map[string]string{"torch": f.url("cu124")}, FindLinks: []string{dir}})
+	ctx := context.Background()
+	for name, want := range map[string]string{"six": "1.16.0", "torch": "2.5.1"} {
+		rs, err := ix.Releases(ctx, name)
+		if err != nil || len(rs) != 1 || rs[0].Version.String() != want {
+			t.Errorf("%s: %v, %v; want %s from the find-links folder alone", name, summarize(rs), err, want)
+		}
+	}
+	if reqs := f.requests(); len(reqs) != 0 {
+		t.Errorf("--no-index asked the index server %q", reqs)
 	}
 }

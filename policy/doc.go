@@ -31,8 +31,16 @@
 // policy (policy.toml:3) allows one CUDA family per image) …".
 //
 // Layers: the policy, then the project's files (depsolve.toml, requirement files'
-// options), then flags. A project or a flag that loosens a setting (an index the policy
-// does not list, --pre against pre-releases = "never", --no-binary against
+// options), then flags. A project or a flag that loosens a setting (a package source the
+// policy does not list, --pre against pre-releases = "never", --no-binary against
 // only-binary) wins with a warning, unless the policy locks the setting: then it is an
 // error. Rules and fleets bind every project; only the policy file changes them.
+//
+// indexes holds every source a package can come from, not only the indexes: an index
+// (--index-url, --extra-index-url, uv's default, extra and explicit indexes) must be one
+// it lists; a find-links page (uv's flat indexes too) and a NAME @ URL must be one of
+// them or lie under one, by whole path segments. A local find-links folder, file: URL or
+// path source is a source the policy cannot list, so it loosens the setting like any
+// other: a warning, or an error where indexes is locked. With --no-index no index is
+// asked, the policy's neither: only the find-links locations, held to the same rule.
 package policy

@@ -76,7 +76,7 @@ func (f *inputFlags) registerIndexes(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.indexURL, "index-url", "i", "", "base `URL` of the default index (default $PIP_INDEX_URL, else https://pypi.org/simple)")
 	fs.StringArrayVar(&f.extraIndexURLs, "extra-index-url", nil, "another index `URL`, searched before the default one (repeatable; default $PIP_EXTRA_INDEX_URL)")
 	fs.StringArrayVarP(&f.findLinks, "find-links", "f", nil, "a folder or HTML page `PATH|URL` of distribution files (repeatable)")
-	fs.BoolVar(&f.noIndex, "no-index", false, "use no index at all: only --find-links locations")
+	fs.BoolVar(&f.noIndex, "no-index", false, "use no index at all, as pip: not --index-url, --extra-index-url, uv's or the policy's; only --find-links locations")
 	fs.StringVar(&f.indexStrategy, "index-strategy", "", "`STRATEGY` for a project on several indexes: first-index (the first index that has it) or unsafe-best-match (every index's versions are candidates) (default first-index)")
 	fs.StringArrayVar(&f.trustedHosts, "trusted-host", nil, "allow plain http for `HOST` (repeatable)")
 	fs.BoolVar(&f.offline, "offline", false, "use only the cache and local folders; fail with a hint when something is missing")
