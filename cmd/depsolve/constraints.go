@@ -51,13 +51,17 @@ unpinned line), 3 cache failure.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			u := newUI(stdout, stderr, f.noColor, f.quiet)
+			u, err := f.ui(cmd, stdout, stderr)
+			if err != nil {
+				return err
+			}
 			return runConstraints(cmd.Context(), u, f, format.value, args)
 		},
 	}
 	cmd.Flags().StringVar(&f.cacheDir, "cache-dir", "", "cache `DIR` of the compiled matrix (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
 	f.registerTarget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
+	cmd.Flags().Lookup("quiet").Usage = "print no warnings or notes on stderr"
 	format.register(cmd, "output `FORMAT`: text, json, or k8s (the node affinity as YAML)")
 	completeTargetFlags(cmd)
 	return cmd

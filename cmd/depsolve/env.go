@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -22,7 +23,9 @@ func newEnvCommand(stdout, stderr io.Writer) *cobra.Command {
 platform, glibc, driver, GPUs, CUDA, base image) with the place it came from,
 the package indexes with theirs, and the cache folder. It takes the same flags
 as check, so that a check command line works with env in its place; those
-about resolving (--pre, --refresh, --offline) change nothing here. FILE
+about resolving (--pre, --refresh, --offline, --timeout, --max-image-size,
+--policy, --fleet) change nothing here, and -q leaves the notes and warnings
+out. FILE
 (optional here) adds the index options written in a requirements file, and
 the target a lock records (a requirements lock's header, a pylock.toml).
 
@@ -36,13 +39,25 @@ them: fixed values, so that every machine resolves alike.`,
   depsolve env --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 --format json`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			u := newUI(stdout, stderr, f.noColor, false)
-			return runEnv(cmd.Context(), u, f, format.value, args)
+			u, err := f.ui(cmd, stdout, stderr)
+			if err != nil {
+				return err
+			}
+			err = runEnv(cmd.Context(), u, f, format.value, args)
+			var status exitStatus
+			if err != nil && format.value == "json" && !errors.As(err, &status) {
+				return failJSON(u, nil, err)
+			}
+			return err
 		},
 	}
 	f.registerSources(cmd.Flags())
+	f.registerTimeout(cmd.Flags())
 	f.registerTarget(cmd.Flags())
-	cmd.Flags().BoolVar(&f.noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
+	f.registerBudget(cmd.Flags())
+	f.registerOutput(cmd.Flags())
+	cmd.Flags().Lookup("quiet").Usage = "leave out the notes and warnings"
+	(&policyFlags{}).register(cmd.Flags())
 	format.register(cmd, "output `FORMAT`: text or json")
 	completeTargetFlags(cmd)
 	return cmd
@@ -54,6 +69,9 @@ type envReport struct {
 	Indexes    envIndexes `json:"indexes"`
 	Cache      sourced    `json:"cache"`
 	Notes      []string   `json:"notes"`
+	// Warnings are what check warns of the target (unchecked-target, the base image's
+	// codes), with the same codes and shape as the check report's.
+	Warnings []reportWarning `json:"warnings"`
 }
 
 type envValue struct {
@@ -78,12 +96,12 @@ func runEnv(ctx context.Context, u *ui, f *inputFlags, format string, args []str
 		return err
 	}
 	r := envReport{Precedence: target.Precedence, Notes: append([]string{}, env.Target.Notes...)}
+	warnings := &report{Warnings: []reportWarning{}}
 	for _, w := range env.Target.Warnings {
-		r.Notes = append(r.Notes, w.Message+" ["+w.Code+"]")
+		warnings.addWarnings([]engine.Warning{{Code: w.Code, Message: w.Message}})
 	}
-	for _, w := range env.Unchecked {
-		r.Notes = append(r.Notes, w.Message+" ["+w.Code+"]")
-	}
+	warnings.addWarnings(env.Unchecked)
+	r.Warnings = warnings.Warnings
 	defaults := []string{}
 	for _, st := range env.Target.Settings() {
 		v := envValue{Name: st.Name, Value: st.Value, Origin: st.Origin.String()}
@@ -138,8 +156,13 @@ func runEnv(ctx context.Context, u *ui, f *inputFlags, format string, args []str
 	writeTable(&b, rows)
 	fmt.Fprintf(&b, "cache: %s (%s)\n", r.Cache.Value, r.Cache.Origin)
 	fmt.Fprintf(&b, "precedence: %s\n", target.Precedence)
-	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "%s %s\n", u.dim("note:"), n)
+	if !u.quiet {
+		for _, n := range r.Notes {
+			fmt.Fprintf(&b, "%s %s\n", u.dim("note:"), n)
+		}
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&b, "%s %s\n", u.yellow("warning:"), w.Message)
+		}
 	}
 	u.print(b.String())
 	return nil

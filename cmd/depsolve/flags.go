@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -238,9 +239,15 @@ func (f *inputFlags) request(args []string) engine.Request {
 		Detect:         f.detect,
 		ReadImage:      f.readImage,
 		MaxImageSize:   f.maxImageSize.budget(),
-		Version:        version,
+		Version:        releaseVersion(buildInfo()),
 		RetryBackoff:   retryBackoff,
 	}
+}
+
+// buildInfo is what the toolchain recorded of this binary; nil where it recorded nothing.
+func buildInfo() *debug.BuildInfo {
+	info, _ := debug.ReadBuildInfo()
+	return info
 }
 
 // retryBackoff is the wait before an index request's first retry; zero keeps the

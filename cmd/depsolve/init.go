@@ -54,7 +54,10 @@ target: the lock is not written, the other files are), 2 bad input or usage
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			u := newUI(stdout, stderr, f.noColor, f.quiet)
+			u, err := f.ui(cmd, stdout, stderr)
+			if err != nil {
+				return err
+			}
 			req := engine.InitRequest{Request: f.request(nil), Packages: args, Force: force, HooksRev: hooksRev}
 			req.Fleet = fleet
 			if err := pf.apply(&req.Request); err != nil {
@@ -67,6 +70,7 @@ target: the lock is not written, the other files are), 2 bad input or usage
 	f.registerTimeout(cmd.Flags())
 	f.registerTarget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
+	cmd.Flags().Lookup("quiet").Usage = "print nothing but the explanation on conflict (and errors)"
 	cmd.Flags().BoolVar(&force, "force", false, "replace files that differ from what init writes")
 	cmd.Flags().StringVar(&pf.policy, "policy", "", "start under the platform's policy `PATH|URL#sha256=HEX`, which depsolve.toml then names (default: policy in depsolve.toml)")
 	cmd.Flags().StringVar(&fleet, "fleet", "", "start on the policy's fleet `NAME`: its first target, on its golden image")

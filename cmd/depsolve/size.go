@@ -42,8 +42,11 @@ Exit status: 0 ok, 1 conflict or over the budget, 2 bad input or usage,
   depsolve size --html size.html --max-image-size 8GB`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			u := newUI(stdout, stderr, f.noColor, f.quiet)
-			err := runSize(cmd.Context(), u, f, format.value, htmlOut, args)
+			u, err := f.ui(cmd, stdout, stderr)
+			if err != nil {
+				return err
+			}
+			err = runSize(cmd.Context(), u, f, format.value, htmlOut, args)
 			var status exitStatus
 			if err != nil && format.value == "json" && !errors.As(err, &status) {
 				return failJSON(u, nil, err)
@@ -56,6 +59,7 @@ Exit status: 0 ok, 1 conflict or over the budget, 2 bad input or usage,
 	f.registerTarget(cmd.Flags())
 	f.registerBudget(cmd.Flags())
 	f.registerOutput(cmd.Flags())
+	cmd.Flags().Lookup("quiet").Usage = "print only the size line (installed and download totals), or the explanation on conflict"
 	cmd.Flags().StringVar(&htmlOut, "html", "", "also write the HTML report (an SVG treemap and the table) to `FILE`")
 	format.register(cmd, "output `FORMAT`: text, or json (the check report, with sizes)")
 	completeTargetFlags(cmd)
@@ -64,11 +68,16 @@ Exit status: 0 ok, 1 conflict or over the budget, 2 bad input or usage,
 
 func runSize(ctx context.Context, u *ui, f *inputFlags, format, htmlOut string, args []string) error {
 	req := f.request(args)
+	held := &heldWarnings{ui: u}
 	req.Reporter = u
+	if format != "json" {
+		req.Reporter = held
+	}
 	req.Sizes = true
 	req.ListFiles = format == "json"
 	v, err := engine.Check(ctx, req)
 	if err != nil {
+		held.flush(nil)
 		if format == "json" && v.Target != nil {
 			return failJSON(u, v.Target, err)
 		}
@@ -78,9 +87,11 @@ func runSize(ctx context.Context, u *ui, f *inputFlags, format, htmlOut string, 
 	if v.Sizes != nil && htmlOut != "" {
 		page, err := writeHTMLReport(v, target)
 		if err != nil {
+			held.flush(nil)
 			return err
 		}
 		if err := engine.WriteReport(htmlOut, page); err != nil {
+			held.flush(nil)
 			return err
 		}
 	}
@@ -89,17 +100,80 @@ func runSize(ctx context.Context, u *ui, f *inputFlags, format, htmlOut string, 
 	}
 	switch {
 	case v.Conflict != nil:
+		held.flush(nil)
 		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, v.Conflict), v.Hints)
 		return exitStatus(exitConflict)
 	case len(v.Findings) > 0:
+		held.flush(nil)
 		printConflict(u, v.InputNames()+" does not install as pinned on "+target, findingsChain(v), v.Hints)
 		return exitStatus(exitConflict)
+	}
+	// The table says what the findings and the size of the base image are: the same
+	// warnings on stderr, or as hints under the budget, would say it again.
+	held.flush(tabled(v.Warnings))
+	if u.quiet {
+		if v.OverBudget() {
+			printOverBudget(u, v, target)
+			return exitStatus(exitConflict)
+		}
+		u.printf("%s\n", sizeSummary(v.Sizes))
+		return nil
 	}
 	printSizeTable(u, v)
 	if v.OverBudget() {
 		u.print("\n")
-		printOverBudget(u, v, target)
+		printConflict(u, "the image would exceed its size budget for "+target, v.Budget.Breakdown(v.Sizes), untabledHints(v))
 		return exitStatus(exitConflict)
 	}
 	return nil
+}
+
+// heldWarnings is a Reporter that keeps the warnings back until the output is known, so
+// that size prints on stderr only those its table does not say.
+type heldWarnings struct {
+	*ui
+	held []string
+}
+
+func (h *heldWarnings) Warn(msg string) { h.held = append(h.held, msg) }
+
+// flush prints the warnings held, less those in shown.
+func (h *heldWarnings) flush(shown map[string]bool) {
+	for _, msg := range h.held {
+		if !shown[msg] {
+			h.ui.Warn(msg)
+		}
+	}
+	h.held = nil
+}
+
+// tabled is the text of the warnings printSizeTable prints: the size findings, and the
+// base image whose size is not known.
+func tabled(ws []engine.Warning) map[string]bool {
+	shown := map[string]bool{}
+	for _, w := range ws {
+		if w.Code == engine.WarningBaseImageSizeUnknown {
+			shown[w.Text()] = true
+		}
+	}
+	for _, w := range sizeFindings(ws) {
+		shown[w.Text()] = true
+	}
+	return shown
+}
+
+// untabledHints are the hints of an over-budget verdict less the findings' fixes, which
+// the table's findings already give.
+func untabledHints(v engine.Verdict) []string {
+	found := map[string]bool{}
+	for _, w := range sizeFindings(v.Warnings) {
+		found[w.Code+": "+w.Message] = true
+	}
+	var hints []string
+	for _, h := range v.Hints {
+		if !found[h] {
+			hints = append(hints, h)
+		}
+	}
+	return hints
 }

@@ -120,7 +120,7 @@ func printSizeTable(u *ui, v engine.Verdict) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t %s\n", engine.HumanBytes(f.Installed), engine.HumanBytes(f.Download), f.Major, fmt.Sprintf("CUDA %d family, %s", f.Major, plural(len(f.Packages), "package", "packages")))
 	}
 	tw.Flush()
-	if b := s.Base; b != nil {
+	if b := s.Base; b != nil && !v.OverBudget() { // else the budget's breakdown names it
 		if b.Installed > 0 {
 			u.printf("base image %s: %s\n", b.Image, engine.HumanBytes(b.Installed))
 		} else {
@@ -138,7 +138,7 @@ func printSizeTable(u *ui, v engine.Verdict) {
 			if w.Bytes > 0 {
 				at = engine.HumanBytes(w.Bytes)
 			}
-			u.printf("  %s  %s: %s\n", at, w.Code, w.Message)
+			u.printf("  %s  %s: %s\n", at, w.Code, w.Text())
 		}
 	}
 	if b := v.Budget; b != nil && !b.Over {

@@ -34,3 +34,14 @@ func TestReleaseVersionAndCommit(t *testing.T) {
 		})
 	}
 }
+
+// A build that is not stamped (go build, go install) still names itself to indexes (the
+// User-Agent) and in the cache it creates: "depsolve devel", never "depsolve ".
+func TestRequestCarriesReleaseVersionWhenUnstamped(t *testing.T) {
+	version = ""
+	info, _ := debug.ReadBuildInfo()
+	got := (&inputFlags{}).request(nil).Version
+	if want := releaseVersion(info); got != want || got == "" {
+		t.Errorf("Request.Version %q, want %q", got, want)
+	}
+}
