@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -61,9 +62,11 @@ func (v *Verdict) OverBudget() bool { return v.Budget != nil && v.Budget.Over }
 
 // LockCheck is what verifying a lock established beyond its consistency.
 type LockCheck struct {
-	Pins          int  // the pins that apply on the target
-	Complete      bool // every package the solution needs is pinned
-	HashesChecked bool // every pin's hashes were compared with the index's files
+	Pins     int  // the pins that apply on the target
+	Complete bool // every package the solution needs is pinned
+	// HashesChecked: every pin has hashes, and depsolve compared them with the index's
+	// files (a finding says where they did not match).
+	HashesChecked bool
 }
 
 // Check resolves the requirements of req for its target and says whether they install
@@ -74,6 +77,9 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 	r := req.reporter()
 	in, err := loadInputs(r, &req)
 	if err != nil {
+		return Verdict{}, err
+	}
+	if err := checkLocksPinned(in.files); err != nil {
 		return Verdict{}, err
 	}
 	s, err := openSession(ctx, &req, in.files, true)
@@ -97,7 +103,7 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 		return v, err
 	}
 	if out.conflict != nil {
-		v.Status, v.Conflict, v.Hints = Conflict, out.conflict, out.hints
+		s.conflicted(out, &v)
 		return v, nil
 	}
 	verify := isLock(in)
@@ -106,29 +112,11 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 			return v, err
 		}
 	}
+	if verify {
+		s.verifyLock(in, out, &v)
+	}
 	if err := s.settle(ctx, ix, out, &v); err != nil {
 		return v, err
-	}
-	if !verify || v.Status != OK {
-		return v, nil
-	}
-	pins := lockPins(in.requirements, s.target.MarkerEnvironment())
-	v.Lock = &LockCheck{
-		Pins:          len(pins),
-		Complete:      true,
-		HashesChecked: slices.ContainsFunc(pins, func(p lockfile.Pin) bool { return len(p.Hashes) > 0 }),
-	}
-	for _, fd := range lockfile.Verify(pins, lockPackages(out.packages)) {
-		switch {
-		case !fd.Warning:
-			v.Findings = append(v.Findings, fd)
-			continue
-		case fd.Origin.IsZero(): // a package the lock does not pin
-			v.Lock.Complete = false
-		default: // a pin whose hashes depsolve cannot check
-			v.Lock.HashesChecked = false
-		}
-		r.Warn(v.FindingText(fd))
 	}
 	if len(v.Findings) > 0 {
 		v.Status = Conflict
@@ -138,6 +126,71 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 		}
 	}
 	return v, nil
+}
+
+// WarningLockHashUnchecked is the code of a lock's pin whose hashes depsolve cannot
+// compare with the index's files (none is a sha256): pip checks them, depsolve did not.
+const WarningLockHashUnchecked = "lock-hash-unchecked"
+
+// verifyLock compares the lock's pins with the solution of exactly those pins (out, with
+// its files): what stops it installing as pinned becomes v.Findings, a package it does
+// not pin among them. A pin whose hashes cannot be checked joins the solution's warnings,
+// which a policy's strict errors may name.
+func (s *session) verifyLock(in *inputs, out *outcome, v *Verdict) {
+	pins := lockPins(in.requirements, s.target.MarkerEnvironment())
+	v.Lock = &LockCheck{
+		Pins:          len(pins),
+		Complete:      true,
+		HashesChecked: len(pins) > 0 && !slices.ContainsFunc(pins, func(p lockfile.Pin) bool { return len(p.Hashes) == 0 }),
+	}
+	for _, fd := range lockfile.Verify(pins, lockPackages(out.packages)) {
+		switch {
+		case fd.Warning:
+			v.Lock.HashesChecked = false
+			w := Warning{Code: WarningLockHashUnchecked, Message: v.FindingText(fd), Package: fd.Name}
+			if i := slices.IndexFunc(pins, func(p lockfile.Pin) bool { return p.Name == fd.Name }); i >= 0 {
+				w.Version = pins[i].Version
+			}
+			out.warnings = append(out.warnings, w)
+			continue
+		case fd.Origin.IsZero():
+			v.Lock.Complete = false
+		}
+		v.Findings = append(v.Findings, fd)
+	}
+}
+
+// checkLocksPinned refuses a file that declares itself a lock (reqfile.File.DeclaresLock)
+// yet has a line that is neither an exact pin nor a NAME @ URL: pip's hash-checking mode
+// refuses it, and resolving it as requirements would verify nothing of the lock.
+func checkLocksPinned(files []*reqfile.File) error {
+	for _, f := range files {
+		if !f.DeclaresLock() {
+			continue
+		}
+		for _, r := range f.Requirements {
+			if _, ok := r.Pin(); ok || r.URL != "" {
+				continue
+			}
+			return &reqfile.Error{Pos: r.Pos, Line: r.Line,
+				Msg:  fmt.Sprintf("%s is not an exact pin (==VERSION), yet %s declares itself a lock (%s): depsolve verifies a lock as it is, and pip --require-hashes refuses such a line", r.Line, f.Path, lockDeclaration(f)),
+				Hint: "pin it with ==, or run depsolve lock again to make the lock; to resolve the file as requirements instead, remove what makes it a lock"}
+		}
+	}
+	return nil
+}
+
+// lockDeclaration says what makes f a lock, as checkLocksPinned's message names it.
+func lockDeclaration(f *reqfile.File) string {
+	switch {
+	case f.Format == reqfile.FormatPylock:
+		return "it is a pylock.toml"
+	case f.Autogenerated:
+		return "its header says a tool generated it"
+	case f.RequireHashes:
+		return "--require-hashes"
+	}
+	return "it has --hash options"
 }
 
 // FindingText places a finding: at its pin's file:line, or at the files checked.

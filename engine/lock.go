@@ -155,7 +155,7 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 		return out, err
 	}
 	if res.conflict != nil {
-		out.Status, out.Conflict, out.Hints = Conflict, res.conflict, res.hints
+		s.conflicted(res, &out.Verdict)
 		return out, nil
 	}
 	if err := checkUpgrades(req.UpgradePackages, res.packages); err != nil {

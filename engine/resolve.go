@@ -83,7 +83,9 @@ type outcome struct {
 	packages []Package // by name, as the resolver sorts them
 	conflict *resolver.NoSolution
 	hints    []string
-	warnings []Warning // of a resolution: what it holds that the user should know
+	// warnings are what the resolution holds that the user should know; for a conflict,
+	// those about the target and the inputs, already told.
+	warnings []Warning
 }
 
 // resolve solves the requirements for the target. preferred holds the pins of an existing
@@ -139,11 +141,12 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	}
 	out := &outcome{conflict: ns}
 	if ns != nil {
-		for _, w := range slices.Concat(s.uv.warnings, imageWarnings(s.target, nil)) {
-			s.report.Warn(w.Text())
-		}
+		out.warnings = slices.Concat(s.uv.warnings, imageWarnings(s.target, nil))
 		for _, a := range s.matrix.UncheckedTarget(s.target) {
-			s.report.Warn(advisoryWarning(a).Text())
+			out.warnings = append(out.warnings, advisoryWarning(a))
+		}
+		for _, w := range out.warnings {
+			s.report.Warn(w.Text())
 		}
 		if out.hints, err = pb.Hints(ctx, ns); err != nil {
 			s.report.Warn(fmt.Sprintf("no hints: %v", err))
@@ -204,6 +207,14 @@ func (s *session) settle(ctx context.Context, ix *index.Index, out *outcome, v *
 		v.Status, v.Hints = Conflict, budgetHints(out.warnings)
 	}
 	return nil
+}
+
+// conflicted fills the verdict of a resolution that has no solution: the proof, its
+// hints, and the warnings told, which a JSON report lists as a solution's.
+func (s *session) conflicted(out *outcome, v *Verdict) {
+	v.Status, v.Conflict, v.Hints = Conflict, out.conflict, out.hints
+	v.Warnings = append(v.Warnings, s.policyWarnings...)
+	v.Warnings = append(v.Warnings, out.warnings...)
 }
 
 // advisoryWarning is a matrix advisory as the verdict carries it.

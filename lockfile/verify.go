@@ -21,9 +21,8 @@ type Finding struct {
 	Origin input.Position // the pin's line; zero for a package the lock lacks
 	Name   string         // the package, PEP 503-normalized
 	Msg    string         // what is wrong, a clause that reads after the origin
-	// Warning marks what does not stop pip: a package left unpinned by a file without
-	// hashes (Origin ""), which installs at whatever version is newest that day; a pin
-	// whose hashes depsolve cannot check (Origin set), because none is a sha256.
+	// Warning marks a pin whose hashes depsolve cannot check, because none is a sha256:
+	// pip still checks them, so the lock installs; depsolve only did not verify them.
 	Warning bool
 }
 
@@ -39,8 +38,9 @@ func (f Finding) String() string {
 // target). It finds what would stop `pip install --require-hashes -r LOCK`, or install
 // something the lock does not name:
 //
-//   - a package the solution needs that the lock does not pin (in hash-checking mode
-//     pip refuses it; without hashes it installs unpinned: a Warning);
+//   - a package the solution needs that the lock does not pin: in hash-checking mode pip
+//     refuses it, and without hashes a lock installed as pinned (pip --no-deps, as the
+//     Dockerfile depsolve init writes does) leaves it out of the environment;
 //   - a pin with hashes none of which is the hash of a file usable on the target (pip
 //     keeps only the candidate files whose hash is listed, so one match is enough);
 //     depsolve compares sha256 hashes only, so a pin with none (sha512 alone) is a
@@ -98,7 +98,7 @@ func Verify(pins []Pin, resolved []Package) []Finding {
 			sort.Strings(via)
 			msg += ", required by " + strings.Join(dedupe(via), ", ")
 		}
-		out = append(out, Finding{Name: p.Name, Msg: msg + ")", Warning: !hashing})
+		out = append(out, Finding{Name: p.Name, Msg: msg + ")"})
 	}
 	return out
 }

@@ -67,7 +67,7 @@ func TestVerify(t *testing.T) {
 			},
 		},
 		{
-			name: "no hashes: an unpinned dependency is only a warning",
+			name: "no hashes: an unpinned dependency is still a finding",
 			pins: []Pin{
 				{Name: "numpy", Version: "1.26.4", Origin: lockAt("r.txt", 1)},
 				{Name: "pandas", Version: "2.2.3", Origin: lockAt("r.txt", 2)},
@@ -75,7 +75,7 @@ func TestVerify(t *testing.T) {
 				{Name: "python-dateutil", Version: "2.9.0", Origin: lockAt("r.txt", 4)},
 			},
 			want: []Finding{
-				{Name: "six", Msg: "six is not pinned, yet the pinned set needs it (six 1.16.0, required by pandas, python-dateutil)", Warning: true},
+				{Name: "six", Msg: "six is not pinned, yet the pinned set needs it (six 1.16.0, required by pandas, python-dateutil)"},
 			},
 		},
 	}

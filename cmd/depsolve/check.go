@@ -185,6 +185,9 @@ func verdictReport(v engine.Verdict) *report {
 	default:
 		r.addPackages(v.Packages)
 	}
+	if v.Lock != nil {
+		r.Lock = &reportLock{Pins: v.Lock.Pins, Complete: v.Lock.Complete, HashesChecked: v.Lock.HashesChecked}
+	}
 	r.addWarnings(v.Warnings)
 	r.addSizes(v)
 	return r

@@ -35,6 +35,7 @@ type report struct {
 	Explanation   *string            `json:"explanation,omitempty"`
 	Steps         *[]reportStep      `json:"steps,omitempty"`
 	Findings      *[]reportFinding   `json:"findings,omitempty"`
+	Lock          *reportLock        `json:"lock,omitempty"`
 	Violations    *[]reportViolation `json:"violations,omitempty"`
 	Sources       *[]reportSource    `json:"sources,omitempty"`
 	Hints         *[]string          `json:"hints,omitempty"`
@@ -76,6 +77,13 @@ type reportFinding struct {
 	Package string `json:"package"`
 	File    string `json:"file"`
 	Line    int    `json:"line,omitempty"`
+}
+
+// reportLock is what verifying a lock established (engine.LockCheck); only for a lock.
+type reportLock struct {
+	Pins          int  `json:"pins"`
+	Complete      bool `json:"complete"`
+	HashesChecked bool `json:"hashes_checked"`
 }
 
 // reportSource is one cited matrix row: the n of "[n]", where the row is, and the

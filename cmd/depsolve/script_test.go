@@ -202,13 +202,22 @@ func checkReportShape(data []byte, status string) error {
 	if _, budget := doc["budget"]; budget && status == "conflict" {
 		want = slices.DeleteFunc(slices.Clone(want), func(k string) bool { return k == "steps" }) // over budget: no derivation
 	}
-	for _, optional := range []string{"sizes", "budget"} {
+	for _, optional := range []string{"sizes", "budget", "lock"} {
 		if _, ok := doc[optional]; ok {
 			want = append(slices.Clone(want), optional)
 		}
 	}
 	if err := sameKeys(doc, want...); err != nil {
 		return err
+	}
+	if raw, ok := doc["lock"]; ok {
+		var lock map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &lock); err != nil {
+			return fmt.Errorf("lock: %v", err)
+		}
+		if err := sameKeys(lock, "pins", "complete", "hashes_checked"); err != nil {
+			return fmt.Errorf("lock: %v", err)
+		}
 	}
 	if raw, ok := doc["sizes"]; ok {
 		if err := checkSizes(raw); err != nil {
