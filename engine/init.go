@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/depsolve/depsolve/lockfile"
@@ -233,10 +235,14 @@ func Scaffold(p Project) ([]ProjectFile, error) {
 	}
 	// A top-level key precedes the first table.
 	config = strings.Replace(config, "[target]\n", policyKey+"[target]\n", 1)
+	dockerfile, err := dockerfileText(t)
+	if err != nil {
+		return nil, err
+	}
 	return []ProjectFile{
 		{InitRequirements, []byte(requirementsText(p.Packages, p.Indexes))},
 		{InitConfig, []byte(config)},
-		{InitDockerfile, []byte(dockerfileText(t))},
+		{InitDockerfile, []byte(dockerfile)},
 		{InitPreCommit, []byte(preCommitText(p.HooksRev))},
 	}, nil
 }
@@ -331,15 +337,20 @@ func isPrintableASCII(s string) bool {
 // dockerfileText installs the lock on the golden image in a stage of its own, with pip's
 // hash-checking mode, no dependency resolution (the lock is complete) and wheels only (no
 // compiler is needed, or present); the final stage is the golden image, the installed
-// environment and a user that is not root.
-func dockerfileText(t *target.Target) string {
+// environment and a user that is not root. On an nvidia/cuda image, which has no Python,
+// both stages install the OS's python3 (see cudaImagePython).
+func dockerfileText(t *target.Target) (string, error) {
 	release := t.Python.Version.Release()
 	py := fmt.Sprintf("%d.%d", release[0], release[1])
 	image := t.BaseImage.Text
+	installPython, runtimePython, err := cudaImagePython(image, py)
+	if err != nil {
+		return "", err
+	}
 	return fmt.Sprintf(`# Installs requirements.lock on the golden image (depsolve init). Every file pip
 # installs is checked against the lock's hashes; nothing is resolved or built here.
 FROM %[1]s AS install
-# The lock was made for Python %[2]s: stop here if the golden image has another one.
+%[3]s# The lock was made for Python %[2]s: stop here if the golden image has another one.
 RUN python3 -c 'import sys; v = "%%d.%%d" %% sys.version_info[:2]; sys.exit(None if v == "%[2]s" else "the golden image has Python " + v + ", requirements.lock is for %[2]s")'
 RUN python3 -m venv /opt/venv
 WORKDIR /app
@@ -347,11 +358,49 @@ COPY requirements.lock .
 RUN /opt/venv/bin/pip install --no-cache-dir --require-hashes --no-deps --only-binary=:all: -r requirements.lock
 
 FROM %[1]s
-COPY --from=install /opt/venv /opt/venv
+%[4]sCOPY --from=install /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /app
 USER 65532:65532
-`, image, py)
+`, image, py, installPython, runtimePython), nil
+}
+
+// ubuntuPython3 is the Python minor version of the python3 package of each Ubuntu
+// release nvidia/cuda images are built on (packages.ubuntu.com: focal 3.8.2, jammy
+// 3.10.6, noble 3.12.3). A venv made with it in one stage runs in another stage that
+// installs the same package: /usr/bin/python3 is where the venv says its Python is.
+var ubuntuPython3 = map[string]string{"ubuntu20.04": "3.8", "ubuntu22.04": "3.10", "ubuntu24.04": "3.12"}
+
+// cudaImagePython is what the Dockerfile's stages run to install Python on an
+// nvidia/cuda image, which NVIDIA ships without one: the install stage gets python3 and
+// its venv module, the final stage python3 alone (no pip, no compilers). Other images are
+// taken to have their Python (the Dockerfile checks its version). A target Python the
+// OS's python3 is not, or an OS other than Ubuntu, is an error that names the way out.
+func cudaImagePython(image, py string) (install, runtime string, err error) {
+	distro, ok := target.CUDAImageOS(image)
+	if !ok {
+		return "", "", nil
+	}
+	const apt = "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends %s && rm -rf /var/lib/apt/lists/*\n"
+	osPython, known := ubuntuPython3[distro]
+	switch {
+	case !known:
+		return "", "", &RequestError{Err: fmt.Errorf("the golden image %s has no Python, and depsolve init installs one only on the Ubuntu releases of nvidia/cuda (%s): give an ubuntu tag of the image, or a base image that has Python %s", image, strings.Join(slices.Sorted(maps.Keys(ubuntuPython3)), ", "), py)}
+	case osPython != py:
+		return "", "", &RequestError{Err: fmt.Errorf("the golden image %s has no Python, and the python3 its OS (%s) installs is %s, not the target's %s: give --python %s, an nvidia/cuda tag whose Ubuntu has Python %s%s, or a base image that has Python %s", image, distro, osPython, py, osPython, py, ubuntuFor(py), py)}
+	}
+	comment := fmt.Sprintf("# nvidia/cuda images have no Python: %s's python3 is %s.\n", distro, py)
+	return comment + fmt.Sprintf(apt, "python3 python3-venv"), comment + fmt.Sprintf(apt, "python3"), nil
+}
+
+// ubuntuFor names, in parentheses, the Ubuntu release whose python3 is py; "" for none.
+func ubuntuFor(py string) string {
+	for distro, v := range ubuntuPython3 {
+		if v == py {
+			return " (" + distro + ")"
+		}
+	}
+	return ""
 }
 
 // preCommitText runs depsolve's hooks on requirements.in, with the target in depsolve.toml.

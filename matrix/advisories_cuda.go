@@ -47,16 +47,11 @@ func (tm *TargetMatrix) cpuOnlyAdvisory(name string, v pep440.Version, p *packag
 // target's platform and whose rules the target meets, with its index. On aarch64 a variant
 // needs an [[archs]] row for the platform: the [[variant]] rows list the x86_64 builds.
 func (tm *TargetMatrix) gpuBuild(name string, v pep440.Version, p *packageRows) (string, bool) {
-	index := ""
-	for _, ix := range p.indexes {
-		if !ix.Advisory {
-			index = ix.URL
-			break
-		}
-	}
-	if index == "" {
+	ix := p.variantIndex()
+	if ix == nil {
 		return "", false
 	}
+	index := ix.URL
 	facts := tm.virtualFacts()
 	release := v.Public()
 	for _, va := range slices.Backward(p.variants) {
@@ -177,11 +172,8 @@ func (tm *TargetMatrix) wheelsOnCPUAdvisory(wheels, pins []resolver.Pin) Advisor
 			}
 			by = append(by, via)
 			if p := tm.m.packages[via]; p != nil {
-				for _, ix := range p.indexes {
-					if !ix.Advisory {
-						cpuIndexes = append(cpuIndexes, fmt.Sprintf("%s %s from %s", via, pins[i].Version.Public(), strings.ReplaceAll(ix.URL, "{variant}", "cpu")))
-						break
-					}
+				if ix := p.variantIndex(); ix != nil {
+					cpuIndexes = append(cpuIndexes, fmt.Sprintf("%s %s from %s", via, pins[i].Version.Public(), strings.ReplaceAll(ix.URL, "{variant}", "cpu")))
 				}
 			}
 		}

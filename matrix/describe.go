@@ -220,12 +220,9 @@ func (m *Matrix) cudaVariant(name string, p *packageRows, va *variant, cuda stri
 	if len(p.localCUDA) > 0 {
 		out.Fields = append(out.Fields, Field{"local label", "+" + label})
 	}
-	for _, ix := range p.indexes {
-		if !ix.Advisory {
-			out.Fields = append(out.Fields, Field{"index", strings.ReplaceAll(ix.URL, "{variant}", label)})
-			out.Cites = append(out.Cites, m.cite(&ix.rowMeta))
-			break
-		}
+	if ix := p.variantIndex(); ix != nil {
+		out.Fields = append(out.Fields, Field{"index", strings.ReplaceAll(ix.URL, "{variant}", label)})
+		out.Cites = append(out.Cites, m.cite(&ix.rowMeta))
 	}
 	parts := strings.SplitN(cuda, ".", 2)
 	major, _ := strconv.Atoi(parts[0])

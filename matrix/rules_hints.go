@@ -48,22 +48,28 @@ func (tm *TargetMatrix) Hints(c resolver.MatrixConflict) []string {
 	return hints
 }
 
+// variantIndex is the index that serves the package's CUDA variants, its URL with a
+// {variant} placeholder: the first row that is not advisory; nil for none.
+func (p *packageRows) variantIndex() *indexRow {
+	for _, ix := range p.indexes {
+		if !ix.Advisory {
+			return ix
+		}
+	}
+	return nil
+}
+
 // cudaLabel is the local label and index variant of a CUDA release: "12.4" -> "cu124" (R8).
 func cudaLabel(cuda string) string { return "cu" + strings.ReplaceAll(cuda, ".", "") }
 
 // variantHint finds, for the newest ruled-out release first, its newest CUDA variant that
 // runs on the target and that the index did not list.
 func (tm *TargetMatrix) variantHint(name string, p *packageRows, c resolver.MatrixConflict, facts map[string]resolver.Virtual) (string, bool) {
-	index := ""
-	for _, ix := range p.indexes {
-		if !ix.Advisory {
-			index = ix.URL
-			break
-		}
-	}
-	if index == "" {
+	ix := p.variantIndex()
+	if ix == nil {
 		return "", false
 	}
+	index := ix.URL
 	for i := len(c.RuledOut) - 1; i >= 0; i-- {
 		release := c.RuledOut[i].Public()
 		if i+1 < len(c.RuledOut) && c.RuledOut[i+1].Public().Equal(release) {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/target"
 )
@@ -139,7 +140,9 @@ func Load(ctx context.Context, ref Ref, opts LoadOptions) (*Policy, error) {
 	if cached != "" {
 		// Kept only once it parses: the cache holds policies depsolve can use. A cache
 		// that cannot be written costs a fetch next time, nothing more.
-		_ = writeAtomic(cached, data)
+		if os.MkdirAll(filepath.Dir(cached), 0o700) == nil {
+			_ = lockfile.WriteFileAtomic(cached, data, 0o600)
+		}
 	}
 	return pol, nil
 }
@@ -190,21 +193,4 @@ func fetch(ctx context.Context, rawURL string, client *http.Client) ([]byte, err
 		return nil, fmt.Errorf("larger than %d bytes; a policy is a short TOML file", maxPolicySize)
 	}
 	return data, nil
-}
-
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".policy-*")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

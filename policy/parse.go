@@ -17,6 +17,7 @@ import (
 	"github.com/depsolve/depsolve/internal/tomlpos"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/target"
 )
 
@@ -53,59 +54,27 @@ func Parse(name string, data []byte, codes []string) (*Policy, error) {
 		}
 		return nil, &target.InputError{Pos: target.Position{File: name}, Msg: err.Error()}
 	}
-	p.index()
+	p.doc = reqfile.DocumentTable(name, text, doc)
 	return p.policy(doc, codes)
 }
 
 type parser struct {
 	file, text string
-	doc        *tomlpos.Document
-	keys       map[tomlpos.Node]int // where the key or header naming a path first starts
-	values     map[tomlpos.Node]int // where its value first starts
-	lineStarts []int
-}
-
-func (p *parser) index() {
-	p.doc = tomlpos.Scan(p.text)
-	p.keys, p.values = map[tomlpos.Node]int{}, map[tomlpos.Node]int{}
-	for _, e := range p.doc.Entries {
-		if _, ok := p.values[e.Node]; !ok {
-			p.values[e.Node] = e.Value
-		}
-		if _, ok := p.keys[e.Node]; !ok && e.Kind != tomlpos.Element {
-			p.keys[e.Node] = e.Key
-		}
-	}
-	for i := 0; i >= 0; {
-		p.lineStarts = append(p.lineStarts, i)
-		if j := strings.IndexByte(p.text[i:], '\n'); j >= 0 {
-			i += j + 1
-		} else {
-			i = -1
-		}
-	}
+	doc        *reqfile.Table // the whole document, whose keys and values can be pointed at
 }
 
 // place is where path is written (its value when atValue, else its key), or its
 // nearest written parent.
 func (p *parser) place(path tomlpos.Path, atValue bool) (line, col int) {
 	for n := len(path); n >= 0; n-- {
-		node, ok := p.doc.Find(path[:n])
-		if !ok {
-			continue
-		}
-		offsets := p.keys
 		if atValue {
-			offsets = p.values
-		}
-		off, ok := offsets[node]
-		if !ok {
-			if off, ok = p.keys[node]; !ok {
-				continue
+			if at, ok := p.doc.ValuePos(path[:n]...); ok {
+				return at.Line, at.Col
 			}
 		}
-		line = sort.Search(len(p.lineStarts), func(i int) bool { return p.lineStarts[i] > off })
-		return line, utf8.RuneCountInString(p.text[p.lineStarts[line-1]:off]) + 1
+		if at, ok := p.doc.KeyPos(path[:n]...); ok {
+			return at.Line, at.Col
+		}
 	}
 	return 1, 0
 }
@@ -175,7 +144,7 @@ func (p *parser) table(parent map[string]any, path tomlpos.Path, key string, kno
 	}
 	t, ok := raw.(map[string]any)
 	if !ok {
-		return nil, p.errorf(path.Plus(key), true, "%s must be a table ([%s]), not %s", keyName(path.Plus(key)), keyName(path.Plus(key)), typeName(raw))
+		return nil, p.errorf(path.Plus(key), true, "%s must be a table ([%s]), not %s", keyName(path.Plus(key)), keyName(path.Plus(key)), target.TOMLTypeName(raw))
 	}
 	return t, p.unknownKeys(path.Plus(key), t, known)
 }
@@ -188,7 +157,7 @@ func (p *parser) tables(parent map[string]any, path tomlpos.Path, key string, kn
 	}
 	ts, ok := raw.([]map[string]any)
 	if !ok {
-		return nil, p.errorf(path.Plus(key), true, "%s must be an array of tables ([[%s]]), not %s", keyName(path.Plus(key)), keyName(path.Plus(key)), typeName(raw))
+		return nil, p.errorf(path.Plus(key), true, "%s must be an array of tables ([[%s]]), not %s", keyName(path.Plus(key)), keyName(path.Plus(key)), target.TOMLTypeName(raw))
 	}
 	for i, t := range ts {
 		if err := p.unknownKeys(path.Plus(key, i), t, known); err != nil {
@@ -209,7 +178,7 @@ func (p *parser) str(t map[string]any, path tomlpos.Path, key string, required b
 	}
 	s, ok := raw.(string)
 	if !ok {
-		return "", 0, p.errorf(path.Plus(key), true, "%s must be a string, not %s", key, typeName(raw))
+		return "", 0, p.errorf(path.Plus(key), true, "%s must be a string, not %s", key, target.TOMLTypeName(raw))
 	}
 	if strings.TrimSpace(s) == "" {
 		return "", 0, p.errorf(path.Plus(key), true, "%s is empty", key)
@@ -225,7 +194,7 @@ func (p *parser) strs(t map[string]any, path tomlpos.Path, key string) ([]string
 	}
 	list, ok := raw.([]any)
 	if !ok {
-		return nil, 0, p.errorf(path.Plus(key), true, "%s must be an array of strings, not %s", key, typeName(raw))
+		return nil, 0, p.errorf(path.Plus(key), true, "%s must be an array of strings, not %s", key, target.TOMLTypeName(raw))
 	}
 	out := []string{}
 	for i, item := range list {
@@ -233,7 +202,7 @@ func (p *parser) strs(t map[string]any, path tomlpos.Path, key string) ([]string
 		if !ok || strings.TrimSpace(s) == "" {
 			what := "empty"
 			if !ok {
-				what = "not a string but " + typeName(item)
+				what = "not a string but " + target.TOMLTypeName(item)
 			}
 			return nil, 0, p.errorf(path.Plus(key, i), true, "%s[%d] is %s", key, i, what)
 		}
@@ -249,7 +218,7 @@ func (p *parser) boolean(t map[string]any, path tomlpos.Path, key string) (Setti
 	}
 	b, ok := raw.(bool)
 	if !ok {
-		return Setting[bool]{}, p.errorf(path.Plus(key), true, "%s must be true or false, not %s", key, typeName(raw))
+		return Setting[bool]{}, p.errorf(path.Plus(key), true, "%s must be true or false, not %s", key, target.TOMLTypeName(raw))
 	}
 	return Setting[bool]{Value: b, Line: p.line(path.Plus(key))}, nil
 }
@@ -521,7 +490,7 @@ func (p *parser) excludeNewer(t map[string]any, path tomlpos.Path, pol *Policy) 
 			}
 		}
 	default:
-		return p.errorf(key, true, "exclude-newer must be a date (2026-10-01), not %s", typeName(raw))
+		return p.errorf(key, true, "exclude-newer must be a date (2026-10-01), not %s", target.TOMLTypeName(raw))
 	}
 	pol.ExcludeNewer = Setting[time.Time]{Value: when.UTC(), Line: p.line(key)}
 	return nil
@@ -536,20 +505,15 @@ func (p *parser) budget(doc map[string]any, pol *Policy) error {
 		key string
 		dst *Setting[int64]
 	}{{"max-image-size", &pol.MaxImageSize}, {"max-download-size", &pol.MaxDownloadSize}} {
-		if _, isInt := t[b.key].(int64); isInt {
-			return p.errorf(tomlpos.Path{"budget", b.key}, true, "%s must be a size with its unit, such as \"8GB\" or \"500MiB\"", b.key)
-		}
-		text, line, err := p.str(t, tomlpos.Path{"budget"}, b.key, false)
-		if err != nil {
-			return err
-		}
-		if text == "" {
+		raw, ok := t[b.key]
+		if !ok {
 			continue
 		}
-		n, err := ParseSize(text)
+		n, err := target.SizeValue(b.key, raw)
 		if err != nil {
-			return p.errorf(tomlpos.Path{"budget", b.key}, true, "%s: %v", b.key, err)
+			return p.errorf(tomlpos.Path{"budget", b.key}, true, "%v", err)
 		}
+		line := p.line(tomlpos.Path{"budget", b.key})
 		*b.dst = Setting[int64]{Value: n, Line: line}
 	}
 	return nil
@@ -601,43 +565,4 @@ func (p *parser) locked(doc map[string]any, pol *Policy) error {
 	}
 	pol.LockedLine = line
 	return nil
-}
-
-// ParseSize reads a size: a number and a unit, decimal (kB, MB, GB, TB) or binary (KiB,
-// MiB, GiB, TiB), or B.
-func ParseSize(s string) (int64, error) {
-	units := []struct {
-		suffix string
-		factor float64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"kB", 1e3}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
-	for _, u := range units {
-		num, ok := strings.CutSuffix(s, u.suffix)
-		if !ok {
-			continue
-		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-		if err != nil || f <= 0 || f*u.factor >= 1<<62 {
-			break
-		}
-		return int64(f * u.factor), nil
-	}
-	return 0, fmt.Errorf("%q is not a size; want a number and a unit, such as \"8GB\" or \"500MiB\"", s)
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case string:
-		return "a string"
-	case int64:
-		return "an integer"
-	case float64:
-		return "a float"
-	case bool:
-		return "a boolean"
-	case []any, []map[string]any:
-		return "an array"
-	case map[string]any:
-		return "a table"
-	}
-	return "a date or time"
 }

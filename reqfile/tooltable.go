@@ -11,12 +11,17 @@ package reqfile
 // pointed at: Pos, KeyPos, ValuePos. A [tool.depsolve] that is not a table is an
 // *Error at its value.
 func DepsolveTable(path, text string, doc map[string]any, tool bool) (*Table, error) {
-	s := newSource(path, text, false)
-	index := indexTOML(text)
 	if !tool {
-		return &Table{Values: doc, src: s, index: index}, nil
+		return DocumentTable(path, text, doc), nil
 	}
-	return depsolveTable(s, index, doc)
+	return depsolveTable(newSource(path, text, false), indexTOML(text), doc)
+}
+
+// DocumentTable returns the whole of text, a TOML document at path that
+// BurntSushi/toml decoded as doc, as a table whose values can be pointed at: a
+// depsolve.toml, a policy file.
+func DocumentTable(path, text string, doc map[string]any) *Table {
+	return &Table{Values: doc, src: newSource(path, text, false), index: indexTOML(text)}
 }
 
 // depsolveTable returns [tool.depsolve] of doc, nil when absent.

@@ -57,7 +57,7 @@ var uvSourceKeys = []string{"index", "git", "url", "path", "workspace", "marker"
 // readUV reads [[tool.uv.index]] and [tool.uv.sources].
 func (pp *pyproject) readUV(uv map[string]any) error {
 	if raw, ok := uv["index"]; ok {
-		entries, ok := tables(raw)
+		entries, ok := asTables(raw)
 		if !ok {
 			return pp.errorAt(tomlPath{"tool", "uv", "index"}, "[[tool.uv.index]] must be an array of tables", "")
 		}
@@ -82,7 +82,7 @@ func (pp *pyproject) readUV(uv map[string]any) error {
 		entries, paths := []map[string]any{}, []tomlPath{}
 		if t, ok := table[key].(map[string]any); ok {
 			entries, paths = append(entries, t), append(paths, p)
-		} else if list, ok := tables(table[key]); ok {
+		} else if list, ok := asTables(table[key]); ok {
 			for i, t := range list {
 				entries, paths = append(entries, t), append(paths, p.plus(i))
 			}
@@ -101,24 +101,6 @@ func (pp *pyproject) readUV(uv map[string]any) error {
 		}
 	}
 	return nil
-}
-
-func tables(raw any) ([]map[string]any, bool) {
-	switch v := raw.(type) {
-	case []map[string]any:
-		return v, true
-	case []any:
-		out := make([]map[string]any, 0, len(v))
-		for _, item := range v {
-			t, ok := item.(map[string]any)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, t)
-		}
-		return out, true
-	}
-	return nil, false
 }
 
 func (pp *pyproject) uvIndex(p tomlPath, e map[string]any) (UVIndex, error) {

@@ -78,7 +78,7 @@ func parseUniverse(text string) (*universe, error) {
 				continue
 			}
 			if reason, ok := strings.CutPrefix(item, "unavailable "); ok {
-				deps.Unavailable = Reason(reason)
+				deps.Unavailable = statedReason(reason)
 				continue
 			}
 			d := Dependency{}
@@ -327,3 +327,8 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// statedReason is a cause stated in words alone, as the DSL's universes write it.
+type statedReason string
+
+func (r statedReason) Phrase() string { return string(r) }

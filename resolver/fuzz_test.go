@@ -52,7 +52,7 @@ func smallUniverse(r *rand.Rand) (*universe, string) {
 			ver := pep440.MustParse(fmt.Sprint(v))
 			var ds Dependencies
 			if r.IntN(8) == 0 {
-				ds.Unavailable = Reason("broken")
+				ds.Unavailable = statedReason("broken")
 			} else {
 				for range r.IntN(4) {
 					ds.Requires = append(ds.Requires, dep())

@@ -66,11 +66,6 @@ type Unavailable interface {
 	Phrase() string
 }
 
-// Reason is a cause stated in words alone, for providers that know no kinds.
-type Reason string
-
-func (r Reason) Phrase() string { return string(r) }
-
 // An EdgeCause is a typed external cause of a dependency edge
 // (Dependency.Cause): whose requirement it is, or which fact of the target or
 // the matrix. Reports state an edge from its shape ("torch 2.5.1 requires NVIDIA

@@ -34,15 +34,6 @@ type Requirer struct {
 	Specifier string
 }
 
-// Version returns the version selected for p, if p is in the solution.
-func (s *Solution) Version(p Package) (pep440.Version, bool) {
-	i, ok := slices.BinarySearchFunc(s.Packages, p, func(sel Selected, p Package) int { return comparePackages(sel.Package, p) })
-	if !ok {
-		return pep440.Version{}, false
-	}
-	return s.Packages[i].Version, true
-}
-
 // edgeSpecifier is the range of d as the user reads it.
 func edgeSpecifier(d Dependency) string {
 	if c, ok := d.Cause.(EdgeCause); ok && c.Written() != "" {

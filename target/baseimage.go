@@ -124,7 +124,7 @@ func baseImageTarget(ref string, origin Origin, dockerPlatform string, cat Catal
 	it := imageTarget{linux: true}
 	set := func(v *Value, text string) { *v = Value{Text: text, Origin: origin} }
 	switch {
-	case r.repo == "nvidia/cuda" || strings.HasSuffix(r.repo, "/nvidia/cuda"): // mirrors keep the path
+	case isCUDAImage(r):
 		if r.tag == "" {
 			return imageTarget{}, fmt.Errorf("image %q: nvidia/cuda has no default tag; give one, e.g. nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04", ref)
 		}

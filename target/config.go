@@ -234,7 +234,7 @@ func (p *configParser) config(doc map[string]any) (*Config, error) {
 	}
 	target, ok := raw.(map[string]any)
 	if !ok {
-		return nil, p.errorf("target", true, "target must be a table ([target]), not %s", tomlTypeName(raw))
+		return nil, p.errorf("target", true, "target must be a table ([target]), not %s", TOMLTypeName(raw))
 	}
 	if c.Target, err = p.target(target); err != nil {
 		return nil, err
@@ -296,7 +296,7 @@ func (p *configParser) target(t map[string]any) (Declaration, error) {
 	if raw, ok := t["cpu"]; ok {
 		on, isBool := raw.(bool)
 		if !isBool {
-			return d, p.errorf("target.cpu", true, "cpu must be true or false, not %s", tomlTypeName(raw))
+			return d, p.errorf("target.cpu", true, "cpu must be true or false, not %s", TOMLTypeName(raw))
 		}
 		d.CPU = Toggle{Set: true, On: on, Origin: p.origin("target.cpu")}
 	}
@@ -329,7 +329,7 @@ func (p *configParser) binaryKeys(doc map[string]any, c *Config) error {
 	if raw, ok := doc["no-build"]; ok {
 		on, isBool := raw.(bool)
 		if !isBool {
-			return p.errorf("no-build", true, "no-build must be true or false, not %s", tomlTypeName(raw))
+			return p.errorf("no-build", true, "no-build must be true or false, not %s", TOMLTypeName(raw))
 		}
 		c.NoBuild = Toggle{Set: true, On: on, Origin: p.origin("no-build")}
 	}
@@ -385,7 +385,7 @@ func (p *configParser) str(table map[string]any, prefix, key string) (Value, err
 		case int64, float64: // a float would read 3.10 as 3.1
 			hint = fmt.Sprintf(" (quote it: %s = \"…\")", key)
 		}
-		return Value{}, p.errorf(prefix+key, true, "%s must be a string, not %s%s", key, tomlTypeName(raw), hint)
+		return Value{}, p.errorf(prefix+key, true, "%s must be a string, not %s%s", key, TOMLTypeName(raw), hint)
 	}
 	if strings.TrimSpace(s) == "" {
 		return Value{}, p.errorf(prefix+key, true, "%s is empty", key)
@@ -406,7 +406,7 @@ func (p *configParser) timeout(doc map[string]any) (time.Duration, error) {
 	case string:
 		text = strings.TrimSpace(raw)
 	default:
-		return 0, p.errorf("timeout", true, "timeout must be a number of seconds or a duration such as \"90s\", not %s", tomlTypeName(raw))
+		return 0, p.errorf("timeout", true, "timeout must be a number of seconds or a duration such as \"90s\", not %s", TOMLTypeName(raw))
 	}
 	d, err := ParseTimeout(text)
 	if err != nil {
@@ -442,13 +442,13 @@ func (p *configParser) strs(table map[string]any, prefix, key string) ([]Value, 
 	}
 	list, ok := raw.([]any)
 	if !ok {
-		return nil, p.errorf(prefix+key, true, "%s must be an array of strings, not %s", key, tomlTypeName(raw))
+		return nil, p.errorf(prefix+key, true, "%s must be an array of strings, not %s", key, TOMLTypeName(raw))
 	}
 	out := []Value{}
 	for i, item := range list {
 		s, ok := item.(string)
 		if !ok {
-			return nil, p.errorf(prefix+key, true, "%s[%d] must be a string, not %s", key, i, tomlTypeName(item))
+			return nil, p.errorf(prefix+key, true, "%s[%d] must be a string, not %s", key, i, TOMLTypeName(item))
 		}
 		if strings.TrimSpace(s) == "" {
 			return nil, p.errorf(prefix+key, true, "%s[%d] is empty", key, i)
@@ -467,7 +467,9 @@ func (p *configParser) localPath(s string) string {
 	return filepath.Join(filepath.Dir(p.path), s)
 }
 
-func tomlTypeName(v any) string {
+// TOMLTypeName names the type of a value BurntSushi/toml decoded, as errors about a
+// wrong type say it: "a string", "an array", "a table".
+func TOMLTypeName(v any) string {
 	switch v.(type) {
 	case string:
 		return "a string"

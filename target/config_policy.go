@@ -44,7 +44,7 @@ func (p *configParser) policyRef(doc map[string]any) (PolicyRef, error) {
 			return ref, p.errorf("policy", true, "policy = { url = \"https://…\", sha256 = \"…\" } needs both keys")
 		}
 	default:
-		return ref, p.errorf("policy", true, "policy must be a path (\"policy.toml\") or { url = \"https://…\", sha256 = \"…\" }, not %s", tomlTypeName(raw))
+		return ref, p.errorf("policy", true, "policy must be a path (\"policy.toml\") or { url = \"https://…\", sha256 = \"…\" }, not %s", TOMLTypeName(raw))
 	}
 	return ref, nil
 }

@@ -48,24 +48,35 @@ func ParseImageSize(s string) (int64, error) {
 	return int64(math.Round(n * mult)), nil
 }
 
-// imageSize reads the max-image-size key: a size ParseImageSize reads, or an integer of
-// bytes.
-func (p *configParser) imageSize(doc map[string]any) (ImageSize, error) {
-	const key = "max-image-size"
+// SizeValue reads the decoded TOML value of a size key (max-image-size here and in a
+// policy's [budget]): a size ParseImageSize reads, or an integer of bytes.
+func SizeValue(key string, raw any) (int64, error) {
 	var text string
-	switch raw := doc[key].(type) {
-	case nil:
-		return ImageSize{}, nil
+	switch raw := raw.(type) {
 	case int64:
 		text = strconv.FormatInt(raw, 10)
 	case string:
 		text = raw
 	default:
-		return ImageSize{}, p.errorf(key, true, "%s must be a size such as \"8GB\" or a number of bytes, not %s", key, tomlTypeName(raw))
+		return 0, fmt.Errorf("%s must be a size such as \"8GB\" or a number of bytes, not %s", key, TOMLTypeName(raw))
 	}
 	n, err := ParseImageSize(text)
 	if err != nil {
-		return ImageSize{}, p.errorf(key, true, "%s: %v", key, err)
+		return 0, fmt.Errorf("%s: %v", key, err)
+	}
+	return n, nil
+}
+
+// imageSize reads the max-image-size key.
+func (p *configParser) imageSize(doc map[string]any) (ImageSize, error) {
+	const key = "max-image-size"
+	raw, ok := doc[key]
+	if !ok {
+		return ImageSize{}, nil
+	}
+	n, err := SizeValue(key, raw)
+	if err != nil {
+		return ImageSize{}, p.errorf(key, true, "%v", err)
 	}
 	return ImageSize{Bytes: n, Origin: p.origin(key)}, nil
 }

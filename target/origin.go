@@ -97,8 +97,12 @@ type Declaration struct {
 	BuildArgs []Value
 }
 
-// Flag is a value given by a command-line flag ("--python").
+// Flag is a value given by a command-line flag ("--python"); a flag left empty gives
+// the zero Value, which says nothing.
 func Flag(name, text string) Value {
+	if text == "" {
+		return Value{}
+	}
 	return Value{Text: text, Origin: Origin{From: FromFlag, Detail: name}}
 }
 

@@ -41,3 +41,17 @@ func TestCheckValues(t *testing.T) {
 		}
 	}
 }
+
+// A flag left empty says nothing: its value is the zero Value, not an empty text with
+// the flag as origin, so that a lower source (depsolve.toml, detection) decides.
+func TestFlagLeftEmptyIsNoValue(t *testing.T) {
+	if v := Flag("--python", ""); v != (Value{}) {
+		t.Errorf("Flag(--python, \"\") = %+v, want the zero Value", v)
+	}
+	if v := Flag("--python", "3.12"); v.Text != "3.12" || v.Origin != (Origin{From: FromFlag, Detail: "--python"}) {
+		t.Errorf("Flag(--python, 3.12) = %+v", v)
+	}
+	if gpus := FlagGPUs("--gpu", nil); gpus != nil {
+		t.Errorf("FlagGPUs with no values = %+v, want nil", gpus)
+	}
+}

@@ -147,7 +147,7 @@ func printCacheInfo(u *ui, in cache.Info) {
 		u.print(b.String())
 		return
 	}
-	fmt.Fprintf(&b, "size:       %s\n", humanBytes(in.Size))
+	fmt.Fprintf(&b, "size:       %s\n", engine.HumanBytes(in.Size))
 	if in.CreatedBy != "" || !in.CreatedAt.IsZero() {
 		fmt.Fprintf(&b, "created:    %s by %s\n", in.CreatedAt.UTC().Format(time.RFC3339), in.CreatedBy)
 	}

@@ -257,12 +257,7 @@ var retryBackoff time.Duration
 
 // targetDeclaration is what the target flags say, each value with its flag as origin.
 func (f *inputFlags) targetDeclaration() target.Declaration {
-	value := func(flag, text string) target.Value {
-		if text == "" {
-			return target.Value{}
-		}
-		return target.Value{Text: text, Origin: target.Origin{From: target.FromFlag, Detail: "--" + flag}}
-	}
+	value := func(flag, text string) target.Value { return target.Flag("--"+flag, text) }
 	d := target.Declaration{
 		Python:     value("python", f.python),
 		Platform:   value("platform", f.platform),
@@ -275,9 +270,7 @@ func (f *inputFlags) targetDeclaration() target.Declaration {
 	for _, a := range f.buildArgs {
 		d.BuildArgs = append(d.BuildArgs, value("build-arg", a))
 	}
-	for _, g := range f.gpus {
-		d.GPUs = append(d.GPUs, target.GPU{Name: g, Count: 1, Origin: target.Origin{From: target.FromFlag, Detail: "--gpu"}})
-	}
+	d.GPUs = target.FlagGPUs("--gpu", f.gpus)
 	if f.cpu {
 		d.CPU = target.Toggle{Set: true, On: true, Origin: target.Origin{From: target.FromFlag, Detail: "--cpu"}}
 	}

@@ -212,7 +212,7 @@ func printLockSummary(u *ui, packages []engine.Package, path, target string) {
 		where = "stdout"
 	}
 	u.errorf("%s %s for %s into %s\n", u.green("locked"), plural(len(packages), "package", "packages"), target, where)
-	size := "download size " + humanBytes(total)
+	size := "download size " + engine.HumanBytes(total)
 	if unknown > 0 {
 		size += fmt.Sprintf(" (%s of unknown size)", plural(unknown, "package", "packages"))
 	}
@@ -221,7 +221,7 @@ func printLockSummary(u *ui, packages []engine.Package, path, target string) {
 		if i == 5 {
 			break
 		}
-		largest = append(largest, w.name+" "+humanBytes(w.size))
+		largest = append(largest, w.name+" "+engine.HumanBytes(w.size))
 	}
 	if len(largest) > 0 {
 		size += "; largest: " + strings.Join(largest, ", ")

@@ -161,7 +161,7 @@ func (u *ui) watch(what string, src progressSource) (stop func()) {
 				return
 			case <-tick.C:
 				if reqs, n := src(); reqs > 0 {
-					u.status("%s %s %d requests, %s", spinner[i%len(spinner)], what, reqs, humanBytes(n))
+					u.status("%s %s %d requests, %s", spinner[i%len(spinner)], what, reqs, engine.HumanBytes(n))
 				}
 			}
 		}
@@ -171,18 +171,4 @@ func (u *ui) watch(what string, src progressSource) (stop func()) {
 		wg.Wait()
 		u.clearStatus()
 	}
-}
-
-// humanBytes formats a size with binary units, one decimal above KiB.
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

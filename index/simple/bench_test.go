@@ -39,7 +39,7 @@ func BenchmarkParseJSON(b *testing.B) {
 	body := largeJSONPage(2000)
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		if _, err := ParseJSON("https://pypi.org/simple/torch/", body); err != nil {
+		if _, err := parseJSONPage("https://pypi.org/simple/torch/", body); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -68,7 +68,7 @@ func FuzzDecodeBinary(f *testing.F) {
 // BenchmarkDecodeBinary reads back the parsed form of BenchmarkParseJSON's page, as a
 // warm run does instead of parsing it.
 func BenchmarkDecodeBinary(b *testing.B) {
-	page, err := ParseJSON("https://pypi.org/simple/torch/", largeJSONPage(2000))
+	page, err := parseJSONPage("https://pypi.org/simple/torch/", largeJSONPage(2000))
 	if err != nil {
 		b.Fatal(err)
 	}

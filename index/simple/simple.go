@@ -167,11 +167,6 @@ type jsonFile struct {
 	UploadTime       *string      `json:"upload-time"`
 }
 
-// ParseJSON reads a PEP 691 JSON project page.
-func ParseJSON(pageURL string, body []byte) (*Page, error) {
-	return parseJSON(pageURL, bytes.NewReader(body))
-}
-
 // parseJSON decodes a page one file at a time, converting each as it comes,
 // instead of decoding the whole document before converting it: the decoder
 // then holds one file's text at a time, and no list of decoded files exists
@@ -650,11 +645,6 @@ func isLower(s string) bool {
 		}
 	}
 	return true
-}
-
-// ParseHTML reads a PEP 503 project page or a --find-links page.
-func ParseHTML(pageURL string, body []byte) (*Page, error) {
-	return parseHTML(pageURL, bytes.NewReader(body))
 }
 
 // parseHTML tokenizes the page as it reads it; the tokenizer keeps only the

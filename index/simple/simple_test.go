@@ -103,7 +103,7 @@ func TestParseHTML(t *testing.T) {
 }
 
 func TestParseFindLinksBase(t *testing.T) {
-	page, err := ParseHTML("https://example.com/jax_cuda_releases.html", readFile(t, "findlinks.html"))
+	page, err := parseHTMLPage("https://example.com/jax_cuda_releases.html", readFile(t, "findlinks.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +248,7 @@ func TestJSONYanked(t *testing.T) {
 	}
 	for _, tt := range tests {
 		body := `{"meta": {"api-version": "1.1"}, "files": [{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "yanked": ` + tt.value + `}]}`
-		page, err := ParseJSON("https://pypi.org/simple/x/", []byte(body))
+		page, err := parseJSONPage("https://pypi.org/simple/x/", []byte(body))
 		if err != nil {
 			t.Errorf("yanked %s: the page was lost: %v", tt.value, err)
 			continue
@@ -285,16 +285,16 @@ func TestParseReaderReadError(t *testing.T) {
 // TestParseJSONMetaLast: the files may come before meta; the page reads the
 // same.
 func TestParseJSONMetaLast(t *testing.T) {
-	page, err := ParseJSON("https://pypi.org/simple/a/", []byte(`{"files": [{"filename": "a-1.whl", "url": "a-1.whl"}], "meta": {"api-version": "1.1"}}`))
+	page, err := parseJSONPage("https://pypi.org/simple/a/", []byte(`{"files": [{"filename": "a-1.whl", "url": "a-1.whl"}], "meta": {"api-version": "1.1"}}`))
 	if err != nil || page.APIVersion != "1.1" || len(page.Files) != 1 || page.Files[0].URL != "https://pypi.org/simple/a/a-1.whl" {
-		t.Errorf("ParseJSON = %+v, %v", page, err)
+		t.Errorf("parseJSONPage = %+v, %v", page, err)
 	}
 }
 
 func TestEmptyHTMLPage(t *testing.T) {
-	page, err := ParseHTML("https://pypi.org/simple/a/", []byte("\ufeff  <!DOCTYPE html><html><body></body></html>"))
+	page, err := parseHTMLPage("https://pypi.org/simple/a/", []byte("\ufeff  <!DOCTYPE html><html><body></body></html>"))
 	if err != nil || len(page.Files) != 0 {
-		t.Errorf("ParseHTML = %+v, %v; want an empty page", page, err)
+		t.Errorf("parseHTMLPage = %+v, %v; want an empty page", page, err)
 	}
 }
 
@@ -322,14 +322,14 @@ func fuzzSeeds(f *testing.F) {
 func FuzzParseJSON(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		checkPage(t, ParseJSON)(body)
+		checkPage(t, parseJSONPage)(body)
 	})
 }
 
 func FuzzParseHTML(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		checkPage(t, ParseHTML)(body)
+		checkPage(t, parseHTMLPage)(body)
 	})
 }
 
@@ -356,4 +356,13 @@ func checkPage(t *testing.T, parse func(string, []byte) (*Page, error)) func([]b
 			}
 		}
 	}
+}
+
+// parseJSONPage and parseHTMLPage are Parse of a page served as each form.
+func parseJSONPage(pageURL string, body []byte) (*Page, error) {
+	return Parse(pageURL, JSONType, body)
+}
+
+func parseHTMLPage(pageURL string, body []byte) (*Page, error) {
+	return Parse(pageURL, HTMLType, body)
 }

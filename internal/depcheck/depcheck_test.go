@@ -37,7 +37,7 @@ var allowed = map[string][]string{
 	"image":               {"cache", "index/coremeta", "internal/wire", "pep440", "pep508", "redact", "github.com/google/go-containerregistry", "github.com/klauspost/compress"},
 	"lockfile":            {"input", "internal/tomlpos", "pep440", "pep508", "resolver", "redact", "github.com/BurntSushi/toml"},
 	"engine":              {"cache", "image", "index", "internal/printable", "lockfile", "matrix", "pep425", "pep440", "pep508", "policy", "redact", "reqfile", "resolver", "target", "golang.org/x/sync"},
-	"policy":              {"input", "internal/tomlpos", "pep440", "pep508", "redact", "target", "github.com/BurntSushi/toml"},
+	"policy":              {"input", "internal/tomlpos", "lockfile", "pep440", "pep508", "redact", "reqfile", "target", "github.com/BurntSushi/toml"},
 	"internal/fakeindex":  {"pep508"},
 	"internal/imagetest":  {"github.com/google/go-containerregistry"},
 	"internal/wire":       {},
