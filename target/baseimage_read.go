@@ -142,7 +142,7 @@ func (p *configParser) readImage(t map[string]any) (Toggle, error) {
 	}
 	on, isBool := raw.(bool)
 	if !isBool {
-		return Toggle{}, p.errorf("target.read-image", true, "read-image must be true or false, not %s", tomlTypeName(raw))
+		return Toggle{}, p.errorf("target.read-image", true, "read-image must be true or false, not %s", TOMLTypeName(raw))
 	}
 	return Toggle{Set: true, On: on, Origin: p.origin("target.read-image")}, nil
 }
