@@ -53,3 +53,21 @@ func TestVersionReadsNoMatrixData(t *testing.T) {
 		t.Errorf("printVersion allocated %d bytes, want at most 32 KiB: does it read the matrix data?", allocated)
 	}
 }
+
+// `depsolve --version` alone answers before the command tree is built: registering every
+// command's flags (pflag formats each default) cost more than printing the answer.
+func TestVersionFlagAloneBuildsNoCommands(t *testing.T) {
+	for _, flag := range []string{"--version", "-V"} {
+		run([]string{flag}, io.Discard, io.Discard)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if code := run([]string{flag}, io.Discard, io.Discard); code != exitOK {
+			t.Fatalf("%s: exit %d", flag, code)
+		}
+		runtime.ReadMemStats(&after)
+		// the command tree takes some 400 KiB; the answer a few
+		if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 32<<10 {
+			t.Errorf("depsolve %s allocated %d bytes, want at most 32 KiB: does it build the commands?", flag, allocated)
+		}
+	}
+}
