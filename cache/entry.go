@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc64"
+	"sync"
 )
 
 // entryFormat is the first byte of every value in the pages, metadata and matrix buckets.
@@ -13,7 +14,9 @@ const entryFormat = 1
 // checksumSize is the length of the CRC-64 that ends every value.
 const checksumSize = 8
 
-var crcTable = crc64.MakeTable(crc64.ECMA)
+// crcTable is built on first use, not at package init: the 32 KiB of tables crc64 makes
+// would be paid by every run, `depsolve --version` included.
+var crcTable = sync.OnceValue(func() *crc64.Table { return crc64.MakeTable(crc64.ECMA) })
 
 // errDamaged reports a value whose envelope does not check out: torn, garbled, or stored
 // under another key.
@@ -23,9 +26,10 @@ var errDamaged = errors.New("damaged entry")
 // tree hands back under the wrong key is caught too.
 func entryChecksum(key string, payload []byte) uint64 {
 	var n [binary.MaxVarintLen64]byte
-	crc := crc64.Update(0, crcTable, n[:binary.PutUvarint(n[:], uint64(len(key)))])
-	crc = crc64.Update(crc, crcTable, []byte(key))
-	return crc64.Update(crc, crcTable, payload)
+	table := crcTable()
+	crc := crc64.Update(0, table, n[:binary.PutUvarint(n[:], uint64(len(key)))])
+	crc = crc64.Update(crc, table, []byte(key))
+	return crc64.Update(crc, table, payload)
 }
 
 // seal wraps payload for storage under key: format byte, payload, CRC-64 (big-endian).

@@ -142,7 +142,7 @@ var virtualPackages = []string{target.VirtualPython, target.VirtualDriver, targe
 // compile checks the values of a structurally valid document and builds the lookup
 // tables. lines quotes a file's line for error messages; it may return "".
 func compile(doc *document, hash string, lines func(file string, line int) string) (*Matrix, error) {
-	c := &compiler{p: &dataProblems{}, lines: lines}
+	c := &compiler{p: &dataProblems{}, lines: lines, ranges: map[string]pep440.Range{}, ccRanges: map[ccInterval]pep440.Range{}}
 	m := &Matrix{
 		hash:       hash,
 		doc:        doc,
@@ -174,6 +174,10 @@ func compile(doc *document, hash string, lines func(file string, line int) strin
 type compiler struct {
 	p     *dataProblems
 	lines func(file string, line int) string
+	// ranges are the specifiers parsed so far: the rows repeat a few hundred distinct
+	// ones, and a warm check compiles the matrix on every run.
+	ranges   map[string]pep440.Range
+	ccRanges map[ccInterval]pep440.Range
 }
 
 func (c *compiler) errorf(pos rowPos, table, key, format string, args ...any) {
@@ -198,19 +202,35 @@ func (c *compiler) version(pos rowPos, table, key, s string) (pep440.Version, bo
 
 // specifier parses a specifier set; "" is every version.
 func (c *compiler) specifier(pos rowPos, table, key, s string) (pep440.Range, bool) {
+	if r, ok := c.ranges[s]; ok {
+		return r, true
+	}
 	set, err := pep440.ParseSpecifierSet(s)
 	if err != nil {
 		c.errorf(pos, table, key, "%v", err)
 		return pep440.Empty(), false
 	}
+	c.ranges[s] = set.Range()
 	return set.Range(), true
 }
 
-var cudaVersionText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)(?:\.(\d+))?$`) })
+// cudaVersionFields splits a CUDA version as the data writes it, "12.4" or "13", into
+// its numbers; ok is false for any other form. By hand rather than by a regular
+// expression: a warm check compiles the matrix, and its hundreds of CUDA versions, on
+// every run.
+func cudaVersionFields(s string) (major, minor string, ok bool) {
+	major, minor, dotted := strings.Cut(s, ".")
+	return major, minor, asciiDigits(major) && (!dotted || asciiDigits(minor))
+}
+
+// asciiDigits says whether s is one or more of 0-9.
+func asciiDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
 
 func (c *compiler) cudaVersion(pos rowPos, table, key, s string, minorRequired bool) (cudaVersion, bool) {
-	m := cudaVersionText().FindStringSubmatch(s)
-	if m == nil || (minorRequired && m[2] == "") {
+	majorText, minorText, ok := cudaVersionFields(s)
+	if !ok || (minorRequired && minorText == "") {
 		form := `"12.4" or "13"`
 		switch {
 		case minorRequired:
@@ -221,10 +241,10 @@ func (c *compiler) cudaVersion(pos rowPos, table, key, s string, minorRequired b
 		c.errorf(pos, table, key, "%q is not a CUDA version like %s", s, form)
 		return cudaVersion{}, false
 	}
-	major, _ := strconv.Atoi(m[1])
+	major, _ := strconv.Atoi(majorText)
 	cv := cudaVersion{major: major}
-	if m[2] != "" {
-		cv.minor, _ = strconv.Atoi(m[2])
+	if minorText != "" {
+		cv.minor, _ = strconv.Atoi(minorText)
 		cv.hasMinor = true
 	}
 	return cv, true
@@ -238,16 +258,19 @@ type capability struct {
 	suffix       string
 }
 
-var capabilityText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)\.(\d)([af]?)$`) })
-
+// parseCapability reads "9.0", "9.0a" or "10.0f": one minor digit, an optional suffix.
+// By hand rather than by a regular expression, as cudaVersionFields.
 func parseCapability(s string) (capability, bool) {
-	m := capabilityText().FindStringSubmatch(s)
-	if m == nil {
+	majorText, rest, _ := strings.Cut(s, ".")
+	if !asciiDigits(majorText) || rest == "" || !asciiDigits(rest[:1]) {
 		return capability{}, false
 	}
-	major, _ := strconv.Atoi(m[1])
-	minor, _ := strconv.Atoi(m[2])
-	return capability{major: major, minor: minor, suffix: m[3]}, true
+	suffix := rest[1:]
+	if suffix != "" && suffix != "a" && suffix != "f" {
+		return capability{}, false
+	}
+	major, _ := strconv.Atoi(majorText)
+	return capability{major: major, minor: int(rest[0] - '0'), suffix: suffix}, true
 }
 
 func (cc capability) String() string { return fmt.Sprintf("%d.%d%s", cc.major, cc.minor, cc.suffix) }
@@ -274,7 +297,7 @@ func (cc capability) sassInterval() ccInterval {
 func (cc capability) ptxInterval() ccInterval { return ccInterval{cc.tenths(), 0} }
 
 // ccRange is the PEP 440 range of a union of intervals.
-func ccRange(ivs []ccInterval) pep440.Range {
+func (c *compiler) ccRange(ivs []ccInterval) pep440.Range {
 	slices.SortFunc(ivs, func(a, b ccInterval) int { return a.lo - b.lo })
 	var merged []ccInterval
 	for _, iv := range ivs {
@@ -286,15 +309,29 @@ func ccRange(ivs []ccInterval) pep440.Range {
 		}
 		merged = append(merged, iv)
 	}
+	if len(merged) == 1 {
+		return c.ccIntervalRange(merged[0])
+	}
 	out := pep440.Empty()
 	for _, iv := range merged {
-		specs := []pep440.Specifier{mustSpecifier(fmt.Sprintf(">=%d.%d", iv.lo/10, iv.lo%10))}
-		if iv.hi != 0 {
-			specs = append(specs, mustSpecifier("<"+upperText(iv.hi)))
-		}
-		out = out.Union(pep440.NewSpecifierSet(specs...).Range())
+		out = out.Union(c.ccIntervalRange(iv))
 	}
 	return out
+}
+
+// ccIntervalRange is the PEP 440 range of one interval; the archs rows repeat a few
+// dozen, and a warm check compiles the matrix on every run.
+func (c *compiler) ccIntervalRange(iv ccInterval) pep440.Range {
+	if r, ok := c.ccRanges[iv]; ok {
+		return r
+	}
+	specs := []pep440.Specifier{mustSpecifier(fmt.Sprintf(">=%d.%d", iv.lo/10, iv.lo%10))}
+	if iv.hi != 0 {
+		specs = append(specs, mustSpecifier("<"+upperText(iv.hi)))
+	}
+	r := pep440.NewSpecifierSet(specs...).Range()
+	c.ccRanges[iv] = r
+	return r
 }
 
 // upperText writes an upper bound as a compute capability: 86 as "8.6", 100 as "10.0".
@@ -735,7 +772,7 @@ func (c *compiler) archs(m *Matrix, r *archsRow) {
 	for _, cc := range ptx {
 		runIvs = append(runIvs, cc.ptxInterval())
 	}
-	a.sass, a.runs = ccRange(sassIvs), ccRange(runIvs)
+	a.sass, a.runs = c.ccRange(sassIvs), c.ccRange(runIvs)
 	p := m.pkg(name)
 	if !r.Advisory {
 		for _, prev := range p.archs {

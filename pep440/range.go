@@ -214,6 +214,19 @@ func (r Range) Intersect(o Range) Range {
 	// The pieces are canonical already: their bounds come from canonical
 	// intervals, and a gap of r or of o separates any two of them.
 	out := make([]interval, 0, len(r.ivs)+len(o.ivs))
+	r.overlaps(o, func(iv interval) bool {
+		out = append(out, iv)
+		return true
+	})
+	if len(out) == 0 {
+		return Range{}
+	}
+	return Range{ivs: out}
+}
+
+// overlaps calls yield with each non-empty intersection of an interval of r with
+// one of o, in order, until yield returns false.
+func (r Range) overlaps(o Range, yield func(interval) bool) {
 	i, j := 0, 0
 	for i < len(r.ivs) && j < len(o.ivs) {
 		a, b := r.ivs[i], o.ivs[j]
@@ -224,8 +237,8 @@ func (r Range) Intersect(o Range) Range {
 		if cmpUpper(b.hi, iv.hi) < 0 {
 			iv.hi = b.hi
 		}
-		if !iv.isEmpty() {
-			out = append(out, iv)
+		if !iv.isEmpty() && !yield(iv) {
+			return
 		}
 		if cmpUpper(a.hi, b.hi) < 0 {
 			i++
@@ -233,10 +246,6 @@ func (r Range) Intersect(o Range) Range {
 			j++
 		}
 	}
-	if len(out) == 0 {
-		return Range{}
-	}
-	return Range{ivs: out}
 }
 
 // Union returns the versions in r or o.
@@ -279,7 +288,16 @@ func (r Range) Difference(o Range) Range { return r.Intersect(o.Complement()) }
 func (r Range) Subset(o Range) bool { return r.Difference(o).IsEmpty() }
 
 // Disjoint reports whether no version is in both r and o.
-func (r Range) Disjoint(o Range) bool { return r.Intersect(o).IsEmpty() }
+//
+// It allocates nothing: the matrix compiler and the solver ask it often.
+func (r Range) Disjoint(o Range) bool {
+	disjoint := true
+	r.overlaps(o, func(interval) bool {
+		disjoint = false
+		return false
+	})
+	return disjoint
+}
 
 // Equal reports whether r and o hold the same versions.
 func (r Range) Equal(o Range) bool {

@@ -14,7 +14,9 @@
 #            10 minutes nothing is fetched: pages and metadata come from the cache;
 #   refresh  warm plus --refresh: every page is fetched again (this server answers
 #            200 with the whole page, never 304), metadata still from the cache;
-#   offline  warm plus --offline: no request at all, and no revalidation logic.
+#   offline  warm plus --offline: no request at all, and no revalidation logic;
+#   RSS      the peak resident memory of one warm check, in MB (GNU time's %M; "-"
+#            without /usr/bin/time): the goal is 15 MB for a set of 50 packages.
 # Prints the median of each, and the ratios pip/cold, pip/warm and pip-w/warm. The same run
 # also times a hello-world Go program built with the same toolchain (go on PATH) and
 # `depsolve --version`, and prints each depsolve figure as a multiple of hello-world's:
@@ -80,8 +82,8 @@ for n in $(seq 5 35); do platforms+=(--platform "manylinux_2_${n}_x86_64"); done
 echo "bench: $timer; depsolve median of $runs runs, pip median of $pip_runs; $(nproc) CPUs; $(go version)"
 echo "hello-world $hello_s s; depsolve --version $version_s s = $(times "$version_s") hello-world"
 echo "times in seconds; COLD/H ... OFFLINE/H: the same as multiples of hello-world"
-printf '%-36s %4s %6s %6s %6s %6s %7s %7s %8s %8s %10s %7s %7s %9s %9s\n' \
-	CASE PKGS PIP PIP-W COLD WARM REFRESH OFFLINE PIP/COLD PIP/WARM PIP-W/WARM COLD/H WARM/H REFRESH/H OFFLINE/H
+printf '%-36s %4s %6s %6s %6s %6s %7s %7s %8s %8s %10s %7s %7s %9s %9s %5s\n' \
+	CASE PKGS PIP PIP-W COLD WARM REFRESH OFFLINE PIP/COLD PIP/WARM PIP-W/WARM COLD/H WARM/H REFRESH/H OFFLINE/H RSS
 for dir in "$work"/gen/cases/${1:-*/*}/; do
 	[ -f "$dir/requirements.txt" ] || continue
 	key=$(cat "$dir/index")
@@ -109,9 +111,14 @@ for dir in "$work"/gen/cases/${1:-*/*}/; do
 	warm_s=$(median "$runs" "" "$check --cache-dir $work/warm")
 	refresh_s=$(median "$runs" "" "$check --cache-dir $work/warm --refresh")
 	offline_s=$(median "$runs" "" "$check --cache-dir $work/warm --offline")
+	rss=-
+	if [ -x /usr/bin/time ]; then
+		rss=$(/usr/bin/time -f %M $check --cache-dir "$work/warm" 2>&1 >/dev/null | tail -1 |
+			awk '{printf "%.1f", $1 / 1024}')
+	fi
 	stop
-	printf '%-36s %4s %6s %6s %6s %6s %7s %7s %8s %8s %10s %7s %7s %9s %9s\n' "$name" "$pkgs" "$pip_s" "$pipw_s" "$cold_s" \
+	printf '%-36s %4s %6s %6s %6s %6s %7s %7s %8s %8s %10s %7s %7s %9s %9s %5s\n' "$name" "$pkgs" "$pip_s" "$pipw_s" "$cold_s" \
 		"$warm_s" "$refresh_s" "$offline_s" "$(ratio "$pip_s" "$cold_s")" "$(ratio "$pip_s" "$warm_s")" \
 		"$(ratio "$pipw_s" "$warm_s")" "$(times "$cold_s")" "$(times "$warm_s")" "$(times "$refresh_s")" \
-		"$(times "$offline_s")"
+		"$(times "$offline_s")" "$rss"
 done

@@ -187,6 +187,11 @@ func argsAtMost(n int) cobra.PositionalArgs {
 // what it was writing (downloads, a lock's temporary file) and exits 130; a second one,
 // should that cleaning hang, kills the process as SIGINT does by default.
 func run(args []string, stdout, stderr io.Writer) int {
+	// `depsolve --version` alone answers before the command tree is built: registering
+	// every command's flags costs more than the answer (scripts/bench.sh times it).
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-V") {
+		return finish(printVersion(stdout), stderr)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	context.AfterFunc(ctx, stop)
@@ -197,6 +202,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stderr, "depsolve: interrupted\n")
 		return exitInterrupted
 	}
+	return finish(err, stderr)
+}
+
+// finish reports the error a command ended with, unless it has told the user already,
+// and returns the exit code.
+func finish(err error, stderr io.Writer) int {
 	code := exitCode(err)
 	var status exitStatus
 	if err != nil && !errors.As(err, &status) {

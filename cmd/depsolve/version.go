@@ -38,16 +38,13 @@ matrix hash give the same verdicts. depsolve --version prints the same.`,
 }
 
 func printVersion(w io.Writer) error {
-	stamp, err := matrix.EmbeddedDataStamp()
-	if err != nil {
-		return err
-	}
+	stamp := matrix.EmbeddedDataStamp()
 	info, _ := debug.ReadBuildInfo()
 	date := "cites no dated source"
 	if stamp.Date != "" {
 		date = "sources up to " + stamp.Date
 	}
-	_, err = fmt.Fprintf(w, "depsolve %s\ncommit: %s\ngo: %s %s/%s\nmatrix data: sha256:%s (%s)\n",
+	_, err := fmt.Fprintf(w, "depsolve %s\ncommit: %s\ngo: %s %s/%s\nmatrix data: sha256:%s (%s)\n",
 		releaseVersion(info), releaseCommit(info), runtime.Version(), runtime.GOOS, runtime.GOARCH, stamp.Hash, date)
 	return err
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -43,5 +45,40 @@ func TestRequestCarriesReleaseVersionWhenUnstamped(t *testing.T) {
 	got := (&inputFlags{}).request(nil).Version
 	if want := releaseVersion(info); got != want || got == "" {
 		t.Errorf("Request.Version %q, want %q", got, want)
+	}
+}
+
+// `depsolve --version` prints constants: the matrix data's stamp is computed when the data
+// changes (matrix's TestEmbeddedDataStampIsCurrent), not by reading and scanning the
+// embedded data on every run, which cost several times a hello-world's start-up.
+func TestVersionReadsNoMatrixData(t *testing.T) {
+	printVersion(io.Discard) // the build information, read once, is not what is measured
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if err := printVersion(io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	// the embedded data is about 170 KiB; the printed lines and build information a few
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 32<<10 {
+		t.Errorf("printVersion allocated %d bytes, want at most 32 KiB: does it read the matrix data?", allocated)
+	}
+}
+
+// `depsolve --version` alone answers before the command tree is built: registering every
+// command's flags (pflag formats each default) cost more than printing the answer.
+func TestVersionFlagAloneBuildsNoCommands(t *testing.T) {
+	for _, flag := range []string{"--version", "-V"} {
+		run([]string{flag}, io.Discard, io.Discard)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if code := run([]string{flag}, io.Discard, io.Discard); code != exitOK {
+			t.Fatalf("%s: exit %d", flag, code)
+		}
+		runtime.ReadMemStats(&after)
+		// the command tree takes some 400 KiB; the answer a few
+		if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 32<<10 {
+			t.Errorf("depsolve %s allocated %d bytes, want at most 32 KiB: does it build the commands?", flag, allocated)
+		}
 	}
 }
