@@ -117,12 +117,11 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, pf *policyFlags, format
 	}
 	target := targetSummary(v.Target)
 	switch {
+	case len(v.Violations) > 0:
+		printConflict(u, "the solution breaks your platform's policy on "+target, violationsText(v.Violations), v.Hints)
+		return exitStatus(exitConflict)
 	case v.OverBudget():
 		printOverBudget(u, v, target)
-		return exitStatus(exitConflict)
-	case len(v.Violations) > 0:
-		chain, _ := violationsChain(v.Violations)
-		printConflict(u, "the solution breaks your platform's policy on "+target, chain, v.Hints)
 		return exitStatus(exitConflict)
 	case v.Lock != nil:
 		verified := []string{"consistent"}

@@ -104,12 +104,19 @@ func violationsChain(vs []engine.Violation) (string, []resolver.Citation) {
 	var lines []string
 	var cited []resolver.Citation
 	for i, v := range vs {
-		lines = append(lines, fmt.Sprintf("(%d) %s", i+1, v.Message))
 		c := v.Rule
 		c.Number = len(cited) + 1
 		cited = append(cited, c)
+		lines = append(lines, fmt.Sprintf("(%d) %s [%d]", i+1, v.Message, c.Number))
 	}
 	return strings.Join(lines, "\n"), cited
+}
+
+// violationsText is the chain of violations as text prints it: with the policy's lines
+// it cites, as an explanation lists the matrix rows it cites.
+func violationsText(vs []engine.Violation) string {
+	chain, cited := violationsChain(vs)
+	return chain + "\n\n" + resolver.SourcesText(cited)
 }
 
 // runFleetLock writes a lock per fleet target and tells of each; any conflict exits 1

@@ -135,8 +135,7 @@ func printLocked(u *ui, l engine.Locked) error {
 		return exitStatus(exitConflict)
 	}
 	if len(l.Violations) > 0 {
-		chain, _ := violationsChain(l.Violations)
-		printConflict(u, "the solution breaks your platform's policy on "+target, chain, l.Hints)
+		printConflict(u, "the solution breaks your platform's policy on "+target, violationsText(l.Violations), l.Hints)
 		return exitStatus(exitConflict)
 	}
 	if l.OverBudget() {
