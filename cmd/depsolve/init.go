@@ -81,6 +81,7 @@ target: the lock is not written, the other files are), 2 bad input or usage
 
 func runInit(ctx context.Context, u *ui, req engine.InitRequest) error {
 	req.Reporter = u
+	req.Sizes = true
 	if req.HooksRev == "" {
 		info, _ := debug.ReadBuildInfo()
 		if v := releaseVersion(info); v != "devel" {
@@ -103,7 +104,7 @@ func runInit(ctx context.Context, u *ui, req engine.InitRequest) error {
 		return exitStatus(exitConflict)
 	}
 	if !u.quiet {
-		printLockSummary(u, out.Packages, out.Output, targetSummary(out.Target))
+		printLockSummary(u, out.Locked)
 	}
 	return nil
 }

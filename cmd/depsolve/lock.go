@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -146,10 +145,7 @@ func printLocked(u *ui, l engine.Locked) error {
 		u.print(string(l.Content))
 	}
 	if !u.quiet {
-		printLockSummary(u, l.Packages, l.Output, target)
-		if l.Sizes != nil {
-			u.errorf("%s\n", sizeSummary(l.Sizes))
-		}
+		printLockSummary(u, l)
 		printChanges(u, l.Changes)
 	}
 	return nil
@@ -181,51 +177,17 @@ func isVersion(s string) bool {
 // projectName is the syntax of a project name (PEP 508).
 var projectName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
 
-// printLockSummary tells, on stderr, what was locked and what it weighs: the download
-// size of the set (the file an installer takes for each pin) and its five largest pins.
-func printLockSummary(u *ui, packages []engine.Package, path, target string) {
-	type weight struct {
-		name string
-		size int64
-	}
-	var total int64
-	var weights []weight
-	unknown := 0
-	for _, p := range packages {
-		f, ok := p.InstallFile()
-		if !ok || f.Size == 0 {
-			unknown++
-			continue
-		}
-		total += f.Size
-		weights = append(weights, weight{p.Name + " " + p.Version.String(), f.Size})
-	}
-	sort.Slice(weights, func(i, j int) bool {
-		if weights[i].size != weights[j].size {
-			return weights[i].size > weights[j].size
-		}
-		return weights[i].name < weights[j].name
-	})
-	where := path
-	if path == "-" {
+// printLockSummary tells, on stderr, what was locked and, in one line built from the
+// size report, what it weighs and its largest pins.
+func printLockSummary(u *ui, l engine.Locked) {
+	where := l.Output
+	if where == "-" {
 		where = "stdout"
 	}
-	u.errorf("%s %s for %s into %s\n", u.green("locked"), plural(len(packages), "package", "packages"), target, where)
-	size := "download size " + engine.HumanBytes(total)
-	if unknown > 0 {
-		size += fmt.Sprintf(" (%s of unknown size)", plural(unknown, "package", "packages"))
+	u.errorf("%s %s for %s into %s\n", u.green("locked"), plural(len(l.Packages), "package", "packages"), targetSummary(l.Target), where)
+	if l.Sizes != nil {
+		u.errorf("%s%s\n", sizeSummary(l.Sizes), largestSummary(l.Sizes))
 	}
-	var largest []string
-	for i, w := range weights {
-		if i == 5 {
-			break
-		}
-		largest = append(largest, w.name+" "+engine.HumanBytes(w.size))
-	}
-	if len(largest) > 0 {
-		size += "; largest: " + strings.Join(largest, ", ")
-	}
-	u.errorf("%s\n", size)
 }
 
 // commandLine is the command as a lock's header records it: the subcommand, its

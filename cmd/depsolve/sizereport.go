@@ -76,7 +76,7 @@ func (r *report) addSizes(v engine.Verdict) {
 
 // sizeSummary says in a line what the solution weighs: installed and download size, per
 // CUDA family, and how many sizes are unknown. check prints it after its verdict; lock
-// on stderr, after its own summary (its stdout may be the lock).
+// on stderr, after its own summary (its stdout may be the lock), with its largest pins.
 func sizeSummary(s *engine.SizeReport) string {
 	line := fmt.Sprintf("size: %s installed, %s to download", engine.HumanBytes(s.Installed), engine.HumanBytes(s.Download))
 	var families []string
@@ -90,6 +90,28 @@ func sizeSummary(s *engine.SizeReport) string {
 		line += fmt.Sprintf("; installed size unknown for %s (depsolve size lists why)", plural(n, "package", "packages"))
 	}
 	return line
+}
+
+// largestSummary names the five largest pins, as "; largest: NAME VERSION SIZE, …", by
+// installed size; a pin whose installed size is unknown shows its download size. It is
+// "" when no pin's size is known.
+func largestSummary(s *engine.SizeReport) string {
+	var largest []string
+	for _, p := range s.Largest() {
+		if len(largest) == 5 {
+			break
+		}
+		switch {
+		case p.Installed > 0:
+			largest = append(largest, fmt.Sprintf("%s %s %s", p.Name, p.Version, engine.HumanBytes(p.Installed)))
+		case p.Download > 0:
+			largest = append(largest, fmt.Sprintf("%s %s %s to download", p.Name, p.Version, engine.HumanBytes(p.Download)))
+		}
+	}
+	if len(largest) == 0 {
+		return ""
+	}
+	return "; largest: " + strings.Join(largest, ", ")
 }
 
 // printOverBudget prints an over-budget verdict as a conflict: the breakdown, then the
