@@ -156,7 +156,9 @@ func (tm *TargetMatrix) SolutionAdvisories(pins []resolver.Pin) []Advisory {
 
 // wheelsOnCPUAdvisory names the CUDA runtime wheels of a CPU-only target's resolution and
 // the packages that pull them in; for a package whose data names its index, the CPU
-// variant there leaves them out.
+// variant there leaves them out. It is about the resolution, not one of its pins, so it
+// names no package; it cites the [[index]] row of the CPU build it names, the one row
+// that bears out its advice, and no row when it names none.
 func (tm *TargetMatrix) wheelsOnCPUAdvisory(wheels, pins []resolver.Pin) Advisory {
 	isWheel := map[string]bool{}
 	for _, w := range wheels {
@@ -164,6 +166,7 @@ func (tm *TargetMatrix) wheelsOnCPUAdvisory(wheels, pins []resolver.Pin) Advisor
 	}
 	var by []string
 	var cpuIndexes []string
+	var cpuRow *indexRow // of the first package by name whose CPU build is named
 	for _, w := range wheels {
 		for _, via := range w.Via {
 			i, ok := slices.BinarySearchFunc(pins, via, func(p resolver.Pin, name string) int { return strings.Compare(p.Name, name) })
@@ -174,6 +177,9 @@ func (tm *TargetMatrix) wheelsOnCPUAdvisory(wheels, pins []resolver.Pin) Advisor
 			if p := tm.m.packages[via]; p != nil {
 				if ix := p.variantIndex(); ix != nil {
 					cpuIndexes = append(cpuIndexes, fmt.Sprintf("%s %s from %s", via, pins[i].Version.Public(), strings.ReplaceAll(ix.URL, "{variant}", "cpu")))
+					if cpuRow == nil || via < cpuRow.Package {
+						cpuRow = ix
+					}
 				}
 			}
 		}
@@ -188,13 +194,15 @@ func (tm *TargetMatrix) wheelsOnCPUAdvisory(wheels, pins []resolver.Pin) Advisor
 	if len(cpuIndexes) > 0 {
 		text += "; the CPU builds leave them out: " + join(cpuIndexes)
 	}
-	major, _ := tm.cudaBuildOf(wheels[0].Name, wheels[0].Version)
 	var atStake []string
 	for _, w := range wheels {
 		atStake = append(atStake, w.Name)
 	}
-	return Advisory{Package: wheels[0].Name, Version: wheels[0].Version.String(), Code: AdvisoryCUDAWheelsOnCPUTarget, Text: text,
-		Cite: tm.m.cite(&tm.m.families[major.cuda.major].row.rowMeta), AtStake: atStake}
+	a := Advisory{Code: AdvisoryCUDAWheelsOnCPUTarget, Text: text, AtStake: atStake}
+	if cpuRow != nil {
+		a.Cite = tm.m.cite(&cpuRow.rowMeta)
+	}
+	return a
 }
 
 // pinList is "a 1.0, b 2.0".

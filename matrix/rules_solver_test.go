@@ -215,7 +215,8 @@ func solveUniverse(t *testing.T, pb *resolver.Problem) (string, bool) {
 }
 
 // universeAdvisories are the advisories of pb's solution, one "name version: text [row]"
-// line each.
+// line each; an advisory about the whole solution has no "name version: ", and one that
+// cites no row no "[row]".
 func universeAdvisories(t *testing.T, pb *resolver.Problem) string {
 	t.Helper()
 	res, _, err := resolver.Resolve(context.Background(), pb)
@@ -229,7 +230,14 @@ func universeAdvisories(t *testing.T, pb *resolver.Problem) string {
 		if a.Code != "" {
 			code = a.Code + " "
 		}
-		fmt.Fprintf(&b, "%s %s: %s%s [%s:%d]\n", a.Package, a.Version, code, a.Text, a.Cite.File, a.Cite.Line)
+		if a.Package != "" || a.Version != "" {
+			fmt.Fprintf(&b, "%s %s: ", a.Package, a.Version)
+		}
+		b.WriteString(code + a.Text)
+		if a.Cite.File != "" {
+			fmt.Fprintf(&b, " [%s:%d]", a.Cite.File, a.Cite.Line)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }

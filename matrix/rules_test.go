@@ -459,7 +459,9 @@ func fieldsText(fs []Field) string {
 }
 
 // The warnings about a whole resolution's CUDA builds: runtime wheels on a CPU-only
-// target, and more than one CUDA major. Each want is "code package: part of the text".
+// target, and more than one CUDA major. Each want is "code[ package] @row's file: part of
+// the text", the package left out for an advisory about the whole resolution and the row
+// for one that cites none.
 func TestSolutionAdvisories(t *testing.T) {
 	m := loadDataMatrix(t)
 	gpu := testFacts{OS: "linux", Machine: "x86_64", Python: "3.11.9", Driver: "550.54.15", GPUs: []string{"9.0"}}
@@ -476,24 +478,33 @@ func TestSolutionAdvisories(t *testing.T) {
 		{"CUDA wheels on a GPU target", gpu, []resolver.Pin{pin("nvidia-cublas-cu12", "12.4.5.8", "torch"), pin("torch", "2.5.1", "requirements.txt:1")}, nil},
 		{"CPU target without CUDA wheels", cpu, []resolver.Pin{pin("numpy", "2.1.3")}, nil},
 		{"CUDA wheels on a CPU target", cpu, []resolver.Pin{pin("cupy-cuda12x", "13.3.0"), pin("nvidia-cublas-cu12", "12.4.5.8", "cupy-cuda12x")},
-			[]string{"cuda-wheels-on-cpu-target nvidia-cublas-cu12: the target has no GPU, yet the resolution installs NVIDIA's CUDA runtime wheels: nvidia-cublas-cu12 12.4.5.8, pulled in by cupy-cuda12x. They install and nothing on the target uses them"}},
+			[]string{"cuda-wheels-on-cpu-target: the target has no GPU, yet the resolution installs NVIDIA's CUDA runtime wheels: nvidia-cublas-cu12 12.4.5.8, pulled in by cupy-cuda12x. They install and nothing on the target uses them"}},
 		{"CUDA 13 wheels on a CPU target", cpu, []resolver.Pin{pin("nvidia-cuda-runtime", "13.0.96", "requirements.txt:1")},
-			[]string{"cuda-wheels-on-cpu-target nvidia-cuda-runtime: the target has no GPU, yet the resolution installs NVIDIA's CUDA runtime wheels: nvidia-cuda-runtime 13.0.96. They"}},
+			[]string{"cuda-wheels-on-cpu-target: the target has no GPU, yet the resolution installs NVIDIA's CUDA runtime wheels: nvidia-cuda-runtime 13.0.96. They"}},
+		{"CUDA wheels of PyPI torch on a CPU target", cpu, []resolver.Pin{pin("nvidia-cublas-cu12", "12.4.5.8", "torch"), pin("torch", "2.5.1", "requirements.txt:1")},
+			[]string{"cuda-wheels-on-cpu-target @data/torch.toml: the target has no GPU, yet the resolution installs NVIDIA's CUDA runtime wheels: nvidia-cublas-cu12 12.4.5.8, pulled in by torch. They install and nothing on the target uses them; the CPU builds leave them out: torch 2.5.1 from https://download.pytorch.org/whl/cpu"}},
 		{"one family", gpu, []resolver.Pin{pin("nvidia-cublas-cu12", "12.4.5.8"), pin("torch", "2.5.1+cu124")}, nil},
 		{"two families of runtime wheels", gpu, []resolver.Pin{pin("nvidia-cublas-cu12", "12.4.5.8"), pin("nvidia-cudnn-cu11", "8.9.2.26")},
-			[]string{"cuda-family-mix nvidia-cudnn-cu11: the resolution mixes CUDA families: CUDA 11.x (nvidia-cudnn-cu11 8.9.2.26) and CUDA 12.x (nvidia-cublas-cu12 12.4.5.8)."}},
+			[]string{"cuda-family-mix nvidia-cudnn-cu11 @data/cuda.toml: the resolution mixes CUDA families: CUDA 11.x (nvidia-cudnn-cu11 8.9.2.26) and CUDA 12.x (nvidia-cublas-cu12 12.4.5.8)."}},
 		{"a +cu118 build with CUDA 12 wheels", gpu, []resolver.Pin{pin("nvidia-cublas-cu12", "12.4.5.8"), pin("torchaudio", "2.5.1+cu118")},
-			[]string{"cuda-family-mix torchaudio: the resolution mixes CUDA families: CUDA 11.x (torchaudio 2.5.1+cu118) and CUDA 12.x (nvidia-cublas-cu12 12.4.5.8)."}},
+			[]string{"cuda-family-mix torchaudio @data/cuda.toml: the resolution mixes CUDA families: CUDA 11.x (torchaudio 2.5.1+cu118) and CUDA 12.x (nvidia-cublas-cu12 12.4.5.8)."}},
 		{"the PyPI torch is a CUDA 12 build", gpu, []resolver.Pin{pin("nvidia-cudnn-cu11", "8.9.2.26"), pin("torch", "2.5.1")},
-			[]string{"cuda-family-mix nvidia-cudnn-cu11: the resolution mixes CUDA families: CUDA 11.x (nvidia-cudnn-cu11 8.9.2.26) and CUDA 12.x (torch 2.5.1)."}},
+			[]string{"cuda-family-mix nvidia-cudnn-cu11 @data/cuda.toml: the resolution mixes CUDA families: CUDA 11.x (nvidia-cudnn-cu11 8.9.2.26) and CUDA 12.x (torch 2.5.1)."}},
 		{"a family without a row places nothing", gpu, []resolver.Pin{pin("nvidia-cublas-cu12", "12.4.5.8"), pin("nvidia-foo-cu99", "1.0")}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
 			for _, a := range forFacts(m, tc.facts).SolutionAdvisories(tc.pins) {
-				got = append(got, a.Code+" "+a.Package+": "+a.Text)
-				if a.Cite.File == "" || a.Cite.Line == 0 {
-					t.Errorf("advisory without a row: %+v", a)
+				about := a.Code
+				if a.Package != "" {
+					about += " " + a.Package
+				}
+				if a.Cite.File != "" {
+					about += " @" + a.Cite.File
+				}
+				got = append(got, about+": "+a.Text)
+				if (a.Cite.File == "") != (a.Cite.Line == 0) {
+					t.Errorf("advisory with half a row: %+v", a)
 				}
 			}
 			ok := len(got) == len(tc.want)
