@@ -35,6 +35,7 @@ func CheckFleets(ctx context.Context, req Request, fleets []string) ([]FleetVerd
 	for _, t := range targets {
 		r := req
 		r.Fleet, r.FleetTarget = t[0], t[1]
+		r.Reporter = fleetTargetReporter(req.Reporter, t[0]+"/"+t[1])
 		v, err := Check(ctx, r)
 		if err != nil {
 			return out, fmt.Errorf("fleet %s target %s: %w", t[0], t[1], err)
@@ -60,6 +61,7 @@ func LockFleets(ctx context.Context, req LockRequest, fleets []string) ([]FleetL
 		r := req
 		r.Fleet, r.FleetTarget = t[0], t[1]
 		r.Output = strings.NewReplacer("{fleet}", t[0], "{target}", t[1]).Replace(req.Output)
+		r.Reporter = fleetTargetReporter(req.Reporter, t[0]+"/"+t[1])
 		l, err := Lock(ctx, r)
 		if err != nil {
 			return out, fmt.Errorf("fleet %s target %s: %w", t[0], t[1], err)

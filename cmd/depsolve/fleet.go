@@ -119,8 +119,9 @@ func violationsText(vs []engine.Violation) string {
 	return chain + "\n\n" + resolver.SourcesText(cited)
 }
 
-// runFleetLock writes a lock per fleet target and tells of each; any conflict exits 1
-// once every target is done.
+// runFleetLock writes a lock per fleet target and tells of each, its label on the stream
+// its result goes to (a conflict on stdout, a lock's summary on stderr); any conflict
+// exits 1 once every target is done.
 func runFleetLock(ctx context.Context, u *ui, req engine.LockRequest, fleets []string) error {
 	locks, err := engine.LockFleets(ctx, req, fleets)
 	if err != nil {
@@ -128,7 +129,11 @@ func runFleetLock(ctx context.Context, u *ui, req engine.LockRequest, fleets []s
 	}
 	var failed error
 	for _, fl := range locks {
-		u.errorf("%s/%s:\n", fl.Fleet, fl.Target)
+		if fl.Locked.Status == engine.Conflict {
+			u.printf("%s/%s:\n", fl.Fleet, fl.Target)
+		} else {
+			u.errorf("%s/%s:\n", fl.Fleet, fl.Target)
+		}
 		if err := printLocked(u, fl.Locked); err != nil {
 			failed = err
 		}
