@@ -189,6 +189,9 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	for _, fl := range s.indexes.FindLinks {
 		l.FindLinks = append(l.FindLinks, fl.Value)
 	}
+	if err := relativeLocalFiles(l.Packages, res.packages, out.Output); err != nil {
+		return out, err
+	}
 	var b bytes.Buffer
 	if req.Format == Pylock {
 		err = lockfile.WritePylock(&b, l)

@@ -290,7 +290,9 @@ func (ix *Index) newSource(loc string, isIndex bool) (*source, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &source{display: abs, dir: abs}, nil
+		// Shown as given, so that what records the folder (a lock, a report) is the same
+		// in every checkout.
+		return &source{display: loc, dir: abs}, nil
 	}
 	u, err := url.Parse(loc)
 	if err != nil {
@@ -299,7 +301,7 @@ func (ix *Index) newSource(loc string, isIndex bool) (*source, error) {
 		return nil, fmt.Errorf("%s is not a valid URL: characters such as '/', '?', '#' and '@' in a user name or password must be percent-encoded (%%2F, %%3F, %%23, %%40)", redact.URL(loc))
 	}
 	if u.Scheme == "file" && !isIndex {
-		return &source{display: u.Path, dir: u.Path}, nil
+		return &source{display: redact.URL(loc), dir: u.Path}, nil
 	}
 	if u.Host == "" {
 		return nil, fmt.Errorf("%s: not an absolute http(s) URL", redact.URL(loc))

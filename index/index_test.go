@@ -788,7 +788,7 @@ func TestFindLinksErrors(t *testing.T) {
 	if err != nil || !strings.Contains(md.Unavailable, "is not a readable wheel") {
 		t.Errorf("broken wheel: %+v, %v", md, err)
 	}
-	if _, err := ix.Metadata(context.Background(), "zs", pep440.MustParse("3.0")); err == nil || !strings.Contains(err.Error(), "no such version on "+dir) {
+	if _, err := ix.Metadata(context.Background(), "zs", pep440.MustParse("3.0")); err == nil || !strings.Contains(err.Error(), "no such version on file://"+dir) { // the folder as given
 		t.Errorf("missing version: %v", err)
 	}
 }

@@ -47,8 +47,11 @@ type Package struct {
 
 // File is one distribution file of a pinned version.
 type File struct {
-	Name       string
-	URL        string
+	Name string
+	URL  string
+	// Path is a local file's path relative to the lock's folder, written for it instead
+	// of URL (PEP 751's path), so that the lock is the same in every checkout.
+	Path       string
 	SHA256     string // lowercase hex, empty when the index gave none
 	Size       int64  // 0 when unknown
 	UploadTime string // RFC 3339, empty when unknown

@@ -70,7 +70,10 @@ func WritePylock(w io.Writer, l *Lock) error {
 
 func writeFileFields(bw *bufio.Writer, f File) {
 	fmt.Fprintf(bw, "name = %s\n", tomlString(f.Name))
-	if f.URL != "" {
+	switch {
+	case f.Path != "":
+		fmt.Fprintf(bw, "path = %s\n", tomlString(f.Path))
+	case f.URL != "":
 		fmt.Fprintf(bw, "url = %s\n", tomlString(redact.URL(f.URL)))
 	}
 	if f.Size > 0 {
