@@ -87,12 +87,7 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 		return Verdict{}, err
 	}
 	v := Verdict{Target: s.target, Fleet: s.fleetName, Inputs: in.paths(), Warnings: s.lockOverrides}
-	for _, n := range s.target.Notes {
-		r.Note(n)
-	}
-	for _, w := range s.lockOverrides {
-		r.Warn(w.Text())
-	}
+	s.announce()
 	ix, err := s.newIndex(in.pre)
 	if err != nil {
 		return v, err

@@ -139,12 +139,7 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 		}
 	}
 
-	for _, n := range s.target.Notes {
-		r.Note(n)
-	}
-	for _, w := range s.lockOverrides {
-		r.Warn(w.Text())
-	}
+	s.announce()
 	ix, err := s.newIndex(in.pre)
 	if err != nil {
 		return out, err

@@ -265,3 +265,14 @@ func (s *session) watch(activity string, ix *index.Index) (stop func()) {
 		return st.Requests, st.Bytes
 	})
 }
+
+// announce tells what building the session found that the user should know before the
+// answer: the target's notes, and the flags that replaced values a lock records.
+func (s *session) announce() {
+	for _, n := range s.target.Notes {
+		s.report.Note(n)
+	}
+	for _, w := range s.lockOverrides {
+		s.report.Warn(w.Text())
+	}
+}
