@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -72,18 +71,10 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 				return runCheckGraph(cmd.Context(), u, f, graph.value, args)
 			}
 			err = runCheck(cmd.Context(), u, f, pf, format.value, args)
-			var status exitStatus
-			if err != nil && format.value == "json" && !errors.As(err, &status) {
-				return failJSON(u, nil, err)
-			}
-			return err
+			return jsonFailure(u, format.value, err)
 		},
 	}
-	f.registerSources(cmd.Flags())
-	f.registerTimeout(cmd.Flags())
-	f.registerTarget(cmd.Flags())
-	f.registerBudget(cmd.Flags())
-	f.registerOutput(cmd.Flags())
+	f.registerResolve(cmd.Flags())
 	pf.register(cmd.Flags())
 	format.register(cmd, "output `FORMAT`: text, or json (one object on stdout)")
 	graph.registerAs(cmd, "graph", "print the proof of a conflict (or the solution) as a graph in `FORMAT`: dot (Graphviz) or mermaid")

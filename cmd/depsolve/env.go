@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -44,18 +43,10 @@ them: fixed values, so that every machine resolves alike.`,
 				return err
 			}
 			err = runEnv(cmd.Context(), u, f, format.value, args)
-			var status exitStatus
-			if err != nil && format.value == "json" && !errors.As(err, &status) {
-				return failJSON(u, nil, err)
-			}
-			return err
+			return jsonFailure(u, format.value, err)
 		},
 	}
-	f.registerSources(cmd.Flags())
-	f.registerTimeout(cmd.Flags())
-	f.registerTarget(cmd.Flags())
-	f.registerBudget(cmd.Flags())
-	f.registerOutput(cmd.Flags())
+	f.registerResolve(cmd.Flags())
 	cmd.Flags().Lookup("quiet").Usage = "leave out the notes and warnings"
 	(&policyFlags{}).register(cmd.Flags())
 	format.register(cmd, "output `FORMAT`: text or json")

@@ -130,6 +130,16 @@ func (f *inputFlags) registerTarget(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.readImage, "read-image", false, "read a registry base image itself (env, CUDA libraries, installed packages; the first read downloads its layers, later ones use the cache); oci:DIR and docker-archive:FILE images are always read")
 }
 
+// registerResolve adds the flags of every command that resolves for a target: where
+// packages come from, the request timeout, the target, the size budget and the output.
+func (f *inputFlags) registerResolve(fs *pflag.FlagSet) {
+	f.registerSources(fs)
+	f.registerTimeout(fs)
+	f.registerTarget(fs)
+	f.registerBudget(fs)
+	f.registerOutput(fs)
+}
+
 // registerOutput adds the flags about how much is printed and how.
 func (f *inputFlags) registerOutput(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")

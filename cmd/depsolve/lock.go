@@ -79,11 +79,7 @@ untouched).`,
 			return runLock(cmd.Context(), u, f, pf, lf, format.value, commandLine(cmd, args), args)
 		},
 	}
-	f.registerSources(cmd.Flags())
-	f.registerTimeout(cmd.Flags())
-	f.registerTarget(cmd.Flags())
-	f.registerBudget(cmd.Flags())
-	f.registerOutput(cmd.Flags())
+	f.registerResolve(cmd.Flags())
 	pf.register(cmd.Flags())
 	cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")
 	notInLockHeader(cmd.Flags(), "output")

@@ -311,6 +311,17 @@ func writeJSON(u *ui, v any) error {
 	return nil
 }
 
+// jsonFailure is what a command that prints JSON returns for err: an error is reported
+// as JSON (failJSON) when the format is json; an exit status, and anything in text
+// mode, is returned as it is.
+func jsonFailure(u *ui, format string, err error) error {
+	var status exitStatus
+	if err != nil && format == "json" && !errors.As(err, &status) {
+		return failJSON(u, nil, err)
+	}
+	return err
+}
+
 // failJSON reports an error as JSON on stdout (and as text on stderr), and returns the
 // exit status it maps to.
 func failJSON(u *ui, t *target.Target, err error) error {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -47,18 +46,10 @@ Exit status: 0 ok, 1 conflict or over the budget, 2 bad input or usage,
 				return err
 			}
 			err = runSize(cmd.Context(), u, f, format.value, htmlOut, args)
-			var status exitStatus
-			if err != nil && format.value == "json" && !errors.As(err, &status) {
-				return failJSON(u, nil, err)
-			}
-			return err
+			return jsonFailure(u, format.value, err)
 		},
 	}
-	f.registerSources(cmd.Flags())
-	f.registerTimeout(cmd.Flags())
-	f.registerTarget(cmd.Flags())
-	f.registerBudget(cmd.Flags())
-	f.registerOutput(cmd.Flags())
+	f.registerResolve(cmd.Flags())
 	cmd.Flags().Lookup("quiet").Usage = "print only the size line (installed and download totals), or the explanation on conflict"
 	cmd.Flags().StringVar(&htmlOut, "html", "", "also write the HTML report (an SVG treemap and the table) to `FILE`")
 	format.register(cmd, "output `FORMAT`: text, or json (the check report, with sizes)")
