@@ -3,8 +3,8 @@
 #
 # Cases (scripts/harness.py): the resolvelib cases on real PyPI snapshots (2020), the
 # lock-derived corpus and the bundled CUDA example. Each index is built once with
-# ../shared/tools/pyindex and served with its handler (harness.py serve: `pyindex serve`
-# with a listen backlog that does not drop connections); then, on that one server:
+# ../shared/tools/pyindex and served with `pyindex serve` (pages carry an ETag and a
+# revalidation is answered 304); then, on that one server:
 #   pip      the resolution `pyindex pip` runs: pip install --dry-run --report
 #            --ignore-installed --no-cache-dir --only-binary=:all: (a fresh pip each run);
 #   pip-w    the same with pip's HTTP cache (--cache-dir) filled by an earlier run;
@@ -12,8 +12,8 @@
 #   warm     depsolve check with the cache of an earlier run. The server sends
 #            Cache-Control: max-age=600 as PyPI does with its simple pages, so within
 #            10 minutes nothing is fetched: pages and metadata come from the cache;
-#   refresh  warm plus --refresh: every page is fetched again (this server answers
-#            200 with the whole page, never 304), metadata still from the cache;
+#   reval    warm plus --refresh: every page is revalidated (If-None-Match, answered
+#            304), metadata still from the cache;
 #   offline  warm plus --offline: no request at all, and no revalidation logic;
 #   RSS      the peak resident memory of one warm check, in MB (GNU time's %M; "-"
 #            without /usr/bin/time): the goal is 15 MB for a set of 50 packages.
@@ -21,12 +21,17 @@
 # also times a hello-world Go program built with the same toolchain (go on PATH) and
 # `depsolve --version`, and prints each depsolve figure as a multiple of hello-world's:
 # ratios measured in one run hold across machines, absolute times do not.
+# A second table serves each index again with every answer delayed RTT (default 50 ms,
+# a distant index) and times cold and reval (LAT_RUNS runs each, default 3) against the
+# issue's bounds, with DEPTH the longest requirement chain of the solution (from the
+# `via` of `check --format json`): cold ≤ 2 × DEPTH × RTT, and reval ≤ 2 × warm +
+# DEPTH × RTT (one round trip per wave of parallel requests, a wave per level).
 #
 # Usage: scripts/bench.sh [CASE-GLOB]      e.g. 'corpus/*'
 # Uses hyperfine when present (Debian: apt-get install hyperfine), else a loop timed with
 # date +%s%N. RUNS (default 10) runs of each depsolve measure, PIP_RUNS (default 3) of
 # pip. SHARED (default ../shared beside the repository) locates the reference data,
-# DEPSOLVE (default: built from this tree) the binary. About 5 minutes on 2 cores.
+# DEPSOLVE (default: built from this tree) the binary. About 7 minutes on 2 cores.
 set -euo pipefail
 
 name=bench
@@ -34,6 +39,8 @@ name=bench
 . "$(dirname "$0")/common.sh"
 runs=${RUNS:-10}
 pip_runs=${PIP_RUNS:-3}
+lat_runs=${LAT_RUNS:-3}
+rtt_ms=${RTT_MS:-50}
 python3 "$repo/scripts/harness.py" gen "$shared" "$repo" "$work/gen" 2>/dev/null
 
 max_age=600
@@ -67,6 +74,21 @@ else
 	}
 fi
 ratio() { python3 -c 'import sys; print("%.0fx" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+# of A B: A as a multiple of B
+of() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+# depth JSON: the longest requirement chain in the solution `check --format json` printed
+depth() {
+	python3 -c '
+import json, sys
+pkgs = {p["name"]: p.get("via") or [] for p in json.load(open(sys.argv[1]))["packages"]}
+memo = {}
+def level(name, seen):
+    if name not in memo:
+        parents = [v for v in pkgs[name] if v in pkgs and v not in seen]
+        memo[name] = 1 + max((level(v, seen | {name}) for v in parents), default=0)
+    return memo[name]
+print(max((level(n, frozenset()) for n in pkgs), default=0))' "$1"
+}
 # times DURATION: DURATION as a multiple of hello-world's
 times() { python3 -c 'import sys; print("%.1fx" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$hello_s"; }
 
@@ -83,7 +105,8 @@ echo "bench: $timer; depsolve median of $runs runs, pip median of $pip_runs; $(n
 echo "hello-world $hello_s s; depsolve --version $version_s s = $(times "$version_s") hello-world"
 echo "times in seconds; COLD/H ... OFFLINE/H: the same as multiples of hello-world"
 printf '%-36s %4s %6s %6s %6s %6s %7s %7s %8s %8s %10s %7s %7s %9s %9s %5s\n' \
-	CASE PKGS PIP PIP-W COLD WARM REFRESH OFFLINE PIP/COLD PIP/WARM PIP-W/WARM COLD/H WARM/H REFRESH/H OFFLINE/H RSS
+	CASE PKGS PIP PIP-W COLD WARM REVAL OFFLINE PIP/COLD PIP/WARM PIP-W/WARM COLD/H WARM/H REVAL/H OFFLINE/H RSS
+latency_rows=()
 for dir in "$work"/gen/cases/${1:-*/*}/; do
 	[ -f "$dir/requirements.txt" ] || continue
 	key=$(cat "$dir/index")
@@ -109,16 +132,34 @@ for dir in "$work"/gen/cases/${1:-*/*}/; do
 	pkgs=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["install"]))' "$work/report.json")
 	cold_s=$(median "$runs" "rm -rf $work/cold" "$check --cache-dir $work/cold")
 	warm_s=$(median "$runs" "" "$check --cache-dir $work/warm")
-	refresh_s=$(median "$runs" "" "$check --cache-dir $work/warm --refresh")
+	reval_s=$(median "$runs" "" "$check --cache-dir $work/warm --refresh")
 	offline_s=$(median "$runs" "" "$check --cache-dir $work/warm --offline")
 	rss=-
 	if [ -x /usr/bin/time ]; then
 		rss=$(/usr/bin/time -f %M $check --cache-dir "$work/warm" 2>&1 >/dev/null | tail -1 |
 			awk '{printf "%.1f", $1 / 1024}')
 	fi
+	$check --cache-dir "$work/warm" --format json >"$work/check.json" 2>/dev/null
+	d=$(depth "$work/check.json")
 	stop
+
+	serve "$ix" "$rtt_ms"
+	check_far="$depsolve check $reqs --index-url $url --python $py --platform manylinux_2_35_x86_64 -q"
+	cold50_s=$(median "$lat_runs" "rm -rf $work/far" "$check_far --cache-dir $work/far")
+	reval50_s=$(median "$lat_runs" "" "$check_far --cache-dir $work/far --refresh")
+	stop
+	cold_bound=$(python3 -c 'import sys; print(2 * int(sys.argv[1]) * float(sys.argv[2]) / 1000)' "$d" "$rtt_ms")
+	reval_bound=$(python3 -c 'import sys; print(2 * float(sys.argv[1]) + int(sys.argv[2]) * float(sys.argv[3]) / 1000)' "$warm_s" "$d" "$rtt_ms")
+	latency_rows+=("$(printf '%-36s %5s %7s %9s %7s %7s %10s %7s' "$name" "$d" "$cold50_s" \
+		"$(printf %.3f "$cold_bound")" "$(of "$cold50_s" "$cold_bound")" "$reval50_s" "$(printf %.3f "$reval_bound")" \
+		"$(of "$reval50_s" "$reval_bound")")")
 	printf '%-36s %4s %6s %6s %6s %6s %7s %7s %8s %8s %10s %7s %7s %9s %9s %5s\n' "$name" "$pkgs" "$pip_s" "$pipw_s" "$cold_s" \
-		"$warm_s" "$refresh_s" "$offline_s" "$(ratio "$pip_s" "$cold_s")" "$(ratio "$pip_s" "$warm_s")" \
-		"$(ratio "$pipw_s" "$warm_s")" "$(times "$cold_s")" "$(times "$warm_s")" "$(times "$refresh_s")" \
+		"$warm_s" "$reval_s" "$offline_s" "$(ratio "$pip_s" "$cold_s")" "$(ratio "$pip_s" "$warm_s")" \
+		"$(ratio "$pipw_s" "$warm_s")" "$(times "$cold_s")" "$(times "$warm_s")" "$(times "$reval_s")" \
 		"$(times "$offline_s")" "$rss"
 done
+
+echo
+echo "each answer delayed ${rtt_ms} ms: cold and reval against the issue's bounds (ratio ≤ 1 meets it)"
+printf '%-36s %5s %7s %9s %7s %7s %10s %7s\n' CASE DEPTH COLD 2·D·RTT RATIO REVAL 2W+D·RTT RATIO
+printf '%s\n' "${latency_rows[@]}"

@@ -27,11 +27,13 @@ if [ -z "$depsolve" ]; then
 	(cd "$repo" && CGO_ENABLED=0 go build -o "$depsolve" ./cmd/depsolve)
 fi
 
-# serve INDEXDIR: serves it in the background (harness.py serve), with Cache-Control
-# max-age=$max_age when max_age is set; sets $server and $url.
+# serve INDEXDIR [LATENCY_MS]: serves it in the background with `pyindex serve` (pages
+# with an ETag, answered 304 when revalidated), with Cache-Control max-age=$max_age when
+# max_age is set, and every answer delayed LATENCY_MS when given; sets $server and $url.
 serve() {
 	rm -f "$work/port"
-	python3 "$repo/scripts/harness.py" serve "$pyindex" "$1" "$work/port" ${max_age:+"$max_age"} >/dev/null 2>&1 &
+	python3 "$pyindex" serve "$1" --port-file "$work/port" ${max_age:+--max-age "$max_age"} \
+		--latency-ms "${2:-0}" >/dev/null 2>&1 &
 	server=$!
 	for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
 	[ -s "$work/port" ] || { echo "$name: the index server did not start" >&2; exit 3; }

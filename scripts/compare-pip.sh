@@ -5,7 +5,7 @@
 # bundled CUDA example, the lock-derived corpus), it builds the index with
 # ../shared/tools/pyindex, then
 #   1. runs pip's resolver (`pyindex pip INDEX requirements.txt`, pip install --dry-run);
-#   2. serves the same tree (pyindex's handler, via harness.py serve) and runs
+#   2. serves the same tree (`pyindex serve`) and runs
 #      `depsolve lock` against it;
 #   3. compares the chosen versions (PEP 440 equality), and, for resolvelib, prints where
 #      depsolve differs from the resolution upstream asserts (pip 23.2 cannot solve some

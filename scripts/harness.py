@@ -1,19 +1,11 @@
 #!/usr/bin/env python3
-"""harness.py: the end-to-end cases compare-pip.sh and bench.sh run, the index server,
-and the comparison of results.
+"""harness.py: the end-to-end cases compare-pip.sh and bench.sh run, and the comparison
+of results.
 
   harness.py gen SHARED REPO OUTDIR
       Writes OUTDIR/snapshots/KEY.json (pyindex snapshots) and one folder per case,
       OUTDIR/cases/NAME/ with requirements.txt, python (the target Python version),
       index (the KEY of its snapshot) and, where upstream asserts one, expected.txt.
-  harness.py serve PYINDEX INDEXDIR PORTFILE [MAX_AGE]
-      Serves a tree built by `pyindex build` with pyindex's own request handler, like
-      `pyindex serve`, but with a listen backlog of 128 instead of Python's default 5.
-      depsolve opens many connections at once; past the backlog the kernel drops their
-      SYNs and the client retries after TCP's initial retransmission timeout (1 s), so
-      `pyindex serve` adds whole seconds to a run that take no time on a real index.
-      MAX_AGE adds "Cache-Control: max-age=MAX_AGE" to every answer, as PyPI sends
-      max-age=600 with its simple pages; pyindex sends none (every page is stale).
   harness.py diff PIP_OUT|- LOCK [EXPECTED]
       Compares pip's resolution (the NAME==VERSION lines `pyindex pip` prints) with the
       pins of a depsolve lock (and an expected resolution), by PEP 440 version equality.
@@ -35,8 +27,6 @@ Cases (all satisfiable, all served from a local index built by ../shared/tools/p
 Uses pip's vendored packaging (pip is what is compared against, so it is present).
 """
 import functools
-import importlib.machinery
-import importlib.util
 import json
 import os
 import re
@@ -183,32 +173,9 @@ def diff(pip_out, lock, expected=None):
     return 1 if against_pip else 0
 
 
-def serve(pyindex, root, port_file, max_age=None):
-    loader = importlib.machinery.SourceFileLoader("pyindex", pyindex)
-    spec = importlib.util.spec_from_loader("pyindex", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    module.ThreadingHTTPServer.request_queue_size = 128
-    srv = module.start_server(root)
-    if max_age is not None:
-        class CachingHandler(module.Handler):
-            def end_headers(self):
-                self.send_header("Cache-Control", f"max-age={int(max_age)}")
-                super().end_headers()
-
-        srv.RequestHandlerClass = CachingHandler
-    with open(port_file + ".tmp", "w") as f:
-        f.write(str(srv.server_address[1]))
-    os.rename(port_file + ".tmp", port_file)
-    srv.serve_forever()
-
-
 def main():
     if len(sys.argv) == 5 and sys.argv[1] == "gen":
         gen(*sys.argv[2:])
-        return 0
-    if len(sys.argv) in (5, 6) and sys.argv[1] == "serve":
-        serve(*sys.argv[2:])
         return 0
     if len(sys.argv) in (4, 5) and sys.argv[1] == "diff":
         return diff(*sys.argv[2:])
