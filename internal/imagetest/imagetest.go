@@ -79,9 +79,13 @@ func Image(env []string, files ...File) (v1.Image, error) {
 }
 
 // WriteLayout writes img to an OCI image layout in dir, tagged tag (the
-// org.opencontainers.image.ref.name annotation) when tag is not "".
+// org.opencontainers.image.ref.name annotation) when tag is not "", beside the images
+// the layout already holds.
 func WriteLayout(dir, tag string, img v1.Image) error {
-	p, err := layout.Write(dir, empty.Index)
+	p, err := layout.FromPath(dir)
+	if err != nil {
+		p, err = layout.Write(dir, empty.Index)
+	}
 	if err != nil {
 		return fmt.Errorf("OCI layout %s: %w", dir, err)
 	}
