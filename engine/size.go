@@ -444,7 +444,7 @@ func (s *session) develBase(ctx context.Context, r *SizeReport) (Warning, bool, 
 			return Warning{}, false, nil // the same layers under another tag: nothing to drop
 		}
 		unpacked, pull := layerBytes(added)
-		w := Warning{Code: WarningDevelBaseImage, Message: msg + fmt.Sprintf(": %s is the same image without them, %d layers and %s less to pull", runtime, len(added), HumanBytes(pull))}
+		w := Warning{Code: WarningDevelBaseImage, Message: msg + fmt.Sprintf(": %s is the same image without them, %d %s and %s less to pull", runtime, len(added), plural(len(added), "layer", "layers"), HumanBytes(pull))}
 		w.atStake(unpacked)
 		return w, true, nil
 	}
@@ -464,8 +464,8 @@ func (s *session) develBase(ctx context.Context, r *SizeReport) (Warning, bool, 
 		}
 	}
 	unpacked, pull := layerBytes(lacked)
-	msg += fmt.Sprintf(": its runtime flavor is %s, but the bytes at stake are not given: that image's layers are not the first layers of %s, which was not built FROM it; %s has %d layers it lacks (%s unpacked, %s to pull), and it has %d layers of its own",
-		runtime, ref, ref, len(lacked), HumanBytes(unpacked), HumanBytes(pull), own)
+	msg += fmt.Sprintf(": its runtime flavor is %s, but the bytes at stake are not given: that image's layers are not the first layers of %s, which was not built FROM it; %s has %d %s it lacks (%s unpacked, %s to pull), and it has %d of its own",
+		runtime, ref, ref, len(lacked), plural(len(lacked), "layer", "layers"), HumanBytes(unpacked), HumanBytes(pull), own)
 	return Warning{Code: WarningDevelBaseImage, Message: msg}, true, nil
 }
 
@@ -486,8 +486,10 @@ func cudaTagOf(ref string) (repo, tag string, ok bool) {
 	}
 	repo, tag = ref[:colon], ref[colon+1:]
 	switch {
+	case layout && repo != "oci":
+		return repo, tag, true
 	case layout:
-		return repo, tag, repo != "oci"
+		return "", "", false // oci:DIR names no tag
 	case repo == "nvidia/cuda", strings.HasSuffix(repo, "/nvidia/cuda"), strings.HasSuffix(repo, ":nvidia/cuda"):
 		return repo, tag, true
 	}
