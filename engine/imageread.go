@@ -60,9 +60,10 @@ func imageContents(ref string, img *image.Image) *target.ImageContents {
 	c := &target.ImageContents{
 		Ref: ref, Digest: img.Digest, Platform: img.Platform,
 		CUDA: fact(img.CUDA), CuDNN: fact(img.CUDNN), Python: fact(img.PythonVersion), GLibc: fact(img.Glibc),
-		Layers: len(img.Layers), Notes: img.Notes,
+		Notes: img.Notes,
 	}
 	for _, l := range img.Layers {
+		c.Layers = append(c.Layers, target.ImageLayer{DiffID: l.DiffID, Size: l.Size, Unpacked: l.Unpacked})
 		c.Size += l.Size
 		c.Unpacked += l.Unpacked
 	}

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/depsolve/depsolve/image"
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/matrix"
@@ -234,7 +235,10 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 			out.warnings = append(out.warnings, w)
 		}
 	}
-	if w, ok := s.develBase(r); ok {
+	switch w, ok, err := s.develBase(ctx, r); {
+	case err != nil:
+		return nil, err
+	case ok:
 		out.warnings = append(out.warnings, w)
 	}
 	if budget != nil {
@@ -392,24 +396,121 @@ func osImage(os string) string {
 
 // develBase finds a devel base image under a solution that installs from wheels only:
 // nothing in it is built, so the compilers, headers and static libraries of the devel
-// flavor are dead weight, and its runtime flavor is the same image without them.
-func (s *session) develBase(r *SizeReport) (Warning, bool) {
+// flavor are dead weight, and its runtime flavor is the same image without them. Where
+// the image was read, so is the runtime image's layer list (never a layer of it): NVIDIA
+// builds each devel image FROM its runtime image, so the layers the devel image adds
+// over it are what is at stake. The error is only the run's cancellation: a runtime
+// image that cannot be read leaves the finding without its bytes, and says why.
+func (s *session) develBase(ctx context.Context, r *SizeReport) (Warning, bool, error) {
 	ref := s.target.BaseImage.Text
-	img, ok := s.matrix.BaseImage(ref)
+	read := s.target.ImageRead
+	lookup, repo, tag := ref, "", ""
+	if read != nil {
+		var ok bool
+		if repo, tag, ok = cudaTagOf(ref); !ok {
+			return Warning{}, false, nil
+		}
+		lookup = "nvidia/cuda:" + tag
+	}
+	img, ok := s.matrix.BaseImage(lookup)
 	if !ok || img.RuntimeFlavor == "" || len(r.Packages) == 0 {
-		return Warning{}, false
+		return Warning{}, false, nil
 	}
 	for _, p := range r.Packages {
 		if !strings.HasSuffix(p.File, ".whl") {
-			return Warning{}, false // a source distribution is built: it may need the compilers
+			return Warning{}, false, nil // a source distribution is built: it may need the compilers
 		}
 	}
-	runtime := strings.Replace(ref, "-"+img.Flavor+"-", "-"+img.RuntimeFlavor+"-", 1)
-	msg := fmt.Sprintf("the base image %s is a devel flavor (compilers, headers, static libraries), yet every package installs from a wheel and nothing is built: %s is the same image without them", ref, runtime)
-	if r.Base == nil || r.Base.Installed == 0 {
-		msg += "; depsolve does not know either image's size from its reference, so the bytes at stake are not given"
+	toRuntime := func(ref string) string {
+		return strings.Replace(ref, "-"+img.Flavor+"-", "-"+img.RuntimeFlavor+"-", 1)
 	}
-	return Warning{Code: WarningDevelBaseImage, Message: msg}, true
+	msg := fmt.Sprintf("the base image %s is a devel flavor (compilers, headers, static libraries), yet every package installs from a wheel and nothing is built", ref)
+	if read == nil {
+		msg += fmt.Sprintf(": %s is the same image without them; depsolve does not know either image's size from its reference, so the bytes at stake are not given", toRuntime(ref))
+		return Warning{Code: WarningDevelBaseImage, Message: msg}, true, nil
+	}
+	runtime := repo + ":" + toRuntime(tag)
+	runtimeIDs, err := image.LayerIDs(ctx, runtime, image.Options{Backoff: s.req.RetryBackoff})
+	if err != nil {
+		if ctx.Err() != nil {
+			return Warning{}, false, ctx.Err()
+		}
+		msg += fmt.Sprintf(": %s is the same image without them; the bytes at stake are not given, since the runtime image could not be read: %v", runtime, err)
+		return Warning{Code: WarningDevelBaseImage, Message: msg}, true, nil
+	}
+	if base := len(runtimeIDs); base <= len(read.Layers) && slices.Equal(runtimeIDs, diffIDs(read.Layers[:base])) {
+		added := read.Layers[base:]
+		if len(added) == 0 {
+			return Warning{}, false, nil // the same layers under another tag: nothing to drop
+		}
+		unpacked, pull := layerBytes(added)
+		w := Warning{Code: WarningDevelBaseImage, Message: msg + fmt.Sprintf(": %s is the same image without them, %d %s and %s less to pull", runtime, len(added), plural(len(added), "layer", "layers"), HumanBytes(pull))}
+		w.atStake(unpacked)
+		return w, true, nil
+	}
+	// Not built FROM the runtime image: switching drops the devel image's layers the
+	// runtime image lacks but adds the runtime image's own, whose unpacked size only
+	// reading them would tell, so the difference is not known.
+	var lacked []target.ImageLayer
+	for _, l := range read.Layers {
+		if !slices.Contains(runtimeIDs, l.DiffID) {
+			lacked = append(lacked, l)
+		}
+	}
+	own, develIDs := 0, diffIDs(read.Layers)
+	for _, id := range runtimeIDs {
+		if !slices.Contains(develIDs, id) {
+			own++
+		}
+	}
+	unpacked, pull := layerBytes(lacked)
+	msg += fmt.Sprintf(": its runtime flavor is %s, but the bytes at stake are not given: that image's layers are not the first layers of %s, which was not built FROM it; %s has %d %s it lacks (%s unpacked, %s to pull), and it has %d of its own",
+		runtime, ref, ref, len(lacked), plural(len(lacked), "layer", "layers"), HumanBytes(unpacked), HumanBytes(pull), own)
+	return Warning{Code: WarningDevelBaseImage, Message: msg}, true, nil
+}
+
+// cudaTagOf reads the reference of an image that was read as an nvidia/cuda tag and what
+// comes before it: the image on any registry (a mirror's …/nvidia/cuda:TAG too), less
+// its digest, which the runtime image does not share; a layout's image of that tag
+// (oci:DIR:TAG); a docker save tarball's (docker-archive:FILE:nvidia/cuda:TAG). ok is
+// false for a reference that names no such tag.
+func cudaTagOf(ref string) (repo, tag string, ok bool) {
+	layout := strings.HasPrefix(ref, "oci:")
+	if layout && strings.Contains(ref, "@") {
+		return "", "", false // oci:DIR@sha256:… names no tag
+	}
+	ref, _, _ = strings.Cut(ref, "@")
+	colon := strings.LastIndexByte(ref, ':')
+	if colon < 0 || strings.ContainsAny(ref[colon+1:], `/\`) {
+		return "", "", false
+	}
+	repo, tag = ref[:colon], ref[colon+1:]
+	switch {
+	case layout && repo != "oci":
+		return repo, tag, true
+	case layout:
+		return "", "", false // oci:DIR names no tag
+	case repo == "nvidia/cuda", strings.HasSuffix(repo, "/nvidia/cuda"), strings.HasSuffix(repo, ":nvidia/cuda"):
+		return repo, tag, true
+	}
+	return "", "", false
+}
+
+func diffIDs(layers []target.ImageLayer) []string {
+	ids := make([]string, len(layers))
+	for i, l := range layers {
+		ids[i] = l.DiffID
+	}
+	return ids
+}
+
+// layerBytes are what layers hold unpacked, and what pulling them downloads.
+func layerBytes(layers []target.ImageLayer) (unpacked, pull int64) {
+	for _, l := range layers {
+		unpacked += l.Unpacked
+		pull += l.Size
+	}
+	return unpacked, pull
 }
 
 // Breakdown says, in a few lines, what the image weighs against its budget: the totals,

@@ -15,7 +15,7 @@
 //     names of skopeo's transports).
 //
 // What is read: the config's platform, environment (CUDA_VERSION, NV_CUDNN_VERSION,
-// NVIDIA_REQUIRE_CUDA, PYTHON_VERSION, …) and labels, the layers' digests and sizes, and,
+// NVIDIA_REQUIRE_CUDA, PYTHON_VERSION, …) and labels, the layers' digests, diff IDs and sizes, and,
 // from the layers' files, the installed Python distributions (*/site-packages/*.dist-info
 // and */dist-packages/*.dist-info METADATA), the CUDA libraries (libcudart.so.12.4.127,
 // libcudnn.so.9.1.0, libnccl.so.2.21.5, …), the Python interpreters (bin/python3.N) and
@@ -28,6 +28,10 @@
 // bucket "layers"), written in one transaction once the whole layer was read and its
 // digest checked, so a second Read of an image, or of another image sharing the layer,
 // fetches no layer; a layer whose read fails caches nothing.
+//
+// LayerIDs reads an image's layer diff IDs alone, from its manifest and configuration,
+// to compare it with another (a devel image with the runtime image it was built FROM)
+// without fetching any layer.
 //
 // Errors: *RefError for a reference that does not parse, *NotFoundError for an image,
 // tag, layout or file that does not exist (both bad input); *AccessError for a registry

@@ -70,6 +70,7 @@ type Image struct {
 // Layer is one layer of the image, bottom first.
 type Layer struct {
 	Digest    string // sha256:…, of the layer as stored (compressed)
+	DiffID    string // sha256:…, of its tar stream: the configuration's rootfs.diff_ids
 	Size      int64  // bytes, as stored
 	Unpacked  int64  // bytes of its tar stream, uncompressed: what it adds to a disk, give or take
 	MediaType string
@@ -104,9 +105,9 @@ func Read(ctx context.Context, ref string, opts Options) (*Image, error) {
 	if opts.MaxFindings == 0 {
 		opts.MaxFindings = 100_000
 	}
-	plat, err := v1.ParsePlatform(cmpOr(opts.Platform, "linux/amd64"))
+	plat, err := platform(opts)
 	if err != nil {
-		return nil, fmt.Errorf("platform %q: %w; want os/arch[/variant], e.g. linux/amd64", opts.Platform, err)
+		return nil, err
 	}
 	img, display, remoteRead, err := open(ctx, ref, *plat, opts)
 	if err != nil {
@@ -121,6 +122,15 @@ func Read(ctx context.Context, ref string, opts Options) (*Image, error) {
 		out.Notes = append(out.Notes, fmt.Sprintf("the image is for %s, not %s", out.Platform, plat.String()))
 	}
 	return out, nil
+}
+
+// platform is the platform opts ask for.
+func platform(opts Options) (*v1.Platform, error) {
+	plat, err := v1.ParsePlatform(cmpOr(opts.Platform, "linux/amd64"))
+	if err != nil {
+		return nil, fmt.Errorf("platform %q: %w; want os/arch[/variant], e.g. linux/amd64", opts.Platform, err)
+	}
+	return plat, nil
 }
 
 func cmpOr(s, def string) string {
@@ -368,9 +378,14 @@ func (r *reader) read(img v1.Image) (*Image, error) {
 	for k, v := range cfg.Config.Labels {
 		out.Labels[k] = v
 	}
+	if n := len(cfg.RootFS.DiffIDs); n != len(manifest.Layers) {
+		// A runtime refuses such an image; its layers could not be told apart from
+		// another image's by content.
+		return nil, &ContentError{Ref: r.ref, Err: fmt.Errorf("the manifest lists %d layers and the configuration %d (rootfs.diff_ids): the image is broken", len(manifest.Layers), n)}
+	}
 	var all []*findings
-	for _, d := range manifest.Layers {
-		l := Layer{Digest: d.Digest.String(), Size: d.Size, MediaType: string(d.MediaType)}
+	for i, d := range manifest.Layers {
+		l := Layer{Digest: d.Digest.String(), DiffID: cfg.RootFS.DiffIDs[i].String(), Size: d.Size, MediaType: string(d.MediaType)}
 		f, cached, err := r.layer(img, d)
 		if err != nil {
 			return nil, err

@@ -22,11 +22,17 @@ type ImageContents struct {
 	// Libraries are the names of the CUDA libraries the image ships: "libcudart",
 	// "libcublas", …, sorted, without duplicates.
 	Libraries []string
-	// Layers is the number of the image's layers; Size is their bytes as stored, and
+	// Layers are the image's layers, bottom first; Size is their bytes as stored, and
 	// Unpacked the bytes of their tar streams (what the image holds on a disk).
-	Layers         int
+	Layers         []ImageLayer
 	Size, Unpacked int64
 	Notes          []string
+}
+
+// ImageLayer is one layer of an image that was read.
+type ImageLayer struct {
+	DiffID         string // sha256:… of its tar stream: the same layer in another image has the same
+	Size, Unpacked int64  // bytes as stored (what a pull downloads), and of its tar stream
 }
 
 // ImageFact is a version the image gives, and where in it.
@@ -120,7 +126,7 @@ func readImageTarget(c *ImageContents, tag imageTarget, tagRead bool, origin Ori
 		it.preinstalled = append(it.preinstalled, ins)
 	}
 	it.notes = append(it.notes, fmt.Sprintf("base image %s read (%s): %d layers, %d Python packages installed, CUDA %s, cuDNN %s, Python %s, glibc %s",
-		c.Ref, c.Digest, c.Layers, len(c.Installed), orUnknown(c.CUDA.Value), orUnknown(c.CuDNN.Value), orUnknown(c.Python.Value), orUnknown(c.GLibc.Value)))
+		c.Ref, c.Digest, len(c.Layers), len(c.Installed), orUnknown(c.CUDA.Value), orUnknown(c.CuDNN.Value), orUnknown(c.Python.Value), orUnknown(c.GLibc.Value)))
 	for _, n := range c.Notes {
 		it.notes = append(it.notes, "base image "+c.Ref+": "+n)
 	}

@@ -448,19 +448,33 @@ func mustMarshal(v any) []byte {
 
 // cmdOCILayout writes a container image to an OCI layout, for --base-image oci:DIR:
 //
-//	ocilayout DIR [env=NAME=VALUE]... [dist=NAME==VERSION]... [lib=FILE]...
+//	ocilayout DIR [env=NAME=VALUE]... [dist=NAME==VERSION]... [lib=FILE]... [tag=TAG] [devel=TAG:BYTES]
 //	    an image of a random layer and a layer with each dist installed in
 //	    /usr/local/lib/python3.11/site-packages and each CUDA library (libcudart.so.12.4.127)
-//	    in /usr/local/cuda/lib64, with each env in its configuration
+//	    in /usr/local/cuda/lib64, with each env in its configuration, named TAG in the
+//	    layout; devel= also writes, named its TAG, the image with a layer of a file of
+//	    BYTES random bytes over it (a devel image built FROM that one)
 func cmdOCILayout(ts *testscript.TestScript, neg bool, args []string) {
+	const usage = "usage: ocilayout DIR [env=NAME=VALUE]... [dist=NAME==VERSION]... [lib=FILE]... [tag=TAG] [devel=TAG:BYTES]"
 	if neg || len(args) == 0 {
-		ts.Fatalf("usage: ocilayout DIR [env=NAME=VALUE]... [dist=NAME==VERSION]... [lib=FILE]...")
+		ts.Fatalf(usage)
 	}
 	var env []string
 	var files []imagetest.File
+	var tag, develTag string
+	var develBytes int64
 	for _, a := range args[1:] {
 		kind, value, _ := strings.Cut(a, "=")
 		switch kind {
+		case "tag":
+			tag = value
+		case "devel":
+			t, n, ok := strings.Cut(value, ":")
+			bytes, err := strconv.ParseInt(n, 10, 64)
+			if !ok || err != nil || bytes <= 0 {
+				ts.Fatalf("ocilayout: %s: want devel=TAG:BYTES", a)
+			}
+			develTag, develBytes = t, bytes
 		case "env":
 			env = append(env, value)
 		case "dist":
@@ -472,10 +486,15 @@ func cmdOCILayout(ts *testscript.TestScript, neg bool, args []string) {
 		case "lib":
 			files = append(files, imagetest.Lib(value))
 		default:
-			ts.Fatalf("ocilayout: %s: want env=, dist= or lib=", a)
+			ts.Fatalf("ocilayout: %s: want env=, dist=, lib=, tag= or devel=", a)
 		}
 	}
 	img, err := imagetest.Image(env, files...)
 	ts.Check(err)
-	ts.Check(imagetest.WriteLayout(ts.MkAbs(args[0]), "", img))
+	ts.Check(imagetest.WriteLayout(ts.MkAbs(args[0]), tag, img))
+	if develTag != "" {
+		devel, err := imagetest.Over(img, develBytes)
+		ts.Check(err)
+		ts.Check(imagetest.WriteLayout(ts.MkAbs(args[0]), develTag, devel))
+	}
 }

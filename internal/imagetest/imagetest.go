@@ -78,10 +78,25 @@ func Image(env []string, files ...File) (v1.Image, error) {
 	return mutate.ConfigFile(img, cfg)
 }
 
+// Over is img with a layer of a file of size random bytes over it, as NVIDIA builds a
+// devel image FROM its runtime image. The layer's tar stream is the file and 1536 bytes
+// (its header and the end of the archive) where size is a multiple of 512.
+func Over(img v1.Image, size int64) (v1.Image, error) {
+	l, err := random.Layer(size, "application/vnd.docker.image.rootfs.diff.tar.gzip")
+	if err != nil {
+		return nil, err
+	}
+	return mutate.AppendLayers(img, l)
+}
+
 // WriteLayout writes img to an OCI image layout in dir, tagged tag (the
-// org.opencontainers.image.ref.name annotation) when tag is not "".
+// org.opencontainers.image.ref.name annotation) when tag is not "", beside the images
+// the layout already holds.
 func WriteLayout(dir, tag string, img v1.Image) error {
-	p, err := layout.Write(dir, empty.Index)
+	p, err := layout.FromPath(dir)
+	if err != nil {
+		p, err = layout.Write(dir, empty.Index)
+	}
 	if err != nil {
 		return fmt.Errorf("OCI layout %s: %w", dir, err)
 	}
