@@ -187,6 +187,7 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if err := relativeLocalFiles(l.Packages, res.packages, out.Output); err != nil {
 		return out, err
 	}
+	lockSizes(l, out.Sizes)
 	var b bytes.Buffer
 	if req.Format == Pylock {
 		err = lockfile.WritePylock(&b, l)

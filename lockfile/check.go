@@ -46,6 +46,7 @@ func checkLock(l *Lock) error {
 		}
 	}
 	check("command", l.Command, false)
+	check("size", l.Size, false)
 	for _, f := range l.Target {
 		check("target field name", f.Name, true)
 		check("target "+f.Name, f.Value, false)
@@ -66,6 +67,7 @@ func checkLock(l *Lock) error {
 		for _, v := range p.Via {
 			check(pkg+" via", v, false)
 		}
+		check(pkg+" size", p.Size, false)
 		for _, f := range p.Files {
 			check(pkg+" file name", f.Name, true)
 			file := pkg + ", file " + f.Name + ","

@@ -30,6 +30,9 @@ type Lock struct {
 	// not written.
 	NoIndex  bool
 	Packages []Package
+	// Size is what the pins weigh, in one line, as the size summary says it ("size: 1.2
+	// GiB installed, …"); "" when it is not known for every pin, and none is written.
+	Size string
 }
 
 // Field is one named target value, such as python = 3.11.9.
@@ -43,6 +46,9 @@ type Package struct {
 	Index     string // the index the files come from
 	Files     []File // every file of this version usable on the target
 	Via       []string
+	// Size is what the file an installer takes weighs ("2.1 MiB installed, 845.3 KiB
+	// download"); "" when it is not known, and none is written.
+	Size string
 }
 
 // File is one distribution file of a pinned version.

@@ -35,7 +35,8 @@ func sampleLock() *Lock {
 					URL:    "https://download.pytorch.org/whl/cu124/torch-2.5.1%2Bcu124-cp311-cp311-linux_x86_64.whl",
 					SHA256: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", Size: 908000000, UploadTime: "2024-10-29T17:00:00Z",
 				}},
-				Via: []string{"requirements.in:3", "torchvision"},
+				Via:  []string{"requirements.in:3", "torchvision"},
+				Size: "1.2 GiB installed, 865.9 MiB download",
 			},
 			{
 				Name: "filelock", Version: "3.16.1", Index: "https://alice:s3cret@private.example/simple",
@@ -43,12 +44,14 @@ func sampleLock() *Lock {
 					{Name: "filelock-3.16.1.tar.gz", URL: "https://files.example/filelock-3.16.1.tar.gz", SHA256: "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd", Size: 18037},
 					{Name: "filelock-3.16.1-py3-none-any.whl", URL: "https://files.example/filelock-3.16.1-py3-none-any.whl", SHA256: "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", Size: 16163},
 				},
-				Via: []string{"torch"},
+				Via:  []string{"torch"},
+				Size: "17.6 KiB download, installed unknown (a source distribution)",
 			},
 			{Name: "torchvision", Version: "0.20.1+cu124", Via: []string{"requirements.in:4"},
 				Files: []File{{Name: "torchvision-0.20.1+cu124-cp311-cp311-linux_x86_64.whl", SHA256: "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"}}},
 			{Name: "mypkg", DirectURL: "https://bob:tok@git.example/mypkg-1.0-py3-none-any.whl", Via: []string{"requirements.in:5"}},
 		},
+		Size: "size: 1.2 GiB installed, 865.9 MiB to download (CUDA 12: 1.2 GiB in 1 package); installed size unknown for 1 package (depsolve size lists why)",
 	}
 }
 
@@ -247,6 +250,8 @@ func TestWritersRefuseInjectedLines(t *testing.T) {
 		{"version with a carriage return", func(l *Lock) { l.Packages[0].Version = "2.5.1\r" }, "has a control character"},
 		{"via with an escape", func(l *Lock) { l.Packages[0].Via = []string{"\x1b[2Jrequirements.in:3"} }, "has a control character"},
 		{"target with a C1 control", func(l *Lock) { l.Target[0].Value = "3.11.9\u009b" }, "has a control character"},
+		{"pin size with a newline", func(l *Lock) { l.Packages[0].Size = "1 B installed\nevilpkg==6.6.6" }, "has a control character"},
+		{"total size with a newline", func(l *Lock) { l.Size = "size: 1 B installed\n--index-url https://evil.example/simple" }, "has a control character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,6 +35,11 @@ func WriteRequirements(w io.Writer, l *Lock, opts RequirementsOptions) error {
 		fmt.Fprintf(bw, "#    %s\n", redact.Text(l.Command))
 	}
 	fmt.Fprintln(bw, "#")
+	if l.Size != "" {
+		fmt.Fprintln(bw, "# The pins weigh:")
+		fmt.Fprintf(bw, "#    %s\n", l.Size)
+		fmt.Fprintln(bw, "#")
+	}
 
 	options := false
 	if l.NoIndex {
@@ -87,6 +92,9 @@ func WriteRequirements(w io.Writer, l *Lock, opts RequirementsOptions) error {
 			for _, v := range p.Via {
 				fmt.Fprintf(bw, "    #   %s\n", v)
 			}
+		}
+		if p.Size != "" {
+			fmt.Fprintf(bw, "    # size: %s\n", p.Size)
 		}
 	}
 	return bw.Flush()

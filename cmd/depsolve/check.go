@@ -127,7 +127,7 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, pf *policyFlags, format
 		u.printf("%s %s consistent for %s\n", u.green("ok:"), plural(len(v.Packages), "package", "packages"), target)
 	}
 	if v.Sizes != nil && !u.quiet {
-		u.printf("%s\n", sizeSummary(v.Sizes))
+		u.printf("%s\n", v.Sizes.Summary())
 	}
 	return nil
 }

@@ -182,7 +182,7 @@ func printLockSummary(u *ui, l engine.Locked) {
 	}
 	u.errorf("%s %s for %s into %s\n", u.green("locked"), plural(len(l.Packages), "package", "packages"), targetSummary(l.Target), where)
 	if l.Sizes != nil {
-		u.errorf("%s%s\n", sizeSummary(l.Sizes), largestSummary(l.Sizes))
+		u.errorf("%s%s\n", l.Sizes.Summary(), largestSummary(l.Sizes))
 	}
 }
 

@@ -107,7 +107,7 @@ func runSize(ctx context.Context, u *ui, f *inputFlags, format, htmlOut string, 
 			printOverBudget(u, v, target)
 			return exitStatus(exitConflict)
 		}
-		u.printf("%s\n", sizeSummary(v.Sizes))
+		u.printf("%s\n", v.Sizes.Summary())
 		return nil
 	}
 	printSizeTable(u, v)

@@ -74,24 +74,6 @@ func (r *report) addSizes(v engine.Verdict) {
 	}
 }
 
-// sizeSummary says in a line what the solution weighs: installed and download size, per
-// CUDA family, and how many sizes are unknown. check prints it after its verdict; lock
-// on stderr, after its own summary (its stdout may be the lock), with its largest pins.
-func sizeSummary(s *engine.SizeReport) string {
-	line := fmt.Sprintf("size: %s installed, %s to download", engine.HumanBytes(s.Installed), engine.HumanBytes(s.Download))
-	var families []string
-	for _, f := range s.Families {
-		families = append(families, fmt.Sprintf("CUDA %d: %s in %s", f.Major, engine.HumanBytes(f.Installed), plural(len(f.Packages), "package", "packages")))
-	}
-	if len(families) > 0 {
-		line += " (" + strings.Join(families, "; ") + ")"
-	}
-	if n := len(s.Unknown()); n > 0 {
-		line += fmt.Sprintf("; installed size unknown for %s (depsolve size lists why)", plural(n, "package", "packages"))
-	}
-	return line
-}
-
 // largestSummary names the five largest pins, as "; largest: NAME VERSION SIZE, …", by
 // installed size; a pin whose installed size is unknown shows its download size. It is
 // "" when no pin's size is known.
