@@ -31,8 +31,8 @@ func newLockCommand(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "lock [FILE...] [-o OUT]",
 		Short: "Write a pinned, hashed lockfile for the target",
 		Long: `Lock resolves the requirements for the target and writes every pin, with the
-sha256 of each file of that version usable on the target and "# via" notes,
-in a requirements file pip installs with --require-hashes (pip-compile's
+sha256 of each file of that version usable on the target, "# via" notes and
+what its file weighs ("# size:"; the totals in the header), in a requirements file pip installs with --require-hashes (pip-compile's
 format), or with --format pylock in a PEP 751 pylock.toml.
 
 Re-running keeps the pins of an existing OUT that are still allowed; --upgrade
