@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -9,6 +10,9 @@ import (
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/data"
+	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/resolver"
+	"github.com/depsolve/depsolve/target"
 )
 
 func TestLoadCached(t *testing.T) {
@@ -261,5 +265,59 @@ func TestParseCapability(t *testing.T) {
 		if ok != tt.ok || ok && got != tt.want {
 			t.Errorf("parseCapability(%q) = %+v, %v; want %+v, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// warmCheckPins are the resolution of corpus/transformers-torch (torch 2.5, Python 3.11,
+// manylinux_2_35_x86_64): what a warm check asks the matrix about.
+var warmCheckPins = strings.Fields(`certifi 2026.6.17 charset-normalizer 3.4.9 filelock 3.32.0
+	fsspec 2026.4.0 hf-xet 1.5.2 huggingface-hub 0.36.0 idna 3.18 jinja2 3.1.6 markupsafe 3.0.2
+	mpmath 1.3.0 networkx 3.6.1 numpy 2.2.6 nvidia-cublas-cu12 12.4.5.8 nvidia-cuda-cupti-cu12 12.4.127
+	nvidia-cuda-nvrtc-cu12 12.4.127 nvidia-cuda-runtime-cu12 12.4.127 nvidia-cudnn-cu12 9.1.0.70
+	nvidia-cufft-cu12 11.2.1.3 nvidia-curand-cu12 10.3.5.147 nvidia-cusolver-cu12 11.6.1.9
+	nvidia-cusparse-cu12 12.3.1.170 nvidia-nccl-cu12 2.21.5 nvidia-nvjitlink-cu12 12.4.127
+	nvidia-nvtx-cu12 12.4.127 packaging 26.2 pyyaml 6.0.2 regex 2025.9.1 requests 2.34.2
+	safetensors 0.8.0 sympy 1.13.1 tokenizers 0.20.3 torch 2.5.1 tqdm 4.69.0 transformers 4.46.3
+	triton 3.1.0 typing-extensions 4.16.0 urllib3 2.7.0`)
+
+// BenchmarkWarmCheckMatrix is the matrix's share of a warm check: the compiled matrix
+// read from the cache, applied to the target, and asked for the rules and advisories of
+// every package of the resolution.
+func BenchmarkWarmCheckMatrix(b *testing.B) {
+	c, err := cache.Open(b.TempDir(), cache.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, _, err := LoadCached(c); err != nil {
+		b.Fatal(err)
+	}
+	decl := target.Declaration{Python: target.Flag("--python", "3.11"), Platform: target.Flag("--platform", "manylinux_2_35_x86_64")}
+	var pins []resolver.Pin
+	for i := 0; i < len(warmCheckPins); i += 2 {
+		pins = append(pins, resolver.Pin{Name: warmCheckPins[i], Version: pep440.MustParse(warmCheckPins[i+1])})
+	}
+	selected := func(name string) (pep440.Version, bool) {
+		for _, p := range pins {
+			if p.Name == name {
+				return p.Version, true
+			}
+		}
+		return pep440.Version{}, false
+	}
+	for b.Loop() {
+		m, _, err := LoadCached(c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tgt, err := target.Build(m.Catalog(), target.Defaults{}, decl)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tm := m.ForTarget(tgt)
+		for _, p := range pins {
+			tm.RulesFor(p.Name, p.Version, nil)
+		}
+		tm.AdvisoriesFor(selected)
+		tm.SolutionAdvisories(pins)
 	}
 }
