@@ -321,3 +321,27 @@ func BenchmarkWarmCheckMatrix(b *testing.B) {
 		tm.SolutionAdvisories(pins)
 	}
 }
+
+// A build whose generated stamp is not its data's would read and write another data's
+// compiled form under that stamp: it stores nothing, and compiles its own data.
+func TestLoadCachedStoresNothingUnderAStaleStamp(t *testing.T) {
+	c, err := cache.Open(t.TempDir(), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := embeddedDataStamp
+	t.Cleanup(func() { embeddedDataStamp = current })
+	embeddedDataStamp.Hash = strings.Repeat("0", 64)
+	m, _, err := LoadCached(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Hash() != current.Hash {
+		t.Errorf("matrix hash %s, want the data's %s", m.Hash(), current.Hash)
+	}
+	for _, hash := range []string{embeddedDataStamp.Hash, current.Hash} {
+		if _, found, err := c.GetMatrix(cache.MatrixKey(hash)); found || err != nil {
+			t.Errorf("an entry stored under %s (%v)", hash, err)
+		}
+	}
+}
