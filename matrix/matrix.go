@@ -121,8 +121,7 @@ func LoadCached(c *cache.Cache) (*Matrix, []Warning, error) {
 	hash := embeddedDataStamp.Hash
 	key := cache.MatrixKey(hash)
 	if blob, found, err := c.GetMatrix(key); err == nil && found {
-		var cm cachedMatrix
-		if decodeMatrix(blob, &cm) == nil {
+		if cm, err := decodeMatrix(blob); err == nil {
 			if m, err := compile(&cm.Doc, hash, noLines); err == nil {
 				return m, cm.Warnings, nil
 			}
@@ -135,10 +134,7 @@ func LoadCached(c *cache.Cache) (*Matrix, []Warning, error) {
 	if m.hash != hash {
 		return m, warns, nil
 	}
-	blob, err := encodeMatrix(nil, cachedMatrix{Doc: *m.doc, Warnings: warns})
-	if err != nil {
-		return nil, nil, fmt.Errorf("matrix: encoding the compiled matrix: %w", err)
-	}
+	blob := encodeMatrix(&cachedMatrix{Doc: *m.doc, Warnings: warns})
 	// A failed write is reported by the cache itself (Options.Warn) and costs only time.
 	_ = c.PutMatrix(key, blob)
 	return m, warns, nil
