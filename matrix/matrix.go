@@ -67,26 +67,59 @@ func (e *DataError) Error() string {
 }
 
 // Matrix is the compiled matrix. It is immutable and safe for concurrent use.
+//
+// Each part is compiled on first use (LoadCached) or all at once (Load, which reports
+// every error of the data): a warm check reads the rows of a few packages of the
+// hundreds in the data.
 type Matrix struct {
 	hash string
 	doc  *document
 
-	sources    map[string]Source
+	sources    func() map[string]Source
+	cuda       func() *cudaTables
+	tk         func() *toolkitTables
+	gpu        func() *gpuTables
+	gpuDrivers func() []*gpuDriver
+	images     func() *imageTables
+	fwImages   func() map[string]*fwImageRow // "image release" -> the release's row
+	// packages are the rows about each package, by normalized name, each compiled on
+	// first use; packageNames are its keys, sorted.
+	packages     func() map[string]func() *packageRows
+	packageNames func() []string
+}
+
+// cudaTables are the principles the rules cite and the CUDA families' driver floors.
+type cudaTables struct {
 	principles map[string]*principleRow
 	families   map[int]*family
-	toolkits   []*toolkit
-	tkArchs    []*toolkitArchs
-	archNames  map[string]*archRow // compute capability ("9.0") -> architecture
-	gpus       map[string]*gpuRow  // normalized name words -> model
-	gpuDrivers []*gpuDriver
-	flavors    map[string]*flavor
-	oses       map[string]*osRow
-	packages   map[string]*packageRows
-	fwImages   map[string]*fwImageRow // "image release" -> the release's row
+}
 
+// toolkitTables are the facts of CUDA toolkit releases: Table 3, the architectures each
+// compiles for, forward compatibility.
+type toolkitTables struct {
+	toolkits []*toolkit
+	tkArchs  []*toolkitArchs
 	// forwardCompat: the driver branches toolkit releases run on through forward
 	// compatibility (R5), in data order.
 	forwardCompat []*forwardCompat
+}
+
+type gpuTables struct {
+	archNames map[string]*archRow // compute capability ("9.0") -> architecture
+	gpus      map[string]*gpuRow  // normalized name words -> model
+}
+
+type imageTables struct {
+	flavors map[string]*flavor
+	oses    map[string]*osRow
+}
+
+// packageRows is the rows about package name, or nil when the data has none.
+func (m *Matrix) packageRows(name string) *packageRows {
+	if rows, ok := m.packages()[name]; ok {
+		return rows()
+	}
+	return nil
 }
 
 // Hash is the hex SHA-256 the matrix was compiled from: the embedded files and the
@@ -122,9 +155,7 @@ func LoadCached(c *cache.Cache) (*Matrix, []Warning, error) {
 	key := cache.MatrixKey(hash)
 	if blob, found, err := c.GetMatrix(key); err == nil && found {
 		if cm, err := decodeMatrix(blob); err == nil {
-			if m, err := compile(&cm.Doc, hash, noLines); err == nil {
-				return m, cm.Warnings, nil
-			}
+			return compileLazily(&cm.Doc, hash), cm.Warnings, nil
 		}
 	}
 	m, warns, err := Load()
