@@ -61,9 +61,11 @@ func (c cudaVersion) String() string {
 
 // packageRows is everything the matrix says about one package.
 type packageRows struct {
-	builds      []*build
-	localCUDA   []*localCUDARow
-	archs       []*buildArchs
+	builds    []*build
+	localCUDA []*localCUDARow
+	// archs are compiled on first use from the cache: only a target with GPUs (or an
+	// aarch64 one) reads them, and they are the costliest rows to compile.
+	archs       func() []*buildArchs
 	floors      []*gpuFloor
 	constraints []*constraint
 	variants    []*variant
@@ -155,12 +157,9 @@ func compile(doc *document, hash string, lines func(file string, line int) strin
 	if err := c.p.err(); err != nil {
 		return nil, err
 	}
-	compiled := make(map[string]func() *packageRows, len(packages))
-	for name, p := range packages {
-		compiled[name] = ready(p)
-	}
 	return &Matrix{hash: hash, doc: doc, sources: ready(sources), cuda: ready(cuda), tk: ready(tk), gpu: ready(gpu), gpuDrivers: ready(gpuDrivers),
-		images: ready(images), fwImages: ready(fwImages), packages: ready(compiled), packageNames: ready(slices.Sorted(maps.Keys(packages)))}, nil
+		images: ready(images), fwImages: ready(fwImages),
+		packages: &packageTable{names: ready(slices.Sorted(maps.Keys(packages))), compiled: packages}}, nil
 }
 
 func ready[T any](v T) func() T { return func() T { return v } }
@@ -184,41 +183,52 @@ func compileLazily(doc *document, hash string) *Matrix {
 	m.images = lazyPart(fromData, func(c *compiler) *imageTables { return c.imageTables(doc) }, func(d *Matrix) *imageTables { return d.images() })
 	m.fwImages = lazyPart(fromData, func(c *compiler) map[string]*fwImageRow { return c.frameworkImages(doc) },
 		func(d *Matrix) map[string]*fwImageRow { return d.fwImages() })
-	m.packages = sync.OnceValue(func() map[string]func() *packageRows {
-		selections := packageRowsByName(doc)
-		out := make(map[string]func() *packageRows, len(selections))
-		for name, sel := range selections {
-			out[name] = lazyPart(fromData,
-				func(c *compiler) *packageRows {
-					if rows := c.packages(doc, m.cuda().families, m.tk, sel)[name]; rows != nil {
-						return rows
-					}
-					return &packageRows{}
-				},
+	m.packages = &packageTable{
+		names:    sync.OnceValue(func() []string { return packageNamesOf(doc) }),
+		compiled: map[string]*packageRows{},
+		compile: func(name string) *packageRows {
+			sel := packageRowsOf(doc, name)
+			archsSel := &packageSelection{archs: sel.archs}
+			sel.archs = nil
+			rows := compiledOr(fromData,
+				func(c *compiler) *packageRows { return c.packages(doc, m.cuda().families, m.tk, sel)[name] },
 				func(d *Matrix) *packageRows { return d.packageRows(name) })
-		}
-		return out
-	})
-	m.packageNames = sync.OnceValue(func() []string { return slices.Sorted(maps.Keys(m.packages())) })
+			if rows == nil {
+				rows = &packageRows{} // a package that only the constraints of others require
+			}
+			rows.archs = lazyPart(fromData,
+				func(c *compiler) []*buildArchs {
+					if archs := c.packages(doc, nil, nil, archsSel)[name]; archs != nil {
+						return archs.archs()
+					}
+					return nil
+				},
+				func(d *Matrix) []*buildArchs { return d.packageRows(name).archs() })
+			return rows
+		},
+	}
 	return m
 }
 
-// lazyPart compiles a part of the cached rows on first use. Rows that do not compile
-// were damaged after LoadCached stored them (it stores only rows that compiled, under a
-// key naming the data and this compiler): the part is then the embedded data's. Were
-// that data broken too, Load, and so every cold run, would have failed: the part is
-// what compiled.
+// lazyPart compiles a part of the cached rows on first use (compiledOr).
 func lazyPart[T any](fromData func() *Matrix, build func(c *compiler) T, part func(*Matrix) T) func() T {
-	return sync.OnceValue(func() T {
-		c := newCompiler(noLines)
-		v := build(c)
-		if c.p.err() != nil {
-			if d := fromData(); d != nil {
-				return part(d)
-			}
+	return sync.OnceValue(func() T { return compiledOr(fromData, build, part) })
+}
+
+// compiledOr compiles a part of the cached rows. Rows that do not compile were damaged
+// after LoadCached stored them (it stores only rows that compiled, under a key naming
+// the data and this compiler): the part is then the embedded data's. Were that data
+// broken too, Load, and so every cold run, would have failed: the part is what
+// compiled.
+func compiledOr[T any](fromData func() *Matrix, build func(c *compiler) T, part func(*Matrix) T) T {
+	c := newCompiler(noLines)
+	v := build(c)
+	if c.p.err() != nil {
+		if d := fromData(); d != nil {
+			return part(d)
 		}
-		return v
-	})
+	}
+	return v
 }
 
 func newCompiler(lines func(file string, line int) string) *compiler {
@@ -632,6 +642,7 @@ type packageTables struct {
 	families map[int]*family
 	toolkits func() *toolkitTables // only a build of a CUDA without a family reads them
 	byName   map[string]*packageRows
+	archs    map[string][]*buildArchs // packageRows.archs, once compiled
 }
 
 func (t *packageTables) pkg(name string) *packageRows {
@@ -665,50 +676,86 @@ func indices(n int) []int {
 	return out
 }
 
-// packageRowsByName selects, for each package, the rows that compile into its
-// packageRows; a package that only constraints of others require has none. Names are
-// normalized as compile normalizes them; the rows compiled once already, so every name
-// is one.
-func packageRowsByName(doc *document) map[string]*packageSelection {
-	out := map[string]*packageSelection{}
-	add := func(name string, pick func(*packageSelection) *[]int, i int) {
-		sel := out[name]
-		if sel == nil {
-			sel = &packageSelection{}
-			out[name] = sel
-		}
-		if list := pick(sel); len(*list) == 0 || (*list)[len(*list)-1] != i {
-			*list = append(*list, i)
-		}
+// packageNamesOf are the packages the rows are about, sorted: those with rows, and
+// those the constraints of others require. Names are normalized as compile normalizes
+// them; the rows compiled once already, so every name is one.
+func packageNamesOf(doc *document) []string {
+	names := map[string]bool{}
+	for _, r := range doc.Build {
+		names[pep508.NormalizeName(r.Package)] = true
 	}
-	for i, r := range doc.Build {
-		add(pep508.NormalizeName(r.Package), func(s *packageSelection) *[]int { return &s.build }, i)
+	for _, r := range doc.LocalCUDA {
+		names[pep508.NormalizeName(r.Package)] = true
 	}
-	for i, r := range doc.LocalCUDA {
-		add(pep508.NormalizeName(r.Package), func(s *packageSelection) *[]int { return &s.localCUDA }, i)
+	for _, r := range doc.Archs {
+		names[pep508.NormalizeName(r.Package)] = true
 	}
-	for i, r := range doc.Archs {
-		add(pep508.NormalizeName(r.Package), func(s *packageSelection) *[]int { return &s.archs }, i)
+	for _, r := range doc.GPUFloor {
+		names[pep508.NormalizeName(r.Package)] = true
 	}
-	for i, r := range doc.GPUFloor {
-		add(pep508.NormalizeName(r.Package), func(s *packageSelection) *[]int { return &s.gpuFloor }, i)
-	}
-	for i, r := range doc.Constraint {
-		add(pep508.NormalizeName(r.Package), func(s *packageSelection) *[]int { return &s.constraint }, i)
-		if required := pep508.NormalizeName(r.Requires); !strings.HasPrefix(r.Requires, "@") && out[required] == nil {
-			out[required] = &packageSelection{}
+	for _, r := range doc.Constraint {
+		names[pep508.NormalizeName(r.Package)] = true
+		if !strings.HasPrefix(r.Requires, "@") {
+			names[pep508.NormalizeName(r.Requires)] = true
 		}
 	}
-	for i, r := range doc.Variant {
-		add(pep508.NormalizeName(r.Package), func(s *packageSelection) *[]int { return &s.variant }, i)
+	for _, r := range doc.Variant {
+		names[pep508.NormalizeName(r.Package)] = true
 	}
-	for i, r := range doc.Index {
-		add(pep508.NormalizeName(r.Package), func(s *packageSelection) *[]int { return &s.index }, i)
+	for _, r := range doc.Index {
+		names[pep508.NormalizeName(r.Package)] = true
 	}
-	for i, r := range doc.Note {
-		add(pep508.NormalizeName(r.Package), func(s *packageSelection) *[]int { return &s.note }, i)
+	for _, r := range doc.Note {
+		names[pep508.NormalizeName(r.Package)] = true
 	}
-	return out
+	return slices.Sorted(maps.Keys(names))
+}
+
+// packageRowsOf selects the rows about package name.
+func packageRowsOf(doc *document, name string) *packageSelection {
+	sel := &packageSelection{}
+	about := func(pkg string) bool { return pep508.NormalizeName(pkg) == name }
+	for i := range doc.Build {
+		if about(doc.Build[i].Package) {
+			sel.build = append(sel.build, i)
+		}
+	}
+	for i := range doc.LocalCUDA {
+		if about(doc.LocalCUDA[i].Package) {
+			sel.localCUDA = append(sel.localCUDA, i)
+		}
+	}
+	for i := range doc.Archs {
+		if about(doc.Archs[i].Package) {
+			sel.archs = append(sel.archs, i)
+		}
+	}
+	for i := range doc.GPUFloor {
+		if about(doc.GPUFloor[i].Package) {
+			sel.gpuFloor = append(sel.gpuFloor, i)
+		}
+	}
+	for i := range doc.Constraint {
+		if about(doc.Constraint[i].Package) {
+			sel.constraint = append(sel.constraint, i)
+		}
+	}
+	for i := range doc.Variant {
+		if about(doc.Variant[i].Package) {
+			sel.variant = append(sel.variant, i)
+		}
+	}
+	for i := range doc.Index {
+		if about(doc.Index[i].Package) {
+			sel.index = append(sel.index, i)
+		}
+	}
+	for i := range doc.Note {
+		if about(doc.Note[i].Package) {
+			sel.note = append(sel.note, i)
+		}
+	}
+	return sel
 }
 
 var (
@@ -726,7 +773,7 @@ func (c *compiler) packageName(pos rowPos, table, key, name string) (string, boo
 
 // packages compiles the selected package rows, in table order.
 func (c *compiler) packages(doc *document, families map[int]*family, toolkits func() *toolkitTables, sel *packageSelection) map[string]*packageRows {
-	m := &packageTables{families: families, toolkits: toolkits, byName: map[string]*packageRows{}}
+	m := &packageTables{families: families, toolkits: toolkits, byName: map[string]*packageRows{}, archs: map[string][]*buildArchs{}}
 	for _, i := range sel.build {
 		c.build(m, &doc.Build[i])
 	}
@@ -783,6 +830,9 @@ func (c *compiler) packages(doc *document, families map[int]*family, toolkits fu
 	}
 	for _, i := range sel.note {
 		c.note(m, &doc.Note[i])
+	}
+	for name, p := range m.byName {
+		p.archs = ready(m.archs[name])
 	}
 	return m.byName
 }
@@ -926,9 +976,9 @@ func (c *compiler) archs(m *packageTables, r *archsRow) {
 		runIvs = append(runIvs, cc.ptxInterval())
 	}
 	a.sass, a.runs = c.ccRange(sassIvs), c.ccRange(runIvs)
-	p := m.pkg(name)
+	m.pkg(name)
 	if !r.Advisory {
-		for _, prev := range p.archs {
+		for _, prev := range m.archs[name] {
 			if prev.row.Advisory || prev.row.OS != r.OS || prev.row.Machine != r.Machine || prev.versions.Disjoint(versions) {
 				continue
 			}
@@ -940,7 +990,7 @@ func (c *compiler) archs(m *packageTables, r *archsRow) {
 			}
 		}
 	}
-	p.archs = append(p.archs, a)
+	m.archs[name] = append(m.archs[name], a)
 }
 
 func (c *compiler) constraint(m *packageTables, r *constraintRow) {

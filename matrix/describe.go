@@ -150,7 +150,7 @@ func (m *Matrix) describePackage(name string, v *pep440.Version) []Row {
 		out = append(out, row("local_cuda", "", &lc.rowMeta,
 			Field{"label", lc.Prefix + "<major><minor>"}, Field{"example", lc.Prefix + "124 = CUDA 12.4"}))
 	}
-	for _, a := range p.archs {
+	for _, a := range p.archs() {
 		if !applies(a.versions) {
 			continue
 		}

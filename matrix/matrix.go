@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/data"
@@ -82,10 +84,7 @@ type Matrix struct {
 	gpuDrivers func() []*gpuDriver
 	images     func() *imageTables
 	fwImages   func() map[string]*fwImageRow // "image release" -> the release's row
-	// packages are the rows about each package, by normalized name, each compiled on
-	// first use; packageNames are its keys, sorted.
-	packages     func() map[string]func() *packageRows
-	packageNames func() []string
+	packages   *packageTable
 }
 
 // cudaTables are the principles the rules cite and the CUDA families' driver floors.
@@ -114,13 +113,34 @@ type imageTables struct {
 	oses    map[string]*osRow
 }
 
+// packageTable is the rows about each package, by normalized name.
+type packageTable struct {
+	names func() []string // sorted
+	// compile compiles the rows of one package (LoadCached: a check reads a few of the
+	// packages of the data); nil when compiled holds them all (Load).
+	compile  func(name string) *packageRows
+	mu       sync.Mutex
+	compiled map[string]*packageRows
+}
+
 // packageRows is the rows about package name, or nil when the data has none.
 func (m *Matrix) packageRows(name string) *packageRows {
-	if rows, ok := m.packages()[name]; ok {
-		return rows()
+	t := m.packages
+	if _, found := slices.BinarySearch(t.names(), name); !found {
+		return nil
 	}
-	return nil
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rows, ok := t.compiled[name]
+	if !ok {
+		rows = t.compile(name)
+		t.compiled[name] = rows
+	}
+	return rows
 }
+
+// packageNames are the packages the matrix has rows about, sorted.
+func (m *Matrix) packageNames() []string { return m.packages.names() }
 
 // Hash is the hex SHA-256 the matrix was compiled from: the embedded files and the
 // compiled-form version. It keys the compiled form in the cache.

@@ -350,7 +350,7 @@ func (tm *TargetMatrix) archs(v pep440.Version, p *packageRows, cv cudaVersion) 
 		return nil
 	}
 	var found *buildArchs
-	for _, a := range p.archs {
+	for _, a := range p.archs() {
 		if a.row.Advisory || a.row.OS != tm.t.OS || a.row.Machine != tm.t.Machine || !a.versions.Contains(v.Public()) {
 			continue
 		}
@@ -598,7 +598,11 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 			}
 		}
 	}
-	for _, a := range p.archs {
+	var archs []*buildArchs
+	if len(tm.gpus) > 0 { // without GPUs none is outside what a row runs on: compile no archs
+		archs = p.archs()
+	}
+	for _, a := range archs {
 		if !a.row.Advisory || !a.versions.Contains(pub) || a.row.OS != tm.t.OS || a.row.Machine != tm.t.Machine {
 			continue
 		}
