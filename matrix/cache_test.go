@@ -427,27 +427,39 @@ func TestLazyMatrixIsTheCompiledMatrix(t *testing.T) {
 // part they are in comes from the data.
 func TestLazyMatrixOfDamagedRowsIsTheData(t *testing.T) {
 	m := loadDataMatrix(t)
-	cm, err := decodeMatrix(encodeMatrix(&cachedMatrix{Doc: *m.doc}))
-	if err != nil {
-		t.Fatal(err)
+	rows := func() *document {
+		cm, err := decodeMatrix(encodeMatrix(&cachedMatrix{Doc: *m.doc}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &cm.Doc
 	}
-	for i := range cm.Doc.GPU {
-		if cm.Doc.GPU[i].Name == "H100" {
-			cm.Doc.GPU[i].CC = "no capability"
+	gpus, builds, archs := rows(), rows(), rows()
+	for i := range gpus.GPU {
+		if gpus.GPU[i].Name == "H100" {
+			gpus.GPU[i].CC = "no capability"
 		}
 	}
-	for i := range cm.Doc.Build {
-		if cm.Doc.Build[i].Package == "torch" {
-			cm.Doc.Build[i].Versions = "not a specifier"
-		}
-	}
-	damaged := compileLazily(&cm.Doc, m.Hash())
-	if g, ok := damaged.GPU("H100"); !ok || g.CC != "9.0" {
+	if g, ok := compileLazily(gpus, m.Hash()).GPU("H100"); !ok || g.CC != "9.0" {
 		t.Errorf("H100 from damaged rows: %+v, %v; want 9.0", g, ok)
 	}
-	for _, v := range []string{"2.5.1", "2.5.1+cu118"} {
-		if diff := cmp.Diff(ruleStrings(forFacts(m, linuxGPU), "torch", v), ruleStrings(forFacts(damaged, linuxGPU), "torch", v)); diff != "" {
-			t.Errorf("rules of torch %s from damaged rows (-data +damaged):\n%s", v, diff)
+	for i := range builds.Build {
+		if builds.Build[i].Package == "torch" {
+			builds.Build[i].Versions = "not a specifier"
+		}
+	}
+	// The archs rows of a package compile on their own, when a target with GPUs asks.
+	for i := range archs.Archs {
+		if archs.Archs[i].Package == "torch" {
+			archs.Archs[i].SASS = []string{"sm_90"}
+		}
+	}
+	for _, doc := range []*document{builds, archs} {
+		for _, v := range []string{"2.5.1", "2.5.1+cu118"} {
+			want := ruleStrings(forFacts(m, linuxGPU), "torch", v)
+			if diff := cmp.Diff(want, ruleStrings(forFacts(compileLazily(doc, m.Hash()), linuxGPU), "torch", v)); diff != "" {
+				t.Errorf("rules of torch %s from damaged rows (-data +damaged):\n%s", v, diff)
+			}
 		}
 	}
 }

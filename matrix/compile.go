@@ -190,21 +190,33 @@ func compileLazily(doc *document, hash string) *Matrix {
 			sel := packageRowsOf(doc, name)
 			archsSel := &packageSelection{archs: sel.archs}
 			sel.archs = nil
-			rows := compiledOr(fromData,
-				func(c *compiler) *packageRows { return c.packages(doc, m.cuda().families, m.tk, sel)[name] },
-				func(d *Matrix) *packageRows { return d.packageRows(name) })
-			if rows == nil {
-				rows = &packageRows{} // a package that only the constraints of others require
-			}
-			rows.archs = lazyPart(fromData,
-				func(c *compiler) []*buildArchs {
-					if archs := c.packages(doc, nil, nil, archsSel)[name]; archs != nil {
-						return archs.archs()
+			return compiledOr(fromData,
+				func(c *compiler) *packageRows {
+					rows := c.packages(doc, m.cuda().families, m.tk, sel)[name]
+					if rows == nil {
+						rows = &packageRows{} // a package that only the constraints of others require
 					}
-					return nil
+					rows.archs = lazyPart(fromData,
+						func(c *compiler) []*buildArchs {
+							if archs := c.packages(doc, nil, nil, archsSel)[name]; archs != nil {
+								return archs.archs()
+							}
+							return nil
+						},
+						func(d *Matrix) []*buildArchs {
+							if rows := d.packageRows(name); rows != nil {
+								return rows.archs()
+							}
+							return nil
+						})
+					return rows
 				},
-				func(d *Matrix) []*buildArchs { return d.packageRows(name).archs() })
-			return rows
+				func(d *Matrix) *packageRows {
+					if rows := d.packageRows(name); rows != nil {
+						return rows
+					}
+					return &packageRows{archs: ready[[]*buildArchs](nil)} // a name only the damaged rows gave
+				})
 		},
 	}
 	return m

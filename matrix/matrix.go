@@ -164,7 +164,8 @@ func loadFS(fsys fs.FS) (*Matrix, []Warning, error) {
 // LoadCached is Load through the cache: the compiled form is kept under the hash of the
 // embedded data (cache.MatrixKey), so it is rebuilt whenever the data or the compiled
 // form changes. c may be nil (no cache). The cache is only a cache: a read that fails or
-// returns something unusable counts as a miss, and the data is parsed again.
+// returns something unusable counts as a miss, and the data is parsed again. The rows
+// read from it are compiled part by part as they are first asked about (compileLazily).
 //
 // The key is the generated EmbeddedDataStamp, not a hash of the data computed here:
 // reading and hashing the data cost a warm run more than decoding the cached form.
