@@ -106,7 +106,7 @@ func platformName(t targetFacts) string {
 // cudaBuildOf is the CUDA build name==v is, by the matrix (a [[build]] row, a local label)
 // or by its name and version (NVIDIA's runtime wheels, +cuXYZ labels).
 func (tm *TargetMatrix) cudaBuildOf(name string, v pep440.Version) (cudaBuild, bool) {
-	if p := tm.m.packages[name]; p != nil {
+	if p := tm.m.packageRows(name); p != nil {
 		if b, ok := tm.build(name, v, p); ok {
 			return b, true
 		}
@@ -148,7 +148,7 @@ func (tm *TargetMatrix) SolutionAdvisories(pins []resolver.Pin) []Advisory {
 			Package: first.Name, Version: first.Version.String(), Code: AdvisoryCUDAFamilyMix,
 			Text: fmt.Sprintf("the resolution mixes CUDA families: %s. Each family installs its own CUDA libraries, and a package uses only those of its own major; "+
 				"usually one of them came from the wrong index or variant: take every CUDA build from one family", join(families)),
-			Cite: tm.m.cite(&tm.m.families[majors[0]].row.rowMeta),
+			Cite: tm.m.cite(&tm.m.cuda().families[majors[0]].row.rowMeta),
 		})
 	}
 	return out
@@ -174,7 +174,7 @@ func (tm *TargetMatrix) wheelsOnCPUAdvisory(wheels, pins []resolver.Pin) Advisor
 				continue
 			}
 			by = append(by, via)
-			if p := tm.m.packages[via]; p != nil {
+			if p := tm.m.packageRows(via); p != nil {
 				if ix := p.variantIndex(); ix != nil {
 					cpuIndexes = append(cpuIndexes, fmt.Sprintf("%s %s from %s", via, pins[i].Version.Public(), strings.ReplaceAll(ix.URL, "{variant}", "cpu")))
 					if cpuRow == nil || via < cpuRow.Package {

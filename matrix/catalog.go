@@ -35,7 +35,7 @@ func (c catalog) CUDAImage(tag string) (target.ImageFacts, bool) {
 // OSGlibc is the glibc of an operating system as image tags name it ("ubuntu22.04",
 // "rockylinux9", "ubi9", "debian12").
 func (c catalog) OSGlibc(os string) (string, bool) {
-	o, ok := c.m.oses[os]
+	o, ok := c.m.images().oses[os]
 	if !ok || o.Advisory {
 		return "", false
 	}

@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -60,12 +61,13 @@ func (c cudaVersion) String() string {
 
 // packageRows is everything the matrix says about one package.
 type packageRows struct {
-	builds      []*build
-	localCUDA   []*localCUDARow
-	archs       []*buildArchs
+	builds    []*build
+	localCUDA []*localCUDARow
+	// archs are compiled on first use from the cache: only a target with GPUs (or an
+	// aarch64 one) reads them, and they are the costliest rows to compile.
+	archs       func() []*buildArchs
 	floors      []*gpuFloor
 	constraints []*constraint
-	requiredBy  []*constraint // constraints of other packages on this one
 	variants    []*variant
 	indexes     []*indexRow
 	notes       []*note
@@ -139,45 +141,127 @@ var requiredPrinciples = []string{"sass-binary-compat", "ptx-jit", "table3-full-
 // virtualPackages are the virtual packages a constraint may restrict.
 var virtualPackages = []string{target.VirtualPython, target.VirtualDriver, target.VirtualCUDA, target.VirtualGlibc}
 
-// compile checks the values of a structurally valid document and builds the lookup
-// tables. lines quotes a file's line for error messages; it may return "".
+// compile checks the values of a structurally valid document and builds all the lookup
+// tables, reporting every error. lines quotes a file's line for error messages; it may
+// return "".
 func compile(doc *document, hash string, lines func(file string, line int) string) (*Matrix, error) {
-	c := &compiler{p: &dataProblems{}, lines: lines, ranges: map[string]pep440.Range{}, ccRanges: map[ccInterval]pep440.Range{}}
-	m := &Matrix{
-		hash:       hash,
-		doc:        doc,
-		sources:    map[string]Source{},
-		principles: map[string]*principleRow{},
-		families:   map[int]*family{},
-		archNames:  map[string]*archRow{},
-		gpus:       map[string]*gpuRow{},
-		flavors:    map[string]*flavor{},
-		oses:       map[string]*osRow{},
-		packages:   map[string]*packageRows{},
-		fwImages:   map[string]*fwImageRow{},
-	}
-	for _, s := range doc.Source {
-		m.sources[s.ID] = Source{ID: s.ID, Title: s.Title, URL: s.URL}
-	}
-	c.cuda(m, doc)
-	c.gpus(m, doc)
-	c.gpuDrivers(m, doc)
-	c.images(m, doc)
-	c.frameworkImages(m, doc)
-	c.packages(m, doc)
+	c := newCompiler(lines)
+	sources := sourceMap(doc)
+	cuda := c.cudaTables(doc)
+	tk := c.toolkitTables(doc)
+	gpu := c.gpuTables(doc)
+	gpuDrivers := c.gpuDrivers(doc)
+	images := c.imageTables(doc)
+	fwImages := c.frameworkImages(doc)
+	packages := c.packages(doc, cuda.families, ready(tk), allPackageRows(doc))
 	if err := c.p.err(); err != nil {
 		return nil, err
 	}
-	return m, nil
+	return &Matrix{hash: hash, doc: doc, sources: ready(sources), cuda: ready(cuda), tk: ready(tk), gpu: ready(gpu), gpuDrivers: ready(gpuDrivers),
+		images: ready(images), fwImages: ready(fwImages),
+		packages: &packageTable{names: ready(slices.Sorted(maps.Keys(packages))), compiled: packages}}, nil
+}
+
+func ready[T any](v T) func() T { return func() T { return v } }
+
+// compileLazily is compile for rows that compiled once already (the cache holds only
+// such rows): each part is built on first use, so a run pays for the parts it reads.
+func compileLazily(doc *document, hash string) *Matrix {
+	m := &Matrix{hash: hash, doc: doc}
+	fromData := sync.OnceValue(func() *Matrix {
+		d, _, err := Load()
+		if err != nil {
+			return nil
+		}
+		return d
+	})
+	m.sources = sync.OnceValue(func() map[string]Source { return sourceMap(doc) })
+	m.cuda = lazyPart(fromData, func(c *compiler) *cudaTables { return c.cudaTables(doc) }, func(d *Matrix) *cudaTables { return d.cuda() })
+	m.tk = lazyPart(fromData, func(c *compiler) *toolkitTables { return c.toolkitTables(doc) }, func(d *Matrix) *toolkitTables { return d.tk() })
+	m.gpu = lazyPart(fromData, func(c *compiler) *gpuTables { return c.gpuTables(doc) }, func(d *Matrix) *gpuTables { return d.gpu() })
+	m.gpuDrivers = lazyPart(fromData, func(c *compiler) []*gpuDriver { return c.gpuDrivers(doc) }, func(d *Matrix) []*gpuDriver { return d.gpuDrivers() })
+	m.images = lazyPart(fromData, func(c *compiler) *imageTables { return c.imageTables(doc) }, func(d *Matrix) *imageTables { return d.images() })
+	m.fwImages = lazyPart(fromData, func(c *compiler) map[string]*fwImageRow { return c.frameworkImages(doc) },
+		func(d *Matrix) map[string]*fwImageRow { return d.fwImages() })
+	m.packages = &packageTable{
+		names:    sync.OnceValue(func() []string { return packageNamesOf(doc) }),
+		compiled: map[string]*packageRows{},
+		compile: func(name string) *packageRows {
+			sel := packageRowsOf(doc, name)
+			archsSel := &packageSelection{archs: sel.archs}
+			sel.archs = nil
+			return compiledOr(fromData,
+				func(c *compiler) *packageRows {
+					rows := c.packages(doc, m.cuda().families, m.tk, sel)[name]
+					if rows == nil {
+						rows = &packageRows{} // a package that only the constraints of others require
+					}
+					rows.archs = lazyPart(fromData,
+						func(c *compiler) []*buildArchs {
+							if archs := c.packages(doc, nil, nil, archsSel)[name]; archs != nil {
+								return archs.archs()
+							}
+							return nil
+						},
+						func(d *Matrix) []*buildArchs {
+							if rows := d.packageRows(name); rows != nil {
+								return rows.archs()
+							}
+							return nil
+						})
+					return rows
+				},
+				func(d *Matrix) *packageRows {
+					if rows := d.packageRows(name); rows != nil {
+						return rows
+					}
+					return &packageRows{archs: ready[[]*buildArchs](nil)} // a name only the damaged rows gave
+				})
+		},
+	}
+	return m
+}
+
+// lazyPart compiles a part of the cached rows on first use (compiledOr).
+func lazyPart[T any](fromData func() *Matrix, build func(c *compiler) T, part func(*Matrix) T) func() T {
+	return sync.OnceValue(func() T { return compiledOr(fromData, build, part) })
+}
+
+// compiledOr compiles a part of the cached rows. Rows that do not compile were damaged
+// after LoadCached stored them (it stores only rows that compiled, under a key naming
+// the data and this compiler): the part is then the embedded data's. Were that data
+// broken too, Load, and so every cold run, would have failed: the part is what
+// compiled.
+func compiledOr[T any](fromData func() *Matrix, build func(c *compiler) T, part func(*Matrix) T) T {
+	c := newCompiler(noLines)
+	v := build(c)
+	if c.p.err() != nil {
+		if d := fromData(); d != nil {
+			return part(d)
+		}
+	}
+	return v
+}
+
+func newCompiler(lines func(file string, line int) string) *compiler {
+	return &compiler{p: &dataProblems{}, lines: lines, ranges: map[string]pep440.Range{}, ccRanges: map[ccInterval]pep440.Range{}}
 }
 
 type compiler struct {
 	p     *dataProblems
 	lines func(file string, line int) string
 	// ranges are the specifiers parsed so far: the rows repeat a few hundred distinct
-	// ones, and a warm check compiles the matrix on every run.
+	// ones.
 	ranges   map[string]pep440.Range
 	ccRanges map[ccInterval]pep440.Range
+}
+
+func sourceMap(doc *document) map[string]Source {
+	sources := make(map[string]Source, len(doc.Source))
+	for _, s := range doc.Source {
+		sources[s.ID] = Source{ID: s.ID, Title: s.Title, URL: s.URL}
+	}
+	return sources
 }
 
 func (c *compiler) errorf(pos rowPos, table, key, format string, args ...any) {
@@ -360,7 +444,8 @@ func (c *compiler) capabilities(pos rowPos, table, key string, list []string, su
 	return ccs, ok
 }
 
-func (c *compiler) cuda(m *Matrix, doc *document) {
+func (c *compiler) cudaTables(doc *document) *cudaTables {
+	m := &cudaTables{principles: map[string]*principleRow{}, families: map[int]*family{}}
 	for i := range doc.Principle {
 		r := &doc.Principle[i]
 		if prev, dup := m.principles[r.ID]; dup {
@@ -397,6 +482,11 @@ func (c *compiler) cuda(m *Matrix, doc *document) {
 		}
 		m.families[r.Major] = f
 	}
+	return m
+}
+
+func (c *compiler) toolkitTables(doc *document) *toolkitTables {
+	m := &toolkitTables{}
 	for i := range doc.Toolkit {
 		r := &doc.Toolkit[i]
 		t := &toolkit{row: r}
@@ -458,11 +548,13 @@ func (c *compiler) cuda(m *Matrix, doc *document) {
 			m.tkArchs = append(m.tkArchs, &toolkitArchs{row: r, toolkits: rng})
 		}
 	}
+	return m
 }
 
 var cudaReleaseText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+\.\d+(\.\d+)?$`) })
 
-func (c *compiler) gpus(m *Matrix, doc *document) {
+func (c *compiler) gpuTables(doc *document) *gpuTables {
+	m := &gpuTables{archNames: map[string]*archRow{}, gpus: map[string]*gpuRow{}}
 	for i := range doc.Arch {
 		r := &doc.Arch[i]
 		cc, ok := parseCapability(r.CC)
@@ -497,21 +589,25 @@ func (c *compiler) gpus(m *Matrix, doc *document) {
 			m.gpus[key] = r
 		}
 	}
+	return m
 }
 
-func (c *compiler) gpuDrivers(m *Matrix, doc *document) {
+func (c *compiler) gpuDrivers(doc *document) []*gpuDriver {
+	var out []*gpuDriver
 	for i := range doc.GPUDriver {
 		r := &doc.GPUDriver[i]
 		cc, cok := c.specifier(r.Pos, "gpu_driver", "cc", r.CC)
 		linux, lok := c.specifier(r.Pos, "gpu_driver", "driver_linux", r.DriverLinux)
 		windows, wok := c.specifier(r.Pos, "gpu_driver", "driver_windows", r.DriverWindows)
 		if cok && lok && wok {
-			m.gpuDrivers = append(m.gpuDrivers, &gpuDriver{row: r, cc: cc, linux: linux, windows: windows})
+			out = append(out, &gpuDriver{row: r, cc: cc, linux: linux, windows: windows})
 		}
 	}
+	return out
 }
 
-func (c *compiler) images(m *Matrix, doc *document) {
+func (c *compiler) imageTables(doc *document) *imageTables {
+	m := &imageTables{flavors: map[string]*flavor{}, oses: map[string]*osRow{}}
 	for i := range doc.ImageFlavor {
 		r := &doc.ImageFlavor[i]
 		rng, ok := c.specifier(r.Pos, "image_flavor", "cuda", r.CUDA)
@@ -550,15 +646,128 @@ func (c *compiler) images(m *Matrix, doc *document) {
 		}
 		m.oses[r.Name] = r
 	}
+	return m
 }
 
-func (m *Matrix) pkg(name string) *packageRows {
-	p := m.packages[name]
+// packageTables are the package rows being compiled, by name.
+type packageTables struct {
+	families map[int]*family
+	toolkits func() *toolkitTables // only a build of a CUDA without a family reads them
+	byName   map[string]*packageRows
+	archs    map[string][]*buildArchs // packageRows.archs, once compiled
+}
+
+func (t *packageTables) pkg(name string) *packageRows {
+	p := t.byName[name]
 	if p == nil {
 		p = &packageRows{}
-		m.packages[name] = p
+		t.byName[name] = p
 	}
 	return p
+}
+
+// packageSelection is rows about packages, as indices into their tables.
+type packageSelection struct {
+	build, localCUDA, archs, gpuFloor, constraint, variant, index, note []int
+}
+
+// allPackageRows selects every row about a package.
+func allPackageRows(doc *document) *packageSelection {
+	return &packageSelection{
+		build: indices(len(doc.Build)), localCUDA: indices(len(doc.LocalCUDA)), archs: indices(len(doc.Archs)),
+		gpuFloor: indices(len(doc.GPUFloor)), constraint: indices(len(doc.Constraint)), variant: indices(len(doc.Variant)),
+		index: indices(len(doc.Index)), note: indices(len(doc.Note)),
+	}
+}
+
+func indices(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// packageNamesOf are the packages the rows are about, sorted: those with rows, and
+// those the constraints of others require. Names are normalized as compile normalizes
+// them; the rows compiled once already, so every name is one.
+func packageNamesOf(doc *document) []string {
+	names := map[string]bool{}
+	for _, r := range doc.Build {
+		names[pep508.NormalizeName(r.Package)] = true
+	}
+	for _, r := range doc.LocalCUDA {
+		names[pep508.NormalizeName(r.Package)] = true
+	}
+	for _, r := range doc.Archs {
+		names[pep508.NormalizeName(r.Package)] = true
+	}
+	for _, r := range doc.GPUFloor {
+		names[pep508.NormalizeName(r.Package)] = true
+	}
+	for _, r := range doc.Constraint {
+		names[pep508.NormalizeName(r.Package)] = true
+		if !strings.HasPrefix(r.Requires, "@") {
+			names[pep508.NormalizeName(r.Requires)] = true
+		}
+	}
+	for _, r := range doc.Variant {
+		names[pep508.NormalizeName(r.Package)] = true
+	}
+	for _, r := range doc.Index {
+		names[pep508.NormalizeName(r.Package)] = true
+	}
+	for _, r := range doc.Note {
+		names[pep508.NormalizeName(r.Package)] = true
+	}
+	return slices.Sorted(maps.Keys(names))
+}
+
+// packageRowsOf selects the rows about package name.
+func packageRowsOf(doc *document, name string) *packageSelection {
+	sel := &packageSelection{}
+	about := func(pkg string) bool { return pep508.NormalizeName(pkg) == name }
+	for i := range doc.Build {
+		if about(doc.Build[i].Package) {
+			sel.build = append(sel.build, i)
+		}
+	}
+	for i := range doc.LocalCUDA {
+		if about(doc.LocalCUDA[i].Package) {
+			sel.localCUDA = append(sel.localCUDA, i)
+		}
+	}
+	for i := range doc.Archs {
+		if about(doc.Archs[i].Package) {
+			sel.archs = append(sel.archs, i)
+		}
+	}
+	for i := range doc.GPUFloor {
+		if about(doc.GPUFloor[i].Package) {
+			sel.gpuFloor = append(sel.gpuFloor, i)
+		}
+	}
+	for i := range doc.Constraint {
+		if about(doc.Constraint[i].Package) {
+			sel.constraint = append(sel.constraint, i)
+		}
+	}
+	for i := range doc.Variant {
+		if about(doc.Variant[i].Package) {
+			sel.variant = append(sel.variant, i)
+		}
+	}
+	for i := range doc.Index {
+		if about(doc.Index[i].Package) {
+			sel.index = append(sel.index, i)
+		}
+	}
+	for i := range doc.Note {
+		if about(doc.Note[i].Package) {
+			sel.note = append(sel.note, i)
+		}
+	}
+	return sel
 }
 
 var (
@@ -574,11 +783,13 @@ func (c *compiler) packageName(pos rowPos, table, key, name string) (string, boo
 	return pep508.NormalizeName(name), true
 }
 
-func (c *compiler) packages(m *Matrix, doc *document) {
-	for i := range doc.Build {
+// packages compiles the selected package rows, in table order.
+func (c *compiler) packages(doc *document, families map[int]*family, toolkits func() *toolkitTables, sel *packageSelection) map[string]*packageRows {
+	m := &packageTables{families: families, toolkits: toolkits, byName: map[string]*packageRows{}, archs: map[string][]*buildArchs{}}
+	for _, i := range sel.build {
 		c.build(m, &doc.Build[i])
 	}
-	for i := range doc.LocalCUDA {
+	for _, i := range sel.localCUDA {
 		r := &doc.LocalCUDA[i]
 		name, ok := c.packageName(r.Pos, "local_cuda", "package", r.Package)
 		if !ok {
@@ -590,10 +801,10 @@ func (c *compiler) packages(m *Matrix, doc *document) {
 		}
 		m.pkg(name).localCUDA = append(m.pkg(name).localCUDA, r)
 	}
-	for i := range doc.Archs {
+	for _, i := range sel.archs {
 		c.archs(m, &doc.Archs[i])
 	}
-	for i := range doc.GPUFloor {
+	for _, i := range sel.gpuFloor {
 		r := &doc.GPUFloor[i]
 		name, ok := c.packageName(r.Pos, "gpu_floor", "package", r.Package)
 		versions, vok := c.specifier(r.Pos, "gpu_floor", "versions", r.Versions)
@@ -602,10 +813,10 @@ func (c *compiler) packages(m *Matrix, doc *document) {
 			m.pkg(name).floors = append(m.pkg(name).floors, &gpuFloor{row: r, versions: versions, cc: cc})
 		}
 	}
-	for i := range doc.Constraint {
+	for _, i := range sel.constraint {
 		c.constraint(m, &doc.Constraint[i])
 	}
-	for i := range doc.Variant {
+	for _, i := range sel.variant {
 		r := &doc.Variant[i]
 		name, ok := c.packageName(r.Pos, "variant", "package", r.Package)
 		versions, vok := c.specifier(r.Pos, "variant", "versions", r.Versions)
@@ -618,7 +829,7 @@ func (c *compiler) packages(m *Matrix, doc *document) {
 			m.pkg(name).variants = append(m.pkg(name).variants, &variant{row: r, versions: versions})
 		}
 	}
-	for i := range doc.Index {
+	for _, i := range sel.index {
 		r := &doc.Index[i]
 		name, ok := c.packageName(r.Pos, "index", "package", r.Package)
 		if ok && !strings.Contains(r.URL, "{variant}") {
@@ -629,12 +840,16 @@ func (c *compiler) packages(m *Matrix, doc *document) {
 			m.pkg(name).indexes = append(m.pkg(name).indexes, r)
 		}
 	}
-	for i := range doc.Note {
+	for _, i := range sel.note {
 		c.note(m, &doc.Note[i])
 	}
+	for name, p := range m.byName {
+		p.archs = ready(m.archs[name])
+	}
+	return m.byName
 }
 
-func (c *compiler) note(m *Matrix, r *noteRow) {
+func (c *compiler) note(m *packageTables, r *noteRow) {
 	name, ok := c.packageName(r.Pos, "note", "package", r.Package)
 	versions, vok := c.specifier(r.Pos, "note", "versions", r.Versions)
 	if !ok || !vok {
@@ -678,7 +893,7 @@ func (c *compiler) noteCondition(pos rowPos, text string) (noteCondition, bool) 
 	return noteCondition{virtual: virtual, values: values}, true
 }
 
-func (c *compiler) build(m *Matrix, r *buildRow) {
+func (c *compiler) build(m *packageTables, r *buildRow) {
 	name, ok := c.packageName(r.Pos, "build", "package", r.Package)
 	if !ok {
 		return
@@ -706,7 +921,7 @@ func (c *compiler) build(m *Matrix, r *buildRow) {
 			return
 		}
 		if _, ok := m.families[cv.major]; !ok && !r.Advisory {
-			if !cv.hasMinor || m.toolkitGA(cv) == nil {
+			if !cv.hasMinor || m.toolkits().toolkitGA(cv) == nil {
 				c.errorf(r.Pos, "build", "cuda", "CUDA %s has neither a [[family]] floor nor a [[toolkit]] row: its driver floor is unknown", cv)
 				return
 			}
@@ -731,7 +946,7 @@ func (c *compiler) build(m *Matrix, r *buildRow) {
 	p.builds = append(p.builds, b)
 }
 
-func (c *compiler) archs(m *Matrix, r *archsRow) {
+func (c *compiler) archs(m *packageTables, r *archsRow) {
 	name, ok := c.packageName(r.Pos, "archs", "package", r.Package)
 	if !ok {
 		return
@@ -773,9 +988,9 @@ func (c *compiler) archs(m *Matrix, r *archsRow) {
 		runIvs = append(runIvs, cc.ptxInterval())
 	}
 	a.sass, a.runs = c.ccRange(sassIvs), c.ccRange(runIvs)
-	p := m.pkg(name)
+	m.pkg(name)
 	if !r.Advisory {
-		for _, prev := range p.archs {
+		for _, prev := range m.archs[name] {
 			if prev.row.Advisory || prev.row.OS != r.OS || prev.row.Machine != r.Machine || prev.versions.Disjoint(versions) {
 				continue
 			}
@@ -787,10 +1002,10 @@ func (c *compiler) archs(m *Matrix, r *archsRow) {
 			}
 		}
 	}
-	p.archs = append(p.archs, a)
+	m.archs[name] = append(m.archs[name], a)
 }
 
-func (c *compiler) constraint(m *Matrix, r *constraintRow) {
+func (c *compiler) constraint(m *packageTables, r *constraintRow) {
 	name, ok := c.packageName(r.Pos, "constraint", "package", r.Package)
 	if !ok {
 		return
@@ -830,13 +1045,13 @@ func (c *compiler) constraint(m *Matrix, r *constraintRow) {
 	con := &constraint{row: r, versions: versions, requires: requires, allowed: allowed}
 	m.pkg(name).constraints = append(m.pkg(name).constraints, con)
 	if !strings.HasPrefix(requires, "@") {
-		m.pkg(requires).requiredBy = append(m.pkg(requires).requiredBy, con)
+		m.pkg(requires) // a package only ever required is one of the matrix's too
 	}
 }
 
 // toolkitGA is the verified Table 3 row of the first release of cv's major.minor (12.4 ->
 // 12.4.0 GA; 11.0 -> 11.0.2 GA; 10.2 -> the 10.2 row), or nil.
-func (m *Matrix) toolkitGA(cv cudaVersion) *toolkit {
+func (m *toolkitTables) toolkitGA(cv cudaVersion) *toolkit {
 	if !cv.hasMinor {
 		return nil
 	}

@@ -27,8 +27,8 @@ type Coverage struct {
 // Advisory rows cover nothing.
 func (m *Matrix) Coverage() []Coverage {
 	var out []Coverage
-	for _, name := range slices.Sorted(maps.Keys(m.packages)) {
-		p := m.packages[name]
+	for _, name := range m.packageNames() {
+		p := m.packageRows(name)
 		covered := coveredReleases(p)
 		if len(covered) == 0 {
 			continue
@@ -62,7 +62,7 @@ func (m *Matrix) Coverage() []Coverage {
 		out = append(out, c)
 	}
 	var toolkits []pep440.Version
-	for _, t := range m.toolkits {
+	for _, t := range m.tk().toolkits {
 		if !t.row.Advisory {
 			toolkits = append(toolkits, t.version)
 		}
@@ -138,7 +138,7 @@ func (m *Matrix) Gaps(index map[string][]string) []Gap {
 	}
 	for _, name := range slices.Sorted(maps.Keys(byName)) {
 		versions := parsedVersions(byName[name])
-		if p := m.packages[name]; p != nil {
+		if p := m.packageRows(name); p != nil {
 			out = append(out, releaseGaps(name, coveredReleases(p), versions)...)
 		}
 		if slices.Contains(cudaRuntimeWheels, name) {
@@ -194,7 +194,7 @@ func (m *Matrix) toolkitGaps(name string, versions []pep440.Version) []Gap {
 			continue
 		}
 		cv := cudaVersion{major: rel[0], minor: rel[1], hasMinor: true}
-		if slices.Contains(seen, cv) || m.toolkitGA(cv) != nil {
+		if slices.Contains(seen, cv) || m.tk().toolkitGA(cv) != nil {
 			continue
 		}
 		seen = append(seen, cv)

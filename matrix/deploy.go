@@ -119,7 +119,7 @@ type capabilityFact struct {
 // or PTX) and its [[gpu_floor]] rows.
 func (tm *TargetMatrix) capabilityFacts(name string, v pep440.Version) []capabilityFact {
 	name = pep508.NormalizeName(name)
-	p := tm.m.packages[name]
+	p := tm.m.packageRows(name)
 	if p == nil {
 		return nil
 	}

@@ -1,7 +1,7 @@
 package matrix
 
 import (
-	"maps"
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,7 +92,7 @@ func (m *Matrix) describe(name string, v *pep440.Version) []Row {
 		return m.describeImages(v)
 	case "":
 		var out []Row
-		for _, pkg := range slices.Sorted(maps.Keys(m.packages)) {
+		for _, pkg := range m.packageNames() {
 			out = append(out, m.describePackage(pkg, v)...)
 		}
 		return out
@@ -101,7 +101,7 @@ func (m *Matrix) describe(name string, v *pep440.Version) []Row {
 }
 
 func (m *Matrix) describePackage(name string, v *pep440.Version) []Row {
-	p := m.packages[name]
+	p := m.packageRows(name)
 	if p == nil {
 		return nil
 	}
@@ -150,7 +150,7 @@ func (m *Matrix) describePackage(name string, v *pep440.Version) []Row {
 		out = append(out, row("local_cuda", "", &lc.rowMeta,
 			Field{"label", lc.Prefix + "<major><minor>"}, Field{"example", lc.Prefix + "124 = CUDA 12.4"}))
 	}
-	for _, a := range p.archs {
+	for _, a := range p.archs() {
 		if !applies(a.versions) {
 			continue
 		}
@@ -174,7 +174,7 @@ func (m *Matrix) describePackage(name string, v *pep440.Version) []Row {
 			out = append(out, describeConstraint(name, c, m))
 		}
 	}
-	for _, c := range p.requiredBy { // with v: the versions of other packages that pair with it
+	for _, c := range m.constraintsOn(name) { // with v: the versions of other packages that pair with it
 		if v == nil || c.allowed.Contains(*v) {
 			out = append(out, describeConstraint(pep508.NormalizeName(c.row.Package), c, m))
 		}
@@ -259,7 +259,7 @@ func (m *Matrix) describeCUDA(name string, v *pep440.Version) []Row {
 		out = append(out, row("", "family", &r.rowMeta,
 			Field{"cuda", familyName(r.Major)}, Field{"driver (linux)", ">=" + r.DriverLinux}, Field{"driver (windows)", ">=" + windows}))
 	}
-	for _, t := range m.toolkits {
+	for _, t := range m.tk().toolkits {
 		if v != nil && !t.version.Equal(*v) {
 			continue
 		}
@@ -271,13 +271,13 @@ func (m *Matrix) describeCUDA(name string, v *pep440.Version) []Row {
 		out = append(out, row("", "toolkit", &r.rowMeta,
 			Field{"cuda", r.Version}, Field{"release", r.Name}, Field{"driver (linux)", ">=" + r.DriverLinux}, Field{"driver (windows)", windows}))
 	}
-	for _, a := range m.tkArchs {
+	for _, a := range m.tk().tkArchs {
 		if v != nil && !a.toolkits.Contains(*v) {
 			continue
 		}
 		out = append(out, row(a.row.Toolkits, "toolkit_archs", &a.row.rowMeta, Field{"sass", strings.Join(a.row.SASS, ", ")}))
 	}
-	for _, fc := range m.forwardCompat {
+	for _, fc := range m.tk().forwardCompat {
 		if v != nil && !fc.toolkits.Contains(*v) {
 			continue
 		}
@@ -349,5 +349,22 @@ func (m *Matrix) describeImages(v *pep440.Version) []Row {
 		}
 		out = append(out, Row{Table: "image_flavor", Package: "nvidia/cuda", Fields: fields, Advisory: r.Advisory, Cites: []Cite{m.cite(&r.rowMeta)}})
 	}
+	return out
+}
+
+// constraintsOn are the constraints of packages on package name, in data order. Only
+// `depsolve matrix` shows them: a package's compiled rows leave them out.
+func (m *Matrix) constraintsOn(name string) []*constraint {
+	var out []*constraint
+	for _, pkg := range m.packageNames() {
+		for _, c := range m.packageRows(pkg).constraints {
+			if c.requires == name {
+				out = append(out, c)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *constraint) int {
+		return cmp.Or(strings.Compare(a.row.Pos.File, b.row.Pos.File), a.row.Pos.Line-b.row.Pos.Line)
+	})
 	return out
 }

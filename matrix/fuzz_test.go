@@ -18,7 +18,7 @@ func FuzzGPU(f *testing.F) {
 		if !ok {
 			return
 		}
-		if _, known := m.archNames[g.CC]; !known || g.Arch == "" {
+		if _, known := m.gpu().archNames[g.CC]; !known || g.Arch == "" {
 			t.Errorf("GPU(%q) = %+v: capability not in the arch table", name, g)
 		}
 	})

@@ -15,7 +15,8 @@ var ngcReleaseRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustComp
 
 // frameworkImages indexes the [[framework_image]] rows by image and release. An
 // advisory row is shown by depsolve matrix but is never a lookup result.
-func (c *compiler) frameworkImages(m *Matrix, doc *document) {
+func (c *compiler) frameworkImages(doc *document) map[string]*fwImageRow {
+	fwImages := map[string]*fwImageRow{}
 	for i := range doc.FwImage {
 		r := &doc.FwImage[i]
 		if !ngcReleaseRE().MatchString(r.Release) {
@@ -33,24 +34,25 @@ func (c *compiler) frameworkImages(m *Matrix, doc *document) {
 			continue
 		}
 		key := r.Image + " " + r.Release
-		if _, dup := m.fwImages[key]; dup {
+		if _, dup := fwImages[key]; dup {
 			c.errorf(r.Pos, "framework_image", "release", "%s %s already defined", r.Image, r.Release)
 		}
-		m.fwImages[key] = r
+		fwImages[key] = r
 	}
+	return fwImages
 }
 
 // FrameworkImage is what the matrix knows of one release of a framework image
 // ("nvcr.io/nvidia/pytorch", "25.12"), with the releases it knows of that image.
 func (c catalog) FrameworkImage(image, release string) (target.FrameworkImageFacts, []string, bool) {
 	var known []string
-	for key := range c.m.fwImages {
+	for key := range c.m.fwImages() {
 		if img, rel, _ := strings.Cut(key, " "); img == image {
 			known = append(known, rel)
 		}
 	}
 	slices.Sort(known)
-	r, ok := c.m.fwImages[image+" "+release]
+	r, ok := c.m.fwImages()[image+" "+release]
 	if !ok {
 		return target.FrameworkImageFacts{}, known, false
 	}

@@ -14,7 +14,7 @@ import (
 func (m *Matrix) cite(meta *rowMeta) Cite {
 	c := Cite{File: meta.Pos.File, Line: meta.Pos.Line, Tag: Tag(meta.Tag), Detail: meta.Cite}
 	for _, id := range meta.Source {
-		c.Sources = append(c.Sources, m.sources[id])
+		c.Sources = append(c.Sources, m.sources()[id])
 	}
 	return c
 }
@@ -50,8 +50,8 @@ func (m *Matrix) GPU(name string) (GPUModel, bool) {
 	}
 	words := target.GPUNameWords(name)
 	for n := len(words); n > 0; n-- {
-		if r, ok := m.gpus[strings.Join(words[:n], " ")]; ok {
-			arch := m.archNames[r.CC]
+		if r, ok := m.gpu().gpus[strings.Join(words[:n], " ")]; ok {
+			arch := m.gpu().archNames[r.CC]
 			return GPUModel{Name: r.Name, CC: r.CC, Arch: arch.Name, DataCenter: r.DataCenter, Cite: m.cite(&r.rowMeta)}, true
 		}
 	}
@@ -63,7 +63,7 @@ func (m *Matrix) archModel(name, cc string) (GPUModel, bool) {
 	if strings.HasPrefix(cc, ".") {
 		cc = "0" + cc
 	}
-	arch, ok := m.archNames[cc]
+	arch, ok := m.gpu().archNames[cc]
 	if !ok || arch.Advisory {
 		return GPUModel{}, false
 	}
@@ -129,20 +129,20 @@ func (m *Matrix) BaseImage(ref string) (BaseImage, bool) {
 	img := BaseImage{Tag: tag, CUDA: parts[0]}
 	rest := parts[1:]
 	if n := len(rest); n > 0 {
-		if _, known := m.oses[rest[n-1]]; known || (n > 1 && imageOSName().MatchString(rest[n-1])) {
+		if _, known := m.images().oses[rest[n-1]]; known || (n > 1 && imageOSName().MatchString(rest[n-1])) {
 			img.OS, rest = rest[n-1], rest[:n-1]
 		}
 	}
 	img.Flavor = strings.Join(rest, "-")
 	cuda := pep440.MustParse(img.CUDA) // matched imageCUDAVersion
-	if f, ok := m.flavors[img.Flavor]; ok && !f.row.Advisory {
+	if f, ok := m.images().flavors[img.Flavor]; ok && !f.row.Advisory {
 		img.Cites = append(img.Cites, m.cite(&f.row.rowMeta))
 		img.Libraries, img.RuntimeFlavor = f.row.Libraries, f.row.Runtime
 		if f.cuda.Contains(cuda) {
 			img.CUDNN = f.row.CUDNN
 		}
 	}
-	if o, ok := m.oses[img.OS]; ok && !o.Advisory {
+	if o, ok := m.images().oses[img.OS]; ok && !o.Advisory {
 		img.Glibc = o.Glibc
 		img.Cites = append(img.Cites, m.cite(&o.rowMeta))
 	}
@@ -173,13 +173,13 @@ func (m *Matrix) CUDA(version string) (CUDARelease, bool) {
 	rel := v.Release()
 	out := CUDARelease{Version: v.String()}
 	var row *toolkit
-	for _, t := range m.toolkits {
+	for _, t := range m.tk().toolkits {
 		if t.version.Equal(v) {
 			row = t
 		}
 	}
 	if row == nil && len(rel) > 2 {
-		for _, t := range m.toolkits { // releases named by build number: 10.2.89 is the 10.2 row
+		for _, t := range m.tk().toolkits { // releases named by build number: 10.2.89 is the 10.2 row
 			if tr := t.version.Release(); len(tr) == 2 && tr[0] == rel[0] && tr[1] == rel[1] {
 				row = t
 			}
@@ -203,7 +203,7 @@ func (m *Matrix) CUDA(version string) (CUDARelease, bool) {
 	if floor, ok := m.driverFloor(cv, true); ok {
 		out.FloorWindows = floor.driver.Original()
 	}
-	for _, a := range m.tkArchs {
+	for _, a := range m.tk().tkArchs {
 		if !a.row.Advisory && a.toolkits.Contains(v) {
 			out.Archs = a.row.SASS
 			out.Cites = append(out.Cites, m.cite(&a.row.rowMeta))
@@ -230,7 +230,7 @@ type driverFloorResult struct {
 // no family floor at all).
 func (m *Matrix) driverFloor(cv cudaVersion, windows bool) (driverFloorResult, bool) {
 	var res driverFloorResult
-	fam := m.families[cv.major]
+	fam := m.cuda().families[cv.major]
 	if fam != nil {
 		res.driver, res.family = fam.linux, true
 		if windows {
@@ -238,7 +238,7 @@ func (m *Matrix) driverFloor(cv cudaVersion, windows bool) (driverFloorResult, b
 		}
 		res.cites = []Cite{m.cite(&fam.row.rowMeta)}
 	}
-	if ga := m.toolkitGA(cv); ga != nil {
+	if ga := m.tk().toolkitGA(cv); ga != nil {
 		d := &ga.linux
 		if windows {
 			d = ga.windows
@@ -257,7 +257,7 @@ func (m *Matrix) driverFloor(cv cudaVersion, windows bool) (driverFloorResult, b
 // table3 is the Table 3 driver of the first release of cv's major.minor, for a build run
 // through PTX JIT (R3).
 func (m *Matrix) table3(cv cudaVersion, windows bool) (pep440.Version, *toolkit, bool) {
-	ga := m.toolkitGA(cv)
+	ga := m.tk().toolkitGA(cv)
 	if ga == nil {
 		return pep440.Version{}, nil, false
 	}

@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/data"
@@ -67,27 +69,78 @@ func (e *DataError) Error() string {
 }
 
 // Matrix is the compiled matrix. It is immutable and safe for concurrent use.
+//
+// Each part is compiled on first use (LoadCached) or all at once (Load, which reports
+// every error of the data): a warm check reads the rows of a few packages of the
+// hundreds in the data.
 type Matrix struct {
 	hash string
 	doc  *document
 
-	sources    map[string]Source
+	sources    func() map[string]Source
+	cuda       func() *cudaTables
+	tk         func() *toolkitTables
+	gpu        func() *gpuTables
+	gpuDrivers func() []*gpuDriver
+	images     func() *imageTables
+	fwImages   func() map[string]*fwImageRow // "image release" -> the release's row
+	packages   *packageTable
+}
+
+// cudaTables are the principles the rules cite and the CUDA families' driver floors.
+type cudaTables struct {
 	principles map[string]*principleRow
 	families   map[int]*family
-	toolkits   []*toolkit
-	tkArchs    []*toolkitArchs
-	archNames  map[string]*archRow // compute capability ("9.0") -> architecture
-	gpus       map[string]*gpuRow  // normalized name words -> model
-	gpuDrivers []*gpuDriver
-	flavors    map[string]*flavor
-	oses       map[string]*osRow
-	packages   map[string]*packageRows
-	fwImages   map[string]*fwImageRow // "image release" -> the release's row
+}
 
+// toolkitTables are the facts of CUDA toolkit releases: Table 3, the architectures each
+// compiles for, forward compatibility.
+type toolkitTables struct {
+	toolkits []*toolkit
+	tkArchs  []*toolkitArchs
 	// forwardCompat: the driver branches toolkit releases run on through forward
 	// compatibility (R5), in data order.
 	forwardCompat []*forwardCompat
 }
+
+type gpuTables struct {
+	archNames map[string]*archRow // compute capability ("9.0") -> architecture
+	gpus      map[string]*gpuRow  // normalized name words -> model
+}
+
+type imageTables struct {
+	flavors map[string]*flavor
+	oses    map[string]*osRow
+}
+
+// packageTable is the rows about each package, by normalized name.
+type packageTable struct {
+	names func() []string // sorted
+	// compile compiles the rows of one package (LoadCached: a check reads a few of the
+	// packages of the data); nil when compiled holds them all (Load).
+	compile  func(name string) *packageRows
+	mu       sync.Mutex
+	compiled map[string]*packageRows
+}
+
+// packageRows is the rows about package name, or nil when the data has none.
+func (m *Matrix) packageRows(name string) *packageRows {
+	t := m.packages
+	if _, found := slices.BinarySearch(t.names(), name); !found {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rows, ok := t.compiled[name]
+	if !ok {
+		rows = t.compile(name)
+		t.compiled[name] = rows
+	}
+	return rows
+}
+
+// packageNames are the packages the matrix has rows about, sorted.
+func (m *Matrix) packageNames() []string { return m.packages.names() }
 
 // Hash is the hex SHA-256 the matrix was compiled from: the embedded files and the
 // compiled-form version. It keys the compiled form in the cache.
@@ -111,30 +164,29 @@ func loadFS(fsys fs.FS) (*Matrix, []Warning, error) {
 // LoadCached is Load through the cache: the compiled form is kept under the hash of the
 // embedded data (cache.MatrixKey), so it is rebuilt whenever the data or the compiled
 // form changes. c may be nil (no cache). The cache is only a cache: a read that fails or
-// returns something unusable counts as a miss, and the data is parsed again.
+// returns something unusable counts as a miss, and the data is parsed again. The rows
+// read from it are compiled part by part as they are first asked about (compileLazily).
+//
+// The key is the generated EmbeddedDataStamp, not a hash of the data computed here:
+// reading and hashing the data cost a warm run more than decoding the cached form.
+// TestEmbeddedDataStampIsCurrent keeps the stamp the data's; a build whose stamp is
+// stale anyway (the data changed without go generate ./matrix) stores nothing under it.
 func LoadCached(c *cache.Cache) (*Matrix, []Warning, error) {
-	files, err := readDataFiles(data.FS)
-	if err != nil {
-		return nil, nil, err
-	}
-	hash := hashDataFiles(files)
+	hash := embeddedDataStamp.Hash
 	key := cache.MatrixKey(hash)
 	if blob, found, err := c.GetMatrix(key); err == nil && found {
-		var cm cachedMatrix
-		if decodeMatrix(blob, &cm) == nil {
-			if m, err := compile(&cm.Doc, hash, noLines); err == nil {
-				return m, cm.Warnings, nil
-			}
+		if cm, err := decodeMatrix(blob); err == nil {
+			return compileLazily(&cm.Doc, hash), cm.Warnings, nil
 		}
 	}
-	m, warns, err := loadFiles(files)
+	m, warns, err := Load()
 	if err != nil {
 		return nil, nil, err
 	}
-	blob, err := encodeMatrix(nil, cachedMatrix{Doc: *m.doc, Warnings: warns})
-	if err != nil {
-		return nil, nil, fmt.Errorf("matrix: encoding the compiled matrix: %w", err)
+	if m.hash != hash {
+		return m, warns, nil
 	}
+	blob := encodeMatrix(&cachedMatrix{Doc: *m.doc, Warnings: warns})
 	// A failed write is reported by the cache itself (Options.Warn) and costs only time.
 	_ = c.PutMatrix(key, blob)
 	return m, warns, nil

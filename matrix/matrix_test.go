@@ -62,7 +62,7 @@ func TestEveryHardRowHasSource(t *testing.T) {
 			t.Errorf("%s: no source", at)
 		}
 		for _, id := range meta.Source {
-			if _, ok := m.sources[id]; !ok {
+			if _, ok := m.sources()[id]; !ok {
 				t.Errorf("%s: unknown source %q", at, id)
 			}
 		}

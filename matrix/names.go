@@ -1,12 +1,9 @@
 package matrix
 
-import (
-	"maps"
-	"slices"
-)
+import "slices"
 
 // PackageNames lists, sorted, the projects the matrix has rows for (PEP 503): names a
 // user is likely to mean, for "did you mean" on a project no index has.
 func (m *Matrix) PackageNames() []string {
-	return slices.Sorted(maps.Keys(m.packages))
+	return slices.Clone(m.packageNames())
 }

@@ -2,7 +2,6 @@ package matrix
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -170,7 +169,7 @@ func (tm *TargetMatrix) rules(name string, v pep440.Version) []rule {
 		return tm.toolkitRules(v)
 	}
 	name = pep508.NormalizeName(name)
-	p := tm.m.packages[name]
+	p := tm.m.packageRows(name)
 	var out []rule
 	b, ok := cudaBuild{}, false
 	if p != nil {
@@ -307,7 +306,7 @@ func (tm *TargetMatrix) gpuDriverRules(cc pep440.Version) []rule {
 		return nil
 	}
 	var out []rule
-	for _, g := range tm.m.gpuDrivers {
+	for _, g := range tm.m.gpuDrivers() {
 		if g.row.Advisory || !g.cc.Contains(cc) {
 			continue
 		}
@@ -351,7 +350,7 @@ func (tm *TargetMatrix) archs(v pep440.Version, p *packageRows, cv cudaVersion) 
 		return nil
 	}
 	var found *buildArchs
-	for _, a := range p.archs {
+	for _, a := range p.archs() {
 		if a.row.Advisory || a.row.OS != tm.t.OS || a.row.Machine != tm.t.Machine || !a.versions.Contains(v.Public()) {
 			continue
 		}
@@ -389,9 +388,9 @@ func (tm *TargetMatrix) archRules(v pep440.Version, p *packageRows, b cudaBuild)
 	} else {
 		code += " and no PTX"
 	}
-	cites := append(append([]Cite{tm.m.cite(&a.row.rowMeta)}, b.cites...), tm.m.cite(&tm.m.principles["sass-binary-compat"].rowMeta))
+	cites := append(append([]Cite{tm.m.cite(&a.row.rowMeta)}, b.cites...), tm.m.cite(&tm.m.cuda().principles["sass-binary-compat"].rowMeta))
 	if len(a.row.PTX) > 0 {
-		cites = append(cites, tm.m.cite(&tm.m.principles["ptx-jit"].rowMeta))
+		cites = append(cites, tm.m.cite(&tm.m.cuda().principles["ptx-jit"].rowMeta))
 	}
 	var out []rule
 	for i := range tm.gpus {
@@ -419,7 +418,7 @@ func (tm *TargetMatrix) archRules(v pep440.Version, p *packageRows, b cudaBuild)
 			floor:   driver,
 			reason: fmt.Sprintf("compute capability %s runs the wheels only through PTX, which the driver JIT-compiles only if it is as new as the toolkit that built it, CUDA %s",
 				cc, ga.row.Name),
-			cites: []Cite{tm.m.cite(&a.row.rowMeta), tm.m.cite(&tm.m.principles["ptx-jit"].rowMeta), tm.m.cite(&ga.row.rowMeta)},
+			cites: []Cite{tm.m.cite(&a.row.rowMeta), tm.m.cite(&tm.m.cuda().principles["ptx-jit"].rowMeta), tm.m.cite(&ga.row.rowMeta)},
 		})
 	}
 	return out
@@ -537,7 +536,7 @@ const (
 // SolutionAdvisories adds those about the resolution's CUDA wheels as a whole.
 func (tm *TargetMatrix) AdvisoriesFor(selected func(name string) (pep440.Version, bool)) []Advisory {
 	out := append(slices.Clone(tm.unplaced), tm.targetAdvisories()...)
-	for _, name := range slices.Sorted(maps.Keys(tm.m.packages)) {
+	for _, name := range tm.m.packageNames() {
 		if v, ok := selected(name); ok {
 			out = append(out, tm.advisories(name, v, selected)...)
 		}
@@ -554,7 +553,7 @@ func (tm *TargetMatrix) targetAdvisories() []Advisory {
 	}
 	out := tm.toolkitAdvisories()
 	for _, cc := range tm.gpus {
-		for _, g := range tm.m.gpuDrivers {
+		for _, g := range tm.m.gpuDrivers() {
 			if !g.row.Advisory || !g.cc.Contains(cc) {
 				continue
 			}
@@ -570,7 +569,7 @@ func (tm *TargetMatrix) targetAdvisories() []Advisory {
 
 // advisories are those of name==v, which the resolution selected.
 func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(string) (pep440.Version, bool)) []Advisory {
-	p := tm.m.packages[name]
+	p := tm.m.packageRows(name)
 	if p == nil {
 		return nil
 	}
@@ -588,7 +587,7 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 		if full, ga, ok := tm.m.table3(build.cuda, tm.windows()); ok && driver.Compare(full) < 0 {
 			out = add(out, AdvisoryTable3Driver, fmt.Sprintf("%s is the CUDA %s build, and the target's NVIDIA driver %s is below %s, which CUDA %s needs for its full feature set (Table 3): "+
 				"it runs with a limited feature set, and PTX it JIT-compiles fails (cudaErrorUnsupportedPtxVersion)",
-				build.what, build.cuda, driver.Original(), full.Original(), ga.row.Name), &tm.m.principles["table3-full-features"].rowMeta)
+				build.what, build.cuda, driver.Original(), full.Original(), ga.row.Name), &tm.m.cuda().principles["table3-full-features"].rowMeta)
 		}
 	}
 	if tm.hasVirtual(target.VirtualDriver) || len(tm.gpus) > 0 {
@@ -599,7 +598,11 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 			}
 		}
 	}
-	for _, a := range p.archs {
+	var archs []*buildArchs
+	if len(tm.gpus) > 0 { // without GPUs none is outside what a row runs on: compile no archs
+		archs = p.archs()
+	}
+	for _, a := range archs {
 		if !a.row.Advisory || !a.versions.Contains(pub) || a.row.OS != tm.t.OS || a.row.Machine != tm.t.Machine {
 			continue
 		}

@@ -34,7 +34,7 @@ func (tm *TargetMatrix) VirtualVersions(name string) []pep440.Version {
 		return nil
 	}
 	var out []pep440.Version
-	for _, major := range slices.Sorted(maps.Keys(tm.m.families)) {
+	for _, major := range slices.Sorted(maps.Keys(tm.m.cuda().families)) {
 		out = append(out, pep440.MustParse(fmt.Sprint(major)))
 	}
 	return out
@@ -73,7 +73,7 @@ func (tm *TargetMatrix) requiredFamily(requires []pep508.Requirement) (cudaBuild
 			continue
 		}
 		major, _ := strconv.Atoi(m[1])
-		f := tm.m.families[major]
+		f := tm.m.cuda().families[major]
 		switch {
 		case f == nil:
 			continue
@@ -90,7 +90,7 @@ func (tm *TargetMatrix) requiredFamily(requires []pep508.Requirement) (cudaBuild
 // torchCUDARule is the rule that ties a CUDA build of torch or of a companion to
 // VirtualTorchCUDA: torch selects its family, a companion constrains it.
 func (tm *TargetMatrix) torchCUDARule(name string, b cudaBuild) (rule, bool) {
-	if tm.m.families[b.cuda.major] == nil || (name != "torch" && !torchCompanions[name]) {
+	if tm.m.cuda().families[b.cuda.major] == nil || (name != "torch" && !torchCompanions[name]) {
 		return rule{}, false
 	}
 	r := rule{
@@ -104,6 +104,6 @@ func (tm *TargetMatrix) torchCUDARule(name string, b cudaBuild) (rule, bool) {
 		return r, true
 	}
 	r.reason = fmt.Sprintf("it is a CUDA %s build, and it loads only with a torch built for the same CUDA major", buildName(b.cuda))
-	r.cites = append(r.cites, tm.m.cite(&tm.m.principles["companion-cuda-major"].rowMeta))
+	r.cites = append(r.cites, tm.m.cite(&tm.m.cuda().principles["companion-cuda-major"].rowMeta))
 	return r, true
 }

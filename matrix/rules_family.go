@@ -34,7 +34,7 @@ func (tm *TargetMatrix) familyRule(b cudaBuild) rule {
 		what = "it is a wheel of the CUDA " + familyName(b.cuda.major) + " libraries"
 	}
 	if len(cites) == 0 {
-		cites = append(cites, tm.m.cite(&tm.m.families[b.cuda.major].row.rowMeta))
+		cites = append(cites, tm.m.cite(&tm.m.cuda().families[b.cuda.major].row.rowMeta))
 	}
 	return rule{
 		pkg:     VirtualCUDAFamily,

@@ -26,7 +26,7 @@ import (
 // names runs on the target, whether the rest of the requirements allow it is another solve.
 func (tm *TargetMatrix) Hints(c resolver.MatrixConflict) []string {
 	name := pep508.NormalizeName(c.Package)
-	p := tm.m.packages[name]
+	p := tm.m.packageRows(name)
 	if p == nil || len(c.RuledOut) == 0 {
 		return nil
 	}

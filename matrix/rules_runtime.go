@@ -63,7 +63,7 @@ func (m *Matrix) runtimeBuild(name string, v pep440.Version) (cudaBuild, bool) {
 		cv, _ = localCUDA(seg, "cu")
 		runtime = false
 	}
-	if m.families[cv.major] == nil {
+	if m.cuda().families[cv.major] == nil {
 		return cudaBuild{}, false
 	}
 	return cudaBuild{cuda: cv, what: name + " " + v.String(), runtime: runtime}, true

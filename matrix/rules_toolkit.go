@@ -48,7 +48,7 @@ func (m *Matrix) gpuKinds(gpus []target.GPU) gpuKinds {
 func (m *Matrix) isModel(name string) bool {
 	words := target.GPUNameWords(name)
 	for n := len(words); n > 0; n-- {
-		if _, ok := m.gpus[strings.Join(words[:n], " ")]; ok {
+		if _, ok := m.gpu().gpus[strings.Join(words[:n], " ")]; ok {
 			return true
 		}
 	}
@@ -74,7 +74,7 @@ func toolkitCUDA(v pep440.Version) cudaVersion {
 
 // forwardCompatFor is the [[forward_compat]] row of toolkit release v, or nil.
 func (m *Matrix) forwardCompatFor(v pep440.Version) *forwardCompat {
-	for _, fc := range m.forwardCompat {
+	for _, fc := range m.tk().forwardCompat {
 		if !fc.row.Advisory && fc.toolkits.Contains(v) {
 			return fc
 		}
@@ -121,7 +121,7 @@ func (tm *TargetMatrix) toolkitRules(v pep440.Version) []rule {
 		allowed: atLeast(floor.driver),
 		display: ">=" + floor.driver.Original(),
 		floor:   floor.driver,
-		cites:   append(slices.Clone(floor.cites), tm.m.cite(&tm.m.principles["forward-compat"].rowMeta)),
+		cites:   append(slices.Clone(floor.cites), tm.m.cite(&tm.m.cuda().principles["forward-compat"].rowMeta)),
 	}
 	needs := fmt.Sprintf("the base image's CUDA %s toolkit needs it: on an older driver the NVIDIA container runtime refuses to start the image (NVIDIA_REQUIRE_CUDA), or CUDA fails to initialize", familyName(cv.major))
 	fc := tm.m.forwardCompatFor(v)
@@ -200,13 +200,13 @@ func (tm *TargetMatrix) toolkitAdvisories() []Advisory {
 // toolkitRelease is the verified Table 3 row of toolkit release v ("12.4.1"), or for a
 // version that names no update ("12.4") the first release of its major.minor.
 func (m *Matrix) toolkitRelease(v pep440.Version) *toolkit {
-	for _, t := range m.toolkits {
+	for _, t := range m.tk().toolkits {
 		if !t.row.Advisory && t.version.Equal(v) {
 			return t
 		}
 	}
 	if len(v.Release()) == 2 {
-		return m.toolkitGA(toolkitCUDA(v))
+		return m.tk().toolkitGA(toolkitCUDA(v))
 	}
 	return nil
 }

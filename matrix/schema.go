@@ -10,19 +10,18 @@ import (
 // The rows of the matrix data, one struct per TOML table (data/README.md is the schema).
 // A key tagged required:"" must be given in every row; the keys tagged required:"GROUP"
 // with the same GROUP are alternatives, one of which must be given.
-// The validated rows are also what the cache holds (matrix_codec.go, which, like the TOML
-// decoder, reads the fields of the embedded rowMeta in place); compiledFormat names this
-// layout in the cache key.
+// The validated rows are also what the cache holds (codec.go: each row type lists its
+// fields there too); compiledFormat names that layout in the cache key.
 
 // compiledFormat changes whenever the row structs or their meaning change, so a cache
 // written by another build of depsolve is never read as this one's.
-const compiledFormat = "depsolve-matrix-v7"
+const compiledFormat = "depsolve-matrix-v8"
 
 // rowPos is where a row starts (its [[table]] line) and where each of its keys is.
 type rowPos struct {
 	File string
 	Line int
-	Keys map[string]int `cache:"-"` // key -> line
+	Keys map[string]int // key -> line; not in the cached form
 }
 
 // keyLine is the line of key in the row, or the row's own line.

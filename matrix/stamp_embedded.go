@@ -4,6 +4,6 @@ package matrix
 
 // embeddedDataStamp is the DataStamp of data.FS.
 var embeddedDataStamp = DataStamp{
-	Hash: "9901d553bf6a7841a6731402a0e7822167e9ebb38a0034f8382b451369bca0c4",
+	Hash: "54c2bf57b40044757f5fa0543d4de3a0ebaf75f2f9290e927ecc21b0e6efe818",
 	Date: "2026-03-23",
 }

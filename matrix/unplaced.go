@@ -40,7 +40,7 @@ func (m *Matrix) UncheckedTarget(t *target.Target) []Advisory {
 	}
 	if t.CUDA.Known() && len(t.CUDA.Version.Release()) > 0 {
 		cv := toolkitCUDA(t.CUDA.Version)
-		switch fam := m.families[cv.major]; {
+		switch fam := m.cuda().families[cv.major]; {
 		case fam == nil || fam.row.Advisory:
 			add("CUDA %s (%s) is not in the matrix, which has no CUDA %s family: the NVIDIA driver it needs (its family's floor, its Table 3 driver, forward compatibility) is not checked",
 				t.CUDA.Text, t.CUDA.Origin, familyName(cv.major))
@@ -57,7 +57,7 @@ func (m *Matrix) UncheckedTarget(t *target.Target) []Advisory {
 		if g.Capability == "" {
 			continue
 		}
-		if arch, ok := m.archNames[g.Capability]; !ok || arch.Advisory {
+		if arch, ok := m.gpu().archNames[g.Capability]; !ok || arch.Advisory {
 			add("GPU %s (%s) has compute capability %s, which no architecture in the matrix has: the NVIDIA driver it needs is not checked",
 				g.Name, g.Origin, g.Capability)
 		}
@@ -74,7 +74,7 @@ func (m *Matrix) UncheckedTarget(t *target.Target) []Advisory {
 				add("base image %s (%s) runs %s, whose glibc the matrix does not know: which manylinux wheels install on it is not checked; give --glibc",
 					t.BaseImage.Text, t.BaseImage.Origin, img.OS)
 			}
-			if f, known := m.flavors[img.Flavor]; !known || f.row.Advisory {
+			if f, known := m.images().flavors[img.Flavor]; !known || f.row.Advisory {
 				add("base image %s (%s) is of a flavor (%q) the matrix does not list: the CUDA libraries it ships, and so the libraries the packages' wheels duplicate, are not checked",
 					t.BaseImage.Text, t.BaseImage.Origin, img.Flavor)
 			}
@@ -84,21 +84,18 @@ func (m *Matrix) UncheckedTarget(t *target.Target) []Advisory {
 }
 
 // namesMachine reports whether a verified row of the data is about machine ("aarch64").
+// It reads the rows, not the compiled packages: every check asks, and compiling every
+// package to answer would cost more than the rest of the matrix a check reads.
 func (m *Matrix) namesMachine(machine string) bool {
-	for _, p := range m.packages {
-		if slices.ContainsFunc(p.builds, func(b *build) bool { return !b.row.Advisory && b.row.Machine == machine }) ||
-			slices.ContainsFunc(p.archs, func(a *buildArchs) bool { return !a.row.Advisory && a.row.Machine == machine }) ||
-			slices.ContainsFunc(p.notes, func(n *note) bool { return !n.row.Advisory && n.row.Machine == machine }) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(m.doc.Build, func(r buildRow) bool { return !r.Advisory && r.Machine == machine }) ||
+		slices.ContainsFunc(m.doc.Archs, func(r archsRow) bool { return !r.Advisory && r.Machine == machine }) ||
+		slices.ContainsFunc(m.doc.Note, func(r noteRow) bool { return !r.Advisory && r.Machine == machine })
 }
 
 // unverifiedTable3 says what an unverified Table 3 row of toolkit release v reads, for a
 // release without a verified one; "" when there is none.
 func (m *Matrix) unverifiedTable3(v pep440.Version) string {
-	for _, t := range m.toolkits {
+	for _, t := range m.tk().toolkits {
 		if t.row.Advisory && t.version.Equal(v) {
 			c := m.cite(&t.row.rowMeta)
 			return fmt.Sprintf("; an unverified copy reads driver %s (%s:%d)", t.linux.Original(), c.File, c.Line)
