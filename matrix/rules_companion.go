@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
@@ -68,11 +67,10 @@ func (tm *TargetMatrix) requiredFamily(requires []pep508.Requirement) (cudaBuild
 	var found cudaBuild
 	for _, r := range requires {
 		key := r.Key()
-		m := familySuffix().FindStringSubmatch(key)
-		if m == nil {
+		major, ok := familySuffix(key)
+		if !ok {
 			continue
 		}
-		major, _ := strconv.Atoi(m[1])
 		f := tm.m.cuda().families[major]
 		switch {
 		case f == nil:

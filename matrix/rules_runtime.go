@@ -1,10 +1,8 @@
 package matrix
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/depsolve/depsolve/pep440"
 )
@@ -16,9 +14,28 @@ import (
 // newer than torch.toml, a JAX plugin or CuPy that depends on nvidia-*-cu12 wheels is
 // checked like a curated build.
 
-// familySuffix is NVIDIA's pip naming for a library of one CUDA family:
-// nvidia-cublas-cu12, nvidia-cudnn-cu13, nvidia-cutlass-dsl-libs-cu13.
-var familySuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^nvidia-[a-z0-9-]+-cu([0-9]{2})$`) })
+// familySuffix reads the family of a library named in NVIDIA's pip naming for one CUDA
+// family, nvidia-NAME-cuNN: nvidia-cublas-cu12, nvidia-cudnn-cu13,
+// nvidia-cutlass-dsl-libs-cu13. Plain string tests: it runs for every dependency of every
+// release a solve looks at, where a regular expression cost a warm check measurable time.
+func familySuffix(name string) (major int, ok bool) {
+	rest, found := strings.CutPrefix(name, "nvidia-")
+	if !found || len(rest) < len("x-cuNN") {
+		return 0, false
+	}
+	lib, cu := rest[:len(rest)-len("-cuNN")], rest[len(rest)-len("-cuNN"):]
+	if lib == "" || !strings.HasPrefix(cu, "-cu") || !allDigits(cu[3:]) ||
+		strings.ContainsFunc(lib, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') }) {
+		return 0, false
+	}
+	major, _ = strconv.Atoi(cu[3:])
+	return major, true
+}
+
+// allDigits is whether s is one or more ASCII digits.
+func allDigits(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+}
 
 // unsuffixedRuntime are NVIDIA's CUDA 13 wheels that dropped the -cuNN suffix and whose
 // version is the toolkit's (nvidia-cuda-runtime 13.0.96, nvidia-cublas 13.1.0.3), so its
@@ -42,22 +59,25 @@ var unsuffixedRuntime = map[string]bool{
 // localBuild reads CUDA X.Y from a local label whose first segment is cuXYZ with three or
 // four digits (+cu118, +cu124.torch2.6.0, +cu130): two digits are ambiguous (+cu12 is a
 // family for some projects, CUDA 9.2 for old torch +cu92), so they place nothing.
-var localBuild = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^cu[0-9]{3,4}$`) })
+func localBuild(seg string) bool {
+	digits, ok := strings.CutPrefix(seg, "cu")
+	return ok && (len(digits) == 3 || len(digits) == 4) && allDigits(digits)
+}
 
 // runtimeBuild is the CUDA family name==v belongs to by name, version or local label, when
 // the matrix has that family's row; name is PEP 503-normalized.
 func (m *Matrix) runtimeBuild(name string, v pep440.Version) (cudaBuild, bool) {
 	var cv cudaVersion
 	runtime := true
+	major, suffixed := familySuffix(name)
 	switch {
-	case familySuffix().MatchString(name):
-		major, _ := strconv.Atoi(familySuffix().FindStringSubmatch(name)[1])
+	case suffixed:
 		cv = cudaVersion{major: major}
 	case unsuffixedRuntime[name] && len(v.Release()) > 0:
 		cv = cudaVersion{major: v.Release()[0]}
 	default:
 		seg, _, _ := strings.Cut(v.Local(), ".")
-		if !localBuild().MatchString(seg) {
+		if !localBuild(seg) {
 			return cudaBuild{}, false
 		}
 		cv, _ = localCUDA(seg, "cu")
