@@ -20,3 +20,28 @@ func BenchmarkParseSdistFilename(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSupported measures what a check pays once per run for its target's tags: the
+// index, and ranking the wheels of a release.
+func BenchmarkSupported(b *testing.B) {
+	plat, err := ParsePlatform("manylinux_2_35_x86_64")
+	if err != nil {
+		b.Fatal(err)
+	}
+	wheels := [][]Tag{
+		{{"cp311", "cp311", "manylinux_2_17_x86_64"}, {"cp311", "cp311", "manylinux2014_x86_64"}},
+		{{"py3", "none", "any"}},
+		{{"cp311", "cp311", "win_amd64"}},
+		{{"cp38", "abi3", "manylinux_2_28_x86_64"}},
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := NewSupported(Target{Python{Major: 3, Minor: 11}, plat})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, w := range wheels {
+			s.Rank(w)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Python is the CPython release series a target runs.
@@ -78,6 +79,23 @@ func (t Target) Validate() error {
 // Tags lists the tags t supports, most preferred first, in the order of
 // packaging's cpython_tags followed by compatible_tags.
 func (t Target) Tags() []Tag {
+	pairs, anyPairs := t.interpreters()
+	plats := t.Platform.Tags()
+	tags := make([]Tag, 0, len(pairs)*len(plats)+len(anyPairs))
+	for _, pair := range pairs {
+		for _, p := range plats {
+			tags = append(tags, Tag{pair[0], pair[1], p})
+		}
+	}
+	for _, pair := range anyPairs {
+		tags = append(tags, Tag{pair[0], pair[1], "any"})
+	}
+	return tags
+}
+
+// interpreters lists the python+abi pairs of t's tags, most preferred first: each of
+// pairs goes with every platform tag, and the anyPairs that follow them with "any".
+func (t Target) interpreters() (pairs, anyPairs [][2]string) {
 	py := t.Python
 	interp := "cp" + py.nodot()
 	abi := interp
@@ -92,26 +110,15 @@ func (t Target) Tags() []Tag {
 		stable = "abi3t" // PEP 803
 	}
 	usesStable := py.Minor >= 2
-	plats := t.Platform.Tags()
 
-	var tags []Tag
-	for _, p := range plats {
-		tags = append(tags, Tag{interp, abi, p})
-	}
+	pairs = append(pairs, [2]string{interp, abi})
 	if usesStable {
-		for _, p := range plats {
-			tags = append(tags, Tag{interp, stable, p})
-		}
+		pairs = append(pairs, [2]string{interp, stable})
 	}
-	for _, p := range plats {
-		tags = append(tags, Tag{interp, "none", p})
-	}
+	pairs = append(pairs, [2]string{interp, "none"})
 	if usesStable {
 		for minor := py.Minor - 1; minor > 1; minor-- {
-			older := fmt.Sprintf("cp%d%d", py.Major, minor)
-			for _, p := range plats {
-				tags = append(tags, Tag{older, stable, p})
-			}
+			pairs = append(pairs, [2]string{fmt.Sprintf("cp%d%d", py.Major, minor), stable})
 		}
 	}
 	pys := []string{"py" + py.nodot(), "py" + strconv.Itoa(py.Major)}
@@ -119,24 +126,27 @@ func (t Target) Tags() []Tag {
 		pys = append(pys, fmt.Sprintf("py%d%d", py.Major, minor))
 	}
 	for _, v := range pys {
-		for _, p := range plats {
-			tags = append(tags, Tag{v, "none", p})
-		}
+		pairs = append(pairs, [2]string{v, "none"})
 	}
-	tags = append(tags, Tag{interp, "none", "any"})
+	anyPairs = append(anyPairs, [2]string{interp, "none"})
 	for _, v := range pys {
-		tags = append(tags, Tag{v, "none", "any"})
+		anyPairs = append(anyPairs, [2]string{v, "none"})
 	}
-	return tags
+	return pairs, anyPairs
 }
 
-// Supported is a target's tag list, indexed for ranking wheels.
+// Supported is a target's tags, indexed for ranking wheels. A tag's rank is its position
+// in Target.Tags, computed from the position of its python+abi pair and of its platform
+// rather than looked up in a list of every tag: a check builds one Supported per run, and
+// the list (about 1,000 tags for a recent manylinux) cost more than the ranking it served.
 type Supported struct {
-	target    Target
-	tags      []Tag
-	rank      map[Tag]int
-	pyABI     map[[2]string]bool // python+abi pairs the target accepts on some platform
-	platforms map[string]bool    // platform tags the target accepts, "any" included
+	target   Target
+	plats    map[string]int    // platform tag → first position in Platform.Tags
+	nPlats   int               // len(Platform.Tags)
+	pairs    map[[2]string]int // python+abi → first position among the pairs that take a platform
+	nPairs   int
+	anyPairs map[[2]string]int // python+abi → first position among those that go with "any"
+	tagsOnce func() []Tag
 }
 
 // NewSupported validates t and indexes its tags.
@@ -144,21 +154,29 @@ func NewSupported(t Target) (*Supported, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
+	pairs, anyPairs := t.interpreters()
+	plats := t.Platform.Tags()
 	s := &Supported{
-		target:    t,
-		tags:      t.Tags(),
-		rank:      map[Tag]int{},
-		pyABI:     map[[2]string]bool{},
-		platforms: map[string]bool{},
-	}
-	for i, tag := range s.tags {
-		if _, dup := s.rank[tag]; !dup {
-			s.rank[tag] = i
-		}
-		s.pyABI[[2]string{tag.Python, tag.ABI}] = true
-		s.platforms[tag.Platform] = true
+		target:   t,
+		plats:    firstPositions(plats),
+		nPlats:   len(plats),
+		pairs:    firstPositions(pairs),
+		nPairs:   len(pairs),
+		anyPairs: firstPositions(anyPairs),
+		tagsOnce: sync.OnceValue(t.Tags),
 	}
 	return s, nil
+}
+
+// firstPositions maps each element of list to the position it first appears at.
+func firstPositions[K comparable](list []K) map[K]int {
+	m := make(map[K]int, len(list))
+	for i, k := range list {
+		if _, dup := m[k]; !dup {
+			m[k] = i
+		}
+	}
+	return m
 }
 
 // Target returns the target s was built for.
@@ -166,14 +184,37 @@ func (s *Supported) Target() Target { return s.target }
 
 // Tags returns the supported tags, most preferred first. The caller must not
 // modify the slice.
-func (s *Supported) Tags() []Tag { return s.tags }
+func (s *Supported) Tags() []Tag { return s.tagsOnce() }
+
+// rank is tag's position in Tags, if it is there.
+func (s *Supported) rank(t Tag) (int, bool) {
+	pair := [2]string{t.Python, t.ABI}
+	if t.Platform == "any" {
+		i, ok := s.anyPairs[pair]
+		return s.nPairs*s.nPlats + i, ok
+	}
+	i, ok := s.pairs[pair]
+	if !ok {
+		return 0, false
+	}
+	p, ok := s.plats[t.Platform]
+	return i*s.nPlats + p, ok
+}
+
+// acceptsInterpreter is whether some tag of the target has t's python and abi.
+func (s *Supported) acceptsInterpreter(t Tag) bool {
+	pair := [2]string{t.Python, t.ABI}
+	_, withPlatform := s.pairs[pair]
+	_, withAny := s.anyPairs[pair]
+	return withPlatform && s.nPlats > 0 || withAny
+}
 
 // Rank gives the position of the best of tags in the supported list (lower is
 // better) and whether any of them is supported at all.
 func (s *Supported) Rank(tags []Tag) (int, bool) {
 	best, ok := 0, false
 	for _, t := range tags {
-		if r, found := s.rank[t]; found && (!ok || r < best) {
+		if r, found := s.rank(t); found && (!ok || r < best) {
 			best, ok = r, true
 		}
 	}
@@ -196,7 +237,7 @@ func (s *Supported) WhyNot(wheels []Filename) string {
 	for _, w := range wheels {
 		for _, t := range w.Tags {
 			all = append(all, t)
-			if s.pyABI[[2]string{t.Python, t.ABI}] {
+			if s.acceptsInterpreter(t) {
 				fitInterp = append(fitInterp, t)
 			}
 		}

@@ -448,3 +448,43 @@ func FuzzParsePlatform(f *testing.F) {
 		}
 	})
 }
+
+// TestRankIsPositionInTags holds Rank to its definition, a tag's first position in the
+// list packaging generates, for every golden target: each listed tag, and every
+// combination of their parts that the list does not hold.
+func TestRankIsPositionInTags(t *testing.T) {
+	files, err := filepath.Glob("testdata/tags/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no goldens: %v", err)
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".txt")
+		t.Run(name, func(t *testing.T) {
+			python, platform, _ := strings.Cut(name, "-")
+			s := mustTarget(t, python[2:3]+"."+python[3:], platform)
+			want := map[Tag]int{}
+			pys, abis := map[string]bool{}, map[string]bool{"cp39": true}
+			plats := map[string]bool{"win_amd64": true, "manylinux_2_99_x86_64": true}
+			for i, line := range readLines(t, file) {
+				parts := strings.Split(line, "-")
+				tag := Tag{parts[0], parts[1], parts[2]}
+				if _, dup := want[tag]; !dup {
+					want[tag] = i
+				}
+				pys[tag.Python], abis[tag.ABI], plats[tag.Platform] = true, true, true
+			}
+			for py := range pys {
+				for abi := range abis {
+					for plat := range plats {
+						tag := Tag{py, abi, plat}
+						got, ok := s.Rank([]Tag{tag})
+						pos, listed := want[tag]
+						if ok != listed || ok && got != pos {
+							t.Fatalf("Rank(%s) = %d, %v; its first position in the list is %d, %v", tag, got, ok, pos, listed)
+						}
+					}
+				}
+			}
+		})
+	}
+}
