@@ -268,11 +268,11 @@ func TestBudget(t *testing.T) {
 }
 
 // The size lookups of a solution all start at once: the index bounds the requests in
-// flight (16 by default), and a bound of the engine's own only cut them into more round
-// trips. The server holds every range request until as many are in flight as the index
-// allows, and counts the most it saw at once.
+// flight (50 by default), and a bound of the engine's own only cut them into more round
+// trips. The server holds every range request until all are in flight, and counts the
+// most it saw at once.
 func TestSizesLookedUpTogether(t *testing.T) {
-	const wheels, indexBound = 25, 16
+	const wheels = 25
 	snap := fakeindex.Snapshot{Packages: map[string]map[string]*fakeindex.Entry{}}
 	var reqs strings.Builder
 	for i := range wheels {
@@ -299,7 +299,7 @@ func TestSizesLookedUpTogether(t *testing.T) {
 			mu.Lock()
 			inFlight++
 			most = max(most, inFlight)
-			if inFlight == indexBound {
+			if inFlight == wheels {
 				openGate.Do(func() { close(gate) })
 			}
 			mu.Unlock()
@@ -319,7 +319,7 @@ func TestSizesLookedUpTogether(t *testing.T) {
 			t.Errorf("%s: installed %d (%s)", p.Name, p.Installed, p.InstalledUnknown)
 		}
 	}
-	if most != indexBound {
-		t.Errorf("at most %d range requests in flight at once, want the index's bound %d", most, indexBound)
+	if most != wheels {
+		t.Errorf("at most %d range requests in flight at once, want all %d", most, wheels)
 	}
 }

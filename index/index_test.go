@@ -690,6 +690,32 @@ func TestPrefetch(t *testing.T) {
 	}
 }
 
+// TestDefaultConcurrencyTakesAWave: the requests of one wave go out together under the
+// default bound on requests in flight. A package such as torch has about 25
+// dependencies, a requirements file or a solution's size lookups more; with a bound
+// below the wave, its last requests waited a whole round trip for a slot.
+func TestDefaultConcurrencyTakesAWave(t *testing.T) {
+	const wave = 40
+	f := newFakeIndex(t)
+	var roots []pep508.Requirement
+	for i := range wave {
+		name := fmt.Sprintf("p%02d", i)
+		f.add("pypi", makeWheel(t, name+"-1.0-py3-none-any.whl", metadataText(name, "1.0"), 0))
+		roots = append(roots, pep508.Requirement{Name: name})
+	}
+	f.barrier = newBarrier(wave, func(path string) bool { return strings.HasPrefix(path, "/pypi/simple/") })
+	ix := newIndex(t, Options{IndexURL: f.url("pypi"), MaxPrefetch: 2 * wave})
+	ix.Prefetch(roots...)
+	for _, r := range roots {
+		if _, err := ix.Releases(context.Background(), r.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f.barrier.timedOut {
+		t.Errorf("the %d pages of one wave were not in flight together", wave)
+	}
+}
+
 // TestConcurrentCallers: callers asking for the same thing at once share one
 // request.
 func TestConcurrentCallers(t *testing.T) {
