@@ -84,8 +84,9 @@
 //
 // bbolt locks the whole file: a read-write handle takes an exclusive flock, a read-only
 // one a shared flock. A process holding a read-write handle for a whole resolve would
-// lock every other depsolve out, so no read-write handle outlives one operation: each Put
-// opens the file read-write, runs one transaction and closes it. Reads share one
+// lock every other depsolve out, so no read-write handle outlives one operation: each
+// commit opens the file read-write, runs one transaction and closes it. The puts that
+// come while one commits share the next transaction (see commits). Reads share one
 // read-only handle: the Gets running at once, and those that follow within readLinger
 // (5 ms) of the last one, use the same handle (each in its own transaction, copying the
 // value out, as bbolt's bytes are valid only inside it); then it is closed. A warm run
@@ -223,8 +224,9 @@ type Cache struct {
 	createdBy string
 	now       func() time.Time
 
-	mu     sync.RWMutex // see "Concurrency" in the package comment
-	reader reader       // the read-only handle reads share
+	mu      sync.RWMutex // see "Concurrency" in the package comment
+	reader  reader       // the read-only handle reads share
+	commits commits      // the puts waiting for a transaction
 
 	stateMu  sync.Mutex
 	broken   error           // set: every operation returns it at once
@@ -439,7 +441,8 @@ type entry struct {
 }
 
 // putValues stores the entries in one transaction, creating buckets as needed (see
-// bucketParsed).
+// bucketParsed), and returns once they are committed. The entries of concurrent calls
+// share a transaction (see commits).
 func (c *Cache) putValues(entries ...entry) error {
 	if c.readOnly {
 		return ErrReadOnly
@@ -453,6 +456,13 @@ func (c *Cache) putValues(entries ...entry) error {
 			entries = append(entries, usedValue(e.bucket, e.key, today))
 		}
 	}
+	c.commits.wait(c, entries)
+	return nil
+}
+
+// commit stores the entries, in order, in one transaction; a failure turns writing off
+// (see block).
+func (c *Cache) commit(entries []entry) {
 	err := c.do(true, func(tx *bolt.Tx) error {
 		for _, e := range entries {
 			if e.value == nil {
@@ -476,7 +486,6 @@ func (c *Cache) putValues(entries ...entry) error {
 	if err != nil {
 		c.block(true, err)
 	}
-	return nil
 }
 
 // Info describes the cache for "depsolve cache info".

@@ -167,8 +167,9 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 	defer stop()
 	tm := s.matrix.ForTarget(s.target)
 	r := &SizeReport{Packages: make([]PackageSize, len(out.packages))}
+	// Every lookup starts at once: the index bounds the requests in flight, and a bound
+	// here too would only cut them into more round trips.
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
 	for i, p := range out.packages {
 		ps := &r.Packages[i]
 		ps.Name, ps.Version = p.Name, p.Version.String()

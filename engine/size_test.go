@@ -5,11 +5,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/depsolve/depsolve/internal/fakeindex"
 	"github.com/depsolve/depsolve/matrix"
@@ -259,5 +264,62 @@ func TestBudget(t *testing.T) {
 	}
 	if len(v.Hints) < 2 || !strings.Contains(v.Hints[0], WarningBaseImageDuplicate) {
 		t.Errorf("hints %q: want the duplicate finding's fix first", v.Hints)
+	}
+}
+
+// The size lookups of a solution all start at once: the index bounds the requests in
+// flight (50 by default), and a bound of the engine's own only cut them into more round
+// trips. The server holds every range request until all are in flight, and counts the
+// most it saw at once.
+func TestSizesLookedUpTogether(t *testing.T) {
+	const wheels = 25
+	snap := fakeindex.Snapshot{Packages: map[string]map[string]*fakeindex.Entry{}}
+	var reqs strings.Builder
+	for i := range wheels {
+		name := fmt.Sprintf("p%02d", i)
+		snap.Packages[name] = map[string]*fakeindex.Entry{"1.0": {Wheels: []fakeindex.WheelSpec{{Filename: name + "-1.0-py3-none-any.whl", Payload: 1000}}}}
+		fmt.Fprintln(&reqs, name)
+	}
+	ix, err := fakeindex.Build(&snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := fakeindex.Serve(ix, fakeindex.Options{})
+	t.Cleanup(fake.Close)
+
+	var mu sync.Mutex
+	inFlight, most := 0, 0
+	gate := make(chan struct{})
+	var openGate sync.Once
+	// Without it, a bound below the index's would hold the requests for good.
+	liveness := time.AfterFunc(10*time.Second, func() { openGate.Do(func() { close(gate) }) })
+	defer liveness.Stop()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Range") != "" {
+			mu.Lock()
+			inFlight++
+			most = max(most, inFlight)
+			if inFlight == wheels {
+				openGate.Do(func() { close(gate) })
+			}
+			mu.Unlock()
+			<-gate
+			defer func() { mu.Lock(); inFlight--; mu.Unlock() }()
+		}
+		fake.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+
+	v := checkSized(t, srv.URL+"/pypi/simple/", reqs.String(), target.Declaration{}, 0)
+	if v.Sizes == nil || len(v.Sizes.Packages) != wheels {
+		t.Fatalf("sizes %+v, want %d packages", v.Sizes, wheels)
+	}
+	for _, p := range v.Sizes.Packages {
+		if p.Installed <= 0 {
+			t.Errorf("%s: installed %d (%s)", p.Name, p.Installed, p.InstalledUnknown)
+		}
+	}
+	if most != wheels {
+		t.Errorf("at most %d range requests in flight at once, want all %d", most, wheels)
 	}
 }

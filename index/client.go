@@ -45,7 +45,10 @@ type HTTPOptions struct {
 	// Size limits of a project page, a metadata file and a downloaded
 	// distribution. Defaults 256 MiB, 16 MiB and 8 GiB.
 	MaxPageSize, MaxMetadataSize, MaxDownloadSize int64
-	// Concurrency bounds the requests in flight at once. Default 16.
+	// Concurrency bounds the requests in flight at once. Default 50, as uv's
+	// downloads: a wave of prefetches (torch alone has about 25 dependencies) or a
+	// solution's size lookups goes out whole, where a lower bound made its last
+	// requests wait a round trip for a slot.
 	Concurrency int
 	// Transport replaces the default transport (a clone of
 	// http.DefaultTransport keeping Concurrency idle connections per host).
@@ -87,7 +90,7 @@ func (o HTTPOptions) withDefaults() HTTPOptions {
 	size(&o.MaxMetadataSize, 16<<20)
 	size(&o.MaxDownloadSize, 8<<30)
 	if o.Concurrency <= 0 {
-		o.Concurrency = 16
+		o.Concurrency = 50
 	}
 	if o.Transport == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()

@@ -193,6 +193,7 @@ type Index struct {
 	hashes    map[string]digest            // computed hashes of files by URL
 	sizes     map[string]cache.Sizes       // wheel sizes by URL
 	prefetchN int
+	stale     map[string]bool // projects speculated on from a stale cached page (see speculate)
 
 	warnMu sync.Mutex // Options.Warn is called one at a time
 }
@@ -229,6 +230,7 @@ func New(opts Options) (*Index, error) {
 		pages:     map[string]*fetchedPage{},
 		hashes:    map[string]digest{},
 		sizes:     map[string]cache.Sizes{},
+		stale:     map[string]bool{},
 	}
 	if v, err := pep440.Parse(opts.Environment["python_full_version"]); err == nil {
 		ix.python = &v

@@ -690,6 +690,87 @@ func TestPrefetch(t *testing.T) {
 	}
 }
 
+// TestDefaultConcurrencyTakesAWave: the requests of one wave go out together under the
+// default bound on requests in flight. A package such as torch has about 25
+// dependencies, a requirements file or a solution's size lookups more; with a bound
+// below the wave, its last requests waited a whole round trip for a slot.
+func TestDefaultConcurrencyTakesAWave(t *testing.T) {
+	const wave = 40
+	f := newFakeIndex(t)
+	var roots []pep508.Requirement
+	for i := range wave {
+		name := fmt.Sprintf("p%02d", i)
+		f.add("pypi", makeWheel(t, name+"-1.0-py3-none-any.whl", metadataText(name, "1.0"), 0))
+		roots = append(roots, pep508.Requirement{Name: name})
+	}
+	f.barrier = newBarrier(wave, func(path string) bool { return strings.HasPrefix(path, "/pypi/simple/") })
+	ix := newIndex(t, Options{IndexURL: f.url("pypi"), MaxPrefetch: 2 * wave})
+	ix.Prefetch(roots...)
+	for _, r := range roots {
+		if _, err := ix.Releases(context.Background(), r.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f.barrier.timedOut {
+		t.Errorf("the %d pages of one wave were not in flight together", wave)
+	}
+}
+
+// TestRevalidationInOneWave: a run that revalidates a cached graph (--refresh, or pages
+// past their max-age) sends the conditional requests of every level together: the
+// pages of a chain root -> a -> b -> c can only be answered once all four are asked
+// for at once. The answers are the same as without the speculation, and nothing is
+// asked twice.
+func TestRevalidationInOneWave(t *testing.T) {
+	f := newFakeIndex(t)
+	f.etags = true
+	chain := []string{"root", "a", "b", "c"}
+	for i, name := range chain {
+		var lines []string
+		if i+1 < len(chain) {
+			lines = append(lines, "Requires-Dist: "+chain[i+1])
+		}
+		f.add("pypi", makeWheel(t, name+"-1.0-py3-none-any.whl", metadataText(name, "1.0", lines...), 0))
+	}
+	dir := t.TempDir()
+	walk := func(opts Options) {
+		t.Helper()
+		opts.IndexURL, opts.Cache, opts.MaxPrefetch = f.url("pypi"), openCache(t, dir), 100
+		ix := newIndex(t, opts)
+		ix.Prefetch(pep508.Requirement{Name: "root"})
+		// A resolver's walk: one question at a time.
+		for _, name := range chain {
+			rs, err := ix.Releases(context.Background(), name)
+			if err != nil || len(rs) != 1 {
+				t.Fatalf("%s: %v, %v", name, rs, err)
+			}
+			md, err := ix.Metadata(context.Background(), name, rs[0].Version)
+			if err != nil || md.Unavailable != "" {
+				t.Fatalf("%s: %+v, %v", name, md, err)
+			}
+		}
+		ix.Close()
+	}
+	walk(Options{})
+	f.requests()
+
+	f.barrier = newBarrier(len(chain), func(path string) bool { return strings.HasPrefix(path, "/pypi/simple/") })
+	walk(Options{Refresh: true})
+	if f.barrier.timedOut {
+		t.Errorf("the pages of the chain were revalidated one level after another")
+	}
+	var pages []string
+	for _, r := range f.requests() {
+		if !strings.HasPrefix(r, "GET /pypi/simple/") {
+			t.Errorf("revalidating run asked for %s, which the cache holds", r)
+		}
+		pages = append(pages, r)
+	}
+	if len(pages) != len(chain) {
+		t.Errorf("revalidating run asked %q, want each page once", pages)
+	}
+}
+
 // TestConcurrentCallers: callers asking for the same thing at once share one
 // request.
 func TestConcurrentCallers(t *testing.T) {

@@ -66,6 +66,20 @@ func (ix *Index) loadMetadata(ctx context.Context, name string, v pep440.Version
 	return convert(name, v, c, raw), nil
 }
 
+// metadataKeys are the cache keys of a file's metadata, best first: a good index's own
+// hashed PEP 658 file wins; then metadata checked against the file's hash; then what
+// this index's file gave unchecked before.
+func metadataKeys(c *candidate) []string {
+	var keys []string
+	if isSHA256(c.metadataSHA256) && c.hasMetadata {
+		keys = append(keys, cache.MetadataKey(c.metadataSHA256))
+	}
+	if isSHA256(c.SHA256) {
+		keys = append(keys, cache.DistKey(c.SHA256), cache.SourceKey(c.Index, c.URL, c.SHA256))
+	}
+	return keys
+}
+
 // unusableError is a file whose metadata cannot be used: the version is
 // unavailable, for the reason given.
 type unusableError struct{ reason string }
@@ -78,16 +92,7 @@ func (ix *Index) coreMetadata(ctx context.Context, name string, c *candidate) ([
 	if c.localPath != "" {
 		return ix.localMetadata(name, c)
 	}
-	// A good index's own hashed PEP 658 file wins; then metadata checked against the
-	// file's hash; then what this index's file gave unchecked before.
-	var keys []string
-	if isSHA256(c.metadataSHA256) && c.hasMetadata {
-		keys = append(keys, cache.MetadataKey(c.metadataSHA256))
-	}
-	if isSHA256(c.SHA256) {
-		keys = append(keys, cache.DistKey(c.SHA256), cache.SourceKey(c.Index, c.URL, c.SHA256))
-	}
-	for _, k := range keys {
+	for _, k := range metadataKeys(c) {
 		data, found, err := ix.opts.Cache.GetMetadata(k)
 		if err != nil && ix.opts.Offline {
 			return nil, fmt.Errorf("reading the cache for the metadata of %s: %w", c.Filename, err)

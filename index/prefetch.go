@@ -16,7 +16,12 @@ import (
 //   - when the resolver lists a project's releases, the metadata of the version
 //     it will most likely pick (the newest usable one) is fetched;
 //   - when metadata arrives, the pages of its dependencies are fetched, and then
-//     the metadata of each one's likely pick within the dependency's specifier.
+//     the metadata of each one's likely pick within the dependency's specifier;
+//   - while a stale cached page is revalidated, the cache is read on as if the
+//     page had not changed: its view, its likely pick's metadata, and so on to
+//     its dependencies, whose pages are revalidated at the same time (see
+//     speculate). A revalidating run then costs about one round trip, not one
+//     per level of the graph.
 //
 // Guesses share the memo and the in-flight de-duplication of real calls, so a
 // real call for something being prefetched waits for it instead of asking
@@ -49,17 +54,10 @@ func (ix *Index) guess(fn func()) {
 // prefetchRelease fetches the metadata of the newest usable version of p that
 // spec allows.
 func (ix *Index) prefetchRelease(p *project, spec pep440.SpecifierSet) {
-	var versions []pep440.Version
-	for _, r := range p.releases {
-		if r.release.Unavailable == "" && !r.release.Yanked && ix.pythonAllows(r.release.RequiresPython) {
-			versions = append(versions, r.release.Version)
-		}
-	}
-	picks := spec.Filter(versions, ix.opts.Prereleases)
-	if len(picks) == 0 {
+	v, ok := ix.likelyPick(p, spec)
+	if !ok {
 		return
 	}
-	v := picks[0]
 	ix.mu.Lock()
 	_, done := ix.metadata[p.name+" "+v.String()]
 	ix.mu.Unlock()
@@ -69,6 +67,22 @@ func (ix *Index) prefetchRelease(p *project, spec pep440.SpecifierSet) {
 	ix.guess(func() {
 		ix.Metadata(ix.ctx, p.name, v) //nolint:errcheck // a guess; the real call reports
 	})
+}
+
+// likelyPick is the version of p the resolver most likely picks within spec: the
+// newest usable one.
+func (ix *Index) likelyPick(p *project, spec pep440.SpecifierSet) (pep440.Version, bool) {
+	var versions []pep440.Version
+	for _, r := range p.releases {
+		if r.release.Unavailable == "" && !r.release.Yanked && ix.pythonAllows(r.release.RequiresPython) {
+			versions = append(versions, r.release.Version)
+		}
+	}
+	picks := spec.Filter(versions, ix.opts.Prereleases)
+	if len(picks) == 0 {
+		return pep440.Version{}, false
+	}
+	return picks[0], true
 }
 
 // prefetchDependencies fetches what the resolver will need after md.
@@ -95,6 +109,61 @@ func (ix *Index) prefetchRequirement(r pep508.Requirement) {
 			ix.prefetchRelease(p, r.Specifier)
 		}
 	})
+	ix.mu.Lock()
+	first := !ix.stale[name]
+	ix.stale[name] = true
+	ix.mu.Unlock()
+	if first {
+		ix.guess(func() { ix.speculate(name, r.Specifier) })
+	}
+}
+
+// speculate reads on in the cache past a stale page of project name while the
+// guess beside it revalidates the page: its view, the likely pick within spec, that
+// version's cached metadata, and then prefetches its dependencies, as if the page had
+// not changed. Most revalidations answer 304, so the dependencies' pages are
+// revalidated in the same round trip as the page rather than one round trip later.
+// Nothing it reads is kept: the resolver is answered from the revalidated page, so a
+// page that did change costs only requests. It reads only what needs no request,
+// and does nothing when the page is fresh (the real load costs no request either),
+// missing (a cold run), or not the project's only page (find-links, or
+// several indexes merged).
+func (ix *Index) speculate(name string, spec pep440.SpecifierSet) {
+	findLinks, indexes := ix.sourcesOf(name)
+	if ix.opts.Offline || len(findLinks) > 0 || len(indexes) == 0 || len(indexes) > 1 && ix.opts.Strategy == UnsafeBestMatch {
+		return
+	}
+	src := indexes[0]
+	pageURL := projectPageURL(src, name)
+	head, found, err := ix.opts.Cache.GetPageHead(pageURL)
+	if err != nil || !found || ix.usable(head) {
+		return
+	}
+	pages := []sourcePage{{src, pageURL, &fetchedPage{key: head.ParsedKey, unread: true}}}
+	p, _, ok := ix.cachedView(ix.viewKey(name, pages), name, pages)
+	if !ok {
+		return
+	}
+	v, ok := ix.likelyPick(p, spec)
+	if !ok {
+		return
+	}
+	r := p.find(v)
+	if r.load() != nil {
+		return
+	}
+	c := r.best()
+	if c == nil {
+		return
+	}
+	for _, k := range metadataKeys(c) {
+		if data, found, err := ix.opts.Cache.GetMetadata(k); err == nil && found {
+			if md := convert(name, v, c, data); md.Unavailable == "" {
+				ix.prefetchDependencies(md)
+			}
+			return
+		}
+	}
 }
 
 // pythonAllows reports whether a Requires-Python admits the Environment's
