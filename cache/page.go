@@ -2,7 +2,6 @@ package cache
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"net/url"
 	"time"
@@ -164,7 +163,7 @@ func (c *Cache) PutPage(pageURL string, p Page) error {
 	if p.ParsedKey == "" {
 		return c.putValues(entry{bucketPages, key, value}, entry{bucket: bucketHeads, key: key})
 	}
-	head := seal(key, encodeHead(p, binary.BigEndian.Uint64(value[len(value)-checksumSize:])))
+	head := seal(key, encodeHead(p, valueChecksum(value)))
 	return c.putValues(entry{bucketPages, key, value}, entry{bucketHeads, key, head})
 }
 

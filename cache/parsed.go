@@ -2,7 +2,7 @@ package cache
 
 import (
 	"bytes"
-	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -61,6 +61,9 @@ func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (
 			return
 		}
 		payload, err := unseal(key, pageValue)
+		if errors.Is(err, errOtherFormat) {
+			pageValue = nil
+		}
 		if err != nil {
 			return
 		}
@@ -112,11 +115,14 @@ func readHead(tx *bolt.Tx, key string) (p Page, pk string, damaged []byte) {
 	if err == nil {
 		h, err = decodeHead(payload)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, errOtherFormat):
+		return Page{}, "", nil
+	case err != nil:
 		return Page{}, "", bytes.Clone(value)
 	}
 	page := pages.Get([]byte(key))
-	if len(page) < checksumSize || binary.BigEndian.Uint64(page[len(page)-checksumSize:]) != h.pageSum {
+	if len(page) < 1+checksumSize || page[0] != entryFormat || valueChecksum(page) != h.pageSum {
 		return Page{}, "", nil
 	}
 	return h.page, h.page.ParsedKey, nil
