@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/pep425"
@@ -185,8 +184,8 @@ type Index struct {
 
 	python *pep440.Version // the Environment's python_full_version, for guesses
 
-	group     singleflight.Group
 	mu        sync.Mutex
+	flights   map[string]*flight // shared work in progress, by key
 	projects  map[string]*project
 	metadata  map[string]resolver.Metadata // name + " " + version
 	pages     map[string]*fetchedPage      // find-links pages and folders by location
@@ -224,6 +223,7 @@ func New(opts Options) (*Index, error) {
 		opts:      opts,
 		supported: supported,
 		targetKey: targetKeyOf(supported),
+		flights:   map[string]*flight{},
 		projects:  map[string]*project{},
 		metadata:  map[string]resolver.Metadata{},
 		pages:     map[string]*fetchedPage{},
@@ -355,19 +355,64 @@ func (ix *Index) IndexURLs() []string {
 	return out
 }
 
-// shared runs fn once for key at a time, detached from the caller's context
-// (other callers may be waiting on it), and waits for it under ctx.
-func (ix *Index) shared(ctx context.Context, key string, fn func(ctx context.Context) (any, error)) (any, error) {
-	ch := ix.group.DoChan(key, func() (any, error) {
-		if !ix.track() {
-			return nil, ix.ctx.Err()
+// A flight is shared work in progress: the callers that ask for its key meanwhile wait
+// for its result.
+type flight struct {
+	done chan struct{}
+	val  any
+	err  error
+}
+
+// shared runs the work for key once at a time. cached, when not nil, runs first, in the
+// caller's goroutine: it answers from what the Index and the cache hold, without the
+// network, or says ok false. A warm run answers nearly everything so, and a goroutine
+// for each answer cost more than the answer: its stack grew, by copying, through the
+// frames of the cache and bbolt. Otherwise fn runs in a goroutine of its own, detached
+// from the caller's context (other callers may be waiting on it), and the caller waits
+// for it under ctx.
+func (ix *Index) shared(ctx context.Context, key string, cached func() (any, bool), fn func(ctx context.Context) (any, error)) (any, error) {
+	if err := ix.ctx.Err(); err != nil {
+		return nil, err // closed
+	}
+	ix.mu.Lock()
+	if f := ix.flights[key]; f != nil {
+		ix.mu.Unlock()
+		return f.wait(ctx)
+	}
+	f := &flight{done: make(chan struct{})}
+	ix.flights[key] = f
+	ix.mu.Unlock()
+	if cached != nil {
+		if v, ok := cached(); ok {
+			ix.land(key, f, v, nil)
+			return v, nil
 		}
+	}
+	if !ix.track() {
+		ix.land(key, f, nil, ix.ctx.Err())
+		return nil, ix.ctx.Err()
+	}
+	go func() {
 		defer ix.work.Done()
-		return fn(ix.ctx)
-	})
+		v, err := fn(ix.ctx)
+		ix.land(key, f, v, err)
+	}()
+	return f.wait(ctx)
+}
+
+// land ends the flight f of key with its result.
+func (ix *Index) land(key string, f *flight, v any, err error) {
+	f.val, f.err = v, err
+	ix.mu.Lock()
+	delete(ix.flights, key)
+	ix.mu.Unlock()
+	close(f.done)
+}
+
+func (f *flight) wait(ctx context.Context) (any, error) {
 	select {
-	case r := <-ch:
-		return r.Val, r.Err
+	case <-f.done:
+		return f.val, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -442,26 +487,86 @@ func (ix *Index) project(ctx context.Context, name string) (*project, error) {
 	if name != pep508.NormalizeName(name) || name == "" {
 		return nil, fmt.Errorf("project name %q is not PEP 503-normalized", name)
 	}
-	ix.mu.Lock()
-	p := ix.projects[name]
-	ix.mu.Unlock()
-	if p != nil {
+	if p := ix.loadedProject(name); p != nil {
 		return p, nil
 	}
-	v, err := ix.shared(ctx, "project "+name, func(ctx context.Context) (any, error) {
+	keep := func(p *project) {
+		ix.mu.Lock()
+		ix.projects[name] = p
+		ix.mu.Unlock()
+	}
+	v, err := ix.shared(ctx, "project "+name, func() (any, bool) {
+		// A flight for the project may have ended since loadedProject was asked.
+		if p := ix.loadedProject(name); p != nil {
+			return p, true
+		}
+		p := ix.cachedProject(name)
+		if p == nil {
+			return nil, false
+		}
+		keep(p)
+		return p, true
+	}, func(ctx context.Context) (any, error) {
 		p, err := ix.loadProject(ctx, name)
 		if err != nil {
 			return nil, err
 		}
-		ix.mu.Lock()
-		ix.projects[name] = p
-		ix.mu.Unlock()
+		keep(p)
 		return p, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return v.(*project), nil
+}
+
+// loadedProject is the project name as this Index has loaded it, or nil.
+func (ix *Index) loadedProject(name string) *project {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.projects[name]
+}
+
+// cachedProject is loadProject for a project that a warm cache answers alone, or nil:
+// a project of index pages whose heads are in the cache and usable as they are, and
+// whose view is cached. It reads neither the pages nor their parsed forms.
+func (ix *Index) cachedProject(name string) *project {
+	findLinks, indexes := ix.sourcesOf(name)
+	if len(findLinks) > 0 || len(indexes) == 0 {
+		return nil
+	}
+	if ix.opts.Strategy == FirstIndex {
+		// The first index's page, if it is cached with a head, is there: later
+		// indexes are not asked. A cached "not found" has no head, and goes the long way.
+		indexes = indexes[:1]
+	}
+	pages := make([]sourcePage, len(indexes))
+	for i, s := range indexes {
+		pageURL := projectPageURL(s, name)
+		head, found, err := ix.opts.Cache.GetPageHead(pageURL)
+		if err != nil || !found || !ix.usable(head) {
+			return nil
+		}
+		pages[i] = sourcePage{s, pageURL, &fetchedPage{key: head.ParsedKey, unread: true}}
+	}
+	key := ix.viewKey(name, pages)
+	if key == "" {
+		return nil
+	}
+	p, problems, ok := ix.cachedView(key, name, pages)
+	if !ok {
+		return nil
+	}
+	// What loadProject tells of a project read this way.
+	for _, pg := range pages {
+		ix.stats.pageHits.Add(1)
+		ix.trace("cache", false, "page %s from the cache%s", redact.URL(pg.pageURL), ix.cacheReason())
+	}
+	ix.traceSources(name, nil, pages)
+	for i, pg := range pages {
+		ix.warnProblems(pg.pageURL, problems[i])
+	}
+	return p
 }
 
 // loadProject gathers a project's files from find-links and the indexes the
@@ -558,7 +663,7 @@ type digest struct {
 // for (a find-links folder, most find-links pages) by reading the file: a
 // lockfile records a hash for every file. Each file is read once per Index.
 func (ix *Index) computeHash(ctx context.Context, c *candidate) (string, int64, error) {
-	v, err := ix.shared(ctx, "hash "+c.URL, func(ctx context.Context) (any, error) {
+	v, err := ix.shared(ctx, "hash "+c.URL, nil, func(ctx context.Context) (any, error) {
 		ix.mu.Lock()
 		d, ok := ix.hashes[c.URL]
 		ix.mu.Unlock()

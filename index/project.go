@@ -414,7 +414,7 @@ func (ix *Index) findLinksFiles(ctx context.Context, s *source) ([]simple.File, 
 		}
 		return fp.files, nil
 	}
-	v, err := ix.shared(ctx, "dir "+s.dir, func(context.Context) (any, error) {
+	v, err := ix.shared(ctx, "dir "+s.dir, nil, func(context.Context) (any, error) {
 		ix.mu.Lock()
 		fp := ix.pages["dir "+s.dir]
 		ix.mu.Unlock()

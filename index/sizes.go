@@ -48,7 +48,7 @@ func (ix *Index) Sizes(ctx context.Context, name string, v pep440.Version) (Size
 	case c.wheel == nil:
 		return Sizes{Filename: c.Filename, Download: c.Size, InstalledUnknown: "a source distribution: only a build would tell, and depsolve never runs package code"}, nil
 	}
-	got, err := ix.shared(ctx, "sizes "+c.URL, func(ctx context.Context) (any, error) {
+	got, err := ix.shared(ctx, "sizes "+c.URL, nil, func(ctx context.Context) (any, error) {
 		ix.mu.Lock()
 		s, ok := ix.sizes[c.URL]
 		ix.mu.Unlock()

@@ -1,0 +1,85 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"runtime/metrics"
+	"testing"
+	"time"
+
+	"github.com/depsolve/depsolve/pep440"
+)
+
+// warmFixture is an index of n projects, each of one wheel with PEP 658 metadata
+// naming a few dependencies, and the options of an Index on a cache that a first run
+// has filled with all of them.
+func warmFixture(t testing.TB, n int) (Options, []string) {
+	f := newFakeIndex(t)
+	f.cacheControl = "max-age=600"
+	var names []string
+	for i := range n {
+		name := fmt.Sprintf("p%d", i)
+		names = append(names, name)
+		f.add("pypi", makeWheel(t, name+"-1.0-py3-none-any.whl", metadataText(name, "1.0",
+			"Requires-Python: >=3.9",
+			"Requires-Dist: numpy>=1.21,<3",
+			"Requires-Dist: typing-extensions>=4.0; python_version < \"3.11\"",
+			"Requires-Dist: packaging>=20.0",
+			"Requires-Dist: pytest>=7; extra == \"test\"",
+			"Provides-Extra: test"), 0))
+	}
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	opts := Options{IndexURL: f.url("pypi"), Cache: openCache(t, t.TempDir()), Now: func() time.Time { return now }}
+	readAll(t, newIndex(t, opts), names)
+	return opts, names
+}
+
+// readAll asks for each project's releases and its metadata, as a resolver does.
+func readAll(t testing.TB, ix *Index, names []string) {
+	ctx := context.Background()
+	for _, name := range names {
+		rs, err := ix.Releases(ctx, name)
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("%s: %d releases, %v", name, len(rs), err)
+		}
+		md, err := ix.Metadata(ctx, name, pep440.MustParse("1.0"))
+		if err != nil || md.Unavailable != "" || len(md.RequiresDist) != 4 {
+			t.Fatalf("%s: %+v, %v", name, md, err)
+		}
+	}
+}
+
+func goroutinesCreated() uint64 {
+	s := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// A warm cache answers the Index without a goroutine per answer: each one's stack grew
+// by copying through the cache's frames, which cost more than the answer itself.
+func TestWarmReadsStartNoGoroutines(t *testing.T) {
+	const n = 20
+	opts, names := warmFixture(t, n)
+	ix := newIndex(t, opts)
+	before := goroutinesCreated()
+	readAll(t, ix, names)
+	// The cache's idle timer for its read handle may start one, and the runtime
+	// its own; a goroutine per project or per metadata read would be 2n.
+	if created := goroutinesCreated() - before; created >= n/2 {
+		t.Errorf("a warm read of %d projects started %d goroutines, want fewer than %d", n, created, n/2)
+	}
+	if s := ix.Stats(); s.Requests != 0 || s.MetadataHits != n {
+		t.Errorf("stats %+v; want no requests and %d metadata hits", s, n)
+	}
+}
+
+// BenchmarkWarmMetadata reads the releases and the metadata of 40 projects from a warm
+// cache, as a warm check does.
+// go test ./index -run '^$' -bench WarmMetadata -benchmem
+func BenchmarkWarmMetadata(b *testing.B) {
+	opts, names := warmFixture(b, 40)
+	b.ReportAllocs()
+	for b.Loop() {
+		readAll(b, newIndex(b, opts), names)
+	}
+}
