@@ -183,6 +183,8 @@ type Index struct {
 	work sync.WaitGroup
 
 	python *pep440.Version // the Environment's python_full_version, for guesses
+	// noExtras is the Environment with extra "", for guesses; nil without one.
+	noExtras pep508.Environment
 
 	mu        sync.Mutex
 	flights   map[string]*flight // shared work in progress, by key
@@ -229,6 +231,10 @@ func New(opts Options) (*Index, error) {
 		pages:     map[string]*fetchedPage{},
 		hashes:    map[string]digest{},
 		sizes:     map[string]cache.Sizes{},
+	}
+	if opts.Environment != nil {
+		ix.noExtras = maps.Clone(opts.Environment)
+		ix.noExtras["extra"] = ""
 	}
 	if v, err := pep440.Parse(opts.Environment["python_full_version"]); err == nil {
 		ix.python = &v

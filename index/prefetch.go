@@ -1,8 +1,6 @@
 package index
 
 import (
-	"maps"
-
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver"
@@ -109,11 +107,9 @@ func (ix *Index) applies(m pep508.Marker) bool {
 	if m.IsEmpty() {
 		return true
 	}
-	if ix.opts.Environment == nil {
+	if ix.noExtras == nil {
 		return false
 	}
-	env := maps.Clone(ix.opts.Environment)
-	env["extra"] = ""
-	ok, err := m.Evaluate(env)
+	ok, err := m.Evaluate(ix.noExtras)
 	return err == nil && ok
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/depsolve/depsolve/pep440"
+	"github.com/depsolve/depsolve/pep508"
 )
 
 // warmFixture is an index of n projects, each of one wheel with PEP 658 metadata
@@ -22,9 +23,9 @@ func warmFixture(t testing.TB, n int) (Options, []string) {
 		names = append(names, name)
 		f.add("pypi", makeWheel(t, name+"-1.0-py3-none-any.whl", metadataText(name, "1.0",
 			"Requires-Python: >=3.9",
-			"Requires-Dist: numpy>=1.21,<3",
-			"Requires-Dist: typing-extensions>=4.0; python_version < \"3.11\"",
-			"Requires-Dist: packaging>=20.0",
+			fmt.Sprintf("Requires-Dist: p%d>=1.0,<3", (i+1)%n),
+			fmt.Sprintf("Requires-Dist: p%d>=0.5; python_version < \"3.11\"", (i+2)%n),
+			fmt.Sprintf("Requires-Dist: p%d!=0.9,>=0.1", (i+3)%n),
 			"Requires-Dist: pytest>=7; extra == \"test\"",
 			"Provides-Extra: test"), 0))
 	}
@@ -74,12 +75,30 @@ func TestWarmReadsStartNoGoroutines(t *testing.T) {
 }
 
 // BenchmarkWarmMetadata reads the releases and the metadata of 40 projects from a warm
-// cache, as a warm check does.
+// cache, as a warm check does, with prefetching off and on (then the Index guesses
+// each dependency's pick while the reads go on, and is closed after them).
 // go test ./index -run '^$' -bench WarmMetadata -benchmem
 func BenchmarkWarmMetadata(b *testing.B) {
 	opts, names := warmFixture(b, 40)
-	b.ReportAllocs()
-	for b.Loop() {
-		readAll(b, newIndex(b, opts), names)
+	b.Run("no-prefetch", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			readAll(b, newIndex(b, opts), names)
+		}
+	})
+	opts.MaxPrefetch = 2000
+	opts.Environment = pep508.Environment{
+		"python_version": "3.11", "python_full_version": "3.11.9", "sys_platform": "linux",
+		"platform_system": "Linux", "platform_machine": "x86_64", "os_name": "posix",
+		"implementation_name": "cpython", "platform_python_implementation": "CPython",
+		"platform_release": "", "platform_version": "", "implementation_version": "3.11.9",
 	}
+	b.Run("prefetch", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			ix := newIndex(b, opts)
+			readAll(b, ix, names)
+			ix.Close()
+		}
+	})
 }
