@@ -307,6 +307,11 @@ func convert(name string, v pep440.Version, c *candidate, m *coremeta.Metadata) 
 		}
 	}
 	var md resolver.Metadata
+	if len(m.RequiresDist) > 0 {
+		// Grown by append, the list cost twice its size again in copies: some
+		// projects list hundreds of dependencies, mostly for extras.
+		md.RequiresDist = make([]pep508.Requirement, 0, len(m.RequiresDist))
+	}
 	for _, f := range m.RequiresDist {
 		r, err := pep508.ParseRequirement(f.Value)
 		if err != nil {

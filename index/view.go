@@ -12,7 +12,6 @@ import (
 	"github.com/depsolve/depsolve/internal/wire"
 	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep440"
-	"github.com/depsolve/depsolve/resolver"
 )
 
 // A project view is a project as buildProject makes it for one target, cached so that a
@@ -75,8 +74,13 @@ func (ix *Index) viewKey(name string, pages []sourcePage) string {
 func targetKeyOf(s *pep425.Supported) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%#v", s.Target())
+	// What wire.AppendString(nil, t.String()) gives, in one buffer for the
+	// hundreds of tags of a manylinux target.
+	var field []byte
 	for _, t := range s.Tags() {
-		h.Write(wire.AppendString(nil, t.String()))
+		field = wire.AppendUvarint(field[:0], uint64(len(t.Python)+len(t.ABI)+len(t.Platform)+2))
+		field = append(append(append(append(append(field, t.Python...), '-'), t.ABI...), '-'), t.Platform...)
+		h.Write(field)
 	}
 	return string(h.Sum(nil))
 }
@@ -187,6 +191,9 @@ func decodeView(data []byte, name string, pages []sourcePage) (*project, [][]str
 	}
 	n := r.Count(5) // the smallest encoded release
 	p.releases = make([]*release, n)
+	// One allocation for all releases, and one for their files: projects list
+	// hundreds of releases.
+	releases, lazies := make([]release, n), make([]lazyFiles, n)
 	// Releases of a project mostly share a few Requires-Python texts.
 	specs := map[string]pep440.SpecifierSet{}
 	for i := range p.releases {
@@ -194,7 +201,9 @@ func decodeView(data []byte, name string, pages []sourcePage) (*project, [][]str
 		if err != nil {
 			r.Fail()
 		}
-		rel := &release{release: resolver.Release{Version: v}, lazy: &lazyFiles{sources: displays}}
+		lazies[i].sources = displays
+		rel := &releases[i]
+		rel.release.Version, rel.lazy = v, &lazies[i]
 		rel.release.Yanked = r.Byte()&viewYanked != 0
 		if text := r.String(); text != "" {
 			spec, seen := specs[text]
