@@ -45,15 +45,15 @@
 // SHA-256 of all it was derived from: the index's views of projects.
 //
 // Bucket "heads" (made by the first PutPage of a page with a ParsedKey): key as in
-// pages, for a page stored with the key of its parsed form. Payload: the checksum that
-// ends the page's value (as a varint), URL, ContentType, ETag, LastModified, MaxAge,
-// FetchedAt as in pages, then the ParsedKey. PutPage writes page and head in one
-// transaction (and deletes the head of a page stored without ParsedKey); a head whose
-// checksum is not the page's, as after a depsolve that predates heads rewrote the page,
-// is ignored. GetPageWithParsed reads the head and the parsed form instead of the page:
-// a warm run neither copies, checksums nor hashes page bodies, which for projects like
-// torch run to megabytes; GetPageHead reads the head alone, for a caller that may need
-// neither.
+// pages, for a page stored with the key of its parsed form. Payload: URL, ContentType,
+// ETag, LastModified, MaxAge, FetchedAt as in pages, then the ParsedKey. PutPage writes
+// page and head in one transaction (and deletes the head of a page stored without
+// ParsedKey). Reading a head does not touch its page: a depsolve that predates heads,
+// and so this entry format, may rewrite the page alone (a format 1 value), and the head
+// then answers for the page it describes until that is stale (see encodeHead).
+// GetPageWithParsed reads the head and the parsed form instead of the page: a warm run
+// neither copies, checksums nor hashes page bodies, which for projects like torch run
+// to megabytes; GetPageHead reads the head alone, for a caller that may need neither.
 //
 // Bucket "sizes" (made by the first PutSizes): the download and installed sizes of a
 // distribution file, keyed as its metadata is (DistKey for a file checked whole,

@@ -63,11 +63,6 @@ func unseal(key string, value []byte) ([]byte, error) {
 	return payload, nil
 }
 
-// valueChecksum is the checksum that ends a sealed value, as a head records its page's.
-func valueChecksum(value []byte) uint64 {
-	return uint64(binary.BigEndian.Uint32(value[len(value)-checksumSize:]))
-}
-
 // fieldWriter and fieldReader implement the payload encoding of structured values:
 // strings and byte slices as a uvarint length followed by the bytes, integers as varints.
 type fieldWriter struct{ b []byte }

@@ -45,7 +45,9 @@ func TestFormat1EntriesAreQuietMisses(t *testing.T) {
 		stored := page
 		stored.URL = pageURL
 		pageValue := sealFormat1(pageURL, encodePage(stored))
-		headValue := sealFormat1(pageURL, encodeHead(stored, binary.BigEndian.Uint64(pageValue[len(pageValue)-8:])))
+		// A format 1 head began with the checksum of its page's value.
+		pageSum := binary.BigEndian.Uint64(pageValue[len(pageValue)-8:])
+		headValue := sealFormat1(pageURL, append(binary.AppendVarint(nil, int64(pageSum)), encodeHead(stored)...))
 		for _, e := range []struct {
 			bucket []byte
 			key    string

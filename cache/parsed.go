@@ -98,11 +98,10 @@ func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (
 }
 
 // readHead reads the head of the page under key (see PutPage): the page without its
-// body and the key of its parsed form, or pk "" when there is no head or it describes
-// another value than the page stored now. damaged is a copy of a head that fails its
-// checks, for the caller to discard.
+// body and the key of its parsed form, or pk "" when there is no head (or one of another
+// format). damaged is a copy of a head that fails its checks, for the caller to discard.
 func readHead(tx *bolt.Tx, key string) (p Page, pk string, damaged []byte) {
-	heads, pages := tx.Bucket(bucketHeads), tx.Bucket(bucketPages)
+	heads := tx.Bucket(bucketHeads)
 	if heads == nil {
 		return Page{}, "", nil
 	}
@@ -111,9 +110,8 @@ func readHead(tx *bolt.Tx, key string) (p Page, pk string, damaged []byte) {
 		return Page{}, "", nil
 	}
 	payload, err := unseal(key, value)
-	var h head
 	if err == nil {
-		h, err = decodeHead(payload)
+		p, err = decodeHead(payload)
 	}
 	switch {
 	case errors.Is(err, errOtherFormat):
@@ -121,11 +119,7 @@ func readHead(tx *bolt.Tx, key string) (p Page, pk string, damaged []byte) {
 	case err != nil:
 		return Page{}, "", bytes.Clone(value)
 	}
-	page := pages.Get([]byte(key))
-	if len(page) < 1+checksumSize || page[0] != entryFormat || valueChecksum(page) != h.pageSum {
-		return Page{}, "", nil
-	}
-	return h.page, h.page.ParsedKey, nil
+	return p, p.ParsedKey, nil
 }
 
 // PutParsed stores the parsed form of a page under key (a ParsedKey), for good. Its

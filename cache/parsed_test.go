@@ -130,12 +130,17 @@ func TestPageHead(t *testing.T) {
 		t.Errorf("from the head: %+v, %q, %v, %v; want %+v", p, parsed, found, err, want)
 	}
 
-	// A page rewritten alone (by a depsolve that predates heads): the head is stale.
+	// A page rewritten alone, by a depsolve that predates heads and so writes format 1:
+	// the head answers for the page it describes, without reading the page, which reads
+	// as a miss once a caller needs its body.
 	rawUpdate(t, c.Path(), func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketPages).Put([]byte(u), seal(u, encodePage(samplePage("new body"))))
+		return tx.Bucket(bucketPages).Put([]byte(u), sealFormat1(u, encodePage(samplePage("new body"))))
 	})
-	if p, _, _, _ := c.GetPageWithParsed(u, keyOf); string(p.Body) != "new body" {
-		t.Errorf("stale head: body %q, want the new page", p.Body)
+	if p, parsed, found, err := c.GetPageWithParsed(u, keyOf); !found || err != nil || string(parsed) != "parsed form" || !cmp.Equal(p, want) {
+		t.Errorf("head of a page rewritten in format 1: %+v, %q, %v, %v; want %+v", p, parsed, found, err, want)
+	}
+	if p, found, err := c.GetPage(u); found || err != nil {
+		t.Errorf("GetPage of a format 1 page: %q, %v, %v; want a miss", p.Body, found, err)
 	}
 	// Stored again without ParsedKey: the head goes.
 	page.ParsedKey = ""
@@ -203,5 +208,28 @@ func TestGetPageHead(t *testing.T) {
 	}
 	if _, _, err := c.GetParsed("sha256:00"); !errors.Is(err, ErrRejected) {
 		t.Errorf("malformed key: %v", err)
+	}
+}
+
+// GetPageHead reads the head alone: not the page's value, which for projects like torch
+// is megabytes, each touch of it costing the run resident memory. A head answers even
+// with its page gone (discarded as damaged, say) until it is stale.
+func TestPageHeadDoesNotReadThePage(t *testing.T) {
+	c, w := openTest(t, t.TempDir(), Options{})
+	const u = "https://pypi.example/simple/torch/"
+	page := samplePage("page body")
+	page.ParsedKey = ParsedKey(digest(page.Body))
+	if err := c.PutPage(u, page); err != nil {
+		t.Fatal(err)
+	}
+	rawUpdate(t, c.Path(), func(tx *bolt.Tx) error { return tx.Bucket(bucketPages).Delete([]byte(u)) })
+	p, found, err := c.GetPageHead(u)
+	want := page
+	want.Body = nil
+	if !found || err != nil || !cmp.Equal(p, want) {
+		t.Errorf("GetPageHead = %+v, %v, %v; want %+v", p, found, err, want)
+	}
+	if got := w.list(); len(got) != 0 {
+		t.Errorf("warnings %q", got)
 	}
 }
