@@ -31,8 +31,20 @@ func warmFixture(t testing.TB, n int) (Options, []string) {
 	}
 	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	opts := Options{IndexURL: f.url("pypi"), Cache: openCache(t, t.TempDir()), Now: func() time.Time { return now }}
-	readAll(t, newIndex(t, opts), names)
+	ix := newIndex(t, opts)
+	readAll(t, ix, names)
+	readSizes(t, ix, names)
 	return opts, names
+}
+
+// readSizes asks for the sizes of each project's file, as a check does for its pins.
+func readSizes(t testing.TB, ix *Index, names []string) {
+	for _, name := range names {
+		s, err := ix.Sizes(context.Background(), name, pep440.MustParse("1.0"))
+		if err != nil || s.Installed == 0 {
+			t.Fatalf("%s: sizes %+v, %v", name, s, err)
+		}
+	}
 }
 
 // readAll asks for each project's releases and its metadata, as a resolver does.
@@ -64,13 +76,14 @@ func TestWarmReadsStartNoGoroutines(t *testing.T) {
 	ix := newIndex(t, opts)
 	before := goroutinesCreated()
 	readAll(t, ix, names)
+	readSizes(t, ix, names)
 	// The cache's idle timer for its read handle may start one, and the runtime
-	// its own; a goroutine per project or per metadata read would be 2n.
+	// its own; a goroutine per project, metadata or sizes read would be 3n.
 	if created := goroutinesCreated() - before; created >= n/2 {
 		t.Errorf("a warm read of %d projects started %d goroutines, want fewer than %d", n, created, n/2)
 	}
-	if s := ix.Stats(); s.Requests != 0 || s.MetadataHits != n {
-		t.Errorf("stats %+v; want no requests and %d metadata hits", s, n)
+	if s := ix.Stats(); s.Requests != 0 || s.MetadataHits != n || s.SizeHits != n {
+		t.Errorf("stats %+v; want no requests, and %d metadata and size hits", s, n)
 	}
 }
 
