@@ -369,41 +369,60 @@ type flight struct {
 	err  error
 }
 
-// shared runs the work for key once at a time. cached, when not nil, runs first, in the
-// caller's goroutine: it answers from what the Index and the cache hold, without the
-// network, or says ok false. A warm run answers nearly everything so, and a goroutine
-// for each answer cost more than the answer: its stack grew, by copying, through the
-// frames of the cache and bbolt. Otherwise fn runs in a goroutine of its own, detached
-// from the caller's context (other callers may be waiting on it), and the caller waits
-// for it under ctx.
-func (ix *Index) shared(ctx context.Context, key string, cached func() (any, bool), fn func(ctx context.Context) (any, error)) (any, error) {
+// A job is work for shared: key names it, so that it runs once at a time; cached,
+// when not nil, answers from what the Index and the cache hold, without the network,
+// or says ok false; fn does the whole work.
+type job struct {
+	key    string
+	cached func() (v any, ok bool)
+	fn     func(ctx context.Context) (any, error)
+}
+
+// shared runs j once at a time: cached first, in the caller's goroutine, then, if it
+// did not answer, fn in a goroutine of its own, detached from the caller's context
+// (other callers may be waiting on it), which the caller waits for under ctx. A warm
+// run answers nearly everything from the cache, and a goroutine for each answer cost
+// more than the answer: its stack grew, by copying, through the frames of the cache
+// and bbolt.
+func (ix *Index) shared(ctx context.Context, j job) (any, error) {
+	f, landed := ix.start(j)
+	if landed {
+		return f.val, f.err
+	}
+	return f.wait(ctx)
+}
+
+// start is shared without the waiting: it returns the flight of j, landed when it
+// ended in the caller's goroutine (cached answered, or the Index is closed), else
+// running in a goroutine, started now or before.
+func (ix *Index) start(j job) (f *flight, landed bool) {
 	if err := ix.ctx.Err(); err != nil {
-		return nil, err // closed
+		return &flight{err: err}, true // closed
 	}
 	ix.mu.Lock()
-	if f := ix.flights[key]; f != nil {
+	if f := ix.flights[j.key]; f != nil {
 		ix.mu.Unlock()
-		return f.wait(ctx)
+		return f, false
 	}
-	f := &flight{done: make(chan struct{})}
-	ix.flights[key] = f
+	f = &flight{done: make(chan struct{})}
+	ix.flights[j.key] = f
 	ix.mu.Unlock()
-	if cached != nil {
-		if v, ok := cached(); ok {
-			ix.land(key, f, v, nil)
-			return v, nil
+	if j.cached != nil {
+		if v, ok := j.cached(); ok {
+			ix.land(j.key, f, v, nil)
+			return f, true
 		}
 	}
 	if !ix.track() {
-		ix.land(key, f, nil, ix.ctx.Err())
-		return nil, ix.ctx.Err()
+		ix.land(j.key, f, nil, ix.ctx.Err())
+		return f, true
 	}
 	go func() {
 		defer ix.work.Done()
-		v, err := fn(ix.ctx)
-		ix.land(key, f, v, err)
+		v, err := j.fn(ix.ctx)
+		ix.land(j.key, f, v, err)
 	}()
-	return f.wait(ctx)
+	return f, false
 }
 
 // land ends the flight f of key with its result.
@@ -496,12 +515,21 @@ func (ix *Index) project(ctx context.Context, name string) (*project, error) {
 	if p := ix.loadedProject(name); p != nil {
 		return p, nil
 	}
+	v, err := ix.shared(ctx, ix.projectJob(name))
+	if err != nil {
+		return nil, err
+	}
+	return v.(*project), nil
+}
+
+// projectJob loads project name for shared, and keeps it.
+func (ix *Index) projectJob(name string) job {
 	keep := func(p *project) {
 		ix.mu.Lock()
 		ix.projects[name] = p
 		ix.mu.Unlock()
 	}
-	v, err := ix.shared(ctx, "project "+name, func() (any, bool) {
+	return job{key: "project " + name, cached: func() (any, bool) {
 		// A flight for the project may have ended since loadedProject was asked.
 		if p := ix.loadedProject(name); p != nil {
 			return p, true
@@ -512,18 +540,14 @@ func (ix *Index) project(ctx context.Context, name string) (*project, error) {
 		}
 		keep(p)
 		return p, true
-	}, func(ctx context.Context) (any, error) {
+	}, fn: func(ctx context.Context) (any, error) {
 		p, err := ix.loadProject(ctx, name)
 		if err != nil {
 			return nil, err
 		}
 		keep(p)
 		return p, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*project), nil
+	}}
 }
 
 // loadedProject is the project name as this Index has loaded it, or nil.
@@ -669,7 +693,7 @@ type digest struct {
 // for (a find-links folder, most find-links pages) by reading the file: a
 // lockfile records a hash for every file. Each file is read once per Index.
 func (ix *Index) computeHash(ctx context.Context, c *candidate) (string, int64, error) {
-	v, err := ix.shared(ctx, "hash "+c.URL, nil, func(ctx context.Context) (any, error) {
+	v, err := ix.shared(ctx, job{key: "hash " + c.URL, fn: func(ctx context.Context) (any, error) {
 		ix.mu.Lock()
 		d, ok := ix.hashes[c.URL]
 		ix.mu.Unlock()
@@ -692,7 +716,7 @@ func (ix *Index) computeHash(ctx context.Context, c *candidate) (string, int64, 
 		ix.hashes[c.URL] = d
 		ix.mu.Unlock()
 		return d, nil
-	})
+	}})
 	if err != nil {
 		return "", 0, err
 	}

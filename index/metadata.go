@@ -22,25 +22,39 @@ import (
 // had without running package code, or is invalid, comes back with
 // Unavailable set; only operational failures (network, cache) are errors.
 func (ix *Index) Metadata(ctx context.Context, name string, v pep440.Version) (resolver.Metadata, error) {
-	key := name + " " + v.String()
-	loaded := func() (resolver.Metadata, bool) {
-		ix.mu.Lock()
-		defer ix.mu.Unlock()
-		md, ok := ix.metadata[key]
-		return md, ok
-	}
-	if md, ok := loaded(); ok {
+	if md, ok := ix.loadedMetadata(name, v); ok {
 		return md, nil
 	}
+	got, err := ix.shared(ctx, ix.metadataJob(name, v))
+	if err != nil {
+		return resolver.Metadata{}, err
+	}
+	return got.(resolver.Metadata), nil
+}
+
+// loadedMetadata is the metadata of version v of project name as this Index has
+// loaded it; ok is false when it has not.
+func (ix *Index) loadedMetadata(name string, v pep440.Version) (md resolver.Metadata, ok bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	md, ok = ix.metadata[name+" "+v.String()]
+	return md, ok
+}
+
+// metadataJob loads the metadata of version v of project name for shared, keeps it,
+// and prefetches what its dependencies will need: only once it is kept, so that a
+// guess that comes back to it finds it and does not wait for this job.
+func (ix *Index) metadataJob(name string, v pep440.Version) job {
+	key := name + " " + v.String()
 	keep := func(md resolver.Metadata) {
 		ix.mu.Lock()
 		ix.metadata[key] = md
 		ix.mu.Unlock()
 		ix.prefetchDependencies(md)
 	}
-	got, err := ix.shared(ctx, "metadata "+key, func() (any, bool) {
-		// A flight for the metadata may have ended since loaded was asked.
-		if md, ok := loaded(); ok {
+	return job{key: "metadata " + key, cached: func() (any, bool) {
+		// A flight for the metadata may have ended since loadedMetadata was asked.
+		if md, ok := ix.loadedMetadata(name, v); ok {
 			return md, true
 		}
 		md, ok := ix.cachedMetadata(name, v)
@@ -48,18 +62,14 @@ func (ix *Index) Metadata(ctx context.Context, name string, v pep440.Version) (r
 			keep(md)
 		}
 		return md, ok
-	}, func(ctx context.Context) (any, error) {
+	}, fn: func(ctx context.Context) (any, error) {
 		md, err := ix.loadMetadata(ctx, name, v)
 		if err != nil {
 			return nil, err
 		}
 		keep(md)
 		return md, nil
-	})
-	if err != nil {
-		return resolver.Metadata{}, err
-	}
-	return got.(resolver.Metadata), nil
+	}}
 }
 
 func (ix *Index) loadMetadata(ctx context.Context, name string, v pep440.Version) (resolver.Metadata, error) {

@@ -21,27 +21,46 @@ import (
 // again; the client's concurrency limit bounds the requests in flight;
 // Options.MaxPrefetch bounds the number of guesses; failures are dropped (the
 // real call will retry and report). Close stops it, and waits for the guesses
-// in flight to end.
+// in flight to end. What the cache answers is guessed at once, in the caller's
+// goroutine (see guess): only guesses that need the network run behind its back.
 
 // Prefetch starts fetching the pages of the given requirements, and the likely
-// picks' metadata, without waiting: the CLI calls it with the root
-// requirements.
+// picks' metadata, without waiting for the network: the CLI calls it with the
+// root requirements.
 func (ix *Index) Prefetch(reqs ...pep508.Requirement) {
 	for _, r := range reqs {
 		ix.prefetchRequirement(r)
 	}
 }
 
-// guess runs fn in a goroutine Close waits for, if the prefetch budget allows
-// one more guess.
-func (ix *Index) guess(fn func()) {
+// guess starts j, if the prefetch budget allows one more guess, without waiting for
+// it, and then, when not nil, runs then on its result. A guess the cache answers runs
+// in the caller's goroutine, then included: a warm run guesses its way through the
+// whole graph in a few milliseconds, and a goroutine for each guess cost more than the
+// guess. One that needs the network goes on in goroutines Close waits for.
+func (ix *Index) guess(j job, then func(v any)) {
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
 	if ix.opts.MaxPrefetch < 0 || ix.prefetchN >= ix.opts.MaxPrefetch || ix.ctx.Err() != nil {
+		ix.mu.Unlock()
 		return
 	}
 	ix.prefetchN++
-	ix.work.Go(fn)
+	ix.mu.Unlock()
+	f, landed := ix.start(j)
+	switch {
+	case then == nil:
+	case landed:
+		if f.err == nil {
+			then(f.val)
+		}
+	case ix.track():
+		go func() {
+			defer ix.work.Done()
+			if v, err := f.wait(ix.ctx); err == nil {
+				then(v)
+			}
+		}()
+	}
 }
 
 // prefetchRelease fetches the metadata of the newest usable version of p that
@@ -58,15 +77,10 @@ func (ix *Index) prefetchRelease(p *project, spec pep440.SpecifierSet) {
 		return
 	}
 	v := picks[0]
-	ix.mu.Lock()
-	_, done := ix.metadata[p.name+" "+v.String()]
-	ix.mu.Unlock()
-	if done {
+	if _, done := ix.loadedMetadata(p.name, v); done {
 		return
 	}
-	ix.guess(func() {
-		ix.Metadata(ix.ctx, p.name, v) //nolint:errcheck // a guess; the real call reports
-	})
+	ix.guess(ix.metadataJob(p.name, v), nil) // a guess: failures are the real call's to report
 }
 
 // prefetchDependencies fetches what the resolver will need after md.
@@ -81,18 +95,11 @@ func (ix *Index) prefetchRequirement(r pep508.Requirement) {
 		return
 	}
 	name := r.Key()
-	ix.mu.Lock()
-	p := ix.projects[name]
-	ix.mu.Unlock()
-	if p != nil {
+	if p := ix.loadedProject(name); p != nil {
 		ix.prefetchRelease(p, r.Specifier)
 		return
 	}
-	ix.guess(func() {
-		if p, err := ix.project(ix.ctx, name); err == nil {
-			ix.prefetchRelease(p, r.Specifier)
-		}
-	})
+	ix.guess(ix.projectJob(name), func(v any) { ix.prefetchRelease(v.(*project), r.Specifier) })
 }
 
 // pythonAllows reports whether a Requires-Python admits the Environment's

@@ -48,7 +48,7 @@ func (ix *Index) Sizes(ctx context.Context, name string, v pep440.Version) (Size
 	case c.wheel == nil:
 		return Sizes{Filename: c.Filename, Download: c.Size, InstalledUnknown: "a source distribution: only a build would tell, and depsolve never runs package code"}, nil
 	}
-	got, err := ix.shared(ctx, "sizes "+c.URL, func() (any, bool) {
+	got, err := ix.shared(ctx, job{key: "sizes " + c.URL, cached: func() (any, bool) {
 		ix.mu.Lock()
 		s, ok := ix.sizes[c.URL]
 		ix.mu.Unlock()
@@ -61,14 +61,14 @@ func (ix *Index) Sizes(ctx context.Context, name string, v pep440.Version) (Size
 		}
 		ix.keepSizes(c, s)
 		return s, true
-	}, func(ctx context.Context) (any, error) {
+	}, fn: func(ctx context.Context) (any, error) {
 		s, err := ix.loadSizes(ctx, c)
 		if err != nil {
 			return nil, err
 		}
 		ix.keepSizes(c, s)
 		return s, nil
-	})
+	}})
 	if err != nil {
 		return Sizes{}, err
 	}

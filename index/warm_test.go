@@ -73,18 +73,36 @@ func goroutinesCreated() uint64 {
 func TestWarmReadsStartNoGoroutines(t *testing.T) {
 	const n = 20
 	opts, names := warmFixture(t, n)
-	ix := newIndex(t, opts)
-	before := goroutinesCreated()
-	readAll(t, ix, names)
-	readSizes(t, ix, names)
-	// The cache's idle timer for its read handle may start one, and the runtime
-	// its own; a goroutine per project, metadata or sizes read would be 3n.
-	if created := goroutinesCreated() - before; created >= n/2 {
-		t.Errorf("a warm read of %d projects started %d goroutines, want fewer than %d", n, created, n/2)
+	for _, prefetch := range []bool{false, true} {
+		t.Run(fmt.Sprintf("prefetch=%v", prefetch), func(t *testing.T) {
+			opts := opts
+			if prefetch {
+				opts.MaxPrefetch, opts.Environment = 2000, benchEnvironment
+			}
+			ix := newIndex(t, opts)
+			defer ix.Close()
+			before := goroutinesCreated()
+			readAll(t, ix, names)
+			readSizes(t, ix, names)
+			// The cache's idle timer for its read handle may start one, and the
+			// runtime its own; a goroutine per project, metadata or sizes read, or
+			// per guess, would be 3n or more.
+			if created := goroutinesCreated() - before; created >= n/2 {
+				t.Errorf("a warm read of %d projects started %d goroutines, want fewer than %d", n, created, n/2)
+			}
+			if s := ix.Stats(); s.Requests != 0 || s.MetadataHits != n || s.SizeHits != n {
+				t.Errorf("stats %+v; want no requests, and %d metadata and size hits", s, n)
+			}
+		})
 	}
-	if s := ix.Stats(); s.Requests != 0 || s.MetadataHits != n || s.SizeHits != n {
-		t.Errorf("stats %+v; want no requests, and %d metadata and size hits", s, n)
-	}
+}
+
+// benchEnvironment is CPython 3.11 on x86-64 Linux.
+var benchEnvironment = pep508.Environment{
+	"python_version": "3.11", "python_full_version": "3.11.9", "sys_platform": "linux",
+	"platform_system": "Linux", "platform_machine": "x86_64", "os_name": "posix",
+	"implementation_name": "cpython", "platform_python_implementation": "CPython",
+	"platform_release": "", "platform_version": "", "implementation_version": "3.11.9",
 }
 
 // BenchmarkWarmMetadata reads the releases and the metadata of 40 projects from a warm
@@ -99,13 +117,7 @@ func BenchmarkWarmMetadata(b *testing.B) {
 			readAll(b, newIndex(b, opts), names)
 		}
 	})
-	opts.MaxPrefetch = 2000
-	opts.Environment = pep508.Environment{
-		"python_version": "3.11", "python_full_version": "3.11.9", "sys_platform": "linux",
-		"platform_system": "Linux", "platform_machine": "x86_64", "os_name": "posix",
-		"implementation_name": "cpython", "platform_python_implementation": "CPython",
-		"platform_release": "", "platform_version": "", "implementation_version": "3.11.9",
-	}
+	opts.MaxPrefetch, opts.Environment = 2000, benchEnvironment
 	b.Run("prefetch", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
