@@ -193,14 +193,17 @@ func (ix *Index) fetchMetadata(ctx context.Context, name string, c *candidate) (
 // this index's file gave unchecked before. err is the first failure to read the cache,
 // which an offline run reports.
 func (ix *Index) cachedCoreMetadata(c *candidate) (m *coremeta.Metadata, found bool, err error) {
-	var keys []string
-	if isSHA256(c.metadataSHA256) && c.hasMetadata {
-		keys = append(keys, cache.MetadataKey(c.metadataSHA256))
+	// Made one at a time: the first is nearly always there, and a SourceKey costs a
+	// hash.
+	keys := func(yield func(string) bool) {
+		if isSHA256(c.metadataSHA256) && c.hasMetadata && !yield(cache.MetadataKey(c.metadataSHA256)) {
+			return
+		}
+		if isSHA256(c.SHA256) && yield(cache.DistKey(c.SHA256)) {
+			yield(cache.SourceKey(c.Index, c.URL, c.SHA256))
+		}
 	}
-	if isSHA256(c.SHA256) {
-		keys = append(keys, cache.DistKey(c.SHA256), cache.SourceKey(c.Index, c.URL, c.SHA256))
-	}
-	for _, k := range keys {
+	for k := range keys {
 		data, found, gerr := ix.opts.Cache.GetMetadata(k)
 		if gerr != nil && err == nil {
 			err = gerr
