@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -179,4 +180,62 @@ func (c *Cache) GetPageHead(pageURL string) (p Page, found bool, err error) {
 		c.touch(entry{bucket: bucketPages, key: key})
 	}
 	return p, true, nil
+}
+
+// GetPageHeads reads the pages stored for pageURLs from their heads, as GetPageHead
+// reads one, and in the same read transaction the parsed entry under derived(heads)
+// (see GetParsed): what the caller derived from those pages, such as its view of a
+// project. found is false, and derived is not called, unless every page has a head;
+// parsed is nil when derived gives "" or names no entry. One transaction instead of
+// one per page and one for the entry: a warm run reads a project so. err means what it
+// means for GetPage.
+func (c *Cache) GetPageHeads(pageURLs []string, derived func(heads []Page) string) (heads []Page, parsed []byte, found bool, err error) {
+	if c == nil {
+		return nil, nil, false, nil
+	}
+	keys := make([]string, len(pageURLs))
+	for i, u := range pageURLs {
+		if keys[i], err = pageKey(u); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	var damaged []entry
+	var uses []entry
+	var parsedValue []byte
+	var pk string
+	err = c.view(func(tx *bolt.Tx) {
+		heads, damaged, uses, parsedValue, found = make([]Page, len(keys)), nil, nil, nil, true
+		for i, key := range keys {
+			p, hk, bad := readHead(tx, key)
+			if bad != nil {
+				damaged = append(damaged, entry{bucket: bucketHeads, key: key, value: bad})
+			}
+			if hk == "" {
+				found = false
+				return
+			}
+			heads[i] = p
+			if c.needsTouch(tx, bucketPages, key) {
+				uses = append(uses, entry{bucket: bucketPages, key: key})
+			}
+		}
+		if pk = derived(heads); digestOf(pk, parsedPrefix) == "" {
+			return
+		}
+		if parsedValue = lookup(tx, bucketParsed, pk); parsedValue != nil && c.needsTouch(tx, bucketParsed, pk) {
+			uses = append(uses, entry{bucket: bucketParsed, key: pk})
+		}
+	})
+	for _, d := range damaged {
+		c.discard(d.bucket, d.key, d.value)
+	}
+	if err != nil || !found {
+		return nil, nil, false, err
+	}
+	parsed, ok := c.checked(bucketParsed, pk, parsedValue, nil)
+	if !ok {
+		uses = slices.DeleteFunc(uses, func(e entry) bool { return bytes.Equal(e.bucket, bucketParsed) })
+	}
+	c.touch(uses...)
+	return heads, parsed, true, nil
 }

@@ -3,6 +3,7 @@ package cache
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -231,5 +232,61 @@ func TestPageHeadDoesNotReadThePage(t *testing.T) {
 	}
 	if got := w.list(); len(got) != 0 {
 		t.Errorf("warnings %q", got)
+	}
+}
+
+// TestPageHeads: GetPageHeads reads the heads of pages and what the caller derived
+// from them, in one go; without a head for every page it reads nothing more.
+func TestPageHeads(t *testing.T) {
+	c, w := openTest(t, t.TempDir(), Options{})
+	urls := []string{"https://a.example/simple/torch/", "https://b.example/simple/torch/"}
+	var want []Page
+	for i, u := range urls {
+		page := samplePage(fmt.Sprintf("page %d", i))
+		page.URL = u
+		page.ParsedKey = ParsedKey(digest(page.Body))
+		if err := c.PutPage(u, page); err != nil {
+			t.Fatal(err)
+		}
+		page.Body = nil
+		want = append(want, page)
+	}
+	view := ParsedKey(digest([]byte("view")))
+	if err := c.PutParsed(view, []byte("the view")); err != nil {
+		t.Fatal(err)
+	}
+	derive := func(heads []Page) string {
+		if !cmp.Equal(heads, want) {
+			t.Errorf("derived from heads %+v, want %+v", heads, want)
+		}
+		return view
+	}
+	heads, parsed, found, err := c.GetPageHeads(urls, derive)
+	if !found || err != nil || string(parsed) != "the view" || !cmp.Equal(heads, want) {
+		t.Errorf("GetPageHeads = %+v, %q, %v, %v", heads, parsed, found, err)
+	}
+	if _, parsed, found, _ := c.GetPageHeads(urls, func([]Page) string { return "" }); !found || parsed != nil {
+		t.Errorf("with nothing derived: %q, %v; want the heads alone", parsed, found)
+	}
+	// A damaged derived entry is a miss, and is deleted.
+	rawUpdate(t, c.Path(), func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketParsed)
+		v := bytes.Clone(b.Get([]byte(view)))
+		v[2] ^= 0x01
+		return b.Put([]byte(view), v)
+	})
+	if _, parsed, found, _ := c.GetPageHeads(urls, derive); !found || parsed != nil {
+		t.Errorf("with a damaged entry: %q, %v; want the heads alone", parsed, found)
+	}
+	if v := rawGet(t, c.Path(), bucketParsed, view); v != nil {
+		t.Error("the damaged entry was not deleted")
+	}
+	if got := w.list(); len(got) != 1 || !strings.Contains(got[0], "parsed bucket") {
+		t.Errorf("warnings %q, want one for the damaged entry", got)
+	}
+	// A page without a head: nothing else is read.
+	missing := append(urls, "https://c.example/simple/torch/")
+	if _, _, found, err := c.GetPageHeads(missing, func([]Page) string { t.Error("derived called"); return "" }); found || err != nil {
+		t.Errorf("with a page missing: %v, %v; want a miss", found, err)
 	}
 }

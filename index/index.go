@@ -571,19 +571,23 @@ func (ix *Index) cachedProject(name string) *project {
 		indexes = indexes[:1]
 	}
 	pages := make([]sourcePage, len(indexes))
+	pageURLs := make([]string, len(indexes))
 	for i, s := range indexes {
-		pageURL := projectPageURL(s, name)
-		head, found, err := ix.opts.Cache.GetPageHead(pageURL)
-		if err != nil || !found || !ix.usable(head) {
-			return nil
-		}
-		pages[i] = sourcePage{s, pageURL, &fetchedPage{key: head.ParsedKey, unread: true}}
+		pageURLs[i] = projectPageURL(s, name)
 	}
-	key := ix.viewKey(name, pages)
-	if key == "" {
+	_, view, found, err := ix.opts.Cache.GetPageHeads(pageURLs, func(heads []cache.Page) string {
+		for i, head := range heads {
+			if !ix.usable(head) {
+				return ""
+			}
+			pages[i] = sourcePage{indexes[i], pageURLs[i], &fetchedPage{key: head.ParsedKey, unread: true}}
+		}
+		return ix.viewKey(name, pages)
+	})
+	if err != nil || !found || view == nil {
 		return nil
 	}
-	p, problems, ok := ix.cachedView(key, name, pages)
+	p, problems, ok := decodeView(view, name, pages)
 	if !ok {
 		return nil
 	}
