@@ -163,11 +163,13 @@ func (ix *Index) cachedView(key string, name string, pages []sourcePage) (p *pro
 	return decodeView(data, name, pages)
 }
 
+// decodeView decodes a view. It takes data over: the view's strings share it, so
+// nothing may change it afterwards.
 func decodeView(data []byte, name string, pages []sourcePage) (*project, [][]string, bool) {
 	if len(data) == 0 || data[0] != viewVersion {
 		return nil, nil, false
 	}
-	r := wire.NewReader(data[1:])
+	r := wire.NewReaderOwning(data[1:])
 	p := &project{name: name}
 	if n := r.Count(1); n > 0 {
 		p.sources = make([]string, n)
@@ -253,7 +255,7 @@ func (r *release) load() error {
 }
 
 func (l *lazyFiles) decode(v pep440.Version) ([]*candidate, bool) {
-	r := wire.NewReader([]byte(l.encoded))
+	r := wire.NewStringReader(l.encoded)
 	n := r.Count(12) // the smallest encoded file
 	out := make([]*candidate, 0, n)
 	for range n {
