@@ -25,12 +25,19 @@ import (
 // goroutine (see guess): only guesses that need the network run behind its back.
 
 // Prefetch starts fetching the pages of the given requirements, and the likely
-// picks' metadata, without waiting for the network: the CLI calls it with the
-// root requirements.
+// picks' metadata, without waiting: the CLI calls it with the root requirements.
+// The guesses start from a goroutine of their own, so that on a warm run the
+// cache's answers come in while the resolver starts.
 func (ix *Index) Prefetch(reqs ...pep508.Requirement) {
-	for _, r := range reqs {
-		ix.prefetchRequirement(r)
+	if !ix.track() {
+		return
 	}
+	go func() {
+		defer ix.work.Done()
+		for _, r := range reqs {
+			ix.prefetchRequirement(r)
+		}
+	}()
 }
 
 // guess starts j, if the prefetch budget allows one more guess, without waiting for
