@@ -45,15 +45,15 @@
 // SHA-256 of all it was derived from: the index's views of projects.
 //
 // Bucket "heads" (made by the first PutPage of a page with a ParsedKey): key as in
-// pages, for a page stored with the key of its parsed form. Payload: the CRC-64 that
-// ends the page's value (as a varint), URL, ContentType, ETag, LastModified, MaxAge,
-// FetchedAt as in pages, then the ParsedKey. PutPage writes page and head in one
-// transaction (and deletes the head of a page stored without ParsedKey); a head whose
-// checksum is not the page's, as after a depsolve that predates heads rewrote the page,
-// is ignored. GetPageWithParsed reads the head and the parsed form instead of the page:
-// a warm run neither copies, checksums nor hashes page bodies, which for projects like
-// torch run to megabytes; GetPageHead reads the head alone, for a caller that may need
-// neither.
+// pages, for a page stored with the key of its parsed form. Payload: URL, ContentType,
+// ETag, LastModified, MaxAge, FetchedAt as in pages, then the ParsedKey. PutPage writes
+// page and head in one transaction (and deletes the head of a page stored without
+// ParsedKey). Reading a head does not touch its page: a depsolve that predates heads,
+// and so this entry format, may rewrite the page alone (a format 1 value), and the head
+// then answers for the page it describes until that is stale (see encodeHead).
+// GetPageWithParsed reads the head and the parsed form instead of the page: a warm run
+// neither copies, checksums nor hashes page bodies, which for projects like torch run
+// to megabytes; GetPageHead reads the head alone, for a caller that may need neither.
 //
 // Bucket "sizes" (made by the first PutSizes): the download and installed sizes of a
 // distribution file, keyed as its metadata is (DistKey for a file checked whole,
@@ -67,10 +67,12 @@
 // matrix, sizes and layers was last stored or read; meta key "pruned-at" says when entries unused for
 // long were last deleted. See Prune in evict.go.
 //
-// Every value in pages, heads, metadata, matrix, parsed and used is sealed: a format byte (1), the payload,
-// then a big-endian CRC-64/ECMA of the key's length, the key and the payload. A value
+// Every value in pages, heads, metadata, matrix, parsed and used is sealed: a format byte (2), the payload,
+// then a big-endian CRC-32C of the key's length, the key and the payload. A value
 // that fails the check, torn by a crash or garbled on disk or handed back under the wrong
-// key by a damaged tree, is a miss, is deleted, and is never returned.
+// key by a damaged tree, is a miss, is deleted, and is never returned. A value of
+// another format byte (1, with a CRC-64/ECMA, of earlier depsolve versions) is a miss too,
+// but left alone, without a warning: storing the entry again replaces it.
 //
 // # Schema
 //
@@ -392,13 +394,17 @@ func lookup(tx *bolt.Tx, bucket []byte, key string) []byte {
 	return bytes.Clone(b.Get([]byte(key)))
 }
 
-// checked returns the payload of a value read under key, or a miss for a nil value. A
-// value that fails its checksum or check (which sees the payload) is discarded.
+// checked returns the payload of a value read under key, or a miss for a nil value or
+// one of another format. A value that fails its checksum or check (which sees the
+// payload) is discarded.
 func (c *Cache) checked(bucket []byte, key string, value []byte, check func(payload []byte) error) ([]byte, bool) {
 	if value == nil {
 		return nil, false
 	}
 	payload, err := unseal(key, value)
+	if errors.Is(err, errOtherFormat) {
+		return nil, false
+	}
 	if err == nil && check != nil {
 		err = check(payload)
 	}

@@ -3,50 +3,61 @@ package cache
 import (
 	"encoding/binary"
 	"errors"
-	"hash/crc64"
-	"sync"
+	"hash/crc32"
 )
 
-// entryFormat is the first byte of every value in the pages, metadata and matrix buckets.
-// A value with another first byte is treated like a damaged one: a miss.
-const entryFormat = 1
+// entryFormat is the first byte of every sealed value. Format 1 ended values with a
+// CRC-64/ECMA, which Go computes with tables at about 1 GB/s; format 2 ends them with a
+// CRC-32C, which the CPU computes (SSE4.2, ARMv8 CRC) some ten times faster: a warm run
+// checks every value it reads, views of projects like torch run to hundreds of KiB, and
+// 32 bits still catch any torn write or garble but one in four billion. A value of
+// another format is a miss (errOtherFormat), neither damaged nor read: it is replaced
+// when its entry is stored again, or pruned.
+const entryFormat = 2
 
-// checksumSize is the length of the CRC-64 that ends every value.
-const checksumSize = 8
+// checksumSize is the length of the CRC-32C that ends every value.
+const checksumSize = 4
 
-// crcTable is built on first use, not at package init: the 32 KiB of tables crc64 makes
-// would be paid by every run, `depsolve --version` included.
-var crcTable = sync.OnceValue(func() *crc64.Table { return crc64.MakeTable(crc64.ECMA) })
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// errDamaged reports a value whose envelope does not check out: torn, garbled, or stored
-// under another key.
-var errDamaged = errors.New("damaged entry")
+var (
+	// errDamaged reports a value whose envelope does not check out: torn, garbled, or
+	// stored under another key.
+	errDamaged = errors.New("damaged entry")
+	// errOtherFormat reports a value sealed in another entryFormat, by another depsolve
+	// version: a miss, not damage.
+	errOtherFormat = errors.New("entry of another format")
+)
 
 // entryChecksum covers the key as well as the payload, so a value that a damaged page
 // tree hands back under the wrong key is caught too.
-func entryChecksum(key string, payload []byte) uint64 {
-	var n [binary.MaxVarintLen64]byte
-	table := crcTable()
-	crc := crc64.Update(0, table, n[:binary.PutUvarint(n[:], uint64(len(key)))])
-	crc = crc64.Update(crc, table, []byte(key))
-	return crc64.Update(crc, table, payload)
+func entryChecksum(key string, payload []byte) uint32 {
+	// crc32 calls its CPU's implementation through a function value, so what it is
+	// given escapes: the length and the key go in one allocation, not two.
+	head := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(key)), uint64(len(key)))
+	crc := crc32.Update(0, castagnoli, append(head, key...))
+	return crc32.Update(crc, castagnoli, payload)
 }
 
-// seal wraps payload for storage under key: format byte, payload, CRC-64 (big-endian).
+// seal wraps payload for storage under key: format byte, payload, CRC-32C (big-endian).
 func seal(key string, payload []byte) []byte {
 	v := make([]byte, 0, 1+len(payload)+checksumSize)
 	v = append(v, entryFormat)
 	v = append(v, payload...)
-	return binary.BigEndian.AppendUint64(v, entryChecksum(key, payload))
+	return binary.BigEndian.AppendUint32(v, entryChecksum(key, payload))
 }
 
 // unseal checks a stored value against key and returns its payload, which aliases value.
+// A value of another format gives errOtherFormat, whatever else is wrong with it.
 func unseal(key string, value []byte) ([]byte, error) {
-	if len(value) < 1+checksumSize || value[0] != entryFormat {
+	if len(value) > 0 && value[0] != entryFormat {
+		return nil, errOtherFormat
+	}
+	if len(value) < 1+checksumSize {
 		return nil, errDamaged
 	}
 	payload := value[1 : len(value)-checksumSize]
-	if binary.BigEndian.Uint64(value[len(value)-checksumSize:]) != entryChecksum(key, payload) {
+	if binary.BigEndian.Uint32(value[len(value)-checksumSize:]) != entryChecksum(key, payload) {
 		return nil, errDamaged
 	}
 	return payload, nil

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"net/url"
 	"time"
@@ -164,40 +163,36 @@ func (c *Cache) PutPage(pageURL string, p Page) error {
 	if p.ParsedKey == "" {
 		return c.putValues(entry{bucketPages, key, value}, entry{bucket: bucketHeads, key: key})
 	}
-	head := seal(key, encodeHead(p, binary.BigEndian.Uint64(value[len(value)-checksumSize:])))
-	return c.putValues(entry{bucketPages, key, value}, entry{bucketHeads, key, head})
+	return c.putValues(entry{bucketPages, key, value}, entry{bucketHeads, key, seal(key, encodeHead(p))})
 }
 
 // A head is what GetPageWithParsed needs of a page whose parsed form is cached: its
-// fields but the body, the key of the parsed form, and the checksum of the page value
-// it describes. The pages and heads buckets are written together, but a depsolve that
-// predates heads may rewrite a page alone; the checksum tells such a head from a
-// current one.
-type head struct {
-	page    Page // without Body
-	pageSum uint64
-}
-
-func encodeHead(p Page, pageSum uint64) []byte {
+// fields but the body, and the key of the parsed form. Every depsolve that writes
+// values of this entryFormat writes a page and its head in one transaction, or deletes
+// the head, so a head describes the page stored beside it. A depsolve that predates
+// heads writes pages of format 1 only: a head of such a page goes on answering, with
+// what the index said when it was stored, until it is stale; then the page reads as a
+// miss and is fetched again. Reading the head alone keeps a warm run off the pages
+// bucket, whose values, pages of megabytes, each cost the run up to 64 KiB of resident
+// memory for the kernel's fault-around when touched at all.
+func encodeHead(p Page) []byte {
 	var w fieldWriter
-	w.int(int64(pageSum))
 	writePageMeta(&w, p)
 	w.string(p.ParsedKey)
 	return w.b
 }
 
-func decodeHead(b []byte) (head, error) {
+func decodeHead(b []byte) (Page, error) {
 	r := fieldReader{b: b}
-	h := head{pageSum: uint64(r.int())}
-	h.page = readPageMeta(&r)
-	h.page.ParsedKey = r.string()
+	p := readPageMeta(&r)
+	p.ParsedKey = r.string()
 	if err := r.finish(); err != nil {
-		return head{}, err
+		return Page{}, err
 	}
-	if h.page.MaxAge < 0 || digestOf(h.page.ParsedKey, parsedPrefix) == "" {
-		return head{}, errMalformed
+	if p.MaxAge < 0 || digestOf(p.ParsedKey, parsedPrefix) == "" {
+		return Page{}, errMalformed
 	}
-	return h, nil
+	return p, nil
 }
 
 // PageURLs lists the URLs of the stored pages that start with prefix, in order, at most

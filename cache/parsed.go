@@ -2,8 +2,9 @@ package cache
 
 import (
 	"bytes"
-	"encoding/binary"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -61,6 +62,9 @@ func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (
 			return
 		}
 		payload, err := unseal(key, pageValue)
+		if errors.Is(err, errOtherFormat) {
+			pageValue = nil
+		}
 		if err != nil {
 			return
 		}
@@ -95,11 +99,10 @@ func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (
 }
 
 // readHead reads the head of the page under key (see PutPage): the page without its
-// body and the key of its parsed form, or pk "" when there is no head or it describes
-// another value than the page stored now. damaged is a copy of a head that fails its
-// checks, for the caller to discard.
+// body and the key of its parsed form, or pk "" when there is no head (or one of another
+// format). damaged is a copy of a head that fails its checks, for the caller to discard.
 func readHead(tx *bolt.Tx, key string) (p Page, pk string, damaged []byte) {
-	heads, pages := tx.Bucket(bucketHeads), tx.Bucket(bucketPages)
+	heads := tx.Bucket(bucketHeads)
 	if heads == nil {
 		return Page{}, "", nil
 	}
@@ -108,18 +111,16 @@ func readHead(tx *bolt.Tx, key string) (p Page, pk string, damaged []byte) {
 		return Page{}, "", nil
 	}
 	payload, err := unseal(key, value)
-	var h head
 	if err == nil {
-		h, err = decodeHead(payload)
+		p, err = decodeHead(payload)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, errOtherFormat):
+		return Page{}, "", nil
+	case err != nil:
 		return Page{}, "", bytes.Clone(value)
 	}
-	page := pages.Get([]byte(key))
-	if len(page) < checksumSize || binary.BigEndian.Uint64(page[len(page)-checksumSize:]) != h.pageSum {
-		return Page{}, "", nil
-	}
-	return h.page, h.page.ParsedKey, nil
+	return p, p.ParsedKey, nil
 }
 
 // PutParsed stores the parsed form of a page under key (a ParsedKey), for good. Its
@@ -179,4 +180,62 @@ func (c *Cache) GetPageHead(pageURL string) (p Page, found bool, err error) {
 		c.touch(entry{bucket: bucketPages, key: key})
 	}
 	return p, true, nil
+}
+
+// GetPageHeads reads the pages stored for pageURLs from their heads, as GetPageHead
+// reads one, and in the same read transaction the parsed entry under derived(heads)
+// (see GetParsed): what the caller derived from those pages, such as its view of a
+// project. found is false, and derived is not called, unless every page has a head;
+// parsed is nil when derived gives "" or names no entry. One transaction instead of
+// one per page and one for the entry: a warm run reads a project so. err means what it
+// means for GetPage.
+func (c *Cache) GetPageHeads(pageURLs []string, derived func(heads []Page) string) (heads []Page, parsed []byte, found bool, err error) {
+	if c == nil {
+		return nil, nil, false, nil
+	}
+	keys := make([]string, len(pageURLs))
+	for i, u := range pageURLs {
+		if keys[i], err = pageKey(u); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	var damaged []entry
+	var uses []entry
+	var parsedValue []byte
+	var pk string
+	err = c.view(func(tx *bolt.Tx) {
+		heads, damaged, uses, parsedValue, found = make([]Page, len(keys)), nil, nil, nil, true
+		for i, key := range keys {
+			p, hk, bad := readHead(tx, key)
+			if bad != nil {
+				damaged = append(damaged, entry{bucket: bucketHeads, key: key, value: bad})
+			}
+			if hk == "" {
+				found = false
+				return
+			}
+			heads[i] = p
+			if c.needsTouch(tx, bucketPages, key) {
+				uses = append(uses, entry{bucket: bucketPages, key: key})
+			}
+		}
+		if pk = derived(heads); digestOf(pk, parsedPrefix) == "" {
+			return
+		}
+		if parsedValue = lookup(tx, bucketParsed, pk); parsedValue != nil && c.needsTouch(tx, bucketParsed, pk) {
+			uses = append(uses, entry{bucket: bucketParsed, key: pk})
+		}
+	})
+	for _, d := range damaged {
+		c.discard(d.bucket, d.key, d.value)
+	}
+	if err != nil || !found {
+		return nil, nil, false, err
+	}
+	parsed, ok := c.checked(bucketParsed, pk, parsedValue, nil)
+	if !ok {
+		uses = slices.DeleteFunc(uses, func(e entry) bool { return bytes.Equal(e.bucket, bucketParsed) })
+	}
+	c.touch(uses...)
+	return heads, parsed, true, nil
 }

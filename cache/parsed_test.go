@@ -3,6 +3,7 @@ package cache
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -130,12 +131,17 @@ func TestPageHead(t *testing.T) {
 		t.Errorf("from the head: %+v, %q, %v, %v; want %+v", p, parsed, found, err, want)
 	}
 
-	// A page rewritten alone (by a depsolve that predates heads): the head is stale.
+	// A page rewritten alone, by a depsolve that predates heads and so writes format 1:
+	// the head answers for the page it describes, without reading the page, which reads
+	// as a miss once a caller needs its body.
 	rawUpdate(t, c.Path(), func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketPages).Put([]byte(u), seal(u, encodePage(samplePage("new body"))))
+		return tx.Bucket(bucketPages).Put([]byte(u), sealFormat1(u, encodePage(samplePage("new body"))))
 	})
-	if p, _, _, _ := c.GetPageWithParsed(u, keyOf); string(p.Body) != "new body" {
-		t.Errorf("stale head: body %q, want the new page", p.Body)
+	if p, parsed, found, err := c.GetPageWithParsed(u, keyOf); !found || err != nil || string(parsed) != "parsed form" || !cmp.Equal(p, want) {
+		t.Errorf("head of a page rewritten in format 1: %+v, %q, %v, %v; want %+v", p, parsed, found, err, want)
+	}
+	if p, found, err := c.GetPage(u); found || err != nil {
+		t.Errorf("GetPage of a format 1 page: %q, %v, %v; want a miss", p.Body, found, err)
 	}
 	// Stored again without ParsedKey: the head goes.
 	page.ParsedKey = ""
@@ -203,5 +209,84 @@ func TestGetPageHead(t *testing.T) {
 	}
 	if _, _, err := c.GetParsed("sha256:00"); !errors.Is(err, ErrRejected) {
 		t.Errorf("malformed key: %v", err)
+	}
+}
+
+// GetPageHead reads the head alone: not the page's value, which for projects like torch
+// is megabytes, each touch of it costing the run resident memory. A head answers even
+// with its page gone (discarded as damaged, say) until it is stale.
+func TestPageHeadDoesNotReadThePage(t *testing.T) {
+	c, w := openTest(t, t.TempDir(), Options{})
+	const u = "https://pypi.example/simple/torch/"
+	page := samplePage("page body")
+	page.ParsedKey = ParsedKey(digest(page.Body))
+	if err := c.PutPage(u, page); err != nil {
+		t.Fatal(err)
+	}
+	rawUpdate(t, c.Path(), func(tx *bolt.Tx) error { return tx.Bucket(bucketPages).Delete([]byte(u)) })
+	p, found, err := c.GetPageHead(u)
+	want := page
+	want.Body = nil
+	if !found || err != nil || !cmp.Equal(p, want) {
+		t.Errorf("GetPageHead = %+v, %v, %v; want %+v", p, found, err, want)
+	}
+	if got := w.list(); len(got) != 0 {
+		t.Errorf("warnings %q", got)
+	}
+}
+
+// TestPageHeads: GetPageHeads reads the heads of pages and what the caller derived
+// from them, in one go; without a head for every page it reads nothing more.
+func TestPageHeads(t *testing.T) {
+	c, w := openTest(t, t.TempDir(), Options{})
+	urls := []string{"https://a.example/simple/torch/", "https://b.example/simple/torch/"}
+	var want []Page
+	for i, u := range urls {
+		page := samplePage(fmt.Sprintf("page %d", i))
+		page.URL = u
+		page.ParsedKey = ParsedKey(digest(page.Body))
+		if err := c.PutPage(u, page); err != nil {
+			t.Fatal(err)
+		}
+		page.Body = nil
+		want = append(want, page)
+	}
+	view := ParsedKey(digest([]byte("view")))
+	if err := c.PutParsed(view, []byte("the view")); err != nil {
+		t.Fatal(err)
+	}
+	derive := func(heads []Page) string {
+		if !cmp.Equal(heads, want) {
+			t.Errorf("derived from heads %+v, want %+v", heads, want)
+		}
+		return view
+	}
+	heads, parsed, found, err := c.GetPageHeads(urls, derive)
+	if !found || err != nil || string(parsed) != "the view" || !cmp.Equal(heads, want) {
+		t.Errorf("GetPageHeads = %+v, %q, %v, %v", heads, parsed, found, err)
+	}
+	if _, parsed, found, _ := c.GetPageHeads(urls, func([]Page) string { return "" }); !found || parsed != nil {
+		t.Errorf("with nothing derived: %q, %v; want the heads alone", parsed, found)
+	}
+	// A damaged derived entry is a miss, and is deleted.
+	rawUpdate(t, c.Path(), func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketParsed)
+		v := bytes.Clone(b.Get([]byte(view)))
+		v[2] ^= 0x01
+		return b.Put([]byte(view), v)
+	})
+	if _, parsed, found, _ := c.GetPageHeads(urls, derive); !found || parsed != nil {
+		t.Errorf("with a damaged entry: %q, %v; want the heads alone", parsed, found)
+	}
+	if v := rawGet(t, c.Path(), bucketParsed, view); v != nil {
+		t.Error("the damaged entry was not deleted")
+	}
+	if got := w.list(); len(got) != 1 || !strings.Contains(got[0], "parsed bucket") {
+		t.Errorf("warnings %q, want one for the damaged entry", got)
+	}
+	// A page without a head: nothing else is read.
+	missing := append(urls, "https://c.example/simple/torch/")
+	if _, _, found, err := c.GetPageHeads(missing, func([]Page) string { t.Error("derived called"); return "" }); found || err != nil {
+		t.Errorf("with a page missing: %v, %v; want a miss", found, err)
 	}
 }

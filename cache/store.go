@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -76,6 +77,11 @@ type handle struct {
 	ident    os.FileInfo
 	panicked bool // abandoned: never Close it (see run); reader.mu
 	users    int  // readers in a transaction on it; reader.mu
+	// ours is set once a read transaction on the handle has passed checkSchema. A
+	// file's schema never changes in place (a foreign file is replaced by a new one,
+	// and reads check that the path still names the file they have open), so later
+	// read transactions skip the check.
+	ours atomic.Bool
 }
 
 // openDB opens the cache file read-only (shared lock) or read-write (exclusive lock),
@@ -419,8 +425,11 @@ func (c *Cache) attemptRead(fn func(*bolt.Tx) error) error {
 		return err
 	}
 	panicked, err := h.tx(false, func(tx *bolt.Tx) error {
-		if err := checkSchema(tx); err != nil {
-			return &fileError{fileForeign, h.ident, err}
+		if !h.ours.Load() {
+			if err := checkSchema(tx); err != nil {
+				return &fileError{fileForeign, h.ident, err}
+			}
+			h.ours.Store(true)
 		}
 		return fn(tx)
 	})

@@ -60,15 +60,19 @@ func (ix *Index) ReadDirectWheel(ctx context.Context, name, rawURL, sha256 strin
 		return d, nil
 	}
 	raw, err := ix.directMetadata(ctx, name, c)
+	var m *coremeta.Metadata
+	if err == nil {
+		m, err = parseCoreMetadata(c, raw)
+	}
 	var bad *unusableError
 	switch {
 	case errors.As(err, &bad):
-		d.Release.Unavailable = bad.reason
+		d.Release.Unavailable, d.Metadata.Unavailable = bad.reason, bad.reason
 		return d, nil
 	case err != nil:
 		return DirectWheel{}, err
 	}
-	d.Metadata = convert(name, v, c, raw)
+	d.Metadata = convert(name, v, c, m)
 	d.Release.RequiresPython = d.Metadata.RequiresPython
 	d.Release.Unavailable = d.Metadata.Unavailable
 	return d, nil

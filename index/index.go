@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/pep425"
@@ -184,9 +183,11 @@ type Index struct {
 	work sync.WaitGroup
 
 	python *pep440.Version // the Environment's python_full_version, for guesses
+	// noExtras is the Environment with extra "", for guesses; nil without one.
+	noExtras pep508.Environment
 
-	group     singleflight.Group
 	mu        sync.Mutex
+	flights   map[string]*flight // shared work in progress, by key
 	projects  map[string]*project
 	metadata  map[string]resolver.Metadata // name + " " + version
 	pages     map[string]*fetchedPage      // find-links pages and folders by location
@@ -225,12 +226,17 @@ func New(opts Options) (*Index, error) {
 		opts:      opts,
 		supported: supported,
 		targetKey: targetKeyOf(supported),
+		flights:   map[string]*flight{},
 		projects:  map[string]*project{},
 		metadata:  map[string]resolver.Metadata{},
 		pages:     map[string]*fetchedPage{},
 		hashes:    map[string]digest{},
 		sizes:     map[string]cache.Sizes{},
 		stale:     map[string]bool{},
+	}
+	if opts.Environment != nil {
+		ix.noExtras = maps.Clone(opts.Environment)
+		ix.noExtras["extra"] = ""
 	}
 	if v, err := pep440.Parse(opts.Environment["python_full_version"]); err == nil {
 		ix.python = &v
@@ -357,19 +363,83 @@ func (ix *Index) IndexURLs() []string {
 	return out
 }
 
-// shared runs fn once for key at a time, detached from the caller's context
-// (other callers may be waiting on it), and waits for it under ctx.
-func (ix *Index) shared(ctx context.Context, key string, fn func(ctx context.Context) (any, error)) (any, error) {
-	ch := ix.group.DoChan(key, func() (any, error) {
-		if !ix.track() {
-			return nil, ix.ctx.Err()
+// A flight is shared work in progress: the callers that ask for its key meanwhile wait
+// for its result.
+type flight struct {
+	done chan struct{}
+	val  any
+	err  error
+}
+
+// A job is work for shared: key names it, so that it runs once at a time; cached,
+// when not nil, answers from what the Index and the cache hold, without the network,
+// or says ok false; fn does the whole work.
+type job struct {
+	key    string
+	cached func() (v any, ok bool)
+	fn     func(ctx context.Context) (any, error)
+}
+
+// shared runs j once at a time: cached first, in the caller's goroutine, then, if it
+// did not answer, fn in a goroutine of its own, detached from the caller's context
+// (other callers may be waiting on it), which the caller waits for under ctx. A warm
+// run answers nearly everything from the cache, and a goroutine for each answer cost
+// more than the answer: its stack grew, by copying, through the frames of the cache
+// and bbolt.
+func (ix *Index) shared(ctx context.Context, j job) (any, error) {
+	f, landed := ix.start(j)
+	if landed {
+		return f.val, f.err
+	}
+	return f.wait(ctx)
+}
+
+// start is shared without the waiting: it returns the flight of j, landed when it
+// ended in the caller's goroutine (cached answered, or the Index is closed), else
+// running in a goroutine, started now or before.
+func (ix *Index) start(j job) (f *flight, landed bool) {
+	if err := ix.ctx.Err(); err != nil {
+		return &flight{err: err}, true // closed
+	}
+	ix.mu.Lock()
+	if f := ix.flights[j.key]; f != nil {
+		ix.mu.Unlock()
+		return f, false
+	}
+	f = &flight{done: make(chan struct{})}
+	ix.flights[j.key] = f
+	ix.mu.Unlock()
+	if j.cached != nil {
+		if v, ok := j.cached(); ok {
+			ix.land(j.key, f, v, nil)
+			return f, true
 		}
+	}
+	if !ix.track() {
+		ix.land(j.key, f, nil, ix.ctx.Err())
+		return f, true
+	}
+	go func() {
 		defer ix.work.Done()
-		return fn(ix.ctx)
-	})
+		v, err := j.fn(ix.ctx)
+		ix.land(j.key, f, v, err)
+	}()
+	return f, false
+}
+
+// land ends the flight f of key with its result.
+func (ix *Index) land(key string, f *flight, v any, err error) {
+	f.val, f.err = v, err
+	ix.mu.Lock()
+	delete(ix.flights, key)
+	ix.mu.Unlock()
+	close(f.done)
+}
+
+func (f *flight) wait(ctx context.Context) (any, error) {
 	select {
-	case r := <-ch:
-		return r.Val, r.Err
+	case <-f.done:
+		return f.val, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -444,26 +514,95 @@ func (ix *Index) project(ctx context.Context, name string) (*project, error) {
 	if name != pep508.NormalizeName(name) || name == "" {
 		return nil, fmt.Errorf("project name %q is not PEP 503-normalized", name)
 	}
-	ix.mu.Lock()
-	p := ix.projects[name]
-	ix.mu.Unlock()
-	if p != nil {
+	if p := ix.loadedProject(name); p != nil {
 		return p, nil
 	}
-	v, err := ix.shared(ctx, "project "+name, func(ctx context.Context) (any, error) {
-		p, err := ix.loadProject(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		ix.mu.Lock()
-		ix.projects[name] = p
-		ix.mu.Unlock()
-		return p, nil
-	})
+	v, err := ix.shared(ctx, ix.projectJob(name))
 	if err != nil {
 		return nil, err
 	}
 	return v.(*project), nil
+}
+
+// projectJob loads project name for shared, and keeps it.
+func (ix *Index) projectJob(name string) job {
+	keep := func(p *project) {
+		ix.mu.Lock()
+		ix.projects[name] = p
+		ix.mu.Unlock()
+	}
+	return job{key: "project " + name, cached: func() (any, bool) {
+		// A flight for the project may have ended since loadedProject was asked.
+		if p := ix.loadedProject(name); p != nil {
+			return p, true
+		}
+		p := ix.cachedProject(name)
+		if p == nil {
+			return nil, false
+		}
+		keep(p)
+		return p, true
+	}, fn: func(ctx context.Context) (any, error) {
+		p, err := ix.loadProject(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		keep(p)
+		return p, nil
+	}}
+}
+
+// loadedProject is the project name as this Index has loaded it, or nil.
+func (ix *Index) loadedProject(name string) *project {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.projects[name]
+}
+
+// cachedProject is loadProject for a project that a warm cache answers alone, or nil:
+// a project of index pages whose heads are in the cache and usable as they are, and
+// whose view is cached. It reads neither the pages nor their parsed forms.
+func (ix *Index) cachedProject(name string) *project {
+	findLinks, indexes := ix.sourcesOf(name)
+	if len(findLinks) > 0 || len(indexes) == 0 {
+		return nil
+	}
+	if ix.opts.Strategy == FirstIndex {
+		// The first index's page, if it is cached with a head, is there: later
+		// indexes are not asked. A cached "not found" has no head, and goes the long way.
+		indexes = indexes[:1]
+	}
+	pages := make([]sourcePage, len(indexes))
+	pageURLs := make([]string, len(indexes))
+	for i, s := range indexes {
+		pageURLs[i] = projectPageURL(s, name)
+	}
+	_, view, found, err := ix.opts.Cache.GetPageHeads(pageURLs, func(heads []cache.Page) string {
+		for i, head := range heads {
+			if !ix.usable(head) {
+				return ""
+			}
+			pages[i] = sourcePage{indexes[i], pageURLs[i], &fetchedPage{key: head.ParsedKey, unread: true}}
+		}
+		return ix.viewKey(name, pages)
+	})
+	if err != nil || !found || view == nil {
+		return nil
+	}
+	p, problems, ok := decodeView(view, name, pages)
+	if !ok {
+		return nil
+	}
+	// What loadProject tells of a project read this way.
+	for _, pg := range pages {
+		ix.stats.pageHits.Add(1)
+		ix.trace("cache", false, "page %s from the cache%s", redact.URL(pg.pageURL), ix.cacheReason())
+	}
+	ix.traceSources(name, nil, pages)
+	for i, pg := range pages {
+		ix.warnProblems(pg.pageURL, problems[i])
+	}
+	return p
 }
 
 // loadProject gathers a project's files from find-links and the indexes the
@@ -560,7 +699,7 @@ type digest struct {
 // for (a find-links folder, most find-links pages) by reading the file: a
 // lockfile records a hash for every file. Each file is read once per Index.
 func (ix *Index) computeHash(ctx context.Context, c *candidate) (string, int64, error) {
-	v, err := ix.shared(ctx, "hash "+c.URL, func(ctx context.Context) (any, error) {
+	v, err := ix.shared(ctx, job{key: "hash " + c.URL, fn: func(ctx context.Context) (any, error) {
 		ix.mu.Lock()
 		d, ok := ix.hashes[c.URL]
 		ix.mu.Unlock()
@@ -583,7 +722,7 @@ func (ix *Index) computeHash(ctx context.Context, c *candidate) (string, int64, 
 		ix.hashes[c.URL] = d
 		ix.mu.Unlock()
 		return d, nil
-	})
+	}})
 	if err != nil {
 		return "", 0, err
 	}

@@ -22,28 +22,54 @@ import (
 // had without running package code, or is invalid, comes back with
 // Unavailable set; only operational failures (network, cache) are errors.
 func (ix *Index) Metadata(ctx context.Context, name string, v pep440.Version) (resolver.Metadata, error) {
-	key := name + " " + v.String()
-	ix.mu.Lock()
-	md, ok := ix.metadata[key]
-	ix.mu.Unlock()
-	if ok {
+	if md, ok := ix.loadedMetadata(name, v); ok {
 		return md, nil
 	}
-	got, err := ix.shared(ctx, "metadata "+key, func(ctx context.Context) (any, error) {
-		md, err := ix.loadMetadata(ctx, name, v)
-		if err != nil {
-			return nil, err
-		}
-		ix.mu.Lock()
-		ix.metadata[key] = md
-		ix.mu.Unlock()
-		ix.prefetchDependencies(md)
-		return md, nil
-	})
+	got, err := ix.shared(ctx, ix.metadataJob(name, v))
 	if err != nil {
 		return resolver.Metadata{}, err
 	}
 	return got.(resolver.Metadata), nil
+}
+
+// loadedMetadata is the metadata of version v of project name as this Index has
+// loaded it; ok is false when it has not.
+func (ix *Index) loadedMetadata(name string, v pep440.Version) (md resolver.Metadata, ok bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	md, ok = ix.metadata[name+" "+v.String()]
+	return md, ok
+}
+
+// metadataJob loads the metadata of version v of project name for shared, keeps it,
+// and prefetches what its dependencies will need: only once it is kept, so that a
+// guess that comes back to it finds it and does not wait for this job.
+func (ix *Index) metadataJob(name string, v pep440.Version) job {
+	key := name + " " + v.String()
+	keep := func(md resolver.Metadata) {
+		ix.mu.Lock()
+		ix.metadata[key] = md
+		ix.mu.Unlock()
+		ix.prefetchDependencies(md)
+	}
+	return job{key: "metadata " + key, cached: func() (any, bool) {
+		// A flight for the metadata may have ended since loadedMetadata was asked.
+		if md, ok := ix.loadedMetadata(name, v); ok {
+			return md, true
+		}
+		md, ok := ix.cachedMetadata(name, v)
+		if ok {
+			keep(md)
+		}
+		return md, ok
+	}, fn: func(ctx context.Context) (any, error) {
+		md, err := ix.loadMetadata(ctx, name, v)
+		if err != nil {
+			return nil, err
+		}
+		keep(md)
+		return md, nil
+	}}
 }
 
 func (ix *Index) loadMetadata(ctx context.Context, name string, v pep440.Version) (resolver.Metadata, error) {
@@ -55,7 +81,7 @@ func (ix *Index) loadMetadata(ctx context.Context, name string, v pep440.Version
 		return resolver.Metadata{Unavailable: r.release.Unavailable}, nil
 	}
 	c := r.best()
-	raw, err := ix.coreMetadata(ctx, name, c)
+	m, err := ix.coreMetadata(ctx, name, c)
 	if err != nil {
 		var bad *unusableError
 		if errors.As(err, &bad) {
@@ -63,21 +89,34 @@ func (ix *Index) loadMetadata(ctx context.Context, name string, v pep440.Version
 		}
 		return resolver.Metadata{}, err
 	}
-	return convert(name, v, c, raw), nil
+	return convert(name, v, c, m), nil
 }
 
-// metadataKeys are the cache keys of a file's metadata, best first: a good index's own
-// hashed PEP 658 file wins; then metadata checked against the file's hash; then what
-// this index's file gave unchecked before.
-func metadataKeys(c *candidate) []string {
-	var keys []string
-	if isSHA256(c.metadataSHA256) && c.hasMetadata {
-		keys = append(keys, cache.MetadataKey(c.metadataSHA256))
+// cachedMetadata is loadMetadata for a version that needs no I/O but the cache's: of a
+// project this Index has loaded, with its best file's metadata in the cache (or none to
+// read, the version being unavailable). ok is false otherwise, and loadMetadata goes the
+// long way, errors and all.
+func (ix *Index) cachedMetadata(name string, v pep440.Version) (md resolver.Metadata, ok bool) {
+	p := ix.loadedProject(name)
+	if p == nil {
+		return resolver.Metadata{}, false
 	}
-	if isSHA256(c.SHA256) {
-		keys = append(keys, cache.DistKey(c.SHA256), cache.SourceKey(c.Index, c.URL, c.SHA256))
+	r := p.find(v)
+	if r == nil || r.load() != nil {
+		return resolver.Metadata{}, false
 	}
-	return keys
+	if r.release.Unavailable != "" {
+		return resolver.Metadata{Unavailable: r.release.Unavailable}, true
+	}
+	c := r.best()
+	if c.localPath != "" {
+		return resolver.Metadata{}, false
+	}
+	m, found, err := ix.cachedCoreMetadata(c)
+	if err != nil || !found {
+		return resolver.Metadata{}, false
+	}
+	return convert(name, v, c, m), true
 }
 
 // unusableError is a file whose metadata cannot be used: the version is
@@ -87,27 +126,43 @@ type unusableError struct{ reason string }
 func (e *unusableError) Error() string { return e.reason }
 
 // coreMetadata returns the core metadata of a file: from the cache, a PEP 658
-// metadata file, range reads of a wheel, or the whole file.
-func (ix *Index) coreMetadata(ctx context.Context, name string, c *candidate) ([]byte, error) {
+// metadata file, range reads of a wheel, or the whole file. Metadata that does not
+// parse is an unusableError.
+func (ix *Index) coreMetadata(ctx context.Context, name string, c *candidate) (*coremeta.Metadata, error) {
+	var raw []byte
+	var err error
 	if c.localPath != "" {
-		return ix.localMetadata(name, c)
-	}
-	for _, k := range metadataKeys(c) {
-		data, found, err := ix.opts.Cache.GetMetadata(k)
-		if err != nil && ix.opts.Offline {
-			return nil, fmt.Errorf("reading the cache for the metadata of %s: %w", c.Filename, err)
+		raw, err = ix.localMetadata(name, c)
+	} else {
+		m, found, cacheErr := ix.cachedCoreMetadata(c)
+		switch {
+		case cacheErr != nil && ix.opts.Offline:
+			return nil, fmt.Errorf("reading the cache for the metadata of %s: %w", c.Filename, cacheErr)
+		case found:
+			return m, nil
+		case ix.opts.Offline:
+			return nil, &OfflineError{What: "the metadata of " + c.Filename}
 		}
-		if found {
-			if _, perr := coremeta.Parse(data); perr == nil {
-				ix.stats.metadataHits.Add(1)
-				ix.trace("cache", true, "metadata of %s from the cache", c.Filename)
-				return data, nil
-			}
-		}
+		raw, err = ix.fetchMetadata(ctx, name, c)
 	}
-	if ix.opts.Offline {
-		return nil, &OfflineError{What: "the metadata of " + c.Filename}
+	if err != nil {
+		return nil, err
 	}
+	return parseCoreMetadata(c, raw)
+}
+
+// parseCoreMetadata parses the core metadata of c; what does not parse is an
+// unusableError.
+func parseCoreMetadata(c *candidate, raw []byte) (*coremeta.Metadata, error) {
+	m, err := coremeta.Parse(raw)
+	if err != nil {
+		return nil, &unusableError{fmt.Sprintf("invalid core metadata in %s: %v", c.Filename, err)}
+	}
+	return m, nil
+}
+
+// fetchMetadata fetches the core metadata of an index's file, as coreMetadata says.
+func (ix *Index) fetchMetadata(ctx context.Context, name string, c *candidate) ([]byte, error) {
 	if c.wheel == nil {
 		return ix.sdistMetadata(ctx, name, c)
 	}
@@ -131,6 +186,37 @@ func (ix *Index) coreMetadata(ctx context.Context, name string, c *candidate) ([
 	}
 	ix.storeMetadata(c, check, data)
 	return data, nil
+}
+
+// cachedCoreMetadata reads the core metadata of a file from the cache. A good index's
+// own hashed PEP 658 file wins; then metadata checked against the file's hash; then what
+// this index's file gave unchecked before. err is the first failure to read the cache,
+// which an offline run reports.
+func (ix *Index) cachedCoreMetadata(c *candidate) (m *coremeta.Metadata, found bool, err error) {
+	// Made one at a time: the first is nearly always there, and a SourceKey costs a
+	// hash.
+	keys := func(yield func(string) bool) {
+		if isSHA256(c.metadataSHA256) && c.hasMetadata && !yield(cache.MetadataKey(c.metadataSHA256)) {
+			return
+		}
+		if isSHA256(c.SHA256) && yield(cache.DistKey(c.SHA256)) {
+			yield(cache.SourceKey(c.Index, c.URL, c.SHA256))
+		}
+	}
+	for k := range keys {
+		data, found, gerr := ix.opts.Cache.GetMetadata(k)
+		if gerr != nil && err == nil {
+			err = gerr
+		}
+		if found {
+			if m, perr := coremeta.Parse(data); perr == nil {
+				ix.stats.metadataHits.Add(1)
+				ix.trace("cache", true, "metadata of %s from the cache", c.Filename)
+				return m, true, nil
+			}
+		}
+	}
+	return nil, false, err
 }
 
 // metadataCheck is what core metadata about to be cached was checked against, which
@@ -210,15 +296,11 @@ func (ix *Index) metadataFile(ctx context.Context, c *candidate) ([]byte, error)
 	return resp.body, nil
 }
 
-// convert checks core metadata against the file it came from and turns it
+// convert checks parsed core metadata against the file it came from and turns it
 // into the resolver's terms. Problems make the version unavailable.
-func convert(name string, v pep440.Version, c *candidate, raw []byte) resolver.Metadata {
+func convert(name string, v pep440.Version, c *candidate, m *coremeta.Metadata) resolver.Metadata {
 	bad := func(format string, args ...any) resolver.Metadata {
 		return resolver.Metadata{Unavailable: fmt.Sprintf(format, args...)}
-	}
-	m, err := coremeta.Parse(raw)
-	if err != nil {
-		return bad("invalid core metadata in %s: %v", c.Filename, err)
 	}
 	if !m.Supported() {
 		return bad("the core metadata of %s has Metadata-Version %s, newer than depsolve reads", c.Filename, m.MetadataVersion)
@@ -238,6 +320,11 @@ func convert(name string, v pep440.Version, c *candidate, raw []byte) resolver.M
 		}
 	}
 	var md resolver.Metadata
+	if len(m.RequiresDist) > 0 {
+		// Grown by append, the list cost twice its size again in copies: some
+		// projects list hundreds of dependencies, mostly for extras.
+		md.RequiresDist = make([]pep508.Requirement, 0, len(m.RequiresDist))
+	}
 	for _, f := range m.RequiresDist {
 		r, err := pep508.ParseRequirement(f.Value)
 		if err != nil {

@@ -45,7 +45,7 @@ func (ix *Index) fetchPage(ctx context.Context, pageURL string, isIndex bool) (*
 	if isIndex {
 		return ix.loadPage(ctx, pageURL, true, true)
 	}
-	v, err := ix.shared(ctx, "page "+pageURL, func(ctx context.Context) (any, error) {
+	v, err := ix.shared(ctx, job{key: "page " + pageURL, fn: func(ctx context.Context) (any, error) {
 		ix.mu.Lock()
 		fp := ix.pages[pageURL]
 		ix.mu.Unlock()
@@ -61,7 +61,7 @@ func (ix *Index) fetchPage(ctx context.Context, pageURL string, isIndex bool) (*
 		ix.pages[pageURL] = fp
 		ix.mu.Unlock()
 		return fp, nil
-	})
+	}})
 	if err != nil {
 		return nil, err
 	}

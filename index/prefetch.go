@@ -1,8 +1,6 @@
 package index
 
 import (
-	"maps"
-
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver"
@@ -28,27 +26,54 @@ import (
 // again; the client's concurrency limit bounds the requests in flight;
 // Options.MaxPrefetch bounds the number of guesses; failures are dropped (the
 // real call will retry and report). Close stops it, and waits for the guesses
-// in flight to end.
+// in flight to end. What the cache answers is guessed at once, in the caller's
+// goroutine (see guess): only guesses that need the network run behind its back.
 
 // Prefetch starts fetching the pages of the given requirements, and the likely
-// picks' metadata, without waiting: the CLI calls it with the root
-// requirements.
+// picks' metadata, without waiting: the CLI calls it with the root requirements.
+// The guesses start from a goroutine of their own, so that on a warm run the
+// cache's answers come in while the resolver starts.
 func (ix *Index) Prefetch(reqs ...pep508.Requirement) {
-	for _, r := range reqs {
-		ix.prefetchRequirement(r)
-	}
-}
-
-// guess runs fn in a goroutine Close waits for, if the prefetch budget allows
-// one more guess.
-func (ix *Index) guess(fn func()) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if ix.opts.MaxPrefetch < 0 || ix.prefetchN >= ix.opts.MaxPrefetch || ix.ctx.Err() != nil {
+	if !ix.track() {
 		return
 	}
+	go func() {
+		defer ix.work.Done()
+		for _, r := range reqs {
+			ix.prefetchRequirement(r)
+		}
+	}()
+}
+
+// guess starts j, if the prefetch budget allows one more guess, without waiting for
+// it, and then, when not nil, runs then on its result. A guess the cache answers runs
+// in the caller's goroutine, then included: a warm run guesses its way through the
+// whole graph in a few milliseconds, and a goroutine for each guess cost more than the
+// guess. One that needs the network goes on in goroutines Close waits for: pending.
+func (ix *Index) guess(j job, then func(v any)) (pending bool) {
+	ix.mu.Lock()
+	if ix.opts.MaxPrefetch < 0 || ix.prefetchN >= ix.opts.MaxPrefetch || ix.ctx.Err() != nil {
+		ix.mu.Unlock()
+		return false
+	}
 	ix.prefetchN++
-	ix.work.Go(fn)
+	ix.mu.Unlock()
+	f, landed := ix.start(j)
+	switch {
+	case then == nil:
+	case landed:
+		if f.err == nil {
+			then(f.val)
+		}
+	case ix.track():
+		go func() {
+			defer ix.work.Done()
+			if v, err := f.wait(ix.ctx); err == nil {
+				then(v)
+			}
+		}()
+	}
+	return !landed
 }
 
 // prefetchRelease fetches the metadata of the newest usable version of p that
@@ -58,15 +83,10 @@ func (ix *Index) prefetchRelease(p *project, spec pep440.SpecifierSet) {
 	if !ok {
 		return
 	}
-	ix.mu.Lock()
-	_, done := ix.metadata[p.name+" "+v.String()]
-	ix.mu.Unlock()
-	if done {
+	if _, done := ix.loadedMetadata(p.name, v); done {
 		return
 	}
-	ix.guess(func() {
-		ix.Metadata(ix.ctx, p.name, v) //nolint:errcheck // a guess; the real call reports
-	})
+	ix.guess(ix.metadataJob(p.name, v), nil) // a guess: failures are the real call's to report
 }
 
 // likelyPick is the version of p the resolver most likely picks within spec: the
@@ -97,24 +117,22 @@ func (ix *Index) prefetchRequirement(r pep508.Requirement) {
 		return
 	}
 	name := r.Key()
-	ix.mu.Lock()
-	p := ix.projects[name]
-	ix.mu.Unlock()
-	if p != nil {
+	if p := ix.loadedProject(name); p != nil {
 		ix.prefetchRelease(p, r.Specifier)
 		return
 	}
-	ix.guess(func() {
-		if p, err := ix.project(ix.ctx, name); err == nil {
-			ix.prefetchRelease(p, r.Specifier)
-		}
-	})
+	pending := ix.guess(ix.projectJob(name), func(v any) { ix.prefetchRelease(v.(*project), r.Specifier) })
 	ix.mu.Lock()
 	first := !ix.stale[name]
 	ix.stale[name] = true
 	ix.mu.Unlock()
-	if first {
-		ix.guess(func() { ix.speculate(name, r.Specifier) })
+	// Only a guess the cache could not answer may be a revalidation to read on past: a
+	// warm run, answered from fresh pages, pays nothing for speculating.
+	if pending && first && ix.track() {
+		go func() {
+			defer ix.work.Done()
+			ix.speculate(name, r.Specifier)
+		}()
 	}
 }
 
@@ -153,15 +171,12 @@ func (ix *Index) speculate(name string, spec pep440.SpecifierSet) {
 		return
 	}
 	c := r.best()
-	if c == nil {
+	if c == nil || c.localPath != "" {
 		return
 	}
-	for _, k := range metadataKeys(c) {
-		if data, found, err := ix.opts.Cache.GetMetadata(k); err == nil && found {
-			if md := convert(name, v, c, data); md.Unavailable == "" {
-				ix.prefetchDependencies(md)
-			}
-			return
+	if m, found, err := ix.cachedCoreMetadata(c); err == nil && found {
+		if md := convert(name, v, c, m); md.Unavailable == "" {
+			ix.prefetchDependencies(md)
 		}
 	}
 }
@@ -178,11 +193,9 @@ func (ix *Index) applies(m pep508.Marker) bool {
 	if m.IsEmpty() {
 		return true
 	}
-	if ix.opts.Environment == nil {
+	if ix.noExtras == nil {
 		return false
 	}
-	env := maps.Clone(ix.opts.Environment)
-	env["extra"] = ""
-	ok, err := m.Evaluate(env)
+	ok, err := m.Evaluate(ix.noExtras)
 	return err == nil && ok
 }

@@ -414,7 +414,7 @@ func (ix *Index) findLinksFiles(ctx context.Context, s *source) ([]simple.File, 
 		}
 		return fp.files, nil
 	}
-	v, err := ix.shared(ctx, "dir "+s.dir, func(context.Context) (any, error) {
+	v, err := ix.shared(ctx, job{key: "dir " + s.dir, fn: func(context.Context) (any, error) {
 		ix.mu.Lock()
 		fp := ix.pages["dir "+s.dir]
 		ix.mu.Unlock()
@@ -440,7 +440,7 @@ func (ix *Index) findLinksFiles(ctx context.Context, s *source) ([]simple.File, 
 		ix.pages["dir "+s.dir] = fp
 		ix.mu.Unlock()
 		return fp, nil
-	})
+	}})
 	if err != nil {
 		return nil, err
 	}

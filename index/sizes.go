@@ -48,20 +48,27 @@ func (ix *Index) Sizes(ctx context.Context, name string, v pep440.Version) (Size
 	case c.wheel == nil:
 		return Sizes{Filename: c.Filename, Download: c.Size, InstalledUnknown: "a source distribution: only a build would tell, and depsolve never runs package code"}, nil
 	}
-	got, err := ix.shared(ctx, "sizes "+c.URL, func(ctx context.Context) (any, error) {
+	got, err := ix.shared(ctx, job{key: "sizes " + c.URL, cached: func() (any, bool) {
 		ix.mu.Lock()
 		s, ok := ix.sizes[c.URL]
 		ix.mu.Unlock()
-		if ok {
-			return s, nil
+		if ok || c.localPath != "" {
+			return s, ok
 		}
+		s, found, err := ix.cachedSizes(c)
+		if err != nil || !found {
+			return nil, false
+		}
+		ix.keepSizes(c, s)
+		return s, true
+	}, fn: func(ctx context.Context) (any, error) {
 		s, err := ix.loadSizes(ctx, c)
 		if err != nil {
 			return nil, err
 		}
 		ix.keepSizes(c, s)
 		return s, nil
-	})
+	}})
 	if err != nil {
 		return Sizes{}, err
 	}
@@ -73,20 +80,16 @@ func (ix *Index) loadSizes(ctx context.Context, c *candidate) (cache.Sizes, erro
 	if c.localPath != "" {
 		return localSizes(c)
 	}
-	for _, k := range sizesKeys(c) {
-		s, found, err := ix.opts.Cache.GetSizes(k)
-		if err != nil && ix.opts.Offline {
-			return cache.Sizes{}, fmt.Errorf("reading the cache for the sizes of %s: %w", c.Filename, err)
-		}
-		if found {
-			ix.stats.sizeHits.Add(1)
-			return s, nil
-		}
-	}
-	if ix.opts.Offline {
+	s, found, err := ix.cachedSizes(c)
+	switch {
+	case err != nil && ix.opts.Offline:
+		return cache.Sizes{}, fmt.Errorf("reading the cache for the sizes of %s: %w", c.Filename, err)
+	case found:
+		return s, nil
+	case ix.opts.Offline:
 		return cache.Sizes{}, &OfflineError{What: "the installed size of " + c.Filename}
 	}
-	s, err := ix.rangeSizes(ctx, c)
+	s, err = ix.rangeSizes(ctx, c)
 	if err == nil {
 		ix.storeSizes(c, unchecked, s)
 		return s, nil
@@ -113,6 +116,22 @@ func (ix *Index) loadSizes(ctx context.Context, c *candidate) (cache.Sizes, erro
 	}
 	ix.storeSizes(c, fileHashChecked, s)
 	return s, nil
+}
+
+// cachedSizes reads the sizes of an index's file from the cache, the checked entry
+// first. err is the first failure to read the cache, which an offline run reports.
+func (ix *Index) cachedSizes(c *candidate) (s cache.Sizes, found bool, err error) {
+	for _, k := range sizesKeys(c) {
+		s, found, gerr := ix.opts.Cache.GetSizes(k)
+		if gerr != nil && err == nil {
+			err = gerr
+		}
+		if found {
+			ix.stats.sizeHits.Add(1)
+			return s, true, nil
+		}
+	}
+	return cache.Sizes{}, false, err
 }
 
 // rangeSizes reads a remote wheel's central directory with range requests.

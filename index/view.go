@@ -12,7 +12,6 @@ import (
 	"github.com/depsolve/depsolve/internal/wire"
 	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep440"
-	"github.com/depsolve/depsolve/resolver"
 )
 
 // A project view is a project as buildProject makes it for one target, cached so that a
@@ -75,8 +74,13 @@ func (ix *Index) viewKey(name string, pages []sourcePage) string {
 func targetKeyOf(s *pep425.Supported) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%#v", s.Target())
+	// What wire.AppendString(nil, t.String()) gives, in one buffer for the
+	// hundreds of tags of a manylinux target.
+	var field []byte
 	for _, t := range s.Tags() {
-		h.Write(wire.AppendString(nil, t.String()))
+		field = wire.AppendUvarint(field[:0], uint64(len(t.Python)+len(t.ABI)+len(t.Platform)+2))
+		field = append(append(append(append(append(field, t.Python...), '-'), t.ABI...), '-'), t.Platform...)
+		h.Write(field)
 	}
 	return string(h.Sum(nil))
 }
@@ -159,11 +163,13 @@ func (ix *Index) cachedView(key string, name string, pages []sourcePage) (p *pro
 	return decodeView(data, name, pages)
 }
 
+// decodeView decodes a view. It takes data over: the view's strings share it, so
+// nothing may change it afterwards.
 func decodeView(data []byte, name string, pages []sourcePage) (*project, [][]string, bool) {
 	if len(data) == 0 || data[0] != viewVersion {
 		return nil, nil, false
 	}
-	r := wire.NewReader(data[1:])
+	r := wire.NewReaderOwning(data[1:])
 	p := &project{name: name}
 	if n := r.Count(1); n > 0 {
 		p.sources = make([]string, n)
@@ -187,6 +193,9 @@ func decodeView(data []byte, name string, pages []sourcePage) (*project, [][]str
 	}
 	n := r.Count(5) // the smallest encoded release
 	p.releases = make([]*release, n)
+	// One allocation for all releases, and one for their files: projects list
+	// hundreds of releases.
+	releases, lazies := make([]release, n), make([]lazyFiles, n)
 	// Releases of a project mostly share a few Requires-Python texts.
 	specs := map[string]pep440.SpecifierSet{}
 	for i := range p.releases {
@@ -194,7 +203,9 @@ func decodeView(data []byte, name string, pages []sourcePage) (*project, [][]str
 		if err != nil {
 			r.Fail()
 		}
-		rel := &release{release: resolver.Release{Version: v}, lazy: &lazyFiles{sources: displays}}
+		lazies[i].sources = displays
+		rel := &releases[i]
+		rel.release.Version, rel.lazy = v, &lazies[i]
 		rel.release.Yanked = r.Byte()&viewYanked != 0
 		if text := r.String(); text != "" {
 			spec, seen := specs[text]
@@ -244,7 +255,7 @@ func (r *release) load() error {
 }
 
 func (l *lazyFiles) decode(v pep440.Version) ([]*candidate, bool) {
-	r := wire.NewReader([]byte(l.encoded))
+	r := wire.NewStringReader(l.encoded)
 	n := r.Count(12) // the smallest encoded file
 	out := make([]*candidate, 0, n)
 	for range n {

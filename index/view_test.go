@@ -2,10 +2,13 @@ package index
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/depsolve/depsolve/internal/wire"
+	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/resolver"
 	"github.com/google/go-cmp/cmp"
 )
@@ -171,5 +174,25 @@ func BenchmarkWarmProject(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		read()
+	}
+}
+
+// targetKeyOf hashes each tag as its wire string, and so names the views cached
+// before it stopped building those strings.
+func TestTargetKeyHashesTagStrings(t *testing.T) {
+	s, err := pep425.NewSupported(target(t, "3.11", "manylinux_2_35_x86_64"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%#v", s.Target())
+	for _, tag := range s.Tags() {
+		h.Write(wire.AppendString(nil, tag.String()))
+	}
+	if got, want := targetKeyOf(s), string(h.Sum(nil)); got != want {
+		t.Errorf("targetKeyOf = %x, want %x", got, want)
+	}
+	if allocs := testing.AllocsPerRun(5, func() { targetKeyOf(s) }); allocs > 20 {
+		t.Errorf("targetKeyOf allocates %.0f times for %d tags, want at most 20", allocs, len(s.Tags()))
 	}
 }

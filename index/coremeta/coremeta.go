@@ -66,7 +66,9 @@ func (e *Error) Error() string {
 // Version is missing; everything else is read leniently.
 func Parse(data []byte) (*Metadata, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	text := string(data)
+	// Only the headers are copied: the long description, most of many files, is
+	// never read.
+	text := string(data[:headersEnd(data)])
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
@@ -74,15 +76,19 @@ func Parse(data []byte) (*Metadata, error) {
 	text = strings.ReplaceAll(text, "\r", "\n")
 
 	m := &Metadata{}
-	var name string // the header being read, lower case
-	var value strings.Builder
+	var name string // the header being read, lower case for the fields set reads
+	var value string
+	var folded strings.Builder // value with its continuation lines, if it has any
 	var start int
 	flush := func() {
 		if name != "" {
-			m.set(name, strings.TrimSpace(value.String()), start)
+			if folded.Len() > 0 {
+				value = folded.String()
+			}
+			m.set(name, strings.TrimSpace(value), start)
 		}
 		name = ""
-		value.Reset()
+		folded.Reset()
 	}
 	lineNo := 0
 	for line := range strings.Lines(text) {
@@ -93,7 +99,10 @@ func Parse(data []byte) (*Metadata, error) {
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			if name != "" {
-				value.WriteString(line)
+				if folded.Len() == 0 {
+					folded.WriteString(value)
+				}
+				folded.WriteString(line)
 			}
 			continue
 		}
@@ -105,8 +114,7 @@ func Parse(data []byte) (*Metadata, error) {
 			break // not a header: the body starts here
 		}
 		flush()
-		name, start = strings.ToLower(field), lineNo
-		value.WriteString(val)
+		name, start, value = fieldName(field), lineNo, val
 	}
 	flush()
 
@@ -119,6 +127,39 @@ func Parse(data []byte) (*Metadata, error) {
 		return nil, &Error{Msg: "no Version field"}
 	}
 	return m, nil
+}
+
+// headersEnd is the length of the header section of data: up to the first empty line
+// (with any line ending), or all of it.
+func headersEnd(data []byte) int {
+	lineStart := 0
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\n' && data[i] != '\r' {
+			continue
+		}
+		if i == lineStart {
+			return i
+		}
+		if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+			i++
+		}
+		lineStart = i + 1
+	}
+	return len(data)
+}
+
+// readFields are the fields set keeps, lower case.
+var readFields = []string{"metadata-version", "name", "version", "requires-python", "requires-dist", "provides-extra", "dynamic"}
+
+// fieldName is field in lower case when set reads it, and as written otherwise:
+// lowering every field name cost an allocation for each header line.
+func fieldName(field string) string {
+	for _, f := range readFields {
+		if strings.EqualFold(field, f) {
+			return f
+		}
+	}
+	return field
 }
 
 // isFieldName applies RFC 5322: printable ASCII other than the colon.

@@ -10,6 +10,7 @@ package wire
 import (
 	"encoding/binary"
 	"errors"
+	"unsafe"
 )
 
 // ErrMalformed is the error of every malformed input.
@@ -36,6 +37,16 @@ type Reader struct {
 // NewReader reads data. The bytes are copied once, and every String shares that copy, so
 // decoded strings stay valid after data is reused.
 func NewReader(data []byte) *Reader { return &Reader{s: string(data)} }
+
+// NewStringReader reads s, without a copy.
+func NewStringReader(s string) *Reader { return &Reader{s: s} }
+
+// NewReaderOwning reads data without copying it, for a caller that hands data over:
+// nothing changes data afterwards (bytes fresh from the cache, which nobody else
+// holds). Decoded strings share data as they share NewReader's copy, and keep it alive.
+func NewReaderOwning(data []byte) *Reader {
+	return &Reader{s: unsafe.String(unsafe.SliceData(data), len(data))}
+}
 
 // Uvarint reads an unsigned integer.
 func (r *Reader) Uvarint() uint64 {

@@ -80,3 +80,16 @@ func FuzzReader(f *testing.F) {
 		_ = r.Done()
 	})
 }
+
+// The readers that do not copy read what NewReader reads.
+func TestReadersWithoutCopy(t *testing.T) {
+	b := AppendString(AppendUvarint(nil, 300), "torch")
+	for name, r := range map[string]*Reader{"NewStringReader": NewStringReader(string(b)), "NewReaderOwning": NewReaderOwning(b)} {
+		if n, s := r.Uvarint(), r.String(); n != 300 || s != "torch" || r.Done() != nil {
+			t.Errorf("%s: %d %q %v", name, n, s, r.Done())
+		}
+	}
+	if r := NewReaderOwning(nil); r.Len() != 0 || r.Done() != nil {
+		t.Errorf("NewReaderOwning(nil): %d bytes, %v", r.Len(), r.Done())
+	}
+}
