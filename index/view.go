@@ -77,7 +77,7 @@ func targetKeyOf(s *pep425.Supported) string {
 	// What wire.AppendString(nil, t.String()) gives, in one buffer for the
 	// hundreds of tags of a manylinux target.
 	var field []byte
-	for _, t := range s.Tags() {
+	for t := range s.All() {
 		field = wire.AppendUvarint(field[:0], uint64(len(t.Python)+len(t.ABI)+len(t.Platform)+2))
 		field = append(append(append(append(append(field, t.Python...), '-'), t.ABI...), '-'), t.Platform...)
 		h.Write(field)

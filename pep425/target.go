@@ -2,6 +2,7 @@ package pep425
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,23 +77,6 @@ func (t Target) Validate() error {
 	return t.Platform.Validate()
 }
 
-// Tags lists the tags t supports, most preferred first, in the order of
-// packaging's cpython_tags followed by compatible_tags.
-func (t Target) Tags() []Tag {
-	pairs, anyPairs := t.interpreters()
-	plats := t.Platform.Tags()
-	tags := make([]Tag, 0, len(pairs)*len(plats)+len(anyPairs))
-	for _, pair := range pairs {
-		for _, p := range plats {
-			tags = append(tags, Tag{pair[0], pair[1], p})
-		}
-	}
-	for _, pair := range anyPairs {
-		tags = append(tags, Tag{pair[0], pair[1], "any"})
-	}
-	return tags
-}
-
 // interpreters lists the python+abi pairs of t's tags, most preferred first: each of
 // pairs goes with every platform tag, and the anyPairs that follow them with "any".
 func (t Target) interpreters() (pairs, anyPairs [][2]string) {
@@ -141,11 +125,12 @@ func (t Target) interpreters() (pairs, anyPairs [][2]string) {
 // the list (about 1,000 tags for a recent manylinux) cost more than the ranking it served.
 type Supported struct {
 	target   Target
-	plats    map[string]int    // platform tag → first position in Platform.Tags
-	nPlats   int               // len(Platform.Tags)
-	pairs    map[[2]string]int // python+abi → first position among the pairs that take a platform
-	nPairs   int
-	anyPairs map[[2]string]int // python+abi → first position among those that go with "any"
+	platList []string          // Platform.Tags
+	pairList [][2]string       // the python+abi pairs that take a platform, in order
+	anyList  [][2]string       // those that go with "any", in order
+	plats    map[string]int    // platform tag → first position in platList
+	pairs    map[[2]string]int // python+abi → first position in pairList
+	anyPairs map[[2]string]int // python+abi → first position in anyList
 	tagsOnce func() []Tag
 }
 
@@ -158,13 +143,14 @@ func NewSupported(t Target) (*Supported, error) {
 	plats := t.Platform.Tags()
 	s := &Supported{
 		target:   t,
+		platList: plats,
+		pairList: pairs,
+		anyList:  anyPairs,
 		plats:    firstPositions(plats),
-		nPlats:   len(plats),
 		pairs:    firstPositions(pairs),
-		nPairs:   len(pairs),
 		anyPairs: firstPositions(anyPairs),
-		tagsOnce: sync.OnceValue(t.Tags),
 	}
+	s.tagsOnce = sync.OnceValue(func() []Tag { return slices.Collect(s.All()) })
 	return s, nil
 }
 
@@ -182,23 +168,42 @@ func firstPositions[K comparable](list []K) map[K]int {
 // Target returns the target s was built for.
 func (s *Supported) Target() Target { return s.target }
 
-// Tags returns the supported tags, most preferred first. The caller must not
-// modify the slice.
+// Tags returns the supported tags, most preferred first, in the order of packaging's
+// cpython_tags followed by compatible_tags. The caller must not modify the slice.
 func (s *Supported) Tags() []Tag { return s.tagsOnce() }
+
+// All yields the supported tags, most preferred first, as Tags lists them, without
+// making the list.
+func (s *Supported) All() iter.Seq[Tag] {
+	return func(yield func(Tag) bool) {
+		for _, pair := range s.pairList {
+			for _, p := range s.platList {
+				if !yield(Tag{pair[0], pair[1], p}) {
+					return
+				}
+			}
+		}
+		for _, pair := range s.anyList {
+			if !yield(Tag{pair[0], pair[1], "any"}) {
+				return
+			}
+		}
+	}
+}
 
 // rank is tag's position in Tags, if it is there.
 func (s *Supported) rank(t Tag) (int, bool) {
 	pair := [2]string{t.Python, t.ABI}
 	if t.Platform == "any" {
 		i, ok := s.anyPairs[pair]
-		return s.nPairs*s.nPlats + i, ok
+		return len(s.pairList)*len(s.platList) + i, ok
 	}
 	i, ok := s.pairs[pair]
 	if !ok {
 		return 0, false
 	}
 	p, ok := s.plats[t.Platform]
-	return i*s.nPlats + p, ok
+	return i*len(s.platList) + p, ok
 }
 
 // acceptsInterpreter is whether some tag of the target has t's python and abi.
@@ -206,7 +211,7 @@ func (s *Supported) acceptsInterpreter(t Tag) bool {
 	pair := [2]string{t.Python, t.ABI}
 	_, withPlatform := s.pairs[pair]
 	_, withAny := s.anyPairs[pair]
-	return withPlatform && s.nPlats > 0 || withAny
+	return withPlatform && len(s.platList) > 0 || withAny
 }
 
 // Rank gives the position of the best of tags in the supported list (lower is
