@@ -61,13 +61,13 @@ type inputFlags struct {
 
 // registerSources adds the flags that say what to resolve and where packages come from.
 func (f *inputFlags) registerSources(fs *pflag.FlagSet) {
-	fs.StringArrayVarP(&f.requirements, "requirement", "r", nil, "resolve the requirements in `FILE` (requirements.txt, pyproject.toml or pylock.toml; repeatable)")
-	fs.StringArrayVarP(&f.constraints, "constraint", "c", nil, "restrict versions with the constraints in `FILE` (repeatable)")
-	fs.StringArrayVar(&f.extras, "extra", nil, "include the optional dependencies `NAME` of a pyproject.toml; install a pylock.toml with extra NAME (repeatable)")
-	fs.StringArrayVar(&f.groups, "group", nil, "include the PEP 735 dependency group `NAME` of a pyproject.toml; install a pylock.toml with group NAME, not its default-groups (repeatable)")
+	repeatable(fs, &f.requirements, "requirement", "r", "resolve the requirements in `FILE` (requirements.txt, pyproject.toml or pylock.toml; repeatable)")
+	repeatable(fs, &f.constraints, "constraint", "c", "restrict versions with the constraints in `FILE` (repeatable)")
+	repeatable(fs, &f.extras, "extra", "", "include the optional dependencies `NAME` of a pyproject.toml; install a pylock.toml with extra NAME (repeatable)")
+	repeatable(fs, &f.groups, "group", "", "include the PEP 735 dependency group `NAME` of a pyproject.toml; install a pylock.toml with group NAME, not its default-groups (repeatable)")
 	fs.BoolVar(&f.pre, "pre", false, "allow pre-releases everywhere")
-	fs.StringArrayVar(&f.onlyBinary, "only-binary", nil, "take only wheels of `NAMES`: :all:, :none: or project names separated by commas, as pip's --only-binary (repeatable; also only-binary in depsolve.toml and --only-binary in requirement files)")
-	fs.StringArrayVar(&f.noBinary, "no-binary", nil, "take only source distributions of `NAMES`, as pip's --no-binary (repeatable; also no-binary in depsolve.toml and --no-binary in requirement files)")
+	repeatable(fs, &f.onlyBinary, "only-binary", "", "take only wheels of `NAMES`: :all:, :none: or project names separated by commas, as pip's --only-binary (repeatable; also only-binary in depsolve.toml and --only-binary in requirement files)")
+	repeatable(fs, &f.noBinary, "no-binary", "", "take only source distributions of `NAMES`, as pip's --no-binary (repeatable; also no-binary in depsolve.toml and --no-binary in requirement files)")
 	fs.BoolVar(&f.noBuild, "no-build", false, "take no source distribution of any project, as uv's --no-build (pip: --only-binary :all:; also no-build = true in depsolve.toml)")
 	f.registerIndexes(fs)
 }
@@ -75,11 +75,11 @@ func (f *inputFlags) registerSources(fs *pflag.FlagSet) {
 // registerIndexes adds the flags that say where packages come from.
 func (f *inputFlags) registerIndexes(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.indexURL, "index-url", "i", "", "base `URL` of the default index (default $PIP_INDEX_URL, else https://pypi.org/simple)")
-	fs.StringArrayVar(&f.extraIndexURLs, "extra-index-url", nil, "another index `URL`, searched before the default one (repeatable; default $PIP_EXTRA_INDEX_URL)")
-	fs.StringArrayVarP(&f.findLinks, "find-links", "f", nil, "a folder or HTML page `PATH|URL` of distribution files (repeatable)")
+	repeatable(fs, &f.extraIndexURLs, "extra-index-url", "", "another index `URL`, searched before the default one (repeatable; default $PIP_EXTRA_INDEX_URL)")
+	repeatable(fs, &f.findLinks, "find-links", "f", "a folder or HTML page `PATH|URL` of distribution files (repeatable)")
 	fs.BoolVar(&f.noIndex, "no-index", false, "use no index at all, as pip: not --index-url, --extra-index-url, uv's or the policy's; only --find-links locations")
 	fs.StringVar(&f.indexStrategy, "index-strategy", "", "`STRATEGY` for a project on several indexes: first-index (the first index that has it) or unsafe-best-match (every index's versions are candidates) (default first-index)")
-	fs.StringArrayVar(&f.trustedHosts, "trusted-host", nil, "allow plain http for `HOST` (repeatable)")
+	repeatable(fs, &f.trustedHosts, "trusted-host", "", "allow plain http for `HOST` (repeatable)")
 	fs.BoolVar(&f.offline, "offline", false, "use only the cache and local folders; fail with a hint when something is missing")
 	fs.BoolVar(&f.refresh, "refresh", false, "revalidate every cached index page")
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "cache `DIR` (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
@@ -121,11 +121,11 @@ func (f *inputFlags) registerTarget(fs *pflag.FlagSet) {
 	fs.StringVar(&f.glibc, "glibc", "", "target glibc `VERSION` (implied by --platform manylinux_X_Y or --base-image)")
 	fs.StringVar(&f.driver, "driver", "", "target NVIDIA driver `VERSION`, major.minor[.patch] as nvidia-smi prints it, e.g. 550.54.15")
 	fs.BoolVar(&f.cpu, "cpu", false, "the target has no NVIDIA GPU")
-	fs.StringArrayVar(&f.gpus, "gpu", nil, "a target GPU, by `NAME` (H100, RTX 4090) or sm_XY (repeatable: a fleet must all be supported)")
+	repeatable(fs, &f.gpus, "gpu", "", "a target GPU, by `NAME` (H100, RTX 4090) or sm_XY (repeatable: a fleet must all be supported)")
 	fs.StringVar(&f.cuda, "cuda", "", "CUDA toolkit `VERSION` of the base image")
 	fs.StringVar(&f.baseImage, "base-image", "", "derive the target from an `IMAGE` such as nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04")
 	fs.StringVar(&f.dockerfile, "dockerfile", "", "derive the target from the final FROM of `PATH`, and the Python version from its PYTHON_VERSION (ARG or ENV)")
-	fs.StringArrayVar(&f.buildArgs, "build-arg", nil, "set an ARG of the --dockerfile, as docker build --build-arg does (`NAME=VALUE`, repeatable)")
+	repeatable(fs, &f.buildArgs, "build-arg", "", "set an ARG of the --dockerfile, as docker build --build-arg does (`NAME=VALUE`, repeatable)")
 	fs.BoolVar(&f.detect, "detect", false, "detect the target on this machine (nvidia-smi, python3, glibc)")
 	fs.BoolVar(&f.readImage, "read-image", false, "read a registry base image itself (env, CUDA libraries, installed packages; the first read downloads its layers, later ones use the cache); oci:DIR and docker-archive:FILE images are always read")
 }
@@ -286,3 +286,31 @@ func (f *inputFlags) targetDeclaration() target.Declaration {
 	}
 	return d
 }
+
+// repeatable adds a flag given once per value, as pflag's StringArrayVarP with no
+// default, without its cost: pflag formats a string array's default through encoding/csv,
+// a 4 KiB buffer for each such flag of each command, built at every start (a tenth of the
+// memory `depsolve --version` touched).
+func repeatable(fs *pflag.FlagSet, values *[]string, name, shorthand, usage string) {
+	fs.VarP((*repeatedValue)(values), name, shorthand, usage)
+}
+
+// repeatedValue is the pflag.Value of a repeatable flag.
+type repeatedValue []string
+
+// String is "" with no value, the default pflag's help leaves out, else the values as
+// pflag shows a string array's: [a,b].
+func (r *repeatedValue) String() string {
+	if len(*r) == 0 {
+		return ""
+	}
+	return "[" + strings.Join(*r, ",") + "]"
+}
+
+func (r *repeatedValue) Set(v string) error { *r = append(*r, v); return nil }
+func (r *repeatedValue) Type() string       { return "stringArray" }
+
+// pflag.SliceValue, which shell completion and commandLine read the values through.
+func (r *repeatedValue) Append(v string) error         { return r.Set(v) }
+func (r *repeatedValue) Replace(values []string) error { *r = slices.Clone(values); return nil }
+func (r *repeatedValue) GetSlice() []string            { return *r }

@@ -21,7 +21,7 @@ type policyFlags struct {
 
 func (p *policyFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&p.policy, "policy", "", "resolve under the platform's policy `PATH|URL#sha256=HEX` (default: policy in depsolve.toml)")
-	fs.StringArrayVar(&p.fleets, "fleet", nil, "check every target of the policy's fleet `NAME` (repeatable)")
+	repeatable(fs, &p.fleets, "fleet", "", "check every target of the policy's fleet `NAME` (repeatable)")
 	fs.BoolVar(&p.allFleets, "all-fleets", false, "check every target of every fleet the policy names")
 }
 

@@ -85,7 +85,7 @@ untouched).`,
 	notInLockHeader(cmd.Flags(), "output")
 	cmd.Flags().BoolVar(&lf.noHashes, "no-hashes", false, "leave out the --hash lines (requirements format)")
 	cmd.Flags().BoolVarP(&lf.upgrade, "upgrade", "U", false, "ignore the pins of an existing OUT: take the newest allowed versions")
-	cmd.Flags().StringArrayVarP(&lf.upgradePackages, "upgrade-package", "P", nil, "let `NAME` move from its pin in an existing OUT, to VERSION with NAME==VERSION, as pip-compile's -P (repeatable)")
+	repeatable(cmd.Flags(), &lf.upgradePackages, "upgrade-package", "P", "let `NAME` move from its pin in an existing OUT, to VERSION with NAME==VERSION, as pip-compile's -P (repeatable)")
 	format.register(cmd, "lockfile `FORMAT`: requirements (pip-compile style) or pylock (PEP 751)")
 	completeTargetFlags(cmd)
 	return cmd
@@ -203,8 +203,7 @@ func commandLine(cmd *cobra.Command, args []string) string {
 		case "bool":
 			parts = append(parts, "--"+fl.Name)
 		case "stringArray":
-			values, _ := cmd.Flags().GetStringArray(fl.Name)
-			for _, v := range values {
+			for _, v := range fl.Value.(pflag.SliceValue).GetSlice() {
 				parts = append(parts, "--"+fl.Name, shellQuote(v))
 			}
 		default:

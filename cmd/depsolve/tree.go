@@ -69,7 +69,7 @@ Exit status: 0 solved, 1 conflict, 2 bad input or usage,
 	}
 	cmd.Flags().BoolVar(&opts.Invert, "invert", false, "show what requires each package, down to your requirements")
 	cmd.Flags().IntVar(&opts.Depth, "depth", 0, "show `N` levels below the roots (default: all)")
-	cmd.Flags().StringArrayVar(&opts.Packages, "package", nil, "start the tree at package `NAME` (repeatable)")
+	repeatable(cmd.Flags(), &opts.Packages, "package", "", "start the tree at package `NAME` (repeatable)")
 	f.registerSources(cmd.Flags())
 	f.registerTimeout(cmd.Flags())
 	f.registerTarget(cmd.Flags())
