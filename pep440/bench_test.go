@@ -82,3 +82,26 @@ func BenchmarkRangeContains(b *testing.B) {
 		_ = rs[i%len(rs)].Contains(vs[i%len(vs)])
 	}
 }
+
+// The metadata of every release a solve looks at is parsed again on each warm run,
+// so a specifier set costs its clauses' versions and ranges and little more: no
+// fresh full range to intersect from, no second copy of the clauses, no text
+// for a release already written in normal form.
+func TestParseSpecifierSetAllocs(t *testing.T) {
+	for _, tc := range []struct {
+		set  string
+		most float64
+	}{
+		{">=2.0", 4},        // the release, the version, the range, the clauses
+		{">=1.21,<2.0", 10}, // as much again, <2.0's bound 2.0.dev0, and the intersection
+	} {
+		got := testing.AllocsPerRun(100, func() {
+			if _, err := ParseSpecifierSet(tc.set); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if got > tc.most {
+			t.Errorf("ParseSpecifierSet(%q): %v allocations, want at most %v", tc.set, got, tc.most)
+		}
+	}
+}

@@ -88,6 +88,15 @@ func FuzzParseSpecifierSet(f *testing.F) {
 			}
 			return
 		}
+		for _, spec := range set.specs {
+			want := spec.version.String()
+			if spec.wildcard {
+				want += ".*"
+			}
+			if spec.op != "===" && spec.text != want {
+				t.Fatalf("%q: clause %s has the text %q, not its normal form %q", s, spec, spec.text, want)
+			}
+		}
 		back, err := ParseSpecifierSet(set.String())
 		if err != nil || !back.Equal(set) || !back.Range().Equal(set.Range()) {
 			t.Fatalf("%q: String %q reads back as %v, %v", s, set, back, err)

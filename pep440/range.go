@@ -31,8 +31,11 @@ type bound struct {
 
 type interval struct{ lo, hi bound }
 
-// Full returns the range of every version.
-func Full() Range { return Range{ivs: []interval{{}}} }
+// Full returns the range of every version. Ranges never change their intervals,
+// so every full Range shares one.
+func Full() Range { return Range{ivs: fullIntervals} }
+
+var fullIntervals = []interval{{}}
 
 // Empty returns the range of no version.
 func Empty() Range { return Range{} }
@@ -211,6 +214,13 @@ func (r Range) Contains(v Version) bool {
 
 // Intersect returns the versions in both r and o.
 func (r Range) Intersect(o Range) Range {
+	// A specifier set starts from Full, and a solver's terms often are.
+	switch {
+	case r.IsFull():
+		return o
+	case o.IsFull():
+		return r
+	}
 	// The pieces are canonical already: their bounds come from canonical
 	// intervals, and a gap of r or of o separates any two of them.
 	out := make([]interval, 0, len(r.ivs)+len(o.ivs))

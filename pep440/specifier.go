@@ -83,11 +83,31 @@ func parseSpecifierAt(input, s string, off int) (Specifier, error) {
 		return fail(at, "~= needs a release with at least two numbers")
 	}
 	spec.version, spec.valid = Version{v: newVersion(p)}, true
-	spec.text = spec.version.String()
+	written := rest[:n]
 	if spec.wildcard {
-		spec.text += ".*"
+		written = rest[:n-2]
+	}
+	switch {
+	case isNormalRelease(written):
+		// Nearly every clause is written so; the text as written costs nothing.
+		spec.text = rest[:n]
+	case spec.wildcard:
+		spec.text = spec.version.String() + ".*"
+	default:
+		spec.text = spec.version.String()
 	}
 	return spec, nil
+}
+
+// isNormalRelease reports whether s is a release number as Version.String writes
+// it: numbers without leading zeros, separated by single dots.
+func isNormalRelease(s string) bool {
+	for num := range strings.SplitSeq(s, ".") {
+		if num == "" || !isDigits(num) || num[0] == '0' && len(num) > 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // Operator returns "==", "!=", "<", "<=", ">", ">=", "~=" or "===".
@@ -212,26 +232,36 @@ type SpecifierSet struct {
 // offset counts from the start of s.
 func ParseSpecifierSet(s string) (SpecifierSet, error) {
 	var specs []Specifier
-	off := 0
-	for item := range strings.SplitSeq(s, ",") {
+	for off := 0; off <= len(s); {
+		item, _, _ := strings.Cut(s[off:], ",")
 		if t, _ := trimSpace(item); t != "" {
 			spec, err := parseSpecifierAt(s, item, off)
 			if err != nil {
 				return SpecifierSet{}, err
 			}
+			if specs == nil {
+				// Sized once: the metadata of every release a solve looks at is
+				// parsed again on each run.
+				specs = make([]Specifier, 0, 1+strings.Count(s[off:], ","))
+			}
 			specs = append(specs, spec)
 		}
 		off += len(item) + 1
 	}
-	return NewSpecifierSet(specs...), nil
+	return specifierSetOf(specs), nil
 }
 
 // NewSpecifierSet returns the set of the given clauses.
 func NewSpecifierSet(specs ...Specifier) SpecifierSet {
+	return specifierSetOf(slices.Clone(specs))
+}
+
+// specifierSetOf is the set of specs, which it keeps.
+func specifierSetOf(specs []Specifier) SpecifierSet {
 	if len(specs) == 0 {
 		return SpecifierSet{}
 	}
-	set := SpecifierSet{specs: slices.Clone(specs), rng: Full(), std: Full()}
+	set := SpecifierSet{specs: specs, rng: Full(), std: Full()}
 	for _, spec := range specs {
 		r := spec.Range()
 		set.rng = set.rng.Intersect(r)

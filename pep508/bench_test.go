@@ -64,3 +64,27 @@ func BenchmarkEvaluate(b *testing.B) {
 		}
 	}
 }
+
+// Every Requires-Dist of every release a solve looks at is parsed again on each warm
+// run, so a requirement costs its specifier set, its marker's one allocation per
+// chain, and little more: no specifier text put together again when it is written
+// without spaces, no set of extras for a short list.
+func TestParseRequirementAllocs(t *testing.T) {
+	for _, tc := range []struct {
+		requirement string
+		most        float64
+	}{
+		{`pytest>=7; extra == "test"`, 6},
+		{`numpy>=1.21,<2.0; python_version < "3.11" and platform_system == "Linux"`, 15},
+		{`accelerate[torch,testing]>=0.26.0`, 7},
+	} {
+		got := testing.AllocsPerRun(100, func() {
+			if _, err := ParseRequirement(tc.requirement); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if got > tc.most {
+			t.Errorf("ParseRequirement(%q): %v allocations, want at most %v", tc.requirement, got, tc.most)
+		}
+	}
+}

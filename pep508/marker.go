@@ -58,23 +58,36 @@ func ParseMarker(s string) (Marker, error) {
 }
 
 // marker parses marker_atom (BOOLOP marker_atom)*.
+// The chain is gathered on the stack and kept in one allocation of its size (with
+// the expr, for the single comparison most markers are): every Requires-Dist of
+// every release a solve looks at is parsed again on each run.
 func (p *parser) marker() (*expr, error) {
-	e := &expr{}
+	var termBuf [4]term
+	var orBuf [3]bool
+	terms, ors := termBuf[:0], orBuf[:0]
 	for {
 		t, err := p.markerAtom()
 		if err != nil {
 			return nil, err
 		}
-		e.terms = append(e.terms, t)
+		terms = append(terms, t)
 		switch {
 		case p.keyword("and"):
 			p.pos += len("and")
-			e.ors = append(e.ors, false)
+			ors = append(ors, false)
 		case p.keyword("or"):
 			p.pos += len("or")
-			e.ors = append(e.ors, true)
+			ors = append(ors, true)
 		default:
-			return e, nil
+			if len(terms) == 1 {
+				one := &struct {
+					e expr
+					t [1]term
+				}{t: [1]term{t}}
+				one.e.terms = one.t[:]
+				return &one.e, nil
+			}
+			return &expr{terms: slices.Clone(terms), ors: slices.Clone(ors)}, nil
 		}
 	}
 }

@@ -115,6 +115,10 @@ func ParseRequirement(s string) (Requirement, error) {
 // took most of a minute.
 const MaxExtras = 1000
 
+// searchedExtras is how many extras a requirement lists before extras looks up the
+// ones already written in a set rather than the list.
+const searchedExtras = 16
+
 // extras parses ("[" WS? (name (WS? "," WS? name)*)? WS? "]")?.
 func (p *parser) extras(r *Requirement) error {
 	if !p.peek('[') {
@@ -125,9 +129,9 @@ func (p *parser) extras(r *Requirement) error {
 	p.skipWS()
 	if end := p.identifier(); end >= 0 {
 		r.Extras = append(r.Extras, p.src[p.pos:end])
-		// A set beside the list, so that a requirement with many extras is read in
-		// time proportional to its length.
-		written := map[string]bool{r.Extras[0]: true}
+		// A set beside a long list, so that a requirement with many extras is read
+		// in time proportional to its length; a short one is searched.
+		var written map[string]bool
 		p.pos = end
 		for {
 			p.skipWS()
@@ -143,12 +147,19 @@ func (p *parser) extras(r *Requirement) error {
 			if end < 0 {
 				return p.fail(p.pos, p.pos, "expected an extra name after ',', found %s", p.found(p.pos))
 			}
-			if extra := p.src[p.pos:end]; !written[extra] {
+			if extra := p.src[p.pos:end]; !written[extra] && (written != nil || !slices.Contains(r.Extras, extra)) {
 				if len(r.Extras) == MaxExtras {
 					return p.fail(p.pos, p.pos, "more than %d extras", MaxExtras)
 				}
-				written[extra] = true
 				r.Extras = append(r.Extras, extra)
+				if written != nil {
+					written[extra] = true
+				} else if len(r.Extras) == searchedExtras {
+					written = make(map[string]bool, 2*searchedExtras)
+					for _, e := range r.Extras {
+						written[e] = true
+					}
+				}
 			}
 			p.pos = end
 		}
@@ -273,7 +284,7 @@ func (p *parser) specifiers() (bool, error) {
 		if scanLocal(p.src, p.pos, false) > p.pos {
 			return false, p.fail(start, p.pos, "a local version label ('+...') is only allowed with '==' and '!=', not with '%s'", op)
 		}
-		pieces = appendPieces(pieces, op, version, start, end)
+		pieces = appendPieces(pieces, p.src, op, version, start, end)
 		p.skipWS()
 		if !p.peek(',') {
 			break
@@ -305,8 +316,12 @@ type specPiece struct {
 // appendPieces adds one specifier token. An arbitrary-equality token can
 // hold commas, as packaging's token does ("===x,y"); packaging then splits
 // the specifier string on commas, and so does this.
-func appendPieces(pieces []specPiece, op, version string, start, end int) []specPiece {
+func appendPieces(pieces []specPiece, src, op, version string, start, end int) []specPiece {
 	if op != "===" {
+		if end-start == len(op)+len(version) {
+			// Written without space after the operator, as nearly every one is.
+			return append(pieces, specPiece{src[start:end], start})
+		}
 		return append(pieces, specPiece{op + version, start})
 	}
 	first, rest, hasComma := strings.Cut(version, ",")
@@ -323,12 +338,32 @@ func appendPieces(pieces []specPiece, op, version string, start, end int) []spec
 	return pieces
 }
 
+// writtenJoined is the source text of pieces when it is what joining them with
+// commas gives: each as written, one comma and nothing else between them.
+func (p *parser) writtenJoined(pieces []specPiece) (string, bool) {
+	start, end := pieces[0].offset, pieces[0].offset
+	for i, piece := range pieces {
+		if i > 0 {
+			if piece.offset != end+1 || p.src[end] != ',' {
+				return "", false
+			}
+		}
+		end = piece.offset + len(piece.text)
+		if end > len(p.src) || p.src[piece.offset:end] != piece.text {
+			return "", false
+		}
+	}
+	return p.src[start:end], true
+}
+
 func (p *parser) specifierSet(pieces []specPiece) (pep440.SpecifierSet, error) {
 	if len(pieces) == 0 {
 		return pep440.SpecifierSet{}, nil
 	}
 	text := pieces[0].text
-	if len(pieces) > 1 {
+	if joined, ok := p.writtenJoined(pieces); ok {
+		text = joined
+	} else if len(pieces) > 1 {
 		texts := make([]string, len(pieces))
 		for i, piece := range pieces {
 			texts[i] = piece.text
