@@ -54,9 +54,10 @@ func encodeMatrix(cm *cachedMatrix) []byte {
 }
 
 // decodeMatrix reads an encoding of encodeMatrix; any other input is an error, never a
-// panic. The strings share one copy of data.
+// panic. It keeps data, which nothing may change afterwards: the strings point into it
+// (LoadCached gives it the cache's copy of the entry, which nobody else holds).
 func decodeMatrix(data []byte) (cachedMatrix, error) {
-	d := &fieldDecoder{r: wire.NewReader(data)}
+	d := &fieldDecoder{r: wire.NewReaderOwning(data)}
 	var cm cachedMatrix
 	cm.fields(d)
 	if d.r.Done() != nil {

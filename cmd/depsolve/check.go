@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newCheckCommand(stdout, stderr io.Writer) *cobra.Command {
+func newCheckCommand(stdout, stderr io.Writer, flags lazyFlags) *cobra.Command {
 	f := &inputFlags{}
 	pf := &policyFlags{}
 	format := newFormatFlag("text", "text", "json")
@@ -74,11 +74,13 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 			return jsonFailure(u, format.value, err)
 		},
 	}
-	f.registerResolve(cmd.Flags())
-	pf.register(cmd.Flags())
-	format.register(cmd, "output `FORMAT`: text, or json (one object on stdout)")
-	graph.registerAs(cmd, "graph", "print the proof of a conflict (or the solution) as a graph in `FORMAT`: dot (Graphviz) or mermaid")
-	completeTargetFlags(cmd)
+	flags[cmd] = func() {
+		f.registerResolve(cmd.Flags())
+		pf.register(cmd.Flags())
+		format.register(cmd, "output `FORMAT`: text, or json (one object on stdout)")
+		graph.registerAs(cmd, "graph", "print the proof of a conflict (or the solution) as a graph in `FORMAT`: dot (Graphviz) or mermaid")
+		completeTargetFlags(cmd)
+	}
 	return cmd
 }
 

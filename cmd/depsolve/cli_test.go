@@ -11,6 +11,7 @@ import (
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/target"
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
@@ -112,6 +113,14 @@ func TestProgressLine(t *testing.T) {
 	}
 }
 
+// newLockCommandWithFlags is the lock command with its flags registered, as a run of it has.
+func newLockCommandWithFlags() *cobra.Command {
+	flags := lazyFlags{}
+	cmd := newLockCommand(nil, nil, flags)
+	flags.register(cmd)
+	return cmd
+}
+
 func TestCommandLine(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
@@ -124,7 +133,7 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"--format", "pylock", "--no-hashes", "--extra-index-url", "https://x.example/simple", "-P", "torch"},
 			"lock --extra-index-url https://x.example/simple --format pylock --no-hashes --upgrade-package torch"},
 	} {
-		cmd := newLockCommand(nil, nil)
+		cmd := newLockCommandWithFlags()
 		if err := cmd.ParseFlags(tt.args); err != nil {
 			t.Fatalf("ParseFlags(%q): %v", tt.args, err)
 		}
@@ -138,7 +147,7 @@ func TestCommandLine(t *testing.T) {
 // header), or only where data comes from and what is printed (left out)?
 func TestLockHeaderFlags(t *testing.T) {
 	var omitted []string
-	newLockCommand(nil, nil).Flags().VisitAll(func(fl *pflag.Flag) {
+	newLockCommandWithFlags().Flags().VisitAll(func(fl *pflag.Flag) {
 		if _, ok := fl.Annotations[omitFromHeader]; ok {
 			omitted = append(omitted, fl.Name)
 		}

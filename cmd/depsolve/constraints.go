@@ -12,7 +12,7 @@ import (
 	"github.com/depsolve/depsolve/matrix"
 )
 
-func newConstraintsCommand(stdout, stderr io.Writer) *cobra.Command {
+func newConstraintsCommand(stdout, stderr io.Writer, flags lazyFlags) *cobra.Command {
 	f := &inputFlags{}
 	format := newFormatFlag("text", "text", "json", "k8s")
 	cmd := &cobra.Command{
@@ -58,12 +58,14 @@ unpinned line), 3 cache failure.`,
 			return runConstraints(cmd.Context(), u, f, format.value, args)
 		},
 	}
-	cmd.Flags().StringVar(&f.cacheDir, "cache-dir", "", "cache `DIR` of the compiled matrix (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
-	f.registerTarget(cmd.Flags())
-	f.registerOutput(cmd.Flags())
-	cmd.Flags().Lookup("quiet").Usage = "print no warnings or notes on stderr"
-	format.register(cmd, "output `FORMAT`: text, json, or k8s (the node affinity as YAML)")
-	completeTargetFlags(cmd)
+	flags[cmd] = func() {
+		cmd.Flags().StringVar(&f.cacheDir, "cache-dir", "", "cache `DIR` of the compiled matrix (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
+		f.registerTarget(cmd.Flags())
+		f.registerOutput(cmd.Flags())
+		cmd.Flags().Lookup("quiet").Usage = "print no warnings or notes on stderr"
+		format.register(cmd, "output `FORMAT`: text, json, or k8s (the node affinity as YAML)")
+		completeTargetFlags(cmd)
+	}
 	return cmd
 }
 

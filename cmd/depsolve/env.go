@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newEnvCommand(stdout, stderr io.Writer) *cobra.Command {
+func newEnvCommand(stdout, stderr io.Writer, flags lazyFlags) *cobra.Command {
 	f := &inputFlags{}
 	format := newFormatFlag("text", "text", "json")
 	cmd := &cobra.Command{
@@ -46,11 +46,13 @@ them: fixed values, so that every machine resolves alike.`,
 			return jsonFailure(u, format.value, err)
 		},
 	}
-	f.registerResolve(cmd.Flags())
-	cmd.Flags().Lookup("quiet").Usage = "leave out the notes and warnings"
-	(&policyFlags{}).register(cmd.Flags())
-	format.register(cmd, "output `FORMAT`: text or json")
-	completeTargetFlags(cmd)
+	flags[cmd] = func() {
+		f.registerResolve(cmd.Flags())
+		cmd.Flags().Lookup("quiet").Usage = "leave out the notes and warnings"
+		(&policyFlags{}).register(cmd.Flags())
+		format.register(cmd, "output `FORMAT`: text or json")
+		completeTargetFlags(cmd)
+	}
 	return cmd
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/depsolve/depsolve/engine"
 )
 
-func newInitCommand(stdout, stderr io.Writer) *cobra.Command {
+func newInitCommand(stdout, stderr io.Writer, flags lazyFlags) *cobra.Command {
 	f := &inputFlags{}
 	var force bool
 	var hooksRev, fleet string
@@ -66,16 +66,18 @@ target: the lock is not written, the other files are), 2 bad input or usage
 			return runInit(cmd.Context(), u, req)
 		},
 	}
-	f.registerIndexes(cmd.Flags())
-	f.registerTimeout(cmd.Flags())
-	f.registerTarget(cmd.Flags())
-	f.registerOutput(cmd.Flags())
-	cmd.Flags().Lookup("quiet").Usage = "print nothing but the explanation on conflict (and errors)"
-	cmd.Flags().BoolVar(&force, "force", false, "replace files that differ from what init writes")
-	cmd.Flags().StringVar(&pf.policy, "policy", "", "start under the platform's policy `PATH|URL#sha256=HEX`, which depsolve.toml then names (default: policy in depsolve.toml)")
-	cmd.Flags().StringVar(&fleet, "fleet", "", "start on the policy's fleet `NAME`: its first target, on its golden image")
-	cmd.Flags().StringVar(&hooksRev, "hooks-rev", "", "pin depsolve's pre-commit hooks at `REV`, a tag or commit (default: this depsolve's release tag)")
-	completeTargetFlags(cmd)
+	flags[cmd] = func() {
+		f.registerIndexes(cmd.Flags())
+		f.registerTimeout(cmd.Flags())
+		f.registerTarget(cmd.Flags())
+		f.registerOutput(cmd.Flags())
+		cmd.Flags().Lookup("quiet").Usage = "print nothing but the explanation on conflict (and errors)"
+		cmd.Flags().BoolVar(&force, "force", false, "replace files that differ from what init writes")
+		cmd.Flags().StringVar(&pf.policy, "policy", "", "start under the platform's policy `PATH|URL#sha256=HEX`, which depsolve.toml then names (default: policy in depsolve.toml)")
+		cmd.Flags().StringVar(&fleet, "fleet", "", "start on the policy's fleet `NAME`: its first target, on its golden image")
+		cmd.Flags().StringVar(&hooksRev, "hooks-rev", "", "pin depsolve's pre-commit hooks at `REV`, a tag or commit (default: this depsolve's release tag)")
+		completeTargetFlags(cmd)
+	}
 	return cmd
 }
 

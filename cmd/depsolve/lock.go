@@ -22,7 +22,7 @@ type lockFlags struct {
 	upgradePackages []string
 }
 
-func newLockCommand(stdout, stderr io.Writer) *cobra.Command {
+func newLockCommand(stdout, stderr io.Writer, flags lazyFlags) *cobra.Command {
 	f := &inputFlags{}
 	pf := &policyFlags{}
 	lf := &lockFlags{}
@@ -79,15 +79,17 @@ untouched).`,
 			return runLock(cmd.Context(), u, f, pf, lf, format.value, commandLine(cmd, args), args)
 		},
 	}
-	f.registerResolve(cmd.Flags())
-	pf.register(cmd.Flags())
-	cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")
-	notInLockHeader(cmd.Flags(), "output")
-	cmd.Flags().BoolVar(&lf.noHashes, "no-hashes", false, "leave out the --hash lines (requirements format)")
-	cmd.Flags().BoolVarP(&lf.upgrade, "upgrade", "U", false, "ignore the pins of an existing OUT: take the newest allowed versions")
-	repeatable(cmd.Flags(), &lf.upgradePackages, "upgrade-package", "P", "let `NAME` move from its pin in an existing OUT, to VERSION with NAME==VERSION, as pip-compile's -P (repeatable)")
-	format.register(cmd, "lockfile `FORMAT`: requirements (pip-compile style) or pylock (PEP 751)")
-	completeTargetFlags(cmd)
+	flags[cmd] = func() {
+		f.registerResolve(cmd.Flags())
+		pf.register(cmd.Flags())
+		cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")
+		notInLockHeader(cmd.Flags(), "output")
+		cmd.Flags().BoolVar(&lf.noHashes, "no-hashes", false, "leave out the --hash lines (requirements format)")
+		cmd.Flags().BoolVarP(&lf.upgrade, "upgrade", "U", false, "ignore the pins of an existing OUT: take the newest allowed versions")
+		repeatable(cmd.Flags(), &lf.upgradePackages, "upgrade-package", "P", "let `NAME` move from its pin in an existing OUT, to VERSION with NAME==VERSION, as pip-compile's -P (repeatable)")
+		format.register(cmd, "lockfile `FORMAT`: requirements (pip-compile style) or pylock (PEP 751)")
+		completeTargetFlags(cmd)
+	}
 	return cmd
 }
 

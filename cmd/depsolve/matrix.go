@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newMatrixCommand(stdout, stderr io.Writer) *cobra.Command {
+func newMatrixCommand(stdout, stderr io.Writer, flags lazyFlags) *cobra.Command {
 	var noColor, coverage bool
 	var cacheDirFlag string
 	format := newFormatFlag("text", "text", "json")
@@ -81,10 +81,12 @@ unchecked-release; scripts/matrix-gaps lists what an index has beyond it
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
-	cmd.Flags().BoolVar(&coverage, "coverage", false, "list the framework releases and CUDA toolkits the matrix covers")
-	cmd.Flags().StringVar(&cacheDirFlag, "cache-dir", "", "cache `DIR` holding the compiled matrix (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
-	format.register(cmd, "output `FORMAT`: text, or json (a list of rows with their sources)")
+	flags[cmd] = func() {
+		cmd.Flags().BoolVar(&noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
+		cmd.Flags().BoolVar(&coverage, "coverage", false, "list the framework releases and CUDA toolkits the matrix covers")
+		cmd.Flags().StringVar(&cacheDirFlag, "cache-dir", "", "cache `DIR` holding the compiled matrix (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
+		format.register(cmd, "output `FORMAT`: text, or json (a list of rows with their sources)")
+	}
 	return cmd
 }
 

@@ -104,7 +104,10 @@ func errorText(err error) string {
 	return redact.Text(printable.EscapeLines(b.String()))
 }
 
-func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
+// newRootCommand builds the command tree; the flags of its subcommands wait in the
+// lazyFlags it returns until the run says which command it needs them for.
+func newRootCommand(stdout, stderr io.Writer) (*cobra.Command, lazyFlags) {
+	flags := lazyFlags{}
 	root := &cobra.Command{
 		Use:   "depsolve",
 		Short: "Resolve Python dependencies for CUDA stacks, and explain every conflict",
@@ -142,19 +145,50 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 		return usageError{err: err, command: cmd.CommandPath()}
 	})
 	root.AddCommand(
-		newCheckCommand(stdout, stderr),
-		newTreeCommand(stdout, stderr),
-		newWhyCommand(stdout, stderr),
-		newLockCommand(stdout, stderr),
-		newEnvCommand(stdout, stderr),
-		newMatrixCommand(stdout, stderr),
-		newSizeCommand(stdout, stderr),
-		newConstraintsCommand(stdout, stderr),
-		newInitCommand(stdout, stderr),
+		newCheckCommand(stdout, stderr, flags),
+		newTreeCommand(stdout, stderr, flags),
+		newWhyCommand(stdout, stderr, flags),
+		newLockCommand(stdout, stderr, flags),
+		newEnvCommand(stdout, stderr, flags),
+		newMatrixCommand(stdout, stderr, flags),
+		newSizeCommand(stdout, stderr, flags),
+		newConstraintsCommand(stdout, stderr, flags),
+		newInitCommand(stdout, stderr, flags),
 		newCacheCommand(stdout, stderr),
 		newVersionCommand(stdout),
 	)
-	return root
+	return root, flags
+}
+
+// lazyFlags holds the registration of each command's flags until a run needs them. A
+// run uses one command, and registering the flags of all of them (pflag values, usage
+// strings, completion functions) allocated some 110 KiB at every start. The cache
+// command's two flags are registered at once: finding a command below it reads them.
+type lazyFlags map[*cobra.Command]func()
+
+// register registers cmd's flags, once.
+func (l lazyFlags) register(cmd *cobra.Command) {
+	if add, ok := l[cmd]; ok {
+		delete(l, cmd)
+		add()
+	}
+}
+
+// registerFor registers the flags of the command args name, as cobra will find it: run
+// (check ...), asked for help (help check) or completed by a shell (__complete check
+// --f). Other commands keep none: cobra reads only the names, uses and short
+// descriptions of commands it does not run, for the root's help and the suggestions
+// for a mistyped command.
+func (l lazyFlags) registerFor(root *cobra.Command, args []string) {
+	if len(args) > 0 {
+		switch args[0] {
+		case "help", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+			args = args[1:]
+		}
+	}
+	if cmd, _, _ := root.Find(args); cmd != nil {
+		l.register(cmd)
+	}
 }
 
 // unknownSubcommand rejects arguments to a command that only has subcommands, with the
@@ -195,7 +229,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	context.AfterFunc(ctx, stop)
-	root := newRootCommand(stdout, stderr)
+	root, flags := newRootCommand(stdout, stderr)
+	flags.registerFor(root, args)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && ctx.Err() != nil {

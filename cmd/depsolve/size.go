@@ -9,7 +9,7 @@ import (
 	"github.com/depsolve/depsolve/engine"
 )
 
-func newSizeCommand(stdout, stderr io.Writer) *cobra.Command {
+func newSizeCommand(stdout, stderr io.Writer, flags lazyFlags) *cobra.Command {
 	f := &inputFlags{}
 	format := newFormatFlag("text", "text", "json")
 	var htmlOut string
@@ -49,11 +49,13 @@ Exit status: 0 ok, 1 conflict or over the budget, 2 bad input or usage,
 			return jsonFailure(u, format.value, err)
 		},
 	}
-	f.registerResolve(cmd.Flags())
-	cmd.Flags().Lookup("quiet").Usage = "print only the size line (installed and download totals), or the explanation on conflict"
-	cmd.Flags().StringVar(&htmlOut, "html", "", "also write the HTML report (an SVG treemap and the table) to `FILE`")
-	format.register(cmd, "output `FORMAT`: text, or json (the check report, with sizes)")
-	completeTargetFlags(cmd)
+	flags[cmd] = func() {
+		f.registerResolve(cmd.Flags())
+		cmd.Flags().Lookup("quiet").Usage = "print only the size line (installed and download totals), or the explanation on conflict"
+		cmd.Flags().StringVar(&htmlOut, "html", "", "also write the HTML report (an SVG treemap and the table) to `FILE`")
+		format.register(cmd, "output `FORMAT`: text, or json (the check report, with sizes)")
+		completeTargetFlags(cmd)
+	}
 	return cmd
 }
 

@@ -12,7 +12,7 @@ import (
 	"github.com/depsolve/depsolve/resolver"
 )
 
-func newTreeCommand(stdout, stderr io.Writer) *cobra.Command {
+func newTreeCommand(stdout, stderr io.Writer, flags lazyFlags) *cobra.Command {
 	f := &inputFlags{}
 	format := newFormatFlag("text", "text", "dot", "mermaid")
 	var opts engine.TreeOptions
@@ -67,15 +67,17 @@ Exit status: 0 solved, 1 conflict, 2 bad input or usage,
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Invert, "invert", false, "show what requires each package, down to your requirements")
-	cmd.Flags().IntVar(&opts.Depth, "depth", 0, "show `N` levels below the roots (default: all)")
-	repeatable(cmd.Flags(), &opts.Packages, "package", "", "start the tree at package `NAME` (repeatable)")
-	f.registerSources(cmd.Flags())
-	f.registerTimeout(cmd.Flags())
-	f.registerTarget(cmd.Flags())
-	f.registerOutput(cmd.Flags())
-	format.register(cmd, "output `FORMAT`: text, dot (Graphviz) or mermaid")
-	completeTargetFlags(cmd)
+	flags[cmd] = func() {
+		cmd.Flags().BoolVar(&opts.Invert, "invert", false, "show what requires each package, down to your requirements")
+		cmd.Flags().IntVar(&opts.Depth, "depth", 0, "show `N` levels below the roots (default: all)")
+		repeatable(cmd.Flags(), &opts.Packages, "package", "", "start the tree at package `NAME` (repeatable)")
+		f.registerSources(cmd.Flags())
+		f.registerTimeout(cmd.Flags())
+		f.registerTarget(cmd.Flags())
+		f.registerOutput(cmd.Flags())
+		format.register(cmd, "output `FORMAT`: text, dot (Graphviz) or mermaid")
+		completeTargetFlags(cmd)
+	}
 	return cmd
 }
 
@@ -83,7 +85,7 @@ Exit status: 0 solved, 1 conflict, 2 bad input or usage,
 // (which shows each package once) reads better.
 const maxWhyPaths = 50
 
-func newWhyCommand(stdout, stderr io.Writer) *cobra.Command {
+func newWhyCommand(stdout, stderr io.Writer, flags lazyFlags) *cobra.Command {
 	f := &inputFlags{}
 	cmd := &cobra.Command{
 		Use:   "why PACKAGE [FILE...]",
@@ -121,11 +123,13 @@ solution), 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 			return nil
 		},
 	}
-	f.registerSources(cmd.Flags())
-	f.registerTimeout(cmd.Flags())
-	f.registerTarget(cmd.Flags())
-	f.registerOutput(cmd.Flags())
-	completeTargetFlags(cmd)
+	flags[cmd] = func() {
+		f.registerSources(cmd.Flags())
+		f.registerTimeout(cmd.Flags())
+		f.registerTarget(cmd.Flags())
+		f.registerOutput(cmd.Flags())
+		completeTargetFlags(cmd)
+	}
 	return cmd
 }
 
