@@ -54,8 +54,9 @@ func WheelLibraries(name string) []string {
 // LeanestFlavor is the nvidia/cuda flavor that ships the fewest CUDA libraries (base:
 // libcudart only), with them: the base that leaves the libraries to the wheels.
 func (m *Matrix) LeanestFlavor() (name string, libraries []string, ok bool) {
-	for i := range m.doc.ImageFlavor {
-		r := &m.doc.ImageFlavor[i]
+	flavors := m.rows(tablesOf(tableImageFlavor)).ImageFlavor
+	for i := range flavors {
+		r := &flavors[i]
 		if r.Advisory || r.Libraries == nil {
 			continue
 		}

@@ -35,7 +35,7 @@ func TestLoadCached(t *testing.T) {
 	}
 
 	// A hit is what LoadCached returns: change a row in the cached form and see it.
-	cm, err := decodeMatrix(blob)
+	cm, err := decodeEverything(blob)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func BenchmarkDecodeCompiled(b *testing.B) {
 	blob := encodeMatrix(&cachedMatrix{Doc: *m.doc, Warnings: warns})
 	b.SetBytes(int64(len(blob)))
 	for b.Loop() {
-		cm, err := decodeMatrix(blob)
+		cm, err := decodeEverything(blob)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -151,7 +151,8 @@ func TestMatrixCodecRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := cachedMatrix{Doc: *m.doc, Warnings: warns}
-	got, err := decodeMatrix(encodeMatrix(&want))
+	got, err := decodeEverything(encodeMatrix(&want))
+	want.Doc = groupedByPackage(&want.Doc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,12 +182,12 @@ func FuzzDecodeMatrix(f *testing.F) {
 	f.Add(encodeMatrix(&cachedMatrix{Doc: *m.doc, Warnings: warns}))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cm, err := decodeMatrix(data)
+		cm, err := decodeEverything(data)
 		if err != nil {
 			return
 		}
 		first := encodeMatrix(&cm)
-		again, err := decodeMatrix(first)
+		again, err := decodeEverything(first)
 		if err != nil {
 			t.Fatalf("re-encoded form does not decode: %v", err)
 		}
@@ -372,7 +373,8 @@ func TestMatrixCodecKeepsEveryField(t *testing.T) {
 		}
 	}
 	fill(reflect.ValueOf(&want).Elem())
-	got, err := decodeMatrix(encodeMatrix(&want))
+	got, err := decodeEverything(encodeMatrix(&want))
+	want.Doc = groupedByPackage(&want.Doc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,8 +410,17 @@ func TestDecodeMatrixCopiesNoEntry(t *testing.T) {
 	blob := encodeMatrix(&cachedMatrix{Doc: *m.doc, Warnings: warns})
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	if _, err := decodeMatrix(blob); err != nil {
+	cr, err := decodeMatrix(blob)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if _, ok := cr.tables(1<<sharedTableCount - 1); !ok {
+		t.Fatal("a shared table does not decode")
+	}
+	for _, name := range cr.names {
+		if _, ok := cr.packageTables(name); !ok {
+			t.Fatalf("the rows of %s do not decode", name)
+		}
 	}
 	runtime.ReadMemStats(&after)
 	// measured: the rows take about 1.5 times the entry, and a copy added 1
@@ -423,7 +434,7 @@ func TestDecodeMatrixCopiesNoEntry(t *testing.T) {
 // coverage, the package names, and the rules of every package release the rows name.
 func TestLazyMatrixIsTheCompiledMatrix(t *testing.T) {
 	eager := loadDataMatrix(t)
-	lazy := compileLazily(eager.doc, eager.Hash())
+	lazy := compileLazily(cachedRowsOf(t, eager.doc), eager.Hash())
 	if diff := cmp.Diff(eager.Describe("", nil), lazy.Describe("", nil)); diff != "" {
 		t.Errorf("Describe (-eager +lazy):\n%s", diff)
 	}
@@ -434,7 +445,7 @@ func TestLazyMatrixIsTheCompiledMatrix(t *testing.T) {
 		t.Errorf("PackageNames (-eager +lazy):\n%s", diff)
 	}
 	for _, facts := range []testFacts{linuxGPU, noGPU, {OS: "linux", Machine: "aarch64", Driver: "550.54.15", GPUs: []string{"7.0", "12.0"}}} {
-		fresh := compileLazily(eager.doc, eager.Hash())
+		fresh := compileLazily(cachedRowsOf(t, eager.doc), eager.Hash())
 		for _, name := range eager.PackageNames() {
 			for _, v := range []string{"2.5.1", "2.5.1+cu118", "0.20.1", "2.16.1", "1.26.4", "0.4.30"} {
 				if diff := cmp.Diff(ruleStrings(forFacts(eager, facts), name, v), ruleStrings(forFacts(fresh, facts), name, v)); diff != "" {
@@ -450,7 +461,7 @@ func TestLazyMatrixIsTheCompiledMatrix(t *testing.T) {
 func TestLazyMatrixOfDamagedRowsIsTheData(t *testing.T) {
 	m := loadDataMatrix(t)
 	rows := func() *document {
-		cm, err := decodeMatrix(encodeMatrix(&cachedMatrix{Doc: *m.doc}))
+		cm, err := decodeEverything(encodeMatrix(&cachedMatrix{Doc: *m.doc}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -462,7 +473,7 @@ func TestLazyMatrixOfDamagedRowsIsTheData(t *testing.T) {
 			gpus.GPU[i].CC = "no capability"
 		}
 	}
-	if g, ok := compileLazily(gpus, m.Hash()).GPU("H100"); !ok || g.CC != "9.0" {
+	if g, ok := compileLazily(cachedRowsOf(t, gpus), m.Hash()).GPU("H100"); !ok || g.CC != "9.0" {
 		t.Errorf("H100 from damaged rows: %+v, %v; want 9.0", g, ok)
 	}
 	for i := range builds.Build {
@@ -479,7 +490,7 @@ func TestLazyMatrixOfDamagedRowsIsTheData(t *testing.T) {
 	for _, doc := range []*document{builds, archs} {
 		for _, v := range []string{"2.5.1", "2.5.1+cu118"} {
 			want := ruleStrings(forFacts(m, linuxGPU), "torch", v)
-			if diff := cmp.Diff(want, ruleStrings(forFacts(compileLazily(doc, m.Hash()), linuxGPU), "torch", v)); diff != "" {
+			if diff := cmp.Diff(want, ruleStrings(forFacts(compileLazily(cachedRowsOf(t, doc), m.Hash()), linuxGPU), "torch", v)); diff != "" {
 				t.Errorf("rules of torch %s from damaged rows (-data +damaged):\n%s", v, diff)
 			}
 		}
@@ -489,7 +500,7 @@ func TestLazyMatrixOfDamagedRowsIsTheData(t *testing.T) {
 // The solver may ask from several goroutines; the first asks compile, once.
 func TestLazyMatrixConcurrentUse(t *testing.T) {
 	m := loadDataMatrix(t)
-	lazy := compileLazily(m.doc, m.Hash())
+	lazy := compileLazily(cachedRowsOf(t, m.doc), m.Hash())
 	want := ruleStrings(forFacts(m, linuxGPU), "torch", "2.5.1")
 	var wg sync.WaitGroup
 	for range 8 {
@@ -515,4 +526,60 @@ func TestWarmCheckMatrixAllocations(t *testing.T) {
 	if allocs > 2000 {
 		t.Errorf("a warm check's matrix took %.0f allocations, want at most 2,000", allocs)
 	}
+}
+
+// decodeEverything decodes every section of an encoding of encodeMatrix, the package
+// tables one package after another, in name order.
+func decodeEverything(data []byte) (cachedMatrix, error) {
+	cr, err := decodeMatrix(data)
+	if err != nil {
+		return cachedMatrix{}, err
+	}
+	doc, ok := cr.tables(1<<sharedTableCount - 1)
+	cm := cachedMatrix{Doc: *doc, Warnings: cr.warnings}
+	for _, name := range cr.names {
+		rows, decoded := cr.packageTables(name)
+		ok = ok && decoded
+		appendPackageTables(&cm.Doc, rows)
+	}
+	if !ok {
+		return cachedMatrix{}, errMatrixCodec
+	}
+	return cm, nil
+}
+
+// groupedByPackage is doc with the rows of its package tables in the order the cached
+// form keeps them: by package name, then in table order.
+func groupedByPackage(doc *document) document {
+	grouped := *doc
+	grouped.Build, grouped.LocalCUDA, grouped.Archs, grouped.GPUFloor = nil, nil, nil, nil
+	grouped.Constraint, grouped.Variant, grouped.Index, grouped.Note = nil, nil, nil, nil
+	docs := packageDocuments(doc)
+	for _, name := range packageNamesOf(doc) {
+		if rows := docs[name]; rows != nil {
+			appendPackageTables(&grouped, rows)
+		}
+	}
+	return grouped
+}
+
+func appendPackageTables(doc, rows *document) {
+	doc.Build = append(doc.Build, rows.Build...)
+	doc.LocalCUDA = append(doc.LocalCUDA, rows.LocalCUDA...)
+	doc.Archs = append(doc.Archs, rows.Archs...)
+	doc.GPUFloor = append(doc.GPUFloor, rows.GPUFloor...)
+	doc.Constraint = append(doc.Constraint, rows.Constraint...)
+	doc.Variant = append(doc.Variant, rows.Variant...)
+	doc.Index = append(doc.Index, rows.Index...)
+	doc.Note = append(doc.Note, rows.Note...)
+}
+
+// cachedRowsOf is doc as a run reads it from the cache.
+func cachedRowsOf(tb testing.TB, doc *document) *cachedRows {
+	tb.Helper()
+	cr, err := decodeMatrix(encodeMatrix(&cachedMatrix{Doc: *doc}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cr
 }

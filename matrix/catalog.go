@@ -15,7 +15,7 @@ func (c catalog) GPUCapability(name string) (string, bool) {
 
 func (c catalog) GPUNames() []string {
 	var out []string
-	for _, r := range c.m.doc.GPU {
+	for _, r := range c.m.rows(tablesOf(tableGPU)).GPU {
 		if !r.Advisory {
 			out = append(out, r.Name)
 			out = append(out, r.Aliases...)

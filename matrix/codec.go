@@ -2,18 +2,29 @@ package matrix
 
 import (
 	"errors"
+	"slices"
+	"sync"
 
 	"github.com/depsolve/depsolve/internal/wire"
 )
 
 // The cache holds the validated rows (cachedMatrix) in a compact binary form: a warm
-// `depsolve check` decodes it on every run. Each row type lists its fields once, in
-// its fields method, for the encoder and the decoder alike (fieldCodec), so the two
-// cannot disagree, and decoding needs no reflection: a table is its length and rows, a
-// row its fields in that order, a string its length and bytes (lengths as uvarints), an
-// int a varint, a bool one byte. Key positions (rowPos.Keys) are left out: only errors
-// quote them, and the cached rows compiled without any. compiledFormat, part of the
-// cache key, names this layout.
+// `depsolve check` reads it on every run. Each row type lists its fields once, in its
+// fields method, for the encoder and the decoder alike (fieldCodec), so the two cannot
+// disagree, and decoding needs no reflection: a table is its length and rows, a row its
+// fields in that order, a string its length and bytes (lengths as uvarints), an int a
+// varint, a bool one byte. Key positions (rowPos.Keys) are left out: only errors quote
+// them, and the cached rows compiled without any. compiledFormat, part of the cache key,
+// names this layout.
+//
+// A run reads a few tables and the rows of a few packages of the hundreds in the data,
+// so the form opens with an index and decoding stops there (decodeMatrix): each table
+// not about packages (sharedTables) and each package's rows (packageSections) is a
+// section of its own, decoded when compile first asks for it (cachedRows). The index is
+// the warnings, the machines the verified package rows name (namesMachine: every check
+// asks, and answering from the rows would decode every package), the length of each
+// shared table's section, and each package's name and section length, names sorted;
+// the sections follow in that order.
 
 var errMatrixCodec = errors.New("matrix: malformed cached matrix")
 
@@ -46,24 +57,199 @@ func codeRows[T any, P codedRow[T]](c fieldCodec, rows *[]T) {
 	}
 }
 
-// encodeMatrix is the cached form of cm.
-func encodeMatrix(cm *cachedMatrix) []byte {
-	e := &fieldEncoder{}
-	cm.fields(e)
-	return e.b
+// sharedTable is a table of the document not about packages: one section of the
+// cached form each.
+type sharedTable int
+
+const (
+	tableSource sharedTable = iota
+	tableFamily
+	tableToolkit
+	tableToolkitArchs
+	tableForwardCompat
+	tablePrinciple
+	tableArch
+	tableGPU
+	tableGPUDriver
+	tableImageFlavor
+	tableOS
+	tableFwImage
+	sharedTableCount
+)
+
+// tableSet is a set of shared tables: the bit 1<<t for each table t.
+type tableSet uint32
+
+func tablesOf(tables ...sharedTable) tableSet {
+	var set tableSet
+	for _, t := range tables {
+		set |= 1 << t
+	}
+	return set
 }
 
-// decodeMatrix reads an encoding of encodeMatrix; any other input is an error, never a
-// panic. It keeps data, which nothing may change afterwards: the strings point into it
-// (LoadCached gives it the cache's copy of the entry, which nobody else holds).
-func decodeMatrix(data []byte) (cachedMatrix, error) {
-	d := &fieldDecoder{r: wire.NewReaderOwning(data)}
-	var cm cachedMatrix
-	cm.fields(d)
-	if d.r.Done() != nil {
-		return cachedMatrix{}, errMatrixCodec
+// sharedTables code each shared table of a document.
+var sharedTables = [sharedTableCount]func(fieldCodec, *document){
+	tableSource:        func(c fieldCodec, d *document) { codeRows(c, &d.Source) },
+	tableFamily:        func(c fieldCodec, d *document) { codeRows(c, &d.Family) },
+	tableToolkit:       func(c fieldCodec, d *document) { codeRows(c, &d.Toolkit) },
+	tableToolkitArchs:  func(c fieldCodec, d *document) { codeRows(c, &d.ToolkitArchs) },
+	tableForwardCompat: func(c fieldCodec, d *document) { codeRows(c, &d.ForwardCompat) },
+	tablePrinciple:     func(c fieldCodec, d *document) { codeRows(c, &d.Principle) },
+	tableArch:          func(c fieldCodec, d *document) { codeRows(c, &d.Arch) },
+	tableGPU:           func(c fieldCodec, d *document) { codeRows(c, &d.GPU) },
+	tableGPUDriver:     func(c fieldCodec, d *document) { codeRows(c, &d.GPUDriver) },
+	tableImageFlavor:   func(c fieldCodec, d *document) { codeRows(c, &d.ImageFlavor) },
+	tableOS:            func(c fieldCodec, d *document) { codeRows(c, &d.OS) },
+	tableFwImage:       func(c fieldCodec, d *document) { codeRows(c, &d.FwImage) },
+}
+
+// codePackageTables codes the tables about packages: one package's rows, in a section.
+func codePackageTables(c fieldCodec, d *document) {
+	codeRows(c, &d.Build)
+	codeRows(c, &d.LocalCUDA)
+	codeRows(c, &d.Archs)
+	codeRows(c, &d.GPUFloor)
+	codeRows(c, &d.Constraint)
+	codeRows(c, &d.Variant)
+	codeRows(c, &d.Index)
+	codeRows(c, &d.Note)
+}
+
+// encodeMatrix is the cached form of cm.
+func encodeMatrix(cm *cachedMatrix) []byte {
+	doc := &cm.Doc
+	var sections [][]byte
+	head := &fieldEncoder{}
+	codeRows(head, &cm.Warnings)
+	machines := verifiedMachines(doc)
+	head.strs(&machines)
+	for _, code := range sharedTables {
+		e := &fieldEncoder{}
+		code(e, doc)
+		sections = append(sections, e.b)
+		n := len(e.b)
+		head.count(&n)
 	}
-	return cm, nil
+	names := packageNamesOf(doc)
+	n := len(names)
+	head.count(&n)
+	docs := packageDocuments(doc)
+	for _, name := range names {
+		e := &fieldEncoder{}
+		pkg := docs[name]
+		if pkg == nil {
+			pkg = &document{} // a package only the constraints of others require
+		}
+		codePackageTables(e, pkg)
+		sections = append(sections, e.b)
+		size := len(e.b)
+		head.str(&name)
+		head.count(&size)
+	}
+	return slices.Concat(append([][]byte{head.b}, sections...)...)
+}
+
+// cachedRows is the cached form as a run reads it: the index, read at once, and each
+// section decoded on first use. Safe for concurrent use.
+type cachedRows struct {
+	data     []byte // the entry: nothing changes it, the rows' strings point into it
+	warnings []Warning
+	machines []string
+	shared   [sharedTableCount]cachedSection
+	// decoded holds the shared tables decoded so far, each written once, under its
+	// section's once, and read after it.
+	decoded  document
+	names    []string // the packages, sorted
+	packages []span   // packages[i] is the section of names[i]
+}
+
+type span struct{ start, end int }
+
+type cachedSection struct {
+	span
+	once sync.Once
+	ok   bool
+}
+
+// decodeMatrix reads the index of an encoding of encodeMatrix; any other input is an
+// error, never a panic. It keeps data, which nothing may change afterwards: the strings
+// point into it (LoadCached gives it the cache's copy of the entry, which nobody else
+// holds). A section that does not decode when asked for is a damaged part (tables,
+// packageTables).
+func decodeMatrix(data []byte) (*cachedRows, error) {
+	d := &fieldDecoder{r: wire.NewReaderOwning(data)}
+	cr := &cachedRows{data: data}
+	codeRows(d, &cr.warnings)
+	d.strs(&cr.machines)
+	var sizes [sharedTableCount]int
+	for i := range sizes {
+		d.count(&sizes[i])
+	}
+	// Each package takes two bytes of the index at least: its name and its size.
+	n := d.r.Count(2)
+	cr.names = make([]string, n)
+	packageSizes := make([]int, n)
+	for i := range n {
+		cr.names[i] = d.r.String()
+		packageSizes[i] = d.r.Count(1)
+		if i > 0 && cr.names[i] <= cr.names[i-1] {
+			d.r.Fail()
+		}
+	}
+	if d.r.Err() != nil {
+		return nil, errMatrixCodec
+	}
+	at := len(data) - d.r.Len()
+	next := func(size int) span {
+		s := span{at, at + size}
+		at = s.end
+		return s
+	}
+	for i, size := range sizes {
+		cr.shared[i].span = next(size)
+	}
+	cr.packages = make([]span, n)
+	for i, size := range packageSizes {
+		cr.packages[i] = next(size)
+	}
+	if at != len(data) {
+		return nil, errMatrixCodec
+	}
+	return cr, nil
+}
+
+// decodeSection decodes the section s with code; false when it is malformed.
+func (cr *cachedRows) decodeSection(s span, code func(fieldCodec, *document), into *document) bool {
+	d := &fieldDecoder{r: wire.NewReaderOwning(cr.data[s.start:s.end:s.end])}
+	code(d, into)
+	return d.r.Done() == nil
+}
+
+// tables is a document holding the shared tables of set (and maybe others); false when
+// one of them is malformed.
+func (cr *cachedRows) tables(set tableSet) (*document, bool) {
+	ok := true
+	for t := range sharedTableCount {
+		if set&(1<<t) == 0 {
+			continue
+		}
+		sec := &cr.shared[t]
+		sec.once.Do(func() { sec.ok = cr.decodeSection(sec.span, sharedTables[t], &cr.decoded) })
+		ok = ok && sec.ok
+	}
+	return &cr.decoded, ok
+}
+
+// packageTables is the rows about package name, in a document of their own; nil when
+// the index names no such package, false when its section is malformed.
+func (cr *cachedRows) packageTables(name string) (*document, bool) {
+	i, found := slices.BinarySearch(cr.names, name)
+	if !found {
+		return nil, true
+	}
+	doc := &document{}
+	return doc, cr.decodeSection(cr.packages[i], codePackageTables, doc)
 }
 
 type fieldEncoder struct{ b []byte }
@@ -94,10 +280,12 @@ type fieldDecoder struct {
 	// lists is where the next string lists are cut from: a few allocations for the
 	// two thousand lists of the rows rather than one each.
 	lists []string
+	chunk int // the size of the last chunk of lists
 }
 
-// listChunk is how many list items the decoder allocates at once.
-const listChunk = 512
+// firstListChunk and listChunk are how many list items the decoder allocates at once:
+// at first, and at most.
+const firstListChunk, listChunk = 16, 512
 
 func (d *fieldDecoder) str(s *string)  { *s = d.r.String() }
 func (d *fieldDecoder) integer(n *int) { *n = int(d.r.Varint()) }
@@ -122,41 +310,16 @@ func (d *fieldDecoder) strs(list *[]string) {
 		return
 	}
 	if len(d.lists) < n {
-		d.lists = make([]string, max(n, listChunk))
+		// Each chunk twice the last: a section of a few rows (a package's) takes little
+		// more than its lists, a large one a few chunks.
+		d.chunk = min(max(2*d.chunk, firstListChunk), listChunk)
+		d.lists = make([]string, max(n, d.chunk))
 	}
 	// Capped, so an append to one list never writes into the next.
 	*list, d.lists = d.lists[:n:n], d.lists[n:]
 	for i := range *list {
 		(*list)[i] = d.r.String()
 	}
-}
-
-func (cm *cachedMatrix) fields(c fieldCodec) {
-	cm.Doc.fields(c)
-	codeRows(c, &cm.Warnings)
-}
-
-func (d *document) fields(c fieldCodec) {
-	codeRows(c, &d.Source)
-	codeRows(c, &d.Family)
-	codeRows(c, &d.Toolkit)
-	codeRows(c, &d.ToolkitArchs)
-	codeRows(c, &d.ForwardCompat)
-	codeRows(c, &d.Principle)
-	codeRows(c, &d.Arch)
-	codeRows(c, &d.GPU)
-	codeRows(c, &d.GPUDriver)
-	codeRows(c, &d.ImageFlavor)
-	codeRows(c, &d.OS)
-	codeRows(c, &d.FwImage)
-	codeRows(c, &d.Build)
-	codeRows(c, &d.LocalCUDA)
-	codeRows(c, &d.Archs)
-	codeRows(c, &d.GPUFloor)
-	codeRows(c, &d.Constraint)
-	codeRows(c, &d.Variant)
-	codeRows(c, &d.Index)
-	codeRows(c, &d.Note)
 }
 
 func (w *Warning) fields(c fieldCodec) {

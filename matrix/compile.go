@@ -157,7 +157,8 @@ func compile(doc *document, hash string, lines func(file string, line int) strin
 	if err := c.p.err(); err != nil {
 		return nil, err
 	}
-	return &Matrix{hash: hash, doc: doc, sources: ready(sources), cuda: ready(cuda), tk: ready(tk), gpu: ready(gpu), gpuDrivers: ready(gpuDrivers),
+	return &Matrix{hash: hash, doc: doc, rows: func(tableSet) *document { return doc }, machines: sync.OnceValue(func() []string { return verifiedMachines(doc) }),
+		sources: ready(sources), cuda: ready(cuda), tk: ready(tk), gpu: ready(gpu), gpuDrivers: ready(gpuDrivers),
 		images: ready(images), fwImages: ready(fwImages),
 		packages: &packageTable{names: ready(slices.Sorted(maps.Keys(packages))), compiled: packages}}, nil
 }
@@ -165,9 +166,10 @@ func compile(doc *document, hash string, lines func(file string, line int) strin
 func ready[T any](v T) func() T { return func() T { return v } }
 
 // compileLazily is compile for rows that compiled once already (the cache holds only
-// such rows): each part is built on first use, so a run pays for the parts it reads.
-func compileLazily(doc *document, hash string) *Matrix {
-	m := &Matrix{hash: hash, doc: doc}
+// such rows): each part is decoded and built on first use, so a run pays for the parts
+// it reads.
+func compileLazily(cr *cachedRows, hash string) *Matrix {
+	m := &Matrix{hash: hash, machines: ready(cr.machines)}
 	fromData := sync.OnceValue(func() *Matrix {
 		d, _, err := Load()
 		if err != nil {
@@ -175,29 +177,62 @@ func compileLazily(doc *document, hash string) *Matrix {
 		}
 		return d
 	})
-	m.sources = sync.OnceValue(func() map[string]Source { return sourceMap(doc) })
-	m.cuda = lazyPart(fromData, func(c *compiler) *cudaTables { return c.cudaTables(doc) }, func(d *Matrix) *cudaTables { return d.cuda() })
-	m.tk = lazyPart(fromData, func(c *compiler) *toolkitTables { return c.toolkitTables(doc) }, func(d *Matrix) *toolkitTables { return d.tk() })
-	m.gpu = lazyPart(fromData, func(c *compiler) *gpuTables { return c.gpuTables(doc) }, func(d *Matrix) *gpuTables { return d.gpu() })
-	m.gpuDrivers = lazyPart(fromData, func(c *compiler) []*gpuDriver { return c.gpuDrivers(doc) }, func(d *Matrix) []*gpuDriver { return d.gpuDrivers() })
-	m.images = lazyPart(fromData, func(c *compiler) *imageTables { return c.imageTables(doc) }, func(d *Matrix) *imageTables { return d.images() })
-	m.fwImages = lazyPart(fromData, func(c *compiler) map[string]*fwImageRow { return c.frameworkImages(doc) },
+	m.rows = func(set tableSet) *document {
+		doc, ok := cr.tables(set)
+		if !ok {
+			if d := fromData(); d != nil {
+				return d.doc
+			}
+		}
+		return doc
+	}
+	// shared is the shared tables a part compiles from; a malformed one is an error of
+	// the part, which then comes from the data.
+	shared := func(c *compiler, set tableSet) *document {
+		doc, ok := cr.tables(set)
+		if !ok {
+			c.p.add(errMatrixCodec)
+		}
+		return doc
+	}
+	m.sources = sync.OnceValue(func() map[string]Source { return sourceMap(m.rows(tablesOf(tableSource))) })
+	m.cuda = lazyPart(fromData, func(c *compiler) *cudaTables { return c.cudaTables(shared(c, tablesOf(tablePrinciple, tableFamily))) },
+		func(d *Matrix) *cudaTables { return d.cuda() })
+	m.tk = lazyPart(fromData, func(c *compiler) *toolkitTables {
+		return c.toolkitTables(shared(c, tablesOf(tableToolkit, tableToolkitArchs, tableForwardCompat)))
+	}, func(d *Matrix) *toolkitTables { return d.tk() })
+	m.gpu = lazyPart(fromData, func(c *compiler) *gpuTables { return c.gpuTables(shared(c, tablesOf(tableArch, tableGPU))) },
+		func(d *Matrix) *gpuTables { return d.gpu() })
+	m.gpuDrivers = lazyPart(fromData, func(c *compiler) []*gpuDriver { return c.gpuDrivers(shared(c, tablesOf(tableGPUDriver))) },
+		func(d *Matrix) []*gpuDriver { return d.gpuDrivers() })
+	m.images = lazyPart(fromData, func(c *compiler) *imageTables { return c.imageTables(shared(c, tablesOf(tableImageFlavor, tableOS))) },
+		func(d *Matrix) *imageTables { return d.images() })
+	m.fwImages = lazyPart(fromData, func(c *compiler) map[string]*fwImageRow { return c.frameworkImages(shared(c, tablesOf(tableFwImage))) },
 		func(d *Matrix) map[string]*fwImageRow { return d.fwImages() })
 	m.packages = &packageTable{
-		names:    sync.OnceValue(func() []string { return packageNamesOf(doc) }),
+		names:    ready(cr.names),
 		compiled: map[string]*packageRows{},
 		compile: func(name string) *packageRows {
-			sel := packageRowsOf(doc, name)
+			doc, ok := cr.packageTables(name)
+			sel := allPackageRows(doc)
 			archsSel := &packageSelection{archs: sel.archs}
 			sel.archs = nil
+			// damaged is a malformed section: an error of each part of the package.
+			damaged := func(c *compiler) {
+				if !ok {
+					c.p.add(errMatrixCodec)
+				}
+			}
 			return compiledOr(fromData,
 				func(c *compiler) *packageRows {
+					damaged(c)
 					rows := c.packages(doc, m.cuda().families, m.tk, sel)[name]
 					if rows == nil {
 						rows = &packageRows{} // a package that only the constraints of others require
 					}
 					rows.archs = lazyPart(fromData,
 						func(c *compiler) []*buildArchs {
+							damaged(c)
 							if archs := c.packages(doc, nil, nil, archsSel)[name]; archs != nil {
 								return archs.archs()
 							}
@@ -723,51 +758,52 @@ func packageNamesOf(doc *document) []string {
 	return slices.Sorted(maps.Keys(names))
 }
 
-// packageRowsOf selects the rows about package name.
-func packageRowsOf(doc *document, name string) *packageSelection {
-	sel := &packageSelection{}
-	about := func(pkg string) bool { return pep508.NormalizeName(pkg) == name }
-	for i := range doc.Build {
-		if about(doc.Build[i].Package) {
-			sel.build = append(sel.build, i)
+// packageDocuments are the rows of doc about each package, each package's in a document
+// of its own, in table order.
+func packageDocuments(doc *document) map[string]*document {
+	docs := map[string]*document{}
+	of := func(pkg string) *document {
+		name := pep508.NormalizeName(pkg)
+		d := docs[name]
+		if d == nil {
+			d = &document{}
+			docs[name] = d
 		}
+		return d
 	}
-	for i := range doc.LocalCUDA {
-		if about(doc.LocalCUDA[i].Package) {
-			sel.localCUDA = append(sel.localCUDA, i)
-		}
+	for _, r := range doc.Build {
+		d := of(r.Package)
+		d.Build = append(d.Build, r)
 	}
-	for i := range doc.Archs {
-		if about(doc.Archs[i].Package) {
-			sel.archs = append(sel.archs, i)
-		}
+	for _, r := range doc.LocalCUDA {
+		d := of(r.Package)
+		d.LocalCUDA = append(d.LocalCUDA, r)
 	}
-	for i := range doc.GPUFloor {
-		if about(doc.GPUFloor[i].Package) {
-			sel.gpuFloor = append(sel.gpuFloor, i)
-		}
+	for _, r := range doc.Archs {
+		d := of(r.Package)
+		d.Archs = append(d.Archs, r)
 	}
-	for i := range doc.Constraint {
-		if about(doc.Constraint[i].Package) {
-			sel.constraint = append(sel.constraint, i)
-		}
+	for _, r := range doc.GPUFloor {
+		d := of(r.Package)
+		d.GPUFloor = append(d.GPUFloor, r)
 	}
-	for i := range doc.Variant {
-		if about(doc.Variant[i].Package) {
-			sel.variant = append(sel.variant, i)
-		}
+	for _, r := range doc.Constraint {
+		d := of(r.Package)
+		d.Constraint = append(d.Constraint, r)
 	}
-	for i := range doc.Index {
-		if about(doc.Index[i].Package) {
-			sel.index = append(sel.index, i)
-		}
+	for _, r := range doc.Variant {
+		d := of(r.Package)
+		d.Variant = append(d.Variant, r)
 	}
-	for i := range doc.Note {
-		if about(doc.Note[i].Package) {
-			sel.note = append(sel.note, i)
-		}
+	for _, r := range doc.Index {
+		d := of(r.Package)
+		d.Index = append(d.Index, r)
 	}
-	return sel
+	for _, r := range doc.Note {
+		d := of(r.Package)
+		d.Note = append(d.Note, r)
+	}
+	return docs
 }
 
 var (

@@ -244,11 +244,12 @@ func (m *Matrix) cudaVariant(name string, p *packageRows, va *variant, cuda stri
 
 func (m *Matrix) describeCUDA(name string, v *pep440.Version) []Row {
 	var out []Row
+	doc := m.rows(tablesOf(tableFamily, tablePrinciple))
 	row := func(versions string, table string, meta *rowMeta, fields ...Field) Row {
 		return Row{Table: table, Package: name, Versions: versions, Fields: fields, Advisory: meta.Advisory, Cites: []Cite{m.cite(meta)}}
 	}
-	for i := range m.doc.Family {
-		r := &m.doc.Family[i]
+	for i := range doc.Family {
+		r := &doc.Family[i]
 		if v != nil && v.Release()[0] != r.Major {
 			continue
 		}
@@ -283,8 +284,8 @@ func (m *Matrix) describeCUDA(name string, v *pep440.Version) []Row {
 		}
 		out = append(out, row(fc.row.Toolkits, "forward_compat", &fc.row.rowMeta, Field{"driver branches", "R" + strings.Join(fc.row.Branches, ", R")}))
 	}
-	for i := range m.doc.Principle {
-		r := &m.doc.Principle[i]
+	for i := range doc.Principle {
+		r := &doc.Principle[i]
 		out = append(out, row("", "principle", &r.rowMeta, Field{"id", r.ID}, Field{"text", r.Text}))
 	}
 	return out
@@ -292,6 +293,7 @@ func (m *Matrix) describeCUDA(name string, v *pep440.Version) []Row {
 
 func (m *Matrix) describeGPUs(v *pep440.Version) []Row {
 	var out []Row
+	doc := m.rows(tablesOf(tableArch, tableGPU))
 	matches := func(cc string) bool {
 		if v == nil {
 			return true
@@ -299,15 +301,15 @@ func (m *Matrix) describeGPUs(v *pep440.Version) []Row {
 		w, err := pep440.Parse(cc)
 		return err == nil && w.Equal(*v)
 	}
-	for i := range m.doc.Arch {
-		r := &m.doc.Arch[i]
+	for i := range doc.Arch {
+		r := &doc.Arch[i]
 		if matches(r.CC) {
 			out = append(out, Row{Table: "arch", Package: "@gpu", Fields: []Field{{"compute capability", r.CC}, {"architecture", r.Name}},
 				Advisory: r.Advisory, Cites: []Cite{m.cite(&r.rowMeta)}})
 		}
 	}
-	for i := range m.doc.GPU {
-		r := &m.doc.GPU[i]
+	for i := range doc.GPU {
+		r := &doc.GPU[i]
 		if matches(r.CC) {
 			fields := []Field{{"model", r.Name}, {"compute capability", r.CC}}
 			if len(r.Aliases) > 0 {
@@ -324,8 +326,9 @@ func (m *Matrix) describeGPUs(v *pep440.Version) []Row {
 
 func (m *Matrix) describeImages(v *pep440.Version) []Row {
 	var out []Row
-	for i := range m.doc.OS {
-		r := &m.doc.OS[i]
+	doc := m.rows(tablesOf(tableOS, tableImageFlavor))
+	for i := range doc.OS {
+		r := &doc.OS[i]
 		if v != nil {
 			if w, err := pep440.Parse(r.Glibc); err != nil || !w.Equal(*v) {
 				continue
@@ -337,8 +340,8 @@ func (m *Matrix) describeImages(v *pep440.Version) []Row {
 	if v != nil {
 		return out
 	}
-	for i := range m.doc.ImageFlavor {
-		r := &m.doc.ImageFlavor[i]
+	for i := range doc.ImageFlavor {
+		r := &doc.ImageFlavor[i]
 		cudnn := r.CUDNN
 		if cudnn == "" {
 			cudnn = "none"

@@ -75,7 +75,13 @@ func (e *DataError) Error() string {
 // hundreds in the data.
 type Matrix struct {
 	hash string
-	doc  *document
+	// doc is every row of a matrix compiled at once (Load); nil for one read from the
+	// cache, whose rows are read part by part (rows, packages).
+	doc *document
+	// rows is a document holding the shared tables of set (and maybe others).
+	rows func(set tableSet) *document
+	// machines are the machines the verified package rows name (namesMachine).
+	machines func() []string
 
 	sources    func() map[string]Source
 	cuda       func() *cudaTables
@@ -175,8 +181,8 @@ func LoadCached(c *cache.Cache) (*Matrix, []Warning, error) {
 	hash := embeddedDataStamp.Hash
 	key := cache.MatrixKey(hash)
 	if blob, found, err := c.GetMatrix(key); err == nil && found {
-		if cm, err := decodeMatrix(blob); err == nil {
-			return compileLazily(&cm.Doc, hash), cm.Warnings, nil
+		if cr, err := decodeMatrix(blob); err == nil {
+			return compileLazily(cr, hash), cr.warnings, nil
 		}
 	}
 	m, warns, err := Load()

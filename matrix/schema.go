@@ -15,7 +15,7 @@ import (
 
 // compiledFormat changes whenever the row structs or their meaning change, so a cache
 // written by another build of depsolve is never read as this one's.
-const compiledFormat = "depsolve-matrix-v8"
+const compiledFormat = "depsolve-matrix-v9"
 
 // rowPos is where a row starts (its [[table]] line) and where each of its keys is.
 type rowPos struct {

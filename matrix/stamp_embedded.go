@@ -4,6 +4,6 @@ package matrix
 
 // embeddedDataStamp is the DataStamp of data.FS.
 var embeddedDataStamp = DataStamp{
-	Hash: "54c2bf57b40044757f5fa0543d4de3a0ebaf75f2f9290e927ecc21b0e6efe818",
+	Hash: "683e341a1f7afb51d2bbe8298c6719e67f1fb5b3da7390f7c6851ff7e219282b",
 	Date: "2026-03-23",
 }

@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/depsolve/depsolve/pep440"
@@ -84,12 +85,32 @@ func (m *Matrix) UncheckedTarget(t *target.Target) []Advisory {
 }
 
 // namesMachine reports whether a verified row of the data is about machine ("aarch64").
-// It reads the rows, not the compiled packages: every check asks, and compiling every
-// package to answer would cost more than the rest of the matrix a check reads.
+// It reads the machines of the rows, not the compiled packages: every check asks, and
+// compiling (or decoding) every package to answer would cost more than the rest of the
+// matrix a check reads.
 func (m *Matrix) namesMachine(machine string) bool {
-	return slices.ContainsFunc(m.doc.Build, func(r buildRow) bool { return !r.Advisory && r.Machine == machine }) ||
-		slices.ContainsFunc(m.doc.Archs, func(r archsRow) bool { return !r.Advisory && r.Machine == machine }) ||
-		slices.ContainsFunc(m.doc.Note, func(r noteRow) bool { return !r.Advisory && r.Machine == machine })
+	_, found := slices.BinarySearch(m.machines(), machine)
+	return found
+}
+
+// verifiedMachines are the machines the verified package rows name, sorted.
+func verifiedMachines(doc *document) []string {
+	machines := map[string]bool{}
+	add := func(advisory bool, machine string) {
+		if !advisory && machine != "" {
+			machines[machine] = true
+		}
+	}
+	for _, r := range doc.Build {
+		add(r.Advisory, r.Machine)
+	}
+	for _, r := range doc.Archs {
+		add(r.Advisory, r.Machine)
+	}
+	for _, r := range doc.Note {
+		add(r.Advisory, r.Machine)
+	}
+	return slices.Sorted(maps.Keys(machines))
 }
 
 // unverifiedTable3 says what an unverified Table 3 row of toolkit release v reads, for a
