@@ -216,3 +216,38 @@ func TestWriteBehindFailedCommit(t *testing.T) {
 		t.Errorf("warnings: %q, want still one", got)
 	}
 }
+
+// TestReadsPassAWaitingCommit: while another process reads the file, a commit waits for
+// it, and this process's reads go on meanwhile rather than queue behind the commit.
+func TestReadsPassAWaitingCommit(t *testing.T) {
+	dir := t.TempDir()
+	c, w := openTest(t, dir, Options{Timeout: 5 * time.Second, WriteBehind: true})
+	const stored = "https://x/simple/stored/"
+	if err := c.PutPage(stored, samplePage("stored")); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	db, err := bolt.Open(c.Path(), 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PutPage("https://x/simple/new/", samplePage("new")); err != nil {
+		t.Fatal(err)
+	}
+	// The commit has begun its tries for the lock once it has taken c.mu.
+	for c.mu.TryRLock() {
+		c.mu.RUnlock()
+		runtime.Gosched()
+	}
+	if p, found, err := c.GetPage(stored); !found || err != nil || string(p.Body) != "stored" {
+		t.Errorf("GetPage while a commit waits = %q, %v, %v", p.Body, found, err)
+	}
+	if _, found, err := c.GetPage("https://x/simple/absent/"); found || err != nil {
+		t.Errorf("GetPage of a missing page while a commit waits = %v, %v", found, err)
+	}
+	db.Close()
+	c.Close()
+	if got := w.list(); len(got) != 0 {
+		t.Errorf("warnings: %q", got)
+	}
+}

@@ -88,6 +88,11 @@ type handle struct {
 // waiting up to c.timeout for the lock. It never creates the file: repairs do that, so
 // the path only ever holds a complete, initialized file.
 func (c *Cache) openDB(write bool) (*handle, error) {
+	return c.openDBWaiting(write, time.Sleep)
+}
+
+// openDBWaiting is openDB that waits between its tries with wait.
+func (c *Cache) openDBWaiting(write bool, wait func(time.Duration)) (*handle, error) {
 	deadline := time.Now().Add(c.timeout)
 	poll := firstPoll
 	for {
@@ -100,7 +105,7 @@ func (c *Cache) openDB(write bool) (*handle, error) {
 			return nil, fmt.Errorf("%w: %s (waited %v)", ErrLocked, c.path, c.timeout)
 		}
 		// Jitter keeps the processes waiting for one lock from polling in step.
-		time.Sleep(min(poll/2+rand.N(poll), left))
+		wait(min(poll/2+rand.N(poll), left))
 		poll = min(2*poll, maxPoll)
 	}
 }
@@ -389,9 +394,18 @@ func (c *Cache) attempt(write bool, fn func(*bolt.Tx) error) error {
 	if !write {
 		return c.attemptRead(fn)
 	}
-	// Our own shared lock would block our exclusive one; c.mu keeps readers out.
+	// Our own shared lock would block our exclusive one; c.mu keeps readers out. While
+	// another process holds the file, this one's readers need not wait with the writer
+	// (and a commit written behind need not hold up the run's reads): between its
+	// tries the writer lets them in, and drops the handle they opened before it tries
+	// again.
 	c.reader.drop()
-	h, err := c.openDB(true)
+	h, err := c.openDBWaiting(true, func(d time.Duration) {
+		c.mu.Unlock()
+		time.Sleep(d)
+		c.mu.Lock()
+		c.reader.drop()
+	})
 	if err != nil {
 		return err
 	}
