@@ -246,7 +246,9 @@ func (c *Cache) newFile() (string, error) {
 		return "", err
 	}
 	// Nobody else opens this name, so the lock is free; c.timeout only bounds the wait.
-	db, err := bolt.Open(name, 0o600, &bolt.Options{Timeout: c.timeout})
+	// Nobody reads it before it is linked into place either, so one sync at the end
+	// (db.Sync) does what bbolt's syncs of the growth and of the commit would.
+	db, err := bolt.Open(name, 0o600, &bolt.Options{Timeout: c.timeout, NoSync: true, NoGrowSync: true})
 	if err == nil {
 		err = db.Update(func(tx *bolt.Tx) error {
 			meta, err := tx.CreateBucket(bucketMeta)
@@ -257,6 +259,9 @@ func (c *Cache) newFile() (string, error) {
 				{keySchema, binary.BigEndian.AppendUint64(nil, SchemaVersion)},
 				{keyCreatedBy, []byte(c.createdBy)},
 				{keyCreatedAt, []byte(time.Now().UTC().Format(time.RFC3339))},
+				// Nothing in a new file is unused yet: its first prune is due in a day,
+				// not at the Open that made it (a write transaction, two syncs).
+				{keyPrunedAt, []byte(c.now().UTC().Format(time.RFC3339))},
 			} {
 				if err := meta.Put(kv[0], kv[1]); err != nil {
 					return err
@@ -269,6 +274,9 @@ func (c *Cache) newFile() (string, error) {
 			}
 			return nil
 		})
+		if err == nil {
+			err = db.Sync()
+		}
 		if cerr := db.Close(); err == nil {
 			err = cerr
 		}
