@@ -207,6 +207,8 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 		HTTP:         index.HTTPOptions{UserAgent: "depsolve/" + s.req.Version, Deadline: deadline, Backoff: s.req.RetryBackoff},
 		Warn:         s.report.Warn,
 		Trace:        s.indexTrace(),
+		// settle weighs the pins with Sizes
+		PrefetchSizes: s.req.Sizes,
 	}
 	// Downloads go to the cache's own folder, where a run killed mid-download leaves its
 	// file for the next run to sweep, rather than scattered in the system's temporary
