@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -117,25 +118,21 @@ func (q *commits) find(bucket []byte, key string) (value []byte, ok bool) {
 	return v.value, ok
 }
 
-// keys returns the keys of the pending puts (deletions included, as deleted) of bucket
-// that start with prefix.
-func (q *commits) keys(bucket []byte, prefix string) (stored, deleted []string) {
+// keys returns the keys of bucket that pending puts store (not delete) and that start
+// with prefix.
+func (q *commits) keys(bucket []byte, prefix string) []string {
 	if q.count.Load() == 0 {
-		return nil, nil
+		return nil
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	var out []string
 	for k, v := range q.pending {
-		if k.bucket != string(bucket) || len(k.key) < len(prefix) || k.key[:len(prefix)] != prefix {
-			continue
-		}
-		if v.value == nil {
-			deleted = append(deleted, k.key)
-		} else {
-			stored = append(stored, k.key)
+		if k.bucket == string(bucket) && v.value != nil && strings.HasPrefix(k.key, prefix) {
+			out = append(out, k.key)
 		}
 	}
-	return stored, deleted
+	return out
 }
 
 // flush waits until every entry queued so far is committed (or its transaction failed).

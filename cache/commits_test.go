@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -249,5 +250,32 @@ func TestReadsPassAWaitingCommit(t *testing.T) {
 	c.Close()
 	if got := w.list(); len(got) != 0 {
 		t.Errorf("warnings: %q", got)
+	}
+}
+
+// TestPageURLsListPendingPages: the pages a process has put are listed by its
+// PageURLs before they are committed, in order with the stored ones; another process
+// reading the file holds the commit back meanwhile.
+func TestPageURLsListPendingPages(t *testing.T) {
+	dir := t.TempDir()
+	c, _ := openTest(t, dir, Options{Timeout: 5 * time.Second, WriteBehind: true})
+	for _, u := range []string{"https://x/simple/a/", "https://x/simple/c/"} {
+		if err := c.PutPage(u, samplePage(u)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Close()
+	reader, err := bolt.Open(c.Path(), 0o600, &bolt.Options{ReadOnly: true}) // the commit waits for it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	defer reader.Close()
+	if err := c.PutPage("https://x/simple/b/", samplePage("b")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.PageURLs("https://x/simple/", 2)
+	if want := []string{"https://x/simple/a/", "https://x/simple/b/"}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("PageURLs = %q, %v; want %q", got, err, want)
 	}
 }
