@@ -88,7 +88,8 @@
 // one a shared flock. A process holding a read-write handle for a whole resolve would
 // lock every other depsolve out, so no read-write handle outlives one operation: each
 // commit opens the file read-write, runs one transaction and closes it. The puts that
-// come while one commits share the next transaction (see commits). Reads share one
+// come while one commits share the next transaction; with Options.WriteBehind they
+// return before it (see commits). Reads share one
 // read-only handle: the Gets running at once, and those that follow within readLinger
 // (5 ms) of the last one, use the same handle (each in its own transaction, copying the
 // value out, as bbolt's bytes are valid only inside it); then it is closed. A warm run
@@ -213,22 +214,30 @@ type Options struct {
 	// Now is the clock of last-use records and pruning (see Prune); nil means
 	// time.Now.
 	Now func() time.Time
+	// WriteBehind lets puts return before their entries are committed (this process's
+	// reads find them at once; see commits), for a run that stores entries while it
+	// waits for the network. The owner must then call Close before it exits. Without
+	// it, a put returns once its entries are in the file.
+	WriteBehind bool
 }
 
 // A Cache is a handle on the cache directory. Between operations it holds at most a
-// read-only handle, closed readLinger after the last read, so it needs no closing. Its methods are safe for concurrent use. A nil *Cache is valid
-// and caches nothing: every Get misses and every Put does nothing.
+// read-only handle, closed readLinger after the last read, and, with
+// Options.WriteBehind, the puts not yet committed: Close waits for those. Its methods
+// are safe for concurrent use. A nil *Cache is valid and caches nothing: every Get
+// misses and every Put does nothing.
 type Cache struct {
 	dir, path string
 	timeout   time.Duration
 	readOnly  bool
+	behind    bool // Options.WriteBehind
 	warn      func(string)
 	createdBy string
 	now       func() time.Time
 
 	mu      sync.RWMutex // see "Concurrency" in the package comment
 	reader  reader       // the read-only handle reads share
-	commits commits      // the puts waiting for a transaction
+	commits commits      // the puts not yet committed
 
 	stateMu  sync.Mutex
 	broken   error           // set: every operation returns it at once
@@ -258,6 +267,7 @@ func Open(dir string, opts Options) (*Cache, error) {
 		path:      filepath.Join(dir, FileName),
 		timeout:   timeout,
 		readOnly:  opts.ReadOnly,
+		behind:    opts.WriteBehind,
 		warn:      opts.Warn,
 		createdBy: opts.CreatedBy,
 		now:       opts.Now,
@@ -279,6 +289,16 @@ func Open(dir string, opts Options) (*Cache, error) {
 		c.pruneIfDue()
 	}
 	return c, nil
+}
+
+// Close returns once every entry put so far is in the file, or its write failed (which
+// warns and turns writing off, as a failed write does). The Cache stays usable. With
+// Options.WriteBehind, a process that exits without Close loses the entries it put
+// last (see commits).
+func (c *Cache) Close() {
+	if c != nil {
+		c.commits.flush()
+	}
 }
 
 // Path returns the cache file's path.
@@ -352,10 +372,16 @@ func (c *Cache) block(write bool, err error) error {
 // get returns a copy of the payload stored under key, or a miss. A value that fails its
 // checksum or check (which sees the payload) is discarded.
 func (c *Cache) get(bucket []byte, key string, check func(payload []byte) error) ([]byte, bool, error) {
+	// A pending entry needs no transaction, and so does not wait for the commit that
+	// holds the file meanwhile; its last-use record is pending with it.
+	if value, ok := c.commits.find(bucket, key); ok {
+		payload, found := c.checked(bucket, key, value, check)
+		return payload, found, nil
+	}
 	var value []byte
 	var touch bool
 	err := c.view(func(tx *bolt.Tx) {
-		value = lookup(tx, bucket, key)
+		value = c.lookup(tx, bucket, key)
 		touch = value != nil && c.needsTouch(tx, bucket, key)
 	})
 	if err != nil {
@@ -384,9 +410,13 @@ func (c *Cache) view(fn func(tx *bolt.Tx)) error {
 	return nil
 }
 
-// lookup returns a copy of the value under key (bbolt's bytes die with the transaction),
-// nil on a miss. A bucket created on demand (parsed) may not exist yet: a miss too.
-func lookup(tx *bolt.Tx, bucket []byte, key string) []byte {
+// lookup returns the value under key, nil on a miss: the value of a pending put (see
+// commits), else a copy of the stored one (bbolt's bytes die with the transaction). A
+// bucket created on demand (parsed) may not exist yet: a miss too.
+func (c *Cache) lookup(tx *bolt.Tx, bucket []byte, key string) []byte {
+	if value, ok := c.commits.find(bucket, key); ok {
+		return value
+	}
 	b := tx.Bucket(bucket)
 	if b == nil {
 		return nil
@@ -447,11 +477,14 @@ type entry struct {
 }
 
 // putValues stores the entries in one transaction, creating buckets as needed (see
-// bucketParsed), and returns once they are committed. The entries of concurrent calls
-// share a transaction (see commits).
+// bucketParsed), and returns once they are committed, or, with Options.WriteBehind,
+// at once (see commits). After a failed write it stores nothing.
 func (c *Cache) putValues(entries ...entry) error {
 	if c.readOnly {
 		return ErrReadOnly
+	}
+	if c.blocked(true) != nil {
+		return nil
 	}
 	today := c.today()
 	for _, e := range entries {
@@ -462,7 +495,7 @@ func (c *Cache) putValues(entries ...entry) error {
 			entries = append(entries, usedValue(e.bucket, e.key, today))
 		}
 	}
-	c.commits.wait(c, entries)
+	c.commits.add(c, entries)
 	return nil
 }
 
@@ -508,9 +541,10 @@ type Info struct {
 	Corrupt   []string // damaged files moved aside, oldest first
 }
 
-// Info reports the file's size, creator and number of entries per bucket, and the
-// damaged files moved aside next to it.
+// Info reports the file's size, creator and number of entries per bucket (after
+// committing those put so far, see Close), and the damaged files moved aside next to it.
 func (c *Cache) Info() (Info, error) {
+	c.commits.flush()
 	info := Info{Path: c.path}
 	entries, err := os.ReadDir(c.dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

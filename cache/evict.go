@@ -66,7 +66,10 @@ func lastUse(tx *bolt.Tx, bucket []byte, key string) (dayNumber int64, ok bool) 
 		return 0, false
 	}
 	k := usedKey(bucket, key)
-	v := b.Get([]byte(k))
+	return usedDay(k, b.Get([]byte(k)))
+}
+
+func usedDay(k string, v []byte) (dayNumber int64, ok bool) {
 	if v == nil {
 		return 0, false
 	}
@@ -78,10 +81,16 @@ func lastUse(tx *bolt.Tx, bucket []byte, key string) (dayNumber int64, ok bool) 
 }
 
 // needsTouch reports whether a read of the entry should record its use: its
-// record is missing or touchEvery days old. It runs inside the read's
-// transaction.
+// record (a pending one first, see commits) is missing or touchEvery days old.
+// It runs inside the read's transaction.
 func (c *Cache) needsTouch(tx *bolt.Tx, bucket []byte, key string) bool {
 	d, ok := lastUse(tx, bucket, key)
+	if c.commits.count.Load() > 0 {
+		k := usedKey(bucket, key)
+		if v, pending := c.commits.find(bucketUsed, k); pending {
+			d, ok = usedDay(k, v)
+		}
+	}
 	return !ok || c.today()-d >= touchEvery
 }
 

@@ -90,3 +90,12 @@ func TestPruneExplicit(t *testing.T) {
 		t.Errorf("second Prune = %d, %v; want the entry dated by the first prune kept", n, err)
 	}
 }
+
+// TestNewFileNotPruned: the Open that creates the file does not prune it (nothing in it
+// is unused): its only write transaction is the creation.
+func TestNewFileNotPruned(t *testing.T) {
+	c, _ := openTest(t, t.TempDir(), Options{})
+	if id := lastTxID(t, c.Path()); id != 2 {
+		t.Errorf("a new file has had %d transactions, want 2 (bbolt's initial one and the creation)", id)
+	}
+}

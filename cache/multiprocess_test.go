@@ -107,7 +107,7 @@ func TestMultiProcessChild(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bad %s=%q", childEnv, spec)
 	}
-	c, w := openTest(t, dir, Options{CreatedBy: "child " + index})
+	c, w := openTest(t, dir, Options{CreatedBy: "child " + index, WriteBehind: true})
 	for i := range entriesPerChild {
 		page := samplePage("")
 		page.Body = childPageBody(child, i)
@@ -133,6 +133,7 @@ func TestMultiProcessChild(t *testing.T) {
 			}
 		}
 	}
+	c.Close()
 	if got := w.list(); len(got) != 0 {
 		t.Fatalf("warnings: %q", got)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -195,8 +196,8 @@ func decodeHead(b []byte) (Page, error) {
 	return p, nil
 }
 
-// PageURLs lists the URLs of the stored pages that start with prefix, in order, at most
-// limit of them: the projects an index was asked about before (not-found answers
+// PageURLs lists the URLs of the stored pages (those of pending puts too, see commits)
+// that start with prefix, in order, at most limit of them: the projects an index was asked about before (not-found answers
 // included), for suggestions.
 func (c *Cache) PageURLs(prefix string, limit int) ([]string, error) {
 	if c == nil {
@@ -213,5 +214,11 @@ func (c *Cache) PageURLs(prefix string, limit int) ([]string, error) {
 			out = append(out, string(k))
 		}
 	})
+	if pending := c.commits.keys(bucketPages, prefix); len(pending) > 0 {
+		out = append(out, pending...)
+		slices.Sort(out)
+		out = slices.Compact(out)
+		out = out[:min(len(out), limit)]
+	}
 	return out, err
 }

@@ -49,15 +49,15 @@ func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (
 	}()
 	err = c.view(func(tx *bolt.Tx) {
 		uses = nil
-		if p, pk, headValue = readHead(tx, key); pk != "" {
-			if parsedValue = lookup(tx, bucketParsed, pk); parsedValue != nil {
+		if p, pk, headValue = c.readHead(tx, key); pk != "" {
+			if parsedValue = c.lookup(tx, bucketParsed, pk); parsedValue != nil {
 				fromHead = true
 				noteUse(tx, bucketPages, key)
 				noteUse(tx, bucketParsed, pk)
 				return
 			}
 		}
-		pageValue = lookup(tx, bucketPages, key)
+		pageValue = c.lookup(tx, bucketPages, key)
 		if pageValue == nil {
 			return
 		}
@@ -74,7 +74,7 @@ func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (
 		pageOK = true
 		noteUse(tx, bucketPages, key)
 		if pk = parsedKey(p); digestOf(pk, parsedPrefix) != "" {
-			if parsedValue = lookup(tx, bucketParsed, pk); parsedValue != nil {
+			if parsedValue = c.lookup(tx, bucketParsed, pk); parsedValue != nil {
 				noteUse(tx, bucketParsed, pk)
 			}
 		}
@@ -100,13 +100,15 @@ func (c *Cache) GetPageWithParsed(pageURL string, parsedKey func(Page) string) (
 
 // readHead reads the head of the page under key (see PutPage): the page without its
 // body and the key of its parsed form, or pk "" when there is no head (or one of another
-// format). damaged is a copy of a head that fails its checks, for the caller to discard.
-func readHead(tx *bolt.Tx, key string) (p Page, pk string, damaged []byte) {
-	heads := tx.Bucket(bucketHeads)
-	if heads == nil {
-		return Page{}, "", nil
+// format), from a pending put if there is one (see commits). damaged is a copy of a head
+// that fails its checks, for the caller to discard.
+func (c *Cache) readHead(tx *bolt.Tx, key string) (p Page, pk string, damaged []byte) {
+	value, pending := c.commits.find(bucketHeads, key)
+	if !pending {
+		if heads := tx.Bucket(bucketHeads); heads != nil {
+			value = heads.Get([]byte(key))
+		}
 	}
-	value := heads.Get([]byte(key))
 	if value == nil {
 		return Page{}, "", nil
 	}
@@ -167,7 +169,7 @@ func (c *Cache) GetPageHead(pageURL string) (p Page, found bool, err error) {
 	var damaged []byte
 	var touch bool
 	err = c.view(func(tx *bolt.Tx) {
-		p, pk, damaged = readHead(tx, key)
+		p, pk, damaged = c.readHead(tx, key)
 		touch = pk != "" && c.needsTouch(tx, bucketPages, key)
 	})
 	if damaged != nil {
@@ -206,7 +208,7 @@ func (c *Cache) GetPageHeads(pageURLs []string, derived func(heads []Page) strin
 	err = c.view(func(tx *bolt.Tx) {
 		heads, damaged, uses, parsedValue, found = make([]Page, len(keys)), nil, nil, nil, true
 		for i, key := range keys {
-			p, hk, bad := readHead(tx, key)
+			p, hk, bad := c.readHead(tx, key)
 			if bad != nil {
 				damaged = append(damaged, entry{bucket: bucketHeads, key: key, value: bad})
 			}
@@ -222,7 +224,7 @@ func (c *Cache) GetPageHeads(pageURLs []string, derived func(heads []Page) strin
 		if pk = derived(heads); digestOf(pk, parsedPrefix) == "" {
 			return
 		}
-		if parsedValue = lookup(tx, bucketParsed, pk); parsedValue != nil && c.needsTouch(tx, bucketParsed, pk) {
+		if parsedValue = c.lookup(tx, bucketParsed, pk); parsedValue != nil && c.needsTouch(tx, bucketParsed, pk) {
 			uses = append(uses, entry{bucket: bucketParsed, key: pk})
 		}
 	})

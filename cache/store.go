@@ -88,6 +88,11 @@ type handle struct {
 // waiting up to c.timeout for the lock. It never creates the file: repairs do that, so
 // the path only ever holds a complete, initialized file.
 func (c *Cache) openDB(write bool) (*handle, error) {
+	return c.openDBWaiting(write, time.Sleep)
+}
+
+// openDBWaiting is openDB that waits between its tries with wait.
+func (c *Cache) openDBWaiting(write bool, wait func(time.Duration)) (*handle, error) {
 	deadline := time.Now().Add(c.timeout)
 	poll := firstPoll
 	for {
@@ -100,7 +105,7 @@ func (c *Cache) openDB(write bool) (*handle, error) {
 			return nil, fmt.Errorf("%w: %s (waited %v)", ErrLocked, c.path, c.timeout)
 		}
 		// Jitter keeps the processes waiting for one lock from polling in step.
-		time.Sleep(min(poll/2+rand.N(poll), left))
+		wait(min(poll/2+rand.N(poll), left))
 		poll = min(2*poll, maxPoll)
 	}
 }
@@ -241,7 +246,9 @@ func (c *Cache) newFile() (string, error) {
 		return "", err
 	}
 	// Nobody else opens this name, so the lock is free; c.timeout only bounds the wait.
-	db, err := bolt.Open(name, 0o600, &bolt.Options{Timeout: c.timeout})
+	// Nobody reads it before it is linked into place either, so one sync at the end
+	// (db.Sync) does what bbolt's syncs of the growth and of the commit would.
+	db, err := bolt.Open(name, 0o600, &bolt.Options{Timeout: c.timeout, NoSync: true, NoGrowSync: true})
 	if err == nil {
 		err = db.Update(func(tx *bolt.Tx) error {
 			meta, err := tx.CreateBucket(bucketMeta)
@@ -252,6 +259,9 @@ func (c *Cache) newFile() (string, error) {
 				{keySchema, binary.BigEndian.AppendUint64(nil, SchemaVersion)},
 				{keyCreatedBy, []byte(c.createdBy)},
 				{keyCreatedAt, []byte(time.Now().UTC().Format(time.RFC3339))},
+				// Nothing in a new file is unused yet: its first prune is due in a day,
+				// not at the Open that made it (a write transaction, two syncs).
+				{keyPrunedAt, []byte(c.now().UTC().Format(time.RFC3339))},
 			} {
 				if err := meta.Put(kv[0], kv[1]); err != nil {
 					return err
@@ -264,6 +274,9 @@ func (c *Cache) newFile() (string, error) {
 			}
 			return nil
 		})
+		if err == nil {
+			err = db.Sync()
+		}
 		if cerr := db.Close(); err == nil {
 			err = cerr
 		}
@@ -389,9 +402,18 @@ func (c *Cache) attempt(write bool, fn func(*bolt.Tx) error) error {
 	if !write {
 		return c.attemptRead(fn)
 	}
-	// Our own shared lock would block our exclusive one; c.mu keeps readers out.
+	// Our own shared lock would block our exclusive one; c.mu keeps readers out. While
+	// another process holds the file, this one's readers need not wait with the writer
+	// (and a commit written behind need not hold up the run's reads): between its
+	// tries the writer lets them in, and drops the handle they opened before it tries
+	// again.
 	c.reader.drop()
-	h, err := c.openDB(true)
+	h, err := c.openDBWaiting(true, func(d time.Duration) {
+		c.mu.Unlock()
+		time.Sleep(d)
+		c.mu.Lock()
+		c.reader.drop()
+	})
 	if err != nil {
 		return err
 	}

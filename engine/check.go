@@ -86,6 +86,7 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 	if err != nil {
 		return Verdict{}, err
 	}
+	defer s.close()
 	v := Verdict{Target: s.target, Fleet: s.fleetName, Inputs: in.paths(), Warnings: s.lockOverrides}
 	s.announce()
 	ix, err := s.newIndex(in.pre)

@@ -115,6 +115,7 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if err != nil {
 		return out, err
 	}
+	defer s.close()
 	out.Target, out.Inputs, out.Warnings = s.target, in.paths(), s.lockOverrides
 	if err := checkNotRead(out.Output, req.Format, in, s); err != nil {
 		return out, err

@@ -46,12 +46,11 @@ type session struct {
 
 // openSession builds the session; without useCache it leaves the cache alone (Env only
 // looks), and compiles the matrix from the embedded data.
-func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCache bool) (*session, error) {
+func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCache bool) (_ *session, err error) {
 	if err := req.checkOptions(); err != nil {
 		return nil, err
 	}
 	s := &session{req: req, report: req.reporter()}
-	var err error
 	if s.cacheDir, err = CacheDir(req.CacheDir); err != nil {
 		return nil, err
 	}
@@ -59,6 +58,11 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 		if s.cache, err = openCache(s.report, s.cacheDir, req.Offline, req.Version); err != nil {
 			return nil, err
 		}
+		defer func() {
+			if err != nil {
+				s.close()
+			}
+		}()
 	}
 	if s.matrix, err = loadMatrix(s.cache); err != nil {
 		return nil, err
@@ -94,6 +98,10 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 	return s, nil
 }
 
+// close ends the session: it waits until what the run put in the cache is written
+// (puts return before, see cache.Close).
+func (s *session) close() { s.cache.Close() }
+
 // openCache opens the cache in dir for reading and writing. A cache that cannot be used
 // is a warning, and the run goes on without it (a nil *cache.Cache), unless offline: then
 // the cache is all there is, and the failure is an error.
@@ -101,6 +109,8 @@ func openCache(r Reporter, dir string, offline bool, version string) (*cache.Cac
 	c, err := cache.Open(dir, cache.Options{
 		Warn:      func(msg string) { r.Warn("cache: " + msg) },
 		CreatedBy: "depsolve " + version,
+		// Puts do not wait for their commits: whoever opens the cache closes it.
+		WriteBehind: true,
 	})
 	if err == nil {
 		return c, nil
@@ -125,6 +135,7 @@ func Matrix(req Request) (*matrix.Matrix, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer c.Close()
 	return loadMatrix(c)
 }
 
@@ -196,6 +207,8 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 		HTTP:         index.HTTPOptions{UserAgent: "depsolve/" + s.req.Version, Deadline: deadline, Backoff: s.req.RetryBackoff},
 		Warn:         s.report.Warn,
 		Trace:        s.indexTrace(),
+		// settle weighs the pins with Sizes
+		PrefetchSizes: s.req.Sizes,
 	}
 	// Downloads go to the cache's own folder, where a run killed mid-download leaves its
 	// file for the next run to sweep, rather than scattered in the system's temporary

@@ -101,7 +101,12 @@ type Options struct {
 	// MaxPrefetch bounds the speculative metadata fetches of one Index. Zero
 	// means 2000; negative turns prefetching off.
 	MaxPrefetch int
-	HTTP        HTTPOptions
+	// PrefetchSizes looks up the sizes of a release's wheel beside its metadata's
+	// request (see prefetchSizes), for a caller that will ask Sizes of the versions
+	// its resolver picks. A release fetched and then not picked costs a range read
+	// for nothing.
+	PrefetchSizes bool
+	HTTP          HTTPOptions
 	// TempDir holds whole-file downloads while their metadata is read; "" means the
 	// system's temporary folder. RemoveStaleDownloads sweeps what a killed run left in it.
 	TempDir string

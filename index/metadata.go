@@ -63,6 +63,7 @@ func (ix *Index) metadataJob(name string, v pep440.Version) job {
 		}
 		return md, ok
 	}, fn: func(ctx context.Context) (any, error) {
+		ix.prefetchSizes(name, v)
 		md, err := ix.loadMetadata(ctx, name, v)
 		if err != nil {
 			return nil, err

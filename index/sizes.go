@@ -48,7 +48,43 @@ func (ix *Index) Sizes(ctx context.Context, name string, v pep440.Version) (Size
 	case c.wheel == nil:
 		return Sizes{Filename: c.Filename, Download: c.Size, InstalledUnknown: "a source distribution: only a build would tell, and depsolve never runs package code"}, nil
 	}
-	got, err := ix.shared(ctx, job{key: "sizes " + c.URL, cached: func() (any, bool) {
+	got, err := ix.shared(ctx, ix.sizesJob(c, true))
+	if errors.Is(err, errNoRanges) {
+		// It joined a prefetch, which fetches no whole file.
+		got, err = ix.shared(ctx, ix.sizesJob(c, true))
+	}
+	if err != nil {
+		return Sizes{}, err
+	}
+	s := got.(cache.Sizes)
+	return Sizes{Filename: c.Filename, Download: s.Download, Installed: s.Installed}, nil
+}
+
+// prefetchSizes starts the lookup of the sizes of version v of project name beside
+// the request for its metadata, with Options.PrefetchSizes: the metadata of the
+// release the resolver guesses or asks for comes before its decision, and its sizes
+// then come with it rather than a round trip after the resolution. A wheel with a
+// PEP 658 metadata file needs range reads of its own for its sizes; one without
+// gives them with its metadata's range reads. The prefetch fetches no whole file
+// (a server without ranges), and a failed one is not kept: the Sizes call that needs
+// the sizes looks them up itself.
+func (ix *Index) prefetchSizes(name string, v pep440.Version) {
+	if !ix.opts.PrefetchSizes {
+		return
+	}
+	r, err := ix.release(ix.ctx, name, v)
+	if err != nil {
+		return
+	}
+	if c := r.best(); c != nil && c.wheel != nil && c.hasMetadata && c.localPath == "" {
+		ix.start(ix.sizesJob(c, false))
+	}
+}
+
+// sizesJob looks up the sizes of the wheel c for shared; without wholeFile it fails
+// with errNoRanges where only the whole file would tell.
+func (ix *Index) sizesJob(c *candidate, wholeFile bool) job {
+	return job{key: "sizes " + c.URL, cached: func() (any, bool) {
 		ix.mu.Lock()
 		s, ok := ix.sizes[c.URL]
 		ix.mu.Unlock()
@@ -62,21 +98,16 @@ func (ix *Index) Sizes(ctx context.Context, name string, v pep440.Version) (Size
 		ix.keepSizes(c, s)
 		return s, true
 	}, fn: func(ctx context.Context) (any, error) {
-		s, err := ix.loadSizes(ctx, c)
+		s, err := ix.loadSizes(ctx, c, wholeFile)
 		if err != nil {
 			return nil, err
 		}
 		ix.keepSizes(c, s)
 		return s, nil
-	}})
-	if err != nil {
-		return Sizes{}, err
-	}
-	s := got.(cache.Sizes)
-	return Sizes{Filename: c.Filename, Download: s.Download, Installed: s.Installed}, nil
+	}}
 }
 
-func (ix *Index) loadSizes(ctx context.Context, c *candidate) (cache.Sizes, error) {
+func (ix *Index) loadSizes(ctx context.Context, c *candidate, wholeFile bool) (cache.Sizes, error) {
 	if c.localPath != "" {
 		return localSizes(c)
 	}
@@ -94,7 +125,7 @@ func (ix *Index) loadSizes(ctx context.Context, c *candidate) (cache.Sizes, erro
 		ix.storeSizes(c, unchecked, s)
 		return s, nil
 	}
-	if err != errNoRanges {
+	if err != errNoRanges || !wholeFile {
 		return cache.Sizes{}, err
 	}
 	f, err := ix.download(ctx, c)

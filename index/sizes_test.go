@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/depsolve/depsolve/pep440"
 )
@@ -191,5 +193,70 @@ func TestSizesUncheckedNotShared(t *testing.T) {
 	}
 	if got.Installed != hostileInstalled {
 		t.Errorf("hostile index's file: installed %d, want its own %d (not the honest file's, cached unchecked)", got.Installed, hostileInstalled)
+	}
+}
+
+// TestSizesPrefetchedBesideMetadata: with PrefetchSizes, the range read of a wheel's
+// sizes goes out beside the request for its metadata file, not after it, and Sizes
+// then makes no request of its own.
+func TestSizesPrefetchedBesideMetadata(t *testing.T) {
+	ctx := context.Background()
+	v := pep440.MustParse("1.0")
+	f := newFakeIndex(t)
+	d, installed := sizedWheel(t, "big", 1<<20)
+	f.add("pypi", d)
+	ix := newIndex(t, Options{IndexURL: f.url("pypi"), PrefetchSizes: true})
+	if _, err := ix.Releases(ctx, "big"); err != nil {
+		t.Fatal(err)
+	}
+	f.requests()
+	f.mu.Lock()
+	f.barrier = newBarrier(2, func(path string) bool { return strings.HasPrefix(path, "/files/") })
+	f.barrier.timeout = 3 * time.Second
+	f.mu.Unlock()
+	if md, err := ix.Metadata(ctx, "big", v); err != nil || md.Unavailable != "" {
+		t.Fatalf("Metadata: %+v, %v", md, err)
+	}
+	got, err := ix.Sizes(ctx, "big", v)
+	if want := (Sizes{Filename: d.filename, Download: int64(len(d.data)), Installed: installed}); err != nil || got != want {
+		t.Errorf("Sizes = %+v, %v; want %+v", got, err, want)
+	}
+	f.mu.Lock()
+	timedOut := f.barrier.timedOut
+	f.mu.Unlock()
+	if timedOut {
+		t.Error("the range read of the sizes did not go out beside the metadata request")
+	}
+	if log := f.requests(); len(log) != 2 || rangeRequests(log) != 1 {
+		t.Errorf("requests %q: want the metadata file and one range read", log)
+	}
+}
+
+// TestSizesPrefetchFetchesNoWholeFile: where the server serves no ranges, only the
+// whole wheel would tell its sizes; a prefetch does not fetch it for a version the
+// resolver may never pick.
+func TestSizesPrefetchFetchesNoWholeFile(t *testing.T) {
+	ctx := context.Background()
+	f := newFakeIndex(t)
+	f.noRanges = true
+	d, _ := sizedWheel(t, "big", 1<<20)
+	f.add("pypi", d)
+	ix := newIndex(t, Options{IndexURL: f.url("pypi"), PrefetchSizes: true})
+	if md, err := ix.Metadata(ctx, "big", pep440.MustParse("1.0")); err != nil || md.Unavailable != "" {
+		t.Fatalf("Metadata: %+v, %v", md, err)
+	}
+	for prefetching := true; prefetching; runtime.Gosched() {
+		ix.mu.Lock()
+		_, prefetching = ix.flights["sizes "+f.srv.URL+"/files/pypi/"+d.filename]
+		ix.mu.Unlock()
+	}
+	log := f.requests()
+	if rangeRequests(log) != 1 {
+		t.Errorf("requests %q: want one range read, the prefetch's", log)
+	}
+	for _, l := range log {
+		if l == "GET /files/pypi/"+d.filename {
+			t.Errorf("the prefetch downloaded the whole wheel: %s", l)
+		}
 	}
 }
