@@ -143,9 +143,9 @@ func (tm *TargetMatrix) SolutionAdvisories(pins []resolver.Pin) []Advisory {
 		for _, major := range majors {
 			families = append(families, fmt.Sprintf("CUDA %s (%s)", familyName(major), pinList(byMajor[major])))
 		}
-		first := byMajor[majors[0]][0]
+		// About the resolution, not one of its pins (as wheelsOnCPUAdvisory): it names no package.
 		out = append(out, Advisory{
-			Package: first.Name, Version: first.Version.String(), Code: AdvisoryCUDAFamilyMix,
+			Code: AdvisoryCUDAFamilyMix,
 			Text: fmt.Sprintf("the resolution mixes CUDA families: %s. Each family installs its own CUDA libraries, and a package uses only those of its own major; "+
 				"usually one of them came from the wrong index or variant: take every CUDA build from one family", join(families)),
 			Cite: tm.m.cite(&tm.m.cuda().families[majors[0]].row.rowMeta),
