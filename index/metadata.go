@@ -22,6 +22,7 @@ import (
 // had without running package code, or is invalid, comes back with
 // Unavailable set; only operational failures (network, cache) are errors.
 func (ix *Index) Metadata(ctx context.Context, name string, v pep440.Version) (resolver.Metadata, error) {
+	ix.prefetchOlder(name, v)
 	if md, ok := ix.loadedMetadata(name, v); ok {
 		return md, nil
 	}

@@ -15,6 +15,9 @@ import (
 //     it will most likely pick (the newest usable one) is fetched;
 //   - when metadata arrives, the pages of its dependencies are fetched, and then
 //     the metadata of each one's likely pick within the dependency's specifier;
+//   - when the resolver asks for a version older than one it asked for before, it
+//     has ruled that one out and is walking down the releases: the metadata of the
+//     next few older versions is fetched beside the one asked for;
 //   - while a stale cached page is revalidated, the cache is read on as if the
 //     page had not changed: its view, its likely pick's metadata, and so on to
 //     its dependencies, whose pages are revalidated at the same time (see
@@ -92,17 +95,64 @@ func (ix *Index) prefetchRelease(p *project, spec pep440.SpecifierSet) {
 // likelyPick is the version of p the resolver most likely picks within spec: the
 // newest usable one.
 func (ix *Index) likelyPick(p *project, spec pep440.SpecifierSet) (pep440.Version, bool) {
+	picks := spec.Filter(ix.usableVersions(p), ix.opts.Prereleases)
+	if len(picks) == 0 {
+		return pep440.Version{}, false
+	}
+	return picks[0], true
+}
+
+// usableVersions lists the versions of p the resolver may pick for the target, newest
+// first.
+func (ix *Index) usableVersions(p *project) []pep440.Version {
 	var versions []pep440.Version
 	for _, r := range p.releases {
 		if r.release.Unavailable == "" && !r.release.Yanked && ix.pythonAllows(r.release.RequiresPython) {
 			versions = append(versions, r.release.Version)
 		}
 	}
-	picks := spec.Filter(versions, ix.opts.Prereleases)
-	if len(picks) == 0 {
-		return pep440.Version{}, false
+	return versions
+}
+
+// olderGuesses is how many versions below the one asked for prefetchOlder fetches. A
+// resolver that rules out a version usually rules out the next few for the same
+// reason (they share a dependency the solution cannot have), each one a round trip
+// when asked for one at a time; a window this wide walks down a typical run of them
+// in one or two round trips, and wastes at most this many fetches (with their size
+// reads) for each project the resolver walks down.
+const olderGuesses = 4
+
+// prefetchOlder fetches, when the resolver asks for version v of project name below a
+// version of it that it asked for before (and so ruled out), the metadata of the next
+// olderGuesses usable versions below v, beside v's: the resolver's next questions if
+// v is ruled out too. A first question, even for an old version (a pin such as
+// six<1.12), guesses nothing.
+func (ix *Index) prefetchOlder(name string, v pep440.Version) {
+	ix.mu.Lock()
+	newest, asked := ix.asked[name]
+	if !asked || v.Compare(newest) > 0 {
+		ix.asked[name] = v
 	}
-	return picks[0], true
+	ix.mu.Unlock()
+	if !asked || v.Compare(newest) >= 0 {
+		return
+	}
+	p := ix.loadedProject(name)
+	if p == nil {
+		return
+	}
+	n := 0
+	for _, w := range (pep440.SpecifierSet{}).Filter(ix.usableVersions(p), ix.opts.Prereleases) {
+		if w.Compare(v) >= 0 {
+			continue
+		}
+		if n++; n > olderGuesses {
+			return
+		}
+		if _, done := ix.loadedMetadata(name, w); !done {
+			ix.guess(ix.metadataJob(name, w), nil) // a guess: failures are the real call's to report
+		}
+	}
 }
 
 // prefetchDependencies fetches what the resolver will need after md.
