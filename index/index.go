@@ -203,6 +203,9 @@ type Index struct {
 	// asked is, by project, the newest version the resolver asked the metadata of (see
 	// prefetchOlder).
 	asked map[string]pep440.Version
+	// extras is, by project, the extras requirements ask of it, normalized (see
+	// prefetchDependencies).
+	extras map[string][]string
 
 	warnMu sync.Mutex // Options.Warn is called one at a time
 }
@@ -242,6 +245,7 @@ func New(opts Options) (*Index, error) {
 		sizes:     map[string]cache.Sizes{},
 		stale:     map[string]bool{},
 		asked:     map[string]pep440.Version{},
+		extras:    map[string][]string{},
 	}
 	if opts.Environment != nil {
 		ix.noExtras = maps.Clone(opts.Environment)

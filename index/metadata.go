@@ -51,7 +51,7 @@ func (ix *Index) metadataJob(name string, v pep440.Version) job {
 		ix.mu.Lock()
 		ix.metadata[key] = md
 		ix.mu.Unlock()
-		ix.prefetchDependencies(md)
+		ix.prefetchDependencies(name, md)
 	}
 	return job{key: "metadata " + key, cached: func() (any, bool) {
 		// A flight for the metadata may have ended since loadedMetadata was asked.

@@ -1,6 +1,9 @@
 package index
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver"
@@ -43,7 +46,7 @@ func (ix *Index) Prefetch(reqs ...pep508.Requirement) {
 	go func() {
 		defer ix.work.Done()
 		for _, r := range reqs {
-			ix.prefetchRequirement(r)
+			ix.prefetchRequirement(r, nil)
 		}
 	}()
 }
@@ -155,18 +158,28 @@ func (ix *Index) prefetchOlder(name string, v pep440.Version) {
 	}
 }
 
-// prefetchDependencies fetches what the resolver will need after md.
-func (ix *Index) prefetchDependencies(md resolver.Metadata) {
+// prefetchDependencies fetches what the resolver will need after md, the metadata of a
+// version of project name: its dependencies, with those of the extras that requirements
+// ask of name (pandas[test] needs pytest, which the resolver asks for one page after
+// another). Extras first asked of name after md landed are not guessed at.
+func (ix *Index) prefetchDependencies(name string, md resolver.Metadata) {
+	ix.mu.Lock()
+	extras := ix.extras[name]
+	ix.mu.Unlock()
 	for _, r := range md.RequiresDist {
-		ix.prefetchRequirement(r)
+		ix.prefetchRequirement(r, extras)
 	}
 }
 
-func (ix *Index) prefetchRequirement(r pep508.Requirement) {
-	if r.URL != "" || !ix.applies(r.Marker) {
+// prefetchRequirement fetches the page of r's project and its likely pick's metadata,
+// when r's marker may hold for the target without extras or with one of extras, those
+// asked of the project that depends on r.
+func (ix *Index) prefetchRequirement(r pep508.Requirement, extras []string) {
+	if r.URL != "" || !ix.applies(r.Marker, extras) {
 		return
 	}
 	name := r.Key()
+	ix.askExtras(name, r.Extras)
 	if p := ix.loadedProject(name); p != nil {
 		ix.prefetchRelease(p, r.Specifier)
 		return
@@ -226,7 +239,7 @@ func (ix *Index) speculate(name string, spec pep440.SpecifierSet) {
 	}
 	if m, found, err := ix.cachedCoreMetadata(c); err == nil && found {
 		if md := convert(name, v, c, m); md.Unavailable == "" {
-			ix.prefetchDependencies(md)
+			ix.prefetchDependencies(name, md)
 		}
 	}
 }
@@ -237,15 +250,38 @@ func (ix *Index) pythonAllows(spec pep440.SpecifierSet) bool {
 	return ix.python == nil || spec.Contains(*ix.python)
 }
 
-// applies reports whether a dependency's marker may hold for the target
-// without extras; with no Environment only unconditional dependencies do.
-func (ix *Index) applies(m pep508.Marker) bool {
+// applies reports whether a dependency's marker may hold for the target without
+// extras or with one of extras; with no Environment only unconditional dependencies do.
+func (ix *Index) applies(m pep508.Marker, extras []string) bool {
 	if m.IsEmpty() {
 		return true
 	}
 	if ix.noExtras == nil {
 		return false
 	}
-	ok, err := m.Evaluate(ix.noExtras)
-	return err == nil && ok
+	if ok, err := m.Evaluate(ix.noExtras); err == nil && ok {
+		return true
+	}
+	for _, e := range extras {
+		withExtra := maps.Clone(ix.noExtras)
+		withExtra["extra"] = e
+		if ok, err := m.Evaluate(withExtra); err == nil && ok {
+			return true
+		}
+	}
+	return false
+}
+
+// askExtras records extras as asked of project name, for prefetchDependencies.
+func (ix *Index) askExtras(name string, extras []string) {
+	if len(extras) == 0 {
+		return
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, e := range extras {
+		if e = pep508.NormalizeExtra(e); !slices.Contains(ix.extras[name], e) {
+			ix.extras[name] = append(ix.extras[name], e)
+		}
+	}
 }
