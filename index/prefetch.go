@@ -16,8 +16,9 @@ import (
 //
 //   - when the resolver lists a project's releases, the metadata of the version
 //     it will most likely pick (the newest usable one) is fetched;
-//   - when metadata arrives, the pages of its dependencies are fetched, and then
-//     the metadata of each one's likely pick within the dependency's specifier;
+//   - when metadata arrives, the pages of its dependencies are fetched (with those
+//     of the extras requirements ask of the project), and then the metadata of each
+//     one's likely pick within the dependency's specifier;
 //   - when the resolver asks for a version older than one it asked for before, it
 //     has ruled that one out and is walking down the releases: the metadata of the
 //     next few older versions is fetched beside the one asked for;
