@@ -200,6 +200,12 @@ type Index struct {
 	sizes     map[string]cache.Sizes       // wheel sizes by URL
 	prefetchN int
 	stale     map[string]bool // projects speculated on from a stale cached page (see speculate)
+	// asked is, by project, the newest version the resolver asked the metadata of (see
+	// prefetchOlder).
+	asked map[string]pep440.Version
+	// extras is, by project, the extras requirements ask of it, normalized (see
+	// prefetchDependencies).
+	extras map[string][]string
 
 	warnMu sync.Mutex // Options.Warn is called one at a time
 }
@@ -238,6 +244,8 @@ func New(opts Options) (*Index, error) {
 		hashes:    map[string]digest{},
 		sizes:     map[string]cache.Sizes{},
 		stale:     map[string]bool{},
+		asked:     map[string]pep440.Version{},
+		extras:    map[string][]string{},
 	}
 	if opts.Environment != nil {
 		ix.noExtras = maps.Clone(opts.Environment)

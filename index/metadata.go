@@ -22,6 +22,7 @@ import (
 // had without running package code, or is invalid, comes back with
 // Unavailable set; only operational failures (network, cache) are errors.
 func (ix *Index) Metadata(ctx context.Context, name string, v pep440.Version) (resolver.Metadata, error) {
+	ix.prefetchOlder(name, v)
 	if md, ok := ix.loadedMetadata(name, v); ok {
 		return md, nil
 	}
@@ -50,7 +51,7 @@ func (ix *Index) metadataJob(name string, v pep440.Version) job {
 		ix.mu.Lock()
 		ix.metadata[key] = md
 		ix.mu.Unlock()
-		ix.prefetchDependencies(md)
+		ix.prefetchDependencies(name, md)
 	}
 	return job{key: "metadata " + key, cached: func() (any, bool) {
 		// A flight for the metadata may have ended since loadedMetadata was asked.

@@ -1,6 +1,9 @@
 package index
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/resolver"
@@ -13,8 +16,12 @@ import (
 //
 //   - when the resolver lists a project's releases, the metadata of the version
 //     it will most likely pick (the newest usable one) is fetched;
-//   - when metadata arrives, the pages of its dependencies are fetched, and then
-//     the metadata of each one's likely pick within the dependency's specifier;
+//   - when metadata arrives, the pages of its dependencies are fetched (with those
+//     of the extras requirements ask of the project), and then the metadata of each
+//     one's likely pick within the dependency's specifier;
+//   - when the resolver asks for a version older than one it asked for before, it
+//     has ruled that one out and is walking down the releases: the metadata of the
+//     next few older versions is fetched beside the one asked for;
 //   - while a stale cached page is revalidated, the cache is read on as if the
 //     page had not changed: its view, its likely pick's metadata, and so on to
 //     its dependencies, whose pages are revalidated at the same time (see
@@ -40,7 +47,7 @@ func (ix *Index) Prefetch(reqs ...pep508.Requirement) {
 	go func() {
 		defer ix.work.Done()
 		for _, r := range reqs {
-			ix.prefetchRequirement(r)
+			ix.prefetchRequirement(r, nil)
 		}
 	}()
 }
@@ -92,31 +99,88 @@ func (ix *Index) prefetchRelease(p *project, spec pep440.SpecifierSet) {
 // likelyPick is the version of p the resolver most likely picks within spec: the
 // newest usable one.
 func (ix *Index) likelyPick(p *project, spec pep440.SpecifierSet) (pep440.Version, bool) {
-	var versions []pep440.Version
-	for _, r := range p.releases {
-		if r.release.Unavailable == "" && !r.release.Yanked && ix.pythonAllows(r.release.RequiresPython) {
-			versions = append(versions, r.release.Version)
-		}
-	}
-	picks := spec.Filter(versions, ix.opts.Prereleases)
+	picks := spec.Filter(ix.usableVersions(p), ix.opts.Prereleases)
 	if len(picks) == 0 {
 		return pep440.Version{}, false
 	}
 	return picks[0], true
 }
 
-// prefetchDependencies fetches what the resolver will need after md.
-func (ix *Index) prefetchDependencies(md resolver.Metadata) {
-	for _, r := range md.RequiresDist {
-		ix.prefetchRequirement(r)
+// usableVersions lists the versions of p the resolver may pick for the target, newest
+// first.
+func (ix *Index) usableVersions(p *project) []pep440.Version {
+	var versions []pep440.Version
+	for _, r := range p.releases {
+		if r.release.Unavailable == "" && !r.release.Yanked && ix.pythonAllows(r.release.RequiresPython) {
+			versions = append(versions, r.release.Version)
+		}
+	}
+	return versions
+}
+
+// olderGuesses is how many versions below the one asked for prefetchOlder fetches. A
+// resolver that rules out a version usually rules out the next few for the same
+// reason (they share a dependency the solution cannot have), each one a round trip
+// when asked for one at a time; a window this wide walks down a typical run of them
+// in one or two round trips, and wastes at most this many fetches (with their size
+// reads) for each project the resolver walks down.
+const olderGuesses = 4
+
+// prefetchOlder fetches, when the resolver asks for version v of project name below a
+// version of it that it asked for before (and so ruled out), the metadata of the next
+// olderGuesses usable versions below v, beside v's: the resolver's next questions if
+// v is ruled out too. A first question, even for an old version (a pin such as
+// six<1.12), guesses nothing.
+func (ix *Index) prefetchOlder(name string, v pep440.Version) {
+	ix.mu.Lock()
+	newest, asked := ix.asked[name]
+	if !asked || v.Compare(newest) > 0 {
+		ix.asked[name] = v
+	}
+	ix.mu.Unlock()
+	if !asked || v.Compare(newest) >= 0 {
+		return
+	}
+	p := ix.loadedProject(name)
+	if p == nil {
+		return
+	}
+	n := 0
+	for _, w := range (pep440.SpecifierSet{}).Filter(ix.usableVersions(p), ix.opts.Prereleases) {
+		if w.Compare(v) >= 0 {
+			continue
+		}
+		if n++; n > olderGuesses {
+			return
+		}
+		if _, done := ix.loadedMetadata(name, w); !done {
+			ix.guess(ix.metadataJob(name, w), nil) // a guess: failures are the real call's to report
+		}
 	}
 }
 
-func (ix *Index) prefetchRequirement(r pep508.Requirement) {
-	if r.URL != "" || !ix.applies(r.Marker) {
+// prefetchDependencies fetches what the resolver will need after md, the metadata of a
+// version of project name: its dependencies, with those of the extras that requirements
+// ask of name (pandas[test] needs pytest, which the resolver asks for one page after
+// another). Extras first asked of name after md landed are not guessed at.
+func (ix *Index) prefetchDependencies(name string, md resolver.Metadata) {
+	ix.mu.Lock()
+	extras := ix.extras[name]
+	ix.mu.Unlock()
+	for _, r := range md.RequiresDist {
+		ix.prefetchRequirement(r, extras)
+	}
+}
+
+// prefetchRequirement fetches the page of r's project and its likely pick's metadata,
+// when r's marker may hold for the target without extras or with one of extras, those
+// asked of the project that depends on r.
+func (ix *Index) prefetchRequirement(r pep508.Requirement, extras []string) {
+	if r.URL != "" || !ix.applies(r.Marker, extras) {
 		return
 	}
 	name := r.Key()
+	ix.askExtras(name, r.Extras)
 	if p := ix.loadedProject(name); p != nil {
 		ix.prefetchRelease(p, r.Specifier)
 		return
@@ -176,7 +240,7 @@ func (ix *Index) speculate(name string, spec pep440.SpecifierSet) {
 	}
 	if m, found, err := ix.cachedCoreMetadata(c); err == nil && found {
 		if md := convert(name, v, c, m); md.Unavailable == "" {
-			ix.prefetchDependencies(md)
+			ix.prefetchDependencies(name, md)
 		}
 	}
 }
@@ -187,15 +251,38 @@ func (ix *Index) pythonAllows(spec pep440.SpecifierSet) bool {
 	return ix.python == nil || spec.Contains(*ix.python)
 }
 
-// applies reports whether a dependency's marker may hold for the target
-// without extras; with no Environment only unconditional dependencies do.
-func (ix *Index) applies(m pep508.Marker) bool {
+// applies reports whether a dependency's marker may hold for the target without
+// extras or with one of extras; with no Environment only unconditional dependencies do.
+func (ix *Index) applies(m pep508.Marker, extras []string) bool {
 	if m.IsEmpty() {
 		return true
 	}
 	if ix.noExtras == nil {
 		return false
 	}
-	ok, err := m.Evaluate(ix.noExtras)
-	return err == nil && ok
+	if ok, err := m.Evaluate(ix.noExtras); err == nil && ok {
+		return true
+	}
+	for _, e := range extras {
+		withExtra := maps.Clone(ix.noExtras)
+		withExtra["extra"] = e
+		if ok, err := m.Evaluate(withExtra); err == nil && ok {
+			return true
+		}
+	}
+	return false
+}
+
+// askExtras records extras as asked of project name, for prefetchDependencies.
+func (ix *Index) askExtras(name string, extras []string) {
+	if len(extras) == 0 {
+		return
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, e := range extras {
+		if e = pep508.NormalizeExtra(e); !slices.Contains(ix.extras[name], e) {
+			ix.extras[name] = append(ix.extras[name], e)
+		}
+	}
 }

@@ -1,0 +1,76 @@
+package index
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/depsolve/depsolve/pep440"
+)
+
+// olderFixture serves p 1.0 to 6.0, and an Index that guesses.
+func olderFixture(t *testing.T) (*fakeIndex, *Index) {
+	f := newFakeIndex(t)
+	for _, v := range []string{"1.0", "2.0", "3.0", "4.0", "5.0", "6.0"} {
+		f.add("pypi", makeWheel(t, "p-"+v+"-py3-none-any.whl", metadataText("p", v), 0))
+	}
+	return f, newIndex(t, Options{IndexURL: f.url("pypi"), MaxPrefetch: 100})
+}
+
+// TestBacktrackFetchesOlderVersionsTogether: a resolver that rules out p 6.0 and then
+// asks for 5.0 is walking down p's releases, a round trip each; the metadata of 5.0 and
+// of the next versions below it can only be answered once they are asked for at once.
+func TestBacktrackFetchesOlderVersionsTogether(t *testing.T) {
+	f, ix := olderFixture(t)
+	ctx := context.Background()
+	if _, err := ix.Releases(ctx, "p"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Metadata(ctx, "p", pep440.MustParse("6.0")); err != nil {
+		t.Fatal(err)
+	}
+	walk := []string{"5.0", "4.0", "3.0", "2.0"}
+	f.barrier = newBarrier(len(walk), func(path string) bool {
+		return strings.HasSuffix(path, ".whl.metadata") && !strings.Contains(path, "p-1.0")
+	})
+	f.barrier.timeout = 2 * time.Second
+	for _, v := range walk {
+		if md, err := ix.Metadata(ctx, "p", pep440.MustParse(v)); err != nil || md.Unavailable != "" {
+			t.Fatalf("p %s: %+v, %v", v, md, err)
+		}
+	}
+	if f.barrier.timedOut {
+		t.Errorf("the metadata of p %v was fetched one version after another", walk)
+	}
+	seen := map[string]bool{}
+	for _, r := range f.requests() {
+		if seen[r] {
+			t.Errorf("%s requested twice", r)
+		}
+		seen[r] = true
+	}
+}
+
+// TestFirstQuestionGuessesNoOlderVersions: a first question for an old version (a pin)
+// is no walk down the releases, and costs no guess at the versions below it.
+func TestFirstQuestionGuessesNoOlderVersions(t *testing.T) {
+	f, ix := olderFixture(t)
+	ctx := context.Background()
+	if _, err := ix.Releases(ctx, "p"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Metadata(ctx, "p", pep440.MustParse("3.0")); err != nil {
+		t.Fatal(err)
+	}
+	// a newer version than any asked before is no walk down either
+	if _, err := ix.Metadata(ctx, "p", pep440.MustParse("4.0")); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	for _, r := range f.requests() {
+		if strings.Contains(r, "p-1.0") || strings.Contains(r, "p-2.0") {
+			t.Errorf("guessed %s", r)
+		}
+	}
+}
