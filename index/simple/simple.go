@@ -391,26 +391,27 @@ func (jf jsonFile) file(base *url.URL) (f File, problems []string, ok bool) {
 	if err := checkFilename(jf.Filename); err != nil {
 		return skip("%v", err)
 	}
-	name := excerpt(jf.Filename)
+	// Quoted only for a problem's text: a good file, nearly every one, needs no quoting.
+	name := func() string { return excerpt(jf.Filename) }
 	u, err := base.Parse(jf.URL)
 	if err != nil || jf.URL == "" {
-		return skip("%s: url %s is not a URL", name, excerpt(jf.URL))
+		return skip("%s: url %s is not a URL", name(), excerpt(jf.URL))
 	}
 	u.Fragment, u.RawFragment = "", ""
 	f = File{Filename: jf.Filename, URL: u.String()}
 	if err := checkURL(f.URL); err != nil {
-		return skip("%s: %v", name, err)
+		return skip("%s: %v", name(), err)
 	}
 	if jf.Hashes.err != nil {
-		return skip("%s: hashes: %v", name, jf.Hashes.err)
+		return skip("%s: hashes: %v", name(), jf.Hashes.err)
 	}
 	if f.Hashes, err = checkHashes(jf.Hashes.hashes); err != nil {
-		return skip("%s: %v", name, err)
+		return skip("%s: %v", name(), err)
 	}
 	if jf.RequiresPython != nil {
 		f.RequiresPython = strings.TrimSpace(*jf.RequiresPython)
 		if hasUnprintable(f.RequiresPython, nil) {
-			return skip("%s: requires-python %s has control characters", name, excerpt(f.RequiresPython))
+			return skip("%s: requires-python %s has control characters", name(), excerpt(f.RequiresPython))
 		}
 	}
 	meta := jf.CoreMetadata
@@ -422,18 +423,18 @@ func (jf jsonFile) file(base *url.URL) (f File, problems []string, ok bool) {
 	}
 	if meta.err != nil {
 		// The file itself is fine: its metadata is read from it instead.
-		problems = append(problems, fmt.Sprintf("%s: core-metadata: %v; the metadata file is not used", name, meta.err))
+		problems = append(problems, fmt.Sprintf("%s: core-metadata: %v; the metadata file is not used", name(), meta.err))
 	} else {
 		f.HasMetadata, f.MetadataHashes = meta.present, meta.hashes
 	}
 	if jf.Yanked.odd != "" {
 		problems = append(problems, fmt.Sprintf("%s: yanked: %s is neither a boolean nor a reason; read by its truth as PEP 691 says: %s",
-			name, jf.Yanked.odd, map[bool]string{true: "yanked", false: "not yanked"}[jf.Yanked.yanked]))
+			name(), jf.Yanked.odd, map[bool]string{true: "yanked", false: "not yanked"}[jf.Yanked.yanked]))
 	}
 	f.Yanked, f.YankedReason = jf.Yanked.yanked, jf.Yanked.reason
 	if jf.Size != nil {
 		if *jf.Size < 0 {
-			problems = append(problems, fmt.Sprintf("%s: negative size %d ignored", name, *jf.Size))
+			problems = append(problems, fmt.Sprintf("%s: negative size %d ignored", name(), *jf.Size))
 		} else {
 			f.Size = *jf.Size
 		}
