@@ -43,7 +43,7 @@ func TestGoodFileAllocations(t *testing.T) {
 }
 
 // TestAppendBinaryAllocations: encoding a page into a buffer large enough allocates
-// nothing, whatever its hash maps (8 allocations a file when each map's names
+// nothing for files with hash maps of up to four entries (8 allocations a file when each map's names
 // were sorted in a new slice).
 func TestAppendBinaryAllocations(t *testing.T) {
 	base, err := url.Parse("https://pypi.org/simple/torch/")
