@@ -156,15 +156,15 @@ func checkAPIVersion(v string) error {
 }
 
 type jsonFile struct {
-	Filename         string       `json:"filename"`
-	URL              string       `json:"url"`
-	Hashes           jsonHashes   `json:"hashes"`
-	RequiresPython   *string      `json:"requires-python"`
-	CoreMetadata     jsonMetadata `json:"core-metadata"`
-	DistInfoMetadata jsonMetadata `json:"dist-info-metadata"`
-	Yanked           jsonYanked   `json:"yanked"`
-	Size             *int64       `json:"size"`
-	UploadTime       *string      `json:"upload-time"`
+	Filename         string            `json:"filename"`
+	URL              string            `json:"url"`
+	Hashes           jsonHashes        `json:"hashes"`
+	RequiresPython   *string           `json:"requires-python"`
+	CoreMetadata     jsonMetadata      `json:"core-metadata"`
+	DistInfoMetadata jsonOlderMetadata `json:"dist-info-metadata"`
+	Yanked           jsonYanked        `json:"yanked"`
+	Size             *int64            `json:"size"`
+	UploadTime       *string           `json:"upload-time"`
 }
 
 // parseJSON decodes a page one file at a time, converting each as it comes,
@@ -416,7 +416,7 @@ func (jf jsonFile) file(base *url.URL) (f File, problems []string, ok bool) {
 	}
 	meta := jf.CoreMetadata
 	if !meta.set {
-		meta = jf.DistInfoMetadata // PEP 714: the older key
+		meta = decodeMetadata(jf.DistInfoMetadata.raw) // PEP 714: the older key
 	}
 	if meta.err == nil {
 		meta.hashes, meta.err = checkHashes(meta.hashes)
@@ -482,22 +482,39 @@ type jsonMetadata struct {
 }
 
 func (m *jsonMetadata) UnmarshalJSON(raw []byte) error {
+	*m = decodeMetadata(raw)
+	return nil
+}
+
+// decodeMetadata decodes a core-metadata value; nil raw is an absent one.
+func decodeMetadata(raw []byte) jsonMetadata {
 	switch string(raw) {
-	case "null":
-		*m = jsonMetadata{}
-		return nil
+	case "", "null":
+		return jsonMetadata{}
 	case "true", "false":
-		*m = jsonMetadata{set: true, present: string(raw) == "true"}
-		return nil
+		return jsonMetadata{set: true, present: string(raw) == "true"}
 	}
 	hashes, ok := plainStringMap(raw)
 	if !ok {
 		if err := json.Unmarshal(raw, &hashes); err != nil {
-			*m = jsonMetadata{set: true, err: errors.New("want a boolean or a map of hashes")}
-			return nil
+			return jsonMetadata{set: true, err: errors.New("want a boolean or a map of hashes")}
 		}
 	}
-	*m = jsonMetadata{set: true, present: true, hashes: hashes}
+	return jsonMetadata{set: true, present: true, hashes: hashes}
+}
+
+// jsonOlderMetadata is a dist-info-metadata value (PEP 714's older key), kept as its
+// text and decoded only for a file without core-metadata: indexes send both keys with
+// one value, and decoding the second hash map for every file built it for nothing.
+type jsonOlderMetadata struct {
+	raw []byte // nil for an absent or null value
+}
+
+func (m *jsonOlderMetadata) UnmarshalJSON(raw []byte) error {
+	m.raw = nil
+	if string(raw) != "null" {
+		m.raw = bytes.Clone(raw) // the decoder reuses raw's memory
+	}
 	return nil
 }
 
