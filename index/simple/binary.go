@@ -2,7 +2,6 @@ package simple
 
 import (
 	"errors"
-	"maps"
 	"slices"
 
 	"github.com/depsolve/depsolve/internal/wire"
@@ -83,7 +82,15 @@ func appendMap(b []byte, m map[string]string) []byte {
 		return append(b, 0)
 	}
 	b = wire.AppendUvarint(b, uint64(len(m))+1)
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	// Hash maps have one or two entries: their names sorted in an array on the stack,
+	// not in a slice allocated for every map of every file of every page stored.
+	var few [4]string
+	keys := few[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
 		b = wire.AppendString(b, k)
 		b = wire.AppendString(b, m[k])
 	}

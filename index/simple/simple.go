@@ -156,15 +156,15 @@ func checkAPIVersion(v string) error {
 }
 
 type jsonFile struct {
-	Filename         string       `json:"filename"`
-	URL              string       `json:"url"`
-	Hashes           jsonHashes   `json:"hashes"`
-	RequiresPython   *string      `json:"requires-python"`
-	CoreMetadata     jsonMetadata `json:"core-metadata"`
-	DistInfoMetadata jsonMetadata `json:"dist-info-metadata"`
-	Yanked           jsonYanked   `json:"yanked"`
-	Size             *int64       `json:"size"`
-	UploadTime       *string      `json:"upload-time"`
+	Filename         string            `json:"filename"`
+	URL              string            `json:"url"`
+	Hashes           jsonHashes        `json:"hashes"`
+	RequiresPython   *string           `json:"requires-python"`
+	CoreMetadata     jsonMetadata      `json:"core-metadata"`
+	DistInfoMetadata jsonOlderMetadata `json:"dist-info-metadata"`
+	Yanked           jsonYanked        `json:"yanked"`
+	Size             *int64            `json:"size"`
+	UploadTime       *string           `json:"upload-time"`
 }
 
 // parseJSON decodes a page one file at a time, converting each as it comes,
@@ -391,49 +391,50 @@ func (jf jsonFile) file(base *url.URL) (f File, problems []string, ok bool) {
 	if err := checkFilename(jf.Filename); err != nil {
 		return skip("%v", err)
 	}
-	name := excerpt(jf.Filename)
+	// Quoted only for a problem's text: a good file, nearly every one, needs no quoting.
+	name := func() string { return excerpt(jf.Filename) }
 	u, err := base.Parse(jf.URL)
 	if err != nil || jf.URL == "" {
-		return skip("%s: url %s is not a URL", name, excerpt(jf.URL))
+		return skip("%s: url %s is not a URL", name(), excerpt(jf.URL))
 	}
 	u.Fragment, u.RawFragment = "", ""
 	f = File{Filename: jf.Filename, URL: u.String()}
 	if err := checkURL(f.URL); err != nil {
-		return skip("%s: %v", name, err)
+		return skip("%s: %v", name(), err)
 	}
 	if jf.Hashes.err != nil {
-		return skip("%s: hashes: %v", name, jf.Hashes.err)
+		return skip("%s: hashes: %v", name(), jf.Hashes.err)
 	}
 	if f.Hashes, err = checkHashes(jf.Hashes.hashes); err != nil {
-		return skip("%s: %v", name, err)
+		return skip("%s: %v", name(), err)
 	}
 	if jf.RequiresPython != nil {
 		f.RequiresPython = strings.TrimSpace(*jf.RequiresPython)
 		if hasUnprintable(f.RequiresPython, nil) {
-			return skip("%s: requires-python %s has control characters", name, excerpt(f.RequiresPython))
+			return skip("%s: requires-python %s has control characters", name(), excerpt(f.RequiresPython))
 		}
 	}
 	meta := jf.CoreMetadata
 	if !meta.set {
-		meta = jf.DistInfoMetadata // PEP 714: the older key
+		meta = decodeMetadata(jf.DistInfoMetadata.raw) // PEP 714: the older key
 	}
 	if meta.err == nil {
 		meta.hashes, meta.err = checkHashes(meta.hashes)
 	}
 	if meta.err != nil {
 		// The file itself is fine: its metadata is read from it instead.
-		problems = append(problems, fmt.Sprintf("%s: core-metadata: %v; the metadata file is not used", name, meta.err))
+		problems = append(problems, fmt.Sprintf("%s: core-metadata: %v; the metadata file is not used", name(), meta.err))
 	} else {
 		f.HasMetadata, f.MetadataHashes = meta.present, meta.hashes
 	}
 	if jf.Yanked.odd != "" {
 		problems = append(problems, fmt.Sprintf("%s: yanked: %s is neither a boolean nor a reason; read by its truth as PEP 691 says: %s",
-			name, jf.Yanked.odd, map[bool]string{true: "yanked", false: "not yanked"}[jf.Yanked.yanked]))
+			name(), jf.Yanked.odd, map[bool]string{true: "yanked", false: "not yanked"}[jf.Yanked.yanked]))
 	}
 	f.Yanked, f.YankedReason = jf.Yanked.yanked, jf.Yanked.reason
 	if jf.Size != nil {
 		if *jf.Size < 0 {
-			problems = append(problems, fmt.Sprintf("%s: negative size %d ignored", name, *jf.Size))
+			problems = append(problems, fmt.Sprintf("%s: negative size %d ignored", name(), *jf.Size))
 		} else {
 			f.Size = *jf.Size
 		}
@@ -481,22 +482,39 @@ type jsonMetadata struct {
 }
 
 func (m *jsonMetadata) UnmarshalJSON(raw []byte) error {
+	*m = decodeMetadata(raw)
+	return nil
+}
+
+// decodeMetadata decodes a core-metadata value; nil raw is an absent one.
+func decodeMetadata(raw []byte) jsonMetadata {
 	switch string(raw) {
-	case "null":
-		*m = jsonMetadata{}
-		return nil
+	case "", "null":
+		return jsonMetadata{}
 	case "true", "false":
-		*m = jsonMetadata{set: true, present: string(raw) == "true"}
-		return nil
+		return jsonMetadata{set: true, present: string(raw) == "true"}
 	}
 	hashes, ok := plainStringMap(raw)
 	if !ok {
 		if err := json.Unmarshal(raw, &hashes); err != nil {
-			*m = jsonMetadata{set: true, err: errors.New("want a boolean or a map of hashes")}
-			return nil
+			return jsonMetadata{set: true, err: errors.New("want a boolean or a map of hashes")}
 		}
 	}
-	*m = jsonMetadata{set: true, present: true, hashes: hashes}
+	return jsonMetadata{set: true, present: true, hashes: hashes}
+}
+
+// jsonOlderMetadata is a dist-info-metadata value (PEP 714's older key), kept as its
+// text and decoded only for a file without core-metadata: indexes send both keys with
+// one value, and decoding the second hash map for every file built it for nothing.
+type jsonOlderMetadata struct {
+	raw []byte // nil for an absent or null value
+}
+
+func (m *jsonOlderMetadata) UnmarshalJSON(raw []byte) error {
+	m.raw = nil
+	if string(raw) != "null" {
+		m.raw = bytes.Clone(raw) // the decoder reuses raw's memory
+	}
 	return nil
 }
 

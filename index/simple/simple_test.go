@@ -161,6 +161,8 @@ func TestBadFileValues(t *testing.T) {
 			false, `sha256 digest "` + good + `\n--extra-index-u"… is not hexadecimal; file skipped`},
 		{"short JSON hash", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "hashes": {"sha256": "abcd"}}`,
 			false, `sha256 digest "abcd" has 4 hexadecimal digits, not 64; file skipped`},
+		{"several bad hashes", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "hashes": {"sha512": "zz", "sha256": "` + good + `", "md5": "yy", "sha1": "xx"}}`,
+			false, `md5 digest "yy" is not hexadecimal; file skipped`},
 		{"hashes not a map", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "hashes": ["` + good + `"]}`,
 			false, "hashes: want a map of hash names to digests; file skipped"},
 		{"hash name with a newline", JSONType, `{"filename": "x-1.0.tar.gz", "url": "x-1.0.tar.gz", "hashes": {"sha256\n--pre": "` + good + `"}}`,
