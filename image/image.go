@@ -97,6 +97,20 @@ type Fact struct {
 	Source string // "env CUDA_VERSION", "/usr/lib/x86_64-linux-gnu/libc.so.6"
 }
 
+// openReader opens the image ref names for the platform opts asks for, with the reader
+// that reads it and reports its failures.
+func openReader(ctx context.Context, ref string, opts Options) (v1.Image, *reader, *v1.Platform, error) {
+	plat, err := platform(opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	img, display, remoteRead, err := open(ctx, ref, *plat, opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return img, &reader{ctx: ctx, ref: display, remote: remoteRead, opts: opts}, plat, nil
+}
+
 // Read reads the image ref names (see the package comment for the forms).
 func Read(ctx context.Context, ref string, opts Options) (*Image, error) {
 	if opts.MaxMetadataSize == 0 {
@@ -105,15 +119,10 @@ func Read(ctx context.Context, ref string, opts Options) (*Image, error) {
 	if opts.MaxFindings == 0 {
 		opts.MaxFindings = 100_000
 	}
-	plat, err := platform(opts)
+	img, r, plat, err := openReader(ctx, ref, opts)
 	if err != nil {
 		return nil, err
 	}
-	img, display, remoteRead, err := open(ctx, ref, *plat, opts)
-	if err != nil {
-		return nil, err
-	}
-	r := &reader{ctx: ctx, ref: display, remote: remoteRead, opts: opts}
 	out, err := r.read(img)
 	if err != nil {
 		return nil, err

@@ -9,15 +9,10 @@ import "context"
 // a diff ID is the same whichever compression a registry or a `docker save` stored the
 // layer with. Errors are those of Read.
 func LayerIDs(ctx context.Context, ref string, opts Options) ([]string, error) {
-	plat, err := platform(opts)
+	img, r, _, err := openReader(ctx, ref, opts)
 	if err != nil {
 		return nil, err
 	}
-	img, display, remoteRead, err := open(ctx, ref, *plat, opts)
-	if err != nil {
-		return nil, err
-	}
-	r := &reader{ctx: ctx, ref: display, remote: remoteRead, opts: opts}
 	cfg, err := img.ConfigFile()
 	if err != nil {
 		return nil, r.fail("", err)
