@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"runtime"
 	"slices"
@@ -627,7 +628,7 @@ func groupedByPackage(doc *document) document {
 	grouped.Build, grouped.LocalCUDA, grouped.Archs, grouped.GPUFloor = nil, nil, nil, nil
 	grouped.Constraint, grouped.Variant, grouped.Index, grouped.Note = nil, nil, nil, nil
 	docs := packageDocuments(doc)
-	for _, name := range packageNamesOf(doc) {
+	for _, name := range slices.Sorted(maps.Keys(packageDocuments(doc))) {
 		if rows := docs[name]; rows != nil {
 			appendPackageTables(&grouped, rows)
 		}

@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"sync"
 
@@ -131,17 +132,13 @@ func encodeMatrix(cm *cachedMatrix) []byte {
 		n := len(e.b)
 		head.count(&n)
 	}
-	names := packageNamesOf(doc)
+	docs := packageDocuments(doc)
+	names := slices.Sorted(maps.Keys(docs))
 	n := len(names)
 	head.count(&n)
-	docs := packageDocuments(doc)
 	for _, name := range names {
 		e := &fieldEncoder{}
-		pkg := docs[name]
-		if pkg == nil {
-			pkg = &document{} // a package only the constraints of others require
-		}
-		codePackageTables(e, pkg)
+		codePackageTables(e, docs[name])
 		sections = append(sections, e.b)
 		size := len(e.b)
 		head.str(&name)

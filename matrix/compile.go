@@ -723,43 +723,9 @@ func indices(n int) []int {
 	return out
 }
 
-// packageNamesOf are the packages the rows are about, sorted: those with rows, and
-// those the constraints of others require. Names are normalized as compile normalizes
-// them; the rows compiled once already, so every name is one.
-func packageNamesOf(doc *document) []string {
-	names := map[string]bool{}
-	for _, r := range doc.Build {
-		names[pep508.NormalizeName(r.Package)] = true
-	}
-	for _, r := range doc.LocalCUDA {
-		names[pep508.NormalizeName(r.Package)] = true
-	}
-	for _, r := range doc.Archs {
-		names[pep508.NormalizeName(r.Package)] = true
-	}
-	for _, r := range doc.GPUFloor {
-		names[pep508.NormalizeName(r.Package)] = true
-	}
-	for _, r := range doc.Constraint {
-		names[pep508.NormalizeName(r.Package)] = true
-		if !strings.HasPrefix(r.Requires, "@") {
-			names[pep508.NormalizeName(r.Requires)] = true
-		}
-	}
-	for _, r := range doc.Variant {
-		names[pep508.NormalizeName(r.Package)] = true
-	}
-	for _, r := range doc.Index {
-		names[pep508.NormalizeName(r.Package)] = true
-	}
-	for _, r := range doc.Note {
-		names[pep508.NormalizeName(r.Package)] = true
-	}
-	return slices.Sorted(maps.Keys(names))
-}
-
 // packageDocuments are the rows of doc about each package, each package's in a document
-// of its own, in table order.
+// of its own, in table order; a package only the constraints of others require has an
+// empty one. Names are normalized as compile normalizes them.
 func packageDocuments(doc *document) map[string]*document {
 	docs := map[string]*document{}
 	of := func(pkg string) *document {
@@ -802,6 +768,11 @@ func packageDocuments(doc *document) map[string]*document {
 	for _, r := range doc.Note {
 		d := of(r.Package)
 		d.Note = append(d.Note, r)
+	}
+	for _, r := range doc.Constraint {
+		if !strings.HasPrefix(r.Requires, "@") {
+			of(r.Requires)
+		}
 	}
 	return docs
 }
