@@ -158,6 +158,11 @@ func (s *session) budget() *Budget {
 	return &Budget{Limit: b.Bytes, Origin: b.Origin.String()}
 }
 
+// fill sets what the index said of the file ps installs from.
+func (ps *PackageSize) fill(sz index.Sizes) {
+	ps.File, ps.Download, ps.Installed, ps.InstalledUnknown = sz.Filename, sz.Download, sz.Installed, sz.InstalledUnknown
+}
+
 // weigh looks up the sizes of every pin of an outcome, adds the bytes at stake to its
 // warnings and its bloat findings, and compares the whole with the budget. Without a
 // budget a size that cannot be looked up is only unknown (the summary says why); with
@@ -167,8 +172,9 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 	defer stop()
 	tm := s.matrix.ForTarget(s.target)
 	r := &SizeReport{Packages: make([]PackageSize, len(out.packages))}
-	// Every lookup starts at once: the index bounds the requests in flight, and a bound
-	// here too would only cut them into more round trips.
+	// Every lookup that needs an index starts at once: the index bounds the requests in
+	// flight, and a bound here too would only cut them into more round trips. Those it
+	// answers at hand (all of them on a warm run) need no goroutine.
 	g, gctx := errgroup.WithContext(ctx)
 	for i, p := range out.packages {
 		ps := &r.Packages[i]
@@ -176,11 +182,15 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 		if major, _, ok := tm.CUDAFamily(p.Name, p.Version); ok {
 			ps.CUDAFamily = major
 		}
+		if sz, ok := ix.SizesAtHand(p.Name, p.Version); ok {
+			ps.fill(sz)
+			continue
+		}
 		g.Go(func() error {
 			sz, err := ix.Sizes(gctx, p.Name, p.Version)
 			switch {
 			case err == nil:
-				ps.File, ps.Download, ps.Installed, ps.InstalledUnknown = sz.Filename, sz.Download, sz.Installed, sz.InstalledUnknown
+				ps.fill(sz)
 			case budget == nil && errors.Is(err, index.ErrOffline):
 				ps.InstalledUnknown = "not in the cache: a run online looks it up once"
 			case budget == nil && ctx.Err() == nil:

@@ -42,11 +42,8 @@ func (ix *Index) Sizes(ctx context.Context, name string, v pep440.Version) (Size
 		return Sizes{}, err
 	}
 	c := r.best()
-	switch {
-	case c == nil:
-		return Sizes{InstalledUnknown: "no usable file: " + r.release.Unavailable}, nil
-	case c.wheel == nil:
-		return Sizes{Filename: c.Filename, Download: c.Size, InstalledUnknown: "a source distribution: only a build would tell, and depsolve never runs package code"}, nil
+	if s, ok := sizesWithoutWheel(r, c); ok {
+		return s, nil
 	}
 	got, err := ix.shared(ctx, ix.sizesJob(c, true))
 	if errors.Is(err, errNoRanges) {
@@ -58,6 +55,44 @@ func (ix *Index) Sizes(ctx context.Context, name string, v pep440.Version) (Size
 	}
 	s := got.(cache.Sizes)
 	return Sizes{Filename: c.Filename, Download: s.Download, Installed: s.Installed}, nil
+}
+
+// SizesAtHand is what Sizes answers without a request or a wait: for a version of a
+// project already listed, sizes read before or kept in the cache. ok is false when
+// Sizes would have to ask an index; a caller asking for many versions then asks Sizes
+// for those only, in goroutines of their own, instead of a goroutine for each (on a
+// warm run every answer is at hand).
+func (ix *Index) SizesAtHand(name string, v pep440.Version) (s Sizes, ok bool) {
+	p := ix.loadedProject(name)
+	if p == nil {
+		return Sizes{}, false
+	}
+	r := p.find(v)
+	if r == nil || r.load() != nil {
+		return Sizes{}, false
+	}
+	c := r.best()
+	if s, ok := sizesWithoutWheel(r, c); ok {
+		return s, true
+	}
+	got, ok := ix.sizesJob(c, true).cached()
+	if !ok {
+		return Sizes{}, false
+	}
+	cs := got.(cache.Sizes)
+	return Sizes{Filename: c.Filename, Download: cs.Download, Installed: cs.Installed}, true
+}
+
+// sizesWithoutWheel answers Sizes for a release whose best file c is no wheel: none
+// (no usable file), or a source distribution.
+func sizesWithoutWheel(r *release, c *candidate) (Sizes, bool) {
+	switch {
+	case c == nil:
+		return Sizes{InstalledUnknown: "no usable file: " + r.release.Unavailable}, true
+	case c.wheel == nil:
+		return Sizes{Filename: c.Filename, Download: c.Size, InstalledUnknown: "a source distribution: only a build would tell, and depsolve never runs package code"}, true
+	}
+	return Sizes{}, false
 }
 
 // prefetchSizes starts the lookup of the sizes of version v of project name beside

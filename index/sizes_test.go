@@ -260,3 +260,50 @@ func TestSizesPrefetchFetchesNoWholeFile(t *testing.T) {
 		}
 	}
 }
+
+// TestSizesAtHand: SizesAtHand answers what needs no request (a project not listed
+// yet, or a wheel whose sizes nothing read, is not at hand) and asks nothing; its
+// answers are Sizes' own, from memory on the run that read them and from the cache
+// on the next.
+func TestSizesAtHand(t *testing.T) {
+	ctx := context.Background()
+	v := pep440.MustParse("1.0")
+	f := newFakeIndex(t)
+	d, installed := sizedWheel(t, "big", 100_000)
+	f.add("pypi", d)
+	want := Sizes{Filename: d.filename, Download: int64(len(d.data)), Installed: installed}
+	dir := t.TempDir()
+
+	ix := newIndex(t, Options{IndexURL: f.url("pypi"), Cache: openCache(t, dir)})
+	if got, ok := ix.SizesAtHand("big", v); ok {
+		t.Errorf("before the project was listed: %+v at hand", got)
+	}
+	if _, err := ix.Metadata(ctx, "big", v); err != nil {
+		t.Fatal(err)
+	}
+	f.requests() // forget those so far
+	if got, ok := ix.SizesAtHand("big", v); ok {
+		t.Errorf("before any read of the wheel's directory: %+v at hand", got)
+	}
+	if log := f.requests(); len(log) > 0 {
+		t.Errorf("SizesAtHand made requests: %q", log)
+	}
+	if got, err := ix.Sizes(ctx, "big", v); err != nil || got != want {
+		t.Fatalf("Sizes = %+v, %v; want %+v", got, err, want)
+	}
+	if got, ok := ix.SizesAtHand("big", v); !ok || got != want {
+		t.Errorf("after Sizes: %+v, %v; want %+v at hand", got, ok, want)
+	}
+
+	warm := newIndex(t, Options{IndexURL: f.url("pypi"), Cache: openCache(t, dir)})
+	if _, err := warm.Releases(ctx, "big"); err != nil {
+		t.Fatal(err)
+	}
+	f.requests()
+	if got, ok := warm.SizesAtHand("big", v); !ok || got != want {
+		t.Errorf("next run, from the cache: %+v, %v; want %+v at hand", got, ok, want)
+	}
+	if log := f.requests(); len(log) > 0 {
+		t.Errorf("SizesAtHand made requests on a warm run: %q", log)
+	}
+}

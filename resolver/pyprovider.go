@@ -56,7 +56,6 @@ type pythonProvider struct {
 	pins        map[string][]pep440.Specifier // exact pins in user input, for yanked releases
 
 	releases map[string][]Release           // by name, newest first, one per version
-	byString map[string]map[string]Release  // by name, then Version.String()
 	metadata map[string]map[string]Metadata // by name, then Version.String()
 }
 
@@ -66,7 +65,6 @@ func newPythonProvider(pb *Problem) (*pythonProvider, error) {
 		virtual:  map[string]Virtual{},
 		pins:     map[string][]pep440.Specifier{},
 		releases: map[string][]Release{},
-		byString: map[string]map[string]Release{},
 		metadata: map[string]map[string]Metadata{},
 	}
 	for _, v := range pb.Virtual {
@@ -195,15 +193,22 @@ func (pp *pythonProvider) releasesOf(ctx context.Context, name string) ([]Releas
 	if err != nil {
 		return nil, err
 	}
-	rels = slices.Clone(rels)
 	slices.SortStableFunc(rels, func(a, b Release) int { return b.Version.Compare(a.Version) })
 	rels = slices.CompactFunc(rels, func(a, b Release) bool { return a.Version.Equal(b.Version) })
-	byString := make(map[string]Release, len(rels))
-	for _, r := range rels {
-		byString[r.Version.String()] = r
-	}
-	pp.releases[name], pp.byString[name] = rels, byString
+	pp.releases[name] = rels
 	return rels, nil
+}
+
+// release is the listed release of name equal to v, found by binary search in the
+// newest-first list releasesOf keeps (a map by version would cost a string for each
+// of the hundreds of versions a project lists, to look up the few the solver picks).
+func (pp *pythonProvider) release(name string, v pep440.Version) (Release, bool) {
+	rels := pp.releases[name]
+	i, found := slices.BinarySearchFunc(rels, v, func(r Release, v pep440.Version) int { return v.Compare(r.Version) })
+	if !found {
+		return Release{}, false
+	}
+	return rels[i], true
 }
 
 // usable reports whether a release can be used without looking at its metadata.
@@ -237,11 +242,21 @@ func (pp *pythonProvider) Versions(ctx context.Context, p Package) ([]pep440.Ver
 		}
 		return 1
 	}
-	ordered := slices.Clone(rels)
-	slices.SortStableFunc(ordered, func(a, b Release) int { return cmp.Compare(class(a), class(b)) })
-	vs := make([]pep440.Version, len(ordered))
-	for i, r := range ordered {
-		vs[i] = r.Version
+	// A stable sort by class, as a counting sort: each release's class is worked out
+	// once (it checks Requires-Python), and nothing but the result is allocated.
+	classes := make([]uint8, len(rels))
+	var starts [4]int // where each class begins in the result
+	for i, r := range rels {
+		classes[i] = uint8(class(r))
+		starts[classes[i]]++
+	}
+	for c, at := 0, 0; c < len(starts); c++ {
+		starts[c], at = at, at+starts[c]
+	}
+	vs := make([]pep440.Version, len(rels))
+	for i, r := range rels {
+		vs[starts[classes[i]]] = r.Version
+		starts[classes[i]]++
 	}
 	return vs, nil
 }
@@ -257,7 +272,7 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 		pp.addMatrixRules(&deps, p, v, nil)
 		return deps, nil
 	}
-	rel, ok := pp.byString[p.Name][v.String()]
+	rel, ok := pp.release(p.Name, v)
 	if !ok {
 		return Dependencies{}, fmt.Errorf("version %s was not listed", v)
 	}

@@ -31,7 +31,8 @@ type Metadata struct {
 }
 
 // An Index lists a project's releases and reads a release's metadata. Names are
-// PEP 503-normalized. Errors are operational: they abort the solve.
+// PEP 503-normalized. Errors are operational: they abort the solve. The slice
+// Releases returns is the caller's: the resolver sorts it in place.
 type Index interface {
 	Releases(ctx context.Context, name string) ([]Release, error)
 	Metadata(ctx context.Context, name string, v pep440.Version) (Metadata, error)
