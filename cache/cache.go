@@ -372,26 +372,50 @@ func (c *Cache) block(write bool, err error) error {
 // get returns a copy of the payload stored under key, or a miss. A value that fails its
 // checksum or check (which sees the payload) is discarded.
 func (c *Cache) get(bucket []byte, key string, check func(payload []byte) error) ([]byte, bool, error) {
-	// A pending entry needs no transaction, and so does not wait for the commit that
-	// holds the file meanwhile; its last-use record is pending with it.
-	if value, ok := c.commits.find(bucket, key); ok {
-		payload, found := c.checked(bucket, key, value, check)
+	return c.getFirst(bucket, []string{key}, check)
+}
+
+// getFirst is get for the first of keys that holds a sound value, all read in one
+// transaction: a lookup that tries a second key when the first misses costs no second
+// transaction.
+func (c *Cache) getFirst(bucket []byte, keys []string, check func(payload []byte) error) ([]byte, bool, error) {
+	// A pending entry (a put, or a delete) needs no transaction, and so does not wait
+	// for the commit that holds the file meanwhile; its last-use record is pending with
+	// it. Only the keys before the first pending one are read from the file.
+	var pendingValue []byte
+	stored := len(keys)
+	for i, key := range keys {
+		if v, pending := c.commits.find(bucket, key); pending {
+			pendingValue, stored = v, i
+			break
+		}
+	}
+	values := make([][]byte, stored)
+	touch := make([]bool, stored)
+	if stored > 0 {
+		err := c.view(func(tx *bolt.Tx) {
+			for i, key := range keys[:stored] {
+				values[i] = c.lookup(tx, bucket, key)
+				touch[i] = values[i] != nil && c.needsTouch(tx, bucket, key)
+			}
+		})
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	for i, key := range keys[:stored] {
+		if payload, found := c.checked(bucket, key, values[i], check); found {
+			if touch[i] {
+				c.touch(entry{bucket: bucket, key: key})
+			}
+			return payload, true, nil
+		}
+	}
+	if stored < len(keys) {
+		payload, found := c.checked(bucket, keys[stored], pendingValue, check)
 		return payload, found, nil
 	}
-	var value []byte
-	var touch bool
-	err := c.view(func(tx *bolt.Tx) {
-		value = c.lookup(tx, bucket, key)
-		touch = value != nil && c.needsTouch(tx, bucket, key)
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	payload, found := c.checked(bucket, key, value, check)
-	if found && touch {
-		c.touch(entry{bucket: bucket, key: key})
-	}
-	return payload, found, nil
+	return nil, false, nil
 }
 
 // view runs fn in a read transaction. A missing file (read-only cache) runs nothing and

@@ -29,16 +29,19 @@ func checkSizesKey(key string) error {
 	return fmt.Errorf("%w: sizes key %q is not file-sha256:<hex> or source-sha256:<hex>", ErrRejected, key)
 }
 
-// GetSizes returns the sizes stored under key (DistKey or SourceKey, with the same
-// meaning as for metadata). found and err mean what they mean for GetPage.
-func (c *Cache) GetSizes(key string) (s Sizes, found bool, err error) {
+// GetSizes returns the sizes stored under the first of keys (DistKey or SourceKey, with
+// the same meaning as for metadata) that holds them, all read in one transaction. found
+// and err mean what they mean for GetPage.
+func (c *Cache) GetSizes(keys ...string) (s Sizes, found bool, err error) {
 	if c == nil {
 		return Sizes{}, false, nil
 	}
-	if err := checkSizesKey(key); err != nil {
-		return Sizes{}, false, err
+	for _, key := range keys {
+		if err := checkSizesKey(key); err != nil {
+			return Sizes{}, false, err
+		}
 	}
-	payload, found, err := c.get(bucketSizes, key, func(payload []byte) error {
+	payload, found, err := c.getFirst(bucketSizes, keys, func(payload []byte) error {
 		_, err := decodeSizes(payload)
 		return err
 	})

@@ -185,19 +185,17 @@ func (ix *Index) loadSizes(ctx context.Context, c *candidate, wholeFile bool) (c
 }
 
 // cachedSizes reads the sizes of an index's file from the cache, the checked entry
-// first. err is the first failure to read the cache, which an offline run reports.
+// first. err is a failure to read the cache, which an offline run reports.
 func (ix *Index) cachedSizes(c *candidate) (s cache.Sizes, found bool, err error) {
-	for _, k := range sizesKeys(c) {
-		s, found, gerr := ix.opts.Cache.GetSizes(k)
-		if gerr != nil && err == nil {
-			err = gerr
-		}
-		if found {
-			ix.stats.sizeHits.Add(1)
-			return s, true, nil
-		}
+	keys := sizesKeys(c)
+	if len(keys) == 0 {
+		return cache.Sizes{}, false, nil
 	}
-	return cache.Sizes{}, false, err
+	s, found, err = ix.opts.Cache.GetSizes(keys...)
+	if found {
+		ix.stats.sizeHits.Add(1)
+	}
+	return s, found, err
 }
 
 // rangeSizes reads a remote wheel's central directory with range requests.
