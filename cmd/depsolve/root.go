@@ -191,6 +191,23 @@ func (l lazyFlags) registerFor(root *cobra.Command, args []string) {
 	}
 }
 
+// withoutCompletionCommand spares a run of one of depsolve's commands the `completion`
+// command, which cobra builds at every Execute (four shells' scripts, each with its
+// help) although only the root's help, `help` and shell completion show or run it: a
+// run whose first argument is anything else (a flag, a mistyped command a suggestion
+// may name) keeps it.
+func withoutCompletionCommand(root *cobra.Command, args []string) {
+	if len(args) == 0 {
+		return
+	}
+	for _, c := range root.Commands() {
+		if c.Name() != "help" && (c.Name() == args[0] || c.HasAlias(args[0])) {
+			root.CompletionOptions.DisableDefaultCmd = true
+			return
+		}
+	}
+}
+
 // unknownSubcommand rejects arguments to a command that only has subcommands, with the
 // closest names cobra can suggest.
 func unknownSubcommand(cmd *cobra.Command, args []string) error {
@@ -231,6 +248,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	context.AfterFunc(ctx, stop)
 	root, flags := newRootCommand(stdout, stderr)
 	flags.registerFor(root, args)
+	withoutCompletionCommand(root, args)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && ctx.Err() != nil {
