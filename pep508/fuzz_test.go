@@ -2,6 +2,7 @@ package pep508
 
 import (
 	"errors"
+	"regexp"
 	"testing"
 )
 
@@ -102,5 +103,23 @@ func FuzzParseMarker(f *testing.F) {
 			return
 		}
 		checkMarker(t, m)
+	})
+}
+
+// pep508NameRule is the name rule of PEP 508, the oracle ValidName must agree with (a
+// regular expression is the spec's form, and too slow to compile at every start of the
+// commands that check names). The PEP writes it with re.IGNORECASE, but its grammar
+// says letters are ASCII: under case folding [A-Z] would also match the Kelvin sign
+// and the long s (U+212A, U+017F), in Python's re as in Go's regexp.
+var pep508NameRule = regexp.MustCompile(`^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$`)
+
+func FuzzValidName(f *testing.F) {
+	for _, s := range []string{"", "a", "A", "0", "-", "a-", "-a", "a.b", "a_b", "a--b", "a.", "Foo.Bar__baz", "é", "a b", "a\n", "\u212a", "\u017f", "ａ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := ValidName(s), pep508NameRule.MatchString(s); got != want {
+			t.Errorf("ValidName(%q) = %v, the PEP 508 rule says %v", s, got, want)
+		}
 	})
 }

@@ -5,6 +5,22 @@ import (
 	"unicode/utf8"
 )
 
+// ValidName reports whether s is a project name as PEP 508 writes the rule,
+// ^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$ ignoring case.
+func ValidName(s string) bool {
+	if s == "" {
+		return false
+	}
+	alnum := func(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' }
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !alnum(c) && (i == 0 || i == len(s)-1 || c != '.' && c != '_' && c != '-') {
+			return false
+		}
+	}
+	return true
+}
+
 // NormalizeName returns the PEP 503 normalized form of a project name:
 // lower case, with every run of '-', '_' and '.' replaced by one '-'.
 // "Foo.Bar__baz" becomes "foo-bar-baz".

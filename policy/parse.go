@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -347,7 +345,7 @@ func (p *parser) rules(doc map[string]any, pol *Policy) error {
 			if err != nil {
 				return err
 			}
-			if !projectName().MatchString(name) {
+			if !pep508.ValidName(name) {
 				return p.errorf(path.Plus("package"), true, "package %q is not a project name (PEP 508)", name)
 			}
 			r.Package = pep508.NormalizeName(name)
@@ -384,9 +382,6 @@ func (p *parser) ruleSwitches(doc map[string]any, pol *Policy) error {
 	pol.OneCUDAFamily, err = p.boolean(t, tomlpos.Path{"rules"}, "one-cuda-family")
 	return err
 }
-
-// projectName is the syntax of a project name (PEP 508).
-var projectName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`) })
 
 // checkLink accepts an http(s) URL with a host.
 func checkLink(s string) error {

@@ -159,7 +159,7 @@ func (pl *pylock) pin(p tomlPath, pkg map[string]any) (Requirement, error) {
 	if err != nil {
 		return Requirement{}, err
 	}
-	if !ok || !validProjectName(name) {
+	if !ok || !pep508.ValidName(name) {
 		return Requirement{}, pl.errorAt(p.plus("name"), "a package needs a valid name", "")
 	}
 	at := pl.index.locate(p.plus("name"))

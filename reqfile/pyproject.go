@@ -295,7 +295,7 @@ func (pp *pyproject) readGroups(raw any, present bool) error {
 	}
 	for _, key := range sortedKeys(table) {
 		p := tomlPath{"dependency-groups", key}
-		if !validProjectName(key) {
+		if !pep508.ValidName(key) {
 			return pp.keyErrorAt(p, "dependency group name "+quote(key)+" is not valid",
 				"a group name has letters, digits, '.', '_' and '-', and starts and ends with a letter or digit")
 		}

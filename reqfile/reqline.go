@@ -357,27 +357,11 @@ func eggFragment(link string) (name, problem string) {
 			if j := strings.IndexByte(value, '&'); j >= 0 {
 				value = value[:j]
 			}
-			if !validProjectName(value) {
+			if !pep508.ValidName(value) {
 				return "", "the #egg= fragment " + quote(value) + " is not a valid project name"
 			}
 			return value, ""
 		}
 	}
 	return "", ""
-}
-
-// validProjectName matches PEP 508's name rule, ^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$
-// ignoring case.
-func validProjectName(s string) bool {
-	if s == "" {
-		return false
-	}
-	alnum := func(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' }
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !alnum(c) && (i == 0 || i == len(s)-1 || c != '.' && c != '_' && c != '-') {
-			return false
-		}
-	}
-	return true
 }

@@ -6,15 +6,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
 	"github.com/depsolve/depsolve/internal/tomlpos"
+	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/reqfile"
 )
 
@@ -339,13 +338,11 @@ func (p *configParser) binaryKeys(doc map[string]any, c *Config) error {
 // CheckBinaryValue checks one value of --only-binary or --no-binary: ":all:", ":none:"
 // or a project name, as pip takes them.
 func CheckBinaryValue(s string) error {
-	if s == ":all:" || s == ":none:" || projectName().MatchString(s) {
+	if s == ":all:" || s == ":none:" || pep508.ValidName(s) {
 		return nil
 	}
 	return fmt.Errorf("%q: want :all:, :none: or project names separated by commas", s)
 }
-
-var projectName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`) })
 
 func (p *configParser) unknownKeys(prefix string, table map[string]any, known []string) error {
 	var unknown []string

@@ -286,3 +286,18 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckBinaryValue: --only-binary and --no-binary take :all:, :none: or PEP 508
+// project names, whose letters are ASCII (a case-folding regular expression took the
+// Kelvin sign for a k).
+func TestCheckBinaryValue(t *testing.T) {
+	for value, ok := range map[string]bool{
+		":all:": true, ":none:": true, "numpy": true, "Flash_Attn": true, "a.b-c": true,
+		"": false, "-numpy": false, "numpy-": false, "num py": false, ":any:": false,
+		"\u212aeras": false, "\u017fix": false,
+	} {
+		if err := CheckBinaryValue(value); (err == nil) != ok {
+			t.Errorf("CheckBinaryValue(%q) = %v, want ok %v", value, err, ok)
+		}
+	}
+}

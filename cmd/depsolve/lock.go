@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -106,7 +105,7 @@ func runLock(ctx context.Context, u *ui, f *inputFlags, pf *policyFlags, lf *loc
 	req.Sizes = true
 	for _, spec := range lf.upgradePackages {
 		name, version, pinned := strings.Cut(spec, "==")
-		if !projectName.MatchString(name) || pinned && !isVersion(version) {
+		if !pep508.ValidName(name) || pinned && !isVersion(version) {
 			return usageError{err: fmt.Errorf("--upgrade-package %q: want a project name, or NAME==VERSION", spec), command: "depsolve lock"}
 		}
 		req.UpgradePackages = append(req.UpgradePackages, engine.UpgradePackage{Name: pep508.NormalizeName(name), Version: version})
@@ -171,9 +170,6 @@ func isVersion(s string) bool {
 	_, err := pep440.Parse(s)
 	return err == nil
 }
-
-// projectName is the syntax of a project name (PEP 508).
-var projectName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
 
 // printLockSummary tells, on stderr, what was locked and, in one line built from the
 // size report, what it weighs and its largest pins.

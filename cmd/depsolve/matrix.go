@@ -98,7 +98,7 @@ func parsePackageArg(cmd *cobra.Command, args []string) (string, *pep440.Version
 	name, ver, pinned := strings.Cut(args[0], "==")
 	name = strings.TrimSpace(name)
 	if !strings.HasPrefix(name, "@") {
-		if !projectName.MatchString(name) {
+		if !pep508.ValidName(name) {
 			return "", nil, usagef(cmd, "%q: want a project name, optionally with ==VERSION", args[0])
 		}
 		name = pep508.NormalizeName(name)
