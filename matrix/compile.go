@@ -3,12 +3,12 @@ package matrix
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/depsolve/depsolve/internal/dotted"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/target"
@@ -529,7 +529,7 @@ func (c *compiler) toolkitTables(doc *document) *toolkitTables {
 		if t.version, ok = c.version(r.Pos, "toolkit", "version", r.Version); !ok {
 			continue
 		}
-		if !cudaReleaseText().MatchString(r.Version) {
+		if !dotted.Numbers(r.Version, 2, 3, 0) {
 			c.errorf(r.Pos, "toolkit", "version", "%q is not a toolkit release like \"12.4.1\"", r.Version)
 			continue
 		}
@@ -585,8 +585,6 @@ func (c *compiler) toolkitTables(doc *document) *toolkitTables {
 	}
 	return m
 }
-
-var cudaReleaseText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+\.\d+(\.\d+)?$`) })
 
 func (c *compiler) gpuTables(doc *document) *gpuTables {
 	m := &gpuTables{archNames: map[string]*archRow{}, gpus: map[string]*gpuRow{}}

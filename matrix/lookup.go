@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/depsolve/depsolve/internal/dotted"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/target"
 )
@@ -88,9 +89,8 @@ type BaseImage struct {
 }
 
 var (
-	imageCUDAVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+\.\d+(\.\d+)?$`) })
-	imageOSName      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]+[0-9][0-9.]*$`) })
-	imageRegistries  = []string{"", "docker.io/", "index.docker.io/", "registry-1.docker.io/", "nvcr.io/"}
+	imageOSName     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]+[0-9][0-9.]*$`) })
+	imageRegistries = []string{"", "docker.io/", "index.docker.io/", "registry-1.docker.io/", "nvcr.io/"}
 )
 
 // BaseImage reads an nvidia/cuda image reference: "nvidia/cuda:12.4.1-cudnn-runtime-
@@ -123,7 +123,7 @@ func (m *Matrix) BaseImage(ref string) (BaseImage, bool) {
 		tag = ref[colon+1:]
 	}
 	parts := strings.Split(tag, "-")
-	if !imageCUDAVersion().MatchString(parts[0]) {
+	if !dotted.Numbers(parts[0], 2, 3, 0) {
 		return BaseImage{}, false
 	}
 	img := BaseImage{Tag: tag, CUDA: parts[0]}
@@ -134,7 +134,7 @@ func (m *Matrix) BaseImage(ref string) (BaseImage, bool) {
 		}
 	}
 	img.Flavor = strings.Join(rest, "-")
-	cuda := pep440.MustParse(img.CUDA) // matched imageCUDAVersion
+	cuda := pep440.MustParse(img.CUDA) // two or three dotted numbers
 	if f, ok := m.images().flavors[img.Flavor]; ok && !f.row.Advisory {
 		img.Cites = append(img.Cites, m.cite(&f.row.rowMeta))
 		img.Libraries, img.RuntimeFlavor = f.row.Libraries, f.row.Runtime

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Mask replaces a secret in a URL.
@@ -156,11 +157,40 @@ var authScheme = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)\b(?:basic|bearer)[ \t]+([A-Za-z0-9._~+/-]+=*)`)
 })
 
+// mayNameAuthScheme reports whether s may hold what authScheme matches: a scheme's name
+// in any case, or any non-ASCII text (case folding takes the long s, U+017F, for an s).
+// Most text printed holds neither, and needs the expression neither compiled nor run.
+func mayNameAuthScheme(s string) bool {
+	hasPrefixFold := func(s, lower string) bool {
+		if len(s) < len(lower) {
+			return false
+		}
+		for i := 0; i < len(lower); i++ {
+			if s[i]|0x20 != lower[i] {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] >= utf8.RuneSelf:
+			return true
+		case s[i]|0x20 == 'b' && (hasPrefixFold(s[i:], "basic") || hasPrefixFold(s[i:], "bearer")):
+			return true
+		}
+	}
+	return false
+}
+
 // authCredentials masks the credentials that follow an authentication scheme. A
 // challenge's parameters (Basic realm="registry") are not credentials: a token68 is
 // followed by neither a value nor a quote. Nor is a word of prose ("basic auth failed"):
 // credentials are base64 or a token, never only lower-case letters.
 func authCredentials(s string) string {
+	if !mayNameAuthScheme(s) {
+		return s
+	}
 	var b strings.Builder
 	last := 0
 	for _, m := range authScheme().FindAllStringSubmatchIndex(s, -1) {

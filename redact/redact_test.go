@@ -100,3 +100,25 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAuthSchemeGuard: the cheap check that spares most text the expression never
+// skips a text the expression would match, whatever its case or script.
+func FuzzAuthSchemeGuard(f *testing.F) {
+	for _, s := range []string{"Authorization: Basic YWxpY2U6czNjcmV0", "BEARER abc", "bAsIc\tx", "baſic QUJD", "plain text", "b", "bearerbasic"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if authScheme().MatchString(s) && !mayNameAuthScheme(s) {
+			t.Fatalf("mayNameAuthScheme(%q) = false, but the expression matches", s)
+		}
+	})
+}
+
+// TestAuthSchemeGuardSparesPlainText: text that names no scheme skips the expression.
+func TestAuthSchemeGuardSparesPlainText(t *testing.T) {
+	for _, s := range []string{"ok: 37 packages consistent for Python 3.11", "GET https://h/simple/x/: 503", "basis, beard, bear"} {
+		if mayNameAuthScheme(s) {
+			t.Errorf("mayNameAuthScheme(%q) = true", s)
+		}
+	}
+}

@@ -52,9 +52,11 @@ func SniffFormat(data []byte) Format {
 		line := strings.TrimSpace(sc.Text())
 		switch {
 		case continued:
-		case tomlHeader().MatchString(line):
+		// The prefix checks spare a requirements file compiling the rules (the
+		// literal each of them starts with).
+		case strings.HasPrefix(line, "[") && tomlHeader().MatchString(line):
 			toml = true
-		case !toml && pylockKey().MatchString(line):
+		case !toml && strings.HasPrefix(line, "lock-version") && pylockKey().MatchString(line):
 			lock = true
 		}
 		continued = strings.HasSuffix(line, `\`)

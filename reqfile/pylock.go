@@ -20,7 +20,11 @@ var pylockName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompil
 
 // IsPylock reports whether path names a PEP 751 lock file, which Parse reads as
 // the pins it holds.
-func IsPylock(path string) bool { return pylockName().MatchString(filepath.Base(path)) }
+func IsPylock(path string) bool {
+	base := filepath.Base(path)
+	// The prefix check spares the usual inputs (requirements.txt) compiling the rule.
+	return strings.HasPrefix(base, "pylock.") && pylockName().MatchString(base)
+}
 
 type pylock struct {
 	s     *source

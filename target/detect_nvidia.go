@@ -3,6 +3,7 @@ package target
 import (
 	"errors"
 	"fmt"
+	"github.com/depsolve/depsolve/internal/dotted"
 	"io/fs"
 	"regexp"
 	"strings"
@@ -111,13 +112,12 @@ func (d *detection) procDriver(smiProblem string) {
 	}
 }
 
-var (
-	// An NVIDIA driver version is major.minor or major.minor.patch (550.54, 535.104.05):
-	// the one rule for flags, config files and detection alike. A bare major is a branch,
-	// whose releases differ in the CUDA they run.
-	driverVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,4}(\.[0-9]{1,4}){1,2}$`) })
-	capabilityRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,2}\.[0-9]$`) })
-)
+// isDriverVersion reports whether s is an NVIDIA driver version, major.minor or
+// major.minor.patch (550.54, 535.104.05): the one rule for flags, config files and
+// detection alike. A bare major is a branch, whose releases differ in the CUDA they run.
+func isDriverVersion(s string) bool { return dotted.Numbers(s, 2, 3, 4) }
+
+var capabilityRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,2}\.[0-9]$`) })
 
 // smiRow is one GPU line of `nvidia-smi --query-gpu=… --format=csv`.
 type smiRow struct {
@@ -157,7 +157,7 @@ func parseSMICSV(out string, fields []string) ([]smiRow, error) {
 			}
 			switch f {
 			case "driver_version":
-				if !driverVersionRE().MatchString(cell) {
+				if !isDriverVersion(cell) {
 					return nil, fmt.Errorf("line %d: driver_version %q is not a driver version", n+1, cells[i])
 				}
 				row.driver = cell
@@ -210,7 +210,7 @@ func parseProcDriverVersion(text string) (string, error) {
 			continue
 		}
 		for _, word := range strings.Fields(rest) {
-			if driverVersionRE().MatchString(word) {
+			if isDriverVersion(word) {
 				return word, nil
 			}
 		}

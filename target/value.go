@@ -9,20 +9,32 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/depsolve/depsolve/internal/dotted"
 	"github.com/depsolve/depsolve/pep425"
 )
 
 var (
-	// A trailing "t" names a free-threaded build (3.13t), as its ABI tag (cp313t) does.
-	pythonVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?((a|b|rc)[0-9]+)?t?$`) })
-	glibcVersionRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+$`) })
-	driverBranchRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,4}$`) })
-	cudaVersionRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`) })
-	smRE            = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:sm_?|compute_)([0-9]+)([0-9])[af]?$`) })
+	smRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:sm_?|compute_)([0-9]+)([0-9])[af]?$`) })
 )
 
+// isPythonVersion reports whether s is a Python version as the target takes it: 3.11,
+// 3.11.9, with a pre-release (3.14.0rc1), and a trailing "t" for a free-threaded build
+// (3.13t), as its ABI tag (cp313t) names one.
+func isPythonVersion(s string) bool {
+	s = strings.TrimSuffix(s, "t")
+	if digits := strings.TrimRight(s, "0123456789"); len(digits) < len(s) {
+		for _, pre := range []string{"a", "b", "rc"} {
+			if release, ok := strings.CutSuffix(digits, pre); ok {
+				s = release
+				break
+			}
+		}
+	}
+	return dotted.Numbers(s, 2, 3, 0)
+}
+
 func checkPython(s string) error {
-	if !pythonVersionRE().MatchString(s) {
+	if !isPythonVersion(s) {
 		return fmt.Errorf("%q is not a Python version (want 3.11.9 or 3.11)", s)
 	}
 	if version, free := splitFreeThreaded(s); free {
@@ -39,7 +51,7 @@ func splitFreeThreaded(s string) (version string, freeThreaded bool) {
 }
 
 func checkGLibc(s string) error {
-	if !glibcVersionRE().MatchString(s) {
+	if !dotted.Numbers(s, 2, 2, 0) {
 		return fmt.Errorf("%q is not a glibc version (want 2.35)", s)
 	}
 	return nil
@@ -47,16 +59,16 @@ func checkGLibc(s string) error {
 
 func checkDriver(s string) error {
 	switch {
-	case driverVersionRE().MatchString(s):
+	case isDriverVersion(s):
 		return nil
-	case driverBranchRE().MatchString(s):
+	case dotted.Numbers(s, 1, 1, 4):
 		return fmt.Errorf("%q is a driver branch, not a driver version: give major.minor or major.minor.patch as nvidia-smi --query-gpu=driver_version --format=csv,noheader prints it (e.g. 550.54.15): the releases of one branch differ in the CUDA versions they run", s)
 	}
 	return fmt.Errorf("%q is not an NVIDIA driver version: give major.minor or major.minor.patch, e.g. 535.104.05 or 550.54", s)
 }
 
 func checkCUDA(s string) error {
-	if !cudaVersionRE().MatchString(s) {
+	if !dotted.Numbers(s, 2, 3, 0) {
 		return fmt.Errorf("%q is not a CUDA version (want 12.4.1 or 12.4)", s)
 	}
 	return nil

@@ -1,6 +1,9 @@
 package target
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
 
 func TestReadCapability(t *testing.T) {
 	for in, want := range map[string]string{
@@ -54,4 +57,19 @@ func TestFlagLeftEmptyIsNoValue(t *testing.T) {
 	if gpus := FlagGPUs("--gpu", nil); gpus != nil {
 		t.Errorf("FlagGPUs with no values = %+v, want nil", gpus)
 	}
+}
+
+// pythonVersionRule is the rule isPythonVersion follows, as a regular expression: the
+// oracle it must agree with.
+var pythonVersionRule = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?((a|b|rc)[0-9]+)?t?$`)
+
+func FuzzIsPythonVersion(f *testing.F) {
+	for _, s := range []string{"3.11", "3.11.9", "3.13t", "3.14.0rc1", "3.14.0rc1t", "3.14rc", "3.1a", "3.11tt", "3", "3.11.9.1", "3.11b2", "3.11c1", "3.11.a1", "t", "rc1", "3.11rc1rc1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isPythonVersion(s), pythonVersionRule.MatchString(s); got != want {
+			t.Errorf("isPythonVersion(%q) = %v, the rule says %v", s, got, want)
+		}
+	})
 }
