@@ -181,6 +181,8 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 			switch {
 			case err == nil:
 				ps.File, ps.Download, ps.Installed, ps.InstalledUnknown = sz.Filename, sz.Download, sz.Installed, sz.InstalledUnknown
+			case errors.Is(err, slim.ErrNeedsFull):
+				return err // depsolve-full looks it up: an unknown size would be a wrong answer
 			case budget == nil && errors.Is(err, index.ErrOffline):
 				ps.InstalledUnknown = "not in the cache: a run online looks it up once"
 			case budget == nil && ctx.Err() == nil:

@@ -10,7 +10,7 @@ import (
 
 func main() {
 	tuneGC()
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(front(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // tuneGC makes the collector run less often than Go's default (GOGC=100): a run lives for
