@@ -181,6 +181,15 @@ func TestSlimHandsOverToFull(t *testing.T) {
 		})
 	}
 
+	// Installers link depsolve from a folder of its own (pipx: ~/.local/bin into a venv):
+	// depsolve-full is found beside the file the link points to.
+	link := filepath.Join(t.TempDir(), "depsolve")
+	if err := os.Symlink(slimBin, link); err == nil {
+		if got := runBin(t, link, cacheOf("through-link"), check("ok.txt")...); got.code != exitOK {
+			t.Errorf("a cold check through a link to the slim depsolve: %+v", got)
+		}
+	}
+
 	// tree looks up no sizes, which check prints: a check on what tree cached needs the
 	// index for them, never a size shown unknown.
 	if got := runBin(t, fullBin, cacheOf("tree"), append([]string{"tree"}, check("ok.txt")[1:]...)...); got.code != exitOK {
