@@ -16,4 +16,10 @@
 // bad input is a *reqfile.Error, a *target.InputError, a *resolver.RequirementError, an
 // *index.PolicyError or a *RequestError; anything else is operational (the index, the
 // network, the cache).
+//
+// A slim build (package internal/slim) reads no image (imageread_slim.go) and sends no
+// request (package index): what needs either fails with slim.ErrNeedsFull, which Check
+// and the other commands return as it is, never as a warning, a size left unknown or a
+// hint left out, so that the CLI hands the run over to depsolve-full and the user sees
+// the complete answer.
 package engine

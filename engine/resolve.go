@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/internal/printable"
+	"github.com/depsolve/depsolve/internal/slim"
 	"github.com/depsolve/depsolve/matrix"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
@@ -148,14 +150,20 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		for _, w := range out.warnings {
 			s.report.Warn(w.Text())
 		}
-		if out.hints, err = pb.Hints(ctx, ns); err != nil {
+		// Hints are worth a warning when they fail, not the answer; except in a slim
+		// build, which leaves the requests they need to depsolve-full.
+		if out.hints, err = pb.Hints(ctx, ns); errors.Is(err, slim.ErrNeedsFull) {
+			return nil, err
+		} else if err != nil {
 			s.report.Warn(fmt.Sprintf("no hints: %v", err))
 		}
 		out.hints = append(out.hints, requiresPythonHints(ns, s.target, pythonReqs)...)
 		image, shipped := imageHints(ns, s.target.CUDA.Text)
 		out.hints = append(out.hints, image...)
 		lookup, err := s.lookupHints(ctx, ix, ns, shipped)
-		if err != nil {
+		if errors.Is(err, slim.ErrNeedsFull) {
+			return nil, err
+		} else if err != nil {
 			s.report.Warn(fmt.Sprintf("no hints from the index: %v", err))
 		}
 		out.hints = append(out.hints, lookup...)

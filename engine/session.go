@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -266,7 +265,9 @@ func requestTimeout(asked time.Duration, configs []*target.Config) (time.Duratio
 // copy the cache holds of the page the index failed to give.
 func (s *session) explain(err error) error {
 	var he *index.HTTPError
-	if s.req.Offline || !errors.As(err, &he) || !he.Cached || he.StatusCode != 0 && he.StatusCode < 500 && he.StatusCode != http.StatusTooManyRequests {
+	// 429 is Too Many Requests (net/http, which a slim build does not link, names it):
+	// a failure of the server's side, as a 5xx is.
+	if s.req.Offline || !errors.As(err, &he) || !he.Cached || he.StatusCode != 0 && he.StatusCode < 500 && he.StatusCode != 429 {
 		return err
 	}
 	return &HintedError{Err: err, Hint: "the cache holds a copy of " + he.URL + " from an earlier run: --offline resolves from the cache alone, if it holds everything else this needs too"}

@@ -11,8 +11,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/depsolve/depsolve/image"
 	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/internal/slim"
 	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/matrix"
 	"github.com/depsolve/depsolve/target"
@@ -191,6 +191,8 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 			switch {
 			case err == nil:
 				ps.fill(sz)
+			case errors.Is(err, slim.ErrNeedsFull):
+				return err // depsolve-full looks it up: an unknown size would be a wrong answer
 			case budget == nil && errors.Is(err, index.ErrOffline):
 				ps.InstalledUnknown = "not in the cache: a run online looks it up once"
 			case budget == nil && ctx.Err() == nil:
@@ -441,10 +443,13 @@ func (s *session) develBase(ctx context.Context, r *SizeReport) (Warning, bool, 
 		return Warning{Code: WarningDevelBaseImage, Message: msg}, true, nil
 	}
 	runtime := repo + ":" + toRuntime(tag)
-	runtimeIDs, err := image.LayerIDs(ctx, runtime, image.Options{Backoff: s.req.RetryBackoff})
+	runtimeIDs, err := imageLayerIDs(ctx, runtime, s.req.RetryBackoff)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Warning{}, false, ctx.Err()
+		}
+		if errors.Is(err, slim.ErrNeedsFull) {
+			return Warning{}, false, err
 		}
 		msg += fmt.Sprintf(": %s is the same image without them; the bytes at stake are not given, since the runtime image could not be read: %v", runtime, err)
 		return Warning{Code: WarningDevelBaseImage, Message: msg}, true, nil

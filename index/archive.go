@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -134,8 +133,8 @@ func (ix *Index) download(ctx context.Context, c *candidate) (*os.File, error) {
 	limit := ix.client.opts.MaxDownloadSize
 	_, _, err = ix.client.do(ctx, fetch{
 		url: c.URL, count: &ix.stats.downloads,
-		sink: func(resp *http.Response, body io.Reader) error {
-			if resp.ContentLength > limit {
+		sink: func(ans answer, body io.Reader) error {
+			if ans.contentLength > limit {
 				return &tooLargeError{limit: limit}
 			}
 			if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -169,8 +168,8 @@ func (ix *Index) hashRemote(ctx context.Context, c *candidate) (string, int64, e
 	var size int64
 	_, _, err := ix.client.do(ctx, fetch{
 		url: c.URL, count: &ix.stats.downloads,
-		sink: func(resp *http.Response, body io.Reader) error {
-			if resp.ContentLength > limit {
+		sink: func(ans answer, body io.Reader) error {
+			if ans.contentLength > limit {
 				return &tooLargeError{limit: limit}
 			}
 			h := sha256.New()

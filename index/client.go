@@ -2,16 +2,12 @@ package index
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
-	"net/http"
+	"net/textproto"
 	"net/url"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,9 +46,6 @@ type HTTPOptions struct {
 	// solution's size lookups goes out whole, where a lower bound made its last
 	// requests wait a round trip for a slot.
 	Concurrency int
-	// Transport replaces the default transport (a clone of
-	// http.DefaultTransport keeping Concurrency idle connections per host).
-	Transport http.RoundTripper
 	// UserAgent is sent with every request. Default "depsolve".
 	UserAgent string
 	// Netrc is the .netrc file credentials come from when a URL has none.
@@ -91,11 +84,6 @@ func (o HTTPOptions) withDefaults() HTTPOptions {
 	size(&o.MaxDownloadSize, 8<<30)
 	if o.Concurrency <= 0 {
 		o.Concurrency = 50
-	}
-	if o.Transport == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = o.Concurrency // the default of 2 would reopen connections after every burst
-		o.Transport = t
 	}
 	if o.UserAgent == "" {
 		o.UserAgent = "depsolve"
@@ -176,13 +164,12 @@ func (e *HTTPError) hint() string {
 	if u, err := url.Parse(e.URL); err == nil && u.Host != "" {
 		host = u.Host
 	}
-	var cert *tls.CertificateVerificationError
 	var deadline *deadlineError
 	var redirect *redirectError
 	switch {
-	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
+	case e.StatusCode == statusUnauthorized || e.StatusCode == statusForbidden:
 		return "the index wants credentials: put them in the URL (https://USER:TOKEN@host/…) or in ~/.netrc"
-	case e.StatusCode == http.StatusTooManyRequests:
+	case e.StatusCode == statusTooManyRequests:
 		return host + " is limiting the rate of requests: wait a while and run again"
 	case e.StatusCode >= 500:
 		return host + " failed on its side (" + e.Status + "), not because of the input: run again later, or use a mirror with --index-url"
@@ -196,7 +183,7 @@ func (e *HTTPError) hint() string {
 		return fmt.Sprintf("%s sent no complete answer within %v: for a slow index or link, raise the limit with --timeout (also $DEPSOLVE_TIMEOUT, or timeout in depsolve.toml)", host, deadline.deadline)
 	case errors.As(e.Err, &redirect):
 		return redirect.hint()
-	case errors.As(e.Err, &cert):
+	case untrustedCertificate(e.Err):
 		return "the certificate of " + host + " is not trusted here: add its CA to the system's trust store, or point SSL_CERT_FILE at it"
 	case isTimeout(e.Err):
 		return host + " did not answer in time: check the network and any proxy (HTTPS_PROXY), or run again later"
@@ -298,40 +285,7 @@ type badBodyError struct{ err error }
 func (e *badBodyError) Error() string { return e.err.Error() }
 func (e *badBodyError) Unwrap() error { return e.err }
 
-func retryable(err error) (bool, time.Duration) {
-	var se *statusError
-	if errors.As(err, &se) {
-		switch se.code {
-		case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			return true, se.retryAfter
-		}
-		return false, 0
-	}
-	var stall *stallError
-	var bad *badBodyError
-	var dns *net.DNSError
-	var op *net.OpError
-	var ne net.Error
-	switch {
-	case errors.As(err, &stall), errors.As(err, &bad):
-		return true, 0
-	case errors.As(err, &dns):
-		return dns.IsTemporary || dns.IsTimeout, 0
-	case errors.As(err, &op):
-		return true, 0 // a connection that failed or broke: refused, reset, unreachable
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
-		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED),
-		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE):
-		return true, 0
-	case errors.As(err, &ne) && ne.Timeout():
-		return true, 0
-	}
-	return false, 0
-}
-
 type client struct {
-	hc      *http.Client
 	opts    HTTPOptions
 	sem     chan struct{}
 	credsMu sync.RWMutex
@@ -340,6 +294,8 @@ type client struct {
 	netrc   func() *netrc
 	stats   *stats
 	trace   func(TraceEvent) // Options.Trace
+	// transport sends the requests; a slim build has none (see package slim).
+	transport *transport
 }
 
 func newClient(opts HTTPOptions, trusted []string, st *stats) *client {
@@ -356,15 +312,7 @@ func newClient(opts HTTPOptions, trusted []string, st *stats) *client {
 	for _, h := range trusted {
 		c.trusted[strings.ToLower(h)] = true
 	}
-	c.hc = &http.Client{
-		Transport: opts.Transport,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 10 {
-				return errors.New("stopped after 10 redirects")
-			}
-			return c.checkRedirect(req, via)
-		},
-	}
+	c.transport = newTransport(c)
 	return c
 }
 
@@ -389,28 +337,6 @@ func origin(u *url.URL) string {
 	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
-// checkRedirect vets each hop of a redirect. An https request is never sent on
-// over plain http, and plain http goes only where checkPolicy allows it; both
-// refusals are failures of the index, not of the URL the user gave. net/http
-// keeps the Authorization header for the same host name on any port and
-// scheme; here it goes only to the origin it was chosen for.
-func (c *client) checkRedirect(req *http.Request, via []*http.Request) error {
-	to := req.URL
-	if to.Scheme == "http" && slices.ContainsFunc(via, func(r *http.Request) bool { return r.URL.Scheme == "https" }) {
-		return &redirectError{to: redact.URL(to.String()), toHost: to.Host, downgrade: true}
-	}
-	var pe *PolicyError
-	if err := c.checkPolicy(to); errors.As(err, &pe) {
-		return &redirectError{to: pe.URL, toHost: to.Host}
-	} else if err != nil {
-		return err
-	}
-	if origin(to) != origin(via[0].URL) {
-		req.Header.Del("Authorization")
-	}
-	return nil
-}
-
 // checkPolicy allows https, and plain http only to loopback and trusted hosts.
 func (c *client) checkPolicy(u *url.URL) error {
 	switch u.Scheme {
@@ -432,164 +358,38 @@ func (c *client) checkPolicy(u *url.URL) error {
 // fetch describes one GET.
 type fetch struct {
 	url    string // without userinfo
-	header http.Header
+	header textproto.MIMEHeader
 	// accept lists the statuses besides 200 that are answers, not failures
 	// (206, 304, 404, 410, 416).
 	accept []int
 	// sink consumes the body of an answer, once per attempt. An error of type
 	// *badBodyError makes the attempt fail and be retried.
-	sink func(resp *http.Response, body io.Reader) error
+	sink func(ans answer, body io.Reader) error
 	// count is the stats counter of the request's kind.
 	count *atomic.Int64
 }
 
-// do runs f with retries, returning the final answer's status and headers.
-func (c *client) do(ctx context.Context, f fetch) (int, http.Header, error) {
-	u, err := url.Parse(f.url)
-	if err != nil {
-		return 0, nil, fmt.Errorf("%s: %v", redact.URL(f.url), err)
-	}
-	if err := c.checkPolicy(u); err != nil {
-		return 0, nil, err
-	}
-	rctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var deadline *time.Timer
-	startDeadline := func() {
-		if deadline == nil {
-			deadline = time.AfterFunc(c.opts.Deadline, func() { cancel(&deadlineError{c.opts.Deadline}) })
-		}
-	}
-	defer func() {
-		if deadline != nil {
-			deadline.Stop()
-		}
-	}()
-	started := time.Now()
-	for attempt := 1; ; attempt++ {
-		status, header, err := c.attempt(rctx, u, f, startDeadline)
-		if err == nil {
-			c.traceRequest(u, f, status, attempt, started, nil)
-			return status, header, nil
-		}
-		again, after := retryable(err)
-		if !again || attempt > c.opts.Retries || rctx.Err() != nil {
-			err = c.failure(u, attempt, err, ctx, rctx)
-			c.traceRequest(u, f, 0, attempt, started, err)
-			return 0, nil, err
-		}
-		if c.trace != nil {
-			c.trace(TraceEvent{Kind: "request", Detail: true, Text: fmt.Sprintf("GET %s attempt %d failed, retrying: %s", redact.URL(u.String()), attempt, redact.Text(err.Error()))})
-		}
-		if err := c.sleep(rctx, attempt, after); err != nil {
-			err = c.failure(u, attempt, err, ctx, rctx)
-			c.traceRequest(u, f, 0, attempt, started, err)
-			return 0, nil, err
-		}
-		c.stats.retries.Add(1)
-	}
+// answer is what a fetch's sink learns of a response besides its body.
+type answer struct {
+	status        int
+	header        textproto.MIMEHeader
+	contentLength int64  // -1 when unknown
+	url           string // after redirects
 }
 
-// failure is the error of a request that failed for good: the caller's
-// cancellation, else the request's deadline, else the last attempt's error.
-func (c *client) failure(u *url.URL, attempts int, err error, ctx, rctx context.Context) error {
-	var overdue *deadlineError
-	switch cause := context.Cause(rctx); {
-	case ctx.Err() != nil:
-		err = ctx.Err()
-	case errors.As(cause, &overdue):
-		err = cause
-	}
-	e := &HTTPError{URL: redact.URL(u.String()), Attempts: attempts, Err: err}
-	var se *statusError
-	if errors.As(err, &se) {
-		e.StatusCode, e.Status = se.code, se.status
-	}
-	return e
-}
-
-func (c *client) sleep(ctx context.Context, attempt int, retryAfter time.Duration) error {
-	d := c.opts.Backoff << (attempt - 1)
-	if d <= 0 || d > c.opts.MaxBackoff {
-		d = c.opts.MaxBackoff
-	}
-	d = d/2 + rand.N(d) // jitter: 50% to 150%
-	if retryAfter > d {
-		d = retryAfter
-	}
-	d = min(d, c.opts.MaxBackoff)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// attempt sends one request under a stall watchdog and consumes its body.
-// It calls started once it holds a connection slot.
-func (c *client) attempt(ctx context.Context, u *url.URL, f fetch, started func()) (int, http.Header, error) {
-	select {
-	case c.sem <- struct{}{}:
-	case <-ctx.Done():
-		return 0, nil, ctx.Err()
-	}
-	defer func() { <-c.sem }()
-	started()
-
-	actx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var stalled atomic.Bool
-	watchdog := time.AfterFunc(c.opts.Timeout, func() { stalled.Store(true); cancel() })
-	defer watchdog.Stop()
-	stallErr := func(err error) error {
-		if stalled.Load() {
-			return &stallError{c.opts.Timeout}
-		}
-		return err
-	}
-
-	req, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	for k, vs := range f.header {
-		req.Header[k] = vs
-	}
-	req.Header.Set("User-Agent", c.opts.UserAgent)
-	if user := c.credentialsFor(u); user != nil {
-		pw, _ := user.Password()
-		req.SetBasicAuth(user.Username(), pw)
-	}
-	c.stats.requests.Add(1)
-	if f.count != nil {
-		f.count.Add(1)
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // its message repeats the URL, unredacted
-		}
-		return 0, nil, stallErr(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK && !slices.Contains(f.accept, resp.StatusCode) {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
-		return 0, nil, &statusError{resp.StatusCode, resp.Status, retryAfter(resp.Header)}
-	}
-	watchdog.Reset(c.opts.Timeout)
-	body := &progressReader{r: resp.Body, progress: func(n int) {
-		watchdog.Reset(c.opts.Timeout)
-		c.stats.bytes.Add(int64(n))
-	}}
-	if err := f.sink(resp, body); err != nil {
-		return 0, nil, stallErr(err)
-	}
-	return resp.StatusCode, resp.Header, nil
-}
+// The HTTP statuses the index tells apart, named as net/http names them (a slim build
+// links no net/http).
+const (
+	statusOK                  = 200
+	statusPartialContent      = 206
+	statusNotModified         = 304
+	statusUnauthorized        = 401
+	statusForbidden           = 403
+	statusNotFound            = 404
+	statusGone                = 410
+	statusRangeNotSatisfiable = 416
+	statusTooManyRequests     = 429
+)
 
 // credentialsFor picks the credentials for a request: those of a configured
 // URL of the same origin, else the .netrc entry of the host.
@@ -606,36 +406,9 @@ func (c *client) credentialsFor(u *url.URL) *url.Userinfo {
 	return nil
 }
 
-func retryAfter(h http.Header) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return time.Until(t)
-	}
-	return 0
-}
-
-type progressReader struct {
-	r        io.Reader
-	progress func(int)
-}
-
-func (p *progressReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	if n > 0 {
-		p.progress(n)
-	}
-	return n, err
-}
-
 // readLimited reads a whole body of at most limit bytes.
-func readLimited(resp *http.Response, body io.Reader, limit int64) ([]byte, error) {
-	if resp.ContentLength > limit {
+func readLimited(ans answer, body io.Reader, limit int64) ([]byte, error) {
+	if ans.contentLength > limit {
 		return nil, &tooLargeError{limit: limit}
 	}
 	data, err := io.ReadAll(io.LimitReader(body, limit+1))
@@ -651,23 +424,23 @@ func readLimited(resp *http.Response, body io.Reader, limit int64) ([]byte, erro
 // response is an answer read into memory.
 type response struct {
 	status int
-	header http.Header
+	header textproto.MIMEHeader
 	body   []byte
 	url    string // after redirects
 }
 
 // get fetches rawURL into memory; validate, when set, checks each answer
 // inside the retry loop.
-func (c *client) get(ctx context.Context, rawURL string, header http.Header, accept []int, limit int64, count *atomic.Int64, validate func(*response) error) (*response, error) {
+func (c *client) get(ctx context.Context, rawURL string, header textproto.MIMEHeader, accept []int, limit int64, count *atomic.Int64, validate func(*response) error) (*response, error) {
 	var got *response
 	_, _, err := c.do(ctx, fetch{
 		url: rawURL, header: header, accept: accept, count: count,
-		sink: func(resp *http.Response, body io.Reader) error {
-			data, err := readLimited(resp, body, limit)
+		sink: func(ans answer, body io.Reader) error {
+			data, err := readLimited(ans, body, limit)
 			if err != nil {
 				return err
 			}
-			r := &response{status: resp.StatusCode, header: resp.Header, body: data, url: resp.Request.URL.String()}
+			r := &response{status: ans.status, header: ans.header, body: data, url: ans.url}
 			if validate != nil {
 				if err := validate(r); err != nil {
 					return err

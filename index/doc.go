@@ -45,6 +45,12 @@
 // same host, drops it), and never appear in a message, a File or the cache:
 // every URL shown goes through redact.URL.
 //
+// The requests go through the client's transport (transport.go, net/http). A slim build
+// (package internal/slim) has none: it links no net/http, and every request fails with
+// slim.ErrNeedsFull before anything is sent, which prefetching drops like any failed
+// guess and every other call returns, so that the command hands the run over to
+// depsolve-full. A warm run sends no request, and so never meets it.
+//
 // Cache (package cache, optional): project pages with their ETag,
 // Last-Modified and max-age, used without a request while fresh and
 // revalidated when stale or with Refresh; a 404 is kept as a page of type

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 
@@ -268,9 +267,9 @@ func (ix *Index) metadataFile(ctx context.Context, c *candidate) ([]byte, error)
 	if u.RawPath != "" {
 		u.RawPath += ".metadata" // keeps %2B for '+', which S3 reads as a space
 	}
-	accept := []int{http.StatusNotFound, http.StatusForbidden, http.StatusGone}
+	accept := []int{statusNotFound, statusForbidden, statusGone}
 	resp, err := ix.client.get(ctx, u.String(), nil, accept, ix.client.opts.MaxMetadataSize, &ix.stats.metadataFiles, func(r *response) error {
-		if r.status != http.StatusOK {
+		if r.status != statusOK {
 			return nil
 		}
 		if c.metadataSHA256 != "" {
@@ -287,7 +286,7 @@ func (ix *Index) metadataFile(ctx context.Context, c *candidate) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	if resp.status != http.StatusOK {
+	if resp.status != statusOK {
 		return nil, nil
 	}
 	check := unchecked

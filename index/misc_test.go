@@ -1,9 +1,12 @@
+//go:build !slim
+
 package index
 
 import (
 	"context"
 	"errors"
 	"net/http"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"slices"
@@ -67,7 +70,7 @@ func TestCachePolicy(t *testing.T) {
 	for _, tt := range tests {
 		h := http.Header{}
 		h.Set("Cache-Control", tt.header)
-		age, store := cachePolicy(h)
+		age, store := cachePolicy(textproto.MIMEHeader(h))
 		if age != tt.age || store != tt.store {
 			t.Errorf("%q: %v, %v; want %v, %v", tt.header, age, store, tt.age, tt.store)
 		}
@@ -149,7 +152,8 @@ func TestCloseWaitsForWorkInFlight(t *testing.T) {
 	for _, how := range []string{"prefetch", "abandoned call"} {
 		t.Run(how, func(t *testing.T) {
 			tr := &stallingTransport{started: make(chan struct{})}
-			ix := newIndex(t, Options{IndexURL: "https://mirror.example/simple/", MaxPrefetch: 10, HTTP: HTTPOptions{Transport: tr}})
+			ix := newIndex(t, Options{IndexURL: "https://mirror.example/simple/", MaxPrefetch: 10})
+			useTransport(ix, tr)
 			if how == "prefetch" {
 				ix.Prefetch(pep508.Requirement{Name: "torch"})
 			} else {

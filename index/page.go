@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -148,14 +148,14 @@ var errUnreadableCache = errors.New("cached page unreadable")
 // requestPage fetches a page, conditionally when there is a cached copy (with
 // its parsed form, if the cache has it).
 func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, cached *cache.Page, cachedParsed []byte) (*fetchedPage, error) {
-	header := http.Header{}
+	header := textproto.MIMEHeader{}
 	header.Set("Accept", "text/html")
 	if isIndex {
 		header.Set("Accept", simple.Accept)
 	}
 	accept := []int{}
 	if isIndex {
-		accept = append(accept, http.StatusNotFound, http.StatusGone)
+		accept = append(accept, statusNotFound, statusGone)
 	}
 	if cached != nil && (cached.ETag != "" || cached.LastModified != "") {
 		if cached.ETag != "" {
@@ -164,7 +164,7 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 		if cached.LastModified != "" {
 			header.Set("If-Modified-Since", cached.LastModified)
 		}
-		accept = append(accept, http.StatusNotModified)
+		accept = append(accept, statusNotModified)
 	}
 	var parsed *simple.Page
 	var body []byte // nil when the page is too large to cache
@@ -172,20 +172,20 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 	limit := ix.client.opts.MaxPageSize
 	status, respHeader, err := ix.client.do(ctx, fetch{
 		url: pageURL, header: header, accept: accept, count: &ix.stats.pages,
-		sink: func(resp *http.Response, r io.Reader) error {
-			finalURL = resp.Request.URL.String()
-			if resp.StatusCode != http.StatusOK {
+		sink: func(ans answer, r io.Reader) error {
+			finalURL = ans.url
+			if ans.status != statusOK {
 				io.Copy(io.Discard, io.LimitReader(r, 64<<10)) // lets the connection be reused
 				return nil
 			}
-			if resp.ContentLength > limit {
+			if ans.contentLength > limit {
 				return &tooLargeError{limit: limit}
 			}
 			kept := &cappedBuffer{limit: maxCachedPage}
-			if resp.ContentLength > maxCachedPage {
+			if ans.contentLength > maxCachedPage {
 				kept.over = true // known too large to cache: keep nothing
 			}
-			p, err := simple.ParseReader(finalURL, resp.Header.Get("Content-Type"), io.TeeReader(&limitedReader{r: r, left: limit, limit: limit}, kept))
+			p, err := simple.ParseReader(finalURL, ans.header.Get("Content-Type"), io.TeeReader(&limitedReader{r: r, left: limit, limit: limit}, kept))
 			var pe *simple.Error
 			switch {
 			case errors.As(err, &pe):
@@ -204,7 +204,7 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 	now := ix.opts.Now()
 	maxAge, store := cachePolicy(resp.header)
 	switch resp.status {
-	case http.StatusNotModified:
+	case statusNotModified:
 		ix.stats.notModified.Add(1)
 		refreshed := *cached
 		refreshed.FetchedAt, refreshed.MaxAge = now, maxAge
@@ -213,7 +213,7 @@ func (ix *Index) requestPage(ctx context.Context, pageURL string, isIndex bool, 
 			return nil, errUnreadableCache
 		}
 		return fp, nil
-	case http.StatusNotFound, http.StatusGone:
+	case statusNotFound, statusGone:
 		if store {
 			ix.putPage(pageURL, cache.Page{ContentType: notFoundType, MaxAge: notFoundMaxAge(resp.header, maxAge), FetchedAt: now})
 		}
@@ -324,7 +324,7 @@ func (ix *Index) putPage(pageURL string, p cache.Page) {
 
 // cachePolicy reads Cache-Control: how long the answer stays fresh, and
 // whether it may be stored at all.
-func cachePolicy(h http.Header) (maxAge time.Duration, store bool) {
+func cachePolicy(h textproto.MIMEHeader) (maxAge time.Duration, store bool) {
 	store = true
 	for _, directive := range strings.Split(h.Get("Cache-Control"), ",") {
 		name, value, _ := strings.Cut(strings.TrimSpace(directive), "=")
@@ -351,7 +351,7 @@ const maxNotFoundAge = 10 * time.Minute
 
 // notFoundMaxAge is the freshness of a 404 or 410 for a project page: the index's
 // max-age up to maxNotFoundAge, or maxNotFoundAge when it sends no Cache-Control.
-func notFoundMaxAge(h http.Header, maxAge time.Duration) time.Duration {
+func notFoundMaxAge(h textproto.MIMEHeader, maxAge time.Duration) time.Duration {
 	if h.Get("Cache-Control") == "" {
 		return maxNotFoundAge
 	}

@@ -1,3 +1,5 @@
+//go:build !slim
+
 package index
 
 import (
@@ -99,7 +101,8 @@ func TestRedirectFromHTTPSToHTTPRefused(t *testing.T) {
 	secure := httptest.NewTLSServer(redirector(plain.URL + "/?token=t0ps3cret&x="))
 	t.Cleanup(secure.Close)
 	indexURL := strings.Replace(secure.URL, "https://", "https://alice:s3cret@", 1) + "/simple/"
-	ix := newIndex(t, Options{IndexURL: indexURL, HTTP: HTTPOptions{Transport: secure.Client().Transport}})
+	ix := newIndex(t, Options{IndexURL: indexURL})
+	useTransport(ix, secure.Client().Transport)
 
 	_, err := ix.Releases(context.Background(), "torch")
 	var he *HTTPError
@@ -138,12 +141,16 @@ func TestRedirectToUntrustedHTTPIsIndexFailure(t *testing.T) {
 		t.Errorf("error %q, hint %q", err, Hint(err))
 	}
 	ix = newIndex(t, Options{IndexURL: srv.URL + "/simple/", TrustedHosts: []string{"mirror.example"},
-		HTTP: HTTPOptions{Retries: -1, Transport: refuseDial{}}})
+		HTTP: HTTPOptions{Retries: -1}})
+	useTransport(ix, refuseDial{})
 	_, err = ix.Releases(context.Background(), "torch")
 	if !errors.Is(err, errDialRefused) {
 		t.Errorf("a trusted host: %v; want the redirect followed", err)
 	}
 }
+
+// useTransport sends the requests of ix through rt.
+func useTransport(ix *Index, rt http.RoundTripper) { ix.client.transport.hc.Transport = rt }
 
 var errDialRefused = errors.New("test transport: no network")
 

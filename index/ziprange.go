@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
+	"net/textproto"
 	"slices"
 	"sort"
 	"strconv"
@@ -133,7 +133,7 @@ func (rf *remoteFile) fetchTail(size int64) error {
 // usefully (errNoRanges); more bytes than asked for, a size other than an
 // earlier answer's, or a file over the download limit, is an error.
 func (rf *remoteFile) fetch(off, end, size int64) error {
-	header := http.Header{}
+	header := textproto.MIMEHeader{}
 	want := int64(tailSize)
 	if off < 0 {
 		header.Set("Range", fmt.Sprintf("bytes=-%d", tailSize))
@@ -144,18 +144,18 @@ func (rf *remoteFile) fetch(off, end, size int64) error {
 	if want > rf.budget {
 		return rf.fail(&tooLargeError{what: "what range reads of " + rf.name + " need is", limit: rangeBudget(rf.ix.client.opts.MaxMetadataSize)})
 	}
-	accept := []int{http.StatusPartialContent, http.StatusRequestedRangeNotSatisfiable}
+	accept := []int{statusPartialContent, statusRangeNotSatisfiable}
 	var got segment
 	var total int64
 	noRanges := false
 	_, _, err := rf.ix.client.do(rf.ctx, fetch{
 		url: rf.url, header: header, accept: accept, count: &rf.ix.stats.ranges,
-		sink: func(resp *http.Response, body io.Reader) error {
-			if resp.StatusCode != http.StatusPartialContent {
+		sink: func(ans answer, body io.Reader) error {
+			if ans.status != statusPartialContent {
 				noRanges = true // the whole file is coming, or nothing: do not read it
 				return nil
 			}
-			answer := resp.Header.Get("Content-Range")
+			answer := ans.header.Get("Content-Range")
 			start, last, t, ok := parseContentRange(answer)
 			bad := func(reason string) error {
 				return &rangeError{asked: header.Get("Range"), answer: answer, reason: reason}
@@ -175,7 +175,7 @@ func (rf *remoteFile) fetch(off, end, size int64) error {
 				noRanges = true
 				return nil
 			}
-			data, err := readLimited(resp, body, last-start+1)
+			data, err := readLimited(ans, body, last-start+1)
 			if err != nil {
 				return err
 			}

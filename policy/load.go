@@ -6,9 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -77,8 +75,10 @@ type LoadOptions struct {
 	// read from there, offline included; "" keeps nothing.
 	CacheDir string
 	Offline  bool
-	Client   *http.Client // nil: http.DefaultClient with FetchTimeout
-	Codes    []string     // the warning codes strict.errors may name
+	// Fetch reads a policy URL; nil means fetchHTTPS, an https GET bounded by
+	// FetchTimeout and the size a policy may have.
+	Fetch func(ctx context.Context, rawURL string) ([]byte, error)
+	Codes []string // the warning codes strict.errors may name
 }
 
 // FetchTimeout bounds fetching a policy.
@@ -126,7 +126,11 @@ func Load(ctx context.Context, ref Ref, opts LoadOptions) (*Policy, error) {
 	if opts.Offline {
 		return nil, &FetchError{URL: name, Err: ErrOffline}
 	}
-	data, err := fetch(ctx, ref.URL, opts.Client)
+	fetch := opts.Fetch
+	if fetch == nil {
+		fetch = fetchHTTPS
+	}
+	data, err := fetch(ctx, ref.URL)
 	if err != nil {
 		return nil, &FetchError{URL: name, Err: err}
 	}
@@ -161,36 +165,4 @@ func pathProblem(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-func fetch(ctx context.Context, rawURL string, client *http.Client) ([]byte, error) {
-	if client == nil {
-		client = &http.Client{Timeout: FetchTimeout}
-	}
-	ctx, cancel := context.WithTimeout(ctx, FetchTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // its text repeats the URL, credentials included
-		}
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP %s", resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxPolicySize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxPolicySize {
-		return nil, fmt.Errorf("larger than %d bytes; a policy is a short TOML file", maxPolicySize)
-	}
-	return data, nil
 }

@@ -1,3 +1,5 @@
+//go:build !slim
+
 package policy
 
 import (
@@ -41,13 +43,13 @@ func TestLoadURLCachesAndWorksOffline(t *testing.T) {
 	ref := Ref{URL: srv.URL + "/policy.toml", SHA256: pinOf(remotePolicy), Where: Where{Pos: target.Position{File: "depsolve.toml", Line: 1, Col: 10}}}
 	cache := t.TempDir()
 
-	_, err := Load(context.Background(), ref, LoadOptions{CacheDir: t.TempDir(), Offline: true, Client: srv.Client()})
+	_, err := Load(context.Background(), ref, LoadOptions{CacheDir: t.TempDir(), Offline: true, Fetch: httpsFetcher(srv.Client())})
 	var fe *FetchError
 	if !errors.As(err, &fe) || !errors.Is(err, ErrOffline) || !strings.Contains(err.Error(), "run once online") {
 		t.Fatalf("offline without a cached copy: %v", err)
 	}
 
-	opts := LoadOptions{CacheDir: cache, Client: srv.Client()}
+	opts := LoadOptions{CacheDir: cache, Fetch: httpsFetcher(srv.Client())}
 	p, err := Load(context.Background(), ref, opts)
 	if err != nil || len(p.Deny) != 1 || p.File != srv.URL+"/policy.toml" {
 		t.Fatalf("online: %v %+v", err, p)
@@ -67,7 +69,7 @@ func TestLoadURLChangedFileIsAnError(t *testing.T) {
 	body := remotePolicy + "\n[[deny]]\npackage = \"numpy\"\nversions = \"<2\"\nreason = \"new\"\n"
 	srv, _ := policyServer(t, &body)
 	ref := Ref{URL: srv.URL + "/policy.toml", SHA256: pinOf(remotePolicy), Where: Where{Pos: target.Position{File: "depsolve.toml", Line: 1, Col: 10}}}
-	_, err := Load(context.Background(), ref, LoadOptions{CacheDir: t.TempDir(), Client: srv.Client()})
+	_, err := Load(context.Background(), ref, LoadOptions{CacheDir: t.TempDir(), Fetch: httpsFetcher(srv.Client())})
 	var ie *target.InputError
 	if !errors.As(err, &ie) || ie.Pos.String() != "depsolve.toml:1:10" ||
 		!strings.Contains(ie.Msg, "has sha256 "+pinOf(body)+", not the pinned "+pinOf(remotePolicy)) || !strings.Contains(ie.Msg, "pin the new sha256") {
@@ -81,7 +83,7 @@ func TestLoadURLHostileServer(t *testing.T) {
 	body := strings.Repeat("#", maxPolicySize+10)
 	srv, _ := policyServer(t, &body)
 	u := strings.Replace(srv.URL, "https://", "https://user:secret@", 1) + "/policy.toml"
-	_, err := Load(context.Background(), Ref{URL: u, SHA256: pinOf(body)}, LoadOptions{Client: srv.Client()})
+	_, err := Load(context.Background(), Ref{URL: u, SHA256: pinOf(body)}, LoadOptions{Fetch: httpsFetcher(srv.Client())})
 	var fe *FetchError
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "larger than") || strings.Contains(err.Error(), "secret") {
 		t.Errorf("got %v", err)
@@ -89,7 +91,7 @@ func TestLoadURLHostileServer(t *testing.T) {
 
 	down := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusNotFound) }))
 	defer down.Close()
-	_, err = Load(context.Background(), Ref{URL: down.URL + "/p.toml", SHA256: pinOf("")}, LoadOptions{Client: down.Client()})
+	_, err = Load(context.Background(), Ref{URL: down.URL + "/p.toml", SHA256: pinOf("")}, LoadOptions{Fetch: httpsFetcher(down.Client())})
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "404") {
 		t.Errorf("got %v", err)
 	}

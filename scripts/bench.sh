@@ -31,7 +31,8 @@
 # Uses hyperfine when present (Debian: apt-get install hyperfine), else a loop timed with
 # date +%s%N. RUNS (default 10) runs of each depsolve measure, PIP_RUNS (default 3) of
 # pip. SHARED (default ../shared beside the repository) locates the reference data,
-# DEPSOLVE (default: built from this tree) the binary. About 8 minutes on 2 cores.
+# DEPSOLVE (default: the slim depsolve built from this tree, depsolve-full beside it, as a
+# release installs them) the binary. About 8 minutes on 2 cores.
 set -euo pipefail
 
 name=bench

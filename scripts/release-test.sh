@@ -5,12 +5,15 @@
 #   2. every line of checksums.txt checks (sha256sum -c), and every artifact has a line;
 #   3. the wheel installs into a fresh venv with `pip install --no-index`; its depsolve
 #      prints the release's version and commit, and resolves the bundled example (exit 0)
-#      and explains a conflict (exit 1);
-#   4. each SBOM lists exactly the modules linked into its binary (`go version -m`), each
+#      and explains a conflict (exit 1); depsolve-full is installed beside it, depsolve
+#      hands a cold check against an index over HTTP to it, answers the warm check alone
+#      with depsolve-full gone, and without it fails a cold one (exit 3) naming it;
+#   4. each archive holds depsolve and depsolve-full; each SBOM lists exactly the modules
+#      linked into depsolve-full (`go version -m`; depsolve's are a subset of them), each
 #      at the version go.sum has for it;
 #   5. the OCI layout, read back as plain JSON: one image per Linux target, entrypoint,
-#      non-root user, CA certificates, labels (version, revision, source), and the binary
-#      in the layer is the archive's;
+#      non-root user, CA certificates, labels (version, revision, source), and the
+#      binaries in the layer are the archive's;
 #   6. the no-Go pre-commit hooks: depsolve-check-system with the venv's depsolve on PATH
 #      and no go, and a `repo: local` language: python hook that pre-commit installs from
 #      the wheel (pip pointed at dist/ with PIP_FIND_LINKS, PIP_NO_INDEX).
@@ -110,6 +113,47 @@ status=0
 grep -q '525.60.13' "$work/out" || fail "the conflict does not name the driver floor 525.60.13"
 ok "the wheel installs offline; its depsolve says $version at $commit and resolves the bundled example"
 
+# The wheel's depsolve is the slim build: a cold check against an index over HTTP (a PEP
+# 503 tree of the example's wheels, served by python's http.server) goes to depsolve-full
+# beside it; the warm check it answers alone.
+full=$work/venv/bin/depsolve-full
+[ -x "$full" ] || fail "the wheel installs no depsolve-full beside depsolve"
+python3 - "$repo/examples/cuda/wheels" "$work/simple" <<'PY'
+import hashlib, html, os, re, sys
+wheels, root = sys.argv[1:]
+projects = {}
+for f in sorted(os.listdir(wheels)):
+    projects.setdefault(re.sub(r"[-_.]+", "-", f.split("-")[0]).lower(), []).append(f)
+for name, files in projects.items():
+    os.makedirs(os.path.join(root, "simple", name))
+    with open(os.path.join(root, "simple", name, "index.html"), "w") as page:
+        page.write("<!DOCTYPE html><html><body>\n")
+        for f in files:
+            sha256 = hashlib.sha256(open(os.path.join(wheels, f), "rb").read()).hexdigest()
+            page.write(f'<a href="../../files/{html.escape(f)}#sha256={sha256}">{html.escape(f)}</a>\n')
+        page.write("</body></html>\n")
+os.symlink(wheels, os.path.join(root, "files"))
+PY
+python3 -u -m http.server --bind 127.0.0.1 --directory "$work/simple" 0 >"$work/http.log" 2>&1 &
+http_pid=$!
+trap 'kill $http_pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do grep -q 'port [0-9]' "$work/http.log" && break; sleep 0.1; done
+port=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$work/http.log" | head -1)
+[ -n "$port" ] || fail "python3 -m http.server did not start"
+over_http=(examples/cuda/requirements.txt --index-url "http://127.0.0.1:$port/simple/" --python 3.11.9 --platform manylinux_2_35_x86_64 --driver 550.54.15)
+(cd "$repo" && DEPSOLVE_CACHE_DIR="$work/http-cache" "$ds" check "${over_http[@]}") >"$work/out" 2>&1 ||
+	fail "a cold check over HTTP through the wheel's depsolve (handed to depsolve-full)"
+mv "$full" "$work/depsolve-full.away"
+(cd "$repo" && DEPSOLVE_CACHE_DIR="$work/http-cache" "$ds" check "${over_http[@]}" --offline) >"$work/out" 2>&1 ||
+	fail "a warm check by the wheel's depsolve without depsolve-full"
+status=0
+(cd "$repo" && DEPSOLVE_CACHE_DIR="$work/cold-cache" "$ds" check "${over_http[@]}") >"$work/out" 2>&1 || status=$?
+[ "$status" = 3 ] && grep -q "there is none at $full" "$work/out" ||
+	fail "a cold check without depsolve-full: exit $status, want 3 and a message naming $full"
+mv "$work/depsolve-full.away" "$full"
+kill "$http_pid"
+ok "the wheel's depsolve hands a cold check over HTTP to depsolve-full and answers the warm one alone"
+
 # 4. The SBOMs against the binaries' build information and go.sum.
 for archive in "$a"/depsolve_*.tar.gz "$a"/depsolve_*.zip; do
 	[ -e "$archive" ] || continue
@@ -121,7 +165,10 @@ for archive in "$a"/depsolve_*.tar.gz "$a"/depsolve_*.zip; do
 	*.zip) python3 -m zipfile -e "$archive" "$work/x" ;;
 	*) tar -xzf "$archive" -C "$work/x" ;;
 	esac
-	bin=$(ls "$work/x/$base"/depsolve*)
+	for exe in depsolve depsolve-full; do
+		[ -f "$work/x/$base/$exe" ] || [ -f "$work/x/$base/$exe.exe" ] || fail "$base has no $exe"
+	done
+	bin=$(ls "$work/x/$base"/depsolve-full*)
 	go version -m "$bin" | awk '$1 == "dep" || $1 == "=>" { print $2, $3 }' | sort >"$work/linked"
 	python3 - "$a/$base.cdx.json" >"$work/listed" <<'PY' || fail "$base.cdx.json is not a CycloneDX BOM"
 import json, sys
@@ -137,7 +184,7 @@ PY
 		grep -q "^$path $ver " "$repo/go.sum" || fail "$base.cdx.json: $path $ver is not in go.sum"
 	done <"$work/listed"
 done
-ok "each SBOM lists the $(wc -l <"$work/listed") modules linked into its binary, at go.sum's versions"
+ok "each archive holds depsolve and depsolve-full; each SBOM lists the $(wc -l <"$work/listed") modules linked into depsolve-full, at go.sum's versions"
 
 # 5. The OCI layout, read as plain JSON (not through the library that wrote it).
 python3 - "$a/image" "$version" "$commit" "$work/x" >"$work/out" 2>&1 <<'PY' || fail "the OCI layout"
@@ -175,15 +222,16 @@ for m in index["manifests"]:
             if member.isfile():
                 files[member.name + "#data"] = tf.extractfile(member).read()
     arch = m["platform"]["architecture"]
-    binary = open(os.path.join(extracted, f"depsolve_{version}_linux_{arch}", "depsolve"), "rb").read()
-    assert files["usr/local/bin/depsolve#data"] == binary, f"{arch}: the image's binary is not the archive's"
-    assert files["usr/local/bin/depsolve"].mode == 0o755
+    for exe in ("depsolve", "depsolve-full"):
+        binary = open(os.path.join(extracted, f"depsolve_{version}_linux_{arch}", exe), "rb").read()
+        assert files[f"usr/local/bin/{exe}#data"] == binary, f"{arch}: the image's {exe} is not the archive's"
+        assert files[f"usr/local/bin/{exe}"].mode == 0o755
     assert files["etc/ssl/certs/ca-certificates.crt#data"].count(b"BEGIN CERTIFICATE") > 100, "too few CA certificates"
     assert b"depsolve:x:65532:65532:" in files["etc/passwd#data"]
     assert files["home/depsolve"].uid == 65532
-    print(f"image linux/{arch}: entrypoint, user, labels, binary and CA certificates check")
+    print(f"image linux/{arch}: entrypoint, user, labels, binaries and CA certificates check")
 PY
-ok "the OCI layout reads back: $(grep -c 'check$' "$work/out") image(s), entrypoint, user, labels, binary"
+ok "the OCI layout reads back: $(grep -c 'check$' "$work/out") image(s), entrypoint, user, labels, binaries"
 
 # 6. The pre-commit hooks that need no Go, on a project with the bundled example.
 proj=$work/project

@@ -1,6 +1,13 @@
 // Command depsolve resolves Python dependencies for CUDA stacks: it checks that a set of
 // requirements installs consistently on a target (Python, platform, glibc, NVIDIA driver,
 // GPU, CUDA base image) and explains every conflict chain by chain down to its root cause.
+//
+// Built with the tag slim, it is the front a release installs as depsolve (front_slim.go):
+// it runs the commands that only read, with their output held, and hands a run that
+// needs the network, an image read or an HTML page (slim.ErrNeedsFull), or a command that
+// writes files, over to depsolve-full, the default build beside it. A cold run pays that
+// one exec (1-2 ms); a warm one starts without the network stack's initialisation. The
+// default build (go install, go run, the tests) runs everything itself (front.go).
 package main
 
 import (
@@ -10,7 +17,7 @@ import (
 
 func main() {
 	tuneGC()
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(front(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // tuneGC makes the collector run less often than Go's default (GOGC=100): a run lives for

@@ -12,6 +12,7 @@ import (
 	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/internal/printable"
+	"github.com/depsolve/depsolve/internal/slim"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
@@ -28,6 +29,10 @@ const (
 	// exitInterrupted is what a shell reports for a program SIGINT ended (128+2): the
 	// run stopped because it was asked to, which is no verdict and no failure.
 	exitInterrupted = 130
+	// exitNeedsFull never leaves the process: it is a run that needs what a slim build
+	// leaves out (slim.ErrNeedsFull), which the slim front hands over to depsolve-full
+	// (front_slim.go). A complete build never meets it.
+	exitNeedsFull = -1
 )
 
 // usageError marks errors caused by what the user typed, so they exit with exitUsage.
@@ -63,6 +68,8 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, slim.ErrNeedsFull):
+		return exitNeedsFull
 	case errors.As(err, &status):
 		return int(status)
 	case errors.As(err, &usage), errors.As(err, &requestErr), errors.As(err, &reqErr), errors.As(err, &inputErr), errors.As(err, &policyErr), errors.As(err, &requirementErr):
@@ -247,6 +254,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	context.AfterFunc(ctx, stop)
 	root, flags := newRootCommand(stdout, stderr)
+	if cmd, _, _ := root.Find(args); cmd != nil && leftToFull(cmd) {
+		return exitNeedsFull // before anything is read or printed
+	}
 	flags.registerFor(root, args)
 	withoutCompletionCommand(root, args)
 	root.SetArgs(args)

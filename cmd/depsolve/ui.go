@@ -33,8 +33,10 @@ type ui struct {
 	lastLine int // width of the progress line on screen, to erase it
 }
 
+// isTerminal reports whether w is a terminal: an *os.File, or a writer that stands for
+// one (the slim front's held output).
 func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 

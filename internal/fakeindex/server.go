@@ -23,6 +23,7 @@ type Options struct {
 	NoRanges   bool          // ignore Range headers on wheels (answer 200 with the whole file)
 	FailEvery  int           // answer 503 to every Nth request (0: never)
 	Latency    time.Duration // sleep before every answer
+	MaxAge     time.Duration // Cache-Control: max-age of every answer (0: none is sent), for a cache that stays fresh
 }
 
 // Server is a running fake index.
@@ -78,6 +79,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if down || s.opts.FailEvery > 0 && n%int64(s.opts.FailEvery) == 0 {
 		http.Error(w, "injected fault", http.StatusServiceUnavailable)
 		return
+	}
+	if s.opts.MaxAge > 0 {
+		w.Header().Set("Cache-Control", fmt.Sprintf("max-age=%d", int(s.opts.MaxAge.Seconds())))
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	switch {

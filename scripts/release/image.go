@@ -16,7 +16,8 @@ import (
 	"golang.org/x/crypto/x509roots/fallback/bundle"
 )
 
-// The image is the static binary on an empty base, plus what it needs to run there: CA
+// The image is the static binaries (depsolve, and depsolve-full beside it, to which it
+// hands runs that need the network) on an empty base, plus what they need to run there: CA
 // certificates (to reach https indexes), a non-root user with a home for the cache, and
 // /tmp. One image per Linux architecture, under one index tagged with the version.
 
@@ -24,12 +25,13 @@ const (
 	imageUser   = "65532" // the conventional "nonroot" uid and gid of distroless images
 	imageHome   = "/home/depsolve"
 	imageBinary = "/usr/local/bin/depsolve"
+	imageFull   = "/usr/local/bin/depsolve-full"
 	caBundle    = "/etc/ssl/certs/ca-certificates.crt"
 )
 
 type imagePlatform struct {
-	goarch string
-	binary []byte
+	goarch   string
+	binaries pair
 }
 
 // imageLabels are the OCI annotations (as image labels) the image carries.
@@ -74,7 +76,7 @@ func writeImage(dir string, rel release, platforms []imagePlatform) error {
 
 func platformImage(rel release, p imagePlatform, certs []byte) (v1.Image, error) {
 	var buf bytes.Buffer
-	if err := writeRootFS(&buf, rel.epoch, p.binary, certs); err != nil {
+	if err := writeRootFS(&buf, rel.epoch, p.binaries, certs); err != nil {
 		return nil, err
 	}
 	tarBytes := buf.Bytes()
@@ -114,7 +116,7 @@ func platformImage(rel release, p imagePlatform, certs []byte) (v1.Image, error)
 }
 
 // writeRootFS writes the image's one layer: folders, then files, all dated epoch.
-func writeRootFS(w io.Writer, epoch time.Time, binary, certs []byte) error {
+func writeRootFS(w io.Writer, epoch time.Time, bins pair, certs []byte) error {
 	tw := tar.NewWriter(w)
 	dir := func(name string, mode int64, uid int) error {
 		return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: mode, Uid: uid, Gid: uid, ModTime: epoch, Format: tar.FormatPAX})
@@ -143,7 +145,8 @@ func writeRootFS(w io.Writer, epoch time.Time, binary, certs []byte) error {
 		},
 		func() error { return file("etc/group", 0o644, []byte("root:x:0:\ndepsolve:x:65532:\n")) },
 		func() error { return file(caBundle[1:], 0o644, certs) },
-		func() error { return file(imageBinary[1:], 0o755, binary) },
+		func() error { return file(imageBinary[1:], 0o755, bins.slim) },
+		func() error { return file(imageFull[1:], 0o755, bins.full) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

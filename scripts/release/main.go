@@ -1,11 +1,16 @@
 // Command release builds depsolve's release artifacts into one folder (scripts/release.sh
 // runs it; README.md, section "Releasing", has the commands around it):
 //
-//	depsolve_VERSION_OS_ARCH.tar.gz (.zip for Windows)   the static binary, LICENSE, README.md
-//	depsolve-VERSION-py3-none-PLATFORM.whl                the binary as a script, for pip, uvx, pipx
-//	depsolve_VERSION_OS_ARCH.cdx.json                     CycloneDX SBOM of each binary
+//	depsolve_VERSION_OS_ARCH.tar.gz (.zip for Windows)   the static binaries, LICENSE, README.md
+//	depsolve-VERSION-py3-none-PLATFORM.whl                the binaries as scripts, for pip, uvx, pipx
+//	depsolve_VERSION_OS_ARCH.cdx.json                     CycloneDX SBOM of each target's binaries
 //	image/                                                OCI image layout (linux/amd64, linux/arm64)
 //	checksums.txt                                         sha256 of every file above
+//
+// Each target has two binaries, side by side everywhere: depsolve, built with the tag
+// slim, which starts faster and answers a warm check alone, and
+// depsolve-full, the complete build, to which depsolve hands a run that needs the
+// network, an image or an HTML page (package internal/slim).
 //
 // The same source, version, commit and epoch give the same bytes: binaries are built with
 // CGO off, -trimpath and no VCS stamping (the commit is passed in), and every archive
@@ -50,13 +55,16 @@ var targets = []target{
 
 func (t target) String() string { return t.goos + "/" + t.goarch }
 
-// exe is the binary's file name on the target.
-func (t target) exe() string {
+// exe is the file name on the target of the binary named name.
+func (t target) exe(name string) string {
 	if t.goos == "windows" {
-		return "depsolve.exe"
+		return name + ".exe"
 	}
-	return "depsolve"
+	return name
 }
+
+// pair is a target's two binaries: depsolve (slim) and depsolve-full (the default build).
+type pair struct{ slim, full []byte }
 
 // release is what every artifact is stamped with.
 type release struct {
@@ -167,17 +175,26 @@ func build(rel release, chosen []target, out, work string) error {
 	}
 	var linux []imagePlatform
 	for _, t := range chosen {
-		bin := filepath.Join(work, t.goos+"_"+t.goarch, t.exe())
-		if err := goBuild(rel, t, bin); err != nil {
+		dir := filepath.Join(work, t.goos+"_"+t.goarch)
+		slimBin, fullBin := filepath.Join(dir, t.exe("depsolve")), filepath.Join(dir, t.exe("depsolve-full"))
+		if err := goBuild(rel, t, slimBin, "slim"); err != nil {
 			return err
 		}
-		binary, err := os.ReadFile(bin)
-		if err != nil {
+		if err := goBuild(rel, t, fullBin, ""); err != nil {
+			return err
+		}
+		var bins pair
+		var err error
+		if bins.slim, err = os.ReadFile(slimBin); err != nil {
+			return err
+		}
+		if bins.full, err = os.ReadFile(fullBin); err != nil {
 			return err
 		}
 		base := fmt.Sprintf("depsolve_%s_%s_%s", rel.version, t.goos, t.goarch)
 		files := []archiveFile{
-			{name: t.exe(), data: binary, mode: 0o755},
+			{name: t.exe("depsolve"), data: bins.slim, mode: 0o755},
+			{name: t.exe("depsolve-full"), data: bins.full, mode: 0o755},
 			{name: "LICENSE", data: rel.license.text, mode: 0o644},
 			{name: "README.md", data: rel.readme, mode: 0o644},
 		}
@@ -190,14 +207,14 @@ func build(rel release, chosen []target, out, work string) error {
 			return err
 		}
 		whl := wheelName(rel.version, t.wheelPlatform)
-		if err := writeFile(filepath.Join(out, whl), func(w io.Writer) error { return writeWheel(w, rel, t, binary) }); err != nil {
+		if err := writeFile(filepath.Join(out, whl), func(w io.Writer) error { return writeWheel(w, rel, t, bins) }); err != nil {
 			return err
 		}
-		if err := writeFile(filepath.Join(out, base+".cdx.json"), func(w io.Writer) error { return writeSBOM(w, rel, t, bin, binary) }); err != nil {
+		if err := writeFile(filepath.Join(out, base+".cdx.json"), func(w io.Writer) error { return writeSBOM(w, rel, t, fullBin, bins) }); err != nil {
 			return err
 		}
 		if t.goos == "linux" {
-			linux = append(linux, imagePlatform{goarch: t.goarch, binary: binary})
+			linux = append(linux, imagePlatform{goarch: t.goarch, binaries: bins})
 		}
 	}
 	if len(linux) > 0 {
@@ -208,12 +225,13 @@ func build(rel release, chosen []target, out, work string) error {
 	return writeChecksums(out)
 }
 
-// goBuild builds cmd/depsolve for t: static (CGO off), without the build machine's paths
-// (-trimpath) or VCS state (-buildvcs=false: the commit is stamped instead), stripped of
-// its symbol table (the build information the SBOM reads stays).
-func goBuild(rel release, t target, out string) error {
+// goBuild builds cmd/depsolve for t with the build tags given ("" for none): static (CGO
+// off), without the build machine's paths (-trimpath) or VCS state (-buildvcs=false: the
+// commit is stamped instead), stripped of its symbol table (the build information the
+// SBOM reads stays).
+func goBuild(rel release, t target, out, tags string) error {
 	ldflags := fmt.Sprintf("-s -w -X main.version=%s -X main.commit=%s", rel.version, rel.commit)
-	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags", ldflags, "-o", out, "./cmd/depsolve")
+	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-tags="+tags, "-ldflags", ldflags, "-o", out, "./cmd/depsolve")
 	cmd.Dir = rel.root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+t.goos, "GOARCH="+t.goarch, "GOFLAGS=-mod=readonly")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

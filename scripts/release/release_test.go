@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,13 +35,14 @@ func testRelease(t *testing.T) release {
 	}
 }
 
-// A wheel pip, uv and pipx accept: the binary as an executable script, RECORD hashing
-// every other file, the tags of the compressed tag set in WHEEL, every entry dated epoch.
+// A wheel pip, uv and pipx accept: the binaries as executable scripts side by side,
+// RECORD hashing every other file, the tags of the compressed tag set in WHEEL, every
+// entry dated epoch.
 func TestWheel(t *testing.T) {
 	rel := testRelease(t)
-	binary := []byte("\x7fELF not really")
+	bins := pair{slim: []byte("\x7fELF slim, not really"), full: []byte("\x7fELF full, not really")}
 	var buf bytes.Buffer
-	if err := writeWheel(&buf, rel, targets[0], binary); err != nil {
+	if err := writeWheel(&buf, rel, targets[0], bins); err != nil {
 		t.Fatal(err)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
@@ -68,10 +70,10 @@ func TestWheel(t *testing.T) {
 			t.Errorf("%s has mode %v, want %v", f.Name, f.Mode(), wantMode)
 		}
 	}
-	const script = "depsolve-0.2.0rc1.data/scripts/depsolve"
+	const script, full = "depsolve-0.2.0rc1.data/scripts/depsolve", "depsolve-0.2.0rc1.data/scripts/depsolve-full"
 	const record = "depsolve-0.2.0rc1.dist-info/RECORD"
-	if !bytes.Equal(contents[script], binary) {
-		t.Errorf("%s is not the binary", script)
+	if !bytes.Equal(contents[script], bins.slim) || !bytes.Equal(contents[full], bins.full) {
+		t.Errorf("%s and %s are not the slim and the complete binary", script, full)
 	}
 	if names[len(names)-1] != record {
 		t.Errorf("the last entry is %s, want RECORD", names[len(names)-1])
@@ -223,7 +225,8 @@ func TestSBOM(t *testing.T) {
 		},
 		Settings: []debug.BuildSetting{{Key: "CGO_ENABLED", Value: "0"}},
 	}
-	bom := sbomOf(info, rel, targets[0], []byte("binary"))
+	bins := pair{slim: []byte("slim binary"), full: []byte("binary")}
+	bom := sbomOf(info, rel, targets[0], bins)
 	if len(bom.Components) != 2 {
 		t.Fatalf("components %+v", bom.Components)
 	}
@@ -243,8 +246,14 @@ func TestSBOM(t *testing.T) {
 	if bom.Metadata.Timestamp != "2026-01-02T03:04:05Z" || bom.Metadata.Component.Version != "0.2.0rc1" {
 		t.Errorf("metadata %+v", bom.Metadata)
 	}
-	if again := sbomOf(info, rel, targets[0], []byte("binary")); again.SerialNumber != bom.SerialNumber {
-		t.Errorf("serial numbers %s and %s for the same binary", bom.SerialNumber, again.SerialNumber)
+	if again := sbomOf(info, rel, targets[0], bins); again.SerialNumber != bom.SerialNumber {
+		t.Errorf("serial numbers %s and %s for the same binaries", bom.SerialNumber, again.SerialNumber)
+	}
+	full, slim := sha256.Sum256(bins.full), sha256.Sum256(bins.slim)
+	main := bom.Metadata.Component
+	if len(main.Hashes) != 1 || main.Hashes[0].Content != hex.EncodeToString(full[:]) ||
+		!slices.Contains(main.Properties, cdxProperty{Name: "depsolve:slim:sha256", Value: hex.EncodeToString(slim[:])}) {
+		t.Errorf("the binaries' hashes: %+v %+v", main.Hashes, main.Properties)
 	}
 }
 
@@ -252,7 +261,10 @@ func TestSBOM(t *testing.T) {
 // with the entrypoint, the non-root user, the labels and the files of the layer.
 func TestImage(t *testing.T) {
 	rel := testRelease(t)
-	platforms := []imagePlatform{{goarch: "amd64", binary: []byte("amd64 binary")}, {goarch: "arm64", binary: []byte("arm64 binary")}}
+	platforms := []imagePlatform{
+		{goarch: "amd64", binaries: pair{slim: []byte("amd64 binary"), full: []byte("amd64 full binary")}},
+		{goarch: "arm64", binaries: pair{slim: []byte("arm64 binary"), full: []byte("arm64 full binary")}},
+	}
 	dirs := []string{filepath.Join(t.TempDir(), "image"), filepath.Join(t.TempDir(), "image")}
 	for _, dir := range dirs {
 		if err := writeImage(dir, rel, platforms); err != nil {
@@ -326,15 +338,19 @@ func TestImage(t *testing.T) {
 				t.Fatal(err)
 			}
 			seen[hdr.Name] = true
-			if hdr.Name == "usr/local/bin/depsolve" {
+			want, binary := map[string][]byte{
+				"usr/local/bin/depsolve":      platforms[i].binaries.slim,
+				"usr/local/bin/depsolve-full": platforms[i].binaries.full,
+			}[hdr.Name]
+			if binary {
 				data, _ := io.ReadAll(tr)
-				if !bytes.Equal(data, platforms[i].binary) || hdr.Mode != 0o755 {
-					t.Errorf("the binary: %q mode %o", data, hdr.Mode)
+				if !bytes.Equal(data, want) || hdr.Mode != 0o755 {
+					t.Errorf("%s: %q mode %o", hdr.Name, data, hdr.Mode)
 				}
 			}
 		}
 		rc.Close()
-		for _, want := range []string{"etc/passwd", "etc/group", "etc/ssl/certs/ca-certificates.crt", "home/depsolve/", "tmp/", "work/"} {
+		for _, want := range []string{"etc/passwd", "etc/group", "etc/ssl/certs/ca-certificates.crt", "home/depsolve/", "tmp/", "work/", "usr/local/bin/depsolve", "usr/local/bin/depsolve-full"} {
 			if !seen[want] {
 				t.Errorf("the layer lacks %s", want)
 			}

@@ -67,20 +67,22 @@ type cdxDependency struct {
 	DependsOn []string `json:"dependsOn"`
 }
 
-// writeSBOM describes the binary at path (whose bytes are binary) built for t.
-func writeSBOM(w io.Writer, rel release, t target, path string, binary []byte) error {
+// writeSBOM describes the binaries of t by the build information of depsolve-full, at
+// path: the slim depsolve links a subset of its modules.
+func writeSBOM(w io.Writer, rel release, t target, path string, bins pair) error {
 	info, err := buildinfo.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("reading the build information of %s: %w", path, err)
 	}
-	bom := sbomOf(info, rel, t, binary)
+	bom := sbomOf(info, rel, t, bins)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(bom)
 }
 
-func sbomOf(info *debug.BuildInfo, rel release, t target, binary []byte) cdxBOM {
-	sum := sha256.Sum256(binary)
+func sbomOf(info *debug.BuildInfo, rel release, t target, bins pair) cdxBOM {
+	sum := sha256.Sum256(bins.full)
+	slimSum := sha256.Sum256(bins.slim)
 	main := cdxComponent{
 		Type:     "application",
 		BOMRef:   modulePURL(info.Path, rel.version) + "&goos=" + t.goos + "&goarch=" + t.goarch,
@@ -92,6 +94,8 @@ func sbomOf(info *debug.BuildInfo, rel release, t target, binary []byte) cdxBOM 
 		Properties: []cdxProperty{
 			{Name: "go:toolchain", Value: info.GoVersion},
 			{Name: "vcs:revision", Value: rel.commit},
+			// The hashes are depsolve-full's; the slim depsolve beside it is this one.
+			{Name: "depsolve:slim:sha256", Value: hex.EncodeToString(slimSum[:])},
 		},
 	}
 	for _, s := range info.Settings {
@@ -100,7 +104,7 @@ func sbomOf(info *debug.BuildInfo, rel release, t target, binary []byte) cdxBOM 
 	bom := cdxBOM{
 		BOMFormat:    "CycloneDX",
 		SpecVersion:  "1.6",
-		SerialNumber: serialNumber(sum),
+		SerialNumber: serialNumber(sha256.Sum256(append(sum[:], slimSum[:]...))),
 		Version:      1,
 		Metadata: cdxMetadata{
 			Timestamp: rel.epoch.Format(time.RFC3339),
@@ -136,8 +140,8 @@ func modulePURL(path, version string) string {
 	return "pkg:golang/" + path + "@" + version + "?type=module"
 }
 
-// serialNumber is a version 4 shaped UUID made from the binary's hash rather than at
-// random: the same binary gets the same SBOM.
+// serialNumber is a version 4 shaped UUID made from the binaries' hash rather than at
+// random: the same binaries get the same SBOM.
 func serialNumber(sum [32]byte) string {
 	u := sum[:16]
 	u[6] = u[6]&0x0f | 0x40

@@ -9,8 +9,9 @@ import (
 	"strings"
 )
 
-// The wheels carry the binary as a script, as ruff's and uv's do: pip, uv and pipx put
-// it on PATH as `depsolve`, and no Python code runs.
+// The wheels carry the binaries as scripts, as ruff's and uv's do: pip, uv and pipx put
+// them on PATH as `depsolve` and `depsolve-full`, side by side (pipx links them from
+// its venv, where depsolve finds depsolve-full), and no Python code runs.
 
 const (
 	summary   = "Resolve Python dependencies for CUDA stacks, and explain every conflict"
@@ -23,11 +24,12 @@ func wheelName(version, platform string) string {
 	return fmt.Sprintf("depsolve-%s-py3-none-%s.whl", version, platform)
 }
 
-func writeWheel(w io.Writer, rel release, t target, binary []byte) error {
+func writeWheel(w io.Writer, rel release, t target, bins pair) error {
 	dataDir := "depsolve-" + rel.version + ".data"
 	distInfo := "depsolve-" + rel.version + ".dist-info"
 	files := []archiveFile{
-		{name: dataDir + "/scripts/" + t.exe(), data: binary, mode: 0o755},
+		{name: dataDir + "/scripts/" + t.exe("depsolve"), data: bins.slim, mode: 0o755},
+		{name: dataDir + "/scripts/" + t.exe("depsolve-full"), data: bins.full, mode: 0o755},
 		{name: distInfo + "/METADATA", data: wheelMetadata(rel), mode: 0o644},
 		{name: distInfo + "/WHEEL", data: wheelInfo(t.wheelPlatform), mode: 0o644},
 		{name: distInfo + "/licenses/LICENSE", data: rel.license.text, mode: 0o644},

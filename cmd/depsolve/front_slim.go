@@ -1,0 +1,114 @@
+//go:build slim
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/spf13/cobra"
+)
+
+// front runs the command line in this slim build when it can, and hands it over to
+// depsolve-full, the complete build beside it, when it cannot (see package slim). A
+// command that writes files goes over at once, before anything is read or printed. A
+// read-only one runs here with everything it prints held back: should it need what
+// this build leaves out, nothing it held is printed and the run goes over, so the user
+// sees one run's output only; otherwise the held output is printed as it was written.
+func front(args []string, stdout, stderr *os.File) int {
+	held := &heldOutput{}
+	code := run(args, held.writer(stdout), held.writer(stderr))
+	if code == exitNeedsFull {
+		return handOver(args, stderr)
+	}
+	held.release()
+	return code
+}
+
+// runHere are the commands a slim build runs itself: those that only read (files, the
+// cache) and print, which may run twice if they need depsolve-full after all. Any other
+// command, a new one included, is left to depsolve-full.
+var runHere = map[string]bool{
+	"depsolve": true, "depsolve version": true, "depsolve help": true,
+	"depsolve check": true, "depsolve tree": true, "depsolve why": true, "depsolve size": true,
+	"depsolve env": true, "depsolve matrix": true, "depsolve constraints": true,
+	"depsolve cache": true, "depsolve cache dir": true, "depsolve cache info": true,
+}
+
+func leftToFull(cmd *cobra.Command) bool { return !runHere[cmd.CommandPath()] }
+
+// fullName is the file name of the complete build.
+func fullName() string {
+	if runtime.GOOS == "windows" {
+		return "depsolve-full.exe"
+	}
+	return "depsolve-full"
+}
+
+// handOver runs depsolve-full with this run's arguments, environment and standard
+// files, and returns its exit code; where the platform allows (execFull), depsolve-full
+// replaces this process. depsolve-full is looked for beside this executable, symbolic
+// links resolved: pipx and other installers link depsolve into a folder of its own.
+func handOver(args []string, stderr io.Writer) int {
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.EvalSymlinks(exe)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "depsolve: this run needs depsolve-full, the complete depsolve, and the folder of this executable is unknown: %v\n", err)
+		return exitFailure
+	}
+	full := filepath.Join(filepath.Dir(exe), fullName())
+	if fi, err := os.Stat(full); err != nil || fi.IsDir() {
+		fmt.Fprintf(stderr, "depsolve: this run needs the network, an image read or an HTML page, which this depsolve leaves to depsolve-full, the complete depsolve; there is none at %s\n"+
+			"hint: reinstall depsolve from a release, which installs both files side by side; or install the complete depsolve alone (go install github.com/depsolve/depsolve/cmd/depsolve@latest), which needs no helper\n", full)
+		return exitFailure
+	}
+	code, err := execFull(full, args)
+	if err != nil {
+		fmt.Fprintf(stderr, "depsolve: running %s: %v\n", full, err)
+		return exitFailure
+	}
+	return code
+}
+
+// heldOutput keeps what a run writes to stdout and stderr, in the order it was written,
+// until release prints it.
+type heldOutput struct {
+	mu     sync.Mutex
+	chunks []heldChunk
+}
+
+type heldChunk struct {
+	to   *os.File
+	data []byte
+}
+
+// writer is a writer that holds what is written for f, and stands for f as a terminal
+// (isTerminal), so that colour and the progress line are decided as on f itself.
+func (h *heldOutput) writer(f *os.File) io.Writer { return &heldWriter{held: h, file: f} }
+
+func (h *heldOutput) release() {
+	for _, c := range h.chunks {
+		c.to.Write(c.data)
+	}
+	h.chunks = nil
+}
+
+type heldWriter struct {
+	held *heldOutput
+	file *os.File
+}
+
+func (w *heldWriter) Write(p []byte) (int, error) {
+	w.held.mu.Lock()
+	defer w.held.mu.Unlock()
+	w.held.chunks = append(w.held.chunks, heldChunk{w.file, append([]byte(nil), p...)})
+	return len(p), nil
+}
+
+func (w *heldWriter) Fd() uintptr { return w.file.Fd() }
