@@ -67,12 +67,13 @@
 // matrix, sizes and layers was last stored or read; meta key "pruned-at" says when entries unused for
 // long were last deleted. See Prune in evict.go.
 //
-// Every value in pages, heads, metadata, matrix, parsed and used is sealed: a format byte (2), the payload,
-// then a big-endian CRC-32C of the key's length, the key and the payload. A value
+// Every value in pages, heads, metadata, matrix, parsed and used is sealed: a format byte (3), the payload,
+// then a big-endian IEEE CRC-32 of the key's length, the key and the payload. A value
 // that fails the check, torn by a crash or garbled on disk or handed back under the wrong
 // key by a damaged tree, is a miss, is deleted, and is never returned. A value of
-// another format byte (1, with a CRC-64/ECMA, of earlier depsolve versions) is a miss too,
-// but left alone, without a warning: storing the entry again replaces it.
+// another format byte (1 with a CRC-64/ECMA, 2 with a CRC-32C, of earlier depsolve
+// versions) is a miss too, but left alone, without a warning: storing the entry again
+// replaces it.
 //
 // # Schema
 //
