@@ -201,6 +201,18 @@ func TestSlimHandsOverToFull(t *testing.T) {
 	}
 	restore()
 
+	// --refresh revalidates every page: the run goes over before it reads anything (its
+	// cache folder is not even made), where trying it first would only cost time.
+	restore = hide()
+	refresh := append(check("ok.txt"), "--refresh")
+	if got := runBin(t, slimBin, cacheOf("refresh"), refresh...); got.code != exitFailure || !strings.Contains(got.stderr, "there is none at") {
+		t.Errorf("--refresh without depsolve-full: %+v; want it handed over, and exit 3", got)
+	}
+	if _, err := os.Stat(filepath.Join(work, "refresh")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the slim depsolve ran a --refresh check before handing it over: its cache folder exists (%v)", err)
+	}
+	restore()
+
 	lockFile := filepath.Join(work, "requirements.lock")
 	lock := append([]string{"lock", "-o", lockFile}, check("ok.txt")[1:]...)
 	restore = hide()
