@@ -136,7 +136,7 @@ os.symlink(wheels, os.path.join(root, "files"))
 PY
 python3 -u -m http.server --bind 127.0.0.1 --directory "$work/simple" 0 >"$work/http.log" 2>&1 &
 http_pid=$!
-trap 'kill $http_pid 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $http_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 50); do grep -q 'port [0-9]' "$work/http.log" && break; sleep 0.1; done
 port=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$work/http.log" | head -1)
 [ -n "$port" ] || fail "python3 -m http.server did not start"
