@@ -84,7 +84,7 @@ func handOver(args []string, stderr io.Writer) int {
 	}
 	full := filepath.Join(filepath.Dir(exe), fullName())
 	if fi, err := os.Stat(full); err != nil || fi.IsDir() {
-		fmt.Fprintf(stderr, "depsolve: this run needs the network, an image read or an HTML page, which this depsolve leaves to depsolve-full, the complete depsolve; there is none at %s\n"+
+		fmt.Fprintf(stderr, "depsolve: this run needs the network, an image read or HTML, which this depsolve leaves to depsolve-full, the complete depsolve; there is none at %s\n"+
 			"hint: reinstall depsolve from a release, which installs both files side by side; or install the complete depsolve alone (go install github.com/depsolve/depsolve/cmd/depsolve@latest), which needs no helper\n", full)
 		return exitFailure
 	}

@@ -4,7 +4,7 @@
 //
 // Built with the tag slim, it is the front a release installs as depsolve (front_slim.go):
 // it runs the commands that only read, with their output held, and hands a run that
-// needs the network, an image read or an HTML page (slim.ErrNeedsFull), or a command that
+// needs the network, an image read or HTML (slim.ErrNeedsFull), or a command that
 // writes files, over to depsolve-full, the default build beside it. A cold run pays that
 // one exec (1-2 ms); a warm one starts without the network stack's initialisation. The
 // default build (go install, go run, the tests) runs everything itself (front.go).

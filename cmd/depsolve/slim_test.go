@@ -19,7 +19,7 @@ import (
 // What a slim build may not link: the network stack, the HTML parser and the image
 // libraries, whose loading and initialisation were most of depsolve's start-up.
 var leftOutOfSlim = []string{
-	"net/http", "crypto/tls", "golang.org/x/net/html",
+	"net/http", "crypto/tls", "golang.org/x/net/html", "html/template",
 	"github.com/google/go-containerregistry/", "github.com/klauspost/compress", "github.com/opencontainers/",
 }
 
@@ -212,6 +212,21 @@ func TestSlimHandsOverToFull(t *testing.T) {
 		t.Errorf("the slim depsolve ran a --refresh check before handing it over: its cache folder exists (%v)", err)
 	}
 	restore()
+
+	// The HTML size report is depsolve-full's to write.
+	report := filepath.Join(work, "size.html")
+	size := append([]string{"size", "--html", report}, check("ok.txt")[1:]...)
+	restore = hide()
+	if got := runBin(t, slimBin, cacheOf("slim-ok.txt"), size...); got.code != exitFailure || !strings.Contains(got.stderr, "there is none at") || got.stdout != "" {
+		t.Errorf("size --html without depsolve-full: %+v; want it handed over, exit 3, nothing held printed", got)
+	}
+	restore()
+	if got := runBin(t, slimBin, cacheOf("slim-ok.txt"), size...); got.code != exitOK {
+		t.Errorf("size --html through the slim depsolve: %+v", got)
+	}
+	if data, err := os.ReadFile(report); err != nil || !strings.Contains(string(data), "<svg") {
+		t.Errorf("the report depsolve-full wrote: %v\n%.200s", err, data)
+	}
 
 	lockFile := filepath.Join(work, "requirements.lock")
 	lock := append([]string{"lock", "-o", lockFile}, check("ok.txt")[1:]...)
