@@ -34,10 +34,9 @@ func TestExtraDependenciesPrefetched(t *testing.T) {
 	if _, err := ix.Releases(ctx, "root"); err != nil {
 		t.Fatal(err)
 	}
-	f.barrier = newBarrier(3, func(path string) bool {
+	b := f.holdRequests(3, 2*time.Second, func(path string) bool {
 		return path == "/pypi/simple/a/" || path == "/pypi/simple/c/" || path == "/pypi/simple/d/"
 	})
-	f.barrier.timeout = 2 * time.Second
 	// A resolver's walk: one question at a time.
 	if _, err := ix.Metadata(ctx, "root", pep440.MustParse("1.0")); err != nil {
 		t.Fatal(err)
@@ -47,7 +46,7 @@ func TestExtraDependenciesPrefetched(t *testing.T) {
 			t.Fatalf("%s: %v, %v", name, rs, err)
 		}
 	}
-	if f.barrier.timedOut {
+	if b.missed() {
 		t.Errorf("the pages of root[x]'s dependencies were fetched one after another")
 	}
 	ix.Close()

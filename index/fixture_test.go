@@ -392,8 +392,24 @@ type barrier struct {
 	timedOut bool
 }
 
-func newBarrier(count int, match func(string) bool) *barrier {
-	return &barrier{match: match, count: count, open: make(chan struct{}), timeout: 10 * time.Second}
+// holdRequests installs a barrier for the requests whose path matches (timeout 0: 10 s),
+// under the lock the server reads it with: requests of guesses may be in flight.
+func (f *fakeIndex) holdRequests(count int, timeout time.Duration, match func(string) bool) *barrier {
+	b := &barrier{match: match, count: count, open: make(chan struct{}), timeout: 10 * time.Second}
+	if timeout > 0 {
+		b.timeout = timeout
+	}
+	f.mu.Lock()
+	f.barrier = b
+	f.mu.Unlock()
+	return b
+}
+
+// missed reports whether a request waited out the barrier's timeout.
+func (b *barrier) missed() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.timedOut
 }
 
 func (b *barrier) wait() {

@@ -653,7 +653,7 @@ func TestPrefetch(t *testing.T) {
 	f.add("pypi", makeWheel(t, "c-3.0-py3-none-any.whl", metadataText("c", "3.0", "Requires-Dist: leaf"), 0))
 	f.add("pypi", makeWheel(t, "leaf-1.0-py3-none-any.whl", metadataText("leaf", "1.0"), 0))
 	f.add("pypi", makeWheel(t, "win-1.0-py3-none-any.whl", metadataText("win", "1.0"), 0))
-	f.barrier = newBarrier(3, func(path string) bool {
+	b := f.holdRequests(3, 0, func(path string) bool {
 		return strings.HasSuffix(path, "-1.0-py3-none-any.whl.metadata") && strings.Contains("/a-/b-/c-", path[len("/files/pypi/"):len("/files/pypi/")+2])
 	})
 	ix := newIndex(t, Options{
@@ -675,7 +675,7 @@ func TestPrefetch(t *testing.T) {
 			t.Fatalf("%s: %+v, %v", pv[0], md, err)
 		}
 	}
-	if f.barrier.timedOut {
+	if b.missed() {
 		t.Errorf("the metadata of a, b and c was not fetched in parallel")
 	}
 	counts := map[string]int{}
@@ -703,7 +703,7 @@ func TestDefaultConcurrencyTakesAWave(t *testing.T) {
 		f.add("pypi", makeWheel(t, name+"-1.0-py3-none-any.whl", metadataText(name, "1.0"), 0))
 		roots = append(roots, pep508.Requirement{Name: name})
 	}
-	f.barrier = newBarrier(wave, func(path string) bool { return strings.HasPrefix(path, "/pypi/simple/") })
+	b := f.holdRequests(wave, 0, func(path string) bool { return strings.HasPrefix(path, "/pypi/simple/") })
 	ix := newIndex(t, Options{IndexURL: f.url("pypi"), MaxPrefetch: 2 * wave})
 	ix.Prefetch(roots...)
 	for _, r := range roots {
@@ -711,7 +711,7 @@ func TestDefaultConcurrencyTakesAWave(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if f.barrier.timedOut {
+	if b.missed() {
 		t.Errorf("the %d pages of one wave were not in flight together", wave)
 	}
 }
@@ -754,9 +754,9 @@ func TestRevalidationInOneWave(t *testing.T) {
 	walk(Options{})
 	f.requests()
 
-	f.barrier = newBarrier(len(chain), func(path string) bool { return strings.HasPrefix(path, "/pypi/simple/") })
+	b := f.holdRequests(len(chain), 0, func(path string) bool { return strings.HasPrefix(path, "/pypi/simple/") })
 	walk(Options{Refresh: true})
-	if f.barrier.timedOut {
+	if b.missed() {
 		t.Errorf("the pages of the chain were revalidated one level after another")
 	}
 	var pages []string

@@ -31,16 +31,15 @@ func TestBacktrackFetchesOlderVersionsTogether(t *testing.T) {
 		t.Fatal(err)
 	}
 	walk := []string{"5.0", "4.0", "3.0", "2.0"}
-	f.barrier = newBarrier(len(walk), func(path string) bool {
+	b := f.holdRequests(len(walk), 2*time.Second, func(path string) bool {
 		return strings.HasSuffix(path, ".whl.metadata") && !strings.Contains(path, "p-1.0")
 	})
-	f.barrier.timeout = 2 * time.Second
 	for _, v := range walk {
 		if md, err := ix.Metadata(ctx, "p", pep440.MustParse(v)); err != nil || md.Unavailable != "" {
 			t.Fatalf("p %s: %+v, %v", v, md, err)
 		}
 	}
-	if f.barrier.timedOut {
+	if b.missed() {
 		t.Errorf("the metadata of p %v was fetched one version after another", walk)
 	}
 	seen := map[string]bool{}

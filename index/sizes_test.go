@@ -210,10 +210,7 @@ func TestSizesPrefetchedBesideMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.requests()
-	f.mu.Lock()
-	f.barrier = newBarrier(2, func(path string) bool { return strings.HasPrefix(path, "/files/") })
-	f.barrier.timeout = 3 * time.Second
-	f.mu.Unlock()
+	b := f.holdRequests(2, 3*time.Second, func(path string) bool { return strings.HasPrefix(path, "/files/") })
 	if md, err := ix.Metadata(ctx, "big", v); err != nil || md.Unavailable != "" {
 		t.Fatalf("Metadata: %+v, %v", md, err)
 	}
@@ -221,10 +218,7 @@ func TestSizesPrefetchedBesideMetadata(t *testing.T) {
 	if want := (Sizes{Filename: d.filename, Download: int64(len(d.data)), Installed: installed}); err != nil || got != want {
 		t.Errorf("Sizes = %+v, %v; want %+v", got, err, want)
 	}
-	f.mu.Lock()
-	timedOut := f.barrier.timedOut
-	f.mu.Unlock()
-	if timedOut {
+	if b.missed() {
 		t.Error("the range read of the sizes did not go out beside the metadata request")
 	}
 	if log := f.requests(); len(log) != 2 || rangeRequests(log) != 1 {
