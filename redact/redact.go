@@ -161,22 +161,12 @@ var authScheme = sync.OnceValue(func() *regexp.Regexp {
 // in any case, or any non-ASCII text (case folding takes the long s, U+017F, for an s).
 // Most text printed holds neither, and needs the expression neither compiled nor run.
 func mayNameAuthScheme(s string) bool {
-	hasPrefixFold := func(s, lower string) bool {
-		if len(s) < len(lower) {
-			return false
-		}
-		for i := 0; i < len(lower); i++ {
-			if s[i]|0x20 != lower[i] {
-				return false
-			}
-		}
-		return true
-	}
+	hasPrefixFold := func(s, prefix string) bool { return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) }
 	for i := 0; i < len(s); i++ {
 		switch {
 		case s[i] >= utf8.RuneSelf:
 			return true
-		case s[i]|0x20 == 'b' && (hasPrefixFold(s[i:], "basic") || hasPrefixFold(s[i:], "bearer")):
+		case hasPrefixFold(s[i:], "basic") || hasPrefixFold(s[i:], "bearer"):
 			return true
 		}
 	}
