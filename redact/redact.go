@@ -161,7 +161,9 @@ var authScheme = sync.OnceValue(func() *regexp.Regexp {
 // in any case, or any non-ASCII text (case folding takes the long s, U+017F, for an s).
 // Most text printed holds neither, and needs the expression neither compiled nor run.
 func mayNameAuthScheme(s string) bool {
-	hasPrefixFold := func(s, prefix string) bool { return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) }
+	hasPrefixFold := func(s, prefix string) bool {
+		return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	}
 	for i := 0; i < len(s); i++ {
 		switch {
 		case s[i] >= utf8.RuneSelf:
