@@ -1,0 +1,181 @@
+// Package runlog records what a run of depsolve read from outside the process, so that
+// a later run can tell whether anything the first one depended on has changed (package
+// memo reuses a check's result only then).
+//
+// It works as the standard library's internal/testlog does for go test's cache: the
+// places that read files, ask the network or the machine call the hooks here, which do
+// nothing until a command starts a Log. One Log is active per process: the command line
+// runs one command, and tests that run commands in parallel run each in a process of its
+// own (testscript). Engine and package tests start no Log.
+//
+// What a run observes, and so what a Log must hold for a result to be reused:
+//   - every file read (its content) and every path looked at (whether it exists, is a
+//     folder), relative paths as given: the current folder is part of memo's key;
+//   - how long the cached index pages the run used stay fresh (FreshBetween);
+//   - anything that cannot be checked again cheaply makes the run unrepeatable: a
+//     request to an index, a registry or image read, detection of the machine's GPUs,
+//     a find-links folder, standard input.
+//
+// The environment, the arguments and the binary are not logged: memo keys on them whole.
+// TestEveryReadIsLogged lists the file-system, process and network calls
+// of the code a check runs and fails for one that calls none of these hooks.
+package runlog
+
+import (
+	"crypto/sha256"
+	"errors"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A Log is what one run observed.
+type Log struct {
+	mu           sync.Mutex
+	paths        map[string]Observation
+	unrepeatable []string
+	notBefore    time.Time
+	notAfter     time.Time
+}
+
+// An Observation is what a run saw at one path.
+type Observation struct {
+	Path string
+	// Kind is what the path held: a file read whole (Digest is its SHA-256), something
+	// only looked at (Exists, Dir), or nothing.
+	Kind   Kind
+	Digest [sha256.Size]byte
+}
+
+// Kind is what an Observation saw at its path.
+type Kind uint8
+
+const (
+	Missing Kind = iota + 1 // nothing at the path
+	File                    // a file, read whole: Digest
+	Present                 // something that is not a folder, looked at only
+	Folder                  // a folder, looked at only
+)
+
+var active atomic.Pointer[Log]
+
+// Start makes a new Log the one the hooks record into, and returns it.
+func Start() *Log {
+	l := &Log{paths: map[string]Observation{}}
+	active.Store(l)
+	return l
+}
+
+// Stop ends the recording of l (if it is still the active Log).
+func (l *Log) Stop() { active.CompareAndSwap(l, nil) }
+
+// ReadFile records the outcome of reading the file at path whole: its content, or that
+// nothing is there. Any other failure makes the run unrepeatable: it may not fail again.
+func ReadFile(path string, data []byte, err error) {
+	l := active.Load()
+	if l == nil {
+		return
+	}
+	switch {
+	case err == nil:
+		l.observe(Observation{Path: path, Kind: File, Digest: sha256.Sum256(data)})
+	case errors.Is(err, fs.ErrNotExist):
+		l.observe(Observation{Path: path, Kind: Missing})
+	default:
+		l.unrepeatableBecause("reading " + path + " failed")
+	}
+}
+
+// Stat records what a look at path (os.Stat) found.
+func Stat(path string, fi fs.FileInfo, err error) {
+	l := active.Load()
+	if l == nil {
+		return
+	}
+	switch {
+	case err == nil && fi.IsDir():
+		l.observe(Observation{Path: path, Kind: Folder})
+	case err == nil:
+		l.observe(Observation{Path: path, Kind: Present})
+	case errors.Is(err, fs.ErrNotExist):
+		l.observe(Observation{Path: path, Kind: Missing})
+	default:
+		l.unrepeatableBecause("looking at " + path + " failed")
+	}
+}
+
+// Unrepeatable says the run depended on something a later run cannot check again
+// cheaply (why names it).
+func Unrepeatable(why string) {
+	if l := active.Load(); l != nil {
+		l.unrepeatableBecause(why)
+	}
+}
+
+// FreshBetween records that the run used a cached page that is fresh from fetched until
+// stale: its result holds only while every page it used is.
+func FreshBetween(fetched, stale time.Time) {
+	l := active.Load()
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.notBefore.IsZero() || fetched.After(l.notBefore) {
+		l.notBefore = fetched
+	}
+	if l.notAfter.IsZero() || stale.Before(l.notAfter) {
+		l.notAfter = stale
+	}
+}
+
+func (l *Log) observe(o Observation) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	seen, ok := l.paths[o.Path]
+	switch {
+	case !ok || seen == o:
+	case seen.Kind == File && o.Kind == Present:
+		return // the content says more than a look
+	case seen.Kind == Present && o.Kind == File:
+	default: // two looks disagree: the path changed during the run
+		l.unrepeatable = append(l.unrepeatable, o.Path+" changed during the run")
+	}
+	l.paths[o.Path] = o
+}
+
+func (l *Log) unrepeatableBecause(why string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.unrepeatable = append(l.unrepeatable, why)
+}
+
+// Observations are the paths the run read or looked at, sorted by path.
+func (l *Log) Observations() []Observation {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	obs := make([]Observation, 0, len(l.paths))
+	for _, o := range l.paths {
+		obs = append(obs, o)
+	}
+	slices.SortFunc(obs, func(a, b Observation) int { return strings.Compare(a.Path, b.Path) })
+	return obs
+}
+
+// Unrepeatable says why the run cannot be checked again cheaply; nil when it can.
+func (l *Log) Unrepeatable() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.unrepeatable)
+}
+
+// Freshness is the time within which every cached page the run used is fresh; both
+// zero when it used none.
+func (l *Log) Freshness() (notBefore, notAfter time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.notBefore, l.notAfter
+}
