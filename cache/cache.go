@@ -11,7 +11,7 @@
 //
 //	schema      8 bytes, big-endian SchemaVersion
 //	created-by  Options.CreatedBy of the process that created the file
-//	created-at  RFC 3339 UTC time of creation
+//	created-at  RFC 3339 UTC time of creation (with nanoseconds since Generation)
 //
 // Bucket "pages": key is the project page URL without userinfo or fragment, and with the
 // values of secret-looking query parameters (token, key, auth, signature, …: the rule of
@@ -297,9 +297,31 @@ func Open(dir string, opts Options) (*Cache, error) {
 // Options.WriteBehind, a process that exits without Close loses the entries it put
 // last (see commits).
 func (c *Cache) Close() {
-	if c != nil {
-		c.commits.flush()
+	if c == nil {
+		return
 	}
+	c.commits.flush()
+	// The shared read handle would hold its lock for readLinger more: another
+	// process's writer need not wait for a Cache that is done.
+	c.mu.Lock()
+	c.reader.drop()
+	c.mu.Unlock()
+}
+
+// Generation names the state of the cache file that reads see now: it changes with
+// every transaction that writes to the file, and differs between files (a file made
+// after another was cleaned or replaced). Two equal generations read at two times mean
+// nothing was written in between. "" when there is no cache file (read-only).
+func (c *Cache) Generation() (string, error) {
+	if c == nil {
+		return "", nil
+	}
+	c.commits.flush()
+	var gen string
+	err := c.view(func(tx *bolt.Tx) {
+		gen = fmt.Sprintf("%s/%d", tx.Bucket(bucketMeta).Get(keyCreatedAt), tx.ID())
+	})
+	return gen, err
 }
 
 // Path returns the cache file's path.

@@ -258,7 +258,8 @@ func (c *Cache) newFile() (string, error) {
 			for _, kv := range [][2][]byte{
 				{keySchema, binary.BigEndian.AppendUint64(nil, SchemaVersion)},
 				{keyCreatedBy, []byte(c.createdBy)},
-				{keyCreatedAt, []byte(time.Now().UTC().Format(time.RFC3339))},
+				// With nanoseconds: it tells apart files made in one second (Generation).
+				{keyCreatedAt, []byte(time.Now().UTC().Format(time.RFC3339Nano))},
 				// Nothing in a new file is unused yet: its first prune is due in a day,
 				// not at the Open that made it (a write transaction, two syncs).
 				{keyPrunedAt, []byte(c.now().UTC().Format(time.RFC3339))},
