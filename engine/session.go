@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/depsolve/depsolve/internal/runlog"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -54,6 +55,7 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 		return nil, err
 	}
 	if useCache {
+		runlog.ReadCache(s.cacheDir)
 		if s.cache, err = openCache(s.report, s.cacheDir, req.Offline, req.Version); err != nil {
 			return nil, err
 		}

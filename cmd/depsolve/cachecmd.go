@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/depsolve/depsolve/internal/memo"
 	"io"
 	"strconv"
 	"strings"
@@ -72,7 +73,8 @@ cache folder + /depsolve. Deleting it loses nothing but time.`,
 	clean := &cobra.Command{
 		Use:   "clean",
 		Short: "Delete the cache file (and files moved aside as damaged), or with --older-than the entries unused that long",
-		Long: `Without flags, clean deletes the cache file. With --older-than it deletes only the
+		Long: `Without flags, clean deletes the cache file and the results kept for repeated
+checks (see depsolve check --help). With --older-than it deletes only the
 entries not read for that long (last use is recorded to within a week); every
 run does so once a day for entries unused for 30 days.`,
 		Example: `  depsolve cache clean
@@ -87,6 +89,12 @@ run does so once a day for entries unused for 30 days.`,
 				return pruneCache(stdout, stderr, d, olderThan)
 			}
 			removed, err := cache.Clean(d)
+			if err == nil {
+				var records string
+				if records, err = memo.Clean(d); records != "" {
+					removed = append(removed, records)
+				}
+			}
 			for _, p := range removed {
 				fmt.Fprintln(stdout, "removed", p)
 			}

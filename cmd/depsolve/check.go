@@ -45,6 +45,15 @@ the flags, then depsolve.toml or [tool.depsolve] in pyproject.toml, then
 --base-image or the Dockerfile, then --detect; Python and platform default to
 ` + engine.DefaultPython + ` and ` + engine.DefaultPlatform + `.
 
+A check run again as before (same depsolve, folder, arguments, environment and
+terminals) prints the earlier result again without resolving, followed by a
+note (not with -q), when nothing it depended on has changed: every file it
+read or looked for is as it was, the cache was not written since, and every
+cached index page it used is still fresh. A run that made a request, read an
+image, ran --detect, read a find-links folder or traced (-v) is not kept;
+neither is one that failed. DEPSOLVE_MEMO=off always resolves; depsolve
+cache clean forgets the kept results.
+
 Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 		Example: `  # Will these requirements install on an H100 host with driver 550?

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/depsolve/depsolve/internal/runlog"
 	"io"
 	"runtime/debug"
 	"slices"
@@ -155,6 +156,9 @@ func (f *inputFlags) ui(cmd *cobra.Command, stdout, stderr io.Writer) (*ui, erro
 	}
 	u := newUI(stdout, stderr, f.noColor, f.quiet)
 	u.verbosity = f.verbose
+	if u.verbosity > 0 {
+		runlog.Unrepeatable("tracing (-v): the times it prints are the run's own")
+	}
 	return u, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/depsolve/depsolve/internal/memo"
 	"io"
 	"os"
 	"os/signal"
@@ -250,6 +251,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 1 && (args[0] == "--version" || args[0] == "-V") {
 		return finish(printVersion(stdout), stderr)
 	}
+	if len(args) > 0 && args[0] == "check" && !memo.Off() {
+		return checkThroughMemo(args, stdout, stderr)
+	}
+	return runCommand(args, stdout, stderr)
+}
+
+// runCommand executes the command line args.
+func runCommand(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	context.AfterFunc(ctx, stop)

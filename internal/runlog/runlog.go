@@ -11,6 +11,7 @@
 // What a run observes, and so what a Log must hold for a result to be reused:
 //   - every file read (its content) and every path looked at (whether it exists, is a
 //     folder), relative paths as given: the current folder is part of memo's key;
+//   - the cache directory it read (ReadCache), whose state memo checks as a whole;
 //   - how long the cached index pages the run used stay fresh (FreshBetween);
 //   - anything that cannot be checked again cheaply makes the run unrepeatable: a
 //     request to an index, a registry or image read, detection of the machine's GPUs,
@@ -39,6 +40,7 @@ type Log struct {
 	unrepeatable []string
 	notBefore    time.Time
 	notAfter     time.Time
+	cacheDirs    []string
 }
 
 // An Observation is what a run saw at one path.
@@ -130,6 +132,27 @@ func FreshBetween(fetched, stale time.Time) {
 	if l.notAfter.IsZero() || stale.Before(l.notAfter) {
 		l.notAfter = stale
 	}
+}
+
+// ReadCache records that the run read the cache in dir (whose state memo checks by its
+// generation).
+func ReadCache(dir string) {
+	l := active.Load()
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !slices.Contains(l.cacheDirs, dir) {
+		l.cacheDirs = append(l.cacheDirs, dir)
+	}
+}
+
+// CacheDirs are the cache directories the run read, in the order first read.
+func (l *Log) CacheDirs() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.cacheDirs)
 }
 
 func (l *Log) observe(o Observation) {

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/engine"
+	"github.com/depsolve/depsolve/internal/memo"
+	"github.com/depsolve/depsolve/internal/runlog"
+)
+
+// checkThroughMemo runs `depsolve check args` through package memo: when an identical
+// check (same binary, folder, arguments, environment and terminals) ran before and
+// nothing it read has changed since, its output and exit status are given again with a
+// note; otherwise the check runs, recording what it reads, and a result that can be
+// checked again that way is kept for the next one.
+func checkThroughMemo(args []string, stdout, stderr io.Writer) int {
+	inv := memo.Invocation{
+		Binary:    memo.BuildID(),
+		Args:      args,
+		Env:       os.Environ(),
+		Terminals: [2]bool{isTerminal(stdout), isTerminal(stderr)},
+	}
+	wd, wdErr := os.Getwd()
+	cacheDir, dirErr := engine.CacheDir(memo.CacheDirArg(args))
+	if inv.Binary == "" || wdErr != nil || dirErr != nil {
+		return runCommand(args, stdout, stderr)
+	}
+	inv.Dir = wd
+	key := inv.Key()
+	if r := memo.Load(cacheDir, key); r != nil && r.Holds(time.Now(), cacheGeneration) {
+		r.Replay(stdout, stderr)
+		if !slices.Contains(args, "-q") && !slices.Contains(args, "--quiet") {
+			fmt.Fprintf(stderr, "note: the same check ran at %s and nothing it read has changed: this is its result (%s=off checks again)\n",
+				r.Made.Local().Format("2006-01-02 15:04:05"), memo.Env)
+		}
+		return r.Exit
+	}
+
+	before, _ := cacheGeneration(cacheDir)
+	log := runlog.Start()
+	defer log.Stop()
+	var rec memo.Recorder
+	code := runCommand(args, rec.Writer(stdout, false), rec.Writer(stderr, true))
+	log.Stop()
+	// The run must have read the one cache this process looked up and checked: a
+	// --cache-dir that memo.CacheDirArg reads otherwise than the command line does is
+	// another cache.
+	if code != exitOK && code != exitConflict || before == "" || len(log.Unrepeatable()) > 0 ||
+		!slices.Equal(log.CacheDirs(), []string{cacheDir}) {
+		return code
+	}
+	if after, err := cacheGeneration(cacheDir); err != nil || after != before {
+		return code // written meanwhile, by this run or another: what it read is not one state
+	}
+	notBefore, notAfter := log.Freshness()
+	// The memo is only a cache: a record that cannot be written costs the next run time.
+	_ = memo.Store(cacheDir, key, &memo.Record{
+		Made:     time.Now(),
+		CacheDir: cacheDir, Generation: before,
+		NotBefore: notBefore, NotAfter: notAfter,
+		Observations: log.Observations(),
+		Exit:         code,
+		Output:       rec.Output(),
+	})
+	return code
+}
+
+// cacheGeneration is the generation of the cache in dir (cache.Generation), read
+// without creating or repairing anything; "" when there is none.
+func cacheGeneration(dir string) (string, error) {
+	c, err := cache.Open(dir, cache.Options{ReadOnly: true})
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	return c.Generation()
+}
