@@ -49,6 +49,9 @@ func TestScripts(t *testing.T) {
 			// Each script has its own cache; none reads the user's.
 			env.Setenv("DEPSOLVE_CACHE_DIR", filepath.Join(env.WorkDir, ".cache"))
 			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".xdg-cache"))
+			// A script checks one behaviour at a time: results are reused only where it
+			// asks for it (memo.txtar), not wherever it happens to repeat a check.
+			env.Setenv("DEPSOLVE_MEMO", "off")
 			env.Values[fakeKey{}] = &fakeState{}
 			checkSchemaFailures(env)
 			return nil
@@ -71,8 +74,8 @@ type fakeState struct {
 
 // cmdFakeindex drives the script's index:
 //
-//	fakeindex start [-html] [-nometadata] [-noranges] SNAPSHOT.json
-//	    serves the snapshot; sets $INDEX (the "pypi" index's simple URL), $INDEX_<NAME>
+//	fakeindex start [-html] [-nometadata] [-noranges] [-maxage] SNAPSHOT.json
+//	    serves the snapshot (-maxage: every answer fresh for 10 minutes); sets $INDEX (the "pypi" index's simple URL), $INDEX_<NAME>
 //	    for every index the snapshot names (pytorch-cu124 -> $INDEX_PYTORCH_CU124) and
 //	    $INDEX_HOST (host:port, to write URLs with credentials)
 //	fakeindex down | up      every later request fails with 503 / succeeds again
@@ -102,13 +105,15 @@ func cmdFakeindex(ts *testscript.TestScript, neg bool, args []string) {
 				opts.NoMetadata = true
 			case "-noranges":
 				opts.NoRanges = true
+			case "-maxage":
+				opts.MaxAge = 10 * time.Minute
 			default:
 				ts.Fatalf("fakeindex start: unknown option %s", rest[0])
 			}
 			rest = rest[1:]
 		}
 		if len(rest) != 1 {
-			ts.Fatalf("usage: fakeindex start [-html] [-nometadata] [-noranges] SNAPSHOT")
+			ts.Fatalf("usage: fakeindex start [-html] [-nometadata] [-noranges] [-maxage] SNAPSHOT")
 		}
 		snap, err := fakeindex.Load(ts.MkAbs(rest[0]))
 		ts.Check(err)
