@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/depsolve/depsolve/index"
-	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/resolver"
 )
 
@@ -55,8 +54,6 @@ func (s *session) phase(name string, ix *index.Index) (done func()) {
 	if t == nil {
 		return func() {}
 	}
-	// The times told are this run's: printing them again would be false.
-	runlog.Unrepeatable("timing the run for its trace (-v)")
 	start, before := time.Now(), ix.Stats()
 	return func() {
 		after := ix.Stats()
