@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
@@ -26,12 +27,20 @@ const (
 // defaultInput is the file read when none is given: requirements.txt, else a
 // pyproject.toml beside it, else requirements.txt (whose absence is then the error).
 func defaultInput() string {
-	if _, err := os.Stat(DefaultRequirements); errors.Is(err, fs.ErrNotExist) {
-		if _, err := os.Stat(DefaultProject); err == nil {
+	if _, err := lookAt(DefaultRequirements); errors.Is(err, fs.ErrNotExist) {
+		if _, err := lookAt(DefaultProject); err == nil {
 			return DefaultProject
 		}
 	}
 	return DefaultRequirements
+}
+
+// lookAt is os.Stat, told to the run's log (package runlog): what is there, or its
+// absence, decides what a run reads.
+func lookAt(path string) (fs.FileInfo, error) {
+	fi, err := os.Stat(path)
+	runlog.Stat(path, fi, err)
+	return fi, err
 }
 
 // inputs is what the requirement files ask for.
@@ -60,7 +69,7 @@ func (r recordingFS) ReadFile(name string) ([]byte, error) {
 	return data, err
 }
 
-func (recordingFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
+func (recordingFS) Stat(name string) (fs.FileInfo, error) { return lookAt(name) }
 
 // loadInputs parses the requirement files (positional and -r), then the -c files.
 // Editable lines cannot be locked: they are left out with a warning. Lines that name
@@ -77,7 +86,7 @@ func loadInputs(r Reporter, req *Request) (*inputs, error) {
 		file, err := reqfile.Parse(path, opts)
 		var e *reqfile.Error
 		if defaulted && errors.As(err, &e) && e.Hint == "" {
-			if _, statErr := os.Stat(path); errors.Is(statErr, fs.ErrNotExist) {
+			if _, statErr := lookAt(path); errors.Is(statErr, fs.ErrNotExist) {
 				e.Hint = "given no FILE, depsolve reads " + DefaultRequirements + " in the current directory, else " + DefaultProject + ": name the requirements file or pyproject.toml to read"
 			}
 		}
@@ -138,7 +147,7 @@ func unresolvable(r reqfile.Requirement) error {
 
 // fileProblem says in words why path cannot be read (err may be nil for a directory).
 func fileProblem(path string, err error) string {
-	if fi, statErr := os.Stat(path); statErr == nil && fi.IsDir() {
+	if fi, statErr := lookAt(path); statErr == nil && fi.IsDir() {
 		return path + " is a directory, not a file"
 	}
 	var pe *fs.PathError

@@ -155,7 +155,7 @@ func loadMatrix(c *cache.Cache) (*matrix.Matrix, error) {
 func CacheProblem(dir string, err error) string {
 	reason := strings.TrimPrefix(err.Error(), "cache: ")
 	var pe *fs.PathError
-	switch fi, statErr := os.Stat(dir); {
+	switch fi, statErr := lookAt(dir); {
 	case statErr == nil && !fi.IsDir():
 		reason = "it is a file"
 	case errors.Is(err, fs.ErrPermission):

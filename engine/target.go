@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
@@ -48,7 +47,7 @@ func loadConfigs(path string) ([]*target.Config, error) {
 // replaced a value a lock records.
 func buildTarget(ctx context.Context, r Reporter, req *Request, m *matrix.Matrix, configs []*target.Config, files []*reqfile.File, read target.ImageReader) (*target.Target, []Warning, error) {
 	if df := req.Target.Dockerfile; df.Known() {
-		if fi, err := os.Stat(df.Text); err != nil || fi.IsDir() {
+		if fi, err := lookAt(df.Text); err != nil || fi.IsDir() {
 			return nil, nil, originError(df.Origin, "", errors.New(fileProblem(df.Text, err)))
 		}
 	}

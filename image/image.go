@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/redact"
 )
@@ -100,6 +101,8 @@ type Fact struct {
 // openReader opens the image ref names for the platform opts asks for, with the reader
 // that reads it and reports its failures.
 func openReader(ctx context.Context, ref string, opts Options) (v1.Image, *reader, *v1.Platform, error) {
+	// An image, in a registry or on disk, is more to compare than to read.
+	runlog.Unrepeatable("reading a container image")
 	plat, err := platform(opts)
 	if err != nil {
 		return nil, nil, nil, err

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/pep508"
 )
 
@@ -57,8 +58,13 @@ func wheelMETADATA(zr *zip.Reader, name string, c *candidate, limit int64) ([]by
 	return io.ReadAll(io.LimitReader(r, limit)) // archive/zip checks the CRC-32 at the end
 }
 
+// localArchive is why reading a local file makes a run unrepeatable: a wheel or source
+// distribution is more to compare than to read.
+const localArchive = "a local archive (of a find-links folder, or a file: URL)"
+
 // localMetadata reads the metadata of a file in a find-links folder.
 func (ix *Index) localMetadata(name string, c *candidate) ([]byte, error) {
+	runlog.Unrepeatable(localArchive)
 	if c.wheel != nil {
 		zr, err := zip.OpenReader(c.localPath)
 		if err != nil {
@@ -228,6 +234,7 @@ func removeTemp(f *os.File) {
 
 // hashFile returns the SHA-256 and size of a local file.
 func hashFile(path string) (string, int64, error) {
+	runlog.Unrepeatable(localArchive)
 	f, err := os.Open(path)
 	if err != nil {
 		return "", 0, err

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/depsolve/depsolve/internal/runlog"
 )
 
 // maxNetrcSize is the most of a .netrc file read; a larger one gives no credentials.
@@ -47,11 +49,13 @@ func readNetrc(path string) *netrc {
 	}
 	f, err := os.Open(path)
 	if err != nil {
+		runlog.ReadFile(path, nil, err)
 		return n
 	}
 	defer f.Close()
 	// A netrc is a few lines; the bound keeps $NETRC=/dev/zero from exhausting memory.
 	data, err := io.ReadAll(io.LimitReader(f, maxNetrcSize+1))
+	runlog.ReadOpenFile(path, f, data, err)
 	if err != nil || len(data) > maxNetrcSize {
 		return n
 	}

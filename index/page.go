@@ -16,6 +16,7 @@ import (
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/index/simple"
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/redact"
 )
 
@@ -132,9 +133,18 @@ func (ix *Index) cacheReason() string {
 	return " (fresh)"
 }
 
-// usable reports whether a cached page may be used without asking the server.
+// usable reports whether a cached page may be used without asking the server. A page
+// used because it is fresh holds the run's answer only while it is (runlog.FreshBetween);
+// offline, freshness does not count.
 func (ix *Index) usable(p cache.Page) bool {
-	return ix.opts.Offline || p.Fresh(ix.opts.Now()) && !ix.opts.Refresh
+	if ix.opts.Offline {
+		return true
+	}
+	if ix.opts.Refresh || !p.Fresh(ix.opts.Now()) {
+		return false
+	}
+	runlog.FreshBetween(p.FetchedAt, p.FetchedAt.Add(p.MaxAge))
+	return true
 }
 
 // maxCachedPage is the largest page body stored in the cache. The largest

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/depsolve/depsolve/index/simple"
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
@@ -421,6 +422,8 @@ func (ix *Index) findLinksFiles(ctx context.Context, s *source) ([]simple.File, 
 		if fp != nil {
 			return fp, nil
 		}
+		// A folder's listing and its files' contents are more to compare than to read.
+		runlog.Unrepeatable("a find-links folder")
 		entries, err := os.ReadDir(s.dir)
 		if err != nil {
 			return nil, &LocationError{Location: s.dir, Err: err}

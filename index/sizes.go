@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/pep440"
 )
 
@@ -216,6 +217,7 @@ func (ix *Index) rangeSizes(ctx context.Context, c *candidate) (cache.Sizes, err
 
 // localSizes reads the central directory of a wheel in a find-links folder.
 func localSizes(c *candidate) (cache.Sizes, error) {
+	runlog.Unrepeatable(localArchive)
 	zr, err := zip.OpenReader(c.localPath)
 	if err != nil {
 		return cache.Sizes{}, fmt.Errorf("%s is not a readable wheel: %w", c.localPath, err)

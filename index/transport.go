@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/redact"
 )
 
@@ -222,6 +223,7 @@ func (c *client) attempt(ctx context.Context, u *url.URL, f fetch, started func(
 		pw, _ := user.Password()
 		req.SetBasicAuth(user.Username(), pw)
 	}
+	runlog.Unrepeatable("a request to an index")
 	c.stats.requests.Add(1)
 	if f.count != nil {
 		f.count.Add(1)

@@ -13,8 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/redact"
+	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/target"
 )
 
@@ -105,7 +107,7 @@ var ErrOffline = errors.New("not in the cache, and offline it cannot be fetched;
 // file changed since it was reviewed: a new pin is a decision, not an update).
 func Load(ctx context.Context, ref Ref, opts LoadOptions) (*Policy, error) {
 	if ref.URL == "" {
-		data, err := os.ReadFile(ref.Path)
+		data, err := reqfile.ReadFile(ref.Path)
 		if err != nil {
 			return nil, ref.Where.errorf("policy %s: %v", ref.Path, pathProblem(err))
 		}
@@ -119,7 +121,9 @@ func Load(ctx context.Context, ref Ref, opts LoadOptions) (*Policy, error) {
 	cached := ""
 	if opts.CacheDir != "" {
 		cached = filepath.Join(opts.CacheDir, "policy", pin+".toml")
-		if data, err := os.ReadFile(cached); err == nil && digest(data) == pin {
+		data, err := os.ReadFile(cached)
+		runlog.ReadFile(cached, data, err)
+		if err == nil && digest(data) == pin {
 			return Parse(name, data, opts.Codes)
 		}
 	}
@@ -130,6 +134,7 @@ func Load(ctx context.Context, ref Ref, opts LoadOptions) (*Policy, error) {
 	if fetch == nil {
 		fetch = fetchHTTPS
 	}
+	runlog.Unrepeatable("fetching the policy " + name)
 	data, err := fetch(ctx, ref.URL)
 	if err != nil {
 		return nil, &FetchError{URL: name, Err: err}

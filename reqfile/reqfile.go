@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/redact"
@@ -125,8 +126,13 @@ type FS interface {
 
 type osFS struct{}
 
-func (osFS) ReadFile(name string) ([]byte, error)  { return ReadFile(name) }
-func (osFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
+func (osFS) ReadFile(name string) ([]byte, error) { return ReadFile(name) }
+
+func (osFS) Stat(name string) (fs.FileInfo, error) {
+	fi, err := os.Stat(name)
+	runlog.Stat(name, fi, err)
+	return fi, err
+}
 
 // Options control Parse.
 type Options struct {

@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/depsolve/depsolve/internal/runlog"
 )
 
 // System is what detection asks of the machine: run a command, read a file. LocalSystem is the
@@ -60,6 +62,9 @@ type detection struct {
 // naming the probe that failed and why; detection never fails as a whole. The matrix names
 // the compute capability of GPUs nvidia-smi cannot give it for (drivers before 510).
 func Detect(ctx context.Context, sys System, cat Catalog) (Declaration, []string) {
+	// What the machine answers (its driver, its GPUs, which Python is on the PATH) is
+	// not a file a later run could compare.
+	runlog.Unrepeatable("detecting the machine (--detect)")
 	return detect(ctx, sys, cat.GPUCapability)
 }
 

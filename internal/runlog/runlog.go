@@ -26,6 +26,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io/fs"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -89,6 +90,21 @@ func ReadFile(path string, data []byte, err error) {
 	default:
 		l.unrepeatableBecause("reading " + path + " failed")
 	}
+}
+
+// ReadOpenFile records the outcome of reading the open file f, opened at path, whole:
+// as ReadFile when f is a regular file. Anything else (a pipe, /dev/stdin, a device, a
+// file of /proc) makes the run unrepeatable instead: reading it again to check it would
+// consume it, or give other bytes.
+func ReadOpenFile(path string, f *os.File, data []byte, err error) {
+	if active.Load() == nil {
+		return // spares the stat
+	}
+	if fi, statErr := f.Stat(); statErr != nil || !fi.Mode().IsRegular() {
+		Unrepeatable("reading " + path + ", which is not a regular file")
+		return
+	}
+	ReadFile(path, data, err)
 }
 
 // Stat records what a look at path (os.Stat) found.
@@ -165,7 +181,7 @@ func (l *Log) observe(o Observation) {
 		return // the content says more than a look
 	case seen.Kind == Present && o.Kind == File:
 	default: // two looks disagree: the path changed during the run
-		l.unrepeatable = append(l.unrepeatable, o.Path+" changed during the run")
+		l.addReason(o.Path + " changed during the run")
 	}
 	l.paths[o.Path] = o
 }
@@ -173,7 +189,15 @@ func (l *Log) observe(o Observation) {
 func (l *Log) unrepeatableBecause(why string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.unrepeatable = append(l.unrepeatable, why)
+	l.addReason(why)
+}
+
+// addReason keeps each reason once: a run of a thousand requests has one reason, not a
+// thousand. l.mu is held.
+func (l *Log) addReason(why string) {
+	if !slices.Contains(l.unrepeatable, why) {
+		l.unrepeatable = append(l.unrepeatable, why)
+	}
 }
 
 // Observations are the paths the run read or looked at, sorted by path.
