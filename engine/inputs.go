@@ -209,7 +209,7 @@ func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config)
 	for _, c := range configs {
 		candidates = append(candidates, Sourced{c.IndexURL.Text, c.IndexURL.Origin.String()})
 	}
-	candidates = append(candidates, Sourced{os.Getenv("PIP_INDEX_URL"), "$PIP_INDEX_URL"},
+	candidates = append(candidates, Sourced{runlog.Getenv("PIP_INDEX_URL"), "$PIP_INDEX_URL"},
 		Sourced{index.DefaultIndexURL, "default"})
 	for _, c := range candidates {
 		if c.Value != "" {
@@ -355,7 +355,7 @@ func withoutMaskedCredentials(raw string) string {
 }
 
 // envList splits a PIP_EXTRA_INDEX_URL-style value: whitespace-separated, as pip reads it.
-func envList(name string) []string { return strings.Fields(os.Getenv(name)) }
+func envList(name string) []string { return strings.Fields(runlog.Getenv(name)) }
 
 // paths are the input files' paths, in the order read.
 func (in *inputs) paths() []string {

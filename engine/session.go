@@ -248,7 +248,7 @@ func requestTimeout(asked time.Duration, configs []*target.Config) (time.Duratio
 	if asked > 0 {
 		return asked, nil
 	}
-	if env := os.Getenv(TimeoutEnv); env != "" {
+	if env := runlog.Getenv(TimeoutEnv); env != "" {
 		d, err := target.ParseTimeout(env)
 		if err != nil {
 			return 0, &target.InputError{Flag: "$" + TimeoutEnv, Msg: err.Error()}

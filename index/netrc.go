@@ -28,10 +28,10 @@ func netrcPath(option string) string {
 	if option != "" {
 		return option
 	}
-	if p := os.Getenv("NETRC"); p != "" {
+	if p := runlog.Getenv("NETRC"); p != "" {
 		return p
 	}
-	home, err := os.UserHomeDir()
+	home, err := runlog.UserHomeDir()
 	if err != nil {
 		return ""
 	}

@@ -136,7 +136,7 @@ func (osFS) Stat(name string) (fs.FileInfo, error) {
 
 // Options control Parse.
 type Options struct {
-	// LookupEnv expands ${NAME}; nil means os.LookupEnv.
+	// LookupEnv expands ${NAME}; nil means os.LookupEnv (told to the run's log).
 	LookupEnv func(name string) (string, bool)
 	// FS reads files; nil means the operating system's.
 	FS FS
@@ -159,7 +159,7 @@ type Options struct {
 // still a pyproject.
 func Parse(path string, opts Options) (*File, error) {
 	if opts.LookupEnv == nil {
-		opts.LookupEnv = os.LookupEnv
+		opts.LookupEnv = runlog.LookupEnv
 	}
 	if opts.FS == nil {
 		opts.FS = osFS{}

@@ -45,11 +45,11 @@ the flags, then depsolve.toml or [tool.depsolve] in pyproject.toml, then
 --base-image or the Dockerfile, then --detect; Python and platform default to
 ` + engine.DefaultPython + ` and ` + engine.DefaultPlatform + `.
 
-A check run again as before (same depsolve, folder, arguments, environment and
-terminals) prints the earlier result again without resolving, followed by a
-note (not with -q), when nothing it depended on has changed: every file it
-read or looked for is as it was, the cache was not written since, and every
-cached index page it used is still fresh. A run that made a request, read an
+A check run again as before (same depsolve, folder, arguments and terminals)
+prints the earlier result again without resolving, followed by a note (not
+with -q), when nothing it depended on has changed: every file it read or
+looked for and every environment variable it read is as it was, the cache was
+not written since, and every cached index page it used is still fresh. A run that made a request, read an
 image, ran --detect, read a find-links folder or traced (-v) is not kept;
 neither is one that failed. DEPSOLVE_MEMO=off always resolves; depsolve
 cache clean forgets the kept results.

@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
+	"github.com/depsolve/depsolve/internal/runlog"
 	"io"
-	"os"
 	"sync"
 	"time"
 
@@ -41,8 +41,8 @@ func isTerminal(w io.Writer) bool {
 }
 
 func newUI(stdout, stderr io.Writer, noColor, quiet bool) *ui {
-	noColorEnv := os.Getenv("NO_COLOR") != "" // "present and not an empty string"
-	force := os.Getenv("CLICOLOR_FORCE")
+	noColorEnv := runlog.Getenv("NO_COLOR") != "" // "present and not an empty string"
+	force := runlog.Getenv("CLICOLOR_FORCE")
 	return &ui{
 		out:      stdout,
 		err:      stderr,

@@ -4,12 +4,12 @@
 // most commits change none of them.
 //
 // "Identical" and "nothing changed" are decided conservatively, never by guessing:
-//   - the key is the executable's Go build ID, the current folder, the arguments, the
-//     whole environment and whether stdout and stderr are terminals; any difference is
-//     another key;
+//   - the key is the executable's Go build ID, the current folder, the arguments and
+//     whether stdout and stderr are terminals; any difference is another key;
 //   - the record keeps what the run observed (package runlog): the content of every file
-//     it read and what it found at every path it looked at, all checked again before
-//     reuse; the generation of the cache file (cache.Generation), unchanged from before
+//     it read, what it found at every path it looked at, the value of every environment
+//     variable it read (or that it was unset) and the home folder, all checked again
+//     before reuse; the generation of the cache file (cache.Generation), unchanged from before
 //     the run to after it, and still unchanged; and the time within which every cached
 //     index page it used is fresh;
 //   - a run that observed anything it cannot check again cheaply (a request to an index,
@@ -52,30 +52,26 @@ const Env = "DEPSOLVE_MEMO"
 // Off reports whether the environment turns the memo off.
 func Off() bool { return os.Getenv(Env) == "off" }
 
-// An Invocation is what a process was started with, all of which a check's result may
-// depend on.
+// An Invocation is what a process was started with that a check's result may depend
+// on, besides what the run reads (the environment variables it reads are observations:
+// a variable nothing reads, such as one a benchmark tool or git sets to a new value for
+// every run, does not make another check).
 type Invocation struct {
 	Binary    string   // the executable's Go build ID (BuildID)
 	Dir       string   // the current folder
 	Args      []string // the arguments, the program name left out
-	Env       []string // the environment, as os.Environ gives it
 	Terminals [2]bool  // whether stdout and stderr are terminals
 }
 
 // Key is the hex SHA-256 of everything in inv, each part length-prefixed so that no two
-// invocations share a key; the environment is sorted, as its order means nothing.
+// invocations share a key.
 func (inv Invocation) Key() string {
-	b := wire.AppendString(nil, "depsolve memo 1")
+	b := wire.AppendString(nil, "depsolve memo 2")
 	b = wire.AppendString(b, inv.Binary)
 	b = wire.AppendString(b, inv.Dir)
 	b = wire.AppendUvarint(b, uint64(len(inv.Args)))
 	for _, a := range inv.Args {
 		b = wire.AppendString(b, a)
-	}
-	env := slices.Sorted(slices.Values(inv.Env))
-	b = wire.AppendUvarint(b, uint64(len(env)))
-	for _, e := range env {
-		b = wire.AppendString(b, e)
 	}
 	for _, t := range inv.Terminals {
 		b = append(b, boolByte(t))
@@ -198,6 +194,15 @@ func observedAgain(o runlog.Observation) bool {
 	case runlog.Folder:
 		fi, err := os.Stat(o.Path)
 		return err == nil && fi.IsDir()
+	case runlog.EnvSet:
+		value, set := os.LookupEnv(o.Path)
+		return set && sha256.Sum256([]byte(value)) == o.Digest
+	case runlog.EnvUnset:
+		_, set := os.LookupEnv(o.Path)
+		return !set
+	case runlog.HomeDir:
+		home, err := os.UserHomeDir()
+		return err == nil && sha256.Sum256([]byte(home)) == o.Digest
 	}
 	return false
 }
@@ -280,7 +285,7 @@ func Clean(cacheDir string) (string, error) {
 	return dir, os.RemoveAll(dir)
 }
 
-const format = "depsolve memo record 1"
+const format = "depsolve memo record 2"
 
 // encode lays r out with the wire encoding, followed by the SHA-256 of all before it.
 func encode(r *Record) []byte {
@@ -294,7 +299,7 @@ func encode(r *Record) []byte {
 	for _, o := range r.Observations {
 		b = append(b, byte(o.Kind))
 		b = wire.AppendString(b, o.Path)
-		if o.Kind == runlog.File {
+		if o.HasDigest() {
 			b = append(b, o.Digest[:]...)
 		}
 	}
@@ -343,7 +348,7 @@ func decode(data []byte) (*Record, error) {
 	r.NotAfter = readTime(rd)
 	for range rd.Count(2) {
 		o := runlog.Observation{Kind: runlog.Kind(rd.Byte()), Path: rd.String()}
-		if o.Kind == runlog.File {
+		if o.HasDigest() {
 			for i := range o.Digest {
 				o.Digest[i] = rd.Byte()
 			}

@@ -17,20 +17,18 @@ import (
 )
 
 func TestKeyTellsInvocationsApart(t *testing.T) {
-	base := Invocation{Binary: "id", Dir: "/w", Args: []string{"check", "a b"}, Env: []string{"A=1", "B=2"}}
+	base := Invocation{Binary: "id", Dir: "/w", Args: []string{"check", "a b"}}
 	changed := map[string]Invocation{}
 	for name, change := range map[string]func(*Invocation){
 		"binary":       func(i *Invocation) { i.Binary = "id2" },
 		"folder":       func(i *Invocation) { i.Dir = "/w2" },
 		"argument":     func(i *Invocation) { i.Args = []string{"check", "a c"} },
 		"split":        func(i *Invocation) { i.Args = []string{"check", "a", "b"} },
-		"env value":    func(i *Invocation) { i.Env = []string{"A=1", "B=3"} },
-		"env added":    func(i *Invocation) { i.Env = []string{"A=1", "B=2", "C="} },
 		"stdout a tty": func(i *Invocation) { i.Terminals[0] = true },
 		"stderr a tty": func(i *Invocation) { i.Terminals[1] = true },
 	} {
 		inv := base
-		inv.Args, inv.Env = slices.Clone(base.Args), slices.Clone(base.Env)
+		inv.Args = slices.Clone(base.Args)
 		change(&inv)
 		changed[name] = inv
 	}
@@ -41,11 +39,6 @@ func TestKeyTellsInvocationsApart(t *testing.T) {
 			t.Errorf("%s and %s share the key %s", name, other, k)
 		}
 		keys[k] = name
-	}
-	reordered := base
-	reordered.Env = []string{"B=2", "A=1"}
-	if reordered.Key() != base.Key() {
-		t.Error("the order of the environment changed the key")
 	}
 }
 
@@ -100,6 +93,9 @@ func sampleRecord(t testing.TB, dir string) *Record {
 			{Path: file, Kind: runlog.File, Digest: sha256.Sum256([]byte("torch==2.5.1\n"))},
 			{Path: filepath.Join(dir, "depsolve.toml"), Kind: runlog.Missing},
 			{Path: dir, Kind: runlog.Folder},
+			{Path: "MEMO_TEST_SET", Kind: runlog.EnvSet, Digest: sha256.Sum256([]byte("v"))},
+			{Path: "MEMO_TEST_UNSET", Kind: runlog.EnvUnset},
+			{Kind: runlog.HomeDir, Digest: sha256.Sum256([]byte(home(t)))},
 		},
 		Exit:   1,
 		Output: []Chunk{{Data: []byte("out\n")}, {Stderr: true, Data: []byte("err\n")}, {Data: []byte("more\n")}},
@@ -148,7 +144,16 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
+func home(t testing.TB) string {
+	h, err := os.UserHomeDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 func TestHolds(t *testing.T) {
+	t.Setenv("MEMO_TEST_SET", "v")
 	dir := t.TempDir()
 	gen := func(want string) func(string) (string, error) {
 		return func(string) (string, error) { return want, nil }
@@ -156,30 +161,40 @@ func TestHolds(t *testing.T) {
 	now := time.Now()
 	fresh := gen("2026-12-07T10:00:00.1Z/7")
 	for name, tt := range map[string]struct {
-		change func(r *Record)
+		change func(t *testing.T, r *Record)
 		at     time.Time
 		gen    func(string) (string, error)
 		want   bool
 	}{
-		"unchanged":            {nil, now, fresh, true},
-		"file edited":          {func(r *Record) { write(t, r.Observations[0].Path, "torch==2.5.0\n") }, now, fresh, false},
-		"file removed":         {func(r *Record) { os.Remove(r.Observations[0].Path) }, now, fresh, false},
-		"file now a folder":    {func(r *Record) { os.Remove(r.Observations[0].Path); os.Mkdir(r.Observations[0].Path, 0o755) }, now, fresh, false},
-		"missing file created": {func(r *Record) { write(t, r.Observations[1].Path, "") }, now, fresh, false},
-		"folder removed":       {func(r *Record) { r.Observations[2].Path = filepath.Join(dir, "gone") }, now, fresh, false},
+		"unchanged":    {nil, now, fresh, true},
+		"file edited":  {func(t *testing.T, r *Record) { write(t, r.Observations[0].Path, "torch==2.5.0\n") }, now, fresh, false},
+		"file removed": {func(t *testing.T, r *Record) { os.Remove(r.Observations[0].Path) }, now, fresh, false},
+		"file now a folder": {func(t *testing.T, r *Record) {
+			os.Remove(r.Observations[0].Path)
+			os.Mkdir(r.Observations[0].Path, 0o755)
+		}, now, fresh, false},
+		"missing file created": {func(t *testing.T, r *Record) { write(t, r.Observations[1].Path, "") }, now, fresh, false},
+		"folder removed":       {func(t *testing.T, r *Record) { r.Observations[2].Path = filepath.Join(dir, "gone") }, now, fresh, false},
 		"cache written":        {nil, now, gen("2026-12-07T10:00:00.1Z/8"), false},
 		"no cache":             {nil, now, gen(""), false},
 		"cache unreadable":     {nil, now, func(string) (string, error) { return "", errors.New("locked") }, false},
 		"a page went stale":    {nil, now.Add(2 * time.Minute), fresh, false},
 		"clock went back":      {nil, now.Add(-2 * time.Minute), fresh, false},
-		"no page used":         {func(r *Record) { r.NotBefore, r.NotAfter = time.Time{}, time.Time{} }, now.Add(time.Hour), fresh, true},
-		"file made unreadable": {func(r *Record) { os.Remove(r.Observations[0].Path); os.Symlink("/dev/null", r.Observations[0].Path) }, now, fresh, false},
+		"no page used":         {func(t *testing.T, r *Record) { r.NotBefore, r.NotAfter = time.Time{}, time.Time{} }, now.Add(time.Hour), fresh, true},
+		"variable changed":     {func(t *testing.T, r *Record) { t.Setenv("MEMO_TEST_SET", "w") }, now, fresh, false},
+		"variable unset":       {func(t *testing.T, r *Record) { t.Setenv("MEMO_TEST_SET", ""); os.Unsetenv("MEMO_TEST_SET") }, now, fresh, false},
+		"variable set":         {func(t *testing.T, r *Record) { t.Setenv("MEMO_TEST_UNSET", "") }, now, fresh, false},
+		"home moved":           {func(t *testing.T, r *Record) { t.Setenv("HOME", filepath.Join(dir, "elsewhere")) }, now, fresh, false},
+		"file made unreadable": {func(t *testing.T, r *Record) {
+			os.Remove(r.Observations[0].Path)
+			os.Symlink("/dev/null", r.Observations[0].Path)
+		}, now, fresh, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := sampleRecord(t, t.TempDir())
 			r.Observations[2].Path = dir
 			if tt.change != nil {
-				tt.change(r)
+				tt.change(t, r)
 			}
 			if got := r.Holds(tt.at, tt.gen); got != tt.want {
 				t.Errorf("Holds = %v, want %v", got, tt.want)

@@ -18,7 +18,8 @@ import (
 // outsideCalls are the functions (and os.Stdin) through which code reaches outside the
 // process: files, folders, other programs, the network. By import path, then name.
 var outsideCalls = map[string][]string{
-	"os":            {"Open", "OpenFile", "ReadFile", "ReadDir", "Stat", "Lstat", "Readlink", "DirFS", "Stdin", "StartProcess"},
+	"os": {"Open", "OpenFile", "ReadFile", "ReadDir", "Stat", "Lstat", "Readlink", "DirFS", "Stdin", "StartProcess",
+		"Getenv", "LookupEnv", "Environ", "ExpandEnv", "UserHomeDir", "UserCacheDir", "UserConfigDir"},
 	"io/ioutil":     {"ReadFile", "ReadDir"},
 	"path/filepath": {"Glob", "Walk", "WalkDir", "EvalSymlinks"},
 	"os/exec":       {"Command", "CommandContext", "LookPath"},
@@ -35,7 +36,7 @@ var outsideCalls = map[string][]string{
 const runlogPath = "github.com/depsolve/depsolve/internal/runlog"
 
 // hooks are this package's functions that tell the run's log what it read.
-var hooks = []string{"ReadFile", "ReadOpenFile", "Stat", "Unrepeatable", "FreshBetween"}
+var hooks = []string{"ReadFile", "ReadOpenFile", "Stat", "Unrepeatable", "FreshBetween", "Getenv", "LookupEnv", "UserHomeDir"}
 
 // A classification says why a function's outside calls are sound for package memo.
 type classification struct {
@@ -106,6 +107,17 @@ var outsideReaders = map[string]classification{
 	"cache/store.go:reader.acquire": notCheck("the cache, which package memo checks by its generation"),
 	"cache/cache.go:Cache.Info":     notCheck("depsolve cache info"),
 	"cache/cache.go:Clean":          notCheck("depsolve cache clean"),
+
+	// The hooks themselves, which record what they read.
+	"internal/runlog/runlog.go:LookupEnv":   notCheck("the hook runlog.LookupEnv: it records the variable"),
+	"internal/runlog/runlog.go:UserHomeDir": notCheck("the hook runlog.UserHomeDir: it records the folder"),
+
+	// The cache folder: memo keeps a check's record in the folder the run reads, and
+	// checks the run read that one; another folder is another record.
+	"cache/cache.go:DefaultDir":   notCheck("where the cache is: memo keeps records in it"),
+	"engine/env.go:cacheOrigin":   notCheck("depsolve env: says where the cache folder comes from"),
+	"cmd/depsolve/main.go:tuneGC": notCheck("the collector's tuning ($GOGC, $GOMEMLIMIT): changes no output"),
+	"internal/memo/memo.go:Off":   notCheck("$DEPSOLVE_MEMO turns the memo off, before any run"),
 
 	// The memo compares a kept result's observations with what is there now, and keeps
 	// its records: what it reads decides whether to resolve, never what a run prints.

@@ -11,14 +11,16 @@
 // What a run observes, and so what a Log must hold for a result to be reused:
 //   - every file read (its content) and every path looked at (whether it exists, is a
 //     folder), relative paths as given: the current folder is part of memo's key;
+//   - every environment variable read (Getenv, LookupEnv: its value, or that it is
+//     unset), and the home folder (UserHomeDir);
 //   - the cache directory it read (ReadCache), whose state memo checks as a whole;
 //   - how long the cached index pages the run used stay fresh (FreshBetween);
 //   - anything that cannot be checked again cheaply makes the run unrepeatable: a
 //     request to an index, a registry or image read, detection of the machine's GPUs,
 //     a find-links folder, standard input.
 //
-// The environment, the arguments and the binary are not logged: memo keys on them whole.
-// TestEveryReadIsLogged lists the file-system, process and network calls
+// The arguments, the current folder and the binary are not logged: memo keys on them.
+// TestEveryReadIsLogged lists the file-system, environment, process and network calls
 // of the code a check runs and fails for one that calls none of these hooks.
 package runlog
 
@@ -44,23 +46,54 @@ type Log struct {
 	cacheDirs    []string
 }
 
-// An Observation is what a run saw at one path.
+// An Observation is what a run saw at one path, or of one environment variable.
 type Observation struct {
+	// Path is the path looked at; for EnvSet and EnvUnset the variable's name, for
+	// HomeDir "".
 	Path string
-	// Kind is what the path held: a file read whole (Digest is its SHA-256), something
-	// only looked at (Exists, Dir), or nothing.
+	// Kind is what was there: a file read whole (Digest is its SHA-256), something
+	// only looked at, nothing; a variable's value (Digest is its SHA-256) or its
+	// absence; the home folder (Digest is the SHA-256 of its path).
 	Kind   Kind
 	Digest [sha256.Size]byte
+}
+
+// HasDigest says whether o's Digest means something.
+func (o Observation) HasDigest() bool { return o.Kind == File || o.Kind == EnvSet || o.Kind == HomeDir }
+
+// name is what o is about, as a reason names it: a path, $NAME, the home folder.
+func (o Observation) name() string {
+	switch o.Kind {
+	case EnvSet, EnvUnset:
+		return "$" + o.Path
+	case HomeDir:
+		return "the home folder"
+	}
+	return o.Path
+}
+
+// key tells apart a path and a variable of the same name.
+func (o Observation) key() string {
+	switch o.Kind {
+	case EnvSet, EnvUnset:
+		return "$" + o.Path
+	case HomeDir:
+		return "~"
+	}
+	return "/" + o.Path
 }
 
 // Kind is what an Observation saw at its path.
 type Kind uint8
 
 const (
-	Missing Kind = iota + 1 // nothing at the path
-	File                    // a file, read whole: Digest
-	Present                 // something that is not a folder, looked at only
-	Folder                  // a folder, looked at only
+	Missing  Kind = iota + 1 // nothing at the path
+	File                     // a file, read whole: Digest
+	Present                  // something that is not a folder, looked at only
+	Folder                   // a folder, looked at only
+	EnvSet                   // an environment variable with a value: Digest
+	EnvUnset                 // an environment variable not set
+	HomeDir                  // the home folder (os.UserHomeDir): Digest of its path
 )
 
 var active atomic.Pointer[Log]
@@ -125,6 +158,38 @@ func Stat(path string, fi fs.FileInfo, err error) {
 	}
 }
 
+// LookupEnv is os.LookupEnv, told to the log.
+func LookupEnv(name string) (string, bool) {
+	value, set := os.LookupEnv(name)
+	if l := active.Load(); l != nil {
+		o := Observation{Path: name, Kind: EnvUnset}
+		if set {
+			o = Observation{Path: name, Kind: EnvSet, Digest: sha256.Sum256([]byte(value))}
+		}
+		l.observe(o)
+	}
+	return value, set
+}
+
+// Getenv is os.Getenv, told to the log.
+func Getenv(name string) string {
+	value, _ := LookupEnv(name)
+	return value
+}
+
+// UserHomeDir is os.UserHomeDir, told to the log; a failure makes the run unrepeatable.
+func UserHomeDir() (string, error) {
+	home, err := os.UserHomeDir()
+	if l := active.Load(); l != nil {
+		if err != nil {
+			l.unrepeatableBecause("finding the home folder failed")
+		} else {
+			l.observe(Observation{Kind: HomeDir, Digest: sha256.Sum256([]byte(home))})
+		}
+	}
+	return home, err
+}
+
 // Unrepeatable says the run depended on something a later run cannot check again
 // cheaply (why names it).
 func Unrepeatable(why string) {
@@ -174,16 +239,16 @@ func (l *Log) CacheDirs() []string {
 func (l *Log) observe(o Observation) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	seen, ok := l.paths[o.Path]
+	seen, ok := l.paths[o.key()]
 	switch {
 	case !ok || seen == o:
 	case seen.Kind == File && o.Kind == Present:
 		return // the content says more than a look
 	case seen.Kind == Present && o.Kind == File:
 	default: // two looks disagree: the path changed during the run
-		l.addReason(o.Path + " changed during the run")
+		l.addReason(o.name() + " changed during the run")
 	}
-	l.paths[o.Path] = o
+	l.paths[o.key()] = o
 }
 
 func (l *Log) unrepeatableBecause(why string) {
@@ -200,7 +265,8 @@ func (l *Log) addReason(why string) {
 	}
 }
 
-// Observations are the paths the run read or looked at, sorted by path.
+// Observations are the paths and variables the run read or looked at, in a stable
+// order (variables, paths, then the home folder; each by name).
 func (l *Log) Observations() []Observation {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -208,7 +274,7 @@ func (l *Log) Observations() []Observation {
 	for _, o := range l.paths {
 		obs = append(obs, o)
 	}
-	slices.SortFunc(obs, func(a, b Observation) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(obs, func(a, b Observation) int { return strings.Compare(a.key(), b.key()) })
 	return obs
 }
 

@@ -199,3 +199,39 @@ func TestObservationsSorted(t *testing.T) {
 type present struct{ fs.FileInfo }
 
 func (present) IsDir() bool { return false }
+
+func TestEnvironment(t *testing.T) {
+	t.Setenv("RUNLOG_TEST_SET", "v")
+	t.Setenv("RUNLOG_TEST_UNSET", "")
+	os.Unsetenv("RUNLOG_TEST_UNSET")
+	l := runlog.Start()
+	defer l.Stop()
+	if got := runlog.Getenv("RUNLOG_TEST_SET"); got != "v" {
+		t.Errorf("Getenv = %q", got)
+	}
+	if got, set := runlog.LookupEnv("RUNLOG_TEST_UNSET"); got != "" || set {
+		t.Errorf("LookupEnv of an unset variable = %q, %v", got, set)
+	}
+	home, err := runlog.UserHomeDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	runlog.ReadFile("RUNLOG_TEST_SET", []byte("a file of the same name"), nil)
+	want := []runlog.Observation{
+		{Path: "RUNLOG_TEST_SET", Kind: runlog.EnvSet, Digest: sha256.Sum256([]byte("v"))},
+		{Path: "RUNLOG_TEST_UNSET", Kind: runlog.EnvUnset},
+		{Path: "RUNLOG_TEST_SET", Kind: runlog.File, Digest: sha256.Sum256([]byte("a file of the same name"))},
+		{Kind: runlog.HomeDir, Digest: sha256.Sum256([]byte(home))},
+	}
+	if got := l.Observations(); !slices.Equal(got, want) {
+		t.Errorf("observed\n%+v\nwant\n%+v", got, want)
+	}
+	if l.Unrepeatable() != nil {
+		t.Errorf("unrepeatable for %q", l.Unrepeatable())
+	}
+	t.Setenv("RUNLOG_TEST_SET", "w")
+	runlog.Getenv("RUNLOG_TEST_SET")
+	if got, want := l.Unrepeatable(), []string{"$RUNLOG_TEST_SET changed during the run"}; !slices.Equal(got, want) {
+		t.Errorf("a variable read twice with two values: unrepeatable for %q, want %q", got, want)
+	}
+}
