@@ -238,6 +238,7 @@ type Cache struct {
 
 	mu      sync.RWMutex // see "Concurrency" in the package comment
 	reader  reader       // the read-only handle reads share
+	gens    generations  // the generations reads saw
 	commits commits      // the puts not yet committed
 
 	stateMu  sync.Mutex
@@ -306,6 +307,52 @@ func (c *Cache) Close() {
 	c.mu.Lock()
 	c.reader.drop()
 	c.mu.Unlock()
+}
+
+// generations remembers the generation of the first read and whether a later read saw
+// another.
+type generations struct {
+	mu      sync.Mutex
+	first   generation
+	read    bool
+	changed bool
+}
+
+type generation struct {
+	createdAt string
+	tx        int
+}
+
+func (g generation) String() string { return fmt.Sprintf("%s/%d", g.createdAt, g.tx) }
+
+func (gs *generations) saw(createdAt string, tx int) {
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	g := generation{createdAt, tx}
+	switch {
+	case !gs.read:
+		gs.first, gs.read = g, true
+	case g != gs.first:
+		gs.changed = true
+	}
+}
+
+// StableGeneration returns the generation (as Generation names it) the Cache's first
+// read saw, and whether every read since saw it too and it is still the file's
+// generation once the puts so far are committed: only then did the Cache read one
+// state of the file, which nothing changed while it read. "" when nothing was read.
+func (c *Cache) StableGeneration() (string, bool) {
+	if c == nil {
+		return "", false
+	}
+	now, err := c.Generation() // a read: it flushes the puts first, and is compared too
+	c.gens.mu.Lock()
+	defer c.gens.mu.Unlock()
+	if !c.gens.read {
+		return "", false
+	}
+	first := c.gens.first.String()
+	return first, err == nil && !c.gens.changed && now == first
 }
 
 // Generation names the state of the cache file that reads see now: it changes with

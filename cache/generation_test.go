@@ -14,22 +14,22 @@ func TestGeneration(t *testing.T) {
 	}
 
 	c, _ := openTest(t, dir, Options{WriteBehind: true})
-	first := generation(t, c)
+	first := generationOf(t, c)
 	if _, _, err := c.GetPage(pageURL(1)); err != nil {
 		t.Fatal(err)
 	}
-	if again := generation(t, c); again != first {
+	if again := generationOf(t, c); again != first {
 		t.Errorf("a read changed the generation: %q, then %q", first, again)
 	}
 	if err := c.PutPage(pageURL(1), samplePage("a")); err != nil {
 		t.Fatal(err)
 	}
 	// The put is written behind: Generation sees it, as reads do.
-	written := generation(t, c)
+	written := generationOf(t, c)
 	if written == first {
 		t.Errorf("a write left the generation at %q", written)
 	}
-	if other := generation(t, mustOpen(t, dir, Options{ReadOnly: true})); other != written {
+	if other := generationOf(t, mustOpen(t, dir, Options{ReadOnly: true})); other != written {
 		t.Errorf("another Cache on the file reads generation %q, want %q", other, written)
 	}
 
@@ -38,7 +38,7 @@ func TestGeneration(t *testing.T) {
 	if _, err := Clean(dir); err != nil {
 		t.Fatal(err)
 	}
-	fresh := generation(t, mustOpen(t, dir, Options{}))
+	fresh := generationOf(t, mustOpen(t, dir, Options{}))
 	if fresh == first || fresh == written {
 		t.Errorf("a new file has the generation %q of the old one", fresh)
 	}
@@ -64,7 +64,7 @@ func TestCloseReleasesTheReadLock(t *testing.T) {
 	}
 }
 
-func generation(t *testing.T, c *Cache) string {
+func generationOf(t *testing.T, c *Cache) string {
 	t.Helper()
 	gen, err := c.Generation()
 	if err != nil || gen == "" {
@@ -77,4 +77,45 @@ func mustOpen(t *testing.T, dir string, opts Options) *Cache {
 	t.Helper()
 	c, _ := openTest(t, dir, opts)
 	return c
+}
+
+// TestStableGeneration: a Cache that read one state of the file, which nothing wrote
+// while it read, says so; a write by itself or by another Cache (another process)
+// between its first read and now makes it unstable.
+func TestStableGeneration(t *testing.T) {
+	dir := t.TempDir()
+	seed := mustOpen(t, dir, Options{})
+	if err := seed.PutPage(pageURL(1), samplePage("a")); err != nil {
+		t.Fatal(err)
+	}
+	seed.Close()
+
+	reader := mustOpen(t, dir, Options{WriteBehind: true})
+	if _, _, err := reader.GetPage(pageURL(1)); err != nil {
+		t.Fatal(err)
+	}
+	gen, stable := reader.StableGeneration()
+	if !stable || gen != generationOf(t, reader) {
+		t.Errorf("reads only: StableGeneration = %q, %v; want %q, stable", gen, stable, generationOf(t, reader))
+	}
+
+	other := mustOpen(t, dir, Options{})
+	if err := other.PutPage(pageURL(2), samplePage("b")); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	if _, stable := reader.StableGeneration(); stable {
+		t.Error("another Cache wrote after the first read, and the reader is still stable")
+	}
+
+	own := mustOpen(t, dir, Options{WriteBehind: true})
+	if _, _, err := own.GetPage(pageURL(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := own.PutPage(pageURL(3), samplePage("c")); err != nil {
+		t.Fatal(err)
+	}
+	if _, stable := own.StableGeneration(); stable {
+		t.Error("a Cache that wrote is stable")
+	}
 }

@@ -82,6 +82,9 @@ type handle struct {
 	// and reads check that the path still names the file they have open), so later
 	// read transactions skip the check.
 	ours atomic.Bool
+	// createdAt is the file's created-at, read with the schema check (ours): with a
+	// transaction's ID it makes the generation the transaction reads.
+	createdAt atomic.Pointer[string]
 }
 
 // openDB opens the cache file read-only (shared lock) or read-write (exclusive lock),
@@ -452,8 +455,11 @@ func (c *Cache) attemptRead(fn func(*bolt.Tx) error) error {
 			if err := checkSchema(tx); err != nil {
 				return &fileError{fileForeign, h.ident, err}
 			}
+			created := string(tx.Bucket(bucketMeta).Get(keyCreatedAt))
+			h.createdAt.Store(&created)
 			h.ours.Store(true)
 		}
+		c.gens.saw(*h.createdAt.Load(), tx.ID())
 		return fn(tx)
 	})
 	var fe *fileError

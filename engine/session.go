@@ -55,7 +55,6 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 		return nil, err
 	}
 	if useCache {
-		runlog.ReadCache(s.cacheDir)
 		if s.cache, err = openCache(s.report, s.cacheDir, req.Offline, req.Version); err != nil {
 			return nil, err
 		}
@@ -101,7 +100,16 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 
 // close ends the session: it waits until what the run put in the cache is written
 // (puts return before, see cache.Close).
-func (s *session) close() { s.cache.Close() }
+// close commits what the session put in the cache, and tells the run's log which state
+// of the cache the session read.
+func (s *session) close() {
+	if s.cache == nil {
+		return
+	}
+	generation, stable := s.cache.StableGeneration()
+	s.cache.Close()
+	runlog.ReadCache(s.cacheDir, generation, stable)
+}
 
 // openCache opens the cache in dir for reading and writing. A cache that cannot be used
 // is a warning, and the run goes on without it (a nil *cache.Cache), unless offline: then

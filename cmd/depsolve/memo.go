@@ -40,27 +40,23 @@ func checkThroughMemo(args []string, stdout, stderr io.Writer) int {
 		return r.Exit
 	}
 
-	before, _ := cacheGeneration(cacheDir)
 	log := runlog.Start()
 	defer log.Stop()
 	var rec memo.Recorder
 	code := runCommand(args, rec.Writer(stdout, false), rec.Writer(stderr, true))
 	log.Stop()
-	// The run must have read the one cache this process looked up and checked: a
+	// The run must have read one state of the one cache this process looked in: a
 	// --cache-dir that memo.CacheDirArg reads otherwise than the command line does is
 	// another cache.
-	if code != exitOK && code != exitConflict || before == "" || len(log.Unrepeatable()) > 0 ||
-		!slices.Equal(log.CacheDirs(), []string{cacheDir}) {
+	readDir, generation, readOne := log.Cache()
+	if code != exitOK && code != exitConflict || len(log.Unrepeatable()) > 0 || !readOne || readDir != cacheDir {
 		return code
-	}
-	if after, err := cacheGeneration(cacheDir); err != nil || after != before {
-		return code // written meanwhile, by this run or another: what it read is not one state
 	}
 	notBefore, notAfter := log.Freshness()
 	// The memo is only a cache: a record that cannot be written costs the next run time.
 	_ = memo.Store(cacheDir, key, &memo.Record{
 		Made:     time.Now(),
-		CacheDir: cacheDir, Generation: before,
+		CacheDir: cacheDir, Generation: generation,
 		NotBefore: notBefore, NotAfter: notAfter,
 		Observations: log.Observations(),
 		Exit:         code,

@@ -48,7 +48,7 @@ var allowed = map[string][]string{
 	"internal/slim":       {},
 	"internal/treemap":    {},
 	"internal/runlog":     {},
-	"internal/memo":       {"internal/runlog", "internal/wire", "lockfile", "reqfile"},
+	"internal/memo":       {"internal/runlog", "internal/wire", "reqfile"},
 	"cmd/depsolve":        {"engine", "cache", "index", "internal/memo", "internal/printable", "internal/runlog", "internal/slim", "internal/treemap", "matrix", "pep440", "pep508", "policy", "redact", "reqfile", "resolver", "target", "github.com/spf13/cobra", "github.com/spf13/pflag", "golang.org/x/term"},
 	"scripts/matrix-gaps": {"matrix"},
 	"scripts/release":     {"pep440", "github.com/google/go-containerregistry", "golang.org/x/crypto/x509roots/fallback/bundle"},

@@ -13,7 +13,8 @@
 //     folder), relative paths as given: the current folder is part of memo's key;
 //   - every environment variable read (Getenv, LookupEnv: its value, or that it is
 //     unset), and the home folder (UserHomeDir);
-//   - the cache directory it read (ReadCache), whose state memo checks as a whole;
+//   - the cache it read (ReadCache), and the one state of it it read, which memo checks
+//     again as a whole;
 //   - how long the cached index pages the run used stay fresh (FreshBetween);
 //   - anything that cannot be checked again cheaply makes the run unrepeatable: a
 //     request to an index, a registry or image read, detection of the machine's GPUs,
@@ -43,7 +44,7 @@ type Log struct {
 	unrepeatable []string
 	notBefore    time.Time
 	notAfter     time.Time
-	cacheDirs    []string
+	caches       map[string]string // cache directory -> the generation read
 }
 
 // An Observation is what a run saw at one path, or of one environment variable.
@@ -215,25 +216,41 @@ func FreshBetween(fetched, stale time.Time) {
 	}
 }
 
-// ReadCache records that the run read the cache in dir (whose state memo checks by its
-// generation).
-func ReadCache(dir string) {
+// ReadCache records that the run read the cache in dir, all of it in the state
+// generation names (cache.Cache.StableGeneration), unless stable is false: then the
+// file changed while the run read it, and the run is unrepeatable.
+func ReadCache(dir, generation string, stable bool) {
 	l := active.Load()
 	if l == nil {
 		return
 	}
+	if !stable || generation == "" {
+		l.unrepeatableBecause("the cache changed while the run read it")
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !slices.Contains(l.cacheDirs, dir) {
-		l.cacheDirs = append(l.cacheDirs, dir)
+	if l.caches == nil {
+		l.caches = map[string]string{}
 	}
+	if seen, ok := l.caches[dir]; ok && seen != generation {
+		l.addReason("the cache changed while the run read it")
+	}
+	l.caches[dir] = generation
 }
 
-// CacheDirs are the cache directories the run read, in the order first read.
-func (l *Log) CacheDirs() []string {
+// Cache returns the one cache the run read and the generation it read, and false when
+// the run read no cache or several.
+func (l *Log) Cache() (dir, generation string, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return slices.Clone(l.cacheDirs)
+	if len(l.caches) != 1 {
+		return "", "", false
+	}
+	for dir, generation := range l.caches {
+		return dir, generation, true
+	}
+	return "", "", false
 }
 
 func (l *Log) observe(o Observation) {

@@ -235,3 +235,32 @@ func TestEnvironment(t *testing.T) {
 		t.Errorf("a variable read twice with two values: unrepeatable for %q, want %q", got, want)
 	}
 }
+
+func TestReadCache(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		reads          func()
+		wantOK         bool
+		wantUnrepeated bool
+	}{
+		{"none", func() {}, false, false},
+		{"one, stable", func() { runlog.ReadCache("/c", "g1", true) }, true, false},
+		{"one, twice alike", func() { runlog.ReadCache("/c", "g1", true); runlog.ReadCache("/c", "g1", true) }, true, false},
+		{"changed while read", func() { runlog.ReadCache("/c", "g1", false) }, false, true},
+		{"two states", func() { runlog.ReadCache("/c", "g1", true); runlog.ReadCache("/c", "g2", true) }, true, true},
+		{"two caches", func() { runlog.ReadCache("/c", "g1", true); runlog.ReadCache("/d", "g1", true) }, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := runlog.Start()
+			defer l.Stop()
+			tc.reads()
+			dir, gen, ok := l.Cache()
+			if ok != tc.wantOK || ok && (dir != "/c" || gen == "") {
+				t.Errorf("Cache = %q, %q, %v; want ok %v", dir, gen, ok, tc.wantOK)
+			}
+			if got := l.Unrepeatable() != nil; got != tc.wantUnrepeated {
+				t.Errorf("unrepeatable for %q", l.Unrepeatable())
+			}
+		})
+	}
+}
