@@ -100,9 +100,14 @@ func BuildID() string {
 		return ""
 	}
 	defer f.Close()
+	// An ELF note sits in the first page: most runs read 16 KiB, not the whole 64.
 	head := make([]byte, 64<<10)
-	n, _ := io.ReadFull(f, head)
-	return buildIDIn(head[:n])
+	n, _ := io.ReadFull(f, head[:16<<10])
+	if id := buildIDIn(head[:n]); id != "" || n < 16<<10 {
+		return id
+	}
+	m, _ := io.ReadFull(f, head[n:])
+	return buildIDIn(head[:n+m])
 }
 
 var (
