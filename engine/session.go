@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/depsolve/depsolve/internal/runlog"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/matrix"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/policy"

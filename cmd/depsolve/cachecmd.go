@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/depsolve/depsolve/internal/memo"
 	"io"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/depsolve/depsolve/cache"
 	"github.com/depsolve/depsolve/engine"
+	"github.com/depsolve/depsolve/internal/memo"
 )
 
 func newCacheCommand(stdout, stderr io.Writer) *cobra.Command {

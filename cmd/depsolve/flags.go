@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"github.com/depsolve/depsolve/internal/runlog"
 	"io"
 	"runtime/debug"
 	"slices"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/target"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"

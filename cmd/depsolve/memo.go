@@ -15,9 +15,9 @@ import (
 
 // checkThroughMemo runs `depsolve check args` through package memo: when an identical
 // check (same binary, folder, arguments and terminals) ran before and nothing it read
-// (files, environment variables, the cache) has changed since, its output and exit status are given again with a
-// note; otherwise the check runs, recording what it reads, and a result that can be
-// checked again that way is kept for the next one.
+// (files, environment variables, the cache) has changed since, its output and exit
+// status are given again with a note; otherwise the check runs, recording what it
+// reads, and a result that can be checked again that way is kept for the next one.
 func checkThroughMemo(args []string, stdout, stderr io.Writer) int {
 	inv := memo.Invocation{
 		Binary:    memo.BuildID(),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/depsolve/depsolve/internal/memo"
 	"io"
 	"os"
 	"os/signal"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/index"
+	"github.com/depsolve/depsolve/internal/memo"
 	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/internal/slim"
 	"github.com/depsolve/depsolve/redact"

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"github.com/depsolve/depsolve/internal/runlog"
 	"io"
 	"sync"
 	"time"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/internal/printable"
+	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/redact"
 )
 
