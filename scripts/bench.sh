@@ -38,7 +38,7 @@
 # date +%s%N. RUNS (default 10) runs of each depsolve measure, PIP_RUNS (default 3) of
 # pip. SHARED (default ../shared beside the repository) locates the reference data,
 # DEPSOLVE (default: the slim depsolve built from this tree, depsolve-full beside it, as a
-# release installs them) the binary. About 8 minutes on 2 cores.
+# release installs them) the binary. About 10 minutes on 2 cores.
 set -euo pipefail
 
 name=bench
