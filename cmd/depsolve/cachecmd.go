@@ -48,7 +48,7 @@ cache folder + /depsolve. Deleting it loses nothing but time.`,
 	}
 	info := &cobra.Command{
 		Use:     "info",
-		Short:   "Describe the cache file: size, entries, who created it",
+		Short:   "Describe the cache file: size, entries, who created it, kept check results",
 		Example: `  depsolve cache info --cache-dir /tmp/depsolve-cache`,
 		Args:    argsAtMost(0),
 		RunE: func(_ *cobra.Command, _ []string) error {
@@ -65,7 +65,7 @@ cache folder + /depsolve. Deleting it loses nothing but time.`,
 			if err != nil {
 				return fmt.Errorf("cache: %w", err)
 			}
-			printCacheInfo(u, in)
+			printCacheInfo(u, in, memo.Count(d))
 			return nil
 		},
 	}
@@ -147,7 +147,7 @@ func parseAge(s string) (time.Duration, error) {
 	return d, nil
 }
 
-func printCacheInfo(u *ui, in cache.Info) {
+func printCacheInfo(u *ui, in cache.Info, checks int) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "path:       %s\n", in.Path)
 	if !in.Exists {
@@ -163,6 +163,7 @@ func printCacheInfo(u *ui, in cache.Info) {
 	fmt.Fprintf(&b, "metadata:   %d\n", in.Metadata)
 	fmt.Fprintf(&b, "matrices:   %d\n", in.Matrices)
 	fmt.Fprintf(&b, "parsed:     %d (index pages in parsed form, and projects built from them)\n", in.Parsed)
+	fmt.Fprintf(&b, "checks:     %d (results kept for a check run again as before)\n", checks)
 	for _, c := range in.Corrupt {
 		fmt.Fprintf(&b, "damaged:    %s (moved aside; depsolve cache clean removes it)\n", c)
 	}

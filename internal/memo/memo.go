@@ -301,6 +301,18 @@ func trim(dir string) error {
 	return nil
 }
 
+// Count is the number of records kept in cacheDir.
+func Count(cacheDir string) int {
+	entries, _ := os.ReadDir(folder(cacheDir))
+	n := 0
+	for _, e := range entries {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") { // not a record being written
+			n++
+		}
+	}
+	return n
+}
+
 // Clean removes the records of cacheDir, and returns the folder it removed ("" when
 // there was none).
 func Clean(cacheDir string) (string, error) {

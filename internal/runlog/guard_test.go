@@ -126,6 +126,7 @@ var outsideReaders = map[string]classification{
 	"internal/memo/memo.go:Load":          notCheck("the memo reading a kept result"),
 	"internal/memo/memo.go:trim":          notCheck("the memo removing the oldest kept results"),
 	"internal/memo/memo.go:Clean":         notCheck("depsolve cache clean"),
+	"internal/memo/memo.go:Count":         notCheck("depsolve cache info"),
 
 	// The slim build hands the whole command line to depsolve-full, whose run (and log)
 	// is its own.
