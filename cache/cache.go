@@ -88,9 +88,9 @@
 // bbolt locks the whole file: a read-write handle takes an exclusive flock, a read-only
 // one a shared flock. A process holding a read-write handle for a whole resolve would
 // lock every other depsolve out, so no read-write handle outlives one operation: each
-// commit opens the file read-write, runs one transaction and closes it. The puts that
-// come while one commits share the next transaction; with Options.WriteBehind they
-// return before it (see commits). Reads share one
+// commit opens the file read-write, runs one transaction and closes it. The puts of
+// 100 ms (commitDelay) share one transaction; with Options.WriteBehind they return
+// before it (see commits). Reads share one
 // read-only handle: the Gets running at once, and those that follow within readLinger
 // (5 ms) of the last one, use the same handle (each in its own transaction, copying the
 // value out, as bbolt's bytes are valid only inside it); then it is closed. A warm run

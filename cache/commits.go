@@ -4,23 +4,27 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // commits gathers the entries of puts into shared transactions. Every bbolt commit
 // syncs the file twice (data, then meta), 1–10 ms each on a real disk, and holds the
-// exclusive lock meanwhile; a cold run stores a few hundred entries, mostly in bursts as
-// the answers of one wave of parallel requests come in. A put joins the batch of the
-// next transaction; one committer goroutine commits the batches in order, so while one
-// transaction commits, the puts arriving meanwhile gather in the next, and a burst costs
-// two or three commits rather than one per put, without a timer.
+// exclusive lock meanwhile: this process's reads wait for it too (see Cache.do). A cold
+// run stores a few hundred entries as the answers of its waves of parallel requests
+// come in. A put joins the batch of the next transaction, which one committer goroutine
+// commits once the batch has gathered puts for commitDelay: a cold run of a few hundred
+// milliseconds costs a handful of commits rather than one per burst (a cold tensorflow
+// check at 50 ms a request made 67). A put that must not wait that long hurries it: a
+// put of a Cache that does not write behind, one past maxPendingBytes, and Close.
 //
 // A put waits until its transaction has ended, unless the Cache writes behind
 // (Options.WriteBehind): a put that waited held up the resolution behind it by the
 // syncs of its commit, several times per run. Until its transaction has ended an entry
 // is pending: this process's reads find it here before they look in the file (see
 // Cache.lookup), so a put is visible at once to the process that made it; other
-// processes see it once committed. Close waits for every pending entry: a process that
-// exits without it, or crashes, loses the entries not yet committed, never more, and
+// processes see it once committed, commitDelay and a commit later at most. Close waits
+// for every pending entry: a process that exits without it, or crashes, loses the
+// entries not yet committed (those of the last commitDelay or so), never more, and
 // never corrupts the file (each batch is one bbolt transaction). Pending entries cost
 // memory until committed: past maxPendingBytes, a put waits for its commit.
 //
@@ -30,15 +34,21 @@ import (
 type commits struct {
 	mu         sync.Mutex
 	next       *batch // the entries of the next transaction; nil when none waits
-	committing *batch // the batch being committed; nil when the committer is idle
-	pending    map[pendingKey]pendingValue
-	bytes      int // of the values in pending
+	committing *batch // the batch being committed; nil when none is
+	running    bool   // the committer goroutine is running
+	// hurry, sent on (without blocking), ends the committer's wait for more puts.
+	hurry   chan struct{}
+	pending map[pendingKey]pendingValue
+	bytes   int // of the values in pending
 	// count is len(pending), read without mu, so that the reads of a run that stores
 	// nothing (a warm run) skip the lock.
 	count atomic.Int32
 }
 
 const maxPendingBytes = 16 << 20
+
+// commitDelay is how long a batch gathers puts before the committer commits it.
+const commitDelay = 100 * time.Millisecond
 
 type pendingKey struct{ bucket, key string }
 
@@ -54,9 +64,9 @@ type batch struct {
 	done    chan struct{}
 }
 
-// add queues entries for the next transaction, starting the committer when it is idle,
-// and waits for their commit unless the Cache writes behind and the pending entries
-// have not grown past maxPendingBytes.
+// add queues entries for the next transaction, starting the committer when it is not
+// running, and waits for their commit unless the Cache writes behind and the pending
+// entries have not grown past maxPendingBytes.
 func (q *commits) add(c *Cache, entries []entry) {
 	q.mu.Lock()
 	if q.next == nil {
@@ -73,22 +83,48 @@ func (q *commits) add(c *Cache, entries []entry) {
 		q.pending[k] = pendingValue{e.value, b}
 	}
 	q.count.Store(int32(len(q.pending)))
-	if q.committing == nil {
-		q.committing = b
-		q.next = nil
-		go q.run(c, b)
+	if q.hurry == nil {
+		q.hurry = make(chan struct{}, 1)
+	}
+	if !q.running {
+		q.running = true
+		go q.run(c)
 	}
 	wait := !c.behind || q.bytes > maxPendingBytes
+	if wait {
+		q.hasten()
+	}
 	q.mu.Unlock()
 	if wait {
 		<-b.done
 	}
 }
 
-// run commits b, then the batches queued meanwhile, one transaction each, until none is
-// left.
-func (q *commits) run(c *Cache, b *batch) {
-	for b != nil {
+// hasten ends the committer's wait for more puts. q.mu is held.
+func (q *commits) hasten() {
+	select {
+	case q.hurry <- struct{}{}:
+	default:
+	}
+}
+
+// run commits the batches, one transaction each, each once it has gathered puts for
+// commitDelay (or was hurried), until none is left.
+func (q *commits) run(c *Cache) {
+	for {
+		select {
+		case <-time.After(commitDelay):
+		case <-q.hurry:
+		}
+		q.mu.Lock()
+		b := q.next
+		q.next, q.committing = nil, b
+		if b == nil {
+			q.running = false
+			q.mu.Unlock()
+			return
+		}
+		q.mu.Unlock()
 		c.commit(b.entries)
 		q.mu.Lock()
 		for _, e := range b.entries {
@@ -99,9 +135,8 @@ func (q *commits) run(c *Cache, b *batch) {
 			}
 		}
 		q.count.Store(int32(len(q.pending)))
+		q.committing = nil
 		close(b.done)
-		b, q.next = q.next, nil
-		q.committing = b
 		q.mu.Unlock()
 	}
 }
@@ -141,6 +176,8 @@ func (q *commits) flush() {
 	last := q.next
 	if last == nil {
 		last = q.committing
+	} else {
+		q.hasten()
 	}
 	q.mu.Unlock()
 	if last != nil {

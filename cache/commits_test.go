@@ -279,3 +279,28 @@ func TestPageURLsListPendingPages(t *testing.T) {
 		t.Errorf("PageURLs = %q, %v; want %q", got, err, want)
 	}
 }
+
+// TestPutsGatherForCommitDelay: the puts a run makes within commitDelay of each other
+// share one transaction (two syncs), rather than one the first put starts at once.
+func TestPutsGatherForCommitDelay(t *testing.T) {
+	dir := t.TempDir()
+	c, w := openTest(t, dir, Options{WriteBehind: true})
+	before := lastTxID(t, c.Path())
+	for i := range 20 {
+		if err := c.PutPage(pageURL(i), samplePage(fmt.Sprint(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Close()
+	if got := lastTxID(t, c.Path()) - before; got != 1 {
+		t.Errorf("20 puts in a row took %d transactions, want 1", got)
+	}
+	for i := range 20 {
+		if _, found, err := c.GetPage(pageURL(i)); !found || err != nil {
+			t.Errorf("page %d after Close: %v, %v", i, found, err)
+		}
+	}
+	if got := w.list(); len(got) != 0 {
+		t.Errorf("warnings: %q", got)
+	}
+}
