@@ -106,6 +106,10 @@ func (s *session) close() {
 	if s.cache == nil {
 		return
 	}
+	if !runlog.Recording() {
+		s.cache.Close()
+		return
+	}
 	generation, stable := s.cache.StableGeneration()
 	s.cache.Close()
 	runlog.ReadCache(s.cacheDir, generation, stable)

@@ -73,13 +73,10 @@ func (o Observation) name() string {
 	return o.Path
 }
 
-// key tells apart a path and a variable of the same name.
+// key tells apart a path and a variable of the same name: only a path's starts with "/".
 func (o Observation) key() string {
-	switch o.Kind {
-	case EnvSet, EnvUnset:
-		return "$" + o.Path
-	case HomeDir:
-		return "~"
+	if name := o.name(); name != o.Path {
+		return name
 	}
 	return "/" + o.Path
 }
@@ -215,6 +212,10 @@ func FreshBetween(fetched, stale time.Time) {
 		l.notAfter = stale
 	}
 }
+
+// Recording reports whether a Log records: a hook whose input costs something to
+// compute asks first.
+func Recording() bool { return active.Load() != nil }
 
 // ReadCache records that the run read the cache in dir, all of it in the state
 // generation names (cache.Cache.StableGeneration), unless stable is false: then the
