@@ -52,7 +52,8 @@ looked for and every environment variable it read is as it was, the cache was
 not written since, and every cached index page it used is still fresh. A run
 that made a request, read an image, ran --detect, read a find-links folder
 or traced (-v) is not kept; neither is one that failed. DEPSOLVE_MEMO=off
-always resolves; depsolve cache clean forgets the kept results.
+(any value but on, 1, true or yes) always resolves; depsolve cache clean
+forgets the kept results.
 
 Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,

@@ -45,11 +45,18 @@ import (
 	"github.com/depsolve/depsolve/reqfile"
 )
 
-// Env is the environment variable that turns the memo off ("off").
+// Env is the environment variable that turns the memo off: "off" (or any value but
+// "", "on", "1", "true" and "yes": a value depsolve does not know resolves, the safe side).
 const Env = "DEPSOLVE_MEMO"
 
 // Off reports whether the environment turns the memo off.
-func Off() bool { return os.Getenv(Env) == "off" }
+func Off() bool {
+	switch strings.ToLower(os.Getenv(Env)) {
+	case "", "on", "1", "true", "yes":
+		return false
+	}
+	return true
+}
 
 // An Invocation is what a process was started with that a check's result may depend
 // on, besides what the run reads (the environment variables it reads are observations:

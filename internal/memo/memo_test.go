@@ -303,3 +303,13 @@ func TestRecorder(t *testing.T) {
 		t.Errorf("Fd = %d, want the file's %d", fd, f.Fd())
 	}
 }
+
+func TestOff(t *testing.T) {
+	for value, off := range map[string]bool{"": false, "on": false, "1": false, "TRUE": false, "yes": false,
+		"off": true, "0": true, "false": true, "No": true, "disabled": true} {
+		t.Setenv(Env, value)
+		if got := Off(); got != off {
+			t.Errorf("%s=%q: Off = %v, want %v", Env, value, got, off)
+		}
+	}
+}
