@@ -296,6 +296,8 @@ type client struct {
 	trace   func(TraceEvent) // Options.Trace
 	// transport sends the requests; a slim build has none (see package slim).
 	transport *transport
+	// sending, when set, is called before each request (Index.reachOut).
+	sending func()
 }
 
 func newClient(opts HTTPOptions, trusted []string, st *stats) *client {
@@ -427,6 +429,14 @@ type response struct {
 	header textproto.MIMEHeader
 	body   []byte
 	url    string // after redirects
+}
+
+// do sends f (send), telling sending first.
+func (c *client) do(ctx context.Context, f fetch) (int, textproto.MIMEHeader, error) {
+	if c.sending != nil {
+		c.sending()
+	}
+	return c.send(ctx, f)
 }
 
 // get fetches rawURL into memory; validate, when set, checks each answer

@@ -199,7 +199,11 @@ type Index struct {
 	hashes    map[string]digest            // computed hashes of files by URL
 	sizes     map[string]cache.Sizes       // wheel sizes by URL
 	prefetchN int
-	stale     map[string]bool // projects speculated on from a stale cached page (see speculate)
+	// held is the work of the guesses the cache could not answer, until a request goes
+	// out (reached): a run the cache answers whole sends none.
+	held    []flightWork
+	reached bool
+	stale   map[string]bool // projects speculated on from a stale cached page (see speculate)
 	// asked is, by project, the newest version the resolver asked the metadata of (see
 	// prefetchOlder).
 	asked map[string]pep440.Version
@@ -255,6 +259,7 @@ func New(opts Options) (*Index, error) {
 		ix.python = &v
 	}
 	ix.client = newClient(opts.HTTP, opts.TrustedHosts, &ix.stats)
+	ix.client.sending = ix.reachOut
 	ix.client.trace = opts.Trace
 	ix.ctx, ix.cancel = context.WithCancel(context.Background())
 
@@ -400,23 +405,42 @@ type job struct {
 // more than the answer: its stack grew, by copying, through the frames of the cache
 // and bbolt.
 func (ix *Index) shared(ctx context.Context, j job) (any, error) {
-	f, landed := ix.start(j)
+	f, landed := ix.start(j, false)
 	if landed {
 		return f.val, f.err
 	}
 	return f.wait(ctx)
 }
 
+// A flightWork is the work of a flight, which a guess's flight holds until a request
+// goes out.
+type flightWork struct {
+	key string
+	f   *flight
+	fn  func(ctx context.Context) (any, error)
+}
+
 // start is shared without the waiting: it returns the flight of j, landed when it
 // ended in the caller's goroutine (cached answered, or the Index is closed), else
-// running in a goroutine, started now or before.
-func (ix *Index) start(j job) (f *flight, landed bool) {
+// running in a goroutine, started now or before. A guess that cached does not answer
+// is held until the first request of the Index goes out (reachOut), or a call that is
+// no guess joins its flight (and then it alone goes on: its work may need the cache
+// only, as a project whose 404 is kept does): a run the cache answers whole sends no
+// request for the guesses it never needed, such as older versions beside the one the
+// resolver settles on.
+func (ix *Index) start(j job, guess bool) (f *flight, landed bool) {
 	if err := ix.ctx.Err(); err != nil {
 		return &flight{err: err}, true // closed
 	}
 	ix.mu.Lock()
 	if f := ix.flights[j.key]; f != nil {
+		var wanted []flightWork
+		if i := slices.IndexFunc(ix.held, func(w flightWork) bool { return w.f == f }); i >= 0 && !guess {
+			wanted = []flightWork{ix.held[i]}
+			ix.held = slices.Delete(ix.held, i, i+1)
+		}
 		ix.mu.Unlock()
+		ix.launch(wanted)
 		return f, false
 	}
 	f = &flight{done: make(chan struct{})}
@@ -428,16 +452,43 @@ func (ix *Index) start(j job) (f *flight, landed bool) {
 			return f, true
 		}
 	}
-	if !ix.track() {
-		ix.land(j.key, f, nil, ix.ctx.Err())
-		return f, true
+	work := flightWork{j.key, f, j.fn}
+	ix.mu.Lock()
+	if guess && !ix.reached {
+		ix.held = append(ix.held, work)
+		ix.mu.Unlock()
+		return f, false
 	}
-	go func() {
-		defer ix.work.Done()
-		v, err := j.fn(ix.ctx)
-		ix.land(j.key, f, v, err)
-	}()
+	ix.mu.Unlock()
+	ix.launch([]flightWork{work})
 	return f, false
+}
+
+// reachOut lets the held guesses go, and those made later go at once: the client
+// calls it before each request.
+func (ix *Index) reachOut() {
+	ix.mu.Lock()
+	ix.reached = true
+	held := ix.held
+	ix.held = nil
+	ix.mu.Unlock()
+	ix.launch(held)
+}
+
+// launch runs each work in a goroutine of its own; once the Index is closed, its
+// flight lands with the context's error instead.
+func (ix *Index) launch(work []flightWork) {
+	for _, w := range work {
+		if !ix.track() {
+			ix.land(w.key, w.f, nil, ix.ctx.Err())
+			continue
+		}
+		go func() {
+			defer ix.work.Done()
+			v, err := w.fn(ix.ctx)
+			ix.land(w.key, w.f, v, err)
+		}()
+	}
 }
 
 // land ends the flight f of key with its result.

@@ -34,7 +34,12 @@ import (
 // Options.MaxPrefetch bounds the number of guesses; failures are dropped (the
 // real call will retry and report). Close stops it, and waits for the guesses
 // in flight to end. What the cache answers is guessed at once, in the caller's
-// goroutine (see guess): only guesses that need the network run behind its back.
+// goroutine (see guess): only guesses that need the network run behind its back,
+// and only once a real call has needed more than the cache (see start). Until then
+// they are held: a warm run whose resolver settles on a version it has in the cache
+// sends none of the requests for the older ones guessed beside it, and a cold run
+// loses nothing, its first real call coming a fraction of a millisecond after the
+// first guesses.
 
 // Prefetch starts fetching the pages of the given requirements, and the likely
 // picks' metadata, without waiting for the network: the engine calls it with the root
@@ -62,7 +67,7 @@ func (ix *Index) guess(j job, then func(v any)) (pending bool) {
 	}
 	ix.prefetchN++
 	ix.mu.Unlock()
-	f, landed := ix.start(j)
+	f, landed := ix.start(j, true)
 	switch {
 	case then == nil:
 	case landed:

@@ -113,7 +113,7 @@ func (ix *Index) prefetchSizes(name string, v pep440.Version) {
 		return
 	}
 	if c := r.best(); c != nil && c.wheel != nil && c.hasMetadata && c.localPath == "" {
-		ix.start(ix.sizesJob(c, false))
+		ix.start(ix.sizesJob(c, false), true)
 	}
 }
 

@@ -103,8 +103,8 @@ func retryable(err error) (bool, time.Duration) {
 	return false, 0
 }
 
-// do runs f with retries, returning the final answer's status and headers.
-func (c *client) do(ctx context.Context, f fetch) (int, textproto.MIMEHeader, error) {
+// send runs f with retries, returning the final answer's status and headers.
+func (c *client) send(ctx context.Context, f fetch) (int, textproto.MIMEHeader, error) {
 	u, err := url.Parse(f.url)
 	if err != nil {
 		return 0, nil, fmt.Errorf("%s: %v", redact.URL(f.url), err)

@@ -15,7 +15,7 @@ type transport struct{}
 
 func newTransport(*client) *transport { return nil }
 
-func (c *client) do(_ context.Context, f fetch) (int, textproto.MIMEHeader, error) {
+func (c *client) send(_ context.Context, f fetch) (int, textproto.MIMEHeader, error) {
 	return 0, nil, fmt.Errorf("GET %s: %w", redact.URL(f.url), slim.ErrNeedsFull)
 }
 
