@@ -35,11 +35,11 @@ import (
 // real call will retry and report). Close stops it, and waits for the guesses
 // in flight to end. What the cache answers is guessed at once, in the caller's
 // goroutine (see guess): only guesses that need the network run behind its back,
-// and only once a real call has needed more than the cache (see start). Until then
-// they are held: a warm run whose resolver settles on a version it has in the cache
-// sends none of the requests for the older ones guessed beside it, and a cold run
-// loses nothing, its first real call coming a fraction of a millisecond after the
-// first guesses.
+// and only once the Index sends its first request (see start). Until then they are
+// held: a warm run whose resolver settles on a version it has in the cache sends none
+// of the requests for the older ones guessed beside it, and a cold run loses nothing,
+// the resolver's first request coming a fraction of a millisecond after the first
+// guesses.
 
 // Prefetch starts fetching the pages of the given requirements, and the likely
 // picks' metadata, without waiting for the network: the engine calls it with the root
@@ -47,7 +47,8 @@ import (
 // the caller's goroutine, so a warm run reads the graph once and the resolver finds it
 // read; a goroutine reading beside the resolver cost a warm run of 37 packages a
 // millisecond and a half of CPU (two readers waiting on each other) and saved no time
-// on two cores. Guesses that need the network run behind its back, as ever.
+// on two cores. Guesses that need the network run behind its back, once a request
+// has gone out.
 func (ix *Index) Prefetch(reqs ...pep508.Requirement) {
 	for _, r := range reqs {
 		ix.prefetchRequirement(r, nil)
