@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -131,12 +132,20 @@ func pruneCache(stdout, stderr io.Writer, dir, age string) error {
 	return nil
 }
 
+// maxAgeDays is the most days a time.Duration holds.
+const maxAgeDays = math.MaxInt64 / int64(24*time.Hour)
+
 // parseAge reads "30d" (days) or a Go duration ("36h").
 func parseAge(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
 		if err != nil || n < 0 {
 			return 0, errors.New("want a whole number of days, as 30d, or a duration, as 36h")
+		}
+		// More days than a Duration holds would wrap around to a negative age, which
+		// deletes every entry: the opposite of what so long an age asks for.
+		if int64(n) > maxAgeDays {
+			return 0, fmt.Errorf("at most %dd (about 292 years)", maxAgeDays)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}

@@ -157,3 +157,17 @@ func TestLockHeaderFlags(t *testing.T) {
 		t.Errorf("flags left out of the lock header (-want +got):\n%s", diff)
 	}
 }
+
+// FuzzParseAge: an age parses to no negative duration; a larger number of days than a
+// duration holds is an error, not an age that wrapped around (which deletes it all).
+func FuzzParseAge(f *testing.F) {
+	for _, s := range []string{"30d", "36h", "0d", "106751d", "106752d", "1000000000d", "-1d", "1h30m", "-5m", "soon"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parseAge(s)
+		if err == nil && d < 0 {
+			t.Fatalf("%q: %v", s, d)
+		}
+	})
+}
