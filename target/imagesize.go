@@ -44,6 +44,8 @@ func ParseImageSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q: a size budget must be more than zero", s)
 	case n*mult >= math.MaxInt64:
 		return 0, fmt.Errorf("%q: too large a size", s)
+	case n*mult < 0.5: // would round to a budget of 0 bytes
+		return 0, fmt.Errorf("%q: a size budget must be at least a byte", s)
 	}
 	return int64(math.Round(n * mult)), nil
 }

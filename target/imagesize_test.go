@@ -24,7 +24,7 @@ func TestParseImageSize(t *testing.T) {
 			t.Errorf("ParseImageSize(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
 		}
 	}
-	for _, bad := range []string{"", "GB", "eight GB", "-1GB", "0", "NaN", "Inf", "0x10GB", "1e400", "8 PB"} {
+	for _, bad := range []string{"", "GB", "eight GB", "-1GB", "0", "NaN", "Inf", "0x10GB", "1e400", "8 PB", "0.4", "1e-10GB"} {
 		if n, err := ParseImageSize(bad); err == nil {
 			t.Errorf("ParseImageSize(%q) = %d, want an error", bad, n)
 		}
@@ -56,4 +56,16 @@ func TestConfigMaxImageSize(t *testing.T) {
 			t.Errorf("%q: got %v, want %s…", tc.text, err, tc.want)
 		}
 	}
+}
+
+// FuzzParseImageSize: a size budget that parses is at least a byte and fits an int64.
+func FuzzParseImageSize(f *testing.F) {
+	for _, s := range []string{"8GB", "7.5 GiB", "1024", "0.4", "9.2e18", "9.3e18", "1e-9GB", "12KiB"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if n, err := ParseImageSize(s); err == nil && n < 1 {
+			t.Fatalf("%q: %d bytes", s, n)
+		}
+	})
 }
