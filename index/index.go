@@ -387,6 +387,9 @@ type flight struct {
 	done chan struct{}
 	val  any
 	err  error
+	// wanted: a call that is no guess waits for it, so its work may not be held; set
+	// under the Index's mu, which its owner takes to decide.
+	wanted bool
 }
 
 // A job is work for shared: key names it, so that it runs once at a time; cached,
@@ -435,9 +438,14 @@ func (ix *Index) start(j job, guess bool) (f *flight, landed bool) {
 	ix.mu.Lock()
 	if f := ix.flights[j.key]; f != nil {
 		var wanted []flightWork
-		if i := slices.IndexFunc(ix.held, func(w flightWork) bool { return w.f == f }); i >= 0 && !guess {
-			wanted = []flightWork{ix.held[i]}
-			ix.held = slices.Delete(ix.held, i, i+1)
+		if !guess {
+			// Held already: it goes now. Not yet (its owner is reading the cache):
+			// wanted keeps its owner from holding it.
+			f.wanted = true
+			if i := slices.IndexFunc(ix.held, func(w flightWork) bool { return w.f == f }); i >= 0 {
+				wanted = []flightWork{ix.held[i]}
+				ix.held = slices.Delete(ix.held, i, i+1)
+			}
 		}
 		ix.mu.Unlock()
 		ix.launch(wanted)
@@ -454,7 +462,7 @@ func (ix *Index) start(j job, guess bool) (f *flight, landed bool) {
 	}
 	work := flightWork{j.key, f, j.fn}
 	ix.mu.Lock()
-	if guess && !ix.reached {
+	if guess && !ix.reached && !f.wanted {
 		ix.held = append(ix.held, work)
 		ix.mu.Unlock()
 		return f, false

@@ -210,3 +210,42 @@ func TestRemoveStaleDownloads(t *testing.T) {
 		t.Errorf("left %v, want %v", left, want)
 	}
 }
+
+// TestCallJoiningAGuessReadingTheCache: a call that joins a guess while the guess still
+// reads the cache is not left waiting on a guess that then holds its work (a run that
+// sends no request, --no-index, never lets held guesses go).
+func TestCallJoiningAGuessReadingTheCache(t *testing.T) {
+	ix := newIndex(t, Options{IndexURL: "https://mirror.example/simple/", MaxPrefetch: 10})
+	reading, proceed := make(chan struct{}), make(chan struct{})
+	j := job{key: "k", cached: func() (any, bool) {
+		close(reading)
+		<-proceed
+		return nil, false
+	}, fn: func(context.Context) (any, error) { return "done", nil }}
+	go ix.guess(j, nil)
+	<-reading
+	got := make(chan any, 1)
+	go func() {
+		v, err := ix.shared(context.Background(), job{key: "k", fn: j.fn})
+		if err != nil {
+			v = err
+		}
+		got <- v
+	}()
+	for joined := false; !joined; {
+		time.Sleep(time.Millisecond)
+		ix.mu.Lock()
+		joined = ix.flights["k"].wanted
+		ix.mu.Unlock()
+	}
+	close(proceed)
+	select {
+	case v := <-got:
+		if v != "done" {
+			t.Errorf("the call got %v", v)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the call waits on a guess that holds its work")
+	}
+	ix.Close()
+}
