@@ -73,7 +73,7 @@ func Constraints(ctx context.Context, req Request) (Deployment, error) {
 		return d, err
 	}
 	d.Fleet, _ = recordedFleetName(file)
-	m, err := Matrix(req)
+	m, err := Matrix()
 	if err != nil {
 		return d, err
 	}

@@ -135,10 +135,7 @@ func ExampleEnv() {
 }
 
 func ExampleMatrix() {
-	cache := tempCache()
-	defer os.RemoveAll(cache)
-
-	m, err := engine.Matrix(engine.Request{CacheDir: cache})
+	m, err := engine.Matrix()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -136,24 +136,12 @@ func openCache(r Reporter, dir string, offline bool, version string) (*cache.Cac
 	return nil, nil
 }
 
-// Matrix loads the compatibility matrix, compiled once and kept in the cache of
-// req.CacheDir for every run to share. A cache that cannot be used is a warning to
-// req.Reporter: the matrix is then compiled from the embedded data.
-func Matrix(req Request) (*matrix.Matrix, error) {
-	dir, err := CacheDir(req.CacheDir)
-	if err != nil {
-		return nil, err
-	}
-	c, err := openCache(req.reporter(), dir, false, req.Version)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	return loadMatrix(c)
-}
+// Matrix loads the compatibility matrix: its compiled form built into depsolve (see
+// matrix.LoadCached).
+func Matrix() (*matrix.Matrix, error) { return loadMatrix(nil) }
 
-// loadMatrix loads the compatibility matrix, compiled once and kept in the cache (c may
-// be nil: then it is compiled from the embedded data).
+// loadMatrix loads the compatibility matrix: its compiled form built into depsolve, or,
+// for a build whose compiled form is out of step, through the cache c (nil: none).
 func loadMatrix(c *cache.Cache) (*matrix.Matrix, error) {
 	m, _, err := matrix.LoadCached(c)
 	if err != nil {

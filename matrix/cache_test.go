@@ -20,7 +20,35 @@ import (
 	"github.com/depsolve/depsolve/target"
 )
 
+// A run decodes the embedded compiled form: the data's facts, without a read of the
+// cache or a write to it.
+func TestLoadCachedDecodesTheEmbeddedForm(t *testing.T) {
+	c, err := cache.Open(t.TempDir(), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, warns, err := LoadCached(c)
+	if err != nil || len(warns) != 0 {
+		t.Fatalf("LoadCached = %v, %v", warns, err)
+	}
+	if g, _ := m.GPU("H100"); g.CC != "9.0" || m.Hash() != EmbeddedDataStamp().Hash {
+		t.Errorf("H100 %q, hash %s", g.CC, m.Hash())
+	}
+	if in, err := c.Info(); err != nil || in.Matrices != 0 {
+		t.Errorf("the cache holds %d compiled matrices (%v), want none", in.Matrices, err)
+	}
+}
+
+// withoutEmbeddedCompiled makes LoadCached go the way of a build whose compiled form
+// does not decode: through the cache.
+func withoutEmbeddedCompiled(t *testing.T) {
+	embedded := embeddedCompiled
+	t.Cleanup(func() { embeddedCompiled = embedded })
+	embeddedCompiled = nil
+}
+
 func TestLoadCached(t *testing.T) {
+	withoutEmbeddedCompiled(t)
 	c, err := cache.Open(t.TempDir(), cache.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +139,18 @@ func BenchmarkLoadTOML(b *testing.B) {
 	}
 }
 
+func BenchmarkLoadEmbedded(b *testing.B) {
+	for b.Loop() {
+		if _, _, err := LoadCached(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkLoadCached(b *testing.B) {
+	embedded := embeddedCompiled
+	b.Cleanup(func() { embeddedCompiled = embedded })
+	embeddedCompiled = nil
 	c, err := cache.Open(b.TempDir(), cache.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -323,6 +362,7 @@ func warmCheckMatrix(tb testing.TB) func() {
 // A build whose generated stamp is not its data's would read and write another data's
 // compiled form under that stamp: it stores nothing, and compiles its own data.
 func TestLoadCachedStoresNothingUnderAStaleStamp(t *testing.T) {
+	withoutEmbeddedCompiled(t)
 	c, err := cache.Open(t.TempDir(), cache.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -4,8 +4,8 @@
 //
 // # Basics
 //
-// Load (or LoadCached, which keeps the compiled form in the cache under the hash of the
-// data) gives a *Matrix. ForTarget applies it to a built *target.Target, whose values it
+// Load (or LoadCached, which decodes the compiled form go generate ./matrix builds in,
+// compiled.bin, instead of compiling the data) gives a *Matrix. ForTarget applies it to a built *target.Target, whose values it
 // reads parsed; the *TargetMatrix is the resolver.Matrix the solver consults (Rules),
 // gives hints for conflicts (Hints) and the advisories of a resolution (AdvisoriesFor,
 // SolutionAdvisories). Describe and Coverage serve `depsolve matrix`. Catalog is the

@@ -1,6 +1,6 @@
 package matrix
 
-//go:generate go test -run ^TestEmbeddedDataStampIsCurrent$ -update
+//go:generate go test -run ^TestEmbedded(DataStamp|Compiled)IsCurrent$ -update
 
 // DataStamp says which matrix data a binary carries, for `depsolve version`: a verdict
 // is only as current as the facts it came from.

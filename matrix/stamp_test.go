@@ -1,6 +1,7 @@
 package matrix
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -53,6 +54,27 @@ func TestEmbeddedDataStampIsCurrent(t *testing.T) {
 	}
 	if got := EmbeddedDataStamp(); got != want {
 		t.Errorf("%s holds %+v, but the embedded data's stamp is %+v: the matrix data or its compiled form changed; run go generate ./matrix", embeddedStampFile, got, want)
+	}
+}
+
+const embeddedCompiledFile = "compiled.bin"
+
+// The compiled form a run decodes is the embedded data's, compiled by this build:
+// -update (go generate ./matrix) rewrites it after the data or its encoding changed.
+func TestEmbeddedCompiledIsCurrent(t *testing.T) {
+	m, warns, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := encodeMatrix(&cachedMatrix{Doc: *m.doc, Warnings: warns})
+	if *update {
+		if err := os.WriteFile(embeddedCompiledFile, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if !bytes.Equal(embeddedCompiled, want) {
+		t.Errorf("%s is not the compiled form of the embedded data: the matrix data or its compiled form changed; run go generate ./matrix", embeddedCompiledFile)
 	}
 }
 

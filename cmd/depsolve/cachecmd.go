@@ -20,11 +20,12 @@ func newCacheCommand(stdout, stderr io.Writer) *cobra.Command {
 	var dirFlag string
 	cmd := &cobra.Command{
 		Use:   "cache dir|info|clean",
-		Short: "Show or clean depsolve's cache of index pages, metadata and the compiled matrix",
+		Short: "Show or clean depsolve's cache of index pages and metadata",
 		Long: `depsolve keeps index pages (revalidated before use), core metadata (kept for
-good: it is addressed by its hash) and the compiled compatibility matrix in one
+good: it is addressed by its hash), wheel sizes and image layer findings in one
 file in the cache folder: --cache-dir, else $DEPSOLVE_CACHE_DIR, else the user
-cache folder + /depsolve. Deleting it loses nothing but time.`,
+cache folder + /depsolve. Deleting it loses nothing but time. (The compiled
+compatibility matrix is built into depsolve; older versions kept it here.)`,
 		Example: `  depsolve cache dir
   depsolve cache info
   depsolve cache clean`,

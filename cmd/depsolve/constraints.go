@@ -40,7 +40,7 @@ of the node's GPUs. --format json prints one object; --format k8s prints the
 node affinity as YAML, to paste into a pod spec.
 
 Exit status: 0 printed, 2 bad input or usage (a lock that is not one: an
-unpinned line), 3 cache failure.`,
+unpinned line).`,
 		Example: `  depsolve constraints requirements.lock
   depsolve constraints pylock.toml --format json
   depsolve constraints requirements.lock --format k8s >> deployment-affinity.yaml`,
@@ -55,11 +55,12 @@ unpinned line), 3 cache failure.`,
 			if err != nil {
 				return err
 			}
+			noteIgnoredCacheDir(cmd, u)
 			return runConstraints(cmd.Context(), u, f, format.value, args)
 		},
 	}
 	flags[cmd] = func() {
-		cmd.Flags().StringVar(&f.cacheDir, "cache-dir", "", "cache `DIR` of the compiled matrix (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
+		registerIgnoredCacheDir(cmd, &f.cacheDir)
 		f.registerTarget(cmd.Flags())
 		f.registerOutput(cmd.Flags())
 		cmd.Flags().Lookup("quiet").Usage = "print no warnings or notes on stderr"

@@ -35,11 +35,9 @@ architectures and models) or @glibc (operating systems and image flavors);
 without PKG, every package. Rows marked advisory rest on unverified sources:
 they warn and never constrain a resolution.
 
-The matrix is compiled from the data built into depsolve once, and kept in the
-cache folder (--cache-dir, else $DEPSOLVE_CACHE_DIR, else the user cache
-folder + /depsolve) for check, lock and matrix to share; a cache that cannot
-be used is a warning. With --format json, the rows are a list of objects
-(table, package, versions, fields, advisory, sources), in data order.
+The matrix is compiled when depsolve is built, and read from the binary: it
+needs no cache. With --format json, the rows are a list of objects (table,
+package, versions, fields, advisory, sources), in data order.
 
 --coverage prints, instead of rows, what the matrix has checked: per framework
 the releases its variant rows cover and their CUDA variants, and the CUDA
@@ -50,16 +48,16 @@ unchecked-release; scripts/matrix-gaps lists what an index has beyond it
   depsolve matrix torchvision
   depsolve matrix @driver
   depsolve matrix @gpu --format json
-  depsolve matrix torch --cache-dir /tmp/depsolve-cache
   depsolve matrix --coverage`,
 		Args: argsAtMost(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			u := newUI(stdout, stderr, noColor, false)
+			noteIgnoredCacheDir(cmd, u)
 			name, v, err := parsePackageArg(cmd, args)
 			if err != nil {
 				return err
 			}
-			m, err := engine.Matrix(engine.Request{CacheDir: cacheDirFlag, Version: version, Reporter: u})
+			m, err := engine.Matrix()
 			if err != nil {
 				return err
 			}
@@ -84,7 +82,7 @@ unchecked-release; scripts/matrix-gaps lists what an index has beyond it
 	flags[cmd] = func() {
 		cmd.Flags().BoolVar(&noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
 		cmd.Flags().BoolVar(&coverage, "coverage", false, "list the framework releases and CUDA toolkits the matrix covers")
-		cmd.Flags().StringVar(&cacheDirFlag, "cache-dir", "", "cache `DIR` holding the compiled matrix (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
+		registerIgnoredCacheDir(cmd, &cacheDirFlag)
 		format.register(cmd, "output `FORMAT`: text, or json (a list of rows with their sources)")
 	}
 	return cmd
@@ -234,4 +232,19 @@ func printCoverage(u *ui, cov []matrix.Coverage, asJSON bool) error {
 	}
 	u.print(b.String())
 	return nil
+}
+
+// registerIgnoredCacheDir keeps --cache-dir, hidden, on a command that read only the
+// compiled matrix from the cache: it is built into depsolve now, and a script that
+// passes the flag goes on working.
+func registerIgnoredCacheDir(cmd *cobra.Command, dir *string) {
+	cmd.Flags().StringVar(dir, "cache-dir", "", "ignored: the compiled matrix is built into depsolve")
+	_ = cmd.Flags().MarkHidden("cache-dir")
+}
+
+// noteIgnoredCacheDir says, when --cache-dir was given, that the command ignores it.
+func noteIgnoredCacheDir(cmd *cobra.Command, u *ui) {
+	if cmd.Flags().Changed("cache-dir") {
+		u.note("--cache-dir is ignored: the compiled matrix is built into depsolve, and %s reads no cache", cmd.CommandPath())
+	}
 }
