@@ -60,7 +60,7 @@ unpinned line).`,
 		},
 	}
 	flags[cmd] = func() {
-		registerIgnoredCacheDir(cmd, &f.cacheDir)
+		registerIgnoredCacheDir(cmd)
 		f.registerTarget(cmd.Flags())
 		f.registerOutput(cmd.Flags())
 		cmd.Flags().Lookup("quiet").Usage = "print no warnings or notes on stderr"

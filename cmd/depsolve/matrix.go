@@ -18,7 +18,6 @@ import (
 
 func newMatrixCommand(stdout, stderr io.Writer, flags lazyFlags) *cobra.Command {
 	var noColor, coverage bool
-	var cacheDirFlag string
 	format := newFormatFlag("text", "text", "json")
 	cmd := &cobra.Command{
 		Use:   "matrix [PKG[==VER]]",
@@ -82,7 +81,7 @@ unchecked-release; scripts/matrix-gaps lists what an index has beyond it
 	flags[cmd] = func() {
 		cmd.Flags().BoolVar(&noColor, "no-color", false, "never colour the output (also: $NO_COLOR)")
 		cmd.Flags().BoolVar(&coverage, "coverage", false, "list the framework releases and CUDA toolkits the matrix covers")
-		registerIgnoredCacheDir(cmd, &cacheDirFlag)
+		registerIgnoredCacheDir(cmd)
 		format.register(cmd, "output `FORMAT`: text, or json (a list of rows with their sources)")
 	}
 	return cmd
@@ -237,8 +236,8 @@ func printCoverage(u *ui, cov []matrix.Coverage, asJSON bool) error {
 // registerIgnoredCacheDir keeps --cache-dir, hidden, on a command that read only the
 // compiled matrix from the cache: it is built into depsolve now, and a script that
 // passes the flag goes on working.
-func registerIgnoredCacheDir(cmd *cobra.Command, dir *string) {
-	cmd.Flags().StringVar(dir, "cache-dir", "", "ignored: the compiled matrix is built into depsolve")
+func registerIgnoredCacheDir(cmd *cobra.Command) {
+	cmd.Flags().String("cache-dir", "", "ignored: the compiled matrix is built into depsolve")
 	_ = cmd.Flags().MarkHidden("cache-dir")
 }
 
