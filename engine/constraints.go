@@ -68,16 +68,17 @@ func Constraints(ctx context.Context, req Request) (Deployment, error) {
 	if err != nil {
 		return d, err
 	}
-	recorded, err := recordedTarget(r, path, file)
-	if err != nil {
-		return d, err
+	if file.Format != reqfile.FormatPylock && len(file.TargetHeader) == 0 {
+		r.Note(fmt.Sprintf("%s records no target (depsolve lock writes it in the header): the target flags and depsolve's defaults apply", path))
 	}
 	d.Fleet, _ = recordedFleetName(file)
 	m, err := Matrix()
 	if err != nil {
 		return d, err
 	}
-	if d.Target, err = target.Build(m.Catalog(), target.Defaults{Python: DefaultPython, Platform: DefaultPlatform}, req.Target, recorded); err != nil {
+	// A flag that replaces a value the lock records is what the flags are for here, so
+	// the overrides a check warns about are not reported.
+	if d.Target, _, err = buildTarget(ctx, r, &req, m, nil, []*reqfile.File{file}, imageReader(ctx, r, &req, nil, nil)); err != nil {
 		return d, err
 	}
 	for _, n := range d.Target.Notes {
@@ -109,15 +110,6 @@ func Constraints(ctx context.Context, req Request) (Deployment, error) {
 }
 
 func noEnv(string) (string, bool) { return "", false }
-
-// recordedTarget is the target a lock records: a pylock.toml's [tool.depsolve], or the
-// header of a requirements lock depsolve wrote, each value placed at its line.
-func recordedTarget(r Reporter, path string, file *reqfile.File) (target.Declaration, error) {
-	if file.Format != reqfile.FormatPylock && len(file.TargetHeader) == 0 {
-		r.Note(fmt.Sprintf("%s records no target (depsolve lock writes it in the header): the target flags and depsolve's defaults apply", path))
-	}
-	return lockTarget(r, file)
-}
 
 // semverDriver writes a driver version as the NVIDIA container runtime compares it: a
 // semantic version, which allows no leading zeros (580.65.06 is 580.65.6).

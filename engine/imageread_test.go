@@ -222,3 +222,49 @@ func TestCheckReadImageFromConfig(t *testing.T) {
 		t.Errorf("python %q from %s, want the image's 3.11.9", got.Text, got.Origin)
 	}
 }
+
+// Constraints reads a registry base image with ReadImage, as check does: a golden image
+// whose tag says nothing of its CUDA adds its toolkit's driver floor only once read.
+func TestConstraintsReadsRegistryImage(t *testing.T) {
+	reg := servePrivateRegistry(t)
+	img, err := imagetest.Image([]string{"CUDA_VERSION=12.8.0", "PYTHON_VERSION=3.11.9"}, imagetest.Lib("libcudart.so.12.8.57"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := reg.push(t, "golden/base:1", img)
+	dockerLogin(t, reg.host)
+	lock := filepath.Join(t.TempDir(), "requirements.lock")
+	if err := os.WriteFile(lock, []byte("torch==2.5.1+cu124\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req := engine.Request{Requirements: []string{lock}, Target: target.Declaration{
+		BaseImage: given(ref, "--base-image"), Driver: given("570.86.10", "--driver"),
+	}}
+	baseImageFloor := func(d engine.Deployment) string {
+		for _, f := range d.DriverFacts {
+			if f.Package == "" {
+				return f.Version
+			}
+		}
+		return ""
+	}
+
+	d, err := engine.Constraints(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := baseImageFloor(d); got != "" || d.Target.CUDA.Known() {
+		t.Errorf("not read: the base image's CUDA is %q (fact %q), want unknown: its tag does not say", d.Target.CUDA.Text, got)
+	}
+	if n := len(reg.take()); n != 0 {
+		t.Errorf("not read: %d registry requests, want none", n)
+	}
+
+	req.ReadImage = true
+	if d, err = engine.Constraints(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if got := baseImageFloor(d); got != "12.8.0" {
+		t.Errorf("read: the driver floors name the base image's CUDA %q, want 12.8.0 from its env", got)
+	}
+}

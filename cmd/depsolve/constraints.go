@@ -35,8 +35,11 @@ it runs on, from the compatibility matrix:
     .minor).
 
 The target is the one the lock records (its header, or [tool.depsolve]);
-target flags override it. A lock made for a target without a GPU needs nothing
-of the node's GPUs. --format json prints one object; --format k8s prints the
+target flags override it. Its base image is read as check reads it: an
+image on disk (oci:DIR, docker-archive:FILE) always, one in a registry only
+with --read-image, which downloads its layers on every run (constraints
+keeps no cache). A lock made for a target without a GPU needs nothing of
+the node's GPUs. --format json prints one object; --format k8s prints the
 node affinity as YAML, to paste into a pod spec.
 
 Exit status: 0 printed, 2 bad input or usage (a lock that is not one: an

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/depsolve/depsolve/internal/fakeindex"
+	"github.com/depsolve/depsolve/internal/imagetest"
 )
 
 // What a slim build may not link: the network stack, the HTML parser and the image
@@ -243,5 +244,23 @@ func TestSlimHandsOverToFull(t *testing.T) {
 	}
 	if data, err := os.ReadFile(lockFile); err != nil || !strings.Contains(string(data), "torch==2.9.1+cu126") {
 		t.Errorf("the lock depsolve-full wrote: %v\n%s", err, data)
+	}
+
+	// constraints reads a base image on disk, which is depsolve-full's to read.
+	img, err := imagetest.Image([]string{"CUDA_VERSION=12.8.0"}, imagetest.Lib("libcudart.so.12.8.57"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join(work, "golden")
+	if err := imagetest.WriteLayout(golden, "", img); err != nil {
+		t.Fatal(err)
+	}
+	constraints := []string{"constraints", lockFile, "--base-image", "oci:" + golden}
+	want := runBin(t, fullBin, cacheOf("constraints"), constraints...)
+	if want.code != exitOK || !strings.Contains(want.stdout, "the base image's CUDA 12.8.0 >=") {
+		t.Fatalf("constraints on an image on disk, depsolve-full: %+v", want)
+	}
+	if got := runBin(t, slimBin, cacheOf("constraints"), constraints...); got != want {
+		t.Errorf("constraints on an image on disk through the slim depsolve:\n%+v\nwant depsolve-full's\n%+v", got, want)
 	}
 }
