@@ -59,12 +59,16 @@ unpinned line).`,
 				return err
 			}
 			noteIgnoredCacheDir(cmd, u)
+			if f.detect {
+				return usagef(cmd, "--detect describes this machine, and constraints what the image of a lock needs of any node: to check this machine against the lock, run depsolve check %s --detect", args[0])
+			}
 			return runConstraints(cmd.Context(), u, f, format.value, args)
 		},
 	}
 	flags[cmd] = func() {
 		registerIgnoredCacheDir(cmd)
 		f.registerTarget(cmd.Flags())
+		_ = cmd.Flags().MarkHidden("detect")
 		f.registerOutput(cmd.Flags())
 		cmd.Flags().Lookup("quiet").Usage = "print no warnings or notes on stderr"
 		format.register(cmd, "output `FORMAT`: text, json, or k8s (the node affinity as YAML)")
@@ -161,7 +165,7 @@ func printDeployment(u *ui, d engine.Deployment) {
 		u.printf("fleet target: %s\n", d.Fleet)
 	}
 	if !d.GPU {
-		u.printf("no GPU: the lock was made for a target without one, and needs nothing of the node's GPUs\n")
+		u.printf("no GPU: %s says the target has none, so the image needs nothing of the node's GPUs\n", d.Target.CPU.Origin)
 		return
 	}
 	if d.Driver != nil {
