@@ -74,6 +74,9 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 			if err != nil {
 				return err
 			}
+			if err := pf.contradiction(cmd); err != nil {
+				return err
+			}
 			if graph.value != "" {
 				if format.value == "json" {
 					return usagef(cmd, "--graph prints a graph, --format json an object: give one of them")

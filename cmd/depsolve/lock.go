@@ -75,6 +75,9 @@ untouched).`,
 			if err != nil {
 				return err
 			}
+			if err := pf.contradiction(cmd); err != nil {
+				return err
+			}
 			return runLock(cmd.Context(), u, f, pf, lf, format.value, commandLine(cmd, args), args)
 		},
 	}
