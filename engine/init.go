@@ -74,6 +74,9 @@ type Project struct {
 	Indexes  IndexSettings // where packages come from, as requirements.in records them
 	HooksRev string
 	Policy   policy.Ref // the platform's policy depsolve.toml names; none when empty
+	// ReadImage writes read-image = true: the lock read the golden image in its
+	// registry (--read-image), and the hook's lock must read it too.
+	ReadImage bool
 }
 
 // ProjectFile is one file of a starting point, and its content.
@@ -111,7 +114,8 @@ func Init(ctx context.Context, req InitRequest) (Initialized, error) {
 		return out, err
 	}
 	out.Target = s.target
-	files, err := Scaffold(Project{Packages: req.Packages, Target: s.target, Indexes: s.indexes, HooksRev: req.HooksRev, Policy: pol})
+	readImage := req.ReadImage || slices.ContainsFunc(s.configs, func(c *target.Config) bool { return c.ReadImage.On })
+	files, err := Scaffold(Project{Packages: req.Packages, Target: s.target, Indexes: s.indexes, HooksRev: req.HooksRev, Policy: pol, ReadImage: readImage})
 	if err != nil {
 		return out, err
 	}
@@ -225,7 +229,7 @@ func Scaffold(p Project) ([]ProjectFile, error) {
 	if !t.Python.Known() {
 		return nil, &RequestError{Err: errors.New("the target has no Python version: give --python")}
 	}
-	config, err := configText(t)
+	config, err := configText(t, p.ReadImage)
 	if err != nil {
 		return nil, err
 	}
@@ -233,14 +237,23 @@ func Scaffold(p Project) ([]ProjectFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The strategy is the project's, as the lock was made with it (a flag or depsolve.toml:
+	// its value was checked there); the default needs no line.
+	if ix := p.Indexes.Strategy; ix.Origin != "default" {
+		policyKey += fmt.Sprintf("index-strategy = \"%s\"\n", ix.Value)
+	}
 	// A top-level key precedes the first table.
 	config = strings.Replace(config, "[target]\n", policyKey+"[target]\n", 1)
+	requirements, err := requirementsText(p.Packages, p.Indexes)
+	if err != nil {
+		return nil, err
+	}
 	dockerfile, err := dockerfileText(t)
 	if err != nil {
 		return nil, err
 	}
 	return []ProjectFile{
-		{InitRequirements, []byte(requirementsText(p.Packages, p.Indexes))},
+		{InitRequirements, []byte(requirements)},
 		{InitConfig, []byte(config)},
 		{InitDockerfile, []byte(dockerfile)},
 		{InitPreCommit, []byte(preCommitText(p.HooksRev))},
@@ -250,7 +263,7 @@ func Scaffold(p Project) ([]ProjectFile, error) {
 // requirementsText is requirements.in: where packages come from (credentials masked: the
 // file is committed; pip and depsolve take them from PIP_INDEX_URL, netrc or a keyring),
 // then the packages.
-func requirementsText(packages []string, ix IndexSettings) string {
+func requirementsText(packages []string, ix IndexSettings) (string, error) {
 	var b strings.Builder
 	b.WriteString("# The project's top-level requirements (depsolve init). depsolve lock requirements.in\n# pins them, and what they need, into requirements.lock.\n")
 	// The environment ($PIP_INDEX_URL) is this machine's, not the project's.
@@ -274,16 +287,24 @@ func requirementsText(packages []string, ix IndexSettings) string {
 			b.WriteString("--find-links " + redact.URL(fl.Value) + "\n")
 		}
 	}
+	// The lock was made trusting these hosts; the hook's lock, which reads this file,
+	// must trust them too.
+	for _, h := range ix.TrustedHosts {
+		if h == "" || strings.ContainsAny(h, " #\"\\") || !isPrintableASCII(h) {
+			return "", &RequestError{Err: fmt.Errorf("--trusted-host %q: want a host name, with :PORT if need be", h)}
+		}
+		b.WriteString("--trusted-host " + h + "\n")
+	}
 	for _, p := range packages {
 		b.WriteString(p + "\n")
 	}
-	return b.String()
+	return b.String(), nil
 }
 
 // configText is depsolve.toml: the target as given (flags, a depsolve.toml, detection),
 // not what depsolve derives from it (the base image's CUDA and glibc) or assumes (its
 // default platform), and the Python version always, which the Dockerfile checks.
-func configText(t *target.Target) (string, error) {
+func configText(t *target.Target, readImage bool) (string, error) {
 	var b strings.Builder
 	b.WriteString("# The target depsolve check and depsolve lock resolve for (depsolve init).\n[target]\n")
 	given := func(v target.Value) bool {
@@ -321,6 +342,9 @@ func configText(t *target.Target) (string, error) {
 			names = append(names, `"`+g.Name+`"`)
 		}
 		fmt.Fprintf(&b, "gpus = [%s]\n", strings.Join(names, ", "))
+	}
+	if readImage {
+		b.WriteString("read-image = true\n")
 	}
 	return b.String(), bad
 }

@@ -100,9 +100,15 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if req.Format != Requirements && req.Format != Pylock {
 		return Locked{}, &RequestError{Err: fmt.Errorf("lock format %q: want %s or %s", req.Format, Requirements, Pylock)}
 	}
+	if req.NoHashes && req.Format == Pylock {
+		return Locked{}, &RequestError{Err: errors.New("--no-hashes leaves out the --hash lines of a requirements lock; a pylock.toml records the sha256 of each file, as PEP 751 requires: give one of them")}
+	}
 	out := Locked{Output: req.Output}
 	if out.Output == "" {
 		out.Output = req.Format.DefaultOutput()
+	}
+	if req.Format == Requirements && reqfile.IsPylock(out.Output) {
+		return out, &RequestError{Err: fmt.Errorf("-o %s: a file of that name is a PEP 751 lock, read as TOML (by depsolve check and pip), and the lock's format is requirements: give --format pylock, or another name such as requirements.lock", out.Output)}
 	}
 	if err := checkOutput(out.Output); err != nil {
 		return out, err

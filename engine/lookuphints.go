@@ -78,7 +78,12 @@ const maxSuggestions = 3
 // missingProjectHint says where a project no source has was looked for, and offers the
 // similar names (of the projects this run met and of the matrix) the index has.
 func (s *session) missingProjectHint(ctx context.Context, ix *index.Index, name string) (string, error) {
-	h := fmt.Sprintf("no project named %s on %s: check the spelling", name, strings.Join(ix.LocationsOf(name), ", "))
+	locations := ix.LocationsOf(name)
+	if len(locations) == 0 {
+		// --no-index, and no find-links from any source: the name was not looked up.
+		return fmt.Sprintf("%s was looked for nowhere: --no-index leaves the --find-links locations as the only source of packages, and none is given (flag, requirement file or depsolve.toml).", name), nil
+	}
+	h := fmt.Sprintf("no project named %s on %s: check the spelling", name, strings.Join(locations, ", "))
 	var confirmed []string
 	for i, c := range similarNames(name, append(ix.Known(), s.matrix.PackageNames()...)) {
 		if len(confirmed) == maxSuggestions || i == 2*maxSuggestions {

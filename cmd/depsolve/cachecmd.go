@@ -82,12 +82,14 @@ run does so once a day for entries unused for 30 days.`,
 		Example: `  depsolve cache clean
   depsolve cache clean --older-than 14d`,
 		Args: argsAtMost(0),
-		RunE: func(_ *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			d, err := engine.CacheDir(dirFlag)
 			if err != nil {
 				return err
 			}
-			if olderThan != "" {
+			// Given, even empty (--older-than "$AGE" with AGE unset), it prunes or fails:
+			// an empty age must not delete the whole cache.
+			if cmd.Flags().Changed("older-than") {
 				return pruneCache(stdout, stderr, d, olderThan)
 			}
 			removed, err := cache.Clean(d)

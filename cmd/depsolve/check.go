@@ -74,11 +74,17 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 			if err != nil {
 				return err
 			}
+			if err := pf.contradiction(cmd); err != nil {
+				return err
+			}
 			if graph.value != "" {
 				if format.value == "json" {
 					return usagef(cmd, "--graph prints a graph, --format json an object: give one of them")
 				}
-				return runCheckGraph(cmd.Context(), u, f, graph.value, args)
+				if pf.fleetRun() {
+					return usagef(cmd, "--graph draws the result for one target, and --fleet and --all-fleets check each target of a fleet: give one of them")
+				}
+				return runCheckGraph(cmd.Context(), u, f, pf, graph.value, args)
 			}
 			err = runCheck(cmd.Context(), u, f, pf, format.value, args)
 			return jsonFailure(u, format.value, err)
@@ -118,14 +124,11 @@ func runCheck(ctx context.Context, u *ui, f *inputFlags, pf *policyFlags, format
 	if printNoSolution(u, v) {
 		return exitStatus(exitConflict)
 	}
+	if printUnfitSolution(u, v) {
+		return exitStatus(exitConflict)
+	}
 	target := targetSummary(v.Target)
 	switch {
-	case len(v.Violations) > 0:
-		printConflict(u, "the solution breaks your platform's policy on "+target, violationsText(v.Violations), v.Hints)
-		return exitStatus(exitConflict)
-	case v.OverBudget():
-		printOverBudget(u, v, target)
-		return exitStatus(exitConflict)
 	case v.Lock != nil:
 		verified := []string{"consistent"}
 		if v.Lock.Complete {
@@ -153,6 +156,21 @@ func printNoSolution(u *ui, v engine.Verdict) bool {
 		printConflict(u, "the requirements cannot all be met for "+target, explanation(u, v.Conflict), v.Hints)
 	case len(v.Findings) > 0:
 		printConflict(u, fmt.Sprintf("%s does not install as pinned on %s", v.InputNames(), target), findingsChain(v), v.Hints)
+	default:
+		return false
+	}
+	return true
+}
+
+// printUnfitSolution prints a verdict whose solution the platform's policy refuses or
+// that is over the size budget, and reports whether it was one.
+func printUnfitSolution(u *ui, v engine.Verdict) bool {
+	target := targetSummary(v.Target)
+	switch {
+	case len(v.Violations) > 0:
+		printConflict(u, "the solution breaks your platform's policy on "+target, violationsText(v.Violations), v.Hints)
+	case v.OverBudget():
+		printOverBudget(u, v, target)
 	default:
 		return false
 	}

@@ -130,8 +130,8 @@ func TestCommandLine(t *testing.T) {
 			"lock req.txt --python 3.11.9"},
 		{[]string{"--offline=false", "--pre=false", "--cpu=true", "--format", "requirements", "--gpu", "H100", "--gpu", "RTX 4090", "-U"},
 			"lock --cpu --gpu H100 --gpu 'RTX 4090' --upgrade"},
-		{[]string{"--format", "pylock", "--no-hashes", "--extra-index-url", "https://x.example/simple", "-P", "torch"},
-			"lock --extra-index-url https://x.example/simple --format pylock --no-hashes --upgrade-package torch"},
+		{[]string{"--format", "pylock", "--pre", "--extra-index-url", "https://x.example/simple", "-P", "torch"},
+			"lock --extra-index-url https://x.example/simple --format pylock --pre --upgrade-package torch"},
 	} {
 		cmd := newLockCommandWithFlags()
 		if err := cmd.ParseFlags(tt.args); err != nil {

@@ -58,6 +58,9 @@ unpinned line).`,
 			if err != nil {
 				return err
 			}
+			if f.verbose > 0 {
+				return usagef(cmd, "-v (--verbose) traces index requests and the resolution, and constraints makes neither: it reads the lock and the compatibility matrix")
+			}
 			noteIgnoredCacheDir(cmd, u)
 			if f.detect {
 				return usagef(cmd, "--detect describes this machine, and constraints what the image of a lock needs of any node: to check this machine against the lock, run depsolve check %s --detect", args[0])
@@ -71,6 +74,8 @@ unpinned line).`,
 		_ = cmd.Flags().MarkHidden("detect")
 		f.registerOutput(cmd.Flags())
 		cmd.Flags().Lookup("quiet").Usage = "print no warnings or notes on stderr"
+		// Registered with the output flags, it has nothing to trace here: hidden, and refused.
+		_ = cmd.Flags().MarkHidden("verbose")
 		format.register(cmd, "output `FORMAT`: text, json, or k8s (the node affinity as YAML)")
 		completeTargetFlags(cmd)
 	}

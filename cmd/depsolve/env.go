@@ -22,11 +22,12 @@ func newEnvCommand(stdout, stderr io.Writer, flags lazyFlags) *cobra.Command {
 platform, glibc, driver, GPUs, CUDA, base image) with the place it came from,
 the package indexes with theirs, and the cache folder. It takes the same flags
 as check, so that a check command line works with env in its place; those
-about resolving (--pre, --refresh, --offline, --timeout, --max-image-size,
---policy, --fleet) change nothing here, and -q leaves the notes and warnings
-out. FILE
-(optional here) adds the index options written in a requirements file, and
-the target a lock records (a requirements lock's header, a pylock.toml).
+about resolving (--pre, --refresh, --timeout, --max-image-size, --policy,
+--fleet, --all-fleets) and -v change nothing here, --offline only leaves a
+registry base image unread (--read-image), and -q leaves the notes and
+warnings out. FILE (optional here) adds the index options written in a
+requirements file, and the target a lock records (a requirements lock's
+header, a pylock.toml).
 
 Sources win in this order: ` + target.Precedence + `.
 Python and platform default to ` + engine.DefaultPython + ` and ` + engine.DefaultPlatform + ` when no source gives

@@ -79,13 +79,29 @@ func (f *inputFlags) registerIndexes(fs *pflag.FlagSet) {
 	repeatable(fs, &f.extraIndexURLs, "extra-index-url", "", "another index `URL`, searched before the default one (repeatable; default $PIP_EXTRA_INDEX_URL)")
 	repeatable(fs, &f.findLinks, "find-links", "f", "a folder or HTML page `PATH|URL` of distribution files (repeatable)")
 	fs.BoolVar(&f.noIndex, "no-index", false, "use no index at all, as pip: not --index-url, --extra-index-url, uv's or the policy's; only --find-links locations")
-	fs.StringVar(&f.indexStrategy, "index-strategy", "", "`STRATEGY` for a project on several indexes: first-index (the first index that has it) or unsafe-best-match (every index's versions are candidates) (default first-index)")
+	fs.Var((*strategyValue)(&f.indexStrategy), "index-strategy", "`STRATEGY` for a project on several indexes: first-index (the first index that has it) or unsafe-best-match (every index's versions are candidates) (default first-index)")
 	repeatable(fs, &f.trustedHosts, "trusted-host", "", "allow plain http for `HOST` (repeatable)")
 	fs.BoolVar(&f.offline, "offline", false, "use only the cache and local folders; fail with a hint when something is missing")
 	fs.BoolVar(&f.refresh, "refresh", false, "revalidate every cached index page")
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "cache `DIR` (default $DEPSOLVE_CACHE_DIR, else the user cache dir + /depsolve)")
 	fs.StringVar(&f.config, "config", "", "read settings from `FILE` (default: depsolve.toml, then [tool.depsolve] in pyproject.toml, in the current folder)")
 	notInLockHeader(fs, "offline", "refresh", "cache-dir")
+}
+
+// strategyValue is --index-strategy, refused when it is given, not when an index is
+// opened: env and init open none, and took any word for a strategy (init after writing
+// its files).
+type strategyValue string
+
+func (s *strategyValue) String() string { return string(*s) }
+func (s *strategyValue) Type() string   { return "string" }
+
+func (s *strategyValue) Set(v string) error {
+	if _, err := index.ParseStrategy(v); err != nil {
+		return err
+	}
+	*s = strategyValue(v)
+	return nil
 }
 
 // registerTimeout adds --timeout, for the commands that ask indexes.

@@ -9,6 +9,7 @@ import (
 	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/policy"
 	"github.com/depsolve/depsolve/resolver"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
@@ -36,6 +37,15 @@ func (p *policyFlags) apply(req *engine.Request) error {
 }
 
 func (p *policyFlags) fleetRun() bool { return len(p.fleets) > 0 || p.allFleets }
+
+// contradiction refuses --fleet with --all-fleets: the fleets named would be all that
+// run, and a failing fleet left out would pass unseen.
+func (p *policyFlags) contradiction(cmd *cobra.Command) error {
+	if len(p.fleets) > 0 && p.allFleets {
+		return usagef(cmd, "--fleet %s names the fleets to run, and --all-fleets asks for every fleet: give one of them", p.fleets[0])
+	}
+	return nil
+}
 
 // fleetReport is the --format json object of a fleet check: one report per target.
 type fleetReport struct {

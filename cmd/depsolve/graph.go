@@ -189,11 +189,15 @@ func derivationDrawing(ns *resolver.NoSolution) *drawing {
 }
 
 // runCheckGraph is check --graph: the derivation of a conflict, or the solution, drawn
-// in format (dot or mermaid). A lock that does not install as pinned has no derivation
-// to draw: it is printed as text.
-func runCheckGraph(ctx context.Context, u *ui, f *inputFlags, format string, args []string) error {
+// in format (dot or mermaid). A lock that does not install as pinned, and a solution
+// the policy refuses or that is over the size budget, have no derivation to draw: they
+// are printed as text.
+func runCheckGraph(ctx context.Context, u *ui, f *inputFlags, pf *policyFlags, format string, args []string) error {
 	req := f.request(args)
 	req.Reporter = u
+	if err := pf.apply(&req); err != nil {
+		return err
+	}
 	v, err := engine.Check(ctx, req)
 	if err != nil {
 		return err
@@ -202,7 +206,7 @@ func runCheckGraph(ctx context.Context, u *ui, f *inputFlags, format string, arg
 	switch {
 	case v.Conflict != nil:
 		d = derivationDrawing(v.Conflict)
-	case printNoSolution(u, v):
+	case printNoSolution(u, v), printUnfitSolution(u, v):
 		return exitStatus(exitConflict)
 	default:
 		trees, err := v.Tree(engine.TreeOptions{Depth: -1})

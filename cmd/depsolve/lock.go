@@ -75,12 +75,18 @@ untouched).`,
 			if err != nil {
 				return err
 			}
+			if err := pf.contradiction(cmd); err != nil {
+				return err
+			}
 			return runLock(cmd.Context(), u, f, pf, lf, format.value, commandLine(cmd, args), args)
 		},
 	}
 	flags[cmd] = func() {
 		f.registerResolve(cmd.Flags())
 		pf.register(cmd.Flags())
+		cmd.Flags().Lookup("quiet").Usage = "print nothing but the lock with -o -, and the explanation on conflict"
+		cmd.Flags().Lookup("fleet").Usage = "lock every target of the policy's fleet `NAME`, each into its own -o file (repeatable)"
+		cmd.Flags().Lookup("all-fleets").Usage = "lock every target of every fleet the policy names"
 		cmd.Flags().StringVarP(&lf.output, "output", "o", "", "write the lock to `OUT` (default requirements.lock, or pylock.toml with --format pylock; - for stdout)")
 		notInLockHeader(cmd.Flags(), "output")
 		cmd.Flags().BoolVar(&lf.noHashes, "no-hashes", false, "leave out the --hash lines (requirements format)")

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/index"
@@ -66,6 +68,7 @@ func exitCode(err error) int {
 	var policyErr *index.PolicyError
 	var requirementErr *resolver.RequirementError
 	var requestErr *engine.RequestError
+	var locationErr *index.LocationError
 	switch {
 	case err == nil:
 		return exitOK
@@ -74,6 +77,9 @@ func exitCode(err error) int {
 	case errors.As(err, &status):
 		return int(status)
 	case errors.As(err, &usage), errors.As(err, &requestErr), errors.As(err, &reqErr), errors.As(err, &inputErr), errors.As(err, &policyErr), errors.As(err, &requirementErr):
+		return exitUsage
+	case errors.As(err, &locationErr) && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)):
+		// A find-links folder that is not there was named wrong: no index failed.
 		return exitUsage
 	}
 	return exitFailure

@@ -32,7 +32,8 @@ base image, where its size is known) with the table; it opens without a
 network. --max-image-size (or max-image-size in depsolve.toml) makes a
 solution over the budget a conflict, with the breakdown.
 
-Exit status: 0 ok, 1 conflict or over the budget, 2 bad input or usage,
+Exit status: 0 ok, 1 conflict, over the budget or against the platform's
+policy (policy in depsolve.toml), 2 bad input or usage,
 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 		Example: `  # What torch weighs on an H100 image, largest first
   depsolve size --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 --gpu H100
@@ -104,19 +105,32 @@ func runSize(ctx context.Context, u *ui, f *inputFlags, format, htmlOut string, 
 	// The table says what the findings and the size of the base image are: the same
 	// warnings on stderr, or as hints under the budget, would say it again.
 	held.flush(tabled(v.Warnings))
+	// A solution the platform's policy refuses (a base image it does not allow, a
+	// download over its budget) is a conflict here as in check and in size's JSON.
+	breaksPolicy := func() error {
+		printConflict(u, "the solution breaks your platform's policy on "+target, violationsText(v.Violations), v.Hints)
+		return exitStatus(exitConflict)
+	}
 	if u.quiet {
-		if v.OverBudget() {
+		switch {
+		case v.OverBudget():
 			printOverBudget(u, v, target)
 			return exitStatus(exitConflict)
+		case len(v.Violations) > 0:
+			return breaksPolicy()
 		}
 		u.printf("%s\n", v.Sizes.Summary())
 		return nil
 	}
 	printSizeTable(u, v)
-	if v.OverBudget() {
+	switch {
+	case v.OverBudget():
 		u.print("\n")
 		printConflict(u, "the image would exceed its size budget for "+target, v.Budget.Breakdown(v.Sizes), untabledHints(v))
 		return exitStatus(exitConflict)
+	case len(v.Violations) > 0:
+		u.print("\n")
+		return breaksPolicy()
 	}
 	return nil
 }

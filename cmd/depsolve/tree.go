@@ -75,6 +75,7 @@ Exit status: 0 solved, 1 conflict, 2 bad input or usage,
 		f.registerTimeout(cmd.Flags())
 		f.registerTarget(cmd.Flags())
 		f.registerOutput(cmd.Flags())
+		cmd.Flags().Lookup("quiet").Usage = quietWithoutVerdict
 		format.register(cmd, "output `FORMAT`: text, dot (Graphviz) or mermaid")
 		completeTargetFlags(cmd)
 	}
@@ -128,10 +129,14 @@ solution), 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 		f.registerTimeout(cmd.Flags())
 		f.registerTarget(cmd.Flags())
 		f.registerOutput(cmd.Flags())
+		cmd.Flags().Lookup("quiet").Usage = quietWithoutVerdict
 		completeTargetFlags(cmd)
 	}
 	return cmd
 }
+
+// quietWithoutVerdict is what -q does for tree and why, which print no verdict line.
+const quietWithoutVerdict = "print no warnings or notes, and only the explanation on conflict"
 
 // solve resolves for tree and why. A verdict that is no solution is printed as check
 // prints it, and the command exits 1.
