@@ -59,12 +59,12 @@ unpinned line).`,
 				return err
 			}
 			if f.verbose > 0 {
-				return usagef(cmd, "-v (--verbose) traces index requests and the resolution, and constraints makes neither: it reads the lock and the compatibility matrix")
+				return usagef(cmd, "-v (--verbose) traces index requests and the resolution, and constraints makes neither: it reads the lock, its base image and the compatibility matrix")
 			}
-			noteIgnoredCacheDir(cmd, u)
 			if f.detect {
 				return usagef(cmd, "--detect describes this machine, and constraints what the image of a lock needs of any node: to check this machine against the lock, run depsolve check %s --detect", args[0])
 			}
+			noteIgnoredCacheDir(cmd, u)
 			return runConstraints(cmd.Context(), u, f, format.value, args)
 		},
 	}
