@@ -31,8 +31,9 @@ the package that requires to the package required.
 
 When no set of versions works, tree prints the conflict as check does.
 
-Exit status: 0 solved, 1 conflict, 2 bad input or usage,
-3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
+Exit status: 0 solved, 1 conflict or a solution the platform's policy
+(policy in depsolve.toml) refuses, printed after the tree, 2 bad input or
+usage, 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 		Example: `  depsolve tree requirements.txt --python 3.11.9 --driver 550.54.15
   depsolve tree --invert --package numpy
   depsolve tree --depth 1
@@ -57,14 +58,22 @@ Exit status: 0 solved, 1 conflict, 2 bad input or usage,
 				return err
 			}
 			switch format.value {
-			case "dot":
-				u.print(solutionDrawing(trees, opts.Invert).dot())
-			case "mermaid":
-				u.print(solutionDrawing(trees, opts.Invert).mermaid())
-			default:
-				u.print(treeText(trees, opts.Invert))
+			case "dot", "mermaid":
+				// A drawing followed by a conflict is no drawing: as check --graph, the
+				// conflict alone.
+				if printUnfitSolution(u, v) {
+					return exitStatus(exitConflict)
+				}
+				d := solutionDrawing(trees, opts.Invert)
+				if format.value == "dot" {
+					u.print(d.dot())
+				} else {
+					u.print(d.mermaid())
+				}
+				return nil
 			}
-			return nil
+			u.print(treeText(trees, opts.Invert))
+			return unfitAfter(u, v)
 		},
 	}
 	flags[cmd] = func() {
@@ -97,8 +106,9 @@ each package on the way with its version and the specifier it puts on the next.
 
 When no set of versions works, why prints the conflict as check does.
 
-Exit status: 0 solved, 1 conflict, 2 bad input or usage (PACKAGE is not in the
-solution), 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
+Exit status: 0 solved, 1 conflict or a solution the platform's policy (policy
+in depsolve.toml) refuses, printed after the paths, 2 bad input or usage
+(PACKAGE is not in the solution), 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 		Example: `  depsolve why numpy
   depsolve why nvidia-cudnn-cu12 requirements.txt --python 3.11.9 --driver 550.54.15`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -121,7 +131,7 @@ solution), 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 				return err
 			}
 			u.print(whyText(paths, more))
-			return nil
+			return unfitAfter(u, v)
 		},
 	}
 	flags[cmd] = func() {
@@ -151,6 +161,18 @@ func solve(ctx context.Context, u *ui, f *inputFlags, args []string) (engine.Ver
 		return v, exitStatus(exitConflict)
 	}
 	return v, nil
+}
+
+// unfitAfter prints, after what tree or why showed, that the platform's policy refuses
+// the solution or that it is over the size budget, as check says it, and exits 1 then:
+// the solution shown is not one check lets through.
+func unfitAfter(u *ui, v engine.Verdict) error {
+	if len(v.Violations) == 0 && !v.OverBudget() {
+		return nil
+	}
+	u.print("\n")
+	printUnfitSolution(u, v)
+	return exitStatus(exitConflict)
 }
 
 // treeText draws the trees as uv tree does, with the specifier of each requirement and
