@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/depsolve/depsolve/resolver"
 	"github.com/depsolve/depsolve/target"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes, as promised in the CLI contract.
@@ -142,9 +144,10 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
   depsolve env --detect
   depsolve matrix torch==2.5.1
   source <(depsolve completion bash)`,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		Args:          unknownSubcommand,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		Args:              unknownSubcommand,
+		PersistentPreRunE: refuseEmptyValues,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if showVersion, _ := cmd.Flags().GetBool("version"); showVersion {
 				return printVersion(stdout)
@@ -172,6 +175,33 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 		newVersionCommand(stdout),
 	)
 	return root, flags
+}
+
+// refuseEmptyValues refuses a flag given an empty value: depsolve would take it as not
+// given and fall back on a default or a file (--python "$PY" with PY unset checked the
+// default Python), where the user asked for something they did not get.
+func refuseEmptyValues(cmd *cobra.Command, _ []string) error {
+	var err error
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		var values []string
+		switch v := f.Value.(type) {
+		case pflag.SliceValue:
+			values = v.GetSlice()
+		default:
+			if f.Value.Type() != "string" {
+				return
+			}
+			values = []string{v.String()}
+		}
+		if err == nil && slices.Contains(values, "") {
+			name := "--" + f.Name
+			if f.Shorthand != "" {
+				name = "-" + f.Shorthand + " (" + name + ")"
+			}
+			err = usagef(cmd, "%s is given an empty value (a variable left unset?): give a value, or leave the flag out", name)
+		}
+	})
+	return err
 }
 
 // lazyFlags holds the registration of each command's flags until a run needs them. A
