@@ -252,8 +252,8 @@ func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config)
 		links = append(links, Sourced{l, "flag --find-links"})
 	}
 	for _, file := range files {
-		for _, l := range file.FindLinks {
-			links = append(links, Sourced{l, file.Path})
+		for i, l := range file.FindLinks {
+			links = append(links, Sourced{l, file.FindLinksAt[i].LineOnly().String()})
 		}
 		_, _, uvFlat := uvIndexSettings(file)
 		links = append(links, uvFlat...)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -223,6 +224,9 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 		opts.ExtraIndexURLs = append(opts.ExtraIndexURLs, e.Value)
 	}
 	for _, l := range s.indexes.FindLinks {
+		if err := checkFindLinksFolder(l); err != nil {
+			return nil, err
+		}
 		opts.FindLinks = append(opts.FindLinks, l.Value)
 	}
 	if pre {
@@ -236,6 +240,37 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 		return nil, &RequestError{Err: err}
 	}
 	return ix, nil
+}
+
+// checkFindLinksFolder refuses a local find-links location that is not a folder, as
+// bad input at the place that gives it: the index would fail only when it first lists
+// a project there, as an index failure.
+func checkFindLinksFolder(l Sourced) error {
+	dir := l.Value
+	if strings.Contains(dir, "://") {
+		u, err := url.Parse(dir)
+		if err != nil || u.Scheme != "file" {
+			return nil // a page, or a URL the index reports on
+		}
+		dir = u.Path
+	}
+	fail := func(format string, args ...any) error {
+		return &RequestError{Err: fmt.Errorf("%s: "+format, append([]any{l.Origin}, args...)...)}
+	}
+	switch fi, err := lookAt(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		// A requirements file's relative path is pip's: beside the file when something is
+		// there, else from the working folder (depsolve.toml's are beside it, flags' from
+		// the working folder).
+		if !strings.HasPrefix(l.Origin, "flag ") && !strings.Contains(l.Origin, ".toml") && !filepath.IsAbs(dir) {
+			return &HintedError{Err: fail("the find-links folder %s does not exist", dir),
+				Hint: "a relative path is looked for beside the file that names it, then in the working folder"}
+		}
+		return fail("the find-links folder %s does not exist", dir)
+	case err == nil && !fi.IsDir():
+		return fail("the find-links location %s is a file, not a folder of distribution files", dir)
+	}
+	return nil
 }
 
 // TimeoutEnv names the variable that sets the timeout of an index request.

@@ -66,6 +66,7 @@ type File struct {
 	ExtraIndexURLs []string
 	NoIndex        bool // --no-index: pip then ignores every index URL, before and after
 	FindLinks      []string
+	FindLinksAt    []Position // where each of FindLinks is first given
 	TrustedHosts   []string
 
 	Pre           bool     // --pre: pre-releases of every project are candidates
@@ -564,7 +565,10 @@ func (p *parser) applyGlobals(s *source, l *logical, opts []option) {
 			p.warn(Warning{pos(o), o.spelled + " is ignored: pip uses only the first --find-links of a line"})
 			continue
 		}
-		p.f.FindLinks = appendNew(p.f.FindLinks, p.findLinksPath(s.path, o.value))
+		if link := p.findLinksPath(s.path, o.value); !contains(p.f.FindLinks, link) {
+			p.f.FindLinks = append(p.f.FindLinks, link)
+			p.f.FindLinksAt = append(p.f.FindLinksAt, pos(o))
+		}
 	}
 }
 
