@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"net/url"
 	"path"
@@ -115,6 +117,13 @@ func (d *directRefs) add(ctx context.Context, s *session, ix *index.Index, r req
 	u, err := url.Parse(r.URL)
 	if err != nil {
 		return bad("invalid URL: "+err.Error(), "")
+	}
+	if u.Scheme == "file" && u.Path != "" {
+		// Read as an unavailable wheel (a conflict) or pinned as given (ok), a path that
+		// names nothing would fail only at the install.
+		if _, err := lookAt(u.Path); errors.Is(err, fs.ErrNotExist) {
+			return bad(u.Path+" does not exist", "a local path or file: URL names a file or folder on this machine: build it first, or require the project by version from an index")
+		}
 	}
 	filename := path.Base(u.Path)
 	switch {
