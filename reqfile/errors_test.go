@@ -267,3 +267,31 @@ func TestErrorPositionString(t *testing.T) {
 		}
 	}
 }
+
+// A line that fails to parse where a variable was left unexpanded says so in the hint:
+// the warning about the variable is lost with the error, and "${" alone misleads.
+func TestUnsetVariableHint(t *testing.T) {
+	for _, tt := range []struct {
+		name, text, want string
+	}{
+		{"in the name", "numpy\n${PKG}\n", "environment variable PKG is not set (or empty): ${PKG} is left as written, as pip leaves it"},
+		{"in a URL", "app @ https://${TOKEN}@example.com/app-1.0.whl x\n", "environment variable TOKEN is not set (or empty)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("requirements.txt", Options{FS: newFS("requirements.txt", tt.text), LookupEnv: env()})
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("got %v, want an *Error", err)
+			}
+			if !strings.Contains(e.Hint, tt.want) {
+				t.Errorf("hint %q does not say %q (error %v)", e.Hint, tt.want, err)
+			}
+		})
+	}
+	// A variable on another line than the error's is not blamed.
+	_, err := Parse("requirements.txt", Options{FS: newFS("requirements.txt", "a @ https://example.com/${UNSET_ELSEWHERE}/a-1.0-py3-none-any.whl\ntorch>=\n"), LookupEnv: env()})
+	var e *Error
+	if !errors.As(err, &e) || strings.Contains(e.Hint, "UNSET_ELSEWHERE") {
+		t.Errorf("got %v (hint %q): blames a variable of another line", err, e.Hint)
+	}
+}

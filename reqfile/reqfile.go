@@ -319,7 +319,7 @@ func (p *parser) parseFile(path string, constraint bool, stack []frame, from *in
 	for _, l := range splitLogical(s, p.opts.LookupEnv, p.warn) {
 		stack[len(stack)-1].line = s.pos(l.at(0)).Line
 		if err := p.handleLine(s, &l, constraint, stack); err != nil {
-			return err
+			return blameUnset(err, s, &l)
 		}
 	}
 	return nil
