@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -237,9 +239,29 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 	}
 	ix, err := index.New(opts)
 	if err != nil {
-		return nil, &RequestError{Err: err}
+		return nil, &RequestError{Err: s.sourceOrigin(err)}
 	}
 	return ix, nil
+}
+
+// sourceOrigin names where a package source index.New refuses was given, when a file or
+// the environment gave it: a flag's value is the user's own words already.
+func (s *session) sourceOrigin(err error) error {
+	var se *index.SourceError
+	if !errors.As(err, &se) {
+		return err
+	}
+	sources := append([]Sourced{s.indexes.IndexURL}, s.indexes.ExtraIndex...)
+	sources = append(sources, s.indexes.FindLinks...)
+	for _, name := range slices.Sorted(maps.Keys(s.indexes.Pinned)) {
+		sources = append(sources, s.indexes.Pinned[name])
+	}
+	for _, src := range sources {
+		if src.Value == se.Location && !strings.HasPrefix(src.Origin, "flag ") && src.Origin != "default" {
+			return fmt.Errorf("%s: %w", src.Origin, err)
+		}
+	}
+	return err
 }
 
 // checkFindLinksFolder refuses a local find-links location that is not a folder, as
