@@ -179,9 +179,8 @@ func checkLocksPinned(files []*reqfile.File) error {
 			if _, ok := r.Pin(); ok || r.URL != "" {
 				continue
 			}
-			return &reqfile.Error{Pos: r.Pos, Line: r.Line,
-				Msg:  fmt.Sprintf("%s is not an exact pin (==VERSION), yet %s declares itself a lock (%s): depsolve verifies a lock as it is, and pip --require-hashes refuses such a line", r.Line, f.Path, lockDeclaration(f)),
-				Hint: "pin it with ==, or run depsolve lock again to make the lock; to resolve the file as requirements instead, remove what makes it a lock"}
+			return r.Error(fmt.Sprintf("%s is not an exact pin (==VERSION), yet %s declares itself a lock (%s): depsolve verifies a lock as it is, and pip --require-hashes refuses such a line", r.Line, f.Path, lockDeclaration(f)),
+				"pin it with ==, or run depsolve lock again to make the lock; to resolve the file as requirements instead, remove what makes it a lock")
 		}
 	}
 	return nil

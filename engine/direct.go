@@ -109,7 +109,7 @@ func (d *directRefs) add(ctx context.Context, s *session, ix *index.Index, r req
 		return nil
 	}
 	name := r.Key()
-	bad := func(msg, hint string) error { return &reqfile.Error{Pos: r.Pos, Line: r.Line, Msg: msg, Hint: hint} }
+	bad := func(msg, hint string) error { return r.Error(msg, hint) }
 	if prev := d.urlOf(name); prev != "" && prev != withoutFragment(r.URL) {
 		return bad(fmt.Sprintf("%s is required from two URLs: %s and %s", name, redact.URL(prev), redact.URL(withoutFragment(r.URL))),
 			"name one URL for the project")

@@ -136,11 +136,11 @@ func (in *inputs) add(r Reporter, file *reqfile.File) {
 func unresolvable(r reqfile.Requirement) error {
 	switch {
 	case r.Unnamed():
-		return &reqfile.Error{Pos: r.Pos, Line: r.Line, Msg: "the requirement names no project",
-			Hint: "depsolve never builds packages to learn their name: write it as NAME @ URL, or add #egg=NAME to the URL"}
+		return r.Error("the requirement names no project",
+			"depsolve never builds packages to learn their name: write it as NAME @ URL, or add #egg=NAME to the URL")
 	case r.URL != "":
-		return &reqfile.Error{Pos: r.Pos, Line: r.Line, Msg: "direct URL references (NAME @ URL) are not resolved from an index",
-			Hint: "pin the project by version (NAME==VERSION) and give the index or --find-links folder that has it"}
+		return r.Error("direct URL references (NAME @ URL) are not resolved from an index",
+			"pin the project by version (NAME==VERSION) and give the index or --find-links folder that has it")
 	}
 	return nil
 }

@@ -32,6 +32,12 @@ type Requirement struct {
 // dependency groups chosen at install time (pep508's, whose Decide reads it).
 type LockSelection = pep508.LockSelection
 
+// Error is a problem with r as a whole: shown on the requirement as written (Line),
+// with the caret at its start, wherever it starts on its physical line.
+func (r Requirement) Error(msg, hint string) *Error {
+	return &Error{Pos: r.Pos, Line: r.Line, Msg: redact.Text(msg), Hint: redact.Text(hint), caret: 1}
+}
+
 // Unnamed reports a requirement that names no project: a URL or local path with
 // no wheel file name and no #egg= fragment to take a name from.
 func (r Requirement) Unnamed() bool { return r.Name == "" }
