@@ -1,7 +1,9 @@
 package target
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"sort"
@@ -154,8 +156,15 @@ func (b *targetBuilder) baseImage() error {
 		return originError(dockerfile.Origin, "give a base image or a Dockerfile, not both (base image %s, %s)", image.Text, image.Origin)
 	case dockerfile.Known() && (!image.Known() || dockerfile.Origin.From < image.Origin.From):
 		data, err := reqfile.ReadFile(dockerfile.Text)
-		if err != nil {
-			return originError(dockerfile.Origin, "%v", err)
+		var pe *fs.PathError
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return originError(dockerfile.Origin, "dockerfile %s does not exist", dockerfile.Text)
+		case errors.As(err, &pe):
+			// Go's "open PATH: …" names the system call, not the setting.
+			return originError(dockerfile.Origin, "cannot read dockerfile %s: %v", dockerfile.Text, pe.Err)
+		case err != nil:
+			return originError(dockerfile.Origin, "cannot read dockerfile %s: %v", dockerfile.Text, err)
 		}
 		buildArgs, err := b.buildArgs()
 		if err != nil {
