@@ -156,15 +156,19 @@ func (b *targetBuilder) baseImage() error {
 		return originError(dockerfile.Origin, "give a base image or a Dockerfile, not both (base image %s, %s)", image.Text, image.Origin)
 	case dockerfile.Known() && (!image.Known() || dockerfile.Origin.From < image.Origin.From):
 		data, err := reqfile.ReadFile(dockerfile.Text)
+		what := "dockerfile " + dockerfile.Text // a flag's error is named by the flag already
+		if dockerfile.Origin.From == FromFlag {
+			what = dockerfile.Text
+		}
 		var pe *fs.PathError
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return originError(dockerfile.Origin, "dockerfile %s does not exist", dockerfile.Text)
+			return originError(dockerfile.Origin, "%s does not exist", what)
 		case errors.As(err, &pe):
 			// Go's "open PATH: …" names the system call, not the setting.
-			return originError(dockerfile.Origin, "cannot read dockerfile %s: %v", dockerfile.Text, pe.Err)
+			return originError(dockerfile.Origin, "cannot read %s: %v", what, pe.Err)
 		case err != nil:
-			return originError(dockerfile.Origin, "cannot read dockerfile %s: %v", dockerfile.Text, err)
+			return originError(dockerfile.Origin, "cannot read %s: %v", what, err)
 		}
 		buildArgs, err := b.buildArgs()
 		if err != nil {
