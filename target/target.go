@@ -491,6 +491,10 @@ func (b *targetBuilder) gpus() error {
 				b.notef("GPU %q (%s) is not in the matrix: it constrains nothing; give its compute capability (sm_XY)", g.Name, g.Origin)
 			default:
 				msg := fmt.Sprintf("GPU %q is not a model depsolve knows", g.Name)
+				if strings.ContainsAny(g.Name, ",;/+&") {
+					// The matrix finds no model in a name that holds two.
+					return originError(g.Origin, "%s: a GPU entry names one GPU; give each GPU of a fleet its own (--gpu A100 --gpu H100, or gpus = [\"A100\", \"H100\"])", msg)
+				}
 				if near := nearestGPUNames(g.Name, b.cat.GPUNames()); len(near) > 0 {
 					msg += "; did you mean " + quotedList(near) + "?"
 				}
