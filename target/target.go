@@ -151,6 +151,7 @@ func (b *targetBuilder) baseImage() error {
 	origin := Origin{From: FromBaseImage}
 	switch {
 	case !image.Known() && !dockerfile.Known():
+		b.noteIgnoredBuildArgs()
 		return nil
 	case image.Known() && dockerfile.Known() && image.Origin.From == dockerfile.Origin.From:
 		return originError(dockerfile.Origin, "give a base image or a Dockerfile, not both (base image %s, %s)", image.Text, image.Origin)
@@ -191,9 +192,7 @@ func (b *targetBuilder) baseImage() error {
 		b.imageImplies(it, origin)
 		return nil
 	}
-	if args := b.pickBuildArgs(); len(args) > 0 {
-		b.notef("%s is ignored: it sets ARGs of a Dockerfile, and the base image is not read from one", args[0].Origin)
-	}
+	b.noteIgnoredBuildArgs()
 	b.t.BaseImage = image
 	origin.Detail = image.Text
 	it, err := b.imageTarget(image.Text, origin, "", func(e *InputError) {
@@ -237,6 +236,13 @@ func (b *targetBuilder) pickBuildArgs() []Value {
 		}
 	}
 	return best
+}
+
+// noteIgnoredBuildArgs says that the build args set nothing when no Dockerfile is read.
+func (b *targetBuilder) noteIgnoredBuildArgs() {
+	if args := b.pickBuildArgs(); len(args) > 0 {
+		b.notef("%s is ignored: it sets ARGs of a Dockerfile, and the base image is not read from one", args[0].Origin)
+	}
 }
 
 // buildArgs reads the build args as docker build does: NAME=VALUE, the last of a name
