@@ -278,7 +278,10 @@ func checkOutput(o output) error {
 	case !fi.IsDir():
 		return o.fail("%s is not a directory", dir)
 	}
+	var folder *lockfile.FolderError
 	switch err := lockfile.CheckReplaceable(path); {
+	case errors.As(err, &folder):
+		return o.fail("%v; write the %s elsewhere", folder, o.what)
 	case errors.Is(err, lockfile.ErrReadOnly):
 		return o.fail("the file is read-only: depsolve does not replace a file marked so; make it writable (chmod u+w %s) or write elsewhere", path)
 	case errors.Is(err, lockfile.ErrNotRegular) && o.flag == "-o":
