@@ -209,7 +209,9 @@ func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config)
 	for _, c := range configs {
 		candidates = append(candidates, Sourced{c.IndexURL.Text, c.IndexURL.Origin.String()})
 	}
-	candidates = append(candidates, Sourced{runlog.Getenv("PIP_INDEX_URL"), "$PIP_INDEX_URL"},
+	// White space is not part of a URL: the variable may hold a secret read with its line
+	// break, and a blank one is as good as unset.
+	candidates = append(candidates, Sourced{strings.TrimSpace(runlog.Getenv("PIP_INDEX_URL")), "$PIP_INDEX_URL"},
 		Sourced{index.DefaultIndexURL, "default"})
 	for _, c := range candidates {
 		if c.Value != "" {
