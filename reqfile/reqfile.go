@@ -223,6 +223,9 @@ type parser struct {
 	// optionLines counts the lines that set options (--index-url, --no-binary, …),
 	// whose order matters: a file read once sets them once.
 	optionLines int
+	// hashedConstraints holds the constraints files whose unchecked --hash options
+	// were warned about, once a file.
+	hashedConstraints map[string]bool
 }
 
 // Bounds on the files that includes (-r, -c) read, against hostile or mistaken
@@ -510,6 +513,13 @@ func (p *parser) add(s *source, l *logical, r Requirement, constraint bool) erro
 		i := strings.Index(l.text, "[")
 		return s.errorAt(l.at(max(i, 0)), "a constraint cannot have extras",
 			"remove the extras: constraints apply to the project whatever extras are requested")
+	}
+	if len(r.Hashes) > 0 && !p.hashedConstraints[s.path] {
+		if p.hashedConstraints == nil {
+			p.hashedConstraints = map[string]bool{}
+		}
+		p.hashedConstraints[s.path] = true
+		p.warn(s.warningAt(l.at(0), "the --hash options of "+s.path+" are not checked: depsolve checks the hashes of a lock it verifies, not those of constraints (pip checks them at install)"))
 	}
 	p.f.Constraints = append(p.f.Constraints, r)
 	return nil
