@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/url"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -121,8 +122,8 @@ func (d *directRefs) add(ctx context.Context, s *session, ix *index.Index, r req
 	if u.Scheme == "file" && u.Path != "" {
 		// Read as an unavailable wheel (a conflict) or pinned as given (ok), a path that
 		// names nothing would fail only at the install.
-		if _, err := lookAt(u.Path); errors.Is(err, fs.ErrNotExist) {
-			return bad(u.Path+" does not exist", "a local path or file: URL names a file or folder on this machine: build it first, or require the project by version from an index")
+		if local := filepath.FromSlash(u.Path); isMissing(local) {
+			return bad(local+" does not exist", "a local path or file: URL names a file or folder on this machine: build it first, or require the project by version from an index")
 		}
 	}
 	filename := path.Base(u.Path)
@@ -277,4 +278,10 @@ func (d *directRefs) annotate(packages []Package) {
 			p.DirectURL, p.Unverified, p.versionUnknown = o.url, true, !o.known
 		}
 	}
+}
+
+// isMissing reports whether nothing is at path.
+func isMissing(path string) bool {
+	_, err := lookAt(path)
+	return errors.Is(err, fs.ErrNotExist)
 }
