@@ -105,3 +105,22 @@ func TestConstraintHashesWarned(t *testing.T) {
 		t.Errorf("warnings:\n%q\nwant\n%q", got, want)
 	}
 }
+
+// A requirements file's line whose marker tests extra never applies (extra is empty
+// there, and pip skips the line too): a warning says so, rather than the line being
+// dropped without a word.
+func TestExtraMarkerWarned(t *testing.T) {
+	fs := newFS("requirements.txt", "six; extra == \"gpu\"\nidna; python_version >= \"3\"\n")
+	f, err := Parse("requirements.txt", Options{FS: fs, LookupEnv: env()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range f.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{`requirements.txt:1:6: the marker tests extra == "gpu", but a requirements file's line has no extra (extra is ""), so the line never applies; pip skips it too: drop the condition, or the line`}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%q\nwant\n%q", got, want)
+	}
+}

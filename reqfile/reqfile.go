@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/depsolve/depsolve/internal/runlog"
@@ -447,6 +448,18 @@ func (p *parser) handleLine(s *source, l *logical, constraint bool, stack []fram
 		r.Hashes = hashes
 		rawLen, _ := breakArgs(l.raw)
 		r.Line = redact.Text(l.raw[:rawLen])
+		if names := r.Marker.Extras(); len(names) > 0 {
+			// Copied from a package's metadata, such a line looks meaningful; it is not.
+			at := 0
+			if i := strings.LastIndex(args, ";"); i >= 0 {
+				at = len(args) - len(strings.TrimLeft(args[i+1:], " \t"))
+			}
+			var tests []string
+			for _, n := range names {
+				tests = append(tests, "extra == "+strconv.Quote(n))
+			}
+			warnAt(at, "the marker tests "+strings.Join(tests, ", ")+", but a requirements file's line has no extra (extra is \"\"), so the line never applies; pip skips it too: drop the condition, or the line")
+		}
 		return p.add(s, l, r, constraint)
 
 	case len(editables) > 0:
