@@ -19,6 +19,7 @@ import (
 	"github.com/depsolve/depsolve/resolver"
 	"github.com/depsolve/depsolve/target"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes, as promised in the CLI contract.
@@ -152,6 +153,7 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{err: err, command: cmd.CommandPath()}
 	})
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return emptyFlagValue(cmd) }
 	root.AddCommand(
 		newCheckCommand(stdout, stderr, flags),
 		newTreeCommand(stdout, stderr, flags),
@@ -166,6 +168,30 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 		newVersionCommand(stdout),
 	)
 	return root, flags
+}
+
+// emptyFlagValue refuses a string flag given a blank value: it is what an unset variable
+// in a script gives (--driver "$DRIVER"), and read as the flag left out, the run would
+// go on with a default (the target's, PyPI, requirements.lock) without a word.
+func emptyFlagValue(cmd *cobra.Command) error {
+	var blank *pflag.Flag
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		values := []string{f.Value.String()}
+		if list, ok := f.Value.(pflag.SliceValue); ok {
+			values = list.GetSlice()
+		} else if f.Value.Type() != "string" {
+			return // typed values check themselves
+		}
+		for _, v := range values {
+			if blank == nil && strings.TrimSpace(v) == "" {
+				blank = f
+			}
+		}
+	})
+	if blank == nil {
+		return nil
+	}
+	return usagef(cmd, "--%s was given an empty value: give one, or leave the flag out (an unset variable in a script?)", blank.Name)
 }
 
 // lazyFlags holds the registration of each command's flags until a run needs them. A
