@@ -153,7 +153,17 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{err: err, command: cmd.CommandPath()}
 	})
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return emptyFlagValue(cmd) }
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
+			return nil // the word being completed may well be empty
+		}
+		for i, a := range args {
+			if strings.TrimSpace(a) == "" {
+				return usagef(cmd, "argument %d is empty: give a value, or leave it out (an unset variable in a script?)", i+1)
+			}
+		}
+		return emptyFlagValue(cmd)
+	}
 	root.AddCommand(
 		newCheckCommand(stdout, stderr, flags),
 		newTreeCommand(stdout, stderr, flags),
