@@ -107,6 +107,9 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if err := checkOutput(lockOutput(out.Output, req.Format)); err != nil {
 		return out, err
 	}
+	if req.Format == Pylock && out.Output != "-" && !reqfile.IsPylock(out.Output) {
+		r.Warn(fmt.Sprintf("-o %s: PEP 751 names a lock pylock.toml or pylock.NAME.toml; installers may not read %s as one", out.Output, filepath.Base(out.Output)))
+	}
 	in, err := loadInputs(r, &req.Request)
 	if err != nil {
 		return out, err
