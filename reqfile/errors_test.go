@@ -301,3 +301,16 @@ func TestUnsetVariableHint(t *testing.T) {
 		t.Errorf("got %v (hint %q): blames a variable of another line", err, e.Hint)
 	}
 }
+
+// A TOML file's error shows its line without the carriage return of a CRLF file.
+func TestTOMLErrorLineWithoutCR(t *testing.T) {
+	fs := newFS("pyproject.toml", "[project]\r\nname = \"a\"\r\ndependencies = [\"six>=\"]\r\n")
+	_, err := Parse("pyproject.toml", Options{FS: fs, LookupEnv: env()})
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("got %v, want an *Error", err)
+	}
+	if want := "    3 | dependencies = [\"six>=\"]\n"; !strings.Contains(e.ErrorWithContext(), want) {
+		t.Errorf("got\n%s\nwant the line %q", e.ErrorWithContext(), want)
+	}
+}
