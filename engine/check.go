@@ -75,6 +75,12 @@ type LockCheck struct {
 // and complete, and their hashes must match files the index has for the target.
 func Check(ctx context.Context, req Request) (Verdict, error) {
 	r := req.reporter()
+	report := output{flag: "--html", path: req.Report, what: "report", suggest: "size.html"}
+	if req.Report != "" {
+		if err := checkOutput(report); err != nil {
+			return Verdict{}, err
+		}
+	}
 	in, err := loadInputs(r, &req)
 	if err != nil {
 		return Verdict{}, err
@@ -88,6 +94,11 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 	}
 	defer s.close()
 	v := Verdict{Target: s.target, Fleet: s.fleetName, Inputs: in.paths(), Warnings: s.lockOverrides}
+	if req.Report != "" {
+		if err := checkNotRead(report, in, s); err != nil {
+			return v, err
+		}
+	}
 	s.announce()
 	ix, err := s.newIndex(in.pre)
 	if err != nil {
@@ -168,9 +179,8 @@ func checkLocksPinned(files []*reqfile.File) error {
 			if _, ok := r.Pin(); ok || r.URL != "" {
 				continue
 			}
-			return &reqfile.Error{Pos: r.Pos, Line: r.Line,
-				Msg:  fmt.Sprintf("%s is not an exact pin (==VERSION), yet %s declares itself a lock (%s): depsolve verifies a lock as it is, and pip --require-hashes refuses such a line", r.Line, f.Path, lockDeclaration(f)),
-				Hint: "pin it with ==, or run depsolve lock again to make the lock; to resolve the file as requirements instead, remove what makes it a lock"}
+			return r.Error(fmt.Sprintf("%s is not an exact pin (==VERSION), yet %s declares itself a lock (%s): depsolve verifies a lock as it is, and pip --require-hashes refuses such a line", r.Line, f.Path, lockDeclaration(f)),
+				"pin it with ==, or run depsolve lock again to make the lock; to resolve the file as requirements instead, remove what makes it a lock")
 		}
 	}
 	return nil

@@ -2,10 +2,13 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"net/url"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -107,7 +110,7 @@ func (d *directRefs) add(ctx context.Context, s *session, ix *index.Index, r req
 		return nil
 	}
 	name := r.Key()
-	bad := func(msg, hint string) error { return &reqfile.Error{Pos: r.Pos, Line: r.Line, Msg: msg, Hint: hint} }
+	bad := func(msg, hint string) error { return r.Error(msg, hint) }
 	if prev := d.urlOf(name); prev != "" && prev != withoutFragment(r.URL) {
 		return bad(fmt.Sprintf("%s is required from two URLs: %s and %s", name, redact.URL(prev), redact.URL(withoutFragment(r.URL))),
 			"name one URL for the project")
@@ -115,6 +118,13 @@ func (d *directRefs) add(ctx context.Context, s *session, ix *index.Index, r req
 	u, err := url.Parse(r.URL)
 	if err != nil {
 		return bad("invalid URL: "+err.Error(), "")
+	}
+	if u.Scheme == "file" && u.Path != "" {
+		// Read as an unavailable wheel (a conflict) or pinned as given (ok), a path that
+		// names nothing would fail only at the install.
+		if local := filepath.FromSlash(u.Path); isMissing(local) {
+			return bad(local+" does not exist", "a local path or file: URL names a file or folder on this machine: build it first, or require the project by version from an index")
+		}
 	}
 	filename := path.Base(u.Path)
 	switch {
@@ -268,4 +278,10 @@ func (d *directRefs) annotate(packages []Package) {
 			p.DirectURL, p.Unverified, p.versionUnknown = o.url, true, !o.known
 		}
 	}
+}
+
+// isMissing reports whether nothing is at path.
+func isMissing(path string) bool {
+	_, err := lookAt(path)
+	return errors.Is(err, fs.ErrNotExist)
 }

@@ -150,11 +150,11 @@ func TestFileProblems(t *testing.T) {
 		t.Errorf("cache folder that is a file: %q (%v)", got, err)
 	}
 	var requestErr *RequestError
-	if err := checkOutput(filepath.Join(dir, "no", "x.lock")); !errors.As(err, &requestErr) ||
+	if err := checkOutput(lockOutput(filepath.Join(dir, "no", "x.lock"), Requirements)); !errors.As(err, &requestErr) ||
 		err.Error() != "-o "+filepath.Join(dir, "no", "x.lock")+": the directory "+filepath.Join(dir, "no")+" does not exist; create it first" {
 		t.Errorf("output in a missing directory: %v", err)
 	}
-	if err := checkOutput(filepath.Join(dir, "x.lock")); err != nil {
+	if err := checkOutput(lockOutput(filepath.Join(dir, "x.lock"), Requirements)); err != nil {
 		t.Errorf("output in an existing directory: %v", err)
 	}
 }

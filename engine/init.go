@@ -132,6 +132,11 @@ func Init(ctx context.Context, req InitRequest) (Initialized, error) {
 	if len(differ) > 0 && !req.Force {
 		return out, differsError(differ)
 	}
+	// The lock is written last, after a resolve: a path it cannot be written to would
+	// fail only once the other files are written.
+	if _, err := plannedAction(InitLock, nil); err != nil {
+		return out, err
+	}
 	for i, f := range files {
 		if actions[i] != Unchanged {
 			if err := lockfile.WriteFileAtomic(f.Path, f.Content, 0o644); err != nil {

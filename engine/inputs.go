@@ -136,11 +136,11 @@ func (in *inputs) add(r Reporter, file *reqfile.File) {
 func unresolvable(r reqfile.Requirement) error {
 	switch {
 	case r.Unnamed():
-		return &reqfile.Error{Pos: r.Pos, Line: r.Line, Msg: "the requirement names no project",
-			Hint: "depsolve never builds packages to learn their name: write it as NAME @ URL, or add #egg=NAME to the URL"}
+		return r.Error("the requirement names no project",
+			"depsolve never builds packages to learn their name: write it as NAME @ URL, or add #egg=NAME to the URL")
 	case r.URL != "":
-		return &reqfile.Error{Pos: r.Pos, Line: r.Line, Msg: "direct URL references (NAME @ URL) are not resolved from an index",
-			Hint: "pin the project by version (NAME==VERSION) and give the index or --find-links folder that has it"}
+		return r.Error("direct URL references (NAME @ URL) are not resolved from an index",
+			"pin the project by version (NAME==VERSION) and give the index or --find-links folder that has it")
 	}
 	return nil
 }
@@ -209,7 +209,9 @@ func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config)
 	for _, c := range configs {
 		candidates = append(candidates, Sourced{c.IndexURL.Text, c.IndexURL.Origin.String()})
 	}
-	candidates = append(candidates, Sourced{runlog.Getenv("PIP_INDEX_URL"), "$PIP_INDEX_URL"},
+	// White space is not part of a URL: the variable may hold a secret read with its line
+	// break, and a blank one is as good as unset.
+	candidates = append(candidates, Sourced{strings.TrimSpace(runlog.Getenv("PIP_INDEX_URL")), "$PIP_INDEX_URL"},
 		Sourced{index.DefaultIndexURL, "default"})
 	for _, c := range candidates {
 		if c.Value != "" {
@@ -252,8 +254,8 @@ func mergeIndexes(req *Request, files []*reqfile.File, configs []*target.Config)
 		links = append(links, Sourced{l, "flag --find-links"})
 	}
 	for _, file := range files {
-		for _, l := range file.FindLinks {
-			links = append(links, Sourced{l, file.Path})
+		for i, l := range file.FindLinks {
+			links = append(links, Sourced{l, file.FindLinksAt[i].LineOnly().String()})
 		}
 		_, _, uvFlat := uvIndexSettings(file)
 		links = append(links, uvFlat...)

@@ -110,8 +110,11 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if req.Format == Requirements && reqfile.IsPylock(out.Output) {
 		return out, &RequestError{Err: fmt.Errorf("-o %s: a file of that name is a PEP 751 lock, read as TOML (by depsolve check and pip), and the lock's format is requirements: give --format pylock, or another name such as requirements.lock", out.Output)}
 	}
-	if err := checkOutput(out.Output); err != nil {
+	if err := checkOutput(lockOutput(out.Output, req.Format)); err != nil {
 		return out, err
+	}
+	if req.Format == Pylock && out.Output != "-" && !reqfile.IsPylock(out.Output) {
+		r.Warn(fmt.Sprintf("-o %s: PEP 751 names a lock pylock.toml or pylock.NAME.toml; installers may not read %s as one", out.Output, filepath.Base(out.Output)))
 	}
 	in, err := loadInputs(r, &req.Request)
 	if err != nil {
@@ -123,7 +126,7 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	}
 	defer s.close()
 	out.Target, out.Inputs, out.Warnings = s.target, in.paths(), s.lockOverrides
-	if err := checkNotRead(out.Output, req.Format, in, s); err != nil {
+	if err := checkNotRead(lockOutput(out.Output, req.Format), in, s); err != nil {
 		return out, err
 	}
 	var previous, preferred map[string]pep440.Version
@@ -249,44 +252,64 @@ func changes(previous map[string]pep440.Version, packages []Package) []Change {
 	return out
 }
 
-// checkOutput fails early, before anything is resolved, when the lock could not be
-// written to path: a directory, or a file in a folder that does not exist.
-func checkOutput(path string) error {
+// An output is a file a run writes once it has its answer: lock's -o, size's --html.
+type output struct {
+	flag, path string
+	what       string // "lock", "report": what would replace the file
+	suggest    string // a file name the advice proposes: "requirements.lock"
+}
+
+func lockOutput(path string, format LockFormat) output {
+	return output{flag: "-o", path: path, what: "lock", suggest: format.DefaultOutput()}
+}
+
+// fail is a RequestError about o: "-o PATH: ...".
+func (o output) fail(format string, args ...any) error {
+	return &RequestError{Err: fmt.Errorf("%s %s: "+format, append([]any{o.flag, o.path}, args...)...)}
+}
+
+// checkOutput fails early, before anything is resolved, when o could not be written: a
+// directory, or a file in a folder that does not exist.
+func checkOutput(o output) error {
+	path := o.path
 	if path == "-" {
 		return nil
 	}
-	fail := func(format string, args ...any) error {
-		return &RequestError{Err: fmt.Errorf("-o %s: "+format, append([]any{path}, args...)...)}
-	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fail("that is a directory; give a file path, such as %s", filepath.Join(path, "requirements.lock"))
+		return o.fail("that is a directory; give a file path, such as %s", filepath.Join(path, o.suggest))
 	}
 	dir := filepath.Dir(path)
 	switch fi, err := os.Stat(dir); {
 	case errors.Is(err, fs.ErrNotExist):
-		return fail("the directory %s does not exist; create it first", dir)
+		return o.fail("the directory %s does not exist; create it first", dir)
 	case err != nil:
-		return fail("%s", fileProblem(dir, err))
+		return o.fail("%s", fileProblem(dir, err))
 	case !fi.IsDir():
-		return fail("%s is not a directory", dir)
+		return o.fail("%s is not a directory", dir)
 	}
+	var folder *lockfile.FolderError
 	switch err := lockfile.CheckReplaceable(path); {
+	case errors.As(err, &folder):
+		return o.fail("%v; write the %s elsewhere", folder, o.what)
 	case errors.Is(err, lockfile.ErrReadOnly):
-		return fail("the file is read-only: depsolve does not replace a file marked so; make it writable (chmod u+w %s) or write elsewhere", path)
+		return o.fail("the file is read-only: depsolve does not replace a file marked so; make it writable (chmod u+w %s) or write elsewhere", path)
+	case errors.Is(err, lockfile.ErrNotRegular) && o.flag == "-o":
+		return o.fail("not a regular file; give a file path, or - for stdout")
 	case errors.Is(err, lockfile.ErrNotRegular):
-		return fail("not a regular file; give a file path, or - for stdout")
+		return o.fail("not a regular file; give a file path")
 	case err != nil:
-		return fail("%v", errors.Unwrap(err))
+		return o.fail("%v", errors.Unwrap(err))
 	}
 	return nil
 }
 
-// checkNotRead fails when the lock would replace a file it was made from: a requirement
+// checkNotRead fails when o would replace a file the answer is made from: a requirement
 // or constraint file (included ones too, even one that only sets options), the
 // configuration (depsolve.toml, or the pyproject.toml whose [tool.depsolve] is read), or
 // the Dockerfile. Files are compared as files, not as paths: ./a, a symbolic link to a
 // and a hard link to it are all a.
-func checkNotRead(out string, format LockFormat, in *inputs, s *session) error {
+func checkNotRead(o output, in *inputs, s *session) error {
+	out := o.path
 	if out == "-" {
 		return nil
 	}
@@ -310,11 +333,11 @@ func checkNotRead(out string, format LockFormat, in *inputs, s *session) error {
 	}
 	for _, r := range files {
 		if fi, err := os.Stat(r.path); err == nil && os.SameFile(fi, fo) {
-			advice := "write the lock to another file"
-			if fi, err := os.Stat(format.DefaultOutput()); err != nil || !os.SameFile(fi, fo) {
-				advice += ", such as " + format.DefaultOutput()
+			advice := "write the " + o.what + " to another file"
+			if fi, err := os.Stat(o.suggest); err != nil || !os.SameFile(fi, fo) {
+				advice += ", such as " + o.suggest
 			}
-			return &RequestError{Err: fmt.Errorf("-o %s: that is %s, read as %s: the lock would replace it; %s", out, r.path, r.as, advice)}
+			return o.fail("that is %s, read as %s: the %s would replace it; %s", r.path, r.as, o.what, advice)
 		}
 	}
 	return nil

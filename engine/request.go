@@ -69,6 +69,11 @@ type Request struct {
 	// whole declaration of the target (Target and Detect must be empty).
 	Fleet, FleetTarget string
 
+	// Report is the file the caller writes once Check answers (size --html): refused,
+	// as Lock's output is, before anything is resolved when it could not be written or
+	// is a file the answer is made from. "" for none.
+	Report string
+
 	// ListFiles looks up the files of every pin (Verdict.Packages[i].Files) even where
 	// Check does not need them to verify a lock.
 	ListFiles bool

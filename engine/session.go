@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -223,6 +226,9 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 		opts.ExtraIndexURLs = append(opts.ExtraIndexURLs, e.Value)
 	}
 	for _, l := range s.indexes.FindLinks {
+		if err := checkFindLinksFolder(l); err != nil {
+			return nil, err
+		}
 		opts.FindLinks = append(opts.FindLinks, l.Value)
 	}
 	if pre {
@@ -233,9 +239,60 @@ func (s *session) newIndex(pre bool) (*index.Index, error) {
 	}
 	ix, err := index.New(opts)
 	if err != nil {
-		return nil, &RequestError{Err: err}
+		return nil, &RequestError{Err: s.sourceOrigin(err)}
 	}
 	return ix, nil
+}
+
+// sourceOrigin names where a package source index.New refuses was given, when a file or
+// the environment gave it: a flag's value is the user's own words already.
+func (s *session) sourceOrigin(err error) error {
+	var se *index.SourceError
+	if !errors.As(err, &se) {
+		return err
+	}
+	sources := append([]Sourced{s.indexes.IndexURL}, s.indexes.ExtraIndex...)
+	sources = append(sources, s.indexes.FindLinks...)
+	for _, name := range slices.Sorted(maps.Keys(s.indexes.Pinned)) {
+		sources = append(sources, s.indexes.Pinned[name])
+	}
+	for _, src := range sources {
+		if src.Value == se.Location && !strings.HasPrefix(src.Origin, "flag ") && src.Origin != "default" {
+			return fmt.Errorf("%s: %w", src.Origin, err)
+		}
+	}
+	return err
+}
+
+// checkFindLinksFolder refuses a local find-links location that is not a folder, as
+// bad input at the place that gives it: the index would fail only when it first lists
+// a project there, as an index failure.
+func checkFindLinksFolder(l Sourced) error {
+	dir := l.Value
+	if strings.Contains(dir, "://") {
+		u, err := url.Parse(dir)
+		if err != nil || u.Scheme != "file" {
+			return nil // a page, or a URL the index reports on
+		}
+		dir = u.Path
+	}
+	fail := func(format string, args ...any) error {
+		return &RequestError{Err: fmt.Errorf("%s: "+format, append([]any{l.Origin}, args...)...)}
+	}
+	switch fi, err := lookAt(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		// A requirements file's relative path is pip's: beside the file when something is
+		// there, else from the working folder (depsolve.toml's are beside it, flags' from
+		// the working folder).
+		if !strings.HasPrefix(l.Origin, "flag ") && !strings.Contains(l.Origin, ".toml") && !filepath.IsAbs(dir) {
+			return &HintedError{Err: fail("the find-links folder %s does not exist", dir),
+				Hint: "a relative path is looked for beside the file that names it, then in the working folder"}
+		}
+		return fail("the find-links folder %s does not exist", dir)
+	case err == nil && !fi.IsDir():
+		return fail("the find-links location %s is a file, not a folder of distribution files", dir)
+	}
+	return nil
 }
 
 // TimeoutEnv names the variable that sets the timeout of an index request.

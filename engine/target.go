@@ -169,9 +169,7 @@ func lockTarget(r Reporter, f *reqfile.File) (target.Declaration, error) {
 	var d target.Declaration
 	fields := f.TargetHeader
 	where := "the lock's target"
-	fail := func(fd reqfile.HeaderField, msg, hint string) error {
-		return &reqfile.Error{Pos: fd.Pos, Msg: msg, Hint: hint}
-	}
+	fail := func(fd reqfile.HeaderField, msg, hint string) error { return fd.Error(msg, hint) }
 	if f.Format == reqfile.FormatPylock {
 		t := f.Tool
 		if t == nil {
@@ -187,8 +185,14 @@ func lockTarget(r Reporter, f *reqfile.File) (target.Declaration, error) {
 		}
 		fail = func(fd reqfile.HeaderField, msg, hint string) error { return t.Error(msg, hint, fd.Name) }
 	}
+	seen := map[string]reqfile.Position{}
 	for _, fd := range fields {
 		v := target.Value{Text: fd.Value, Origin: target.Origin{From: target.FromLock, Pos: fd.Pos}}
+		if first, twice := seen[fd.Name]; twice {
+			// Read as the last one, a hand edit or a bad merge would change the target unseen.
+			return d, fail(fd, fmt.Sprintf("%s is given twice in %s (first at %s)", fd.Name, where, first), "keep one of the two lines, or run depsolve lock again to rewrite the lock's target")
+		}
+		seen[fd.Name] = fd.Pos
 		switch {
 		case fd.Name == fleetField: // not a target value: recordedFleet reads it
 		case fd.Name == "gpu" && fd.Value != "none":

@@ -12,16 +12,18 @@ import (
 
 // FuzzParseNetrc: whatever a .netrc holds (it is the user's file, and $NETRC may name
 // any file), parsing never panics, and what it keeps is whole tokens: machine names in
-// lower case, no credential with white space in it.
+// lower case, no credential with white space in it unless quoted or escaped.
 func FuzzParseNetrc(f *testing.F) {
 	f.Add("machine Index.Example.com login alice password s3cret\ndefault login anonymous password x\n")
 	f.Add("macdef init\ncd /pub\n\nmachine b login bob password\n")
 	f.Add("# comment\r\nmachine a\r\n login l\r\n password p account acct\r\nmachine a login second password second\n")
 	f.Add("login orphan password orphan\nmachine")
+	f.Add("machine a login \"b c\" password d\\ e\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		n := &netrc{machines: map[string]netrcEntry{}}
 		parseNetrc(text, n)
-		whole := func(s string) bool { return !strings.ContainsAny(s, " \t\n\r\v\f") }
+		quotes := strings.ContainsAny(text, `"\`)
+		whole := func(s string) bool { return quotes || !strings.ContainsAny(s, " \t\n\r") }
 		for machine, e := range n.machines {
 			if machine != strings.ToLower(machine) || !whole(machine) || !whole(e.login) || !whole(e.password) {
 				t.Errorf("machine %q: %+v", machine, e)

@@ -225,6 +225,16 @@ func (ix *Index) warn(msg string) {
 
 var _ resolver.Index = (*Index)(nil)
 
+// SourceError is a package source New refuses: what it is ("index URL"), its location
+// as given in Options, so that the caller can say where it was given, and why.
+type SourceError struct {
+	Kind, Location string
+	Err            error
+}
+
+func (e *SourceError) Error() string { return e.Kind + ": " + e.Err.Error() }
+func (e *SourceError) Unwrap() error { return e.Err }
+
 // New checks the options and returns an Index. It does no I/O.
 func New(opts Options) (*Index, error) {
 	supported, err := pep425.NewSupported(opts.Target)
@@ -266,7 +276,7 @@ func New(opts Options) (*Index, error) {
 	for _, loc := range opts.FindLinks {
 		s, err := ix.newSource(loc, false)
 		if err != nil {
-			return nil, fmt.Errorf("--find-links: %w", err)
+			return nil, &SourceError{Kind: "--find-links", Location: loc, Err: err}
 		}
 		ix.findLinks = append(ix.findLinks, s)
 	}
@@ -282,7 +292,7 @@ func New(opts Options) (*Index, error) {
 	for _, raw := range urls {
 		s, err := ix.newSource(raw, true)
 		if err != nil {
-			return nil, fmt.Errorf("index URL: %w", err)
+			return nil, &SourceError{Kind: "index URL", Location: raw, Err: err}
 		}
 		if !seen[s.base.String()] {
 			seen[s.base.String()] = true
@@ -292,7 +302,7 @@ func New(opts Options) (*Index, error) {
 	for _, name := range slices.Sorted(maps.Keys(opts.PinnedIndexes)) {
 		s, err := ix.newSource(opts.PinnedIndexes[name], true)
 		if err != nil {
-			return nil, fmt.Errorf("index URL of %s: %w", name, err)
+			return nil, &SourceError{Kind: "index URL of " + name, Location: opts.PinnedIndexes[name], Err: err}
 		}
 		if ix.pinned == nil {
 			ix.pinned = map[string]*source{}

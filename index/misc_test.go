@@ -48,6 +48,22 @@ default login anon password guest
 			t.Errorf("lookup(%s) = %+v, %v; want %+v", tt.host, got, ok, tt.want)
 		}
 	}
+	// Quoted tokens and backslash escapes are read as Python's netrc module (pip's) and
+	// curl read them: the quotes are not part of the password. A keyword's value may be
+	// on the next line.
+	quoted := &netrc{machines: map[string]netrcEntry{}}
+	parseNetrc("machine quoted.example login \"bob\" password \"p@ss word\"\n"+
+		"machine escaped.example login eve password a\\ b\\\"c\n"+
+		"machine split.example login\ncarol password\nthree\n", quoted)
+	for host, want := range map[string]netrcEntry{
+		"quoted.example":  {"bob", "p@ss word"},
+		"escaped.example": {"eve", `a b"c`},
+		"split.example":   {"carol", "three"},
+	} {
+		if got, ok := quoted.lookup(host); !ok || got != want {
+			t.Errorf("lookup(%s) = %+v, %v; want %+v", host, got, ok, want)
+		}
+	}
 	empty := readNetrc("/nonexistent/netrc")
 	if _, ok := empty.lookup("mirror.example"); ok {
 		t.Errorf("a missing .netrc has entries")

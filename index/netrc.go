@@ -40,7 +40,8 @@ func netrcPath(option string) string {
 
 // readNetrc reads a .netrc file; a missing or unreadable file has no entries.
 // It follows the format of inetutils and Python's netrc module: tokens separated
-// by white space, "machine NAME", "default", "login", "password", "account", and
+// by white space (a token in double quotes may hold some; a backslash escapes the next
+// character), "machine NAME", "default", "login", "password", "account", and
 // "macdef NAME" whose body runs to the next empty line.
 func readNetrc(path string) *netrc {
 	n := &netrc{machines: map[string]netrcEntry{}}
@@ -82,49 +83,89 @@ func parseNetrc(text string, n *netrc) {
 		current = nil
 	}
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	for i := 0; i < len(lines); i++ {
-		if strings.HasPrefix(strings.TrimSpace(lines[i]), "#") {
-			continue
+	var tokens []netrcToken
+	for i, line := range lines {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			tokens = appendNetrcTokens(tokens, line, i)
 		}
-		fields := strings.Fields(lines[i])
-		for j := 0; j < len(fields); j++ {
-			next := func() string {
-				if j+1 < len(fields) {
-					j++
-					return fields[j]
-				}
-				return ""
+	}
+	for k := 0; k < len(tokens); k++ {
+		// A keyword's value is the next token, on this line or a later one.
+		next := func() string {
+			if k+1 < len(tokens) {
+				k++
+				return tokens[k].text
 			}
-			switch fields[j] {
-			case "machine":
-				commit()
-				machine, isDefault = strings.ToLower(next()), false
-				current = &netrcEntry{}
-			case "default":
-				commit()
-				isDefault = true
-				current = &netrcEntry{}
-			case "login":
-				if v := next(); current != nil {
-					current.login = v
-				}
-			case "password":
-				if v := next(); current != nil {
-					current.password = v
-				}
-			case "account":
-				next()
-			case "macdef":
-				commit()
-				// The macro body runs to the next empty line.
-				for i+1 < len(lines) && strings.TrimSpace(lines[i+1]) != "" {
-					i++
-				}
-				j = len(fields)
+			return ""
+		}
+		switch tokens[k].text {
+		case "machine":
+			commit()
+			machine, isDefault = strings.ToLower(next()), false
+			current = &netrcEntry{}
+		case "default":
+			commit()
+			isDefault = true
+			current = &netrcEntry{}
+		case "login":
+			if v := next(); current != nil {
+				current.login = v
+			}
+		case "password":
+			if v := next(); current != nil {
+				current.password = v
+			}
+		case "account":
+			next()
+		case "macdef":
+			commit()
+			// The rest of the line and the macro body, which runs to the next empty line.
+			end := tokens[k].line + 1
+			for end < len(lines) && strings.TrimSpace(lines[end]) != "" {
+				end++
+			}
+			for k+1 < len(tokens) && tokens[k+1].line < end {
+				k++
 			}
 		}
 	}
 	commit()
+}
+
+// netrcToken is one token of a .netrc file and the index of the line it ends on.
+type netrcToken struct {
+	text string
+	line int
+}
+
+// appendNetrcTokens splits line into tokens as Python's netrc module (pip's) and curl
+// do: separated by white space; a token in double quotes may hold white space; a
+// backslash takes the next character as it is, in quotes or not.
+func appendNetrcTokens(tokens []netrcToken, line string, lineIndex int) []netrcToken {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }
+	for i := 0; i < len(line); {
+		if isSpace(line[i]) {
+			i++
+			continue
+		}
+		quoted := line[i] == '"'
+		if quoted {
+			i++
+		}
+		var b strings.Builder
+		for i < len(line) && (quoted && line[i] != '"' || !quoted && !isSpace(line[i])) {
+			if line[i] == '\\' && i+1 < len(line) {
+				i++
+			}
+			b.WriteByte(line[i])
+			i++
+		}
+		if quoted && i < len(line) {
+			i++ // the closing quote
+		}
+		tokens = append(tokens, netrcToken{b.String(), lineIndex})
+	}
+	return tokens
 }
 
 // lookup returns the credentials for a host name (without port).

@@ -71,12 +71,37 @@ func WriteFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
 }
 
 // CheckReplaceable reports the error WriteFileAtomic would give for path before any
-// bytes exist: a read-only file, something other than a file, a link that loops. A path
-// that does not exist yet is fine.
+// bytes exist: a read-only file, something other than a file, a link that loops, a
+// folder no file can be made in (*FolderError: WriteFileAtomic makes its temporary file
+// there). A path that does not exist yet is fine.
 func CheckReplaceable(path string) error {
-	_, _, err := replaceable(path)
-	return err
+	target, _, err := replaceable(path)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(target)
+	probe, err := createTemp(dir, "."+filepath.Base(target)+".tmp-", 0o600)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot write %s: %w", path, &FolderError{Dir: dir, Err: err})
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return nil
 }
+
+// FolderError is a folder in which no file can be made (no write permission, a
+// read-only file system).
+type FolderError struct {
+	Dir string
+	Err error
+}
+
+func (e *FolderError) Error() string { return "cannot make a file in " + e.Dir + ": " + e.Err.Error() }
+func (e *FolderError) Unwrap() error { return e.Err }
 
 // maxLinks bounds the symbolic links followed from one path, as the kernel bounds them.
 const maxLinks = 40

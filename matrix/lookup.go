@@ -40,7 +40,8 @@ var smName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^
 // NVIDIA, GeForce and Tesla are ignored, and the longest model whose words start the name
 // wins ("GTX 1080 Ti" over "GTX 1080"; "A100-SXM4-80GB" is an A100). It may also be an
 // architecture, "sm_90" or "9.0". Unknown names, and names that only share a prefix with
-// two models ("RTX 6000" names a Quadro RTX 6000 or an RTX 6000 Ada), are not found.
+// two models ("RTX 6000" names a Quadro RTX 6000 or an RTX 6000 Ada), are not found, nor
+// are names of two models ("A100,RTX 5090": one GPU of the fleet would go unchecked).
 func (m *Matrix) GPU(name string) (GPUModel, bool) {
 	s := strings.ToLower(strings.TrimSpace(name))
 	if sm := smName().FindStringSubmatch(s); sm != nil {
@@ -52,11 +53,27 @@ func (m *Matrix) GPU(name string) (GPUModel, bool) {
 	words := target.GPUNameWords(name)
 	for n := len(words); n > 0; n-- {
 		if r, ok := m.gpu().gpus[strings.Join(words[:n], " ")]; ok {
+			if m.namesAModel(words[n:]) {
+				return GPUModel{}, false
+			}
 			arch := m.gpu().archNames[r.CC]
 			return GPUModel{Name: r.Name, CC: r.CC, Arch: arch.Name, DataCenter: r.DataCenter, Cite: m.cite(&r.rowMeta)}, true
 		}
 	}
 	return GPUModel{}, false
+}
+
+// namesAModel reports whether words, the rest of a name after its model, hold another
+// model's name anywhere.
+func (m *Matrix) namesAModel(words []string) bool {
+	for i := range words {
+		for n := len(words); n > i; n-- {
+			if _, ok := m.gpu().gpus[strings.Join(words[i:n], " ")]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (m *Matrix) archModel(name, cc string) (GPUModel, bool) {

@@ -36,7 +36,9 @@ var (
 // credentials); codes are the warning codes strict.errors may name. Unknown keys, wrong
 // types and malformed values are *target.InputError at their line and column.
 func Parse(name string, data []byte, codes []string) (*Policy, error) {
-	text := string(data)
+	// A byte order mark (Windows editors write one) is not part of the first line: left
+	// in, it moved every position to line 1.
+	text := strings.TrimPrefix(string(data), "\ufeff")
 	p := &parser{file: name, text: text}
 	if !utf8.ValidString(text) {
 		return nil, &target.InputError{Pos: target.Position{File: name}, Msg: "a policy file is UTF-8 TOML; this one is not UTF-8"}

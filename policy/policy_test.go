@@ -70,6 +70,7 @@ func TestParseErrors(t *testing.T) {
 		{"index with credentials", "[supply-chain]\nindexes = [\"https://u:secret@host/simple\"]\n", "policy.toml:2:12", `holds credentials`},
 		{"bad date", "[supply-chain]\nexclude-newer = \"next week\"\n", "policy.toml:2:17", `exclude-newer "next week" is not a date`},
 		{"bad pre-releases", "[supply-chain]\npre-releases = \"sometimes\"\n", "policy.toml:2:16", `pre-releases "sometimes": want "never" or "if-needed"`},
+		{"after a byte order mark", "\ufeff[supply-chain]\r\npre-releases = \"sometimes\"\r\n", "policy.toml:2:16", `pre-releases "sometimes": want "never" or "if-needed"`},
 		{"bad driver", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\ndriver = \"550\"\n", "policy.toml:5:10", `driver: "550" is a driver branch, not a driver version`},
 		{"bad python", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\npython = 3.11\n", "policy.toml:5:10", `python must be a string, not a float`},
 		{"fleet without targets", "[[fleet]]\nname = \"a\"\n", "policy.toml:1:1", `fleet "a" has no targets`},

@@ -28,6 +28,12 @@ var badRequirements = []struct {
 		`requirements.txt:1:1: --index-url needs a value`},
 	{"short option without its value", []string{"requirements.txt", "numpy\n-f\n"}, nil,
 		`requirements.txt:2:1: -f needs a value`},
+	{"option with an empty value", []string{"requirements.txt", "six\n--index-url ''\n"}, nil,
+		`requirements.txt:2:13: --index-url needs a value, and it is given an empty one`},
+	{"short option with an empty value", []string{"requirements.txt", "-r \"\"\n"}, nil,
+		`requirements.txt:1:4: -r needs a value, and it is given an empty one`},
+	{"option with an empty value after =", []string{"requirements.txt", "--find-links=\n"}, nil,
+		`requirements.txt:1:14: --find-links needs a value, and it is given an empty one`},
 	{"-e without its value", []string{"requirements.txt", "-e"}, nil,
 		`requirements.txt:1:1: -e needs a value`},
 	{"--hash without its value", []string{"requirements.txt", "foo --hash"}, nil,
@@ -265,5 +271,46 @@ func TestErrorPositionString(t *testing.T) {
 		if got := tt.pos.String(); got != tt.want {
 			t.Errorf("%#v.String() = %q, want %q", tt.pos, got, tt.want)
 		}
+	}
+}
+
+// A line that fails to parse where a variable was left unexpanded says so in the hint:
+// the warning about the variable is lost with the error, and "${" alone misleads.
+func TestUnsetVariableHint(t *testing.T) {
+	for _, tt := range []struct {
+		name, text, want string
+	}{
+		{"in the name", "numpy\n${PKG}\n", "environment variable PKG is not set (or empty): ${PKG} is left as written, as pip leaves it"},
+		{"in a URL", "app @ https://${TOKEN}@example.com/app-1.0.whl x\n", "environment variable TOKEN is not set (or empty)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("requirements.txt", Options{FS: newFS("requirements.txt", tt.text), LookupEnv: env()})
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("got %v, want an *Error", err)
+			}
+			if !strings.Contains(e.Hint, tt.want) {
+				t.Errorf("hint %q does not say %q (error %v)", e.Hint, tt.want, err)
+			}
+		})
+	}
+	// A variable on another line than the error's is not blamed.
+	_, err := Parse("requirements.txt", Options{FS: newFS("requirements.txt", "a @ https://example.com/${UNSET_ELSEWHERE}/a-1.0-py3-none-any.whl\ntorch>=\n"), LookupEnv: env()})
+	var e *Error
+	if !errors.As(err, &e) || strings.Contains(e.Hint, "UNSET_ELSEWHERE") {
+		t.Errorf("got %v (hint %q): blames a variable of another line", err, e.Hint)
+	}
+}
+
+// A TOML file's error shows its line without the carriage return of a CRLF file.
+func TestTOMLErrorLineWithoutCR(t *testing.T) {
+	fs := newFS("pyproject.toml", "[project]\r\nname = \"a\"\r\ndependencies = [\"six>=\"]\r\n")
+	_, err := Parse("pyproject.toml", Options{FS: fs, LookupEnv: env()})
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("got %v, want an *Error", err)
+	}
+	if want := "    3 | dependencies = [\"six>=\"]\n"; !strings.Contains(e.ErrorWithContext(), want) {
+		t.Errorf("got\n%s\nwant the line %q", e.ErrorWithContext(), want)
 	}
 }

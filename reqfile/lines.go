@@ -1,6 +1,7 @@
 package reqfile
 
 import (
+	"errors"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,6 +15,9 @@ type logical struct {
 	text string
 	m    offsetMap // to source offsets
 	raw  string    // text before ${NAME} expansion, for messages
+	// unset are the ${NAME} left as written, their variable unset or empty: an error on
+	// the line names them, since their warning is lost with the error.
+	unset []string
 }
 
 // at returns the source offset of text[i]; i may be len(text).
@@ -142,7 +146,8 @@ func expandEnv(s *source, l *logical, lookupEnv func(string) (string, bool), war
 		name := l.text[i+2 : j]
 		value, _ := lookupEnv(name)
 		if value == "" {
-			warn(s.warningAt(l.at(i), "environment variable "+name+" is not set (or empty): ${"+name+"} is left as written, as pip leaves it"))
+			warn(s.warningAt(l.at(i), unsetMessage(name)))
+			l.unset = append(l.unset, name)
 			continue
 		}
 		text = append(text, l.text[last:i]...)
@@ -158,6 +163,29 @@ func expandEnv(s *source, l *logical, lookupEnv func(string) (string, bool), war
 	text = append(text, l.text[last:]...)
 	m.appendMap(l.m.slice(last, len(l.text)))
 	l.text, l.m = string(text), m
+}
+
+func unsetMessage(name string) string {
+	return "environment variable " + name + " is not set (or empty): ${" + name + "} is left as written, as pip leaves it"
+}
+
+// blameUnset adds to the hint of an error on l the variables l left unexpanded, the
+// likely cause of a line that does not parse.
+func blameUnset(err error, s *source, l *logical) error {
+	var e *Error
+	if len(l.unset) == 0 || !errors.As(err, &e) || e.Pos.File != s.path ||
+		e.Pos.Line < s.pos(l.at(0)).Line || e.Pos.Line > s.pos(l.at(len(l.text))).Line {
+		return err
+	}
+	var said []string
+	for _, name := range l.unset {
+		said = append(said, unsetMessage(name))
+	}
+	if e.Hint != "" {
+		said = append(said, e.Hint)
+	}
+	e.Hint = strings.Join(said, "; ")
+	return err
 }
 
 func isEnvNameByte(c byte) bool {

@@ -8,7 +8,11 @@ import "strings"
 type HeaderField struct {
 	Name, Value string
 	Pos         Position // of the value
+	line        string   // the physical line, which an error about the value shows
 }
+
+// Error is a problem with the field's value, shown on its line.
+func (f HeaderField) Error(msg, hint string) *Error { return newError(f.Pos, f.line, msg, hint) }
 
 // depsolveHeader opens the target block of a requirements lock that depsolve wrote
 // (lockfile.WriteRequirements).
@@ -44,7 +48,7 @@ func targetHeader(s *source) []HeaderField {
 		}
 		value = strings.TrimSpace(value)
 		at := ln.start + strings.LastIndex(line, value)
-		out = append(out, HeaderField{Name: name, Value: value, Pos: s.pos(at)})
+		out = append(out, HeaderField{Name: name, Value: value, Pos: s.pos(at), line: line})
 	}
 	return out
 }

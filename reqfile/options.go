@@ -226,6 +226,13 @@ func parseOptions(words []word) (opts []option, args []word, err *optionError) {
 			args = append(args, w)
 		}
 	}
+	for _, o := range opts {
+		// An empty value ('' or "", or nothing after '=') would read as the folder of the
+		// file (-r, --find-links) or as the option left out (--index-url).
+		if o.spec.takesValue && o.value == "" {
+			return nil, nil, &optionError{o.valueAt, o.spelled + " needs a value, and it is given an empty one", ""}
+		}
+	}
 	return opts, args, nil
 }
 

@@ -2,6 +2,8 @@ package reqfile
 
 import (
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -80,5 +82,45 @@ func TestParseOptions(t *testing.T) {
 	}
 	if len(args) != 1 || args[0].text != "--pre" {
 		t.Errorf("arguments after --: %+v", args)
+	}
+}
+
+// pip checks the --hash of a constraint at install; depsolve does not check it: one
+// warning per constraints file says so, rather than dropping the hashes without a word.
+func TestConstraintHashesWarned(t *testing.T) {
+	h := " --hash=sha256:" + strings.Repeat("0", 64)
+	fs := newFS("requirements.txt", "-c constraints.txt\n-c plain.txt\nsix\nidna\n",
+		"constraints.txt", "six==1.16.0"+h+"\nidna==3.6"+h+"\n",
+		"plain.txt", "six==1.16.0\n")
+	f, err := Parse("requirements.txt", Options{FS: fs, LookupEnv: env()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range f.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{"constraints.txt:1:1: the --hash options of constraints.txt are not checked: depsolve checks the hashes of a lock it verifies, not those of constraints (pip checks them at install)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// A requirements file's line whose marker tests extra never applies (extra is empty
+// there, and pip skips the line too): a warning says so, rather than the line being
+// dropped without a word.
+func TestExtraMarkerWarned(t *testing.T) {
+	fs := newFS("requirements.txt", "six; extra == \"gpu\"\nidna; python_version >= \"3\"\n")
+	f, err := Parse("requirements.txt", Options{FS: fs, LookupEnv: env()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range f.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{`requirements.txt:1:6: the marker tests extra == "gpu", but a requirements file's line has no extra (extra is ""), so the line never applies; pip skips it too: drop the condition, or the line`}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%q\nwant\n%q", got, want)
 	}
 }

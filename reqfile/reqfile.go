@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/depsolve/depsolve/internal/runlog"
@@ -31,6 +32,12 @@ type Requirement struct {
 // A LockSelection is what a PEP 751 lock is installed with: the extras and the
 // dependency groups chosen at install time (pep508's, whose Decide reads it).
 type LockSelection = pep508.LockSelection
+
+// Error is a problem with r as a whole: shown on the requirement as written (Line),
+// with the caret at its start, wherever it starts on its physical line.
+func (r Requirement) Error(msg, hint string) *Error {
+	return &Error{Pos: r.Pos, Line: r.Line, Msg: redact.Text(msg), Hint: redact.Text(hint), caret: 1}
+}
 
 // Unnamed reports a requirement that names no project: a URL or local path with
 // no wheel file name and no #egg= fragment to take a name from.
@@ -66,6 +73,7 @@ type File struct {
 	ExtraIndexURLs []string
 	NoIndex        bool // --no-index: pip then ignores every index URL, before and after
 	FindLinks      []string
+	FindLinksAt    []Position // where each of FindLinks is first given
 	TrustedHosts   []string
 
 	Pre           bool     // --pre: pre-releases of every project are candidates
@@ -216,6 +224,9 @@ type parser struct {
 	// optionLines counts the lines that set options (--index-url, --no-binary, …),
 	// whose order matters: a file read once sets them once.
 	optionLines int
+	// hashedConstraints holds the constraints files whose unchecked --hash options
+	// were warned about, once a file.
+	hashedConstraints map[string]bool
 }
 
 // Bounds on the files that includes (-r, -c) read, against hostile or mistaken
@@ -318,7 +329,7 @@ func (p *parser) parseFile(path string, constraint bool, stack []frame, from *in
 	for _, l := range splitLogical(s, p.opts.LookupEnv, p.warn) {
 		stack[len(stack)-1].line = s.pos(l.at(0)).Line
 		if err := p.handleLine(s, &l, constraint, stack); err != nil {
-			return err
+			return blameUnset(err, s, &l)
 		}
 	}
 	return nil
@@ -437,6 +448,18 @@ func (p *parser) handleLine(s *source, l *logical, constraint bool, stack []fram
 		r.Hashes = hashes
 		rawLen, _ := breakArgs(l.raw)
 		r.Line = redact.Text(l.raw[:rawLen])
+		if names := r.Marker.Extras(); len(names) > 0 {
+			// Copied from a package's metadata, such a line looks meaningful; it is not.
+			at := 0
+			if i := strings.LastIndex(args, ";"); i >= 0 {
+				at = len(args) - len(strings.TrimLeft(args[i+1:], " \t"))
+			}
+			var tests []string
+			for _, n := range names {
+				tests = append(tests, "extra == "+strconv.Quote(n))
+			}
+			warnAt(at, "the marker tests "+strings.Join(tests, ", ")+", but a requirements file's line has no extra (extra is \"\"), so the line never applies; pip skips it too: drop the condition, or the line")
+		}
 		return p.add(s, l, r, constraint)
 
 	case len(editables) > 0:
@@ -504,6 +527,13 @@ func (p *parser) add(s *source, l *logical, r Requirement, constraint bool) erro
 		return s.errorAt(l.at(max(i, 0)), "a constraint cannot have extras",
 			"remove the extras: constraints apply to the project whatever extras are requested")
 	}
+	if len(r.Hashes) > 0 && !p.hashedConstraints[s.path] {
+		if p.hashedConstraints == nil {
+			p.hashedConstraints = map[string]bool{}
+		}
+		p.hashedConstraints[s.path] = true
+		p.warn(s.warningAt(l.at(0), "the --hash options of "+s.path+" are not checked: depsolve checks the hashes of a lock it verifies, not those of constraints (pip checks them at install)"))
+	}
 	p.f.Constraints = append(p.f.Constraints, r)
 	return nil
 }
@@ -564,7 +594,10 @@ func (p *parser) applyGlobals(s *source, l *logical, opts []option) {
 			p.warn(Warning{pos(o), o.spelled + " is ignored: pip uses only the first --find-links of a line"})
 			continue
 		}
-		p.f.FindLinks = appendNew(p.f.FindLinks, p.findLinksPath(s.path, o.value))
+		if link := p.findLinksPath(s.path, o.value); !contains(p.f.FindLinks, link) {
+			p.f.FindLinks = append(p.f.FindLinks, link)
+			p.f.FindLinksAt = append(p.f.FindLinksAt, pos(o))
+		}
 	}
 }
 

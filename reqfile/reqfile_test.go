@@ -87,7 +87,8 @@ requirement requirements.txt:1:1 name @ https://example.com/name-1.0.tar.gz ; py
 requirement requirements.txt:2:1 flash-attn ==2.8.3+cu128torch2.10 @ https://example.com/flash_attn-2.8.3%2Bcu128torch2.10-cp312-cp312-linux_x86_64.whl ; sys_platform == "linux"
 requirement requirements.txt:3:1 (unnamed) @ https://example.com/x.tar.gz;python_version<'3'
 requirement requirements.txt:4:1 b @ git+https://github.com/a/b@v1#egg=b&subdirectory=py
-requirement requirements.txt:5:1 pkg[extra] <2,>=1 ; extra == "x"`[1:]},
+requirement requirements.txt:5:1 pkg[extra] <2,>=1 ; extra == "x"
+warning requirements.txt:5:25: the marker tests extra == "x", but a requirements file's line has no extra (extra is ""), so the line never applies; pip skips it too: drop the condition, or the line`[1:]},
 	{"hashes: several, on continued lines, in lower case",
 		[]string{"requirements.txt", "six==1.16.0 \\\n    --hash=sha256:" + strings.Repeat("AB", 32) + " \\\n    --hash sha512:" + strings.Repeat("0", 128) + "\n"}, nil,
 		"requirement requirements.txt:1:1 six ==1.16.0 (2 hashes, first sha256:" + strings.Repeat("ab", 32) + ")"},

@@ -79,7 +79,8 @@ func (s *source) lineText(off int) string {
 		return ""
 	}
 	ln := s.lines[s.lineIndex(off)]
-	return s.text[ln.start:ln.end]
+	// A TOML file's lines end at '\n' alone: the '\r' of a CRLF line is not shown.
+	return strings.TrimSuffix(s.text[ln.start:ln.end], "\r")
 }
 
 // errorAt builds an Error at byte offset off.

@@ -192,7 +192,11 @@ func relaxHint(ns *NoSolution, name string, v pep440.Version, user []Requirement
 	}
 	which := "Another version"
 	switch {
-	case anyAllowed && sameRelease:
+	case !anyAllowed:
+		// No listed version is in the range (six>=99): "newer" and "older" above hold
+		// of nothing, so v is placed against the range itself.
+		which = sideOfRange(allowed, v)
+	case sameRelease:
 		which = "Another build"
 	case newer:
 		which = "A newer version"
@@ -209,6 +213,25 @@ func relaxHint(ns *NoSolution, name string, v pep440.Version, user []Requirement
 		kind += "s"
 	}
 	return fmt.Sprintf("%s, %s %s%s, avoids this conflict; your %s %s %s it.", which, name, v, jump, kind, strings.Join(quoted, " and "), excludeVerb(len(quoted)))
+}
+
+// sideOfRange says how v stands to a range that holds no version the index lists: older
+// when the range lies wholly above it, newer when wholly below.
+func sideOfRange(allowed pep440.Range, v pep440.Version) string {
+	above, errAbove := pep440.ParseSpecifierSet(">" + v.Public().String())
+	below, errBelow := pep440.ParseSpecifierSet("<" + v.Public().String())
+	if errAbove != nil || errBelow != nil {
+		return "Another version"
+	}
+	hasAbove := !allowed.Intersect(above.Range()).IsEmpty()
+	hasBelow := !allowed.Intersect(below.Range()).IsEmpty()
+	switch {
+	case hasAbove && !hasBelow:
+		return "An older version"
+	case hasBelow && !hasAbove:
+		return "A newer version"
+	}
+	return "Another version"
 }
 
 func excludeVerb(n int) string {

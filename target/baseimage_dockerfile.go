@@ -43,7 +43,9 @@ func parseDockerfile(file string, data []byte, buildArgs map[string]string) (Doc
 	p := dockerfileParser{file: file, escape: '\\', args: map[string]dockerArg{}, stages: map[string]int{},
 		buildArgs: buildArgs, usedArgs: map[string]bool{}}
 	p.vars = p.args
-	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	// A byte order mark hid the first instruction (BuildKit drops it, as here).
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	start := p.directives(lines)
 	for _, in := range p.instructions(lines, start) {
 		if err := p.instruction(in); err != nil {

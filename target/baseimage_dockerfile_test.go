@@ -64,6 +64,7 @@ func TestParseDockerfileInline(t *testing.T) {
 		{"arg default from arg", "ARG MAJOR=12\nARG FULL=${MAJOR}.4.1\nFROM nvidia/cuda:$FULL-base-ubuntu22.04\n", "nvidia/cuda:12.4.1-base-ubuntu22.04", ""},
 		{"quoted default", "ARG IMG='nvidia/cuda:12.4.1-base-ubuntu22.04'\nFROM \"$IMG\"\n", "nvidia/cuda:12.4.1-base-ubuntu22.04", ""},
 		{"stage ARG does not reach FROM", "ARG T=a\nFROM x:$T AS one\nARG T=b\nFROM y:$T\n", "y:a", ""},
+		{"byte order mark", "\ufeffFROM ubuntu:22.04 AS base\r\nFROM base\r\n", "ubuntu:22.04", ""},
 		{"crlf and comments", "# a comment\r\nFROM \\\r\n# inside\r\n  ubuntu:22.04\r\n", "ubuntu:22.04", ""},
 		{"builder platform is unknown", "FROM --platform=${TARGETPLATFORM} ubuntu:24.04\n", "ubuntu:24.04", ""},
 		{"platform from the followed stage", "FROM --platform=linux/amd64 ubuntu:22.04 AS a\nFROM a\n", "ubuntu:22.04", "linux/amd64"},

@@ -81,7 +81,9 @@ func LoadConfigs(dir string) ([]*Config, error) {
 // [tool.depsolve] table of one (nil, nil if it has none). Unknown keys, wrong types and
 // malformed values are *InputError with the line and column.
 func ParseConfig(path string, data []byte) (*Config, error) {
-	text := string(data)
+	// A byte order mark (Windows editors write one) is not part of the first line: left
+	// in, it shifted every key's position to line 0.
+	text := strings.TrimPrefix(string(data), "\ufeff")
 	if de := tomlpos.CheckDepth(text); de != nil {
 		return nil, configError(path, text, de.Line, de.Col, "%s", de.Reason())
 	}

@@ -117,6 +117,8 @@ func TestParseConfigErrors(t *testing.T) {
 			"depsolve.toml:3:3: unknown key \"gpu\" in [target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python, read-image\n    3 |   gpu = [\"H100\"]\n      |   ^\n"},
 		{"unknown pyproject key", "pyproject.toml", "[tool.depsolve.target]\npythn = \"3.11\"\n",
 			"pyproject.toml:2:1: unknown key \"pythn\" in [tool.depsolve.target]; known keys: base-image, cpu, cuda, dockerfile, driver, glibc, gpus, platform, python, read-image\n    2 | pythn = \"3.11\"\n      | ^\n"},
+		{"after a byte order mark", "depsolve.toml", "\ufeff[target]\r\npython = 3.10\r\n",
+			"depsolve.toml:2:10: python must be a string, not a float (quote it: python = \"…\")\n    2 | python = 3.10\n      |          ^\n"},
 		{"float python", "depsolve.toml", "[target]\npython = 3.10\n",
 			"depsolve.toml:2:10: python must be a string, not a float (quote it: python = \"…\")\n    2 | python = 3.10\n      |          ^\n"},
 		{"bad python", "depsolve.toml", "[target]\npython = \"3.x\"\n",

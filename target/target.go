@@ -1,7 +1,9 @@
 package target
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"sort"
@@ -149,13 +151,25 @@ func (b *targetBuilder) baseImage() error {
 	origin := Origin{From: FromBaseImage}
 	switch {
 	case !image.Known() && !dockerfile.Known():
+		b.noteIgnoredBuildArgs()
 		return nil
 	case image.Known() && dockerfile.Known() && image.Origin.From == dockerfile.Origin.From:
 		return originError(dockerfile.Origin, "give a base image or a Dockerfile, not both (base image %s, %s)", image.Text, image.Origin)
 	case dockerfile.Known() && (!image.Known() || dockerfile.Origin.From < image.Origin.From):
 		data, err := reqfile.ReadFile(dockerfile.Text)
-		if err != nil {
-			return originError(dockerfile.Origin, "%v", err)
+		what := "dockerfile " + dockerfile.Text // a flag's error is named by the flag already
+		if dockerfile.Origin.From == FromFlag {
+			what = dockerfile.Text
+		}
+		var pe *fs.PathError
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return originError(dockerfile.Origin, "%s does not exist", what)
+		case errors.As(err, &pe):
+			// Go's "open PATH: …" names the system call, not the setting.
+			return originError(dockerfile.Origin, "cannot read %s: %v", what, pe.Err)
+		case err != nil:
+			return originError(dockerfile.Origin, "cannot read %s: %v", what, err)
 		}
 		buildArgs, err := b.buildArgs()
 		if err != nil {
@@ -178,9 +192,7 @@ func (b *targetBuilder) baseImage() error {
 		b.imageImplies(it, origin)
 		return nil
 	}
-	if args := b.pickBuildArgs(); len(args) > 0 {
-		b.notef("%s is ignored: it sets ARGs of a Dockerfile, and the base image is not read from one", args[0].Origin)
-	}
+	b.noteIgnoredBuildArgs()
 	b.t.BaseImage = image
 	origin.Detail = image.Text
 	it, err := b.imageTarget(image.Text, origin, "", func(e *InputError) {
@@ -224,6 +236,13 @@ func (b *targetBuilder) pickBuildArgs() []Value {
 		}
 	}
 	return best
+}
+
+// noteIgnoredBuildArgs says that the build args set nothing when no Dockerfile is read.
+func (b *targetBuilder) noteIgnoredBuildArgs() {
+	if args := b.pickBuildArgs(); len(args) > 0 {
+		b.notef("%s is ignored: it sets ARGs of a Dockerfile, and the base image is not read from one", args[0].Origin)
+	}
 }
 
 // buildArgs reads the build args as docker build does: NAME=VALUE, the last of a name
@@ -478,6 +497,10 @@ func (b *targetBuilder) gpus() error {
 				b.notef("GPU %q (%s) is not in the matrix: it constrains nothing; give its compute capability (sm_XY)", g.Name, g.Origin)
 			default:
 				msg := fmt.Sprintf("GPU %q is not a model depsolve knows", g.Name)
+				if strings.ContainsAny(g.Name, ",;/+&") {
+					// The matrix finds no model in a name that holds two.
+					return originError(g.Origin, "%s: a GPU entry names one GPU; give each GPU of a fleet its own (--gpu A100 --gpu H100, or gpus = [\"A100\", \"H100\"])", msg)
+				}
 				if near := nearestGPUNames(g.Name, b.cat.GPUNames()); len(near) > 0 {
 					msg += "; did you mean " + quotedList(near) + "?"
 				}

@@ -407,7 +407,7 @@ func TestBuildTargetErrors(t *testing.T) {
 		{"digest base image", []Declaration{{BaseImage: Flag("--base-image", "nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")}},
 			`--base-image: image "nvidia/cuda@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef": cannot tell CUDA, Python or glibc from a digest`},
 		{"missing dockerfile", []Declaration{{Dockerfile: Flag("--dockerfile", filepath.Join("testdata", "no-such-Dockerfile"))}},
-			`--dockerfile: open testdata/no-such-Dockerfile: no such file or directory`},
+			`--dockerfile: testdata/no-such-Dockerfile does not exist`},
 		{"dockerfile without a base", []Declaration{{Dockerfile: Flag("--dockerfile", filepath.Join("testdata", "dockerfile", "noarg-default.Dockerfile"))}},
 			`testdata/dockerfile/noarg-default.Dockerfile:2:6: FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04: ARG CUDA (line 1) has no default`},
 		{"config value", []Declaration{{CUDA: Value{"twelve", configOrigin("depsolve.toml", 7, "target.cuda")}}},

@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/index"
@@ -70,7 +68,6 @@ func exitCode(err error) int {
 	var policyErr *index.PolicyError
 	var requirementErr *resolver.RequirementError
 	var requestErr *engine.RequestError
-	var locationErr *index.LocationError
 	switch {
 	case err == nil:
 		return exitOK
@@ -79,9 +76,6 @@ func exitCode(err error) int {
 	case errors.As(err, &status):
 		return int(status)
 	case errors.As(err, &usage), errors.As(err, &requestErr), errors.As(err, &reqErr), errors.As(err, &inputErr), errors.As(err, &policyErr), errors.As(err, &requirementErr):
-		return exitUsage
-	case errors.As(err, &locationErr) && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)):
-		// A find-links folder that is not there was named wrong: no index failed.
 		return exitUsage
 	}
 	return exitFailure
@@ -144,10 +138,9 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
   depsolve env --detect
   depsolve matrix torch==2.5.1
   source <(depsolve completion bash)`,
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		Args:              unknownSubcommand,
-		PersistentPreRunE: refuseEmptyValues,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          unknownSubcommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if showVersion, _ := cmd.Flags().GetBool("version"); showVersion {
 				return printVersion(stdout)
@@ -161,6 +154,7 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{err: err, command: cmd.CommandPath()}
 	})
+	root.PersistentPreRunE = refuseEmptyValues
 	root.AddCommand(
 		newCheckCommand(stdout, stderr, flags),
 		newTreeCommand(stdout, stderr, flags),
@@ -177,10 +171,19 @@ Exit status: 0 consistent, 1 conflict, 2 bad input or usage,
 	return root, flags
 }
 
-// refuseEmptyValues refuses a flag given an empty value: depsolve would take it as not
-// given and fall back on a default or a file (--python "$PY" with PY unset checked the
-// default Python), where the user asked for something they did not get.
-func refuseEmptyValues(cmd *cobra.Command, _ []string) error {
+// refuseEmptyValues refuses an argument or a flag given an empty value: what an unset
+// variable in a script gives (check "$FILE", --python "$PY"). Taken as not given, a flag
+// would fall back on a default or a file (the default Python, PyPI, requirements.lock),
+// and the user would not get what they asked for; an empty argument is no file name.
+func refuseEmptyValues(cmd *cobra.Command, args []string) error {
+	if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
+		return nil // the word being completed may well be empty
+	}
+	for i, a := range args {
+		if strings.TrimSpace(a) == "" {
+			return usagef(cmd, "argument %d is empty: give a value, or leave it out (an unset variable in a script?)", i+1)
+		}
+	}
 	var err error
 	cmd.Flags().Visit(func(f *pflag.Flag) {
 		var values []string
@@ -193,7 +196,7 @@ func refuseEmptyValues(cmd *cobra.Command, _ []string) error {
 			}
 			values = []string{v.String()}
 		}
-		if err == nil && slices.Contains(values, "") {
+		if err == nil && slices.ContainsFunc(values, func(v string) bool { return strings.TrimSpace(v) == "" }) {
 			name := "--" + f.Name
 			if f.Shorthand != "" {
 				name = "-" + f.Shorthand + " (" + name + ")"

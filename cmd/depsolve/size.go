@@ -68,6 +68,7 @@ func runSize(ctx context.Context, u *ui, f *inputFlags, format, htmlOut string, 
 		req.Reporter = held
 	}
 	req.Sizes = true
+	req.Report = htmlOut
 	req.ListFiles = format == "json"
 	v, err := engine.Check(ctx, req)
 	if err != nil {
