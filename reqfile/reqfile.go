@@ -67,8 +67,9 @@ type File struct {
 	Editables    []Requirement // -e lines: kept, reported as not lockable (see Requirement.Unlockable)
 
 	// IndexURL is the last --index-url, "" if none. As in pip, it replaces every
-	// index named before it, the command line's included; ExtraIndexURLs holds only
-	// the --extra-index-url options after it.
+	// index the file named before it, and ExtraIndexURLs holds only the
+	// --extra-index-url options after it. (pip lets it replace the command line's
+	// too; depsolve ranks a flag above a file: see engine's index precedence.)
 	IndexURL       string
 	ExtraIndexURLs []string
 	NoIndex        bool // --no-index: pip then ignores every index URL, before and after
