@@ -199,7 +199,7 @@ func (s *session) passedOverHint(ctx context.Context, ix *index.Index, name stri
 
 // runsOn reports whether a release's Requires-Python admits the target's Python.
 func (s *session) runsOn(rel resolver.Release) bool {
-	return !s.target.Python.Known() || rel.RequiresPython.Range().Contains(s.target.Python.Version)
+	return !s.target.Python.Known() || resolver.RequiresPythonAllows(rel.RequiresPython, s.target.Python.Version)
 }
 
 // similarNames are the candidates within a small edit distance of name, nearest first

@@ -181,7 +181,11 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		out.warnings = append(out.warnings, advisoryWarning(a))
 	}
 	if !in.pre {
-		out.warnings = append(out.warnings, unaskedPrereleases(res, in)...)
+		pre, err := s.unaskedPrereleases(ctx, ix, res, in)
+		if err != nil {
+			return nil, s.explain(err)
+		}
+		out.warnings = append(out.warnings, pre...)
 	}
 	builds, err := s.sourceOnly(ctx, ix, out.packages)
 	if err != nil {
@@ -252,24 +256,62 @@ func (w Warning) Text() string {
 	return w.Message
 }
 
-// unaskedPrereleases names the pre-releases in a solution that no requirement of the
-// user's asked for. The resolver takes a pre-release when every final release in range
-// is ruled out (as uv does); pip would refuse it without --pre, so the user hears of it.
-func unaskedPrereleases(res *resolver.Resolution, in *inputs) []Warning {
-	named := map[string]bool{}
-	for _, r := range append(append([]reqfile.Requirement(nil), in.requirements...), in.constraints...) {
-		if r.Specifier.NamesPrerelease() {
-			named[r.Key()] = true
-		}
+// unaskedPrereleases names the pre-releases in a solution that pip would refuse without
+// --pre. The resolver takes a pre-release when every final release in range is ruled out
+// (as uv does); pip takes one only when a requirement on the project names a pre-release
+// (the user's, or a dependency's: ">=2.0b1"), or when nothing restricts the project and it
+// has no usable final release at all. Of the others the user hears.
+func (s *session) unaskedPrereleases(ctx context.Context, ix *index.Index, res *resolver.Resolution, in *inputs) ([]Warning, error) {
+	named, constrained := map[string]bool{}, map[string]bool{}
+	for _, r := range in.requirements {
+		named[r.Key()] = named[r.Key()] || r.Specifier.NamesPrerelease()
+	}
+	for _, r := range in.constraints {
+		named[r.Key()] = named[r.Key()] || r.Specifier.NamesPrerelease()
+		constrained[r.Key()] = true
 	}
 	var out []Warning
 	for _, p := range res.Packages {
-		if p.Version.IsPrerelease() && !named[p.Name] {
-			out = append(out, Warning{Code: WarningUnaskedPrerelease, Package: p.Name, Version: p.Version.String(), Message: fmt.Sprintf("%s %s is a pre-release: no final release of %s fits these requirements; pip would refuse it without --pre. Pin it (%s==%s) or pass --pre to accept it, or constrain %s to final releases to see why.",
-				p.Name, p.Version, p.Name, p.Name, p.Version, p.Name)})
+		if !p.Version.IsPrerelease() || named[p.Name] {
+			continue
+		}
+		asked, unrestricted := false, !constrained[p.Name]
+		for _, e := range p.RequiredBy {
+			spec, err := pep440.ParseSpecifierSet(e.Specifier)
+			asked = asked || (err == nil && spec.NamesPrerelease())
+			unrestricted = unrestricted && e.Specifier == ""
+		}
+		if asked {
+			continue
+		}
+		if unrestricted {
+			final, err := s.hasUsableFinal(ctx, ix, p.Name)
+			if err != nil {
+				return nil, err
+			}
+			if !final {
+				continue
+			}
+		}
+		out = append(out, Warning{Code: WarningUnaskedPrerelease, Package: p.Name, Version: p.Version.String(), Message: fmt.Sprintf("%s %s is a pre-release: no final release of %s fits these requirements; pip would refuse it without --pre. Pin it (%s==%s) or pass --pre to accept it, or constrain %s to final releases to see why.",
+			p.Name, p.Version, p.Name, p.Name, p.Version, p.Name)})
+	}
+	return out, nil
+}
+
+// hasUsableFinal reports whether name has a final release pip could install on the target:
+// one with a file for it, not yanked, whose Requires-Python admits the target's Python.
+func (s *session) hasUsableFinal(ctx context.Context, ix *index.Index, name string) (bool, error) {
+	rels, err := ix.Releases(ctx, name)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range rels {
+		if !r.Version.IsPrerelease() && r.Unavailable == "" && !r.Yanked && s.runsOn(r) {
+			return true, nil
 		}
 	}
-	return out
+	return false, nil
 }
 
 // sourceOnly names the pins that have no wheel for the target, unless --no-binary asked

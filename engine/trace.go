@@ -87,7 +87,7 @@ func (s *session) traceSkipped(ctx context.Context, ix *index.Index, res *resolv
 				why = r.Unavailable
 			case r.Yanked:
 				why = "yanked"
-			case python.Known() && !r.RequiresPython.Contains(python.Version):
+			case python.Known() && !resolver.RequiresPythonAllows(r.RequiresPython, python.Version):
 				why = fmt.Sprintf("Requires-Python %s excludes the target's Python %s", r.RequiresPython, python.Text)
 			case r.Version.IsPrerelease() && !pre && !p.Version.IsPrerelease():
 				why = "a pre-release, and a final release fits (--pre allows pre-releases)"

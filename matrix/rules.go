@@ -224,6 +224,34 @@ func (tm *TargetMatrix) build(name string, v pep440.Version, p *packageRows) (cu
 	return cudaBuild{cuda: b.cuda, what: what, plain: r.Local == "", cites: []Cite{tm.m.cite(&r.rowMeta)}}, true
 }
 
+// unplacedPlainWheel is, for a release without a local label that no [[build]] row places
+// on the target's OS and machine, the first row that places another release's plain wheel
+// there; nil when v is placed (an unverified row warns of its own), or the data places no
+// plain wheel there at all. Such a release (torch 2.10.1 beside a row for ==2.10.0) is a
+// build of a CUDA the data does not say, so none of the driver and GPU rules of that CUDA
+// apply: a framework's (one with [[variant]] rows) must not pass silently; a companion's
+// (torchvision) shares torch's CUDA major, which torch's rows check. A target without a
+// driver or GPU has nothing those rules check.
+func (tm *TargetMatrix) unplacedPlainWheel(v pep440.Version, p *packageRows) *buildRow {
+	if v.Local() != "" || (!tm.hasVirtual(target.VirtualDriver) && len(tm.gpus) == 0) {
+		return nil
+	}
+	var first *buildRow
+	for _, b := range p.builds {
+		r := b.row
+		if r.Local != "" || r.OS != tm.t.OS || (r.Machine != "" && r.Machine != tm.t.Machine) {
+			continue
+		}
+		if b.versions.Contains(v.Public()) {
+			return nil
+		}
+		if first == nil && !r.Advisory {
+			first = r
+		}
+	}
+	return first
+}
+
 // platformBuild is the [[build]] row that says what v is on the target's OS and machine
 // (a CUDA or a CPU-only build), or nil.
 func (tm *TargetMatrix) platformBuild(v pep440.Version, p *packageRows) *build {
@@ -581,6 +609,9 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 	if len(p.variants) > 0 && !slices.ContainsFunc(p.variants, func(va *variant) bool { return !va.row.Advisory && va.versions.Contains(pub) }) {
 		out = add(out, AdvisoryUncheckedRelease, fmt.Sprintf("%s %s is a release the matrix does not cover: which CUDA its builds target, the GPUs they run on and the packages they pair with are not checked", name, v),
 			&p.variants[0].row.rowMeta)
+	} else if row := tm.unplacedPlainWheel(v, p); row != nil && len(p.variants) > 0 {
+		out = add(out, AdvisoryUncheckedRelease, fmt.Sprintf("%s %s is a release the matrix does not cover on %s: which CUDA its PyPI wheel there targets, and so the NVIDIA driver and the GPUs it runs on, are not checked", name, v, platformName(tm.t)),
+			&row.rowMeta)
 	}
 	build, isBuild := tm.build(name, v, p)
 	if driver, ok := tm.virtuals[target.VirtualDriver]; ok && isBuild && build.cuda.hasMinor {

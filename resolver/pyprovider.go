@@ -21,9 +21,11 @@ import (
 //     the Requires-Dist entries that only the extra enables, so selecting an extra
 //     pins its project and explanations name the extra.
 //   - Requires-Python is a dependency on "@python", so a Python mismatch is an
-//     ordinary, explained conflict; one that excludes the target's Python is
-//     stated by the side of it it lies on ("<3.12"), so that versions whose ranges
-//     differ merge into one fact (pythonDependency). Matrix rules are constraints
+//     ordinary, explained conflict, decided by the Python's release as pip and uv
+//     decide it (RequiresPythonAllows: 3.13.0rc1 satisfies ">=3.13"); one that
+//     excludes the target's Python is stated by the side of it it lies on
+//     ("<3.12"), so that versions whose ranges differ merge into one fact
+//     (pythonDependency). Matrix rules are constraints
 //     (on virtual or real packages) that carry their reason and source. A
 //     Requirement on "@python" Of "the project" is the project's requires-python.
 //   - A yanked release is unavailable unless a user requirement or constraint pins
@@ -143,7 +145,11 @@ func (pp *pythonProvider) userRequirement(r Requirement) ([]Dependency, error) {
 	pp.pin(r)
 	spec := specifierDisplay(r.Specifier)
 	if r.Of != "" {
-		return requirementDeps(r.Requirement, ProjectRequirement{Of: r.Of, Origin: r.Origin, Spec: spec}), nil
+		deps := requirementDeps(r.Requirement, ProjectRequirement{Of: r.Of, Origin: r.Origin, Spec: spec})
+		if r.Key() == "@python" { // a project's requires-python, decided as pip and uv do
+			deps[0].Range = pythonRange(deps[0].Range, pp.python)
+		}
+		return deps, nil
 	}
 	return requirementDeps(r.Requirement, UserRequirement{Origin: r.Origin, Spec: spec}), nil
 }
@@ -213,7 +219,7 @@ func (pp *pythonProvider) release(name string, v pep440.Version) (Release, bool)
 
 // usable reports whether a release can be used without looking at its metadata.
 func (pp *pythonProvider) usable(name string, r Release) bool {
-	return r.Unavailable == "" && (!r.Yanked || pp.yankedAllowed(name, r.Version)) && r.RequiresPython.Contains(pp.python)
+	return r.Unavailable == "" && (!r.Yanked || pp.yankedAllowed(name, r.Version)) && RequiresPythonAllows(r.RequiresPython, pp.python)
 }
 
 func (pp *pythonProvider) Versions(ctx context.Context, p Package) ([]pep440.Version, error) {
@@ -284,7 +290,7 @@ func (pp *pythonProvider) Dependencies(ctx context.Context, p Package, v pep440.
 		return Dependencies{Unavailable: NoUsableFile{rel.Unavailable}}, nil
 	case rel.Yanked && !pp.yankedAllowed(p.Name, v) && p.Extra == "":
 		return Dependencies{Unavailable: Yanked{}}, nil
-	case !rel.RequiresPython.Contains(pp.python) && p.Extra == "":
+	case !RequiresPythonAllows(rel.RequiresPython, pp.python) && p.Extra == "":
 		return Dependencies{Requires: []Dependency{pp.pythonDependency(rel.RequiresPython)}}, nil
 	case !pp.usable(p.Name, rel):
 		return baseOnly, nil
@@ -400,7 +406,7 @@ func (pp *pythonProvider) extraDependencies(p Package, md Metadata, baseOnly Dep
 // written one, and the solver, which only ever selects the target's Python,
 // decides the same with it.
 func (pp *pythonProvider) pythonDependency(s pep440.SpecifierSet) Dependency {
-	r, written := s.Range(), specifierDisplay(s)
+	r, written := pythonRange(s.Range(), pp.python), specifierDisplay(s)
 	if !r.Contains(pp.python) {
 		for _, side := range pp.pythonSides {
 			if r.Subset(side.Range) {
@@ -410,6 +416,27 @@ func (pp *pythonProvider) pythonDependency(s pep440.SpecifierSet) Dependency {
 		}
 	}
 	return Dependency{Package: Package{Name: "@python"}, Range: r, Cause: RequiresPython{written}}
+}
+
+// RequiresPythonAllows reports whether a Requires-Python admits the target's Python as
+// pip and uv decide it: by the interpreter's release (sys.version_info[:3]), so that a
+// pre-release Python 3.13.0rc1 satisfies ">=3.13" (as 3.13.0 does), which PEP 440 alone
+// would refuse. Markers (python_full_version) still see the whole version.
+func RequiresPythonAllows(s pep440.SpecifierSet, python pep440.Version) bool {
+	return s.Contains(python.BaseVersion())
+}
+
+// pythonRange is r, a range of Pythons a Requires-Python allows, adjusted so that it
+// holds python (the target's, which the solver compares it with) exactly when
+// RequiresPythonAllows says so.
+func pythonRange(r pep440.Range, python pep440.Version) pep440.Range {
+	switch allowed, holds := r.Contains(python.BaseVersion()), r.Contains(python); {
+	case allowed && !holds:
+		return r.Union(pep440.Exactly(python))
+	case !allowed && holds:
+		return r.Difference(pep440.Exactly(python))
+	}
+	return r
 }
 
 type pythonSide struct {
