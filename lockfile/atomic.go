@@ -115,6 +115,14 @@ func replaceable(path string) (target string, existing fs.FileInfo, err error) {
 		fi, err := os.Lstat(target)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
+			// A link the kernel resolves itself names no path yet opens something:
+			// /dev/stdout is /proc/self/fd/1, a link to "pipe:[N]". What path opens
+			// decides then (reading a pipe for its pins would wait forever).
+			if target != path {
+				if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+					return "", nil, writeError(path, ErrNotRegular)
+				}
+			}
 			return target, nil, nil
 		case err != nil:
 			return "", nil, writeError(path, err)

@@ -4,6 +4,7 @@ package lockfile
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -119,5 +120,24 @@ func TestWriteFileAtomicRefusesReadOnly(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Errorf("%d entries, want 2 (a temporary file left?)", len(entries))
+	}
+}
+
+// A path the kernel resolves to a pipe through a link that names no file (/dev/stdout
+// when stdout is a pipe: /proc/self/fd/1 -> "pipe:[N]") is not a file to replace: it was
+// taken for a new file, and lock then read the pipe for its earlier pins, waiting forever.
+func TestCheckReplaceableRefusesAPipeBehindALink(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	path := fmt.Sprintf("/proc/self/fd/%d", w.Fd())
+	if _, err := os.Lstat(path); err != nil {
+		t.Skipf("no /proc/self/fd here: %v", err)
+	}
+	if err := CheckReplaceable(path); !errors.Is(err, ErrNotRegular) {
+		t.Errorf("CheckReplaceable(%s), a pipe: %v, want ErrNotRegular", path, err)
 	}
 }
