@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 
+	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/target"
 )
 
@@ -25,4 +26,22 @@ func imageWarnings(t *target.Target, packages []Package) []Warning {
 		}
 	}
 	return out
+}
+
+// WarningLibcUnknown is the code of a Linux target whose C library (glibc or musl) is
+// unknown: its platform tag is the plain linux_ARCH, which no manylinux or musllinux
+// wheel matches.
+const WarningLibcUnknown = "libc-unknown"
+
+// libcWarnings warns of a Linux target with no known C library: the verdict then stands
+// on source builds and plain linux wheels only, and pins what pip in the real image would
+// not choose (a wheel it can install there is refused here).
+func libcWarnings(t *target.Target) []Warning {
+	p := t.Platform.Platform
+	if !t.Platform.Known() || p.OS != pep425.Linux || !p.Glibc.IsZero() || !p.Musl.IsZero() {
+		return nil
+	}
+	return []Warning{{Code: WarningLibcUnknown, Message: fmt.Sprintf(
+		"the target's C library is unknown (platform %s, %s): manylinux and musllinux wheels, which need a known glibc or musl, were not considered, so a package with only such wheels for the target resolves to a source build or to none; give --glibc, a --platform such as manylinux_2_35_%s, or a base image whose tag names its OS release",
+		t.Platform.Text, t.Platform.Origin, p.Arch)}}
 }

@@ -143,7 +143,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	}
 	out := &outcome{conflict: ns}
 	if ns != nil {
-		out.warnings = slices.Concat(s.uv.warnings, imageWarnings(s.target, nil))
+		out.warnings = slices.Concat(s.uv.warnings, libcWarnings(s.target), imageWarnings(s.target, nil))
 		for _, a := range s.matrix.UncheckedTarget(s.target) {
 			out.warnings = append(out.warnings, advisoryWarning(a))
 		}
@@ -176,6 +176,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	in.direct.annotate(out.packages)
 	out.warnings = append(out.warnings, s.uv.warnings...)
 	out.warnings = append(out.warnings, in.direct.warnings()...)
+	out.warnings = append(out.warnings, libcWarnings(s.target)...)
 	out.warnings = append(out.warnings, imageWarnings(s.target, out.packages)...)
 	for _, a := range append(tm.AdvisoriesFor(res.Version), tm.SolutionAdvisories(res.Packages)...) {
 		out.warnings = append(out.warnings, advisoryWarning(a))
