@@ -15,7 +15,8 @@ import (
 // are stable: tools and policies match on them.
 const (
 	// AdvisoryCPUOnlyBuild: the selected build has no CUDA code (PyPI torch on Windows, macOS,
-	// and Linux aarch64 before 2.11), yet the target has a GPU.
+	// and Linux aarch64 before 2.11; PyTorch's +cpu, +rocm and +xpu builds), yet the target
+	// has a GPU.
 	AdvisoryCPUOnlyBuild = "cpu-only-build"
 	// AdvisoryCUDAWheelsOnCPUTarget: the target has no GPU, yet the resolution installs
 	// NVIDIA's CUDA runtime wheels.
@@ -34,6 +35,9 @@ func (tm *TargetMatrix) cpuOnlyAdvisory(name string, v pep440.Version, p *packag
 		return Advisory{}, false
 	}
 	text := fmt.Sprintf("%s %s from PyPI is a CPU-only build on %s: it installs and imports, but never uses the target's GPU", name, v, platformName(tm.t))
+	if local := v.Local(); local != "" {
+		text = fmt.Sprintf("%s %s is a build without CUDA code (its local label +%s): it installs and imports, but never uses the target's NVIDIA GPU", name, v, local)
+	}
 	switch alt, ok := tm.gpuBuild(name, v, p); {
 	case ok:
 		text += "; " + alt

@@ -3,6 +3,7 @@ package matrix
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,8 +81,10 @@ type build struct {
 	cpu      bool // cuda = "cpu": the build has no CUDA code, whatever GPU the target has
 }
 
-// cpuBuild is the cuda value of a [[build]] row for a CPU-only build.
+// cpuBuild is the cuda value of a [[build]] row for a build without CUDA code.
 const cpuBuild = "cpu"
+
+var localLabelPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9]*$`) })
 
 type buildArchs struct {
 	row      *archsRow
@@ -907,8 +910,8 @@ func (c *compiler) build(m *packageTables, r *buildRow) {
 	if !ok {
 		return
 	}
-	if r.Local != "" && r.Local != "*" {
-		c.errorf(r.Pos, "build", "local", "%q: use \"\" (versions without a local label) or \"*\" (any)", r.Local)
+	if r.Local != "" && r.Local != "*" && !localLabelPrefix().MatchString(r.Local) {
+		c.errorf(r.Pos, "build", "local", "%q: use \"\" (versions without a local label), \"*\" (any), or the start of a label's first segment in lower case (\"cpu\", \"rocm\")", r.Local)
 		return
 	}
 	if !slices.Contains(knownOS, r.OS) {

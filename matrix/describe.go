@@ -127,16 +127,23 @@ func (m *Matrix) describePackage(name string, v *pep440.Version) []Row {
 		}
 		r := b.row
 		local := "none"
-		if r.Local == "*" {
+		switch r.Local {
+		case "":
+		case "*":
 			local = "any"
+		default:
+			local = "+" + r.Local + "…"
 		}
 		machine := r.Machine
 		if machine == "" {
 			machine = "any"
 		}
 		cuda := buildName(b.cuda)
-		if b.cpu {
+		switch {
+		case b.cpu && r.Local == "":
 			cuda = "none (CPU only)"
+		case b.cpu:
+			cuda = "none (no CUDA code)"
 		}
 		built := row("build", r.Versions, &r.rowMeta,
 			Field{"local label", local}, Field{"os", r.OS}, Field{"machine", machine}, Field{"cuda", cuda})

@@ -257,7 +257,7 @@ func (tm *TargetMatrix) unplacedPlainWheel(v pep440.Version, p *packageRows) *bu
 func (tm *TargetMatrix) platformBuild(v pep440.Version, p *packageRows) *build {
 	for _, b := range p.builds {
 		r := b.row
-		if r.Advisory || !b.versions.Contains(v.Public()) || (r.Local == "" && v.Local() != "") {
+		if r.Advisory || !b.versions.Contains(v.Public()) || !r.matchesLocal(v.Local()) {
 			continue
 		}
 		if tm.t.OS == "" || r.OS != tm.t.OS || (r.Machine != "" && r.Machine != tm.t.Machine) {
@@ -624,7 +624,7 @@ func (tm *TargetMatrix) advisories(name string, v pep440.Version, selected func(
 	if tm.hasVirtual(target.VirtualDriver) || len(tm.gpus) > 0 {
 		for _, b := range p.builds {
 			r := b.row
-			if r.Advisory && b.versions.Contains(pub) && (r.Local != "" || v.Local() == "") && r.OS == tm.t.OS && (r.Machine == "" || r.Machine == tm.t.Machine) {
+			if r.Advisory && b.versions.Contains(pub) && r.matchesLocal(v.Local()) && r.OS == tm.t.OS && (r.Machine == "" || r.Machine == tm.t.Machine) {
 				out = add(out, AdvisoryUnverifiedBuild, fmt.Sprintf("%s %s may be the CUDA %s build (unverified)", name, v, b.cuda), &r.rowMeta)
 			}
 		}

@@ -234,7 +234,8 @@ func TestAdvisoriesFor(t *testing.T) {
 		{"unverified build rows are about wheels without a local label", linux("580.65.06"), []string{"torch 2.14.0+cu130"}, nil},
 		{"bundled CUDA libraries in a CUDA image", image, []string{"torch 2.5.1"}, []string{"CUDA wheels bundle their own CUDA libraries"}},
 		{"bundled CUDA libraries, no image toolkit", linux("550.54.15", "9.0"), []string{"torch 2.5.1"}, nil},
-		{"a CPU build in a CUDA image", image, []string{"torch 2.5.1+cpu"}, nil},
+		{"a CPU build in a CUDA image", image, []string{"torch 2.5.1+cpu"},
+			[]string{"torch 2.5.1+cpu is a build without CUDA code (its local label +cpu): it installs and imports, but never uses the target's NVIDIA GPU; torch 2.5.1+cu124, the CUDA 12.4 build"}},
 		{"bitsandbytes on a T4", linux("550.54.15", "7.5", "6.1"), []string{"bitsandbytes 0.45.0"}, []string{"LLM.int8() needs >= 7.5"}},
 		{"bitsandbytes on an H100", image, []string{"bitsandbytes 0.45.0"}, nil},
 		{"bitsandbytes on an old glibc", old, []string{"bitsandbytes 0.45.0"}, []string{"glibc >= 2.24"}},
@@ -248,7 +249,10 @@ func TestAdvisoriesFor(t *testing.T) {
 		{"PyPI torch on Windows with a GPU", windows, []string{"torch 2.5.1"},
 			[]string{"torch 2.5.1 from PyPI is a CPU-only build on Windows x86_64: it installs and imports, but never uses the target's GPU; torch 2.5.1+cu124, the CUDA 12.4 build on the index https://download.pytorch.org/whl/cu124, runs on the target's NVIDIA driver 552.22"}},
 		{"PyPI torch on a Windows target without GPU", windowsCPU, []string{"torch 2.5.1"}, nil},
-		{"a labelled build on Windows is not the PyPI wheel", windows, []string{"torch 2.5.1+cpu"}, nil},
+		{"a labelled build on Windows is not the PyPI wheel", windows, []string{"torch 2.5.1+cpu"},
+			[]string{"torch 2.5.1+cpu is a build without CUDA code (its local label +cpu)"}},
+		{"an XPU build on Windows", windows, []string{"torch 2.5.1+xpu"}, []string{"torch 2.5.1+xpu is a build without CUDA code"}},
+		{"a CUDA build is none of those", linux("550.54.15", "9.0"), []string{"torch 2.5.1+cu124"}, nil},
 		{"PyPI torch on macOS", mac, []string{"torch 2.5.1"},
 			[]string{"torch 2.5.1 from PyPI is a CPU-only build on macOS aarch64: it installs and imports, but never uses the target's GPU; there is no CUDA build for macOS"}},
 		{"PyPI torch 2.10 on aarch64", gh200, []string{"torch 2.10.0"},
@@ -345,6 +349,11 @@ func TestDescribe(t *testing.T) {
 		"local label=none os=windows machine=any cuda=none (CPU only)",
 		"local label=none os=darwin machine=any cuda=none (CPU only)",
 		"local label=none os=linux machine=aarch64 cuda=none (CPU only)",
+		"local label=+cpu… os=linux machine=any cuda=none (no CUDA code)",
+		"local label=+cpu… os=windows machine=any cuda=none (no CUDA code)",
+		"local label=+rocm… os=linux machine=any cuda=none (no CUDA code)",
+		"local label=+xpu… os=linux machine=any cuda=none (no CUDA code)",
+		"local label=+xpu… os=windows machine=any cuda=none (no CUDA code)",
 	}
 	if !slices.Equal(builds, wantBuilds) {
 		t.Errorf("builds:\n%q\nwant\n%q", builds, wantBuilds)

@@ -143,11 +143,26 @@ type osRow struct {
 type buildRow struct {
 	Package  string `toml:"package" required:""`
 	Versions string `toml:"versions"`
-	Local    string `toml:"local"`
-	OS       string `toml:"os" required:""`
-	Machine  string `toml:"machine"`
-	CUDA     string `toml:"cuda" required:""`
+	// Local says which local labels the row is about: "" none (the plain wheel), "*" any,
+	// else those whose first segment starts with it ("rocm": +rocm6.2).
+	Local   string `toml:"local"`
+	OS      string `toml:"os" required:""`
+	Machine string `toml:"machine"`
+	CUDA    string `toml:"cuda" required:""`
 	rowMeta
+}
+
+// matchesLocal reports whether the row is about builds with the local label local ("" for
+// none).
+func (r *buildRow) matchesLocal(local string) bool {
+	switch r.Local {
+	case "":
+		return local == ""
+	case "*":
+		return true
+	}
+	first, _, _ := strings.Cut(local, ".")
+	return strings.HasPrefix(first, r.Local)
 }
 
 type localCUDARow struct {

@@ -4,6 +4,6 @@ package matrix
 
 // embeddedDataStamp is the DataStamp of data.FS.
 var embeddedDataStamp = DataStamp{
-	Hash: "683e341a1f7afb51d2bbe8298c6719e67f1fb5b3da7390f7c6851ff7e219282b",
+	Hash: "bfe7b670d4c8fe1c7b757702404fbcd61eca3d20dcc30027a4e57b087984058a",
 	Date: "2026-03-23",
 }
