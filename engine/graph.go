@@ -156,7 +156,7 @@ func newSolutionGraph(packages []Package) *solutionGraph {
 }
 
 func (g *solutionGraph) notInSolution(name string) error {
-	return &RequestError{Err: fmt.Errorf("%s is not in the solution for this target: nothing the requirements need on it is called that (depsolve tree lists the %d packages that are)", name, len(g.names))}
+	return &RequestError{Err: fmt.Errorf("%s is not in the solution for this target: nothing the requirements need on it is called that (depsolve tree lists the %d %s that are)", name, len(g.names), plural(len(g.names), "package", "packages"))}
 }
 
 // roots are the packages the trees start from.

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -78,7 +80,7 @@ usage, 3 index, network or cache failure, 130 interrupted (Ctrl-C).`,
 	}
 	flags[cmd] = func() {
 		cmd.Flags().BoolVar(&opts.Invert, "invert", false, "show what requires each package, down to your requirements")
-		cmd.Flags().IntVar(&opts.Depth, "depth", 0, "show `N` levels below the roots (default: all)")
+		cmd.Flags().Var((*levelsValue)(&opts.Depth), "depth", "show `N` levels below the roots (default: all)")
 		repeatable(cmd.Flags(), &opts.Packages, "package", "", "start the tree at package `NAME` (repeatable)")
 		f.registerSources(cmd.Flags())
 		f.registerTimeout(cmd.Flags())
@@ -279,4 +281,20 @@ func whyText(paths [][]engine.Hop, more bool) string {
 		fmt.Fprintf(&b, "(only the %d shortest paths are shown; depsolve tree --invert --package %s shows every package on them once)\n", len(paths), paths[0][len(paths[0])-1].Name)
 	}
 	return b.String()
+}
+
+// levelsValue is --depth: a whole number of levels, said so when it is not one (pflag's
+// own int flag answers with strconv's wording).
+type levelsValue int
+
+func (l *levelsValue) String() string { return strconv.Itoa(int(*l)) }
+func (l *levelsValue) Type() string   { return "int" }
+
+func (l *levelsValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return errors.New("want a whole number of levels, such as 2")
+	}
+	*l = levelsValue(n)
+	return nil
 }
