@@ -172,13 +172,16 @@ func (r *recorder) Progress(string, func() (int64, int64)) func() {
 // (a newline that fakes a line of output, an escape that clears the screen) are
 // escaped, on the one line of the warning.
 func TestYankReasonEscaped(t *testing.T) {
-	var r recorder
-	warnYanked(&r, []Package{
-		{Name: "demo", Version: pep440.MustParse("1.0"), Files: []index.File{{Filename: "demo-1.0.tar.gz", Yanked: true, YankedReason: "broken\nok: all good\x1b[2J\u009b31m, naïve"}}},
-		{Name: "other", Version: pep440.MustParse("2.0"), Files: []index.File{{Filename: "other-2.0.tar.gz"}}},
-	})
-	want := []string{`demo 1.0 is yanked (reason: broken\nok: all good\x1b[2J\u009b31m, naïve); it is used because it is pinned exactly`}
-	if diff := cmp.Diff(want, r.warnings); diff != "" {
-		t.Errorf("warnings (-want +got):\n%s", diff)
+	out := &outcome{
+		packages: []Package{
+			{Name: "demo", Version: pep440.MustParse("1.0"), Files: []index.File{{Filename: "demo-1.0.tar.gz", Yanked: true, YankedReason: "broken\nok: all good\x1b[2J\u009b31m, naïve"}}},
+			{Name: "other", Version: pep440.MustParse("2.0"), Files: []index.File{{Filename: "other-2.0.tar.gz"}}},
+		},
+		warnings: []Warning{{Code: WarningYankedPin, Package: "demo", Version: "1.0", Message: "demo 1.0 is yanked; it is used because it is pinned exactly"}},
+	}
+	yankedReasons(out)
+	want := `demo 1.0 is yanked (reason: broken\nok: all good\x1b[2J\u009b31m, naïve); it is used because it is pinned exactly`
+	if got := out.warnings[0].Message; got != want {
+		t.Errorf("warning %q, want %q", got, want)
 	}
 }

@@ -41,7 +41,7 @@ type Violation struct {
 func WarningCodes() []string {
 	codes := append(matrix.AdvisoryCodes(), WarningUnaskedPrerelease, WarningSdistOnly, WarningLockTargetOverridden,
 		WarningUnverifiableURL, WarningUVSourceNotFollowed, WarningBaseImageDuplicate, WarningDevelBaseImage, WarningBaseImageSizeUnknown,
-		WarningPolicyLoosened, WarningLockHashUnchecked, WarningLibcUnknown, target.WarningUnknownImageRelease, target.WarningImagePreinstalls)
+		WarningPolicyLoosened, WarningLockHashUnchecked, WarningLibcUnknown, WarningYankedPin, target.WarningUnknownImageRelease, target.WarningImagePreinstalls)
 	slices.Sort(codes)
 	return slices.Compact(codes)
 }

@@ -193,6 +193,37 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		return nil, s.explain(err)
 	}
 	out.warnings = append(out.warnings, builds...)
+	yanked, err := yankedPins(ctx, ix, out.packages)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	out.warnings = append(out.warnings, yanked...)
+	return out, nil
+}
+
+// WarningYankedPin is the code of a pin of a yanked release: an exact pin takes one
+// (PEP 592), and pip warns as it installs it.
+const WarningYankedPin = "yanked-pin"
+
+// yankedPins warns of each pin whose release the index marks yanked. The index's reason
+// comes with the files (yankedReasons), which not every run looks up.
+func yankedPins(ctx context.Context, ix *index.Index, packages []Package) ([]Warning, error) {
+	var out []Warning
+	for _, p := range packages {
+		if p.DirectURL != "" {
+			continue
+		}
+		releases, err := ix.Releases(ctx, p.Name)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(releases, func(r resolver.Release) bool { return r.Version.Equal(p.Version) })
+		if i < 0 || !releases[i].Yanked {
+			continue
+		}
+		out = append(out, Warning{Code: WarningYankedPin, Package: p.Name, Version: p.Version.String(),
+			Message: fmt.Sprintf("%s %s is yanked; it is used because it is pinned exactly, as pip does, which warns as it installs it", p.Name, p.Version)})
+	}
 	return out, nil
 }
 
@@ -359,16 +390,24 @@ func (s *session) withFiles(ctx context.Context, ix *index.Index, out *outcome) 
 	if err := g.Wait(); err != nil {
 		return s.explain(err)
 	}
-	warnYanked(s.report, out.packages)
+	yankedReasons(out)
 	return nil
 }
 
-// warnYanked says which pins are yanked, with the index's reason: an exact pin takes a
-// yanked release (PEP 592), and pip warns when it installs one. The reason is the
-// index's text, so it is escaped (package printable).
-func warnYanked(r Reporter, packages []Package) {
-	for _, p := range packages {
-		f, ok := p.InstallFile()
+// yankedReasons adds to each yanked-pin warning the reason the index gives with the file
+// that would be installed. The reason is the index's text, so it is escaped (package
+// printable).
+func yankedReasons(out *outcome) {
+	for i := range out.warnings {
+		w := &out.warnings[i]
+		if w.Code != WarningYankedPin {
+			continue
+		}
+		j := slices.IndexFunc(out.packages, func(p Package) bool { return p.Name == w.Package })
+		if j < 0 {
+			continue
+		}
+		f, ok := out.packages[j].InstallFile()
 		if !ok || !f.Yanked {
 			continue
 		}
@@ -376,7 +415,7 @@ func warnYanked(r Reporter, packages []Package) {
 		if f.YankedReason != "" {
 			reason = "reason: " + printable.Escape(f.YankedReason)
 		}
-		r.Warn(fmt.Sprintf("%s %s is yanked (%s); it is used because it is pinned exactly", p.Name, p.Version, reason))
+		w.Message = strings.Replace(w.Message, " is yanked;", " is yanked ("+reason+");", 1)
 	}
 }
 
