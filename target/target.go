@@ -356,10 +356,46 @@ func (b *targetBuilder) scalars() error {
 		}
 		*f.dst = v
 	}
+	b.noteImageOverrides()
 	if !b.t.Implementation.Known() {
 		b.t.Implementation = Value{Text: "cpython", Origin: Origin{From: FromDefault}}
 	}
 	return nil
+}
+
+// noteImageOverrides says where a flag or a file replaced a version the base image gives
+// with one it does not agree with (--cuda 12.8 over nvidia/cuda:12.4.1-…): the higher
+// source wins, as everywhere, though what the image holds is what runs. A version that
+// only says more (3.11.9 over the image's 3.11) agrees.
+func (b *targetBuilder) noteImageOverrides() {
+	for _, f := range []struct {
+		name  string
+		final Value
+		get   func(*Declaration) Value
+	}{
+		{"cuda", b.t.CUDA.Value, func(d *Declaration) Value { return d.CUDA }},
+		{"python", b.t.Python.Value, func(d *Declaration) Value { return d.Python }},
+		{"glibc", b.t.GLibc.Value, func(d *Declaration) Value { return d.GLibc }},
+	} {
+		if !f.final.Known() || f.final.Origin.From >= FromBaseImage {
+			continue
+		}
+		for i := range b.decls {
+			image := f.get(&b.decls[i])
+			if !image.Known() || image.Origin.From != FromBaseImage || versionsAgree(image.Text, f.final.Text) {
+				continue
+			}
+			b.notef("%s %s (%s) replaces the %s of the %s: the check uses %s, though what the image holds is what runs",
+				f.name, f.final.Text, f.final.Origin, image.Text, image.Origin, f.final.Text)
+			break
+		}
+	}
+}
+
+// versionsAgree reports whether two versions name the same release, one perhaps more
+// precisely ("3.11" and "3.11.9").
+func versionsAgree(a, b string) bool {
+	return a == b || strings.HasPrefix(a, b+".") || strings.HasPrefix(b, a+".")
 }
 
 // gpuFacts settles CPU against the driver and GPUs: the higher-precedence side wins, and

@@ -173,6 +173,21 @@ func TestBuildTargetBaseImage(t *testing.T) {
 			"cuda 12.4.1 / base image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04",
 			"note: base image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04: architecture x86_64 assumed (images are multi-architecture; give --platform, or FROM --platform in the Dockerfile)",
 		}},
+		{"a flag that disagrees with the image", []Declaration{{BaseImage: Flag("--base-image", "nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04"), CUDA: Flag("--cuda", "12.8")}}, []string{
+			"python" + none,
+			"platform manylinux_2_35_x86_64 / base image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04",
+			"glibc 2.35 / base image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04",
+			"cuda 12.8 / flag --cuda",
+			"note: base image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04: architecture x86_64 assumed (images are multi-architecture; give --platform, or FROM --platform in the Dockerfile)",
+			"note: cuda 12.8 (flag --cuda) replaces the 12.4.1 of the base image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04: the check uses 12.8, though what the image holds is what runs",
+		}},
+		{"a flag that says more than the image", []Declaration{{BaseImage: Flag("--base-image", "nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04"), CUDA: Flag("--cuda", "12.4")}}, []string{
+			"python" + none,
+			"platform manylinux_2_35_x86_64 / base image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04",
+			"glibc 2.35 / base image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04",
+			"cuda 12.4 / flag --cuda",
+			"note: base image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04: architecture x86_64 assumed (images are multi-architecture; give --platform, or FROM --platform in the Dockerfile)",
+		}},
 		{"nvcr.io and detection", []Declaration{
 			{BaseImage: Flag("--base-image", "nvcr.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04")},
 			{Python: detected("python3", "3.10.12"), Platform: detected("python3", "linux_aarch64"), GLibc: detected("getconf GNU_LIBC_VERSION", "2.39")},
