@@ -106,6 +106,9 @@ type imageTarget struct {
 	musl  string      // "1.2" for an Alpine image
 	cudnn string      // the cuDNN major of an nvidia/cuda image, "" for none or unknown
 	notes []string
+	// glibcNotes say only that the image's glibc is unknown: moot, and left out, when a
+	// higher source gives the glibc (--glibc, a manylinux --platform).
+	glibcNotes []string
 
 	preinstalled []Installed
 	warnings     []ImageWarning
@@ -140,18 +143,18 @@ func baseImageTarget(ref string, origin Origin, dockerPlatform string, cat Catal
 		case facts.GLibc != "":
 			set(&it.decl.GLibc, facts.GLibc)
 		case facts.OS == "":
-			it.notes = append(it.notes, fmt.Sprintf("base image %s: the tag names no OS; glibc unknown (give --glibc)", ref))
+			it.glibcNotes = append(it.glibcNotes, fmt.Sprintf("base image %s: the tag names no OS; glibc unknown (give --glibc)", ref))
 		}
 	case isFrameworkImage(r):
 		frameworkImage(ref, r, origin, cat, &it)
 	case r.registry == "docker.io" && r.repo == "library/python":
-		it.notes = append(it.notes, pythonImage(ref, r.tag, origin, cat, &it.decl, &it.musl)...)
+		pythonImage(ref, r.tag, origin, cat, &it)
 	case isDistroImage(r):
 		os, ok := distroOS(r)
 		if glibc, known := cat.OSGlibc(os); ok && known {
 			set(&it.decl.GLibc, glibc)
 		} else {
-			it.notes = append(it.notes, fmt.Sprintf("base image %s: its glibc is unknown (give --glibc)", ref))
+			it.glibcNotes = append(it.glibcNotes, fmt.Sprintf("base image %s: its glibc is unknown (give --glibc)", ref))
 		}
 	default:
 		it.linux = false
@@ -207,16 +210,17 @@ var (
 // pythonImage reads a Docker Hub python tag: <version>[-slim][-<debian codename>|-alpine[3.N]].
 // A tag without a release follows whatever Debian is current when it is pulled, so its glibc
 // is left unknown. Alpine 3.13 and later ship musl 1.2.
-func pythonImage(ref, tag string, origin Origin, cat Catalog, d *Declaration, musl *string) []string {
+func pythonImage(ref, tag string, origin Origin, cat Catalog, it *imageTarget) {
 	m := pythonImageTagRE().FindStringSubmatch(tag)
 	if m == nil {
-		return []string{fmt.Sprintf("base image %s: tag not understood; Python and glibc unknown", ref)}
+		it.notes = append(it.notes, fmt.Sprintf("base image %s: tag not understood; Python and glibc unknown", ref))
+		return
 	}
-	var notes []string
+	d := &it.decl
 	version, variant := m[1], m[2]
 	switch strings.Count(version, ".") {
 	case 0:
-		notes = append(notes, fmt.Sprintf("base image %s: the tag gives no Python minor version; Python unknown", ref))
+		it.notes = append(it.notes, fmt.Sprintf("base image %s: the tag gives no Python minor version; Python unknown", ref))
 	default:
 		d.Python = Value{Text: version, Origin: origin}
 		d.Implementation = Value{Text: "cpython", Origin: origin}
@@ -224,21 +228,22 @@ func pythonImage(ref, tag string, origin Origin, cat Catalog, d *Declaration, mu
 	release := variant[strings.LastIndexByte(variant, '-')+1:]
 	if am := alpineRE().FindStringSubmatch(release); am != nil {
 		if minor, err := strconv.Atoi(am[1]); err == nil && minor < 13 {
-			return append(notes, fmt.Sprintf("base image %s: Alpine before 3.13 has musl 1.1, which musllinux wheels do not target; platform unknown", ref))
+			it.notes = append(it.notes, fmt.Sprintf("base image %s: Alpine before 3.13 has musl 1.1, which musllinux wheels do not target; platform unknown", ref))
+			return
 		}
-		*musl = "1.2"
-		return notes
+		it.musl = "1.2"
+		return
 	}
 	os, ok := debianReleases[release]
 	if !ok {
-		return append(notes, fmt.Sprintf("base image %s: the tag names no Debian release, and the image follows the current one; glibc unknown (use a tag such as %s-slim-bookworm, or give --glibc)", ref, version))
+		it.glibcNotes = append(it.glibcNotes, fmt.Sprintf("base image %s: the tag names no Debian release, and the image follows the current one; glibc unknown (use a tag such as %s-slim-bookworm, or give --glibc)", ref, version))
+		return
 	}
 	if glibc, known := cat.OSGlibc(os); known {
 		d.GLibc = Value{Text: glibc, Origin: origin}
 	} else {
-		notes = append(notes, fmt.Sprintf("base image %s: the glibc of %s is not in the matrix (give --glibc)", ref, os))
+		it.glibcNotes = append(it.glibcNotes, fmt.Sprintf("base image %s: the glibc of %s is not in the matrix (give --glibc)", ref, os))
 	}
-	return notes
 }
 
 var ubiRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ubi([0-9]+)(?:-minimal|-micro|-init)?$`) })

@@ -1,6 +1,7 @@
 package target
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,7 +102,7 @@ func TestBaseImageTarget(t *testing.T) {
 		if it.linux != tt.linux {
 			t.Errorf("%s: linux %v, want %v", tt.ref, it.linux, tt.linux)
 		}
-		if diff := cmp.Diff(tt.notes, it.notes); diff != "" {
+		if diff := cmp.Diff(tt.notes, slices.Concat(it.notes, it.glibcNotes)); diff != "" {
 			t.Errorf("%s: notes (-want +got):\n%s", tt.ref, diff)
 		}
 	}

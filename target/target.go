@@ -278,6 +278,9 @@ func (b *targetBuilder) dockerfilePython(it *imageTarget, base DockerfileBase) {
 
 func (b *targetBuilder) imageImplies(it imageTarget, origin Origin) {
 	b.t.Notes = append(b.t.Notes, it.notes...)
+	if !b.glibcGivenAboveImage() {
+		b.t.Notes = append(b.t.Notes, it.glibcNotes...)
+	}
 	b.t.Preinstalled = append(b.t.Preinstalled, it.preinstalled...)
 	b.t.Warnings = append(b.t.Warnings, it.warnings...)
 	if it.cudnn != "" {
@@ -287,6 +290,20 @@ func (b *targetBuilder) imageImplies(it imageTarget, origin Origin) {
 		b.imagePlatform(&it, origin)
 	}
 	b.decls = append(b.decls, it.decl)
+}
+
+// glibcGivenAboveImage reports whether a source above the base image gives the glibc:
+// --glibc, or a --platform (or depsolve.toml's) that names one, as manylinux_2_35_x86_64.
+func (b *targetBuilder) glibcGivenAboveImage() bool {
+	if g := b.pick(func(d *Declaration) Value { return d.GLibc }); g.Known() && g.Origin.From < FromBaseImage {
+		return true
+	}
+	p := b.pick(func(d *Declaration) Value { return d.Platform })
+	if !p.Known() || p.Origin.From >= FromBaseImage {
+		return false
+	}
+	pp, err := pep425.ParsePlatform(p.Text)
+	return err == nil && !pp.Glibc.IsZero()
 }
 
 // imagePlatform gives a Linux image its platform tag. The architecture is the Dockerfile's

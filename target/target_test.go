@@ -188,6 +188,14 @@ func TestBuildTargetBaseImage(t *testing.T) {
 			"cuda 12.4 / flag --cuda",
 			"note: base image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04: architecture x86_64 assumed (images are multi-architecture; give --platform, or FROM --platform in the Dockerfile)",
 		}},
+		{"--glibc answers what the python tag leaves unknown", []Declaration{{BaseImage: Flag("--base-image", "python:3.11-slim"), GLibc: Flag("--glibc", "2.36")}}, []string{
+			"python 3.11 / base image python:3.11-slim",
+			"platform manylinux_2_36_x86_64 / base image python:3.11-slim",
+			"glibc 2.36 / flag --glibc",
+			"cuda" + none,
+			"note: base image python:3.11-slim: architecture x86_64 assumed (images are multi-architecture; give --platform, or FROM --platform in the Dockerfile)",
+			"note: python 3.11 (base image python:3.11-slim) has no patch version: it compares as 3.11.0, so Requires-Python such as >=3.11.4 excludes it; give the full version (3.11.x) to check such bounds",
+		}},
 		{"nvcr.io and detection", []Declaration{
 			{BaseImage: Flag("--base-image", "nvcr.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04")},
 			{Python: detected("python3", "3.10.12"), Platform: detected("python3", "linux_aarch64"), GLibc: detected("getconf GNU_LIBC_VERSION", "2.39")},
