@@ -538,9 +538,9 @@ func (b *Budget) Breakdown(r *SizeReport) string {
 		verdict = fmt.Sprintf("over by %s:", HumanBytes(b.Counted-b.Limit))
 	}
 	lines = append(lines, fmt.Sprintf("the image would hold %s installed against a budget of %s (%s), %s", HumanBytes(b.Counted), HumanBytes(b.Limit), b.Origin, strings.TrimSuffix(verdict, ":")))
-	lines = append(lines, fmt.Sprintf("  packages: %s installed (%s to download) in %d packages", HumanBytes(r.Installed), HumanBytes(r.Download), len(r.Packages)))
+	lines = append(lines, fmt.Sprintf("  packages: %s installed (%s to download) in %d %s", HumanBytes(r.Installed), HumanBytes(r.Download), len(r.Packages), plural(len(r.Packages), "package", "packages")))
 	for _, f := range r.Families {
-		lines = append(lines, fmt.Sprintf("  CUDA %d: %s in %d packages", f.Major, HumanBytes(f.Installed), len(f.Packages)))
+		lines = append(lines, fmt.Sprintf("  CUDA %d: %s in %d %s", f.Major, HumanBytes(f.Installed), len(f.Packages), plural(len(f.Packages), "package", "packages")))
 	}
 	var largest []string
 	for i, p := range r.Largest() {

@@ -47,7 +47,7 @@ type htmlReport struct {
 	Target    string
 	Installed string
 	Download  string
-	Count     int
+	Count     string // "25 packages"
 	Budget    string
 	Over      bool
 	Boxes     []htmlBox
@@ -68,7 +68,7 @@ type htmlLegend struct{ Fill, Text string }
 func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
 	s := v.Sizes
 	rep := htmlReport{Target: target, Installed: engine.HumanBytes(s.Installed), Download: engine.HumanBytes(s.Download),
-		Count: len(s.Packages), Width: mapWidth, Height: mapHeight}
+		Count: plural(len(s.Packages), "package", "packages"), Width: mapWidth, Height: mapHeight}
 	if b := v.Budget; b != nil {
 		rep.Over = b.Over
 		if b.Over {
