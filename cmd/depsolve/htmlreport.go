@@ -124,7 +124,12 @@ func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
 		rep.Families = append(rep.Families, htmlRow{Name: fmt.Sprintf("CUDA %d family, %s", f.Major, plural(len(f.Packages), "package", "packages")), CUDA: fmt.Sprint(f.Major), Installed: engine.HumanBytes(f.Installed), Download: engine.HumanBytes(f.Download)})
 	}
 	rep.Families = append(rep.Families, htmlRow{Name: "total, " + plural(len(s.Packages), "package", "packages"), Installed: engine.HumanBytes(s.Installed), Download: engine.HumanBytes(s.Download)})
-	if b := s.Base; b != nil && b.Installed == 0 {
+	switch b := s.Base; {
+	case b != nil && b.Installed > 0:
+		// The treemap draws it, but a box's size is no number: the table says it, as
+		// the text report does. Its download is not known: nothing pulls it here.
+		rep.Families = append(rep.Families, htmlRow{Name: "base image " + b.Image, Installed: engine.HumanBytes(b.Installed)})
+	case b != nil:
 		rep.Notes = append(rep.Notes, "The base image "+b.Image+" is not drawn: its size is not known from its reference.")
 	}
 	if u := s.Unknown(); len(u) > 0 {
