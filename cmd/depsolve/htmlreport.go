@@ -88,7 +88,7 @@ func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
 	}
 	seen := map[int]bool{}
 	for _, p := range s.Largest() {
-		rep.Rows = append(rep.Rows, htmlRow{Name: p.Name, Version: p.Version, CUDA: cudaColumn(p.CUDAFamily), Installed: installedColumn(p), Download: engine.HumanBytes(p.Download), File: p.File})
+		rep.Rows = append(rep.Rows, htmlRow{Name: p.Name, Version: p.Version, CUDA: cudaColumn(p.CUDAFamily), Installed: installedColumn(p), Download: downloadColumn(p), File: p.File})
 		if p.Installed <= 0 {
 			continue
 		}
@@ -121,9 +121,9 @@ func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
 		rep.Legend = append(rep.Legend, htmlLegend{colourOf(major), familyName(major)})
 	}
 	for _, f := range s.Families {
-		rep.Families = append(rep.Families, htmlRow{Name: fmt.Sprintf("CUDA %d family, %s", f.Major, plural(len(f.Packages), "package", "packages")), CUDA: fmt.Sprint(f.Major), Installed: engine.HumanBytes(f.Installed), Download: engine.HumanBytes(f.Download)})
+		rep.Families = append(rep.Families, htmlRow{Name: familyLabel(s, f), CUDA: fmt.Sprint(f.Major), Installed: engine.HumanBytes(f.Installed), Download: engine.HumanBytes(f.Download)})
 	}
-	rep.Families = append(rep.Families, htmlRow{Name: "total, " + plural(len(s.Packages), "package", "packages"), Installed: engine.HumanBytes(s.Installed), Download: engine.HumanBytes(s.Download)})
+	rep.Families = append(rep.Families, htmlRow{Name: totalLabel(s), Installed: engine.HumanBytes(s.Installed), Download: engine.HumanBytes(s.Download)})
 	switch b := s.Base; {
 	case b != nil && b.Installed > 0:
 		// The treemap draws it, but a box's size is no number: the table says it, as
@@ -175,6 +175,15 @@ func installedColumn(p engine.PackageSize) string {
 		return "?"
 	}
 	return engine.HumanBytes(p.Installed)
+}
+
+// downloadColumn is "?" for a pin whose file was not looked up (offline, without the
+// cache): its 0 is no size.
+func downloadColumn(p engine.PackageSize) string {
+	if p.File == "" && p.InstalledUnknown != "" {
+		return "?"
+	}
+	return engine.HumanBytes(p.Download)
 }
 
 // num writes a coordinate with one decimal, so the same layout gives the same bytes.
