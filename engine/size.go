@@ -295,7 +295,10 @@ type BaseLibraries struct {
 	CUDAMajor int      // the image's CUDA major; 0 when unknown
 	CUDNN     string   // the image's cuDNN major; "" when none or unknown
 	Libraries []string // "libcublas", "libcudnn", …
-	From      string   // where the list comes from, for messages: "its flavor cudnn-runtime [data/images.toml:40]"
+	From      string   // where the list comes from, for messages: "its flavor cudnn-runtime"
+	// Row is the data row of the flavor the list is of, which the finding cites (its
+	// sources in JSON); nil for a list read from the image.
+	Row *matrix.Cite
 	// Leaner is a reference to the same image with the fewest libraries (its base
 	// flavor), and Keeps what that one ships; "" when there is none.
 	Leaner string
@@ -320,7 +323,7 @@ func (s *session) baseLibraries() *BaseLibraries {
 	b.CUDAMajor, _ = strconv.Atoi(major) // BaseImage matched the tag's CUDA version as digits
 	b.From = "its flavor " + img.Flavor
 	if len(img.Cites) > 0 {
-		b.From += fmt.Sprintf(" [%s:%d]", img.Cites[0].File, img.Cites[0].Line)
+		b.Row = &img.Cites[0]
 	}
 	if name, keeps, ok := s.matrix.LeanestFlavor(); ok && name != img.Flavor {
 		b.Leaner = strings.Replace(ref, "-"+img.Flavor+"-", "-"+name+"-", 1)
@@ -392,7 +395,7 @@ func duplicatesOfBase(base BaseLibraries, r *SizeReport, m *matrix.Matrix) (Warn
 	if len(fixes) > 0 {
 		msg += "; " + strings.Join(fixes, "; or ")
 	}
-	w := Warning{Code: WarningBaseImageDuplicate, Message: msg}
+	w := Warning{Code: WarningBaseImageDuplicate, Message: msg, Row: base.Row}
 	w.atStake(bytes)
 	return w, true
 }
@@ -588,7 +591,7 @@ func budgetHints(ws []Warning) []string {
 	slices.SortStableFunc(found, func(a, b Warning) int { return cmp.Compare(b.Bytes, a.Bytes) })
 	hints := []string{}
 	for _, w := range found {
-		hints = append(hints, w.Code+": "+w.Message)
+		hints = append(hints, w.Code+": "+w.Text())
 	}
 	return append(hints, "raise the budget (--max-image-size, or max-image-size in depsolve.toml) if the image may be this large")
 }

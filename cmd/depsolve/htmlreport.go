@@ -144,7 +144,7 @@ func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
 		if w.Bytes > 0 {
 			bytes = engine.HumanBytes(w.Bytes)
 		}
-		rep.Findings = append(rep.Findings, htmlFinding{Bytes: bytes, Code: w.Code, Message: w.Message})
+		rep.Findings = append(rep.Findings, htmlFinding{Bytes: bytes, Code: w.Code, Message: w.Text()})
 	}
 	return renderHTMLReport(rep)
 }
