@@ -8,6 +8,7 @@ import (
 
 	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/internal/treemap"
+	"github.com/depsolve/depsolve/matrix"
 )
 
 // The HTML report is one self-contained file: inline CSS, an inline SVG treemap whose
@@ -198,12 +199,16 @@ func shorten(label string, w float64) string {
 	return label[:fit-1] + "…"
 }
 
+// bloatCodes are the codes of the findings about the image's bloat.
+var bloatCodes = []string{engine.WarningBaseImageDuplicate, engine.WarningDevelBaseImage, matrix.AdvisoryCUDAWheelsOnCPUTarget, matrix.AdvisoryCUDAFamilyMix}
+
 // sizeFindings are the warnings about the image's bloat: those with bytes at stake, and
-// the base image findings whose bytes are not known.
+// those whose bytes are not known (a base image known by its tag, sizes not looked up
+// offline), which the findings list all the same.
 func sizeFindings(ws []engine.Warning) []engine.Warning {
 	var out []engine.Warning
 	for _, w := range ws {
-		if w.Bytes > 0 || w.Code == engine.WarningDevelBaseImage || w.Code == engine.WarningBaseImageDuplicate {
+		if w.Bytes > 0 || slices.Contains(bloatCodes, w.Code) {
 			out = append(out, w)
 		}
 	}
