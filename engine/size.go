@@ -381,10 +381,13 @@ func duplicatesOfBase(base BaseLibraries, r *SizeReport, m *matrix.Matrix) (Warn
 	msg := fmt.Sprintf("%s bring their own copies of %s, which the base image %s already ships (%s)",
 		strings.Join(pins, ", "), strings.Join(libs, ", "), base.Image, base.From)
 	var fixes []string
-	if base.Leaner != "" {
+	leanestCopies := slices.ContainsFunc(libs, func(l string) bool { return slices.Contains(base.Keeps, l) })
+	// A leaner flavor that ships every library copied (libcudart alone, from the CUDA
+	// runtime wheel) keeps every copy: it is no fix for these bytes.
+	leanestKeepsAll := !slices.ContainsFunc(libs, func(l string) bool { return !slices.Contains(base.Keeps, l) })
+	if base.Leaner != "" && !leanestKeepsAll {
 		fixes = append(fixes, fmt.Sprintf("the base %s ships only %s and leaves the rest to the wheels", base.Leaner, strings.Join(base.Keeps, ", ")))
 	}
-	leanestCopies := slices.ContainsFunc(libs, func(l string) bool { return slices.Contains(base.Keeps, l) })
 	if os := osImage(base.OS); os != "" && (base.Leaner == "" || leanestCopies) {
 		fixes = append(fixes, fmt.Sprintf("the plain OS image %s ships none: the wheels bring every CUDA library they load, and the NVIDIA container toolkit mounts the driver", os))
 	}
