@@ -378,8 +378,12 @@ func duplicatesOfBase(base BaseLibraries, r *SizeReport, m *matrix.Matrix) (Warn
 		return Warning{}, false
 	}
 	bytes := r.installedOf(names)
-	msg := fmt.Sprintf("%s bring their own copies of %s, which the base image %s already ships (%s)",
-		strings.Join(pins, ", "), strings.Join(libs, ", "), base.Image, base.From)
+	bring := "bring their own copies"
+	if len(pins) == 1 {
+		bring = "brings its own " + plural(len(libs), "copy", "copies")
+	}
+	msg := fmt.Sprintf("%s %s of %s, which the base image %s already ships (%s)",
+		strings.Join(pins, ", "), bring, strings.Join(libs, ", "), base.Image, base.From)
 	var fixes []string
 	leanestCopies := slices.ContainsFunc(libs, func(l string) bool { return slices.Contains(base.Keeps, l) })
 	// A leaner flavor that ships every library copied (libcudart alone, from the CUDA

@@ -189,6 +189,9 @@ func TestBloatBaseImageDuplicateOnlyOfWhatTheLeanestKeeps(t *testing.T) {
 	if !ok || w.Bytes != installed["nvidia-cuda-runtime-cu12"] {
 		t.Fatalf("got %+v", w)
 	}
+	if !strings.HasPrefix(w.Message, "nvidia-cuda-runtime-cu12 12.4.127 brings its own copy of libcudart, ") {
+		t.Errorf("message %q: want one wheel's one copy said as such", w.Message)
+	}
 	if strings.Contains(w.Message, "12.4.1-base-ubuntu22.04") || !strings.Contains(w.Message, "the plain OS image ubuntu:22.04 ships none") {
 		t.Errorf("message %q offers the base flavor, which ships libcudart too, or not the OS image", w.Message)
 	}
