@@ -178,16 +178,27 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 	g, gctx := errgroup.WithContext(ctx)
 	for i, p := range out.packages {
 		ps := &r.Packages[i]
-		ps.Name, ps.Version = p.Name, p.Version.String()
+		ps.Name, ps.Version = p.Name, p.VersionText()
 		if major, _, ok := tm.CUDAFamily(p.Name, p.Version); ok {
 			ps.CUDAFamily = major
 		}
-		if sz, ok := ix.SizesAtHand(p.Name, p.Version); ok {
-			ps.fill(sz)
+		// A NAME @ URL pin is on no index: a wheel's sizes are its file's, read as its
+		// metadata was; what anything else installs only a build would tell.
+		lookup := func(ctx context.Context) (index.Sizes, error) { return ix.Sizes(ctx, p.Name, p.Version) }
+		switch {
+		case p.Unverified:
+			ps.InstalledUnknown = "named by URL and not a wheel: only a build would tell, and depsolve never runs package code"
 			continue
+		case p.DirectURL != "" && len(p.Files) == 1:
+			lookup = func(ctx context.Context) (index.Sizes, error) { return ix.DirectWheelSizes(ctx, p.Files[0]) }
+		default:
+			if sz, ok := ix.SizesAtHand(p.Name, p.Version); ok {
+				ps.fill(sz)
+				continue
+			}
 		}
 		g.Go(func() error {
-			sz, err := ix.Sizes(gctx, p.Name, p.Version)
+			sz, err := lookup(gctx)
 			switch {
 			case err == nil:
 				ps.fill(sz)

@@ -114,7 +114,7 @@ func printSizeTable(u *ui, v engine.Verdict) {
 		if p.CUDAFamily != 0 {
 			cuda = fmt.Sprint(p.CUDAFamily)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t %s %s\n", installedColumn(p), downloadColumn(p), cuda, p.Name, p.Version)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t %s\n", installedColumn(p), downloadColumn(p), cuda, pinName(p))
 	}
 	fmt.Fprintf(tw, "%s\t%s\t\t %s\n", engine.HumanBytes(s.Installed), engine.HumanBytes(s.Download), totalLabel(s))
 	for _, f := range s.Families {
@@ -129,7 +129,7 @@ func printSizeTable(u *ui, v engine.Verdict) {
 		}
 	}
 	for _, p := range s.Unknown() {
-		u.printf("%s %s: installed size unknown: %s\n", p.Name, p.Version, p.InstalledUnknown)
+		u.printf("%s: installed size unknown: %s\n", pinName(p), p.InstalledUnknown)
 	}
 	found := sizeFindings(v.Warnings)
 	if len(found) > 0 {
@@ -177,4 +177,13 @@ func sumLabel(label string, s *engine.SizeReport, in func(name string) bool) str
 		label += fmt.Sprintf(" (installed size unknown for %d)", installed)
 	}
 	return label
+}
+
+// pinName is a pin as the table names it: "torch 2.5.1", or the name alone for a NAME @
+// URL pin whose version is not known (a VCS checkout).
+func pinName(p engine.PackageSize) string {
+	if p.Version == "" {
+		return p.Name
+	}
+	return p.Name + " " + p.Version
 }
