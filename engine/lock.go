@@ -272,8 +272,12 @@ func (o output) fail(format string, args ...any) error {
 // directory, or a file in a folder that does not exist.
 func checkOutput(o output) error {
 	path := o.path
-	if path == "-" {
+	switch {
+	case path == "-" && o.flag == "-o":
 		return nil
+	case path == "-":
+		// Not stdout, as lock's -o - is: the report would be a file named "-".
+		return o.fail("- is no file name here: the report is written to a file, and the table to stdout; give a file path, such as %s", o.suggest)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return o.fail("that is a directory; give a file path, such as %s", filepath.Join(path, o.suggest))

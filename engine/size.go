@@ -178,16 +178,27 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 	g, gctx := errgroup.WithContext(ctx)
 	for i, p := range out.packages {
 		ps := &r.Packages[i]
-		ps.Name, ps.Version = p.Name, p.Version.String()
+		ps.Name, ps.Version = p.Name, p.VersionText()
 		if major, _, ok := tm.CUDAFamily(p.Name, p.Version); ok {
 			ps.CUDAFamily = major
 		}
-		if sz, ok := ix.SizesAtHand(p.Name, p.Version); ok {
-			ps.fill(sz)
+		// A NAME @ URL pin is on no index: a wheel's sizes are its file's, read as its
+		// metadata was; what anything else installs only a build would tell.
+		lookup := func(ctx context.Context) (index.Sizes, error) { return ix.Sizes(ctx, p.Name, p.Version) }
+		switch {
+		case p.Unverified:
+			ps.InstalledUnknown = "named by URL and not a wheel: only a build would tell, and depsolve never runs package code"
 			continue
+		case p.DirectURL != "" && len(p.Files) == 1:
+			lookup = func(ctx context.Context) (index.Sizes, error) { return ix.DirectWheelSizes(ctx, p.Files[0]) }
+		default:
+			if sz, ok := ix.SizesAtHand(p.Name, p.Version); ok {
+				ps.fill(sz)
+				continue
+			}
 		}
 		g.Go(func() error {
-			sz, err := ix.Sizes(gctx, p.Name, p.Version)
+			sz, err := lookup(gctx)
 			switch {
 			case err == nil:
 				ps.fill(sz)
@@ -295,7 +306,10 @@ type BaseLibraries struct {
 	CUDAMajor int      // the image's CUDA major; 0 when unknown
 	CUDNN     string   // the image's cuDNN major; "" when none or unknown
 	Libraries []string // "libcublas", "libcudnn", …
-	From      string   // where the list comes from, for messages: "its flavor cudnn-runtime [data/images.toml:40]"
+	From      string   // where the list comes from, for messages: "its flavor cudnn-runtime"
+	// Row is the data row of the flavor the list is of, which the finding cites (its
+	// sources in JSON); nil for a list read from the image.
+	Row *matrix.Cite
 	// Leaner is a reference to the same image with the fewest libraries (its base
 	// flavor), and Keeps what that one ships; "" when there is none.
 	Leaner string
@@ -320,7 +334,7 @@ func (s *session) baseLibraries() *BaseLibraries {
 	b.CUDAMajor, _ = strconv.Atoi(major) // BaseImage matched the tag's CUDA version as digits
 	b.From = "its flavor " + img.Flavor
 	if len(img.Cites) > 0 {
-		b.From += fmt.Sprintf(" [%s:%d]", img.Cites[0].File, img.Cites[0].Line)
+		b.Row = &img.Cites[0]
 	}
 	if name, keeps, ok := s.matrix.LeanestFlavor(); ok && name != img.Flavor {
 		b.Leaner = strings.Replace(ref, "-"+img.Flavor+"-", "-"+name+"-", 1)
@@ -375,13 +389,20 @@ func duplicatesOfBase(base BaseLibraries, r *SizeReport, m *matrix.Matrix) (Warn
 		return Warning{}, false
 	}
 	bytes := r.installedOf(names)
-	msg := fmt.Sprintf("%s bring their own copies of %s, which the base image %s already ships (%s)",
-		strings.Join(pins, ", "), strings.Join(libs, ", "), base.Image, base.From)
+	bring := "bring their own copies"
+	if len(pins) == 1 {
+		bring = "brings its own " + plural(len(libs), "copy", "copies")
+	}
+	msg := fmt.Sprintf("%s %s of %s, which the base image %s already ships (%s)",
+		strings.Join(pins, ", "), bring, strings.Join(libs, ", "), base.Image, base.From)
 	var fixes []string
-	if base.Leaner != "" {
+	leanestCopies := slices.ContainsFunc(libs, func(l string) bool { return slices.Contains(base.Keeps, l) })
+	// A leaner flavor that ships every library copied (libcudart alone, from the CUDA
+	// runtime wheel) keeps every copy: it is no fix for these bytes.
+	leanestKeepsAll := !slices.ContainsFunc(libs, func(l string) bool { return !slices.Contains(base.Keeps, l) })
+	if base.Leaner != "" && !leanestKeepsAll {
 		fixes = append(fixes, fmt.Sprintf("the base %s ships only %s and leaves the rest to the wheels", base.Leaner, strings.Join(base.Keeps, ", ")))
 	}
-	leanestCopies := slices.ContainsFunc(libs, func(l string) bool { return slices.Contains(base.Keeps, l) })
 	if os := osImage(base.OS); os != "" && (base.Leaner == "" || leanestCopies) {
 		fixes = append(fixes, fmt.Sprintf("the plain OS image %s ships none: the wheels bring every CUDA library they load, and the NVIDIA container toolkit mounts the driver", os))
 	}
@@ -392,7 +413,7 @@ func duplicatesOfBase(base BaseLibraries, r *SizeReport, m *matrix.Matrix) (Warn
 	if len(fixes) > 0 {
 		msg += "; " + strings.Join(fixes, "; or ")
 	}
-	w := Warning{Code: WarningBaseImageDuplicate, Message: msg}
+	w := Warning{Code: WarningBaseImageDuplicate, Message: msg, Row: base.Row}
 	w.atStake(bytes)
 	return w, true
 }
@@ -538,9 +559,9 @@ func (b *Budget) Breakdown(r *SizeReport) string {
 		verdict = fmt.Sprintf("over by %s:", HumanBytes(b.Counted-b.Limit))
 	}
 	lines = append(lines, fmt.Sprintf("the image would hold %s installed against a budget of %s (%s), %s", HumanBytes(b.Counted), HumanBytes(b.Limit), b.Origin, strings.TrimSuffix(verdict, ":")))
-	lines = append(lines, fmt.Sprintf("  packages: %s installed (%s to download) in %d packages", HumanBytes(r.Installed), HumanBytes(r.Download), len(r.Packages)))
+	lines = append(lines, fmt.Sprintf("  packages: %s installed (%s to download) in %d %s", HumanBytes(r.Installed), HumanBytes(r.Download), len(r.Packages), plural(len(r.Packages), "package", "packages")))
 	for _, f := range r.Families {
-		lines = append(lines, fmt.Sprintf("  CUDA %d: %s in %d packages", f.Major, HumanBytes(f.Installed), len(f.Packages)))
+		lines = append(lines, fmt.Sprintf("  CUDA %d: %s in %d %s", f.Major, HumanBytes(f.Installed), len(f.Packages), plural(len(f.Packages), "package", "packages")))
 	}
 	var largest []string
 	for i, p := range r.Largest() {
@@ -588,7 +609,7 @@ func budgetHints(ws []Warning) []string {
 	slices.SortStableFunc(found, func(a, b Warning) int { return cmp.Compare(b.Bytes, a.Bytes) })
 	hints := []string{}
 	for _, w := range found {
-		hints = append(hints, w.Code+": "+w.Message)
+		hints = append(hints, w.Code+": "+w.Text())
 	}
 	return append(hints, "raise the budget (--max-image-size, or max-image-size in depsolve.toml) if the image may be this large")
 }

@@ -178,6 +178,25 @@ func TestBloatBaseImageDuplicateOfTheLeanestFlavor(t *testing.T) {
 	}
 }
 
+// A fuller flavor whose only copy is libcudart: the base flavor ships it too, so it is no
+// fix for these bytes; the plain OS image is.
+func TestBloatBaseImageDuplicateOnlyOfWhatTheLeanestKeeps(t *testing.T) {
+	url, installed := sizedIndex(t, `{"packages": {
+  "nvidia-cuda-runtime-cu12": {"12.4.127": {"wheels": [{"filename": "nvidia_cuda_runtime_cu12-12.4.127-py3-none-manylinux2014_x86_64.whl", "payload": 90000}]}}
+}}`, fakeindex.Options{})
+	v := checkSized(t, url, "nvidia-cuda-runtime-cu12\n", target.Declaration{BaseImage: flag("base-image", "nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04")}, 0)
+	w, ok := warningOf(v, WarningBaseImageDuplicate)
+	if !ok || w.Bytes != installed["nvidia-cuda-runtime-cu12"] {
+		t.Fatalf("got %+v", w)
+	}
+	if !strings.HasPrefix(w.Message, "nvidia-cuda-runtime-cu12 12.4.127 brings its own copy of libcudart, ") {
+		t.Errorf("message %q: want one wheel's one copy said as such", w.Message)
+	}
+	if strings.Contains(w.Message, "12.4.1-base-ubuntu22.04") || !strings.Contains(w.Message, "the plain OS image ubuntu:22.04 ships none") {
+		t.Errorf("message %q offers the base flavor, which ships libcudart too, or not the OS image", w.Message)
+	}
+}
+
 // On a target without a GPU, the CUDA runtime wheels are dead weight: the advisory
 // carries their installed bytes.
 func TestBloatCUDAWheelsOnCPUTarget(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"os"
 
 	"github.com/depsolve/depsolve/cache"
@@ -56,6 +57,30 @@ func (ix *Index) Sizes(ctx context.Context, name string, v pep440.Version) (Size
 	}
 	s := got.(cache.Sizes)
 	return Sizes{Filename: c.Filename, Download: s.Download, Installed: s.Installed}, nil
+}
+
+// DirectWheelSizes returns the sizes of a wheel a requirement names by URL (the File
+// of its DirectWheel), as Sizes does for an index's file: where its metadata was read
+// by range requests or from the file, they cost nothing more.
+func (ix *Index) DirectWheelSizes(ctx context.Context, f File) (Sizes, error) {
+	u, err := url.Parse(f.URL)
+	if err != nil {
+		return Sizes{}, fmt.Errorf("direct URL: %w", err)
+	}
+	w, v, err := ParseDirectWheelName(f.Filename)
+	if err != nil {
+		return Sizes{}, err
+	}
+	c := &candidate{File: f, version: v, wheel: &w}
+	if u.Scheme == "file" {
+		c.localPath = u.Path // as ReadDirectWheel reads it
+	}
+	got, err := ix.shared(ctx, ix.sizesJob(c, true))
+	if err != nil {
+		return Sizes{}, err
+	}
+	s := got.(cache.Sizes)
+	return Sizes{Filename: f.Filename, Download: s.Download, Installed: s.Installed}, nil
 }
 
 // SizesAtHand is what Sizes answers without a request or a wait: for a version of a

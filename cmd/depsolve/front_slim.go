@@ -85,7 +85,7 @@ func handOver(args []string, stderr io.Writer) int {
 	full := filepath.Join(filepath.Dir(exe), fullName())
 	if fi, err := os.Stat(full); err != nil || fi.IsDir() {
 		fmt.Fprintf(stderr, "depsolve: this run needs the network, an image read or HTML, which this depsolve leaves to depsolve-full, the complete depsolve; there is none at %s\n"+
-			"hint: reinstall depsolve from a release, which installs both files side by side; or install the complete depsolve alone (go install github.com/depsolve/depsolve/cmd/depsolve@latest), which needs no helper\n", full)
+			"hint: reinstall depsolve from a release, which installs both files side by side; or build the complete depsolve alone from a clone of its repository (go install ./cmd/depsolve), which needs no helper\n", full)
 		return exitFailure
 	}
 	code, err := execFull(full, args)

@@ -41,7 +41,7 @@ li{margin-bottom:4px}
 </head>
 <body>
 <h1>depsolve size report</h1>
-<p>{{.Target}}<br>{{.Count}} packages: <b>{{.Installed}}</b> installed, {{.Download}} to download.
+<p>{{.Target}}<br>{{.Count}}: <b>{{.Installed}}</b> installed, {{.Download}} to download.
 {{- if .Budget}} <span class="{{if .Over}}over{{else}}ok{{end}}">{{.Budget}}</span>{{end}}</p>
 <svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-label="treemap of installed sizes">
 {{- range .Boxes}}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/depsolve/depsolve/engine"
 	"github.com/depsolve/depsolve/internal/treemap"
+	"github.com/depsolve/depsolve/matrix"
 )
 
 // The HTML report is one self-contained file: inline CSS, an inline SVG treemap whose
@@ -47,7 +48,7 @@ type htmlReport struct {
 	Target    string
 	Installed string
 	Download  string
-	Count     int
+	Count     string // "25 packages"
 	Budget    string
 	Over      bool
 	Boxes     []htmlBox
@@ -68,7 +69,7 @@ type htmlLegend struct{ Fill, Text string }
 func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
 	s := v.Sizes
 	rep := htmlReport{Target: target, Installed: engine.HumanBytes(s.Installed), Download: engine.HumanBytes(s.Download),
-		Count: len(s.Packages), Width: mapWidth, Height: mapHeight}
+		Count: plural(len(s.Packages), "package", "packages"), Width: mapWidth, Height: mapHeight}
 	if b := v.Budget; b != nil {
 		rep.Over = b.Over
 		if b.Over {
@@ -88,7 +89,7 @@ func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
 	}
 	seen := map[int]bool{}
 	for _, p := range s.Largest() {
-		rep.Rows = append(rep.Rows, htmlRow{Name: p.Name, Version: p.Version, CUDA: cudaColumn(p.CUDAFamily), Installed: installedColumn(p), Download: engine.HumanBytes(p.Download), File: p.File})
+		rep.Rows = append(rep.Rows, htmlRow{Name: p.Name, Version: p.Version, CUDA: cudaColumn(p.CUDAFamily), Installed: installedColumn(p), Download: downloadColumn(p), File: p.File})
 		if p.Installed <= 0 {
 			continue
 		}
@@ -121,10 +122,15 @@ func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
 		rep.Legend = append(rep.Legend, htmlLegend{colourOf(major), familyName(major)})
 	}
 	for _, f := range s.Families {
-		rep.Families = append(rep.Families, htmlRow{Name: fmt.Sprintf("CUDA %d family, %s", f.Major, plural(len(f.Packages), "package", "packages")), CUDA: fmt.Sprint(f.Major), Installed: engine.HumanBytes(f.Installed), Download: engine.HumanBytes(f.Download)})
+		rep.Families = append(rep.Families, htmlRow{Name: familyLabel(s, f), CUDA: fmt.Sprint(f.Major), Installed: engine.HumanBytes(f.Installed), Download: engine.HumanBytes(f.Download)})
 	}
-	rep.Families = append(rep.Families, htmlRow{Name: "total, " + plural(len(s.Packages), "package", "packages"), Installed: engine.HumanBytes(s.Installed), Download: engine.HumanBytes(s.Download)})
-	if b := s.Base; b != nil && b.Installed == 0 {
+	rep.Families = append(rep.Families, htmlRow{Name: totalLabel(s), Installed: engine.HumanBytes(s.Installed), Download: engine.HumanBytes(s.Download)})
+	switch b := s.Base; {
+	case b != nil && b.Installed > 0:
+		// The treemap draws it, but a box's size is no number: the table says it, as
+		// the text report does. Its download is not known: nothing pulls it here.
+		rep.Families = append(rep.Families, htmlRow{Name: "base image " + b.Image, Installed: engine.HumanBytes(b.Installed)})
+	case b != nil:
 		rep.Notes = append(rep.Notes, "The base image "+b.Image+" is not drawn: its size is not known from its reference.")
 	}
 	if u := s.Unknown(); len(u) > 0 {
@@ -139,7 +145,7 @@ func writeHTMLReport(v engine.Verdict, target string) ([]byte, error) {
 		if w.Bytes > 0 {
 			bytes = engine.HumanBytes(w.Bytes)
 		}
-		rep.Findings = append(rep.Findings, htmlFinding{Bytes: bytes, Code: w.Code, Message: w.Message})
+		rep.Findings = append(rep.Findings, htmlFinding{Bytes: bytes, Code: w.Code, Message: w.Text()})
 	}
 	return renderHTMLReport(rep)
 }
@@ -172,6 +178,15 @@ func installedColumn(p engine.PackageSize) string {
 	return engine.HumanBytes(p.Installed)
 }
 
+// downloadColumn is "?" for a pin whose file was not looked up (offline, without the
+// cache): its 0 is no size.
+func downloadColumn(p engine.PackageSize) string {
+	if p.File == "" && p.InstalledUnknown != "" {
+		return "?"
+	}
+	return engine.HumanBytes(p.Download)
+}
+
 // num writes a coordinate with one decimal, so the same layout gives the same bytes.
 func num(f float64) string { return fmt.Sprintf("%.1f", f) }
 
@@ -184,12 +199,16 @@ func shorten(label string, w float64) string {
 	return label[:fit-1] + "…"
 }
 
+// bloatCodes are the codes of the findings about the image's bloat.
+var bloatCodes = []string{engine.WarningBaseImageDuplicate, engine.WarningDevelBaseImage, matrix.AdvisoryCUDAWheelsOnCPUTarget, matrix.AdvisoryCUDAFamilyMix}
+
 // sizeFindings are the warnings about the image's bloat: those with bytes at stake, and
-// the base image findings whose bytes are not known.
+// those whose bytes are not known (a base image known by its tag, sizes not looked up
+// offline), which the findings list all the same.
 func sizeFindings(ws []engine.Warning) []engine.Warning {
 	var out []engine.Warning
 	for _, w := range ws {
-		if w.Bytes > 0 || w.Code == engine.WarningDevelBaseImage || w.Code == engine.WarningBaseImageDuplicate {
+		if w.Bytes > 0 || slices.Contains(bloatCodes, w.Code) {
 			out = append(out, w)
 		}
 	}

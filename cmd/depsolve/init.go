@@ -44,7 +44,7 @@ The hooks are pinned at this depsolve's release; a development build needs
 Exit status: 0 written, 1 conflict (the packages cannot all be met on the
 target: the lock is not written, the other files are), 2 bad input or usage
 (a file that differs), 3 index, network or cache failure.`,
-		Example: `  depsolve init torch transformers --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 --python 3.11 --driver 550.54.15 --gpu H100
+		Example: `  depsolve init torch transformers --base-image nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 --python 3.10 --driver 550.54.15 --gpu H100
   depsolve init torch transformers --policy policy.toml --fleet inference
   depsolve init 'torch==2.5.1' numpy --base-image registry.example.com/golden/cuda12:2026.1 --python 3.11 --force`,
 		Args: func(cmd *cobra.Command, args []string) error {

@@ -175,7 +175,7 @@ func tabled(ws []engine.Warning) map[string]bool {
 func untabledHints(v engine.Verdict) []string {
 	found := map[string]bool{}
 	for _, w := range sizeFindings(v.Warnings) {
-		found[w.Code+": "+w.Message] = true
+		found[w.Code+": "+w.Text()] = true
 	}
 	var hints []string
 	for _, h := range v.Hints {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -109,19 +110,15 @@ func printSizeTable(u *ui, v engine.Verdict) {
 	tw := tabwriter.NewWriter(u.out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "INSTALLED\tDOWNLOAD\tCUDA\t PACKAGE")
 	for _, p := range s.Largest() {
-		installed := engine.HumanBytes(p.Installed)
-		if p.InstalledUnknown != "" {
-			installed = "?"
-		}
 		cuda := "-"
 		if p.CUDAFamily != 0 {
 			cuda = fmt.Sprint(p.CUDAFamily)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t %s %s\n", installed, engine.HumanBytes(p.Download), cuda, p.Name, p.Version)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t %s\n", installedColumn(p), downloadColumn(p), cuda, pinName(p))
 	}
-	fmt.Fprintf(tw, "%s\t%s\t\t %s\n", engine.HumanBytes(s.Installed), engine.HumanBytes(s.Download), "total, "+plural(len(s.Packages), "package", "packages"))
+	fmt.Fprintf(tw, "%s\t%s\t\t %s\n", engine.HumanBytes(s.Installed), engine.HumanBytes(s.Download), totalLabel(s))
 	for _, f := range s.Families {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t %s\n", engine.HumanBytes(f.Installed), engine.HumanBytes(f.Download), f.Major, fmt.Sprintf("CUDA %d family, %s", f.Major, plural(len(f.Packages), "package", "packages")))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t %s\n", engine.HumanBytes(f.Installed), engine.HumanBytes(f.Download), f.Major, familyLabel(s, f))
 	}
 	tw.Flush()
 	if b := s.Base; b != nil && !v.OverBudget() { // else the budget's breakdown names it
@@ -132,7 +129,7 @@ func printSizeTable(u *ui, v engine.Verdict) {
 		}
 	}
 	for _, p := range s.Unknown() {
-		u.printf("%s %s: installed size unknown: %s\n", p.Name, p.Version, p.InstalledUnknown)
+		u.printf("%s: installed size unknown: %s\n", pinName(p), p.InstalledUnknown)
 	}
 	found := sizeFindings(v.Warnings)
 	if len(found) > 0 {
@@ -148,4 +145,45 @@ func printSizeTable(u *ui, v engine.Verdict) {
 	if b := v.Budget; b != nil && !b.Over {
 		u.printf("\n%s within the budget of %s (%s)\n", u.green("ok:"), engine.HumanBytes(b.Limit), b.Origin)
 	}
+}
+
+// totalLabel names the table's total: "total, 25 packages", and how many pins it leaves
+// out for want of an installed size, as the size line says it.
+func totalLabel(s *engine.SizeReport) string {
+	return sumLabel("total, "+plural(len(s.Packages), "package", "packages"), s, func(string) bool { return true })
+}
+
+// familyLabel names a CUDA family's row: "CUDA 12 family, 14 packages", and how many of
+// them its sums leave out.
+func familyLabel(s *engine.SizeReport, f engine.FamilySize) string {
+	label := fmt.Sprintf("CUDA %d family, %s", f.Major, plural(len(f.Packages), "package", "packages"))
+	return sumLabel(label, s, func(name string) bool { return slices.Contains(f.Packages, name) })
+}
+
+func sumLabel(label string, s *engine.SizeReport, in func(name string) bool) string {
+	installed, download := 0, 0
+	for _, p := range s.Unknown() {
+		if in(p.Name) {
+			installed++
+			if downloadColumn(p) == "?" {
+				download++
+			}
+		}
+	}
+	switch {
+	case download > 0:
+		label += fmt.Sprintf(" (installed size unknown for %d, download for %d)", installed, download)
+	case installed > 0:
+		label += fmt.Sprintf(" (installed size unknown for %d)", installed)
+	}
+	return label
+}
+
+// pinName is a pin as the table names it: "torch 2.5.1", or the name alone for a NAME @
+// URL pin whose version is not known (a VCS checkout).
+func pinName(p engine.PackageSize) string {
+	if p.Version == "" {
+		return p.Name
+	}
+	return p.Name + " " + p.Version
 }

@@ -161,6 +161,11 @@ func TestSlimHandsOverToFull(t *testing.T) {
 		!strings.Contains(got.stderr, "there is none at "+fullBin+"\n") || !strings.Contains(got.stderr, "hint: reinstall depsolve from a release") {
 		t.Errorf("a cold check without depsolve-full: %+v; want exit 3 naming %s, and nothing held printed", got, fullBin)
 	}
+	// The module is not on the Go module proxy (README, Install): go install …@latest
+	// fails, so the hint names the build from a clone.
+	if strings.Contains(got.stderr, "@latest") || !strings.Contains(got.stderr, "(go install ./cmd/depsolve)") {
+		t.Errorf("a cold check without depsolve-full: the hint %q names no install that works", got.stderr)
+	}
 	restore()
 
 	for _, file := range slices.Sorted(maps.Keys(files)) {
