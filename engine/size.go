@@ -110,6 +110,9 @@ const (
 	// WarningBaseImageSizeUnknown: a budget is set, and the base image's size is not
 	// known, so the budget counts the packages only.
 	WarningBaseImageSizeUnknown = "base-image-size-unknown"
+	// WarningPackageSizeUnknown: a budget is set, and some pins' installed sizes are not
+	// known (a source build, a NAME @ URL that is no wheel), so the budget leaves them out.
+	WarningPackageSizeUnknown = "package-size-unknown"
 )
 
 // HumanBytes writes a size in binary units, as the size summaries print it: "1.5 GiB".
@@ -272,6 +275,15 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 		} else if r.Base != nil {
 			out.warnings = append(out.warnings, Warning{Code: WarningBaseImageSizeUnknown,
 				Message: fmt.Sprintf("the size budget counts the packages only: depsolve does not know the size of the base image %s from its reference", r.Base.Image)})
+		}
+		if unknown := r.Unknown(); len(unknown) > 0 {
+			names := make([]string, len(unknown))
+			for i, p := range unknown {
+				names[i] = p.Name
+			}
+			out.warnings = append(out.warnings, Warning{Code: WarningPackageSizeUnknown, Message: fmt.Sprintf(
+				"the size budget leaves out %d %s whose installed size is unknown (%s): the image may exceed it; depsolve size says why for each",
+				len(unknown), plural(len(unknown), "package", "packages"), strings.Join(names, ", "))})
 		}
 		budget.Over = budget.Counted > budget.Limit
 	}
