@@ -298,9 +298,11 @@ func (s *session) policyWarn(w Warning) {
 	s.policyWarnings = append(s.policyWarnings, w)
 }
 
-// violations are the ways a solution breaks the policy: a base image that is not a
-// golden one, a warning the policy makes an error, a download over budget.
-func (s *session) violations(out *outcome) []Violation {
+// violations are the ways the solution of v breaks the policy: a base image that is
+// not a golden one, a warning the policy makes an error, a download over budget. Every
+// warning of the verdict counts, the policy's own (policy-loosened) and those of the
+// lock's target (lock-target-overridden) as well as the solution's.
+func (s *session) violations(v *Verdict) []Violation {
 	pol := s.policy
 	if pol == nil {
 		return nil
@@ -312,7 +314,7 @@ func (s *session) violations(out *outcome) []Violation {
 			Message: fmt.Sprintf("base image %s (%s) is not one of the images your platform's policy allows (%s): %s", img.Text, img.Origin, pol.At(images.Line), strings.Join(images.Value, ", "))})
 	}
 	if strict := pol.StrictErrors; strict.Set() {
-		for _, w := range out.warnings {
+		for _, w := range v.Warnings {
 			if slices.Contains(strict.Value, w.Code) {
 				vs = append(vs, Violation{Code: ViolationStrict, Rule: cite(pol, strict.Line),
 					Message: fmt.Sprintf("%s [warning %s, an error under your platform's policy (%s)]", w.Message, w.Code, pol.At(strict.Line))})
@@ -321,7 +323,7 @@ func (s *session) violations(out *outcome) []Violation {
 	}
 	if budget := pol.MaxDownloadSize; budget.Set() {
 		var total int64
-		for _, p := range out.packages {
+		for _, p := range v.Packages {
 			if f, ok := p.InstallFile(); ok {
 				total += f.Size
 			}

@@ -244,7 +244,7 @@ func (s *session) settle(ctx context.Context, ix *index.Index, out *outcome, v *
 	v.Status, v.Packages = OK, out.packages
 	v.Warnings = append(v.Warnings, s.policyWarnings...)
 	v.Warnings = append(v.Warnings, out.warnings...)
-	if v.Violations = s.violations(out); len(v.Violations) > 0 {
+	if v.Violations = s.violations(v); len(v.Violations) > 0 {
 		v.Status = Conflict
 	}
 	if v.Budget != nil && v.Budget.Over {
