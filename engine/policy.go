@@ -321,22 +321,13 @@ func (s *session) violations(v *Verdict) []Violation {
 			}
 		}
 	}
-	if budget := pol.MaxDownloadSize; budget.Set() {
-		var total int64
-		for _, p := range v.Packages {
-			if f, ok := p.InstallFile(); ok {
-				total += f.Size
-			}
-		}
-		if total > budget.Value {
+	// The sizes weighed (settle weighs them under this budget), not the index's listing:
+	// a PEP 503 page, as PyTorch's indexes serve, gives no file sizes at all.
+	if budget := pol.MaxDownloadSize; budget.Set() && v.Sizes != nil {
+		if total := v.Sizes.Download; total > budget.Value {
 			vs = append(vs, Violation{Code: ViolationBudget, Rule: cite(pol, budget.Line),
 				Message: fmt.Sprintf("the download size is %d bytes, over the %d bytes of budget.max-download-size (%s)", total, budget.Value, pol.At(budget.Line))})
 		}
 	}
 	return vs
-}
-
-// needsFiles reports whether the policy needs the pins' files (their sizes).
-func (s *session) needsFiles() bool {
-	return s.policy != nil && s.policy.MaxDownloadSize.Set()
 }

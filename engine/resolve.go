@@ -231,7 +231,7 @@ func yankedPins(ctx context.Context, ix *index.Index, packages []Package) ([]War
 // budget needs them (weigh adds its findings to the warnings), then the warnings told.
 func (s *session) settle(ctx context.Context, ix *index.Index, out *outcome, v *Verdict) error {
 	v.Budget = s.budget()
-	if s.req.Sizes || v.Budget != nil {
+	if s.req.Sizes || s.sizesDecide(v.Budget) {
 		r, err := s.weigh(ctx, ix, out, v.Budget)
 		if err != nil {
 			return err

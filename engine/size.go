@@ -163,13 +163,21 @@ func (ps *PackageSize) fill(sz index.Sizes) {
 	ps.File, ps.Download, ps.Installed, ps.InstalledUnknown = sz.Filename, sz.Download, sz.Installed, sz.InstalledUnknown
 }
 
+// sizesDecide reports whether the verdict depends on the pins' sizes: there is an image
+// budget, or the policy's budget.max-download-size.
+func (s *session) sizesDecide(budget *Budget) bool {
+	return budget != nil || s.policy != nil && s.policy.MaxDownloadSize.Set()
+}
+
 // weigh looks up the sizes of every pin of an outcome, adds the bytes at stake to its
 // warnings and its bloat findings, and compares the whole with the budget. Without a
 // budget a size that cannot be looked up is only unknown (the summary says why); with
-// one, it is an error, since the verdict would depend on it.
+// one (the image's or the policy's download budget), it is an error, since the verdict
+// would depend on it.
 func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budget *Budget) (*SizeReport, error) {
 	stop := s.watch("sizing:", ix)
 	defer stop()
+	decides := s.sizesDecide(budget)
 	tm := s.matrix.ForTarget(s.target)
 	r := &SizeReport{Packages: make([]PackageSize, len(out.packages))}
 	// Every lookup that needs an index starts at once: the index bounds the requests in
@@ -193,9 +201,9 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 				ps.fill(sz)
 			case errors.Is(err, slim.ErrNeedsFull):
 				return err // depsolve-full looks it up: an unknown size would be a wrong answer
-			case budget == nil && errors.Is(err, index.ErrOffline):
+			case !decides && errors.Is(err, index.ErrOffline):
 				ps.InstalledUnknown = "not in the cache: a run online looks it up once"
-			case budget == nil && ctx.Err() == nil:
+			case !decides && ctx.Err() == nil:
 				ps.InstalledUnknown = err.Error()
 			default:
 				return err
