@@ -56,11 +56,21 @@ func LockFleets(ctx context.Context, req LockRequest, fleets []string) ([]FleetL
 	if len(targets) > 1 && !strings.Contains(req.Output, "{target}") {
 		return nil, &RequestError{Err: fmt.Errorf("-o %q: with %d fleet targets each lock needs its own file; put {target} in it, as in -o 'locks/{target}.txt'", req.Output, len(targets))}
 	}
+	// Two fleets may name a target alike: without {fleet} the second lock would replace
+	// the first, and keep its pins, with nothing said.
+	outputs := make([]string, len(targets))
+	for i, t := range targets {
+		outputs[i] = strings.NewReplacer("{fleet}", t[0], "{target}", t[1]).Replace(req.Output)
+		if j := slices.Index(outputs[:i], outputs[i]); j >= 0 {
+			return nil, &RequestError{Err: fmt.Errorf("-o %q: fleet targets %s/%s and %s/%s would both be written to %s; put {fleet} in it too, as in -o 'locks/{fleet}-{target}.txt'",
+				req.Output, targets[j][0], targets[j][1], t[0], t[1], outputs[i])}
+		}
+	}
 	var out []FleetLocked
-	for _, t := range targets {
+	for i, t := range targets {
 		r := req
 		r.Fleet, r.FleetTarget = t[0], t[1]
-		r.Output = strings.NewReplacer("{fleet}", t[0], "{target}", t[1]).Replace(req.Output)
+		r.Output = outputs[i]
 		r.Reporter = fleetTargetReporter(req.Reporter, t[0]+"/"+t[1])
 		l, err := Lock(ctx, r)
 		if err != nil {
