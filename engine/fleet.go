@@ -102,7 +102,11 @@ func fleetTargets(ctx context.Context, req *Request, fleets []string) ([][2]stri
 		fleets = pol.FleetNames()
 	}
 	var out [][2]string
-	for _, name := range fleets {
+	// A fleet named twice (--fleet a --fleet a) runs once.
+	for i, name := range fleets {
+		if slices.Contains(fleets[:i], name) {
+			continue
+		}
 		f, ok := pol.Fleet(name)
 		if !ok {
 			return nil, &RequestError{Err: fmt.Errorf("--fleet %s: %s names no such fleet; its fleets: %s", name, pol.File, strings.Join(pol.FleetNames(), ", "))}
