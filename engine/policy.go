@@ -309,7 +309,7 @@ func (s *session) violations(v *Verdict) []Violation {
 	}
 	var vs []Violation
 	images := pol.ImagesFor(s.fleet)
-	if img := s.target.BaseImage; img.Known() && images.Set() && !slices.Contains(images.Value, img.Text) {
+	if img := s.target.BaseImage; img.Known() && images.Set() && !slices.ContainsFunc(images.Value, func(allowed string) bool { return target.SameImage(allowed, img.Text) }) {
 		vs = append(vs, Violation{Code: ViolationImage, Rule: cite(pol, images.Line),
 			Message: fmt.Sprintf("base image %s (%s) is not one of the images your platform's policy allows (%s): %s", img.Text, img.Origin, pol.At(images.Line), strings.Join(images.Value, ", "))})
 	}

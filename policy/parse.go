@@ -424,7 +424,7 @@ func (p *parser) images(doc map[string]any, pol *Policy) error {
 	for i, f := range pol.Fleets {
 		allowed := pol.ImagesFor(&pol.Fleets[i])
 		for j, ft := range f.Targets {
-			if img := ft.Target.BaseImage; img.Known() && allowed.Set() && !slices.Contains(allowed.Value, img.Text) {
+			if img := ft.Target.BaseImage; img.Known() && allowed.Set() && !slices.ContainsFunc(allowed.Value, func(a string) bool { return target.SameImage(a, img.Text) }) {
 				return p.errorf(tomlpos.Path{"fleet", i, "target", j, "base-image"}, true, "fleet %q target %q uses base image %s, which is not one of the images %s allows", f.Name, ft.Name, img.Text, pol.At(allowed.Line))
 			}
 		}

@@ -75,6 +75,23 @@ func parseImageReference(s string) (imageRef, error) {
 	return r, nil
 }
 
+// SameImage reports whether two image references name the same image as Docker reads
+// them: docker.io, index.docker.io and registry-1.docker.io are one registry, where
+// "nvidia/cuda" is "docker.io/nvidia/cuda" and "python" is "library/python". Tags and
+// digests must be the same. An image on disk (oci:, docker-archive:) is the same only as
+// itself, as written.
+func SameImage(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if isLocalImageRef(a) || isLocalImageRef(b) {
+		return false
+	}
+	ra, errA := parseImageReference(a)
+	rb, errB := parseImageReference(b)
+	return errA == nil && errB == nil && ra == rb
+}
+
 // ImageFacts is what the catalog knows of an nvidia/cuda tag.
 type ImageFacts struct {
 	CUDA  string // toolkit version, "12.4.1"
