@@ -479,6 +479,13 @@ func (p *parser) excludeNewer(t map[string]any, path tomlpos.Path, pol *Policy) 
 	switch v := raw.(type) {
 	case time.Time:
 		when = v
+		if name := v.Location().String(); name == "date-local" || name == "datetime-local" {
+			// A TOML local date or date-time (exclude-newer = 2026-10-01, unquoted): the
+			// decoder gives it this machine's UTC offset, which moved the cut-off, and with
+			// it the lock, from one machine's time zone to another's. It is UTC, as the
+			// quoted form is.
+			when = time.Date(v.Year(), v.Month(), v.Day(), v.Hour(), v.Minute(), v.Second(), v.Nanosecond(), time.UTC)
+		}
 	case string:
 		var err error
 		if when, err = time.Parse(time.DateOnly, v); err != nil {

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -145,5 +146,38 @@ func TestExamplePolicy(t *testing.T) {
 	}
 	if !p.OneCUDAFamily.Value {
 		t.Errorf("rules.one-cuda-family %+v, want true", p.OneCUDAFamily)
+	}
+}
+
+// exclude-newer written as a TOML local date or date-time (unquoted) is UTC, as the
+// quoted form is, whatever the machine's time zone: the decoder gave it the machine's
+// offset, so a lock made in California saw seven hours more of the index than one made
+// in CI. The zone is the process's, so the test runs itself again under another one.
+func TestExcludeNewerLocalDateIsUTC(t *testing.T) {
+	const child = "DEPSOLVE_TEST_EXCLUDE_NEWER_TZ"
+	if os.Getenv(child) == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestExcludeNewerLocalDateIsUTC$")
+		cmd.Env = append(os.Environ(), child+"=1", "TZ=America/Los_Angeles")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("under TZ=America/Los_Angeles: %v\n%s", err, out)
+		}
+		return
+	}
+	if _, offset := time.Now().Zone(); offset == 0 {
+		t.Skip("no zoneinfo for America/Los_Angeles: the zone is UTC, which proves nothing")
+	}
+	for doc, want := range map[string]time.Time{
+		"exclude-newer = 2026-10-01":                time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
+		"exclude-newer = 2026-10-01T12:30:00":       time.Date(2026, 10, 1, 12, 30, 0, 0, time.UTC),
+		"exclude-newer = \"2026-10-01\"":            time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
+		"exclude-newer = 2026-10-01T12:30:00+02:00": time.Date(2026, 10, 1, 10, 30, 0, 0, time.UTC),
+	} {
+		p, err := Parse("policy.toml", []byte("[supply-chain]\n"+doc+"\n"), testCodes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.ExcludeNewer.Value; !got.Equal(want) {
+			t.Errorf("%s: %s, want %s", doc, got.UTC(), want)
+		}
 	}
 }
