@@ -163,7 +163,12 @@ func (s *session) applySupplyChain(opts *index.Options, pre bool) error {
 			if err := s.loosen("supply-chain.only-binary", ob.Line, "--no-binary "+strings.Join(s.indexes.NoBinary, ",")+" asks for builds"); err != nil {
 				return err
 			}
-		} else {
+		}
+		// The projects --no-binary names are built (a name outranks :all:, as in pip);
+		// every other one still comes as a wheel: dropping :all: let any project build.
+		// A --no-binary :all: (a name no project has is selected by :all: alone) is the
+		// project's setting for every project, and wins as such.
+		if !index.Selects(s.indexes.NoBinary, "") {
 			opts.OnlyBinary = []string{":all:"}
 		}
 	}

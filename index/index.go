@@ -818,6 +818,32 @@ func (ix *Index) computeHash(ctx context.Context, c *candidate) (string, int64, 
 // pip does) selects the project name.
 func Selects(list []string, name string) bool { return selectionOf(list, name) }
 
+// binarySelection is what --only-binary and --no-binary leave a project, as pip's
+// FormatControl decides when both select it: the list that names the project outranks
+// the one that selects it by :all: (a platform's only-binary = true, and a project's
+// --no-binary grpcio, build grpcio alone), and only-binary wins a tie.
+func binarySelection(onlyBinary, noBinary []string, name string) (only, no bool) {
+	only, no = selectionOf(onlyBinary, name), selectionOf(noBinary, name)
+	if only && no {
+		no = namesProject(noBinary, name) && !namesProject(onlyBinary, name)
+		only = !no
+	}
+	return only, no
+}
+
+// namesProject reports whether a list of --only-binary or --no-binary values names the
+// project itself, not only :all:.
+func namesProject(list []string, name string) bool {
+	for _, item := range list {
+		for _, n := range strings.Split(item, ",") {
+			if pep508.NormalizeName(strings.TrimSpace(n)) == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func selectionOf(list []string, name string) bool {
 	sel := false
 	for _, item := range list {

@@ -333,6 +333,23 @@ func TestBestFile(t *testing.T) {
 	if err != nil || len(files) != 1 || files[0].Filename != "np-1.0.tar.gz" {
 		t.Errorf("no-binary: %v, %v", files, err)
 	}
+	// Both select np: the list that names it outranks :all:, as in pip, and only-binary
+	// wins a tie.
+	for _, tc := range []struct {
+		only, no []string
+		want     int
+	}{
+		{[]string{":all:"}, []string{"np"}, 1},
+		{[]string{"np"}, []string{":all:"}, 4},
+		{[]string{"np"}, []string{"np"}, 4},
+		{[]string{":all:"}, []string{":all:"}, 4},
+	} {
+		ix = newIndex(t, Options{IndexURL: f.url("pypi"), OnlyBinary: tc.only, NoBinary: tc.no})
+		files, err = ix.Files(context.Background(), "np", pep440.MustParse("1.0"))
+		if err != nil || len(files) != tc.want {
+			t.Errorf("only-binary %v, no-binary %v: %d files, %v; want %d", tc.only, tc.no, len(files), err, tc.want)
+		}
+	}
 }
 
 // TestIndexStrategy: with first-index, a project the extra index has is never

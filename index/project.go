@@ -314,8 +314,7 @@ const needsBuild = "metadata needs a build; depsolve never runs package code"
 
 // buildRelease ranks the files of one version for the target.
 func (ix *Index) buildRelease(name string, files []*candidate) *release {
-	onlyBinary := selectionOf(ix.opts.OnlyBinary, name)
-	noBinary := selectionOf(ix.opts.NoBinary, name)
+	onlyBinary, noBinary := binarySelection(ix.opts.OnlyBinary, ix.opts.NoBinary, name)
 	r := &release{}
 	var rejected []pep425.Filename
 	var sdists, wheels, newer, undated int
