@@ -9,6 +9,7 @@ import (
 
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/matrix"
+	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/policy"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
@@ -27,6 +28,9 @@ const (
 	ViolationImage  = "image-not-allowed" // the base image is not one of the golden images
 	ViolationStrict = "strict-warning"    // a warning whose code [strict] errors lists
 	ViolationBudget = "download-budget"   // the download size is over budget.max-download-size
+	// ViolationImagePackage: the base image ships a package installed at a version a
+	// [[deny]] or [[require]] rule rules out, and the solution does not replace it.
+	ViolationImagePackage = "image-package"
 )
 
 // Violation is one way a solution breaks the platform's policy.
@@ -318,6 +322,7 @@ func (s *session) violations(v *Verdict) []Violation {
 		vs = append(vs, Violation{Code: ViolationImage, Rule: cite(pol, images.Line),
 			Message: fmt.Sprintf("base image %s (%s) is not one of the images your platform's policy allows (%s): %s", img.Text, img.Origin, pol.At(images.Line), strings.Join(images.Value, ", "))})
 	}
+	vs = append(vs, s.imagePackageViolations(v)...)
 	if strict := pol.StrictErrors; strict.Set() {
 		for _, w := range v.Warnings {
 			if slices.Contains(strict.Value, w.Code) {
@@ -332,6 +337,37 @@ func (s *session) violations(v *Verdict) []Violation {
 		if total := v.Sizes.Download; total > budget.Value {
 			vs = append(vs, Violation{Code: ViolationBudget, Rule: cite(pol, budget.Line),
 				Message: fmt.Sprintf("the download size is %d bytes, over the %d bytes of budget.max-download-size (%s)", total, budget.Value, pol.At(budget.Line))})
+		}
+	}
+	return vs
+}
+
+// imagePackageViolations are the packages the base image ships installed (a framework
+// image's torch, or any read from the image) at a version a deny or require rule rules
+// out: the solver holds only what it installs to the rules, and a project that does not
+// require the package keeps the image's, which ships in the image all the same. One the
+// solution installs replaces the image's and was held to the rules as it was solved.
+func (s *session) imagePackageViolations(v *Verdict) []Violation {
+	pol := s.policy
+	var vs []Violation
+	for _, ins := range s.target.Preinstalled {
+		version, err := pep440.Parse(ins.Version)
+		if err != nil || slices.ContainsFunc(v.Packages, func(p Package) bool { return p.Name == ins.Name }) {
+			continue
+		}
+		for _, kind := range []struct {
+			rules []policy.Rule
+			deny  bool
+			verb  string
+		}{{pol.Deny, true, "denies"}, {pol.Require, false, "allows only"}} {
+			for _, r := range kind.rules {
+				if r.Package != ins.Name || r.Allowed(kind.deny).Contains(version) {
+					continue
+				}
+				vs = append(vs, Violation{Code: ViolationImagePackage, Rule: cite(pol, r.Line),
+					Message: fmt.Sprintf("the %s ships %s %s installed, and your platform's policy (%s) %s %s %s (%s); require a %s the policy allows, which replaces the image's, or choose another image",
+						ins.Origin, ins.Name, ins.Version, pol.At(r.Line), kind.verb, r.Package, r.Written, r.Reason, ins.Name)})
+			}
 		}
 	}
 	return vs
