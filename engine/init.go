@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/policy"
@@ -114,6 +115,9 @@ func Init(ctx context.Context, req InitRequest) (Initialized, error) {
 		return out, err
 	}
 	out.Target = s.target
+	if err := s.supplyChainRefusal(req.Pre); err != nil {
+		return out, err
+	}
 	readImage := req.ReadImage || slices.ContainsFunc(s.configs, func(c *target.Config) bool { return c.ReadImage.On })
 	files, err := Scaffold(Project{Packages: req.Packages, Target: s.target, Indexes: s.indexes, HooksRev: req.HooksRev, Policy: pol, ReadImage: readImage})
 	if err != nil {
@@ -153,6 +157,23 @@ func Init(ctx context.Context, req InitRequest) (Initialized, error) {
 	out.Files = append(out.Files, InitFile{Path: InitLock, Action: action})
 	return out, nil
 }
+
+// supplyChainRefusal is the error the lock would give for a package source or setting
+// the policy locks (an index it does not list), told before any file is written: after,
+// the files held the refused source, and running init again without it met them as
+// files that differ. The warnings of what loosens an unlocked setting are the lock's.
+func (s *session) supplyChainRefusal(pre bool) error {
+	quiet := *s
+	quiet.report = silentReporter{}
+	return quiet.applySupplyChain(&index.Options{}, pre)
+}
+
+// silentReporter tells nothing.
+type silentReporter struct{}
+
+func (silentReporter) Warn(string)                                          {}
+func (silentReporter) Note(string)                                          {}
+func (silentReporter) Progress(string, func() (int64, int64)) (stop func()) { return func() {} }
 
 // plannedAction is what writing content to path would do: Replaced when the file differs.
 func plannedAction(path string, content []byte) (FileAction, error) {
