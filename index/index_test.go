@@ -890,3 +890,26 @@ func TestFindLinksErrors(t *testing.T) {
 		t.Errorf("missing version: %v", err)
 	}
 }
+
+// A cached view is kept under what the binary selections leave the project, not each
+// list's say: --only-binary :all: --no-binary np (np built) and --only-binary np
+// --no-binary :all: (np a wheel) both select np in both lists, and shared a view.
+func TestBinarySelectionViewsDiffer(t *testing.T) {
+	f := newFakeIndex(t)
+	f.add("pypi", makeWheel(t, "np-1.0-py3-none-any.whl", metadataText("np", "1.0"), 0))
+	f.add("pypi", makeSdist(t, "np-1.0.tar.gz", "Metadata-Version: 2.2\nName: np\nVersion: 1.0\n"))
+	c := openCache(t, t.TempDir())
+	for _, tc := range []struct {
+		only, no []string
+		want     string
+	}{
+		{[]string{":all:"}, []string{"np"}, "np-1.0.tar.gz"},
+		{[]string{"np"}, []string{":all:"}, "np-1.0-py3-none-any.whl"},
+	} {
+		ix := newIndex(t, Options{IndexURL: f.url("pypi"), Cache: c, OnlyBinary: tc.only, NoBinary: tc.no})
+		files, err := ix.Files(context.Background(), "np", pep440.MustParse("1.0"))
+		if err != nil || len(files) != 1 || files[0].Filename != tc.want {
+			t.Errorf("only-binary %v, no-binary %v: %v, %v; want %s", tc.only, tc.no, files, err, tc.want)
+		}
+	}
+}
