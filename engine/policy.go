@@ -174,6 +174,7 @@ func (s *session) applySupplyChain(opts *index.Options, pre bool) error {
 		// project's setting for every project, and wins as such.
 		if !index.Selects(s.indexes.NoBinary, "") {
 			opts.OnlyBinary = []string{":all:"}
+			opts.OnlyBinaryRule = fmt.Sprintf("your platform's policy (%s, only-binary = true)", pol.At(ob.Line))
 		}
 	}
 	if pr := pol.PreReleases; pr.Value == policy.PreReleasesNever {

@@ -84,6 +84,10 @@ type Options struct {
 	ExcludeNewer                    time.Time
 	FinalOnly                       bool
 	ExcludeNewerRule, FinalOnlyRule string
+	// OnlyBinaryRule names the rule that makes OnlyBinary ":all:" where the user did
+	// not ask for it ("your platform's policy (policy.toml:5, only-binary = true)"), as
+	// the reason of a release left with only an sdist cites it; "" for the user's own.
+	OnlyBinaryRule string
 	// Cache holds pages and metadata between runs; nil caches nothing.
 	Cache *cache.Cache
 	// Offline answers from the cache and local folders only; anything else is

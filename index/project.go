@@ -360,6 +360,8 @@ func (ix *Index) buildRelease(name string, files []*candidate) *release {
 			r.release.Unavailable = "it is a pre-release, and " + ix.opts.FinalOnlyRule + " allows none"
 		case len(rejected) > 0:
 			r.release.Unavailable = ix.supported.WhyNot(rejected)
+		case sdists > 0 && onlyBinary && ix.opts.OnlyBinaryRule != "":
+			r.release.Unavailable = "it has only a source distribution, and " + ix.opts.OnlyBinaryRule + " allows wheels only"
 		case sdists > 0 && onlyBinary:
 			r.release.Unavailable = "it has only a source distribution, and binary-only was requested"
 		case wheels > 0 && noBinary:

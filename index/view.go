@@ -61,7 +61,7 @@ func (ix *Index) viewKey(name string, pages []sourcePage) string {
 	// selected it (and none of its files was usable) is not one for the rule that
 	// settles such a tie now.
 	field(fmt.Sprint(binarySelection(ix.opts.OnlyBinary, ix.opts.NoBinary, name)))
-	field(fmt.Sprint(ix.opts.ExcludeNewer.UTC().Format(time.RFC3339Nano), ix.opts.FinalOnly, ix.opts.ExcludeNewerRule, ix.opts.FinalOnlyRule))
+	field(fmt.Sprint(ix.opts.ExcludeNewer.UTC().Format(time.RFC3339Nano), ix.opts.FinalOnly, ix.opts.ExcludeNewerRule, ix.opts.FinalOnlyRule, ix.opts.OnlyBinaryRule))
 	for _, pg := range pages {
 		if pg.fp.key == "" {
 			return ""
