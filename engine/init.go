@@ -13,6 +13,7 @@ import (
 
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/policy"
 	"github.com/depsolve/depsolve/redact"
@@ -333,13 +334,6 @@ func requirementsText(packages []string, ix IndexSettings) (string, error) {
 func configText(t *target.Target, readImage bool) (string, error) {
 	var b strings.Builder
 	b.WriteString("# The target depsolve check and depsolve lock resolve for (depsolve init).\n[target]\n")
-	given := func(v target.Value) bool {
-		switch v.Origin.From {
-		case target.FromFlag, target.FromConfig, target.FromPyproject, target.FromDetection:
-			return v.Known()
-		}
-		return false
-	}
 	var bad error
 	line := func(key, value string) {
 		if strings.ContainsAny(value, "\"\\") || !isPrintableASCII(value) {
@@ -375,6 +369,16 @@ func configText(t *target.Target, readImage bool) (string, error) {
 	return b.String(), bad
 }
 
+// given reports whether a value of the target was given (a flag, a configuration,
+// detection), not derived or assumed: init writes those down.
+func given(v target.Value) bool {
+	switch v.Origin.From {
+	case target.FromFlag, target.FromConfig, target.FromPyproject, target.FromDetection:
+		return v.Known()
+	}
+	return false
+}
+
 func isPrintableASCII(s string) bool {
 	for _, r := range s {
 		if r < ' ' || r > '~' {
@@ -396,6 +400,13 @@ func dockerfileText(t *target.Target) (string, error) {
 	installPython, runtimePython, err := cudaImagePython(image, py)
 	if err != nil {
 		return "", err
+	}
+	// A platform given for the lock (aarch64 for GH200 nodes) is the image's too: else
+	// docker builds for the builder's architecture, and pip finds no wheel of the lock.
+	if p := t.Platform; given(p.Value) && p.Platform.OS == pep425.Linux {
+		if docker, ok := target.DockerPlatform(p.Platform.Arch); ok {
+			image = "--platform=" + docker + " " + image
+		}
 	}
 	return fmt.Sprintf(`# Installs requirements.lock on the golden image (depsolve init). Every file pip
 # installs is checked against the lock's hashes; nothing is resolved or built here.

@@ -207,6 +207,15 @@ func dockerArch(p string) (string, error) {
 	return "", fmt.Errorf("platform %q has no Linux wheel architecture depsolve knows", p)
 }
 
+// DockerPlatform is the Docker platform ("linux/arm64") whose images run Linux wheels of
+// the architecture arch ("aarch64"), as a Dockerfile's FROM --platform names it; false
+// for one depsolve knows no Docker platform of.
+func DockerPlatform(arch string) (string, bool) {
+	p, ok := map[string]string{"x86_64": "linux/amd64", "aarch64": "linux/arm64", "armv7l": "linux/arm/v7", "i686": "linux/386",
+		"ppc64le": "linux/ppc64le", "s390x": "linux/s390x", "riscv64": "linux/riscv64"}[arch]
+	return p, ok
+}
+
 // debianReleases are the Debian codenames the python images put in their tags.
 var debianReleases = map[string]string{"buster": "debian10", "bullseye": "debian11", "bookworm": "debian12", "trixie": "debian13"}
 

@@ -153,3 +153,18 @@ func TestDockerArch(t *testing.T) {
 		}
 	}
 }
+
+// DockerPlatform is what a Dockerfile's FROM --platform writes for a wheel architecture,
+// and reading it back gives that architecture.
+func TestDockerPlatformRoundTrip(t *testing.T) {
+	for _, arch := range []string{"x86_64", "aarch64", "armv7l", "i686", "ppc64le", "s390x", "riscv64"} {
+		p, ok := DockerPlatform(arch)
+		if !ok {
+			t.Errorf("DockerPlatform(%q): none", arch)
+			continue
+		}
+		if back, err := dockerArch(p); err != nil || back != arch {
+			t.Errorf("dockerArch(%q) = %q, %v; want %q", p, back, err, arch)
+		}
+	}
+}
