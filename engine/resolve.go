@@ -248,7 +248,7 @@ func (s *session) settle(ctx context.Context, ix *index.Index, out *outcome, v *
 		v.Status = Conflict
 	}
 	if v.Budget != nil && v.Budget.Over {
-		v.Status, v.Hints = Conflict, budgetHints(out.warnings)
+		v.Status, v.Hints = Conflict, budgetHints(out.warnings, v.Budget)
 	}
 	return nil
 }

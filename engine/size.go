@@ -97,6 +97,9 @@ type Budget struct {
 	// plus the base image's where Base.Installed is known.
 	Counted int64
 	Over    bool
+	// Policy: the platform's policy sets it (budget.max-image-size), which a project
+	// raises only by loosening the policy.
+	Policy bool
 }
 
 // Warning codes of the size findings (the bloat an image carries). They are stable.
@@ -145,7 +148,7 @@ func (s *session) budget() *Budget {
 		at := pol.At(pol.MaxImageSize.Line)
 		switch {
 		case b.Bytes == 0:
-			return &Budget{Limit: pol.MaxImageSize.Value, Origin: at.String()}
+			return &Budget{Limit: pol.MaxImageSize.Value, Origin: at.String(), Policy: true}
 		case b.Bytes > pol.MaxImageSize.Value && !s.loosenedBudget:
 			s.loosenedBudget = true
 			s.policyWarn(Warning{Code: WarningPolicyLoosened, Message: fmt.Sprintf("max-image-size %s (%s) is larger than the policy's %s, loosening budget.max-image-size (%s); the project's setting is used",
@@ -585,8 +588,9 @@ func WriteReport(path string, data []byte) error {
 	return nil
 }
 
-// budgetHints are the fixes of the findings with bytes at stake, largest first.
-func budgetHints(ws []Warning) []string {
+// budgetHints are the fixes of the findings with bytes at stake, largest first, then
+// raising the budget where it is the project's: hints stay inside the platform's policy.
+func budgetHints(ws []Warning, b *Budget) []string {
 	var found []Warning
 	for _, w := range ws {
 		if w.Bytes > 0 {
@@ -597,6 +601,9 @@ func budgetHints(ws []Warning) []string {
 	hints := []string{}
 	for _, w := range found {
 		hints = append(hints, w.Code+": "+w.Message)
+	}
+	if b.Policy {
+		return hints
 	}
 	return append(hints, "raise the budget (--max-image-size, or max-image-size in depsolve.toml) if the image may be this large")
 }
