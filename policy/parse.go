@@ -407,6 +407,11 @@ func (p *parser) imageList(t map[string]any, path tomlpos.Path, key string) ([]s
 			return nil, 0, p.errorf(path.Plus(key, i), true, "%s[%d]: %v", key, i, err)
 		}
 	}
+	// As for indexes: an empty list would refuse every base image, each with a list of
+	// allowed images that is empty.
+	if line > 0 && len(images) == 0 {
+		return nil, 0, p.errorf(path.Plus(key), true, "%s is empty: no base image could pass; list the golden images, or leave %s out to allow any", key, key)
+	}
 	return images, line, nil
 }
 

@@ -78,6 +78,8 @@ func TestParseErrors(t *testing.T) {
 		{"two fleets of one name", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\n[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\n", "policy.toml:6:8", `a second fleet named "a"`},
 		{"target name with a slash", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x/y\"\n", "policy.toml:4:8", `target name "x/y"`},
 		{"image outside the golden ones", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\nbase-image = \"ubuntu:22.04\"\n[images]\nallowed = [\"nvidia/cuda:12.4.1-runtime-ubuntu22.04\"]\n", "policy.toml:5:14", `uses base image ubuntu:22.04, which is not one of the images policy.toml:7 allows`},
+		{"no golden images", "[images]\nallowed = []\n", "policy.toml:2:11", `allowed is empty: no base image could pass`},
+		{"a fleet with no images", "[[fleet]]\nname = \"a\"\nimages = []\n[[fleet.target]]\nname = \"x\"\n", "policy.toml:3:10", `images is empty`},
 		{"size of the wrong type", "[budget]\nmax-image-size = true\n", "policy.toml:2:18", `max-image-size must be a size such as "8GB" or a number of bytes, not a boolean`},
 		{"bad size", "[budget]\nmax-download-size = \"lots\"\n", "policy.toml:2:21", `"lots" is not a size`},
 		{"unknown strict code", "[strict]\nerrors = [\"unchecked\"]\n", "policy.toml:2:11", `"unchecked" is not a warning code; did you mean "unchecked-release"?`},
