@@ -54,6 +54,9 @@ func LockFleets(ctx context.Context, req LockRequest, fleets []string) ([]FleetL
 		return nil, err
 	}
 	if len(targets) > 1 && !strings.Contains(req.Output, "{target}") {
+		if req.Output == "" { // not -o "", which nobody wrote
+			return nil, &RequestError{Err: fmt.Errorf("with %d fleet targets each lock needs its own file: give -o with {target} in it, as in -o 'locks/{target}.txt'", len(targets))}
+		}
 		return nil, &RequestError{Err: fmt.Errorf("-o %q: with %d fleet targets each lock needs its own file; put {target} in it, as in -o 'locks/{target}.txt'", req.Output, len(targets))}
 	}
 	// Two fleets may name a target alike: without {fleet} the second lock would replace
