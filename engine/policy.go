@@ -31,6 +31,9 @@ const (
 	// ViolationImagePackage: the base image ships a package installed at a version a
 	// [[deny]] or [[require]] rule rules out, and the solution does not replace it.
 	ViolationImagePackage = "image-package"
+	// ViolationUnverifiable: a [[deny]] or [[require]] rule on a package pinned to a
+	// URL whose version cannot be read (a VCS checkout, a folder).
+	ViolationUnverifiable = "unverifiable-rule"
 )
 
 // Violation is one way a solution breaks the platform's policy.
@@ -107,13 +110,30 @@ func cite(pol *policy.Policy, line int) resolver.Citation {
 	return resolver.Citation{Row: pol.At(line)}
 }
 
-// policyRules are the deny and require rules as the resolver takes them.
-func policyRules(pol *policy.Policy) []resolver.PolicyRule {
+// policyRulesFor are the deny and require rules as the resolver takes them, but for
+// those on a package pinned to a VCS checkout, a folder or an archive whose version
+// depsolve cannot read: the solver would take the pin's stand-in version (0) for its
+// version, refusing it under "<2.6" with no version to show, and passing it under
+// ">=3". A rule that cannot be checked is broken (s.unverifiable), as a deny rule holds
+// only where a version is shown to be outside it.
+func (s *session) policyRulesFor(d *directRefs) []resolver.PolicyRule {
+	pol := s.policy
 	if pol == nil {
 		return nil
 	}
+	s.unverifiable = nil
 	var out []resolver.PolicyRule
 	add := func(r policy.Rule, deny bool) {
+		if o, ok := d.opaqueRef(r.Package); ok && !o.known {
+			verb := "allows only"
+			if deny {
+				verb = "denies"
+			}
+			s.unverifiable = append(s.unverifiable, Violation{Code: ViolationUnverifiable, Rule: cite(pol, r.Line), Message: fmt.Sprintf(
+				"%s @ %s (%s) is %s, whose version depsolve cannot read, and your platform's policy (%s) %s %s %s (%s), which it cannot check; require %s from an index or as a wheel URL",
+				r.Package, redact.URL(o.url), o.origin, o.kind, pol.At(r.Line), verb, r.Package, r.Written, r.Reason, r.Package)})
+			return
+		}
 		c := cite(pol, r.Line)
 		if r.Link != "" {
 			c.Sources = []resolver.Reference{{URL: r.Link}}
@@ -323,6 +343,7 @@ func (s *session) violations(v *Verdict) []Violation {
 		vs = append(vs, Violation{Code: ViolationImage, Rule: cite(pol, images.Line),
 			Message: fmt.Sprintf("base image %s (%s) is not one of the images your platform's policy allows (%s): %s", img.Text, img.Origin, pol.At(images.Line), strings.Join(images.Value, ", "))})
 	}
+	vs = append(vs, s.unverifiable...)
 	vs = append(vs, s.imagePackageViolations(v)...)
 	if strict := pol.StrictErrors; strict.Set() {
 		for _, w := range v.Warnings {

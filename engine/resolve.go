@@ -109,7 +109,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		VirtualNames: matrix.VirtualDisplay,
 		Requirements: resolverRequirements(in.requirements),
 		Constraints:  resolverRequirements(in.constraints),
-		Policy:       policyRules(s.policy),
+		Policy:       s.policyRulesFor(in.direct),
 		Image:        imagePackages(s.target),
 		Environment:  s.target.MarkerEnvironment(),
 		Virtual:      s.target.Virtuals(),
