@@ -130,7 +130,9 @@ const fleetField = "fleet"
 // target's values.
 func (s *session) lockFields() []lockfile.Field {
 	fields := targetFields(s.target)
-	if s.fleetName != "" {
+	// A fleet target a lock input records, whose values flags replaced, is no longer
+	// the target locked for: the header would name it beside another's driver or GPUs.
+	if s.fleetName != "" && (s.req.Fleet != "" || len(s.lockOverrides) == 0) {
 		fields = append([]lockfile.Field{{Name: fleetField, Value: s.fleetName}}, fields...)
 	}
 	return fields
