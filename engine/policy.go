@@ -237,6 +237,14 @@ func (s *session) checkSources(opts *index.Options) error {
 			// The policy's indexes, in first-index order: the extra indexes come first.
 			opts.IndexURL = ixs.Value[len(ixs.Value)-1]
 			opts.ExtraIndexURLs = slices.Clone(ixs.Value[:len(ixs.Value)-1])
+			// They are the run's indexes, so that a lock names them: pip reads no policy,
+			// and installed the lock from PyPI, where PyTorch's +cu124 builds are not.
+			at := s.policy.At(ixs.Line).String()
+			s.indexes.IndexURL = Sourced{opts.IndexURL, at}
+			s.indexes.ExtraIndex = nil
+			for _, ix := range opts.ExtraIndexURLs {
+				s.indexes.ExtraIndex = append(s.indexes.ExtraIndex, Sourced{ix, at})
+			}
 		} else {
 			for _, ix := range append([]Sourced{s.indexes.IndexURL}, s.indexes.ExtraIndex...) {
 				if ix.Value == "" || slices.ContainsFunc(ixs.Value, sameIndex(ix.Value)) {
