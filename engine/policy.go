@@ -183,7 +183,7 @@ func (s *session) applySupplyChain(opts *index.Options, pre bool) error {
 		}
 	}
 	if ob := pol.OnlyBinary; ob.Set() && ob.Value {
-		if len(s.indexes.NoBinary) > 0 {
+		if selectsAny(s.indexes.NoBinary) {
 			if err := s.loosen("supply-chain.only-binary", ob.Line, "--no-binary "+strings.Join(s.indexes.NoBinary, ",")+" asks for builds"); err != nil {
 				return err
 			}
@@ -210,6 +210,21 @@ func (s *session) applySupplyChain(opts *index.Options, pre bool) error {
 		opts.ExcludeNewer, opts.ExcludeNewerRule = en.Value, fmt.Sprintf("your platform's policy's exclude-newer (%s)", pol.At(en.Line))
 	}
 	return nil
+}
+
+// selectsAny reports whether a list of --no-binary values, edited in order as pip edits
+// it, leaves any project selected: "--no-binary :none:" asks for no build, and loosens
+// nothing.
+func selectsAny(list []string) bool {
+	selected := false
+	for _, item := range list {
+		for _, n := range strings.Split(item, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				selected = n != ":none:"
+			}
+		}
+	}
+	return selected
 }
 
 // loosen is a project's setting that loosens the policy's key (written at line): an

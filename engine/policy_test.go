@@ -85,6 +85,15 @@ func TestSupplyChainLayers(t *testing.T) {
 			}
 		},
 	}, {
+		// pip's reset: it asks for no build, so it loosens nothing, locked or not.
+		name: "--no-binary :none:, locked", locked: `locked = ["supply-chain.only-binary"]`,
+		indexes: IndexSettings{IndexURL: Sourced{index.DefaultIndexURL, "default"}, NoBinary: []string{"grpcio", ":none:"}},
+		check: func(t *testing.T, o index.Options) {
+			if !slices.Equal(o.OnlyBinary, []string{":all:"}) {
+				t.Errorf("only-binary %v, want the policy's :all:", o.OnlyBinary)
+			}
+		},
+	}, {
 		name: "--no-binary :all:, unlocked", indexes: IndexSettings{IndexURL: Sourced{index.DefaultIndexURL, "default"}, NoBinary: []string{":all:"}},
 		warning: "--no-binary :all: asks for builds, loosening supply-chain.only-binary",
 		check: func(t *testing.T, o index.Options) {
