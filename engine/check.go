@@ -114,7 +114,7 @@ func Check(ctx context.Context, req Request) (Verdict, error) {
 		return v, nil
 	}
 	verify := isLock(in)
-	if verify || req.ListFiles || s.needsFiles() {
+	if verify || req.ListFiles {
 		if err := s.withFiles(ctx, ix, out); err != nil {
 			return v, err
 		}

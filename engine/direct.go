@@ -158,6 +158,15 @@ func (d *directRefs) add(ctx context.Context, s *session, ix *index.Index, r req
 	return nil
 }
 
+// opaqueRef is the opaque reference of project name, if it is one.
+func (d *directRefs) opaqueRef(name string) (opaqueRef, bool) {
+	if d == nil {
+		return opaqueRef{}, false
+	}
+	o, ok := d.opaque[name]
+	return o, ok
+}
+
 func (d *directRefs) urlOf(name string) string {
 	if d == nil {
 		return ""

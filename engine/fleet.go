@@ -54,13 +54,26 @@ func LockFleets(ctx context.Context, req LockRequest, fleets []string) ([]FleetL
 		return nil, err
 	}
 	if len(targets) > 1 && !strings.Contains(req.Output, "{target}") {
+		if req.Output == "" { // not -o "", which nobody wrote
+			return nil, &RequestError{Err: fmt.Errorf("with %d fleet targets each lock needs its own file: give -o with {target} in it, as in -o 'locks/{target}.txt'", len(targets))}
+		}
 		return nil, &RequestError{Err: fmt.Errorf("-o %q: with %d fleet targets each lock needs its own file; put {target} in it, as in -o 'locks/{target}.txt'", req.Output, len(targets))}
 	}
+	// Two fleets may name a target alike: without {fleet} the second lock would replace
+	// the first, and keep its pins, with nothing said.
+	outputs := make([]string, len(targets))
+	for i, t := range targets {
+		outputs[i] = strings.NewReplacer("{fleet}", t[0], "{target}", t[1]).Replace(req.Output)
+		if j := slices.Index(outputs[:i], outputs[i]); j >= 0 {
+			return nil, &RequestError{Err: fmt.Errorf("-o %q: fleet targets %s/%s and %s/%s would both be written to %s; put {fleet} in it too, as in -o 'locks/{fleet}-{target}.txt'",
+				req.Output, targets[j][0], targets[j][1], t[0], t[1], outputs[i])}
+		}
+	}
 	var out []FleetLocked
-	for _, t := range targets {
+	for i, t := range targets {
 		r := req
 		r.Fleet, r.FleetTarget = t[0], t[1]
-		r.Output = strings.NewReplacer("{fleet}", t[0], "{target}", t[1]).Replace(req.Output)
+		r.Output = outputs[i]
 		r.Reporter = fleetTargetReporter(req.Reporter, t[0]+"/"+t[1])
 		l, err := Lock(ctx, r)
 		if err != nil {
@@ -92,7 +105,11 @@ func fleetTargets(ctx context.Context, req *Request, fleets []string) ([][2]stri
 		fleets = pol.FleetNames()
 	}
 	var out [][2]string
-	for _, name := range fleets {
+	// A fleet named twice (--fleet a --fleet a) runs once.
+	for i, name := range fleets {
+		if slices.Contains(fleets[:i], name) {
+			continue
+		}
 		f, ok := pol.Fleet(name)
 		if !ok {
 			return nil, &RequestError{Err: fmt.Errorf("--fleet %s: %s names no such fleet; its fleets: %s", name, pol.File, strings.Join(pol.FleetNames(), ", "))}
@@ -113,7 +130,9 @@ const fleetField = "fleet"
 // target's values.
 func (s *session) lockFields() []lockfile.Field {
 	fields := targetFields(s.target)
-	if s.fleetName != "" {
+	// A fleet target a lock input records, whose values flags replaced, is no longer
+	// the target locked for: the header would name it beside another's driver or GPUs.
+	if s.fleetName != "" && (s.req.Fleet != "" || len(s.lockOverrides) == 0) {
 		fields = append([]lockfile.Field{{Name: fleetField, Value: s.fleetName}}, fields...)
 	}
 	return fields

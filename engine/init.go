@@ -11,7 +11,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/policy"
 	"github.com/depsolve/depsolve/redact"
@@ -114,6 +116,9 @@ func Init(ctx context.Context, req InitRequest) (Initialized, error) {
 		return out, err
 	}
 	out.Target = s.target
+	if err := s.supplyChainRefusal(req.Pre); err != nil {
+		return out, err
+	}
 	readImage := req.ReadImage || slices.ContainsFunc(s.configs, func(c *target.Config) bool { return c.ReadImage.On })
 	files, err := Scaffold(Project{Packages: req.Packages, Target: s.target, Indexes: s.indexes, HooksRev: req.HooksRev, Policy: pol, ReadImage: readImage})
 	if err != nil {
@@ -153,6 +158,23 @@ func Init(ctx context.Context, req InitRequest) (Initialized, error) {
 	out.Files = append(out.Files, InitFile{Path: InitLock, Action: action})
 	return out, nil
 }
+
+// supplyChainRefusal is the error the lock would give for a package source or setting
+// the policy locks (an index it does not list), told before any file is written: after,
+// the files held the refused source, and running init again without it met them as
+// files that differ. The warnings of what loosens an unlocked setting are the lock's.
+func (s *session) supplyChainRefusal(pre bool) error {
+	quiet := *s
+	quiet.report = silentReporter{}
+	return quiet.applySupplyChain(&index.Options{}, pre)
+}
+
+// silentReporter tells nothing.
+type silentReporter struct{}
+
+func (silentReporter) Warn(string)                                          {}
+func (silentReporter) Note(string)                                          {}
+func (silentReporter) Progress(string, func() (int64, int64)) (stop func()) { return func() {} }
 
 // plannedAction is what writing content to path would do: Replaced when the file differs.
 func plannedAction(path string, content []byte) (FileAction, error) {
@@ -312,13 +334,6 @@ func requirementsText(packages []string, ix IndexSettings) (string, error) {
 func configText(t *target.Target, readImage bool) (string, error) {
 	var b strings.Builder
 	b.WriteString("# The target depsolve check and depsolve lock resolve for (depsolve init).\n[target]\n")
-	given := func(v target.Value) bool {
-		switch v.Origin.From {
-		case target.FromFlag, target.FromConfig, target.FromPyproject, target.FromDetection:
-			return v.Known()
-		}
-		return false
-	}
 	var bad error
 	line := func(key, value string) {
 		if strings.ContainsAny(value, "\"\\") || !isPrintableASCII(value) {
@@ -354,6 +369,16 @@ func configText(t *target.Target, readImage bool) (string, error) {
 	return b.String(), bad
 }
 
+// given reports whether a value of the target was given (a flag, a configuration,
+// detection), not derived or assumed: init writes those down.
+func given(v target.Value) bool {
+	switch v.Origin.From {
+	case target.FromFlag, target.FromConfig, target.FromPyproject, target.FromDetection:
+		return v.Known()
+	}
+	return false
+}
+
 func isPrintableASCII(s string) bool {
 	for _, r := range s {
 		if r < ' ' || r > '~' {
@@ -375,6 +400,13 @@ func dockerfileText(t *target.Target) (string, error) {
 	installPython, runtimePython, err := cudaImagePython(image, py)
 	if err != nil {
 		return "", err
+	}
+	// A platform given for the lock (aarch64 for GH200 nodes) is the image's too: else
+	// docker builds for the builder's architecture, and pip finds no wheel of the lock.
+	if p := t.Platform; given(p.Value) && p.Platform.OS == pep425.Linux {
+		if docker, ok := target.DockerPlatform(p.Platform.Arch); ok {
+			image = "--platform=" + docker + " " + image
+		}
 	}
 	return fmt.Sprintf(`# Installs requirements.lock on the golden image (depsolve init). Every file pip
 # installs is checked against the lock's hashes; nothing is resolved or built here.

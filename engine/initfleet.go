@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/depsolve/depsolve/policy"
@@ -50,6 +51,12 @@ func fleetStart(req *InitRequest, pol *policy.Policy) error {
 	}
 	if images := pol.ImagesFor(f); !decl.BaseImage.Known() && images.Set() && len(images.Value) > 0 {
 		decl.BaseImage = target.Value{Text: images.Value[0], Origin: target.Origin{From: target.FromConfig, Pos: pol.At(images.Line), Detail: "images"}}
+	}
+	// Target flags are refused beside --fleet, so the way out is in the policy: the
+	// usual "give --base-image" would only be refused in turn.
+	if !decl.BaseImage.Known() {
+		i := slices.IndexFunc(f.Targets, func(t policy.FleetTarget) bool { return t.Name == req.FleetTarget })
+		return &RequestError{Err: fmt.Errorf("the golden image is unknown: fleet %s's target %s (%s) names no base-image, and neither the fleet nor %s lists images; add base-image to the target, or images to the fleet or to [images]", f.Name, req.FleetTarget, pol.At(f.Targets[i].Line), pol.File)}
 	}
 	req.Target, req.Fleet, req.FleetTarget = decl, "", ""
 	return nil

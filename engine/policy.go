@@ -9,6 +9,7 @@ import (
 
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/matrix"
+	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/policy"
 	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
@@ -27,6 +28,12 @@ const (
 	ViolationImage  = "image-not-allowed" // the base image is not one of the golden images
 	ViolationStrict = "strict-warning"    // a warning whose code [strict] errors lists
 	ViolationBudget = "download-budget"   // the download size is over budget.max-download-size
+	// ViolationImagePackage: the base image ships a package installed at a version a
+	// [[deny]] or [[require]] rule rules out, and the solution does not replace it.
+	ViolationImagePackage = "image-package"
+	// ViolationUnverifiable: a [[deny]] or [[require]] rule on a package pinned to a
+	// URL whose version cannot be read (a VCS checkout, a folder).
+	ViolationUnverifiable = "unverifiable-rule"
 )
 
 // Violation is one way a solution breaks the platform's policy.
@@ -103,13 +110,30 @@ func cite(pol *policy.Policy, line int) resolver.Citation {
 	return resolver.Citation{Row: pol.At(line)}
 }
 
-// policyRules are the deny and require rules as the resolver takes them.
-func policyRules(pol *policy.Policy) []resolver.PolicyRule {
+// policyRulesFor are the deny and require rules as the resolver takes them, but for
+// those on a package pinned to a VCS checkout, a folder or an archive whose version
+// depsolve cannot read: the solver would take the pin's stand-in version (0) for its
+// version, refusing it under "<2.6" with no version to show, and passing it under
+// ">=3". A rule that cannot be checked is broken (s.unverifiable), as a deny rule holds
+// only where a version is shown to be outside it.
+func (s *session) policyRulesFor(d *directRefs) []resolver.PolicyRule {
+	pol := s.policy
 	if pol == nil {
 		return nil
 	}
+	s.unverifiable = nil
 	var out []resolver.PolicyRule
 	add := func(r policy.Rule, deny bool) {
+		if o, ok := d.opaqueRef(r.Package); ok && !o.known {
+			verb := "allows only"
+			if deny {
+				verb = "denies"
+			}
+			s.unverifiable = append(s.unverifiable, Violation{Code: ViolationUnverifiable, Rule: cite(pol, r.Line), Message: fmt.Sprintf(
+				"%s @ %s (%s) is %s, whose version depsolve cannot read, and your platform's policy (%s) %s %s %s (%s), which it cannot check; require %s from an index or as a wheel URL",
+				r.Package, redact.URL(o.url), o.origin, o.kind, pol.At(r.Line), verb, r.Package, r.Written, r.Reason, r.Package)})
+			return
+		}
 		c := cite(pol, r.Line)
 		if r.Link != "" {
 			c.Sources = []resolver.Reference{{URL: r.Link}}
@@ -159,12 +183,18 @@ func (s *session) applySupplyChain(opts *index.Options, pre bool) error {
 		}
 	}
 	if ob := pol.OnlyBinary; ob.Set() && ob.Value {
-		if len(s.indexes.NoBinary) > 0 {
+		if selectsAny(s.indexes.NoBinary) {
 			if err := s.loosen("supply-chain.only-binary", ob.Line, "--no-binary "+strings.Join(s.indexes.NoBinary, ",")+" asks for builds"); err != nil {
 				return err
 			}
-		} else {
+		}
+		// The projects --no-binary names are built (a name outranks :all:, as in pip);
+		// every other one still comes as a wheel: dropping :all: let any project build.
+		// A --no-binary :all: (a name no project has is selected by :all: alone) is the
+		// project's setting for every project, and wins as such.
+		if !index.Selects(s.indexes.NoBinary, "") {
 			opts.OnlyBinary = []string{":all:"}
+			opts.OnlyBinaryRule = fmt.Sprintf("your platform's policy (%s, only-binary = true)", pol.At(ob.Line))
 		}
 	}
 	if pr := pol.PreReleases; pr.Value == policy.PreReleasesNever {
@@ -180,6 +210,21 @@ func (s *session) applySupplyChain(opts *index.Options, pre bool) error {
 		opts.ExcludeNewer, opts.ExcludeNewerRule = en.Value, fmt.Sprintf("your platform's policy's exclude-newer (%s)", pol.At(en.Line))
 	}
 	return nil
+}
+
+// selectsAny reports whether a list of --no-binary values, edited in order as pip edits
+// it, leaves any project selected: "--no-binary :none:" asks for no build, and loosens
+// nothing.
+func selectsAny(list []string) bool {
+	selected := false
+	for _, item := range list {
+		for _, n := range strings.Split(item, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				selected = n != ":none:"
+			}
+		}
+	}
+	return selected
 }
 
 // loosen is a project's setting that loosens the policy's key (written at line): an
@@ -207,6 +252,14 @@ func (s *session) checkSources(opts *index.Options) error {
 			// The policy's indexes, in first-index order: the extra indexes come first.
 			opts.IndexURL = ixs.Value[len(ixs.Value)-1]
 			opts.ExtraIndexURLs = slices.Clone(ixs.Value[:len(ixs.Value)-1])
+			// They are the run's indexes, so that a lock names them: pip reads no policy,
+			// and installed the lock from PyPI, where PyTorch's +cu124 builds are not.
+			at := s.policy.At(ixs.Line).String()
+			s.indexes.IndexURL = Sourced{opts.IndexURL, at}
+			s.indexes.ExtraIndex = nil
+			for _, ix := range opts.ExtraIndexURLs {
+				s.indexes.ExtraIndex = append(s.indexes.ExtraIndex, Sourced{ix, at})
+			}
 		} else {
 			for _, ix := range append([]Sourced{s.indexes.IndexURL}, s.indexes.ExtraIndex...) {
 				if ix.Value == "" || slices.ContainsFunc(ixs.Value, sameIndex(ix.Value)) {
@@ -298,35 +351,35 @@ func (s *session) policyWarn(w Warning) {
 	s.policyWarnings = append(s.policyWarnings, w)
 }
 
-// violations are the ways a solution breaks the policy: a base image that is not a
-// golden one, a warning the policy makes an error, a download over budget.
-func (s *session) violations(out *outcome) []Violation {
+// violations are the ways the solution of v breaks the policy: a base image that is
+// not a golden one, a warning the policy makes an error, a download over budget. Every
+// warning of the verdict counts, the policy's own (policy-loosened) and those of the
+// lock's target (lock-target-overridden) as well as the solution's.
+func (s *session) violations(v *Verdict) []Violation {
 	pol := s.policy
 	if pol == nil {
 		return nil
 	}
 	var vs []Violation
 	images := pol.ImagesFor(s.fleet)
-	if img := s.target.BaseImage; img.Known() && images.Set() && !slices.Contains(images.Value, img.Text) {
+	if img := s.target.BaseImage; img.Known() && images.Set() && !slices.ContainsFunc(images.Value, func(allowed string) bool { return target.SameImage(allowed, img.Text) }) {
 		vs = append(vs, Violation{Code: ViolationImage, Rule: cite(pol, images.Line),
 			Message: fmt.Sprintf("base image %s (%s) is not one of the images your platform's policy allows (%s): %s", img.Text, img.Origin, pol.At(images.Line), strings.Join(images.Value, ", "))})
 	}
+	vs = append(vs, s.unverifiable...)
+	vs = append(vs, s.imagePackageViolations(v)...)
 	if strict := pol.StrictErrors; strict.Set() {
-		for _, w := range out.warnings {
+		for _, w := range v.Warnings {
 			if slices.Contains(strict.Value, w.Code) {
 				vs = append(vs, Violation{Code: ViolationStrict, Rule: cite(pol, strict.Line),
 					Message: fmt.Sprintf("%s [warning %s, an error under your platform's policy (%s)]", w.Message, w.Code, pol.At(strict.Line))})
 			}
 		}
 	}
-	if budget := pol.MaxDownloadSize; budget.Set() {
-		var total int64
-		for _, p := range out.packages {
-			if f, ok := p.InstallFile(); ok {
-				total += f.Size
-			}
-		}
-		if total > budget.Value {
+	// The sizes weighed (settle weighs them under this budget), not the index's listing:
+	// a PEP 503 page, as PyTorch's indexes serve, gives no file sizes at all.
+	if budget := pol.MaxDownloadSize; budget.Set() && v.Sizes != nil {
+		if total := v.Sizes.Download; total > budget.Value {
 			vs = append(vs, Violation{Code: ViolationBudget, Rule: cite(pol, budget.Line),
 				Message: fmt.Sprintf("the download size is %d bytes, over the %d bytes of budget.max-download-size (%s)", total, budget.Value, pol.At(budget.Line))})
 		}
@@ -334,7 +387,33 @@ func (s *session) violations(out *outcome) []Violation {
 	return vs
 }
 
-// needsFiles reports whether the policy needs the pins' files (their sizes).
-func (s *session) needsFiles() bool {
-	return s.policy != nil && s.policy.MaxDownloadSize.Set()
+// imagePackageViolations are the packages the base image ships installed (a framework
+// image's torch, or any read from the image) at a version a deny or require rule rules
+// out: the solver holds only what it installs to the rules, and a project that does not
+// require the package keeps the image's, which ships in the image all the same. One the
+// solution installs replaces the image's and was held to the rules as it was solved.
+func (s *session) imagePackageViolations(v *Verdict) []Violation {
+	pol := s.policy
+	var vs []Violation
+	for _, ins := range s.target.Preinstalled {
+		version, err := pep440.Parse(ins.Version)
+		if err != nil || slices.ContainsFunc(v.Packages, func(p Package) bool { return p.Name == ins.Name }) {
+			continue
+		}
+		for _, kind := range []struct {
+			rules []policy.Rule
+			deny  bool
+			verb  string
+		}{{pol.Deny, true, "denies"}, {pol.Require, false, "allows only"}} {
+			for _, r := range kind.rules {
+				if r.Package != ins.Name || r.Allowed(kind.deny).Contains(version) {
+					continue
+				}
+				vs = append(vs, Violation{Code: ViolationImagePackage, Rule: cite(pol, r.Line),
+					Message: fmt.Sprintf("the %s ships %s %s installed, and your platform's policy (%s) %s %s %s (%s); require a %s the policy allows, which replaces the image's, or choose another image",
+						ins.Origin, ins.Name, ins.Version, pol.At(r.Line), kind.verb, r.Package, r.Written, r.Reason, ins.Name)})
+			}
+		}
+	}
+	return vs
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -74,11 +75,30 @@ func TestSupplyChainLayers(t *testing.T) {
 		indexes: IndexSettings{IndexURL: Sourced{index.DefaultIndexURL, "default"}},
 		err:     "--pre allows pre-releases, which policy.toml locks (supply-chain.pre-releases)",
 	}, {
+		// grpcio is built (the index lets a name outrank :all:); every other project
+		// still comes as a wheel.
 		name: "--no-binary, unlocked", indexes: IndexSettings{IndexURL: Sourced{index.DefaultIndexURL, "default"}, NoBinary: []string{"grpcio"}},
 		warning: "--no-binary grpcio asks for builds, loosening supply-chain.only-binary",
 		check: func(t *testing.T, o index.Options) {
+			if !slices.Equal(o.OnlyBinary, []string{":all:"}) {
+				t.Errorf("only-binary %v, want the policy's :all: kept for the projects --no-binary does not name", o.OnlyBinary)
+			}
+		},
+	}, {
+		// pip's reset: it asks for no build, so it loosens nothing, locked or not.
+		name: "--no-binary :none:, locked", locked: `locked = ["supply-chain.only-binary"]`,
+		indexes: IndexSettings{IndexURL: Sourced{index.DefaultIndexURL, "default"}, NoBinary: []string{"grpcio", ":none:"}},
+		check: func(t *testing.T, o index.Options) {
+			if !slices.Equal(o.OnlyBinary, []string{":all:"}) {
+				t.Errorf("only-binary %v, want the policy's :all:", o.OnlyBinary)
+			}
+		},
+	}, {
+		name: "--no-binary :all:, unlocked", indexes: IndexSettings{IndexURL: Sourced{index.DefaultIndexURL, "default"}, NoBinary: []string{":all:"}},
+		warning: "--no-binary :all: asks for builds, loosening supply-chain.only-binary",
+		check: func(t *testing.T, o index.Options) {
 			if len(o.OnlyBinary) != 0 {
-				t.Errorf("only-binary %v, want the project's --no-binary honoured", o.OnlyBinary)
+				t.Errorf("only-binary %v, want the project's --no-binary :all: honoured", o.OnlyBinary)
 			}
 		},
 	}} {

@@ -109,7 +109,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		VirtualNames: matrix.VirtualDisplay,
 		Requirements: resolverRequirements(in.requirements),
 		Constraints:  resolverRequirements(in.constraints),
-		Policy:       policyRules(s.policy),
+		Policy:       s.policyRulesFor(in.direct),
 		Image:        imagePackages(s.target),
 		Environment:  s.target.MarkerEnvironment(),
 		Virtual:      s.target.Virtuals(),
@@ -231,7 +231,7 @@ func yankedPins(ctx context.Context, ix *index.Index, packages []Package) ([]War
 // budget needs them (weigh adds its findings to the warnings), then the warnings told.
 func (s *session) settle(ctx context.Context, ix *index.Index, out *outcome, v *Verdict) error {
 	v.Budget = s.budget()
-	if s.req.Sizes || v.Budget != nil {
+	if s.req.Sizes || s.sizesDecide(v.Budget) {
 		r, err := s.weigh(ctx, ix, out, v.Budget)
 		if err != nil {
 			return err
@@ -244,11 +244,11 @@ func (s *session) settle(ctx context.Context, ix *index.Index, out *outcome, v *
 	v.Status, v.Packages = OK, out.packages
 	v.Warnings = append(v.Warnings, s.policyWarnings...)
 	v.Warnings = append(v.Warnings, out.warnings...)
-	if v.Violations = s.violations(out); len(v.Violations) > 0 {
+	if v.Violations = s.violations(v); len(v.Violations) > 0 {
 		v.Status = Conflict
 	}
 	if v.Budget != nil && v.Budget.Over {
-		v.Status, v.Hints = Conflict, budgetHints(out.warnings)
+		v.Status, v.Hints = Conflict, budgetHints(out.warnings, v.Budget)
 	}
 	return nil
 }

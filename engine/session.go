@@ -44,6 +44,9 @@ type session struct {
 	fleetName     string         // "training/h100-580": --fleet's target, or the one a lock records
 	// policyWarnings are the policy's warnings of this run, for the verdict.
 	policyWarnings []Warning
+	// unverifiable are the policy's rules on packages whose version depsolve cannot
+	// read (policyRulesFor), violations of every solution.
+	unverifiable   []Violation
 	loosenedBudget bool // the policy-loosened warning of the budget was given
 }
 

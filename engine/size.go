@@ -97,6 +97,9 @@ type Budget struct {
 	// plus the base image's where Base.Installed is known.
 	Counted int64
 	Over    bool
+	// Policy: the platform's policy sets it (budget.max-image-size), which a project
+	// raises only by loosening the policy.
+	Policy bool
 }
 
 // Warning codes of the size findings (the bloat an image carries). They are stable.
@@ -148,7 +151,7 @@ func (s *session) budget() *Budget {
 		at := pol.At(pol.MaxImageSize.Line)
 		switch {
 		case b.Bytes == 0:
-			return &Budget{Limit: pol.MaxImageSize.Value, Origin: at.String()}
+			return &Budget{Limit: pol.MaxImageSize.Value, Origin: at.String(), Policy: true}
 		case b.Bytes > pol.MaxImageSize.Value && !s.loosenedBudget:
 			s.loosenedBudget = true
 			s.policyWarn(Warning{Code: WarningPolicyLoosened, Message: fmt.Sprintf("max-image-size %s (%s) is larger than the policy's %s, loosening budget.max-image-size (%s); the project's setting is used",
@@ -166,13 +169,21 @@ func (ps *PackageSize) fill(sz index.Sizes) {
 	ps.File, ps.Download, ps.Installed, ps.InstalledUnknown = sz.Filename, sz.Download, sz.Installed, sz.InstalledUnknown
 }
 
+// sizesDecide reports whether the verdict depends on the pins' sizes: there is an image
+// budget, or the policy's budget.max-download-size.
+func (s *session) sizesDecide(budget *Budget) bool {
+	return budget != nil || s.policy != nil && s.policy.MaxDownloadSize.Set()
+}
+
 // weigh looks up the sizes of every pin of an outcome, adds the bytes at stake to its
 // warnings and its bloat findings, and compares the whole with the budget. Without a
 // budget a size that cannot be looked up is only unknown (the summary says why); with
-// one, it is an error, since the verdict would depend on it.
+// one (the image's or the policy's download budget), it is an error, since the verdict
+// would depend on it.
 func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budget *Budget) (*SizeReport, error) {
 	stop := s.watch("sizing:", ix)
 	defer stop()
+	decides := s.sizesDecide(budget)
 	tm := s.matrix.ForTarget(s.target)
 	r := &SizeReport{Packages: make([]PackageSize, len(out.packages))}
 	// Every lookup that needs an index starts at once: the index bounds the requests in
@@ -207,9 +218,9 @@ func (s *session) weigh(ctx context.Context, ix *index.Index, out *outcome, budg
 				ps.fill(sz)
 			case errors.Is(err, slim.ErrNeedsFull):
 				return err // depsolve-full looks it up: an unknown size would be a wrong answer
-			case budget == nil && errors.Is(err, index.ErrOffline):
+			case !decides && errors.Is(err, index.ErrOffline):
 				ps.InstalledUnknown = "not in the cache: a run online looks it up once"
-			case budget == nil && ctx.Err() == nil:
+			case !decides && ctx.Err() == nil:
 				ps.InstalledUnknown = err.Error()
 			default:
 				return err
@@ -610,8 +621,9 @@ func WriteReport(path string, data []byte) error {
 	return nil
 }
 
-// budgetHints are the fixes of the findings with bytes at stake, largest first.
-func budgetHints(ws []Warning) []string {
+// budgetHints are the fixes of the findings with bytes at stake, largest first, then
+// raising the budget where it is the project's: hints stay inside the platform's policy.
+func budgetHints(ws []Warning, b *Budget) []string {
 	var found []Warning
 	for _, w := range ws {
 		if w.Bytes > 0 {
@@ -622,6 +634,9 @@ func budgetHints(ws []Warning) []string {
 	hints := []string{}
 	for _, w := range found {
 		hints = append(hints, w.Code+": "+w.Text())
+	}
+	if b.Policy {
+		return hints
 	}
 	return append(hints, "raise the budget (--max-image-size, or max-image-size in depsolve.toml) if the image may be this large")
 }

@@ -84,6 +84,10 @@ type Options struct {
 	ExcludeNewer                    time.Time
 	FinalOnly                       bool
 	ExcludeNewerRule, FinalOnlyRule string
+	// OnlyBinaryRule names the rule that makes OnlyBinary ":all:" where the user did
+	// not ask for it ("your platform's policy (policy.toml:5, only-binary = true)"), as
+	// the reason of a release left with only an sdist cites it; "" for the user's own.
+	OnlyBinaryRule string
 	// Cache holds pages and metadata between runs; nil caches nothing.
 	Cache *cache.Cache
 	// Offline answers from the cache and local folders only; anything else is
@@ -817,6 +821,32 @@ func (ix *Index) computeHash(ctx context.Context, c *candidate) (string, int64, 
 // ":none:", project names, comma-separated or not, later ones editing earlier ones as
 // pip does) selects the project name.
 func Selects(list []string, name string) bool { return selectionOf(list, name) }
+
+// binarySelection is what --only-binary and --no-binary leave a project, as pip's
+// FormatControl decides when both select it: the list that names the project outranks
+// the one that selects it by :all: (a platform's only-binary = true, and a project's
+// --no-binary grpcio, build grpcio alone), and only-binary wins a tie.
+func binarySelection(onlyBinary, noBinary []string, name string) (only, no bool) {
+	only, no = selectionOf(onlyBinary, name), selectionOf(noBinary, name)
+	if only && no {
+		no = namesProject(noBinary, name) && !namesProject(onlyBinary, name)
+		only = !no
+	}
+	return only, no
+}
+
+// namesProject reports whether a list of --only-binary or --no-binary values names the
+// project itself, not only :all:.
+func namesProject(list []string, name string) bool {
+	for _, item := range list {
+		for _, n := range strings.Split(item, ",") {
+			if pep508.NormalizeName(strings.TrimSpace(n)) == name {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func selectionOf(list []string, name string) bool {
 	sel := false

@@ -333,6 +333,23 @@ func TestBestFile(t *testing.T) {
 	if err != nil || len(files) != 1 || files[0].Filename != "np-1.0.tar.gz" {
 		t.Errorf("no-binary: %v, %v", files, err)
 	}
+	// Both select np: the list that names it outranks :all:, as in pip, and only-binary
+	// wins a tie.
+	for _, tc := range []struct {
+		only, no []string
+		want     int
+	}{
+		{[]string{":all:"}, []string{"np"}, 1},
+		{[]string{"np"}, []string{":all:"}, 4},
+		{[]string{"np"}, []string{"np"}, 4},
+		{[]string{":all:"}, []string{":all:"}, 4},
+	} {
+		ix = newIndex(t, Options{IndexURL: f.url("pypi"), OnlyBinary: tc.only, NoBinary: tc.no})
+		files, err = ix.Files(context.Background(), "np", pep440.MustParse("1.0"))
+		if err != nil || len(files) != tc.want {
+			t.Errorf("only-binary %v, no-binary %v: %d files, %v; want %d", tc.only, tc.no, len(files), err, tc.want)
+		}
+	}
 }
 
 // TestIndexStrategy: with first-index, a project the extra index has is never
@@ -871,5 +888,28 @@ func TestFindLinksErrors(t *testing.T) {
 	}
 	if _, err := ix.Metadata(context.Background(), "zs", pep440.MustParse("3.0")); err == nil || !strings.Contains(err.Error(), "no such version on file://"+dir) { // the folder as given
 		t.Errorf("missing version: %v", err)
+	}
+}
+
+// A cached view is kept under what the binary selections leave the project, not each
+// list's say: --only-binary :all: --no-binary np (np built) and --only-binary np
+// --no-binary :all: (np a wheel) both select np in both lists, and shared a view.
+func TestBinarySelectionViewsDiffer(t *testing.T) {
+	f := newFakeIndex(t)
+	f.add("pypi", makeWheel(t, "np-1.0-py3-none-any.whl", metadataText("np", "1.0"), 0))
+	f.add("pypi", makeSdist(t, "np-1.0.tar.gz", "Metadata-Version: 2.2\nName: np\nVersion: 1.0\n"))
+	c := openCache(t, t.TempDir())
+	for _, tc := range []struct {
+		only, no []string
+		want     string
+	}{
+		{[]string{":all:"}, []string{"np"}, "np-1.0.tar.gz"},
+		{[]string{"np"}, []string{":all:"}, "np-1.0-py3-none-any.whl"},
+	} {
+		ix := newIndex(t, Options{IndexURL: f.url("pypi"), Cache: c, OnlyBinary: tc.only, NoBinary: tc.no})
+		files, err := ix.Files(context.Background(), "np", pep440.MustParse("1.0"))
+		if err != nil || len(files) != 1 || files[0].Filename != tc.want {
+			t.Errorf("only-binary %v, no-binary %v: %v, %v; want %s", tc.only, tc.no, files, err, tc.want)
+		}
 	}
 }

@@ -314,8 +314,7 @@ const needsBuild = "metadata needs a build; depsolve never runs package code"
 
 // buildRelease ranks the files of one version for the target.
 func (ix *Index) buildRelease(name string, files []*candidate) *release {
-	onlyBinary := selectionOf(ix.opts.OnlyBinary, name)
-	noBinary := selectionOf(ix.opts.NoBinary, name)
+	onlyBinary, noBinary := binarySelection(ix.opts.OnlyBinary, ix.opts.NoBinary, name)
 	r := &release{}
 	var rejected []pep425.Filename
 	var sdists, wheels, newer, undated int
@@ -361,6 +360,8 @@ func (ix *Index) buildRelease(name string, files []*candidate) *release {
 			r.release.Unavailable = "it is a pre-release, and " + ix.opts.FinalOnlyRule + " allows none"
 		case len(rejected) > 0:
 			r.release.Unavailable = ix.supported.WhyNot(rejected)
+		case sdists > 0 && onlyBinary && ix.opts.OnlyBinaryRule != "":
+			r.release.Unavailable = "it has only a source distribution, and " + ix.opts.OnlyBinaryRule + " allows wheels only"
 		case sdists > 0 && onlyBinary:
 			r.release.Unavailable = "it has only a source distribution, and binary-only was requested"
 		case wheels > 0 && noBinary:

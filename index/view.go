@@ -57,8 +57,11 @@ func (ix *Index) viewKey(name string, pages []sourcePage) string {
 	h.Write([]byte{viewVersion, simple.BinaryVersion})
 	field(name)
 	field(ix.targetKey)
-	field(fmt.Sprint(selectionOf(ix.opts.OnlyBinary, name), selectionOf(ix.opts.NoBinary, name)))
-	field(fmt.Sprint(ix.opts.ExcludeNewer.UTC().Format(time.RFC3339Nano), ix.opts.FinalOnly, ix.opts.ExcludeNewerRule, ix.opts.FinalOnlyRule))
+	// What the selections leave the project, not each list's say: a view kept when both
+	// selected it (and none of its files was usable) is not one for the rule that
+	// settles such a tie now.
+	field(fmt.Sprint(binarySelection(ix.opts.OnlyBinary, ix.opts.NoBinary, name)))
+	field(fmt.Sprint(ix.opts.ExcludeNewer.UTC().Format(time.RFC3339Nano), ix.opts.FinalOnly, ix.opts.ExcludeNewerRule, ix.opts.FinalOnlyRule, ix.opts.OnlyBinaryRule))
 	for _, pg := range pages {
 		if pg.fp.key == "" {
 			return ""

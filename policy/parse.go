@@ -407,6 +407,11 @@ func (p *parser) imageList(t map[string]any, path tomlpos.Path, key string) ([]s
 			return nil, 0, p.errorf(path.Plus(key, i), true, "%s[%d]: %v", key, i, err)
 		}
 	}
+	// As for indexes: an empty list would refuse every base image, each with a list of
+	// allowed images that is empty.
+	if line > 0 && len(images) == 0 {
+		return nil, 0, p.errorf(path.Plus(key), true, "%s is empty: no base image could pass; list the golden images, or leave %s out to allow any", key, key)
+	}
 	return images, line, nil
 }
 
@@ -424,7 +429,7 @@ func (p *parser) images(doc map[string]any, pol *Policy) error {
 	for i, f := range pol.Fleets {
 		allowed := pol.ImagesFor(&pol.Fleets[i])
 		for j, ft := range f.Targets {
-			if img := ft.Target.BaseImage; img.Known() && allowed.Set() && !slices.Contains(allowed.Value, img.Text) {
+			if img := ft.Target.BaseImage; img.Known() && allowed.Set() && !slices.ContainsFunc(allowed.Value, func(a string) bool { return target.SameImage(a, img.Text) }) {
 				return p.errorf(tomlpos.Path{"fleet", i, "target", j, "base-image"}, true, "fleet %q target %q uses base image %s, which is not one of the images %s allows", f.Name, ft.Name, img.Text, pol.At(allowed.Line))
 			}
 		}
@@ -479,6 +484,13 @@ func (p *parser) excludeNewer(t map[string]any, path tomlpos.Path, pol *Policy) 
 	switch v := raw.(type) {
 	case time.Time:
 		when = v
+		if name := v.Location().String(); name == "date-local" || name == "datetime-local" {
+			// A TOML local date or date-time (exclude-newer = 2026-10-01, unquoted): the
+			// decoder gives it this machine's UTC offset, which moved the cut-off, and with
+			// it the lock, from one machine's time zone to another's. It is UTC, as the
+			// quoted form is.
+			when = time.Date(v.Year(), v.Month(), v.Day(), v.Hour(), v.Minute(), v.Second(), v.Nanosecond(), time.UTC)
+		}
 	case string:
 		var err error
 		if when, err = time.Parse(time.DateOnly, v); err != nil {

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,8 @@ func TestParseErrors(t *testing.T) {
 		{"two fleets of one name", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\n[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\n", "policy.toml:6:8", `a second fleet named "a"`},
 		{"target name with a slash", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x/y\"\n", "policy.toml:4:8", `target name "x/y"`},
 		{"image outside the golden ones", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\nbase-image = \"ubuntu:22.04\"\n[images]\nallowed = [\"nvidia/cuda:12.4.1-runtime-ubuntu22.04\"]\n", "policy.toml:5:14", `uses base image ubuntu:22.04, which is not one of the images policy.toml:7 allows`},
+		{"no golden images", "[images]\nallowed = []\n", "policy.toml:2:11", `allowed is empty: no base image could pass`},
+		{"a fleet with no images", "[[fleet]]\nname = \"a\"\nimages = []\n[[fleet.target]]\nname = \"x\"\n", "policy.toml:3:10", `images is empty`},
 		{"size of the wrong type", "[budget]\nmax-image-size = true\n", "policy.toml:2:18", `max-image-size must be a size such as "8GB" or a number of bytes, not a boolean`},
 		{"bad size", "[budget]\nmax-download-size = \"lots\"\n", "policy.toml:2:21", `"lots" is not a size`},
 		{"unknown strict code", "[strict]\nerrors = [\"unchecked\"]\n", "policy.toml:2:11", `"unchecked" is not a warning code; did you mean "unchecked-release"?`},
@@ -145,5 +148,38 @@ func TestExamplePolicy(t *testing.T) {
 	}
 	if !p.OneCUDAFamily.Value {
 		t.Errorf("rules.one-cuda-family %+v, want true", p.OneCUDAFamily)
+	}
+}
+
+// exclude-newer written as a TOML local date or date-time (unquoted) is UTC, as the
+// quoted form is, whatever the machine's time zone: the decoder gave it the machine's
+// offset, so a lock made in California saw seven hours more of the index than one made
+// in CI. The zone is the process's, so the test runs itself again under another one.
+func TestExcludeNewerLocalDateIsUTC(t *testing.T) {
+	const child = "DEPSOLVE_TEST_EXCLUDE_NEWER_TZ"
+	if os.Getenv(child) == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestExcludeNewerLocalDateIsUTC$")
+		cmd.Env = append(os.Environ(), child+"=1", "TZ=America/Los_Angeles")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("under TZ=America/Los_Angeles: %v\n%s", err, out)
+		}
+		return
+	}
+	if _, offset := time.Now().Zone(); offset == 0 {
+		t.Skip("no zoneinfo for America/Los_Angeles: the zone is UTC, which proves nothing")
+	}
+	for doc, want := range map[string]time.Time{
+		"exclude-newer = 2026-10-01":                time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
+		"exclude-newer = 2026-10-01T12:30:00":       time.Date(2026, 10, 1, 12, 30, 0, 0, time.UTC),
+		"exclude-newer = \"2026-10-01\"":            time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
+		"exclude-newer = 2026-10-01T12:30:00+02:00": time.Date(2026, 10, 1, 10, 30, 0, 0, time.UTC),
+	} {
+		p, err := Parse("policy.toml", []byte("[supply-chain]\n"+doc+"\n"), testCodes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.ExcludeNewer.Value; !got.Equal(want) {
+			t.Errorf("%s: %s, want %s", doc, got.UTC(), want)
+		}
 	}
 }

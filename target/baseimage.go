@@ -75,6 +75,23 @@ func parseImageReference(s string) (imageRef, error) {
 	return r, nil
 }
 
+// SameImage reports whether two image references name the same image as Docker reads
+// them: docker.io, index.docker.io and registry-1.docker.io are one registry, where
+// "nvidia/cuda" is "docker.io/nvidia/cuda" and "python" is "library/python". Tags and
+// digests must be the same. An image on disk (oci:, docker-archive:) is the same only as
+// itself, as written.
+func SameImage(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if isLocalImageRef(a) || isLocalImageRef(b) {
+		return false
+	}
+	ra, errA := parseImageReference(a)
+	rb, errB := parseImageReference(b)
+	return errA == nil && errB == nil && ra == rb
+}
+
 // ImageFacts is what the catalog knows of an nvidia/cuda tag.
 type ImageFacts struct {
 	CUDA  string // toolkit version, "12.4.1"
@@ -191,6 +208,15 @@ func dockerArch(p string) (string, error) {
 		return parts[1], nil
 	}
 	return "", fmt.Errorf("platform %q has no Linux wheel architecture depsolve knows", p)
+}
+
+// DockerPlatform is the Docker platform ("linux/arm64") whose images run Linux wheels of
+// the architecture arch ("aarch64"), as a Dockerfile's FROM --platform names it; false
+// for one depsolve knows no Docker platform of.
+func DockerPlatform(arch string) (string, bool) {
+	p, ok := map[string]string{"x86_64": "linux/amd64", "aarch64": "linux/arm64", "armv7l": "linux/arm/v7", "i686": "linux/386",
+		"ppc64le": "linux/ppc64le", "s390x": "linux/s390x", "riscv64": "linux/riscv64"}[arch]
+	return p, ok
 }
 
 // debianReleases are the Debian codenames the python images put in their tags.

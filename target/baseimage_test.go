@@ -48,6 +48,32 @@ func TestParseImageReference(t *testing.T) {
 	}
 }
 
+// A policy's golden images are matched as Docker reads references: Docker Hub's
+// spellings of one image are the same image; another tag, digest or registry is not.
+func TestSameImage(t *testing.T) {
+	cuda := "nvidia/cuda:12.4.1-runtime-ubuntu22.04"
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{cuda, cuda, true},
+		{cuda, "docker.io/" + cuda, true},
+		{cuda, "index.docker.io/" + cuda, true},
+		{"python:3.11-slim", "docker.io/library/python:3.11-slim", true},
+		{cuda, "nvcr.io/" + cuda, false},
+		{cuda, "nvidia/cuda:12.4.1-devel-ubuntu22.04", false},
+		{cuda, cuda + "@" + testDigest, false},
+		{cuda + "@" + testDigest, "docker.io/" + cuda + "@" + testDigest, true},
+		{"oci:./img", "oci:./img", true},
+		{"oci:./img", "oci:img", false},
+	}
+	for _, tt := range tests {
+		if got := SameImage(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameImage(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
 func TestBaseImageTarget(t *testing.T) {
 	origin := Origin{From: FromBaseImage, Detail: "x"}
 	tests := []struct {
@@ -125,6 +151,21 @@ func TestDockerArch(t *testing.T) {
 		got, err := dockerArch(p)
 		if got != want || (err != nil) != (want == "") {
 			t.Errorf("dockerArch(%q) = %q, %v; want %q", p, got, err, want)
+		}
+	}
+}
+
+// DockerPlatform is what a Dockerfile's FROM --platform writes for a wheel architecture,
+// and reading it back gives that architecture.
+func TestDockerPlatformRoundTrip(t *testing.T) {
+	for _, arch := range []string{"x86_64", "aarch64", "armv7l", "i686", "ppc64le", "s390x", "riscv64"} {
+		p, ok := DockerPlatform(arch)
+		if !ok {
+			t.Errorf("DockerPlatform(%q): none", arch)
+			continue
+		}
+		if back, err := dockerArch(p); err != nil || back != arch {
+			t.Errorf("dockerArch(%q) = %q, %v; want %q", p, back, err, arch)
 		}
 	}
 }

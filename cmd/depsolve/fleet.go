@@ -105,6 +105,8 @@ func firstFact(v engine.Verdict) string {
 		return v.Violations[0].Message
 	case len(v.Findings) > 0:
 		return v.FindingText(v.Findings[0])
+	case v.OverBudget():
+		return strings.SplitN(v.Budget.Breakdown(v.Sizes), "\n", 2)[0]
 	}
 	return plural(len(v.Packages), "package", "packages") + " for " + targetSummary(v.Target)
 }

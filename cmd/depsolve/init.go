@@ -105,6 +105,18 @@ func runInit(ctx context.Context, u *ui, req engine.InitRequest) error {
 		printConflict(u, "the packages cannot all be met for "+targetSummary(out.Target)+"; requirements.lock is not written", explanation(u, out.Conflict), out.Hints)
 		return exitStatus(exitConflict)
 	}
+	// A solution the policy refuses, or over the size budget, is a conflict too: the
+	// lock is not written, and saying "locked" would pass it off as done.
+	if out.Status == engine.Conflict {
+		target := targetSummary(out.Target) + "; requirements.lock is not written"
+		switch {
+		case len(out.Violations) > 0:
+			printConflict(u, "the solution breaks your platform's policy on "+target, violationsText(out.Violations), out.Hints)
+		case out.OverBudget():
+			printOverBudget(u, out.Verdict, target)
+		}
+		return exitStatus(exitConflict)
+	}
 	if !u.quiet {
 		printLockSummary(u, out.Locked)
 	}
