@@ -82,15 +82,15 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 	if s.policy, err = loadPolicy(ctx, req, s.configs, s.cacheDir); err != nil {
 		return nil, err
 	}
-	declared := req
+	declared, configs := req, s.configs
 	if req.Fleet != "" {
 		fleetReq := *req
 		if s.fleet, fleetReq.Target, err = fleetTarget(req, s.policy); err != nil {
 			return nil, err
 		}
-		declared = &fleetReq
+		declared, configs = &fleetReq, withoutNodeFacts(s.configs)
 	}
-	if s.target, s.lockOverrides, err = buildTarget(ctx, s.report, declared, s.matrix, s.configs, files, imageReader(ctx, s.report, req, s.configs, s.cache)); err != nil {
+	if s.target, s.lockOverrides, err = buildTarget(ctx, s.report, declared, s.matrix, configs, files, imageReader(ctx, s.report, req, s.configs, s.cache)); err != nil {
 		return nil, err
 	}
 	if req.Fleet == "" {
@@ -119,6 +119,20 @@ func (s *session) close() {
 	generation, stable := s.cache.StableGeneration()
 	s.cache.Close()
 	runlog.ReadCache(s.cacheDir, generation, stable)
+}
+
+// withoutNodeFacts are the configurations with what they say of the nodes (driver, GPUs,
+// no GPU) left out: a fleet target's nodes are the policy's to declare, as target flags
+// are refused beside --fleet; the project's [target] still gives the image and Python a
+// fleet target leaves open.
+func withoutNodeFacts(configs []*target.Config) []*target.Config {
+	out := make([]*target.Config, len(configs))
+	for i, c := range configs {
+		cc := *c
+		cc.Target.Driver, cc.Target.GPUs, cc.Target.CPU = target.Value{}, nil, target.Toggle{}
+		out[i] = &cc
+	}
+	return out
 }
 
 // openCache opens the cache in dir for reading and writing. A cache that cannot be used
