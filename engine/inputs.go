@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -88,6 +89,9 @@ func loadInputs(r Reporter, req *Request) (*inputs, error) {
 		if defaulted && errors.As(err, &e) && e.Hint == "" {
 			if _, statErr := lookAt(path); errors.Is(statErr, fs.ErrNotExist) {
 				e.Hint = "given no FILE, depsolve reads " + DefaultRequirements + " in the current directory, else " + DefaultProject + ": name the requirements file or pyproject.toml to read"
+				if near := likelyInputs(); len(near) > 0 {
+					e.Hint += "; this folder has " + strings.Join(near, ", ") + " (depsolve check " + near[0] + ")"
+				}
 			}
 		}
 		if err != nil {
@@ -366,4 +370,15 @@ func (in *inputs) paths() []string {
 		out = append(out, f.Path)
 	}
 	return out
+}
+
+// likelyInputs are the files of the current folder that look like what a check reads
+// (depsolve init writes requirements.in and requirements.lock), sorted, a few at most.
+func likelyInputs() []string {
+	var out []string
+	for _, pattern := range []string{"requirements*.lock", "pylock*.toml", "requirements*.in", "requirements*.txt", "constraints*.txt"} {
+		names, _ := filepath.Glob(pattern)
+		out = append(out, names...)
+	}
+	return out[:min(len(out), 4)]
 }
