@@ -222,7 +222,11 @@ func lockPins(rs []reqfile.Requirement, env pep508.Environment) []lockfile.Pin {
 			continue
 		}
 		v, _ := r.Pin()
-		out = append(out, lockfile.Pin{Name: r.Key(), Version: v.String(), Origin: origin(r), Hashes: r.Hashes})
+		pin := lockfile.Pin{Name: r.Key(), Version: v.String(), Origin: origin(r), Hashes: r.Hashes}
+		for _, f := range r.Files {
+			pin.Files = append(pin.Files, lockfile.PinnedFile{Name: f.Name, Origin: f.Pos, Hashes: f.Hashes})
+		}
+		out = append(out, pin)
 	}
 	return out
 }

@@ -27,6 +27,17 @@ type Requirement struct {
 	// Lock is set on a pylock.toml's packages: the selection the lock is installed
 	// with, which their markers read as extras and dependency_groups (PEP 751).
 	Lock *LockSelection
+	// Files are a pylock.toml package's wheels and sdist, each with its own hashes:
+	// an installer takes one file by its name and checks that file's hash, so a hash
+	// is right only for the file it is written on (Hashes pools them all).
+	Files []LockedFile
+}
+
+// LockedFile is one file a pylock.toml lists for a package.
+type LockedFile struct {
+	Name   string   // the file name; "" when the entry has none (PEP 751 then takes it from the url or path)
+	Pos    Position // the entry's hashes
+	Hashes []string // "algorithm:hex", lower case
 }
 
 // A LockSelection is what a PEP 751 lock is installed with: the extras and the
