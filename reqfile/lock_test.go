@@ -60,7 +60,9 @@ func TestPin(t *testing.T) {
 		{"numpy==1.26.4; python_version >= '3.9'", "1.26.4"},
 		{"numpy==1.*", ""},
 		{"numpy>=1.26", ""},
-		{"numpy===1.26.4", ""},
+		{"numpy===1.26.4", "1.26.4"},
+		{"numpy===1.26.04", "1.26.4"}, // a pin that only the version as written matches: the resolver applies ===
+		{"numpy===foobar", ""},
 		{"numpy==1.26.4,!=1.26.3", ""},
 		{"numpy", ""},
 		{"numpy @ https://example.com/numpy-1.26.4-py3-none-any.whl", ""},

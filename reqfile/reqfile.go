@@ -125,11 +125,13 @@ func (f *File) DeclaresLock() bool {
 		slices.ContainsFunc(f.Requirements, func(r Requirement) bool { return len(r.Hashes) > 0 })
 }
 
-// Pin returns the version r pins: r is one "==V" clause without a wildcard and without
-// a URL, as a lock's lines are.
+// Pin returns the version r pins: r is one "==V" clause without a wildcard, or one
+// "===V" clause whose V is a version, and has no URL, as a lock's lines are. pip counts
+// both operators as pinned (--require-hashes accepts either); the resolver still
+// applies ===, which matches the version only as written.
 func (r Requirement) Pin() (pep440.Version, bool) {
 	specs := r.Specifier.Specifiers()
-	if r.URL != "" || len(specs) != 1 || specs[0].Operator() != "==" {
+	if r.URL != "" || len(specs) != 1 || (specs[0].Operator() != "==" && specs[0].Operator() != "===") {
 		return pep440.Version{}, false
 	}
 	v, err := pep440.Parse(specs[0].Version())
