@@ -239,11 +239,21 @@ func pinApplies(r reqfile.Requirement, env pep508.Environment) bool {
 	return err != nil || applies
 }
 
+// requiredExtras are the extras of p that its requirers ask for, sorted, each once.
+func requiredExtras(p Package) []string {
+	var extras []string
+	for _, e := range p.RequiredBy {
+		extras = append(extras, e.Extras...)
+	}
+	slices.Sort(extras)
+	return slices.Compact(extras)
+}
+
 // lockPackages is the solution in lockfile's model.
 func lockPackages(packages []Package) []lockfile.Package {
 	var pkgs []lockfile.Package
 	for _, p := range packages {
-		lp := lockfile.Package{Name: p.Name, Version: p.VersionText(), DirectURL: p.DirectURL, Via: p.Via}
+		lp := lockfile.Package{Name: p.Name, Version: p.VersionText(), DirectURL: p.DirectURL, Via: p.Via, Extras: requiredExtras(p)}
 		for i, f := range p.Files {
 			if i == 0 {
 				lp.Index = f.Index

@@ -46,6 +46,10 @@ type Package struct {
 	Index     string // the index the files come from
 	Files     []File // every file of this version usable on the target
 	Via       []string
+	// Extras are the extras the package is required with, sorted: a requirements lock
+	// writes them on the pin (requests[socks]==2.32.3), as pip-compile does, so that
+	// pip and a check of the lock hold the extras' dependencies to being pinned.
+	Extras []string
 	// Size is what the file an installer takes weighs ("2.1 MiB installed, 845.3 KiB
 	// download"); "" when it is not known, and none is written.
 	Size string

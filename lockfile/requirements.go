@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/depsolve/depsolve/redact"
 )
@@ -64,9 +65,13 @@ func WriteRequirements(w io.Writer, l *Lock, opts RequirementsOptions) error {
 	}
 
 	for _, p := range sortedPackages(l) {
-		pin := p.Name + "==" + p.Version
+		name := p.Name
+		if len(p.Extras) > 0 {
+			name += "[" + strings.Join(p.Extras, ",") + "]"
+		}
+		pin := name + "==" + p.Version
 		if p.DirectURL != "" {
-			pin = p.Name + " @ " + redact.URL(p.DirectURL)
+			pin = name + " @ " + redact.URL(p.DirectURL)
 		}
 		var hashes []string
 		if !opts.NoHashes {
