@@ -168,7 +168,7 @@ func (e *HTTPError) hint() string {
 	var redirect *redirectError
 	switch {
 	case e.StatusCode == statusUnauthorized || e.StatusCode == statusForbidden:
-		return "the index wants credentials: put them in the URL (https://USER:TOKEN@host/…) or in ~/.netrc"
+		return "the index wants credentials: put them in the index URL, as USER:TOKEN@ before its host, or in ~/.netrc"
 	case e.StatusCode == statusTooManyRequests:
 		return host + " is limiting the rate of requests: wait a while and run again"
 	case e.StatusCode >= 500:
