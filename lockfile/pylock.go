@@ -33,7 +33,16 @@ func WritePylock(w io.Writer, l *Lock) error {
 			fmt.Fprintf(bw, "version = %s\n", tomlString(p.Version))
 		}
 		if p.DirectURL != "" {
-			fmt.Fprintln(bw, "archive = { url = "+tomlString(redact.URL(p.DirectURL))+" }")
+			// A wheel named by URL has its one file, whose hash PEP 751 requires of an
+			// archive and installers check.
+			archive := "url = " + tomlString(redact.URL(p.DirectURL))
+			if len(p.Files) == 1 && p.Files[0].SHA256 != "" {
+				if p.Files[0].Size > 0 {
+					archive += fmt.Sprintf(", size = %d", p.Files[0].Size)
+				}
+				archive += ", hashes = { sha256 = " + tomlString(p.Files[0].SHA256) + " }"
+			}
+			fmt.Fprintln(bw, "archive = { "+archive+" }")
 			continue
 		}
 		if p.Index != "" {

@@ -191,7 +191,15 @@ func (pl *pylock) pin(p tomlPath, pkg map[string]any) (Requirement, error) {
 	}
 	if link != "" {
 		r.URL = link
-		return r, nil
+		if _, ok := pkg["archive"]; ok {
+			// The archive's hash is the file's, checked when depsolve reads it, as pip
+			// checks a NAME @ URL line's --hash.
+			r.Files, err = pl.archiveFile(p, pkg)
+			for _, f := range r.Files {
+				r.Hashes = append(r.Hashes, f.Hashes...)
+			}
+		}
+		return r, err
 	}
 	if !hasVersion {
 		return r, pl.errorAt(p.plus("name"), "package "+quote(name)+" has no version and no vcs, directory or archive source", "")
@@ -261,6 +269,16 @@ func (pl *pylock) directSource(p tomlPath, pkg map[string]any) (string, error) {
 	return "", nil
 }
 
+// archiveFile is the file of a package's archive table, with its hashes; none when
+// the table lists no hashes.
+func (pl *pylock) archiveFile(p tomlPath, pkg map[string]any) ([]LockedFile, error) {
+	table, _ := pkg["archive"].(map[string]any)
+	if _, ok := table["hashes"]; !ok {
+		return nil, nil
+	}
+	return pl.fileHashes(p, pkg, []tomlPath{p.plus("archive")})
+}
+
 // files lists every file of a package (its wheels, then its sdist) with its hashes,
 // "algorithm:hex" in algorithm name order. The digests of the algorithms pip checks
 // must be hexadecimal of their length: no file can match another.
@@ -278,6 +296,12 @@ func (pl *pylock) files(p tomlPath, pkg map[string]any) ([]LockedFile, error) {
 	if _, ok := pkg["sdist"]; ok {
 		files = append(files, p.plus("sdist"))
 	}
+	return pl.fileHashes(p, pkg, files)
+}
+
+// fileHashes reads the file entries at files (paths below the package at p): each
+// one's name and hashes, "algorithm:hex" in algorithm name order.
+func (pl *pylock) fileHashes(p tomlPath, pkg map[string]any, files []tomlPath) ([]LockedFile, error) {
 	var out []LockedFile
 	for _, fp := range files {
 		file, ok := lookup(pkg, fp[len(p):]).(map[string]any)
