@@ -152,7 +152,8 @@ func (s *session) verifyLock(in *inputs, out *outcome, v *Verdict) {
 		Complete:      true,
 		HashesChecked: len(pins) > 0 && !slices.ContainsFunc(pins, func(p lockfile.Pin) bool { return len(p.Hashes) == 0 }),
 	}
-	for _, fd := range lockfile.Verify(pins, lockPackages(out.packages)) {
+	requireHashes := slices.ContainsFunc(in.files, func(f *reqfile.File) bool { return f.RequireHashes })
+	for _, fd := range lockfile.Verify(pins, lockPackages(out.packages), requireHashes) {
 		switch {
 		case fd.Warning:
 			v.Lock.HashesChecked = false

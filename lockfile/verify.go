@@ -56,8 +56,9 @@ func (f Finding) String() string {
 //     keeps only the candidate files whose hash is listed, so one match is enough);
 //     depsolve compares sha256 hashes only, so a pin with none (sha512 alone) is a
 //     Warning that its hashes were not checked;
-//   - a pin without hashes in a lock where other pins have them: pip's hash-checking
-//     mode, on as soon as one line has a hash, refuses every line without one;
+//   - a pin without hashes in a lock where other pins have them, or that says
+//     --require-hashes (requireHashes): pip's hash-checking mode, on as soon as one line
+//     has a hash, refuses every line without one;
 //   - a file of a pylock.toml pin whose sha256 is not that of the index's file of its
 //     name, usable on the target: a PEP 751 installer takes a file by its name and
 //     checks that file's hash, so another file's hash matching does not help.
@@ -65,16 +66,18 @@ func (f Finding) String() string {
 // Findings about pins come in the order of pins, then the missing packages by name.
 // A pin whose package is not in the solution (its marker is false on the target) is not
 // checked.
-func Verify(pins []Pin, resolved []Package) []Finding {
+func Verify(pins []Pin, resolved []Package, requireHashes bool) []Finding {
 	byName := map[string]Package{}
 	for _, p := range resolved {
 		byName[p.Name] = p
 	}
 	pinned := map[string]bool{}
-	hashing := false
+	hashing, why := requireHashes, "the lock says --require-hashes"
 	for _, p := range pins {
 		pinned[p.Name] = true
-		hashing = hashing || len(p.Hashes) > 0
+		if len(p.Hashes) > 0 && !hashing {
+			hashing, why = true, "other lines have hashes"
+		}
 	}
 
 	var out []Finding
@@ -86,7 +89,7 @@ func Verify(pins []Pin, resolved []Package) []Finding {
 		if len(pin.Hashes) == 0 {
 			if hashing {
 				out = append(out, Finding{Origin: pin.Origin, Name: pin.Name,
-					Msg: fmt.Sprintf("%s==%s has no --hash; pip's hash-checking mode, on because other lines have hashes, refuses it", pin.Name, pin.Version)})
+					Msg: fmt.Sprintf("%s==%s has no --hash; pip's hash-checking mode, on because %s, refuses it", pin.Name, pin.Version, why)})
 			}
 			continue
 		}

@@ -81,7 +81,7 @@ func TestVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Verify(tt.pins, resolved)
+			got := Verify(tt.pins, resolved, false)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Verify (-want +got):\n%s", diff)
 			}
@@ -95,7 +95,7 @@ func TestVerifyManyFiles(t *testing.T) {
 		files = append(files, File{Name: "x-1.0-" + h + ".whl", SHA256: h})
 	}
 	got := Verify([]Pin{{Name: "x", Version: "1.0", Origin: lockAt("l", 1), Hashes: []string{"sha256:e", "sha256:f"}}},
-		[]Package{{Name: "x", Version: "1.0", Files: files}})
+		[]Package{{Name: "x", Version: "1.0", Files: files}}, false)
 	want := "x==1.0: none of the 2 pinned hashes matches a file usable on the target; the index has " +
 		"x-1.0-a.whl (sha256:a), x-1.0-b.whl (sha256:b), and 2 more"
 	if len(got) != 1 || got[0].Msg != want || got[0].String() != "l:1: "+want {
