@@ -166,7 +166,12 @@ func (e *HTTPError) hint() string {
 	}
 	var deadline *deadlineError
 	var redirect *redirectError
+	var digest *digestError
 	switch {
+	case errors.As(e.Err, &digest) && digest.from != "":
+		return "the file at the URL is not the one " + digest.from + "'s hash names: correct the --hash (or #sha256=), or the URL"
+	case errors.As(e.Err, &digest):
+		return host + " serves a file whose SHA-256 is not the one its page lists (a broken mirror, or a proxy that changes files): run again later, or use another index"
 	case e.StatusCode == statusUnauthorized || e.StatusCode == statusForbidden:
 		return "the index wants credentials: put them in the index URL, as USER:TOKEN@ before its host, or in ~/.netrc"
 	case e.StatusCode == statusTooManyRequests:

@@ -86,7 +86,7 @@ func (ix *Index) directCandidate(rawURL, sha256 string) (*candidate, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &candidate{File: File{Filename: filename, SHA256: sha256}, version: v, wheel: &w}
+	c := &candidate{File: File{Filename: filename, SHA256: sha256}, version: v, wheel: &w, hashFrom: "the requirement"}
 	switch u.Scheme {
 	case "file":
 		c.localPath = u.Path
