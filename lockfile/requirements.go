@@ -48,16 +48,16 @@ func WriteRequirements(w io.Writer, l *Lock, opts RequirementsOptions) error {
 		options = true
 	} else {
 		if l.IndexURL != "" {
-			fmt.Fprintf(bw, "--index-url %s\n", redact.URL(l.IndexURL))
+			fmt.Fprintf(bw, "--index-url %s\n", redact.WithoutUserinfo(l.IndexURL))
 			options = true
 		}
 		for _, u := range l.ExtraIndexURLs {
-			fmt.Fprintf(bw, "--extra-index-url %s\n", redact.URL(u))
+			fmt.Fprintf(bw, "--extra-index-url %s\n", redact.WithoutUserinfo(u))
 			options = true
 		}
 	}
 	for _, u := range l.FindLinks {
-		fmt.Fprintf(bw, "--find-links %s\n", redact.URL(u))
+		fmt.Fprintf(bw, "--find-links %s\n", redact.WithoutUserinfo(u))
 		options = true
 	}
 	if options {
@@ -71,7 +71,7 @@ func WriteRequirements(w io.Writer, l *Lock, opts RequirementsOptions) error {
 		}
 		pin := name + "==" + p.Version
 		if p.DirectURL != "" {
-			pin = name + " @ " + redact.URL(p.DirectURL)
+			pin = name + " @ " + redact.WithoutUserinfo(p.DirectURL)
 		}
 		var hashes []string
 		if !opts.NoHashes {
