@@ -185,10 +185,12 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	}
 
 	l := &lockfile.Lock{
-		Command:  req.Command,
-		Target:   s.lockFields(),
-		NoIndex:  s.indexes.NoIndex,
-		Packages: lockPackages(res.packages),
+		Command:    req.Command,
+		Target:     s.lockFields(),
+		NoIndex:    s.indexes.NoIndex,
+		OnlyBinary: s.indexes.OnlyBinary,
+		NoBinary:   s.indexes.NoBinary,
+		Packages:   lockPackages(res.packages),
 	}
 	if strings.TrimSuffix(s.indexes.IndexURL.Value, "/") != strings.TrimSuffix(index.DefaultIndexURL, "/") {
 		l.IndexURL = s.indexes.IndexURL.Value

@@ -28,8 +28,13 @@ type Lock struct {
 	// NoIndex records that the lock was made from find-links locations only, so that
 	// pip installs from them only too (--no-index); IndexURL and ExtraIndexURLs are then
 	// not written.
-	NoIndex  bool
-	Packages []Package
+	NoIndex bool
+	// OnlyBinary and NoBinary are the pip selections the lock was made with (":all:",
+	// project names), written as options so that pip, and a check of the lock, take the
+	// same kinds of file: a --no-binary pin's hashes are its sdist's alone, which a check
+	// would otherwise flag as a source build nobody asked for.
+	OnlyBinary, NoBinary []string
+	Packages             []Package
 	// Size is what the pins weigh, in one line, as the size summary says it ("size: 1.2
 	// GiB installed, …"); "" when it is not known for every pin, and none is written.
 	Size string

@@ -60,6 +60,17 @@ func WriteRequirements(w io.Writer, l *Lock, opts RequirementsOptions) error {
 		fmt.Fprintf(bw, "--find-links %s\n", redact.WithoutUserinfo(u))
 		options = true
 	}
+	// pip applies these in order, a later one editing the earlier: --only-binary :all:
+	// then --no-binary NAME keeps the exception, as depsolve, which reads each list on
+	// its own, resolved.
+	for _, v := range l.OnlyBinary {
+		fmt.Fprintf(bw, "--only-binary %s\n", v)
+		options = true
+	}
+	for _, v := range l.NoBinary {
+		fmt.Fprintf(bw, "--no-binary %s\n", v)
+		options = true
+	}
 	if options {
 		fmt.Fprintln(bw)
 	}
