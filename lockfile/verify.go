@@ -54,8 +54,9 @@ func (f Finding) String() string {
 //     Dockerfile depsolve init writes does) leaves it out of the environment;
 //   - a pin with hashes none of which is the hash of a file usable on the target (pip
 //     keeps only the candidate files whose hash is listed, so one match is enough);
-//     depsolve compares sha256 hashes only, so a pin with none (sha512 alone) is a
-//     Warning that its hashes were not checked;
+//     depsolve compares sha256 hashes only, so a pin with none (sha512 alone), or one
+//     whose sha256 hashes match nothing beside others it cannot compare, is a Warning
+//     that its hashes were not checked;
 //   - a pin without hashes in a lock where other pins have them, or that says
 //     --require-hashes (requireHashes): pip's hash-checking mode, on as soon as one line
 //     has a hash, refuses every line without one;
@@ -97,6 +98,13 @@ func Verify(pins []Pin, resolved []Package, requireHashes bool) []Finding {
 			out = append(out, Finding{Origin: pin.Origin, Name: pin.Name, Warning: true,
 				Msg: fmt.Sprintf("%s==%s: depsolve checks only sha256 hashes, and this pin has %s ones: they were not checked; add the sha256 of the file (--hash=sha256:…) to have depsolve check it", pin.Name, pin.Version, algos)})
 		} else if f := hashMismatch(pin, p); f != "" {
+			if algos := otherAlgorithms(pin); algos != "" {
+				// pip accepts a file that matches any of the pin's hashes: one of those
+				// depsolve does not compare may be a usable file's.
+				out = append(out, Finding{Origin: pin.Origin, Name: pin.Name, Warning: true,
+					Msg: fmt.Sprintf("%s==%s: none of its sha256 hashes is a file usable on the target, and depsolve checks only sha256: its %s ones were not checked, and pip installs a file that matches one of them; add the sha256 of the file (--hash=sha256:…) to have depsolve check it", pin.Name, pin.Version, algos)})
+				continue
+			}
 			out = append(out, Finding{Origin: pin.Origin, Name: pin.Name, Msg: f})
 		} else {
 			out = append(out, fileMismatches(pin, p)...)
@@ -168,6 +176,19 @@ func fileMismatches(pin Pin, p Package) []Finding {
 			Msg: fmt.Sprintf("%s==%s: the hash of %s is sha256:%s, but the index's file of that name has sha256:%s; an installer that takes this file fails its hash check", pin.Name, pin.Version, pf.Name, listed[0], want)})
 	}
 	return out
+}
+
+// otherAlgorithms names the algorithms of a pin's hashes other than sha256 ("sha512"),
+// or returns "".
+func otherAlgorithms(pin Pin) string {
+	var algos []string
+	for _, h := range pin.Hashes {
+		if algo, _, _ := strings.Cut(h, ":"); !strings.EqualFold(algo, "sha256") {
+			algos = append(algos, strings.ToLower(algo))
+		}
+	}
+	sort.Strings(algos)
+	return strings.Join(dedupe(algos), " and ")
 }
 
 // hashMismatch explains a pin none of whose hashes is a usable file's, or returns "".

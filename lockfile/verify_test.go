@@ -56,6 +56,20 @@ func TestVerify(t *testing.T) {
 			},
 		},
 		{
+			name: "a sha256 that matches nothing beside a sha512 that may: pip accepts a match of either, so unchecked, no finding",
+			pins: []Pin{
+				{Name: "tzdata", Version: "2024.2", Origin: lockAt("r.lock", 1), Hashes: []string{"sha256:0000", "sha512:dddd"}},
+			},
+			want: []Finding{
+				{Origin: lockAt("r.lock", 1), Name: "tzdata", Warning: true, Msg: "tzdata==2024.2: none of its sha256 hashes is a file usable on the target, and depsolve checks only sha256: " +
+					"its sha512 ones were not checked, and pip installs a file that matches one of them; add the sha256 of the file (--hash=sha256:…) to have depsolve check it"},
+				{Name: "numpy", Msg: "numpy is not pinned, yet the pinned set needs it (numpy 1.26.4)"},
+				{Name: "pandas", Msg: "pandas is not pinned, yet the pinned set needs it (pandas 2.2.3)"},
+				{Name: "python-dateutil", Msg: "python-dateutil is not pinned, yet the pinned set needs it (python-dateutil 2.9.0, required by pandas)"},
+				{Name: "six", Msg: "six is not pinned, yet the pinned set needs it (six 1.16.0, required by pandas, python-dateutil)"},
+			},
+		},
+		{
 			name: "no hashes anywhere: nothing to check but completeness; a pin outside the solution is skipped",
 			pins: []Pin{
 				{Name: "numpy", Version: "1.26.4", Origin: lockAt("r.lock", 1)},
