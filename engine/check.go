@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/lockfile"
+	"github.com/depsolve/depsolve/pep425"
 	"github.com/depsolve/depsolve/pep508"
 	"github.com/depsolve/depsolve/reqfile"
 	"github.com/depsolve/depsolve/resolver"
@@ -150,7 +152,8 @@ func (s *session) verifyLock(in *inputs, out *outcome, v *Verdict) {
 		Complete:      true,
 		HashesChecked: len(pins) > 0 && !slices.ContainsFunc(pins, func(p lockfile.Pin) bool { return len(p.Hashes) == 0 }),
 	}
-	for _, fd := range lockfile.Verify(pins, lockPackages(out.packages)) {
+	requireHashes := slices.ContainsFunc(in.files, func(f *reqfile.File) bool { return f.RequireHashes })
+	for _, fd := range lockfile.Verify(pins, lockPackages(out.packages), requireHashes) {
 		switch {
 		case fd.Warning:
 			v.Lock.HashesChecked = false
@@ -165,6 +168,55 @@ func (s *session) verifyLock(in *inputs, out *outcome, v *Verdict) {
 		}
 		v.Findings = append(v.Findings, fd)
 	}
+	out.warnings = append(out.warnings, s.sourceByHash(pins, out.packages)...)
+}
+
+// sourceByHash warns of each pin whose hashes admit only source distributions of its
+// version while the index has a wheel of it for the target: pip keeps only the files
+// whose hash a lock lists, so it builds the source (a compiler and build dependencies
+// in the image, or a failed build), which "hashes match the index" does not say. A
+// package --no-binary asks the source of is left alone, as sourceOnly leaves it.
+func (s *session) sourceByHash(pins []lockfile.Pin, packages []Package) []Warning {
+	byName := map[string]Package{}
+	for _, p := range packages {
+		byName[p.Name] = p
+	}
+	var out []Warning
+	for _, pin := range pins {
+		p, ok := byName[pin.Name]
+		if !ok || p.DirectURL != "" || index.Selects(s.indexes.NoBinary, p.Name) {
+			continue
+		}
+		listed := map[string]bool{}
+		for _, h := range pin.Hashes {
+			if algo, hex, _ := strings.Cut(h, ":"); strings.EqualFold(algo, "sha256") {
+				listed[strings.ToLower(hex)] = true
+			}
+		}
+		var sources []string
+		wheel, wheelListed := "", false
+		for _, f := range p.Files { // best first
+			source := pep425.IsSdistFilename(f.Filename)
+			if !source && wheel == "" {
+				wheel = f.Filename
+			}
+			if f.SHA256 == "" || !listed[f.SHA256] {
+				continue
+			}
+			if source {
+				sources = append(sources, f.Filename)
+			} else {
+				wheelListed = true
+			}
+		}
+		if wheelListed || len(sources) == 0 || wheel == "" {
+			continue
+		}
+		out = append(out, Warning{Code: WarningSdistOnly, Package: p.Name, Version: p.VersionText(), Message: fmt.Sprintf(
+			"%s: %s==%s: the lock's hashes admit only %s, so pip builds it from source, though the index has a wheel of it for this target (%s): add that wheel's --hash (depsolve lock writes it), or pass --no-binary %s if the source build is meant",
+			pin.Origin, pin.Name, pin.Version, strings.Join(sources, ", "), wheel, pin.Name)})
+	}
+	return out
 }
 
 // checkLocksPinned refuses a file that declares itself a lock (reqfile.File.DeclaresLock)
@@ -222,7 +274,11 @@ func lockPins(rs []reqfile.Requirement, env pep508.Environment) []lockfile.Pin {
 			continue
 		}
 		v, _ := r.Pin()
-		out = append(out, lockfile.Pin{Name: r.Key(), Version: v.String(), Origin: origin(r), Hashes: r.Hashes})
+		pin := lockfile.Pin{Name: r.Key(), Version: v.String(), Origin: origin(r), Hashes: r.Hashes}
+		for _, f := range r.Files {
+			pin.Files = append(pin.Files, lockfile.PinnedFile{Name: f.Name, Origin: f.Pos, Hashes: f.Hashes})
+		}
+		out = append(out, pin)
 	}
 	return out
 }
@@ -235,11 +291,21 @@ func pinApplies(r reqfile.Requirement, env pep508.Environment) bool {
 	return err != nil || applies
 }
 
+// requiredExtras are the extras of p that its requirers ask for, sorted, each once.
+func requiredExtras(p Package) []string {
+	var extras []string
+	for _, e := range p.RequiredBy {
+		extras = append(extras, e.Extras...)
+	}
+	slices.Sort(extras)
+	return slices.Compact(extras)
+}
+
 // lockPackages is the solution in lockfile's model.
 func lockPackages(packages []Package) []lockfile.Package {
 	var pkgs []lockfile.Package
 	for _, p := range packages {
-		lp := lockfile.Package{Name: p.Name, Version: p.VersionText(), DirectURL: p.DirectURL, Via: p.Via}
+		lp := lockfile.Package{Name: p.Name, Version: p.VersionText(), DirectURL: p.DirectURL, Via: p.Via, Extras: requiredExtras(p)}
 		for i, f := range p.Files {
 			if i == 0 {
 				lp.Index = f.Index

@@ -169,6 +169,11 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	if err := s.withFiles(ctx, ix, res); err != nil {
 		return out, err
 	}
+	if !req.NoHashes {
+		if err := s.hashDirectWheels(ctx, ix, res.packages); err != nil {
+			return out, err
+		}
+	}
 	if previous != nil {
 		out.Changes = changes(previous, res.packages)
 	}
@@ -180,10 +185,12 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	}
 
 	l := &lockfile.Lock{
-		Command:  req.Command,
-		Target:   s.lockFields(),
-		NoIndex:  s.indexes.NoIndex,
-		Packages: lockPackages(res.packages),
+		Command:    req.Command,
+		Target:     s.lockFields(),
+		NoIndex:    s.indexes.NoIndex,
+		OnlyBinary: s.indexes.OnlyBinary,
+		NoBinary:   s.indexes.NoBinary,
+		Packages:   lockPackages(res.packages),
 	}
 	if strings.TrimSuffix(s.indexes.IndexURL.Value, "/") != strings.TrimSuffix(index.DefaultIndexURL, "/") {
 		l.IndexURL = s.indexes.IndexURL.Value
@@ -359,4 +366,26 @@ func existingPins(path string, format LockFormat) (map[string]pep440.Version, er
 		return nil, err
 	}
 	return preferredFrom(file.Requirements), nil
+}
+
+// hashDirectWheels gives the wheel of each NAME @ URL pin whose requirement names no
+// hash (no --hash, no #sha256=) the SHA-256 of the file, read whole: the lock writes a
+// --hash for it, as for every other pin, where pip's hash-checking mode, on as soon as
+// one line has a hash, refuses the line without one.
+func (s *session) hashDirectWheels(ctx context.Context, ix *index.Index, packages []Package) error {
+	for i := range packages {
+		p := &packages[i]
+		if p.DirectURL == "" || p.Unverified || len(p.Files) != 1 || p.Files[0].SHA256 != "" {
+			continue
+		}
+		sum, size, err := ix.DirectWheelHash(ctx, p.DirectURL)
+		if err != nil {
+			return s.explain(err)
+		}
+		p.Files[0].SHA256 = sum
+		if p.Files[0].Size == 0 {
+			p.Files[0].Size = size
+		}
+	}
+	return nil
 }

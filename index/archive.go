@@ -157,7 +157,7 @@ func (ix *Index) download(ctx context.Context, c *candidate) (*os.File, error) {
 			if n > limit {
 				return &tooLargeError{limit: limit}
 			}
-			return checkDigest(h, c.SHA256)
+			return checkDigest(h, c.SHA256, c.hashFrom)
 		},
 	})
 	if err != nil {
@@ -193,12 +193,26 @@ func (ix *Index) hashRemote(ctx context.Context, c *candidate) (string, int64, e
 	return sum, size, err
 }
 
-func checkDigest(h hash.Hash, want string) error {
+func checkDigest(h hash.Hash, want, from string) error {
 	got := hex.EncodeToString(h.Sum(nil))
 	if want != "" && got != want {
-		return &badBodyError{fmt.Errorf("file has sha256 %s, the index says %s", got, want)}
+		return &badBodyError{&digestError{got: got, want: want, from: from}}
 	}
 	return nil
+}
+
+// digestError is a file whose SHA-256 is not the one its source gives.
+type digestError struct {
+	got, want string
+	from      string // candidate.hashFrom: "" for the index
+}
+
+func (e *digestError) Error() string {
+	from := e.from
+	if from == "" {
+		from = "the index"
+	}
+	return fmt.Sprintf("file has sha256 %s, %s says %s", e.got, from, e.want)
 }
 
 // downloadPrefix starts the name of every download file.

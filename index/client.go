@@ -166,9 +166,14 @@ func (e *HTTPError) hint() string {
 	}
 	var deadline *deadlineError
 	var redirect *redirectError
+	var digest *digestError
 	switch {
+	case errors.As(e.Err, &digest) && digest.from != "":
+		return "the file at the URL is not the one " + digest.from + "'s hash names: correct the --hash (or #sha256=), or the URL"
+	case errors.As(e.Err, &digest):
+		return host + " serves a file whose SHA-256 is not the one its page lists (a broken mirror, or a proxy that changes files): run again later, or use another index"
 	case e.StatusCode == statusUnauthorized || e.StatusCode == statusForbidden:
-		return "the index wants credentials: put them in the URL (https://USER:TOKEN@host/…) or in ~/.netrc"
+		return "the index wants credentials: put them in the index URL, as USER:TOKEN@ before its host, or in ~/.netrc"
 	case e.StatusCode == statusTooManyRequests:
 		return host + " is limiting the rate of requests: wait a while and run again"
 	case e.StatusCode >= 500:

@@ -31,29 +31,11 @@ type DirectWheel struct {
 // checks a --hash. A file name that is not a wheel's is an error; the caller checks
 // the name and version first (ParseDirectWheelName).
 func (ix *Index) ReadDirectWheel(ctx context.Context, name, rawURL, sha256 string) (DirectWheel, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return DirectWheel{}, fmt.Errorf("direct URL: %w", err)
-	}
-	u.Fragment, u.RawFragment = "", ""
-	filename := path.Base(u.Path)
-	w, v, err := ParseDirectWheelName(filename)
+	c, err := ix.directCandidate(rawURL, sha256)
 	if err != nil {
 		return DirectWheel{}, err
 	}
-	c := &candidate{File: File{Filename: filename, SHA256: sha256}, version: v, wheel: &w}
-	switch u.Scheme {
-	case "file":
-		c.localPath = u.Path
-		c.URL = u.String()
-	case "http", "https":
-		var user *url.Userinfo
-		u, user = stripUserinfo(u)
-		ix.client.addCredentials(u, user)
-		c.URL = u.String()
-	default:
-		return DirectWheel{}, fmt.Errorf("direct URL %s: depsolve reads wheels over http, https or from file URLs", c.Filename)
-	}
+	w, v, filename := *c.wheel, c.version, c.Filename
 	d := DirectWheel{Release: resolver.Release{Version: v}, File: c.File}
 	if _, ok := ix.supported.Rank(w.Tags); !ok {
 		d.Release.Unavailable = fmt.Sprintf("the wheel %s named by URL does not install on the target: %s", filename, ix.supported.WhyNot([]pep425.Filename{w}))
@@ -76,6 +58,48 @@ func (ix *Index) ReadDirectWheel(ctx context.Context, name, rawURL, sha256 strin
 	d.Release.RequiresPython = d.Metadata.RequiresPython
 	d.Release.Unavailable = d.Metadata.Unavailable
 	return d, nil
+}
+
+// DirectWheelHash returns the SHA-256 and size of the wheel at rawURL, for a
+// requirement that gives no hash for it, reading the file whole (once per Index): a lock
+// records a hash for every file, and pip's hash-checking mode refuses a line without
+// one.
+func (ix *Index) DirectWheelHash(ctx context.Context, rawURL string) (string, int64, error) {
+	c, err := ix.directCandidate(rawURL, "")
+	if err != nil {
+		return "", 0, err
+	}
+	return ix.computeHash(ctx, c)
+}
+
+// directCandidate is the wheel at rawURL as a candidate to read: its file name, version
+// and tags, its URL without fragment or credentials (those go to the client), or its
+// local path.
+func (ix *Index) directCandidate(rawURL, sha256 string) (*candidate, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("direct URL: %w", err)
+	}
+	u.Fragment, u.RawFragment = "", ""
+	filename := path.Base(u.Path)
+	w, v, err := ParseDirectWheelName(filename)
+	if err != nil {
+		return nil, err
+	}
+	c := &candidate{File: File{Filename: filename, SHA256: sha256}, version: v, wheel: &w, hashFrom: "the requirement"}
+	switch u.Scheme {
+	case "file":
+		c.localPath = u.Path
+		c.URL = u.String()
+	case "http", "https":
+		var user *url.Userinfo
+		u, user = stripUserinfo(u)
+		ix.client.addCredentials(u, user)
+		c.URL = u.String()
+	default:
+		return nil, fmt.Errorf("direct URL %s: depsolve reads wheels over http, https or from file URLs", c.Filename)
+	}
+	return c, nil
 }
 
 // ParseDirectWheelName reads a wheel's file name: its tags, and its version.

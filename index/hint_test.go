@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/depsolve/depsolve/redact"
 )
 
 func TestHint(t *testing.T) {
@@ -30,7 +32,7 @@ func TestHint(t *testing.T) {
 			"pypi.example:8443 is limiting the rate of requests: wait a while and run again"},
 		{&HTTPError{URL: u, StatusCode: 401, Status: "401 Unauthorized", Attempts: 1},
 			"GET " + u + ": 401 Unauthorized",
-			"the index wants credentials: put them in the URL (https://USER:TOKEN@host/…) or in ~/.netrc"},
+			"the index wants credentials: put them in the index URL, as USER:TOKEN@ before its host, or in ~/.netrc"},
 		{&HTTPError{URL: u, StatusCode: 404, Status: "404 Not Found", Attempts: 1}, "GET " + u + ": 404 Not Found", ""},
 		{&HTTPError{URL: u, Attempts: 4, Err: refused},
 			"GET " + u + ": connection refused (after 4 attempts)",
@@ -44,6 +46,12 @@ func TestHint(t *testing.T) {
 		{&HTTPError{URL: u, Attempts: 3, Err: &stallError{time.Second}},
 			"GET " + u + ": timed out: no data for 1s (after 3 attempts)",
 			"pypi.example:8443 did not answer in time: check the network and any proxy (HTTPS_PROXY), or run again later"},
+		{&HTTPError{URL: u, Attempts: 4, Err: &badBodyError{&digestError{got: "aa", want: "bb"}}},
+			"GET " + u + ": file has sha256 aa, the index says bb (after 4 attempts)",
+			"pypi.example:8443 serves a file whose SHA-256 is not the one its page lists (a broken mirror, or a proxy that changes files): run again later, or use another index"},
+		{&HTTPError{URL: u, Attempts: 4, Err: &badBodyError{&digestError{got: "aa", want: "bb", from: "the requirement"}}},
+			"GET " + u + ": file has sha256 aa, the requirement says bb (after 4 attempts)",
+			"the file at the URL is not the one the requirement's hash names: correct the --hash (or #sha256=), or the URL"},
 		{&HTTPError{URL: u, Attempts: 1, Err: context.Canceled}, "GET " + u + ": context canceled", ""},
 		{&HTTPError{URL: u, Attempts: 4, Err: errors.New("connection reset by peer")},
 			"GET " + u + ": connection reset by peer (after 4 attempts)", "check the network and the index URL"},
@@ -53,8 +61,14 @@ func TestHint(t *testing.T) {
 		if tt.msg != "" && tt.err.Error() != tt.msg {
 			t.Errorf("Error() = %q, want %q", tt.err.Error(), tt.msg)
 		}
-		if got := Hint(tt.err); got != tt.hint {
+		got := Hint(tt.err)
+		if got != tt.hint {
 			t.Errorf("Hint(%v) = %q, want %q", tt.err, got, tt.hint)
+		}
+		// Every message is masked before it is shown: a hint holding an example URL
+		// with credentials would show the mask, its "…" percent-encoded.
+		if masked := redact.Text(got); masked != got {
+			t.Errorf("Hint(%v) = %q reads %q once masked", tt.err, got, masked)
 		}
 	}
 }

@@ -45,6 +45,9 @@ type candidate struct {
 	metadataSHA256 string           // its SHA-256, if the page gives it
 	localPath      string           // a file in a find-links folder
 	sourceOrder    int              // position of its source in the project's lists
+	// hashFrom names what gave File.SHA256 in a mismatch's message: "" for the index,
+	// "the requirement" for a NAME @ URL line's --hash or #sha256=.
+	hashFrom string
 }
 
 // release is one version of a project and its files.

@@ -28,8 +28,13 @@ type Lock struct {
 	// NoIndex records that the lock was made from find-links locations only, so that
 	// pip installs from them only too (--no-index); IndexURL and ExtraIndexURLs are then
 	// not written.
-	NoIndex  bool
-	Packages []Package
+	NoIndex bool
+	// OnlyBinary and NoBinary are the pip selections the lock was made with (":all:",
+	// project names), written as options so that pip, and a check of the lock, take the
+	// same kinds of file: a --no-binary pin's hashes are its sdist's alone, which a check
+	// would otherwise flag as a source build nobody asked for.
+	OnlyBinary, NoBinary []string
+	Packages             []Package
 	// Size is what the pins weigh, in one line, as the size summary says it ("size: 1.2
 	// GiB installed, …"); "" when it is not known for every pin, and none is written.
 	Size string
@@ -46,6 +51,10 @@ type Package struct {
 	Index     string // the index the files come from
 	Files     []File // every file of this version usable on the target
 	Via       []string
+	// Extras are the extras the package is required with, sorted: a requirements lock
+	// writes them on the pin (requests[socks]==2.32.3), as pip-compile does, so that
+	// pip and a check of the lock hold the extras' dependencies to being pinned.
+	Extras []string
 	// Size is what the file an installer takes weighs ("2.1 MiB installed, 845.3 KiB
 	// download"); "" when it is not known, and none is written.
 	Size string

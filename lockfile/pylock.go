@@ -33,11 +33,20 @@ func WritePylock(w io.Writer, l *Lock) error {
 			fmt.Fprintf(bw, "version = %s\n", tomlString(p.Version))
 		}
 		if p.DirectURL != "" {
-			fmt.Fprintln(bw, "archive = { url = "+tomlString(redact.URL(p.DirectURL))+" }")
+			// A wheel named by URL has its one file, whose hash PEP 751 requires of an
+			// archive and installers check.
+			archive := "url = " + tomlString(redact.WithoutUserinfo(p.DirectURL))
+			if len(p.Files) == 1 && p.Files[0].SHA256 != "" {
+				if p.Files[0].Size > 0 {
+					archive += fmt.Sprintf(", size = %d", p.Files[0].Size)
+				}
+				archive += ", hashes = { sha256 = " + tomlString(p.Files[0].SHA256) + " }"
+			}
+			fmt.Fprintln(bw, "archive = { "+archive+" }")
 			continue
 		}
 		if p.Index != "" {
-			fmt.Fprintf(bw, "index = %s\n", tomlString(redact.URL(p.Index)))
+			fmt.Fprintf(bw, "index = %s\n", tomlString(redact.WithoutUserinfo(p.Index)))
 		}
 		var sdist *File
 		for i, f := range p.Files {
@@ -74,7 +83,7 @@ func writeFileFields(bw *bufio.Writer, f File) {
 	case f.Path != "":
 		fmt.Fprintf(bw, "path = %s\n", tomlString(f.Path))
 	case f.URL != "":
-		fmt.Fprintf(bw, "url = %s\n", tomlString(redact.URL(f.URL)))
+		fmt.Fprintf(bw, "url = %s\n", tomlString(redact.WithoutUserinfo(f.URL)))
 	}
 	if f.Size > 0 {
 		fmt.Fprintf(bw, "size = %d\n", f.Size)

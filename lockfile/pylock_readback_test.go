@@ -38,7 +38,8 @@ func TestWritePylockReadsBack(t *testing.T) {
 	for _, p := range l.Packages {
 		w := pin{Name: p.Name, Version: p.Version}
 		if p.DirectURL != "" {
-			w = pin{Name: p.Name, URL: "https://****@git.example/mypkg-1.0-py3-none-any.whl"}
+			// Written without its credentials, which an installer takes from ~/.netrc.
+			w = pin{Name: p.Name, URL: "https://git.example/mypkg-1.0-py3-none-any.whl"}
 		}
 		for _, f := range p.Files {
 			w.Hashes = append(w.Hashes, "sha256:"+f.SHA256)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/depsolve/depsolve/redact"
 )
@@ -47,16 +48,27 @@ func WriteRequirements(w io.Writer, l *Lock, opts RequirementsOptions) error {
 		options = true
 	} else {
 		if l.IndexURL != "" {
-			fmt.Fprintf(bw, "--index-url %s\n", redact.URL(l.IndexURL))
+			fmt.Fprintf(bw, "--index-url %s\n", redact.WithoutUserinfo(l.IndexURL))
 			options = true
 		}
 		for _, u := range l.ExtraIndexURLs {
-			fmt.Fprintf(bw, "--extra-index-url %s\n", redact.URL(u))
+			fmt.Fprintf(bw, "--extra-index-url %s\n", redact.WithoutUserinfo(u))
 			options = true
 		}
 	}
 	for _, u := range l.FindLinks {
-		fmt.Fprintf(bw, "--find-links %s\n", redact.URL(u))
+		fmt.Fprintf(bw, "--find-links %s\n", redact.WithoutUserinfo(u))
+		options = true
+	}
+	// pip applies these in order, a later one editing the earlier: --only-binary :all:
+	// then --no-binary NAME keeps the exception, as depsolve, which reads each list on
+	// its own, resolved.
+	for _, v := range l.OnlyBinary {
+		fmt.Fprintf(bw, "--only-binary %s\n", v)
+		options = true
+	}
+	for _, v := range l.NoBinary {
+		fmt.Fprintf(bw, "--no-binary %s\n", v)
 		options = true
 	}
 	if options {
@@ -64,9 +76,13 @@ func WriteRequirements(w io.Writer, l *Lock, opts RequirementsOptions) error {
 	}
 
 	for _, p := range sortedPackages(l) {
-		pin := p.Name + "==" + p.Version
+		name := p.Name
+		if len(p.Extras) > 0 {
+			name += "[" + strings.Join(p.Extras, ",") + "]"
+		}
+		pin := name + "==" + p.Version
 		if p.DirectURL != "" {
-			pin = p.Name + " @ " + redact.URL(p.DirectURL)
+			pin = name + " @ " + redact.WithoutUserinfo(p.DirectURL)
 		}
 		var hashes []string
 		if !opts.NoHashes {

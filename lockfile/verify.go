@@ -2,6 +2,7 @@ package lockfile
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,6 +15,16 @@ type Pin struct {
 	Version string         // as pinned
 	Origin  input.Position // where the line is (requirements.lock:7)
 	Hashes  []string       // the line's --hash values, "algorithm:<hex>"; none when it has no --hash
+	// Files are the files a pylock.toml lists for the pin, each with its own hashes
+	// (Hashes pools them); none for a requirements lock, whose hashes are one pool.
+	Files []PinnedFile
+}
+
+// PinnedFile is one file a pylock.toml lists for a pin.
+type PinnedFile struct {
+	Name   string         // the file name
+	Origin input.Position // where its hashes are
+	Hashes []string       // "algorithm:<hex>"
 }
 
 // Finding is one reason a lock would not install as it is.
@@ -43,24 +54,31 @@ func (f Finding) String() string {
 //     Dockerfile depsolve init writes does) leaves it out of the environment;
 //   - a pin with hashes none of which is the hash of a file usable on the target (pip
 //     keeps only the candidate files whose hash is listed, so one match is enough);
-//     depsolve compares sha256 hashes only, so a pin with none (sha512 alone) is a
-//     Warning that its hashes were not checked;
-//   - a pin without hashes in a lock where other pins have them: pip's hash-checking
-//     mode, on as soon as one line has a hash, refuses every line without one.
+//     depsolve compares sha256 hashes only, so a pin with none (sha512 alone), or one
+//     whose sha256 hashes match nothing beside others it cannot compare, is a Warning
+//     that its hashes were not checked;
+//   - a pin without hashes in a lock where other pins have them, or that says
+//     --require-hashes (requireHashes): pip's hash-checking mode, on as soon as one line
+//     has a hash, refuses every line without one;
+//   - a file of a pylock.toml pin whose sha256 is not that of the index's file of its
+//     name, usable on the target: a PEP 751 installer takes a file by its name and
+//     checks that file's hash, so another file's hash matching does not help.
 //
 // Findings about pins come in the order of pins, then the missing packages by name.
 // A pin whose package is not in the solution (its marker is false on the target) is not
 // checked.
-func Verify(pins []Pin, resolved []Package) []Finding {
+func Verify(pins []Pin, resolved []Package, requireHashes bool) []Finding {
 	byName := map[string]Package{}
 	for _, p := range resolved {
 		byName[p.Name] = p
 	}
 	pinned := map[string]bool{}
-	hashing := false
+	hashing, why := requireHashes, "the lock says --require-hashes"
 	for _, p := range pins {
 		pinned[p.Name] = true
-		hashing = hashing || len(p.Hashes) > 0
+		if len(p.Hashes) > 0 && !hashing {
+			hashing, why = true, "other lines have hashes"
+		}
 	}
 
 	var out []Finding
@@ -72,7 +90,7 @@ func Verify(pins []Pin, resolved []Package) []Finding {
 		if len(pin.Hashes) == 0 {
 			if hashing {
 				out = append(out, Finding{Origin: pin.Origin, Name: pin.Name,
-					Msg: fmt.Sprintf("%s==%s has no --hash; pip's hash-checking mode, on because other lines have hashes, refuses it", pin.Name, pin.Version)})
+					Msg: fmt.Sprintf("%s==%s has no --hash; pip's hash-checking mode, on because %s, refuses it", pin.Name, pin.Version, why)})
 			}
 			continue
 		}
@@ -80,7 +98,16 @@ func Verify(pins []Pin, resolved []Package) []Finding {
 			out = append(out, Finding{Origin: pin.Origin, Name: pin.Name, Warning: true,
 				Msg: fmt.Sprintf("%s==%s: depsolve checks only sha256 hashes, and this pin has %s ones: they were not checked; add the sha256 of the file (--hash=sha256:…) to have depsolve check it", pin.Name, pin.Version, algos)})
 		} else if f := hashMismatch(pin, p); f != "" {
+			if algos := otherAlgorithms(pin); algos != "" {
+				// pip accepts a file that matches any of the pin's hashes: one of those
+				// depsolve does not compare may be a usable file's.
+				out = append(out, Finding{Origin: pin.Origin, Name: pin.Name, Warning: true,
+					Msg: fmt.Sprintf("%s==%s: none of its sha256 hashes is a file usable on the target, and depsolve checks only sha256: its %s ones were not checked, and pip installs a file that matches one of them; add the sha256 of the file (--hash=sha256:…) to have depsolve check it", pin.Name, pin.Version, algos)})
+				continue
+			}
 			out = append(out, Finding{Origin: pin.Origin, Name: pin.Name, Msg: f})
+		} else {
+			out = append(out, fileMismatches(pin, p)...)
 		}
 	}
 
@@ -113,6 +140,52 @@ func uncheckable(pin Pin) string {
 			return ""
 		}
 		algos = append(algos, strings.ToLower(algo))
+	}
+	sort.Strings(algos)
+	return strings.Join(dedupe(algos), " and ")
+}
+
+// fileMismatches finds the files of a pylock.toml pin that name a file of the index
+// usable on the target, yet whose sha256 hashes are not that file's: where another of
+// its hashes matches, hashMismatch finds nothing, yet an installer taking this file
+// fails. A file with no sha256, or whose name the index does not list as usable, is
+// not checked.
+func fileMismatches(pin Pin, p Package) []Finding {
+	index := map[string]string{}
+	for _, f := range p.Files {
+		if f.SHA256 != "" {
+			index[f.Name] = strings.ToLower(f.SHA256)
+		}
+	}
+	var out []Finding
+	for _, pf := range pin.Files {
+		want, ok := index[pf.Name]
+		if !ok {
+			continue
+		}
+		var listed []string
+		for _, h := range pf.Hashes {
+			if algo, hex, _ := strings.Cut(h, ":"); strings.EqualFold(algo, "sha256") {
+				listed = append(listed, strings.ToLower(hex))
+			}
+		}
+		if len(listed) == 0 || slices.Contains(listed, want) {
+			continue
+		}
+		out = append(out, Finding{Origin: pf.Origin, Name: pin.Name,
+			Msg: fmt.Sprintf("%s==%s: the hash of %s is sha256:%s, but the index's file of that name has sha256:%s; an installer that takes this file fails its hash check", pin.Name, pin.Version, pf.Name, listed[0], want)})
+	}
+	return out
+}
+
+// otherAlgorithms names the algorithms of a pin's hashes other than sha256 ("sha512"),
+// or returns "".
+func otherAlgorithms(pin Pin) string {
+	var algos []string
+	for _, h := range pin.Hashes {
+		if algo, _, _ := strings.Cut(h, ":"); !strings.EqualFold(algo, "sha256") {
+			algos = append(algos, strings.ToLower(algo))
+		}
 	}
 	sort.Strings(algos)
 	return strings.Join(dedupe(algos), " and ")

@@ -56,6 +56,20 @@ func TestVerify(t *testing.T) {
 			},
 		},
 		{
+			name: "a sha256 that matches nothing beside a sha512 that may: pip accepts a match of either, so unchecked, no finding",
+			pins: []Pin{
+				{Name: "tzdata", Version: "2024.2", Origin: lockAt("r.lock", 1), Hashes: []string{"sha256:0000", "sha512:dddd"}},
+			},
+			want: []Finding{
+				{Origin: lockAt("r.lock", 1), Name: "tzdata", Warning: true, Msg: "tzdata==2024.2: none of its sha256 hashes is a file usable on the target, and depsolve checks only sha256: " +
+					"its sha512 ones were not checked, and pip installs a file that matches one of them; add the sha256 of the file (--hash=sha256:…) to have depsolve check it"},
+				{Name: "numpy", Msg: "numpy is not pinned, yet the pinned set needs it (numpy 1.26.4)"},
+				{Name: "pandas", Msg: "pandas is not pinned, yet the pinned set needs it (pandas 2.2.3)"},
+				{Name: "python-dateutil", Msg: "python-dateutil is not pinned, yet the pinned set needs it (python-dateutil 2.9.0, required by pandas)"},
+				{Name: "six", Msg: "six is not pinned, yet the pinned set needs it (six 1.16.0, required by pandas, python-dateutil)"},
+			},
+		},
+		{
 			name: "no hashes anywhere: nothing to check but completeness; a pin outside the solution is skipped",
 			pins: []Pin{
 				{Name: "numpy", Version: "1.26.4", Origin: lockAt("r.lock", 1)},
@@ -81,7 +95,7 @@ func TestVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Verify(tt.pins, resolved)
+			got := Verify(tt.pins, resolved, false)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Verify (-want +got):\n%s", diff)
 			}
@@ -95,7 +109,7 @@ func TestVerifyManyFiles(t *testing.T) {
 		files = append(files, File{Name: "x-1.0-" + h + ".whl", SHA256: h})
 	}
 	got := Verify([]Pin{{Name: "x", Version: "1.0", Origin: lockAt("l", 1), Hashes: []string{"sha256:e", "sha256:f"}}},
-		[]Package{{Name: "x", Version: "1.0", Files: files}})
+		[]Package{{Name: "x", Version: "1.0", Files: files}}, false)
 	want := "x==1.0: none of the 2 pinned hashes matches a file usable on the target; the index has " +
 		"x-1.0-a.whl (sha256:a), x-1.0-b.whl (sha256:b), and 2 more"
 	if len(got) != 1 || got[0].Msg != want || got[0].String() != "l:1: "+want {

@@ -80,7 +80,7 @@ func oracle(t testing.TB, s Specifier, v Version) bool {
 	public := v.Public()
 	switch s.op {
 	case "===":
-		return s.valid && v.Compare(spec) == 0
+		return s.valid && strings.EqualFold(s.text, spec.String()) && v.Compare(spec) == 0
 	case "==", "!=":
 		var eq bool
 		if spec.Local() != "" {
@@ -346,6 +346,9 @@ func TestRangeString(t *testing.T) {
 		{"<=1.0.post1", "<1.0.post2", ">1.0.post1"},
 		{"===1.0", "===1.0", "!==1.0"},
 		{"===foo", "∅", "*"},
+		{"===1.0RC1", "===1.0rc1", "!==1.0rc1"}, // the normalized text, in any case
+		{"===1.26.04", "∅", "*"},                // no version's normalized text is 1.26.04
+		{"===1.0-rc1", "∅", "*"},
 	} {
 		r := mustSet(t, tc.set).Range()
 		if got := r.String(); got != tc.want {

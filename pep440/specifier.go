@@ -178,7 +178,9 @@ func (s Specifier) Range() Range {
 	}
 	switch s.op {
 	case "===":
-		if !s.valid {
+		// pip (packaging) compares the text with a candidate's normalized version
+		// text: ===1.26.04 matches no version, not 1.26.4.
+		if !s.valid || !strings.EqualFold(s.text, v.String()) {
 			return Empty()
 		}
 		return Exactly(v)

@@ -43,6 +43,22 @@ func URL(raw string) string {
 	return rewrite(raw, func(string, string) string { return Mask })
 }
 
+// WithoutUserinfo is raw with its userinfo left out and every query value masked, as
+// URL masks them: what a lock writes for an installer. pip sends a URL's user name as
+// written, so a masked one ("****@") fails the index's login, and it takes credentials
+// from ~/.netrc or a keyring only for a URL that has none.
+func WithoutUserinfo(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" && u.User == nil {
+		return maskUnparsed(raw)
+	}
+	if u.User == nil {
+		return URL(raw)
+	}
+	u.User = nil
+	return URL(u.String())
+}
+
 // KeyURL is raw as a key to store, such as a cache key: userinfo dropped as URL drops
 // it, the values of secret-looking parameters (token, key, auth, signature, …) masked, so
 // a rotated token finds the same key, and every other value replaced by a fingerprint of

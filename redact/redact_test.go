@@ -122,3 +122,18 @@ func TestAuthSchemeGuardSparesPlainText(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutUserinfo(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"https://alice:s3cret@private.example/simple/", "https://private.example/simple/"},
+		{"https://token@private.example/simple/", "https://private.example/simple/"},
+		{"https://****@private.example/simple/", "https://private.example/simple/"}, // a URL masked before
+		{"https://private.example/simple/?token=t0p", "https://private.example/simple/?token=****"},
+		{"https://alice:s3cret@private.example/simple/?token=t0p", "https://private.example/simple/?token=****"},
+		{"./wheels", "./wheels"},
+	} {
+		if got := WithoutUserinfo(tt.in); got != tt.want {
+			t.Errorf("WithoutUserinfo(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

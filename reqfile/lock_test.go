@@ -1,6 +1,10 @@
 package reqfile
 
-import "testing"
+import (
+	"io/fs"
+	"strings"
+	"testing"
+)
 
 func TestDeclaresLock(t *testing.T) {
 	const hash = "sha256:4f1d9991f5acc0ca119f9d443620b77f9d6b33703e51011c16baf57afb285fc6"
@@ -60,7 +64,9 @@ func TestPin(t *testing.T) {
 		{"numpy==1.26.4; python_version >= '3.9'", "1.26.4"},
 		{"numpy==1.*", ""},
 		{"numpy>=1.26", ""},
-		{"numpy===1.26.4", ""},
+		{"numpy===1.26.4", "1.26.4"},
+		{"numpy===1.26.04", "1.26.4"}, // a pin that only the version as written matches: the resolver applies ===
+		{"numpy===foobar", ""},
 		{"numpy==1.26.4,!=1.26.3", ""},
 		{"numpy", ""},
 		{"numpy @ https://example.com/numpy-1.26.4-py3-none-any.whl", ""},
@@ -76,6 +82,38 @@ func TestPin(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("%q: Pin() = %q, %v; want %q", tt.line, got, ok, tt.want)
+		}
+	}
+}
+
+// statRecordingFS notes every path looked at.
+type statRecordingFS struct {
+	memFS
+	stats *[]string
+}
+
+func (f statRecordingFS) Stat(name string) (fs.FileInfo, error) {
+	*f.stats = append(*f.stats, name)
+	return f.memFS.Stat(name)
+}
+
+// A NAME @ URL line names no local path: it is not looked at as one. The path looked
+// at was the whole line, URL credentials and all, and every path looked at is kept in
+// the run's record (package runlog), which memo stores in the cache folder.
+func TestNamedURLIsNotLookedAtAsAPath(t *testing.T) {
+	var stats []string
+	fsys := statRecordingFS{newFS("requirements.txt", "pandas @ https://alice:s3cret@host.example/files/pandas-2.2.3-py3-none-any.whl\n"+
+		"tool @ https://alice:s3cret@host.example/files/tool-1.0.tar.gz ; python_version < '3'\n"), &stats}
+	f, err := Parse("requirements.txt", Options{FS: fsys, LookupEnv: env()})
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	if len(f.Requirements) != 2 || f.Requirements[0].URL == "" {
+		t.Fatalf("requirements %v", f.Requirements)
+	}
+	for _, s := range stats {
+		if strings.Contains(s, "s3cret") {
+			t.Errorf("looked at %q", s)
 		}
 	}
 }

@@ -191,7 +191,15 @@ func (pl *pylock) pin(p tomlPath, pkg map[string]any) (Requirement, error) {
 	}
 	if link != "" {
 		r.URL = link
-		return r, nil
+		if _, ok := pkg["archive"]; ok {
+			// The archive's hash is the file's, checked when depsolve reads it, as pip
+			// checks a NAME @ URL line's --hash.
+			r.Files, err = pl.archiveFile(p, pkg)
+			for _, f := range r.Files {
+				r.Hashes = append(r.Hashes, f.Hashes...)
+			}
+		}
+		return r, err
 	}
 	if !hasVersion {
 		return r, pl.errorAt(p.plus("name"), "package "+quote(name)+" has no version and no vcs, directory or archive source", "")
@@ -204,7 +212,10 @@ func (pl *pylock) pin(p tomlPath, pkg map[string]any) (Requirement, error) {
 		return r, pl.errorAt(p.plus("version"), quote(version)+" is not a valid version", "")
 	}
 	r.Specifier = spec
-	r.Hashes, err = pl.hashes(p, pkg)
+	r.Files, err = pl.files(p, pkg)
+	for _, f := range r.Files {
+		r.Hashes = append(r.Hashes, f.Hashes...)
+	}
 	return r, err
 }
 
@@ -258,11 +269,20 @@ func (pl *pylock) directSource(p tomlPath, pkg map[string]any) (string, error) {
 	return "", nil
 }
 
-// hashes lists the hashes of every file of a package (its wheels, then its sdist),
-// "algorithm:hex", the algorithms of one file in name order. The digests of the
-// algorithms pip checks must be hexadecimal of their length: no file can match
-// another.
-func (pl *pylock) hashes(p tomlPath, pkg map[string]any) ([]string, error) {
+// archiveFile is the file of a package's archive table, with its hashes; none when
+// the table lists no hashes.
+func (pl *pylock) archiveFile(p tomlPath, pkg map[string]any) ([]LockedFile, error) {
+	table, _ := pkg["archive"].(map[string]any)
+	if _, ok := table["hashes"]; !ok {
+		return nil, nil
+	}
+	return pl.fileHashes(p, pkg, []tomlPath{p.plus("archive")})
+}
+
+// files lists every file of a package (its wheels, then its sdist) with its hashes,
+// "algorithm:hex" in algorithm name order. The digests of the algorithms pip checks
+// must be hexadecimal of their length: no file can match another.
+func (pl *pylock) files(p tomlPath, pkg map[string]any) ([]LockedFile, error) {
 	var files []tomlPath
 	if raw, ok := pkg["wheels"]; ok {
 		list, ok := asTables(raw)
@@ -276,12 +296,23 @@ func (pl *pylock) hashes(p tomlPath, pkg map[string]any) ([]string, error) {
 	if _, ok := pkg["sdist"]; ok {
 		files = append(files, p.plus("sdist"))
 	}
-	var out []string
+	return pl.fileHashes(p, pkg, files)
+}
+
+// fileHashes reads the file entries at files (paths below the package at p): each
+// one's name and hashes, "algorithm:hex" in algorithm name order.
+func (pl *pylock) fileHashes(p tomlPath, pkg map[string]any, files []tomlPath) ([]LockedFile, error) {
+	var out []LockedFile
 	for _, fp := range files {
 		file, ok := lookup(pkg, fp[len(p):]).(map[string]any)
 		if !ok {
 			return nil, pl.errorAt(fp, "a file entry must be a table", "")
 		}
+		name, err := pl.fileName(fp, file)
+		if err != nil {
+			return nil, err
+		}
+		lf := LockedFile{Name: name, Pos: pl.s.pos(pl.index.locate(fp.plus("hashes"))).LineOnly()}
 		table, ok := file["hashes"].(map[string]any)
 		if !ok {
 			return nil, pl.errorAt(fp.plus("hashes"), "a file needs a hashes table, such as hashes = { sha256 = \"…\" }", "")
@@ -300,10 +331,31 @@ func (pl *pylock) hashes(p tomlPath, pkg map[string]any) ([]string, error) {
 			if size := hashDigits[strings.ToLower(algo)]; size > 0 && (len(digest) != size || strings.Trim(strings.ToLower(digest), "0123456789abcdef") != "") {
 				return nil, pl.errorAt(hp, fmt.Sprintf("a %s digest has %d hexadecimal digits, found %s", algo, size, quote(digest)), "")
 			}
-			out = append(out, strings.ToLower(algo)+":"+strings.ToLower(digest))
+			lf.Hashes = append(lf.Hashes, strings.ToLower(algo)+":"+strings.ToLower(digest))
 		}
+		out = append(out, lf)
 	}
 	return out, nil
+}
+
+// fileName is a file entry's name, else the last segment of its url or path, as PEP
+// 751 lets an entry leave the name out.
+func (pl *pylock) fileName(fp tomlPath, file map[string]any) (string, error) {
+	for _, key := range []string{"name", "url", "path"} {
+		v, ok, err := pl.str(file, fp, key)
+		if err != nil || !ok {
+			if err != nil {
+				return "", err
+			}
+			continue
+		}
+		if key == "url" {
+			v, _, _ = strings.Cut(v, "#")
+			v, _, _ = strings.Cut(v, "?")
+		}
+		return v[strings.LastIndex(v, "/")+1:], nil
+	}
+	return "", nil
 }
 
 // lookup follows a path of keys and indices below a decoded TOML value.

@@ -51,7 +51,7 @@ func TestPylock(t *testing.T) {
 	want := []string{
 		"pylock.toml:6:8 numpy==1.26.4 blake2b:00ff,sha256:efb9b3ccc9c6dd5ca0d1801bbb4c8ea6f3d136d53f84bd3a40af45f381f0724e,sha256:9fd6ee1d0c5b0cbdec1b5bba6a0bd4e00c2f57bf9e95a1bddaff403455fece09 | name = \"numpy\"",
 		"pylock.toml:19:8 colorama==0.4.6; sys_platform == \"win32\" sha256:4f1d9991f5acc0ca119f9d443620b77f9d6b33703e51011c16baf57afb285fc6 | name = \"colorama\"",
-		"pylock.toml:25:8 mypkg @ https://example.com/mypkg-1.0.tar.gz  | name = \"mypkg\"",
+		"pylock.toml:25:8 mypkg @ https://example.com/mypkg-1.0.tar.gz sha256:4f1d9991f5acc0ca119f9d443620b77f9d6b33703e51011c16baf57afb285fc6 | name = \"mypkg\"",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("requirements:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

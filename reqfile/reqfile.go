@@ -27,6 +27,17 @@ type Requirement struct {
 	// Lock is set on a pylock.toml's packages: the selection the lock is installed
 	// with, which their markers read as extras and dependency_groups (PEP 751).
 	Lock *LockSelection
+	// Files are a pylock.toml package's wheels and sdist, each with its own hashes:
+	// an installer takes one file by its name and checks that file's hash, so a hash
+	// is right only for the file it is written on (Hashes pools them all).
+	Files []LockedFile
+}
+
+// LockedFile is one file a pylock.toml lists for a package.
+type LockedFile struct {
+	Name   string   // the file name; "" when the entry has none (PEP 751 then takes it from the url or path)
+	Pos    Position // the entry's hashes
+	Hashes []string // "algorithm:hex", lower case
 }
 
 // A LockSelection is what a PEP 751 lock is installed with: the extras and the
@@ -114,11 +125,13 @@ func (f *File) DeclaresLock() bool {
 		slices.ContainsFunc(f.Requirements, func(r Requirement) bool { return len(r.Hashes) > 0 })
 }
 
-// Pin returns the version r pins: r is one "==V" clause without a wildcard and without
-// a URL, as a lock's lines are.
+// Pin returns the version r pins: r is one "==V" clause without a wildcard, or one
+// "===V" clause whose V is a version, and has no URL, as a lock's lines are. pip counts
+// both operators as pinned (--require-hashes accepts either); the resolver still
+// applies ===, which matches the version only as written.
 func (r Requirement) Pin() (pep440.Version, bool) {
 	specs := r.Specifier.Specifiers()
-	if r.URL != "" || len(specs) != 1 || specs[0].Operator() != "==" {
+	if r.URL != "" || len(specs) != 1 || (specs[0].Operator() != "==" && specs[0].Operator() != "===") {
 		return pep440.Version{}, false
 	}
 	v, err := pep440.Parse(specs[0].Version())

@@ -47,7 +47,10 @@ func (p *parser) requirementFromLine(s *source, l *logical, args string) (Requir
 		path, extras, extrasAt := stripExtras(name)
 		path = filepath.Clean(path)
 		switch {
-		case looksLikePath(name) && p.isDir(path):
+		case looksLikePath(name) && !namedURLRequirement(name) && p.isDir(path):
+			// A NAME @ URL line is not looked at as a folder (pip would, but only a folder
+			// named like the whole line could match): the path looked at would be the URL,
+			// credentials and all, which the run's record (package runlog) keeps.
 			if !p.installable(path) {
 				return r, errAt(lead, "directory "+quote(name)+" is not installable: it has neither setup.py nor pyproject.toml", "")
 			}

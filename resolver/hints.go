@@ -170,6 +170,11 @@ func relaxHint(ns *NoSolution, name string, v pep440.Version, user []Requirement
 	var quoted []string
 	for _, r := range user {
 		allowed = allowed.Intersect(r.Specifier.Range())
+		if r.Specifier.Range().Contains(v) {
+			// It does not exclude v: with six==1.16.0 and six==1.17.0, only the
+			// first keeps 1.17.0 out.
+			continue
+		}
 		q := r.Name + specifierDisplay(r.Specifier)
 		if len(r.Extras) > 0 {
 			q = r.Name + "[" + strings.Join(r.Extras, ",") + "]" + specifierDisplay(r.Specifier)
