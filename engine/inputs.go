@@ -375,6 +375,7 @@ func (in *inputs) paths() []string {
 // likelyInputs are the files of the current folder that look like what a check reads
 // (depsolve init writes requirements.in and requirements.lock), sorted, a few at most.
 func likelyInputs() []string {
+	runlog.Unrepeatable("a hint listed the current folder")
 	var out []string
 	for _, pattern := range []string{"requirements*.lock", "pylock*.toml", "requirements*.in", "requirements*.txt", "constraints*.txt"} {
 		names, _ := filepath.Glob(pattern)

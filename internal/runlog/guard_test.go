@@ -62,11 +62,12 @@ func notCheck(why string) classification { return classification{notCheck: why} 
 var outsideReaders = map[string]classification{
 	// Requirement files, includes, depsolve.toml, pyproject.toml, --config, the
 	// Dockerfile, a policy file: all read through reqfile.ReadFile.
-	"reqfile/read.go:ReadFile":     logged,
-	"reqfile/reqfile.go:osFS.Stat": logged,
-	"engine/inputs.go:lookAt":      logged,
-	"policy/load.go:Load":          logged,
-	"index/netrc.go:readNetrc":     logged,
+	"reqfile/read.go:ReadFile":      logged,
+	"reqfile/reqfile.go:osFS.Stat":  logged,
+	"engine/inputs.go:lookAt":       logged,
+	"engine/inputs.go:likelyInputs": logged,
+	"policy/load.go:Load":           logged,
+	"index/netrc.go:readNetrc":      logged,
 
 	// The network: every index request, a policy fetch, a registry.
 	"index/transport.go:client.attempt": logged,
