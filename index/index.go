@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -345,6 +346,11 @@ func (ix *Index) newSource(loc string, isIndex bool) (*source, error) {
 	}
 	if u.Host == "" {
 		return nil, fmt.Errorf("%s: not an absolute http(s) URL", redact.URL(loc))
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("%s: port %s is not one of 1 to 65535", redact.URL(loc), p)
+		}
 	}
 	base, user := stripUserinfo(u)
 	base.Fragment, base.RawFragment = "", ""
