@@ -30,7 +30,9 @@ const (
 //     another build of the same release (only the local label differs).
 //   - When pb.Matrix is a MatrixHinter, it is asked about each package whose
 //     matrix rules on the target's facts rule out versions in the derivation
-//     (another CUDA build that runs on the target, the driver that runs it).
+//     (another CUDA build that runs on the target, the driver that runs it); a
+//     hint that proposes another target (a newer driver) is kept only when pb
+//     solves on that target.
 //
 // The error is operational (the Index failing during the extra solves).
 func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) {
@@ -105,13 +107,47 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 	if hinter, ok := pb.Matrix.(MatrixHinter); ok {
 		for _, c := range pb.matrixConflicts(ns) {
 			for _, h := range hinter.Hints(c) {
-				if !slices.Contains(hints, h) {
-					hints = append(hints, h)
+				if slices.Contains(hints, h.Text) {
+					continue
 				}
+				if solves, err := pb.solvesOn(ctx, h.Target); err != nil {
+					return nil, err
+				} else if !solves {
+					continue
+				}
+				hints = append(hints, h.Text)
 			}
 		}
 	}
 	return hints, nil
+}
+
+// solvesOn reports whether pb resolves with the target facts in changed in place of the
+// target's own; with none changed, it is pb's own conflict, and true. A solve that runs
+// past hintSteps says false: a hint is shown only when it is known to work.
+func (pb *Problem) solvesOn(ctx context.Context, changed []Virtual) (bool, error) {
+	if len(changed) == 0 {
+		return true, nil
+	}
+	proposed := *pb
+	proposed.MaxSteps = hintSteps
+	proposed.Virtual = slices.Clone(pb.Virtual)
+	for _, c := range changed {
+		i := slices.IndexFunc(proposed.Virtual, func(v Virtual) bool { return v.Name == c.Name })
+		if i < 0 {
+			proposed.Virtual = append(proposed.Virtual, c)
+			continue
+		}
+		proposed.Virtual[i] = c
+	}
+	res, _, err := Resolve(ctx, &proposed)
+	if errors.Is(err, ErrStepLimit) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return res != nil, nil
 }
 
 // matrixConflicts are the packages whose matrix rules on the target's facts rule
