@@ -22,7 +22,8 @@ const (
 // Hints looks for ways out of a conflict, as a separate pass over ns (which
 // Resolve returned for pb); the explanation itself never depends on it.
 //
-//   - A yanked release in the derivation can be used by pinning it exactly.
+//   - A yanked release in the derivation can be used by pinning it exactly, when
+//     the requirements resolve with it pinned (at most hintSolves are tried).
 //   - For each user requirement or constraint the derivation starts from (at most
 //     a few, in the order the explanation meets them), pb is solved again with that
 //     package's range dropped; if that succeeds, the hint names the version that
@@ -43,6 +44,7 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 	}
 	var candidates []relaxable
 	seen := map[relaxable]bool{}
+	yankChecks := 0 // yanked releases tried pinned, at most hintSolves
 	for _, in := range ns.External() {
 		switch in.Kind {
 		case pubgrub.KindUnavailable:
@@ -51,7 +53,13 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 			}
 			t := in.Terms[0]
 			for _, v := range ns.Versions(t.Package) {
-				if t.Range.Contains(v) && t.Package.Extra == "" {
+				if !t.Range.Contains(v) || t.Package.Extra != "" || yankChecks == hintSolves {
+					continue
+				}
+				yankChecks++
+				if solves, err := pb.solvesPinned(ctx, t.Package.Name, v); err != nil {
+					return nil, err
+				} else if solves {
 					hints = append(hints, fmt.Sprintf("%s %s was yanked; to use it anyway, pin it exactly (%s==%s).", t.Package.Name, v, t.Package.Name, v))
 				}
 			}
@@ -120,6 +128,27 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 		}
 	}
 	return hints, nil
+}
+
+// solvesPinned reports whether pb resolves with name pinned exactly to v as well: what
+// following the hint to pin a yanked release gives. Pinning it admits it, but whatever
+// else in the requirements excludes it still does.
+func (pb *Problem) solvesPinned(ctx context.Context, name string, v pep440.Version) (bool, error) {
+	pin, err := pep440.ParseSpecifierSet("==" + v.String())
+	if err != nil {
+		return false, nil
+	}
+	pinned := *pb
+	pinned.MaxSteps = hintSteps
+	pinned.Requirements = append(slices.Clone(pb.Requirements), Requirement{Requirement: pep508.Requirement{Name: name, Specifier: pin}})
+	res, _, err := Resolve(ctx, &pinned)
+	if errors.Is(err, ErrStepLimit) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return res != nil, nil
 }
 
 // solvesOn reports whether pb resolves with the target facts in changed in place of the
