@@ -44,7 +44,7 @@ func (s *session) lookupHints(ctx context.Context, ix *index.Index, ns *resolver
 			hints = append(hints, h)
 			continue
 		}
-		if in.Kind == pubgrub.KindNoVersions && asWritten(t.Range) && !slices.ContainsFunc(listed, t.Range.Contains) && !imageShipped[name] {
+		if in.Kind == pubgrub.KindNoVersions && asWritten(t.Range, writtenRanges(ns, name)) && !slices.ContainsFunc(listed, t.Range.Contains) && !imageShipped[name] {
 			if h, err := nearestVersionsHint(ctx, ix, name, t.Range, listed); err != nil {
 				return hints, err
 			} else if h != "" {
@@ -62,13 +62,36 @@ func (s *session) lookupHints(ctx context.Context, ix *index.Index, ns *resolver
 	return hints, nil
 }
 
-// asWritten reports whether a range reads as a requirement a user writes (==4.99.1,
-// >=5,<6), not one that earlier conflicts carved holes in: only those are worth the
-// nearest versions.
-func asWritten(r pep440.Range) bool {
+// asWritten reports whether a range reads as what was asked (==4.99.1, >=5,<6, a
+// requirement and a constraint together), not one that earlier conflicts carved holes
+// in: only those are worth the nearest versions. It is what the written ranges that
+// hold it have in common, leaving out those that exclude versions (!=7.0): such a hole
+// carved at the edge of another range reads as no exclusion (>=7.0.post0.dev0, <8.0 is
+// >=7.0,<9 and <8.0 less !=7.0), and nobody asked for it.
+func asWritten(r pep440.Range, written []pep440.Range) bool {
 	text := r.String()
-	_, err := pep440.ParseSpecifierSet(text)
-	return err == nil && !strings.Contains(text, "!=")
+	if _, err := pep440.ParseSpecifierSet(text); err != nil || strings.Contains(text, "!=") {
+		return false
+	}
+	common := pep440.Full()
+	for _, w := range written {
+		if r.Subset(w) && !strings.Contains(w.String(), "!=") {
+			common = common.Intersect(w)
+		}
+	}
+	return common.Equal(r)
+}
+
+// writtenRanges are the ranges the derivation's requirements and constraints on name
+// state (with or without extras), as the user, a package's metadata or a rule wrote them.
+func writtenRanges(ns *resolver.NoSolution, name string) []pep440.Range {
+	var out []pep440.Range
+	for _, in := range ns.External() {
+		if in.Kind == pubgrub.KindDependency && in.Dependency.Package.Name == name {
+			out = append(out, in.Dependency.Range)
+		}
+	}
+	return out
 }
 
 // maxSuggestions bounds the similar names offered; twice as many are checked against

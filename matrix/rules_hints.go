@@ -20,11 +20,13 @@ import (
 //     11.8 build on the index https://download.pytorch.org/whl/cu118, runs on your
 //     target's NVIDIA driver 470.82.01"); only for packages whose data names that index;
 //   - the driver that lets the newest ruled-out version run, when driver rules alone rule
-//     it out ("Upgrading the NVIDIA driver to 525.60.13 or newer lets torch 2.5.1 run").
+//     it out ("Upgrading the NVIDIA driver to 525.60.13 or newer lets torch 2.5.1 run"),
+//     with that driver as the target it proposes (the resolver shows it only when the
+//     requirements resolve there).
 //
 // Rules on other packages (torch -> triton) are left to the resolver: a build the hint
 // names runs on the target, whether the rest of the requirements allow it is another solve.
-func (tm *TargetMatrix) Hints(c resolver.MatrixConflict) []string {
+func (tm *TargetMatrix) Hints(c resolver.MatrixConflict) []resolver.MatrixHint {
 	name := pep508.NormalizeName(c.Package)
 	p := tm.m.packageRows(name)
 	if p == nil || len(c.RuledOut) == 0 {
@@ -37,9 +39,9 @@ func (tm *TargetMatrix) Hints(c resolver.MatrixConflict) []string {
 	if !tm.gpusRunOn(facts, facts[target.VirtualDriver]) {
 		return nil // nothing runs on this target: no build is a way out
 	}
-	var hints []string
+	var hints []resolver.MatrixHint
 	if h, ok := tm.variantHint(name, p, c, facts); ok {
-		hints = append(hints, h)
+		hints = append(hints, resolver.MatrixHint{Text: h})
 	}
 	allowed := slices.DeleteFunc(slices.Clone(c.RuledOut), func(v pep440.Version) bool { return !c.PolicyAllows(name, v) })
 	if h, ok := tm.driverHint(name, allowed, facts); ok {
@@ -107,10 +109,10 @@ func (tm *TargetMatrix) variantHint(name string, p *packageRows, c resolver.Matr
 
 // driverHint finds the newest ruled-out version that only driver rules rule out, and the
 // driver that runs it.
-func (tm *TargetMatrix) driverHint(name string, ruledOut []pep440.Version, facts map[string]resolver.Virtual) (string, bool) {
+func (tm *TargetMatrix) driverHint(name string, ruledOut []pep440.Version, facts map[string]resolver.Virtual) (resolver.MatrixHint, bool) {
 	driver, ok := facts[target.VirtualDriver]
 	if !ok {
-		return "", false
+		return resolver.MatrixHint{}, false
 	}
 	for i := len(ruledOut) - 1; i >= 0; i-- {
 		v := ruledOut[i]
@@ -130,10 +132,15 @@ func (tm *TargetMatrix) driverHint(name string, ruledOut []pep440.Version, facts
 			}
 		}
 		if found && !others && tm.gpusRunOn(facts, resolver.Virtual{Name: target.VirtualDriver, Version: need}) {
-			return fmt.Sprintf("Upgrading the NVIDIA driver to %s or newer lets %s %s run; your target has %s.", need.Original(), name, v, original(driver.Version)), true
+			upgraded := driver
+			upgraded.Version = need
+			return resolver.MatrixHint{
+				Text:   fmt.Sprintf("Upgrading the NVIDIA driver to %s or newer lets %s %s run; your target has %s.", need.Original(), name, v, original(driver.Version)),
+				Target: []resolver.Virtual{upgraded},
+			}, true
 		}
 	}
-	return "", false
+	return resolver.MatrixHint{}, false
 }
 
 // gpusRunOn reports whether every GPU of the target runs on driver (a target without a

@@ -79,7 +79,10 @@ func TestHints(t *testing.T) {
 			resolver.MatrixConflict{Package: "requests", RuledOut: versions("2.32.3"), Target: []resolver.Virtual{driver}}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := forFacts(m, tc.facts).Hints(tc.conflict)
+			var got []string
+			for _, h := range forFacts(m, tc.facts).Hints(tc.conflict) {
+				got = append(got, h.Text)
+			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("Hints =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
 			}

@@ -22,7 +22,8 @@ const (
 // Hints looks for ways out of a conflict, as a separate pass over ns (which
 // Resolve returned for pb); the explanation itself never depends on it.
 //
-//   - A yanked release in the derivation can be used by pinning it exactly.
+//   - A yanked release in the derivation can be used by pinning it exactly, when
+//     the requirements resolve with it pinned (at most hintSolves are tried).
 //   - For each user requirement or constraint the derivation starts from (at most
 //     a few, in the order the explanation meets them), pb is solved again with that
 //     package's range dropped; if that succeeds, the hint names the version that
@@ -30,7 +31,9 @@ const (
 //     another build of the same release (only the local label differs).
 //   - When pb.Matrix is a MatrixHinter, it is asked about each package whose
 //     matrix rules on the target's facts rule out versions in the derivation
-//     (another CUDA build that runs on the target, the driver that runs it).
+//     (another CUDA build that runs on the target, the driver that runs it); a
+//     hint that proposes another target (a newer driver) is kept only when pb
+//     solves on that target.
 //
 // The error is operational (the Index failing during the extra solves).
 func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) {
@@ -41,6 +44,7 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 	}
 	var candidates []relaxable
 	seen := map[relaxable]bool{}
+	yankChecks := 0 // yanked releases tried pinned, at most hintSolves
 	for _, in := range ns.External() {
 		switch in.Kind {
 		case pubgrub.KindUnavailable:
@@ -49,7 +53,13 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 			}
 			t := in.Terms[0]
 			for _, v := range ns.Versions(t.Package) {
-				if t.Range.Contains(v) && t.Package.Extra == "" {
+				if !t.Range.Contains(v) || t.Package.Extra != "" || yankChecks == hintSolves {
+					continue
+				}
+				yankChecks++
+				if solves, err := pb.solvesPinned(ctx, t.Package.Name, v); err != nil {
+					return nil, err
+				} else if solves {
 					hints = append(hints, fmt.Sprintf("%s %s was yanked; to use it anyway, pin it exactly (%s==%s).", t.Package.Name, v, t.Package.Name, v))
 				}
 			}
@@ -105,13 +115,68 @@ func (pb *Problem) Hints(ctx context.Context, ns *NoSolution) ([]string, error) 
 	if hinter, ok := pb.Matrix.(MatrixHinter); ok {
 		for _, c := range pb.matrixConflicts(ns) {
 			for _, h := range hinter.Hints(c) {
-				if !slices.Contains(hints, h) {
-					hints = append(hints, h)
+				if slices.Contains(hints, h.Text) {
+					continue
 				}
+				if solves, err := pb.solvesOn(ctx, h.Target); err != nil {
+					return nil, err
+				} else if !solves {
+					continue
+				}
+				hints = append(hints, h.Text)
 			}
 		}
 	}
 	return hints, nil
+}
+
+// solvesPinned reports whether pb resolves with name pinned exactly to v as well: what
+// following the hint to pin a yanked release gives. Pinning it admits it, but whatever
+// else in the requirements excludes it still does.
+func (pb *Problem) solvesPinned(ctx context.Context, name string, v pep440.Version) (bool, error) {
+	pin, err := pep440.ParseSpecifierSet("==" + v.String())
+	if err != nil {
+		return false, nil
+	}
+	pinned := *pb
+	pinned.MaxSteps = hintSteps
+	pinned.Requirements = append(slices.Clone(pb.Requirements), Requirement{Requirement: pep508.Requirement{Name: name, Specifier: pin}})
+	res, _, err := Resolve(ctx, &pinned)
+	if errors.Is(err, ErrStepLimit) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return res != nil, nil
+}
+
+// solvesOn reports whether pb resolves with the target facts in changed in place of the
+// target's own; with none changed, it is pb's own conflict, and true. A solve that runs
+// past hintSteps says false: a hint is shown only when it is known to work.
+func (pb *Problem) solvesOn(ctx context.Context, changed []Virtual) (bool, error) {
+	if len(changed) == 0 {
+		return true, nil
+	}
+	proposed := *pb
+	proposed.MaxSteps = hintSteps
+	proposed.Virtual = slices.Clone(pb.Virtual)
+	for _, c := range changed {
+		i := slices.IndexFunc(proposed.Virtual, func(v Virtual) bool { return v.Name == c.Name })
+		if i < 0 {
+			proposed.Virtual = append(proposed.Virtual, c)
+			continue
+		}
+		proposed.Virtual[i] = c
+	}
+	res, _, err := Resolve(ctx, &proposed)
+	if errors.Is(err, ErrStepLimit) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return res != nil, nil
 }
 
 // matrixConflicts are the packages whose matrix rules on the target's facts rule

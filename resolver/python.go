@@ -129,10 +129,19 @@ type MatrixVirtuals interface {
 // A MatrixHinter is a Matrix that can suggest ways out of a conflict: another
 // build of a release that runs on the target, a driver that runs it. Problem.Hints
 // asks it about each package whose rules on the target's facts rule out versions
-// in the explanation. Each hint is one sentence.
+// in the explanation.
 type MatrixHinter interface {
 	Matrix
-	Hints(c MatrixConflict) []string
+	Hints(c MatrixConflict) []MatrixHint
+}
+
+// A MatrixHint is one way out a MatrixHinter suggests, in one sentence (Text). Target
+// holds the target facts the hint asks to change (the NVIDIA driver it names), nil for
+// none: such a hint is shown only when the requirements resolve on the target it
+// proposes, for a fact that lets one package run may leave the rest in conflict.
+type MatrixHint struct {
+	Text   string
+	Target []Virtual
 }
 
 // A MatrixConflict is one package whose matrix rules on the target's facts take

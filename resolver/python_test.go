@@ -247,9 +247,9 @@ type recordingHinter struct {
 	asked []MatrixConflict
 }
 
-func (h *recordingHinter) Hints(c MatrixConflict) []string {
+func (h *recordingHinter) Hints(c MatrixConflict) []MatrixHint {
 	h.asked = append(h.asked, c)
-	return []string{"a hint about " + c.Package, "a hint about " + c.Package}
+	return []MatrixHint{{Text: "a hint about " + c.Package}, {Text: "a hint about " + c.Package}}
 }
 
 // A MatrixHinter is asked about each package whose rules on the target's facts rule
