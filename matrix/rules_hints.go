@@ -99,7 +99,10 @@ func (tm *TargetMatrix) variantHint(name string, p *packageRows, c resolver.Matr
 				if !ok || len(checked) == 0 {
 					continue
 				}
-				return fmt.Sprintf("%s %s, the CUDA %s build on the index %s, runs on your target's %s.",
+				// The build is not among the listed versions, so the solver never tried it
+				// with the other requirements: the hint says what is known, its fit to the
+				// target, and how to try the rest.
+				return fmt.Sprintf("%s %s, the CUDA %s build on the index %s, runs on your target's %s; it was not tried with the rest of your requirements: add that index (--extra-index-url) if this check did not read it, and check again.",
 					name, v, cuda, variantIndex, join(checked)), true
 			}
 		}

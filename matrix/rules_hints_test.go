@@ -33,7 +33,7 @@ func TestHints(t *testing.T) {
 			testFacts{OS: "linux", Machine: "x86_64", Driver: "470.82.01", GPUs: []string{"7.5"}},
 			resolver.MatrixConflict{Package: "torch", RuledOut: versions("2.5.1"), Listed: versions("2.5.1"), Target: []resolver.Virtual{driver, t4}},
 			[]string{
-				"torch 2.5.1+cu118, the CUDA 11.8 build on the index https://download.pytorch.org/whl/cu118, runs on your target's NVIDIA driver 470.82.01 and GPU 0 compute capability 7.5.",
+				"torch 2.5.1+cu118, the CUDA 11.8 build on the index https://download.pytorch.org/whl/cu118, runs on your target's NVIDIA driver 470.82.01 and GPU 0 compute capability 7.5; it was not tried with the rest of your requirements: add that index (--extra-index-url) if this check did not read it, and check again.",
 				"Upgrading the NVIDIA driver to 525.60.13 or newer lets torch 2.5.1 run; your target has 470.82.01.",
 			}},
 		{"a build the index listed is not suggested",
@@ -43,7 +43,7 @@ func TestHints(t *testing.T) {
 		{"GPU too old: no driver fixes it",
 			testFacts{OS: "linux", Machine: "x86_64", GPUs: []string{"6.1"}},
 			resolver.MatrixConflict{Package: "torch", RuledOut: versions("2.9.0"), Listed: versions("2.9.0"), Target: []resolver.Virtual{pascal}},
-			[]string{"torch 2.9.0+cu126, the CUDA 12.6 build on the index https://download.pytorch.org/whl/cu126, runs on your target's GPU 0 compute capability 6.1."}},
+			[]string{"torch 2.9.0+cu126, the CUDA 12.6 build on the index https://download.pytorch.org/whl/cu126, runs on your target's GPU 0 compute capability 6.1; it was not tried with the rest of your requirements: add that index (--extra-index-url) if this check did not read it, and check again."}},
 		{"a target whose GPU its driver does not support: no build is a way out",
 			testFacts{OS: "linux", Machine: "x86_64", Driver: "470.82.01", GPUs: []string{"9.0"}},
 			resolver.MatrixConflict{Package: "torch", RuledOut: versions("2.5.1"), Listed: versions("2.5.1"), Target: []resolver.Virtual{driver, hopper}},
@@ -67,7 +67,7 @@ func TestHints(t *testing.T) {
 			resolver.MatrixConflict{Package: "torch", RuledOut: versions("2.5.1"), Listed: versions("2.5.1"), Target: []resolver.Virtual{driver, t4},
 				Indexes: []string{"https://download.pytorch.org/whl/cu118/"}},
 			[]string{
-				"torch 2.5.1+cu118, the CUDA 11.8 build on the index https://download.pytorch.org/whl/cu118, runs on your target's NVIDIA driver 470.82.01 and GPU 0 compute capability 7.5.",
+				"torch 2.5.1+cu118, the CUDA 11.8 build on the index https://download.pytorch.org/whl/cu118, runs on your target's NVIDIA driver 470.82.01 and GPU 0 compute capability 7.5; it was not tried with the rest of your requirements: add that index (--extra-index-url) if this check did not read it, and check again.",
 				"Upgrading the NVIDIA driver to 525.60.13 or newer lets torch 2.5.1 run; your target has 470.82.01.",
 			}},
 		{"a release outside what the policy requires: no hint suggests it",
