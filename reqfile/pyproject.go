@@ -190,6 +190,9 @@ func (pp *pyproject) read(doc map[string]any) error {
 			if err := pp.readUV(uv); err != nil {
 				return err
 			}
+			if err := pp.uvConstraints(uv); err != nil {
+				return err
+			}
 			pp.warnUV(uv)
 		}
 	}
@@ -201,11 +204,29 @@ func (pp *pyproject) read(doc map[string]any) error {
 	return nil
 }
 
+// uvConstraints reads [tool.uv] constraint-dependencies, which uv applies to the
+// project's resolution as pip applies a -c file: they restrict versions, they add
+// nothing.
+func (pp *pyproject) uvConstraints(uv map[string]any) error {
+	p := tomlPath{"tool", "uv", "constraint-dependencies"}
+	reqs, err := pp.requirements(p, uv["constraint-dependencies"])
+	if err != nil {
+		return err
+	}
+	for i, r := range reqs {
+		if len(r.Extras) > 0 {
+			return pp.s.errorAt(pp.stringAt(p.plus(i), r.Line, strings.Index(r.Line, "[")), "a constraint cannot have extras",
+				"remove the extras: constraints apply to the project whatever extras are requested")
+		}
+	}
+	pp.f.Constraints = append(pp.f.Constraints, reqs...)
+	return nil
+}
+
 // uvSettings are the [tool.uv] settings that change what uv resolves, with what
 // to do instead; depsolve does not read them.
 var uvSettings = []struct{ key, msg string }{
 	{"override-dependencies", "[tool.uv] override-dependencies is not read: depsolve resolves without uv's overrides"},
-	{"constraint-dependencies", "[tool.uv] constraint-dependencies is not read: give depsolve the constraints in a constraints file (-c)"},
 }
 
 // warnUV warns about the [tool.uv] settings that change resolution.
