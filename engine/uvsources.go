@@ -15,6 +15,23 @@ import (
 // index. The project is then taken from the indexes as any other.
 const WarningUVSourceNotFollowed = "uv-source-not-followed"
 
+// WarningSettingNotRead is the code of a setting of another tool in a project's
+// pyproject.toml ([tool.uv], [tool.pip-tools]) that changes what that tool resolves
+// and that depsolve does not read: the verdict may differ from that tool's.
+const WarningSettingNotRead = "setting-not-read"
+
+// unreadSettingWarnings are the files' settings that depsolve does not read, as
+// warnings of the verdict.
+func unreadSettingWarnings(files []*reqfile.File) []Warning {
+	var out []Warning
+	for _, f := range files {
+		for _, w := range f.UnreadSettings {
+			out = append(out, Warning{Code: WarningSettingNotRead, Message: w.String()})
+		}
+	}
+	return out
+}
+
 // uvSources is what a project's [tool.uv.sources] ask on the target: the index each
 // pinned project comes from alone, and the URL of each project uv takes from a url,
 // git or path source.

@@ -193,7 +193,10 @@ func (pp *pyproject) read(doc map[string]any) error {
 			if err := pp.uvConstraints(uv); err != nil {
 				return err
 			}
-			pp.warnUV(uv)
+			pp.unreadSettings("uv", uv, uvUnread)
+		}
+		if pipTools, ok := tool["pip-tools"].(map[string]any); ok {
+			pp.unreadSettings("pip-tools", pipTools, pipToolsUnread)
 		}
 	}
 	t, err := depsolveTable(pp.s, pp.index, doc)
@@ -223,24 +226,67 @@ func (pp *pyproject) uvConstraints(uv map[string]any) error {
 	return nil
 }
 
-// uvSettings are the [tool.uv] settings that change what uv resolves, with what
-// to do instead; depsolve does not read them.
-var uvSettings = []struct{ key, msg string }{
-	{"override-dependencies", "[tool.uv] override-dependencies is not read: depsolve resolves without uv's overrides"},
+// uvUnread are the [tool.uv] settings that change what uv resolves and that depsolve
+// does not read (uv's ResolverInstallerSchema and project settings), with what
+// depsolve does instead. [[tool.uv.index]], [tool.uv.sources] and
+// constraint-dependencies are read.
+var uvUnread = map[string]string{
+	"override-dependencies": "depsolve resolves without uv's overrides",
+	"index-url":             "give depsolve the index with --index-url or index-url in depsolve.toml, or write it as a [[tool.uv.index]] with default = true",
+	"extra-index-url":       "give depsolve the indexes with --extra-index-url or extra-index-url in depsolve.toml, or write them as [[tool.uv.index]] entries",
+	"find-links":            "give depsolve the locations with --find-links or find-links in depsolve.toml, or write them as [[tool.uv.index]] entries with format = \"flat\"",
+	"no-index":              "depsolve asks its indexes as usual; give it --no-index",
+	"index-strategy":        "give depsolve --index-strategy or index-strategy in depsolve.toml",
+	"prerelease":            "depsolve takes a pre-release where no final release fits, as uv's default does; give it --pre to allow them all",
+	"resolution":            "depsolve selects the highest versions",
+	"exclude-newer":         "depsolve considers every release, however new",
+	"no-build":              "give depsolve --no-build or no-build in depsolve.toml",
+	"no-build-package":      "give depsolve --only-binary NAME or only-binary in depsolve.toml",
+	"no-binary":             "give depsolve --no-binary :all: or no-binary in depsolve.toml",
+	"no-binary-package":     "give depsolve --no-binary NAME or no-binary in depsolve.toml",
+	"no-sources":            "depsolve follows [tool.uv.sources]",
+	"dependency-metadata":   "depsolve reads dependencies from the index",
+	"dev-dependencies":      "depsolve reads the dev group from [dependency-groups] alone; move them there",
 }
 
-// warnUV warns about the [tool.uv] settings that change resolution.
-func (pp *pyproject) warnUV(uv map[string]any) {
-	for _, setting := range uvSettings {
-		if _, ok := uv[setting.key]; !ok {
+// pipToolsUnread are the [tool.pip-tools] settings that change what pip-compile
+// resolves; depsolve reads none of them.
+var pipToolsUnread = map[string]string{
+	"index-url":       "give depsolve the index with --index-url or index-url in depsolve.toml",
+	"extra-index-url": "give depsolve the indexes with --extra-index-url or extra-index-url in depsolve.toml",
+	"find-links":      "give depsolve the locations with --find-links or find-links in depsolve.toml",
+	"no-index":        "depsolve asks its indexes as usual; give it --no-index",
+	"pre":             "give depsolve --pre",
+	"extra":           "give depsolve the extras with --extra",
+	"all-extras":      "give depsolve each extra with --extra",
+	"constraint":      "give depsolve the constraints files with -c",
+	"no-binary":       "give depsolve --no-binary or no-binary in depsolve.toml",
+	"only-binary":     "give depsolve --only-binary or only-binary in depsolve.toml",
+}
+
+// unreadSettings notes each setting of [tool.TOOL] that unread lists, at its key, in
+// the order written.
+func (pp *pyproject) unreadSettings(tool string, table map[string]any, unread map[string]string) {
+	type found struct {
+		at  int
+		msg string
+	}
+	var all []found
+	for key := range table {
+		instead, ok := unread[key]
+		if !ok {
 			continue
 		}
-		p := tomlPath{"tool", "uv", setting.key}
+		p := tomlPath{"tool", tool, key}
 		start, ok := pp.index.key(p)
 		if !ok {
 			start = pp.index.locate(p)
 		}
-		pp.f.Warnings = append(pp.f.Warnings, pp.s.warningAt(start, setting.msg))
+		all = append(all, found{start, fmt.Sprintf("[tool.%s] %s is not read: %s", tool, key, instead)})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].at < all[j].at })
+	for _, f := range all {
+		pp.f.UnreadSettings = append(pp.f.UnreadSettings, pp.s.warningAt(f.at, f.msg))
 	}
 }
 

@@ -111,6 +111,11 @@ type File struct {
 	// in the order written.
 	UVIndexes []UVIndex
 	UVSources []UVSource
+	// UnreadSettings are the settings of [tool.uv] and [tool.pip-tools] that change
+	// what those tools resolve and that depsolve does not read, one Warning each, for
+	// the caller to report with a code (tools match on it; a stderr line alone is
+	// lost to --format json).
+	UnreadSettings []Warning
 
 	Warnings []Warning
 }
