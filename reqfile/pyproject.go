@@ -38,13 +38,14 @@ func (t *Table) Error(msg, hint string, path ...any) *Error {
 }
 
 type pyproject struct {
-	s      *source
-	index  tomlIndex
-	opts   Options
-	f      *File
-	name   string                // the project's PEP 503 name, "" if none
-	extras map[string]extraEntry // by PEP 685 name
-	groups map[string]groupEntry // by PEP 503 name
+	s        *source
+	index    tomlIndex
+	opts     Options
+	f        *File
+	name     string                // the project's PEP 503 name, "" if none
+	declared []Requirement         // [project] dependencies
+	extras   map[string]extraEntry // by PEP 685 name
+	groups   map[string]groupEntry // by PEP 503 name
 	// included holds the groups already expanded: a group that several selected or
 	// included groups include adds its requirements once, so that groups including
 	// each other twice over do not double the list at each level.
@@ -327,6 +328,7 @@ func (pp *pyproject) project(project map[string]any) ([]Requirement, error) {
 	if err != nil {
 		return nil, err
 	}
+	pp.declared = deps
 	pp.extras = map[string]extraEntry{}
 	if raw, ok := project["optional-dependencies"]; ok {
 		table, ok := raw.(map[string]any)
