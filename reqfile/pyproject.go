@@ -194,10 +194,13 @@ func (pp *pyproject) read(doc map[string]any) error {
 			if err := pp.uvConstraints(uv); err != nil {
 				return err
 			}
-			pp.unreadSettings("uv", uv, uvUnread)
+			pp.unreadSettings(tomlPath{"tool", "uv"}, uv, uvUnread)
+			if uvPip, ok := uv["pip"].(map[string]any); ok {
+				pp.unreadSettings(tomlPath{"tool", "uv", "pip"}, uvPip, uvPipUnread)
+			}
 		}
 		if pipTools, ok := tool["pip-tools"].(map[string]any); ok {
-			pp.unreadSettings("pip-tools", pipTools, pipToolsUnread)
+			pp.unreadSettings(tomlPath{"tool", "pip-tools"}, pipTools, pipToolsUnread)
 		}
 	}
 	t, err := depsolveTable(pp.s, pp.index, doc)
@@ -265,12 +268,39 @@ var pipToolsUnread = map[string]string{
 	"only-binary":     "give depsolve --only-binary or only-binary in depsolve.toml",
 }
 
-// unreadSettings notes each setting of [tool.TOOL] that unread lists, at its key, in
-// the order written.
-func (pp *pyproject) unreadSettings(tool string, table map[string]any, unread map[string]string) {
+// uvPipUnread are the [tool.uv.pip] settings (uv pip compile's) that change what it
+// resolves, or for which target; depsolve reads none of them.
+var uvPipUnread = map[string]string{
+	"index-url":       pipToolsUnread["index-url"],
+	"extra-index-url": pipToolsUnread["extra-index-url"],
+	"find-links":      pipToolsUnread["find-links"],
+	"no-index":        pipToolsUnread["no-index"],
+	"index-strategy":  uvUnread["index-strategy"],
+	"prerelease":      uvUnread["prerelease"],
+	"resolution":      uvUnread["resolution"],
+	"exclude-newer":   uvUnread["exclude-newer"],
+	"extra":           pipToolsUnread["extra"],
+	"all-extras":      pipToolsUnread["all-extras"],
+	"group":           "give depsolve the groups with --group",
+	"no-build":        uvUnread["no-build"],
+	"no-binary":       pipToolsUnread["no-binary"],
+	"only-binary":     pipToolsUnread["only-binary"],
+	"python-version":  "give depsolve the target's Python with --python or python under [target] in depsolve.toml",
+	"python-platform": "give depsolve the target's platform with --platform or platform under [target] in depsolve.toml",
+	"override":        "depsolve resolves without uv's overrides",
+	"constraint":      pipToolsUnread["constraint"],
+}
+
+// unreadSettings notes each setting of the table at base that unread lists, at its
+// key, in the order written.
+func (pp *pyproject) unreadSettings(base tomlPath, table map[string]any, unread map[string]string) {
 	type found struct {
 		at  int
 		msg string
+	}
+	var name []string
+	for _, k := range base {
+		name = append(name, fmt.Sprint(k))
 	}
 	var all []found
 	for key := range table {
@@ -278,12 +308,12 @@ func (pp *pyproject) unreadSettings(tool string, table map[string]any, unread ma
 		if !ok {
 			continue
 		}
-		p := tomlPath{"tool", tool, key}
+		p := base.plus(key)
 		start, ok := pp.index.key(p)
 		if !ok {
 			start = pp.index.locate(p)
 		}
-		all = append(all, found{start, fmt.Sprintf("[tool.%s] %s is not read: %s", tool, key, instead)})
+		all = append(all, found{start, fmt.Sprintf("[%s] %s is not read: %s", strings.Join(name, "."), key, instead)})
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].at < all[j].at })
 	for _, f := range all {
