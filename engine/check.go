@@ -248,6 +248,12 @@ func lockDeclaration(f *reqfile.File) string {
 	case f.RequireHashes:
 		return "--require-hashes"
 	}
+	// The hashes may be those of a lock the file includes (-r lock.txt), as pip's
+	// hash-checking mode then covers every line of the file too.
+	if i := slices.IndexFunc(f.Requirements, func(r reqfile.Requirement) bool { return len(r.Hashes) > 0 }); i >= 0 && f.Requirements[i].Pos.File != f.Path {
+		at := f.Requirements[i].Pos
+		return fmt.Sprintf("%s:%d, which it includes, has --hash options", at.File, at.Line)
+	}
 	return "it has --hash options"
 }
 
