@@ -45,7 +45,10 @@ type pyproject struct {
 	name     string                // the project's PEP 503 name, "" if none
 	declared []Requirement         // [project] dependencies
 	extras   map[string]extraEntry // by PEP 685 name
-	groups   map[string]groupEntry // by PEP 503 name
+	// dynamicExtras: [project] dynamic lists optional-dependencies, so the extras are
+	// the build backend's to say.
+	dynamicExtras bool
+	groups        map[string]groupEntry // by PEP 503 name
 	// included holds the groups already expanded: a group that several selected or
 	// included groups include adds its requirements once, so that groups including
 	// each other twice over do not double the list at each level.
@@ -337,6 +340,7 @@ func (pp *pyproject) project(project map[string]any) ([]Requirement, error) {
 		return nil, err
 	}
 	for i, d := range dynamic {
+		pp.dynamicExtras = pp.dynamicExtras || d == "optional-dependencies"
 		if d == "dependencies" || d == "optional-dependencies" && len(pp.opts.Extras) > 0 {
 			return nil, pp.errorAt(base.plus("dynamic", i), "[project] "+d+" are dynamic: depsolve never runs a build backend, so it cannot know them",
 				"list them in [project] "+d+", or give depsolve a requirements file")
@@ -488,6 +492,10 @@ func (pp *pyproject) expandSelf(reqs []Requirement) ([]Requirement, error) {
 		for _, extra := range r.Extras {
 			name := pep508.NormalizeExtra(extra)
 			e, ok := pp.extras[name]
+			if !ok && pp.dynamicExtras {
+				return pp.s.errorAt(pp.posOffset(r.Pos), quote(r.Line)+" asks for extra "+quote(extra)+" of the project itself, and [project] optional-dependencies are dynamic: depsolve never runs a build backend, so it cannot know them",
+					"list them in [project] optional-dependencies, or give depsolve a requirements file")
+			}
 			if !ok {
 				return pp.s.errorAt(pp.posOffset(r.Pos), quote(r.Line)+" asks for extra "+quote(extra)+" of the project itself, which is not defined",
 					definedHint("extras", pp.extraNames()))
