@@ -362,6 +362,22 @@ func (pp *pyproject) project(project map[string]any) ([]Requirement, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A dependency whose marker tests extra holds where it holds for no extra or for
+	// one of the extras installed, as pip and uv evaluate the Requires-Dist a build
+	// backend writes of it.
+	installed := append([]string{""}, sortedNormalized(pp.opts.Extras, pep508.NormalizeExtra)...)
+	for i, r := range deps {
+		if r.Marker.Extras() == nil {
+			continue
+		}
+		var alternatives []string
+		for _, extra := range installed {
+			alternatives = append(alternatives, "("+r.Marker.BindExtra(extra).String()+")")
+		}
+		if deps[i].Marker, err = pep508.ParseMarker(strings.Join(alternatives, " or ")); err != nil {
+			return nil, pp.s.errorAt(pp.posOffset(r.Pos), "cannot read the extras the marker of "+quote(r.Line)+" tests: "+err.Error(), "")
+		}
+	}
 	pp.declared = deps
 	pp.extras = map[string]extraEntry{}
 	if raw, ok := project["optional-dependencies"]; ok {
@@ -378,6 +394,14 @@ func (pp *pyproject) project(project map[string]any) ([]Requirement, error) {
 			reqs, err := pp.requirements(p, table[key])
 			if err != nil {
 				return nil, err
+			}
+			// A marker testing extra reads it as this extra: a build backend writes the
+			// requirement as `(marker) and extra == "name"`, so that pip and uv install it
+			// with the extra where the marker holds for it.
+			for i, r := range reqs {
+				if r.Marker.Extras() != nil {
+					reqs[i].Marker = r.Marker.BindExtra(name)
+				}
 			}
 			pp.extras[name] = extraEntry{key, reqs}
 		}
