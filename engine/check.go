@@ -221,11 +221,24 @@ func (s *session) sourceByHash(pins []lockfile.Pin, packages []Package) []Warnin
 
 // checkLocksPinned refuses a file that declares itself a lock (reqfile.File.DeclaresLock)
 // yet has a line that is neither an exact pin nor a NAME @ URL: pip's hash-checking mode
-// refuses it, and resolving it as requirements would verify nothing of the lock.
+// refuses it, and resolving it as requirements would verify nothing of the lock. An
+// editable line is refused where the install checks hashes, which pip refuses too.
 func checkLocksPinned(files []*reqfile.File) error {
+	// Any hash, in any file, turns on pip's hash-checking mode for the whole install,
+	// and that mode refuses an editable requirement: it has no single file to hash.
+	hashing := slices.ContainsFunc(files, func(f *reqfile.File) bool {
+		return f.RequireHashes || slices.ContainsFunc(f.Requirements, func(r reqfile.Requirement) bool { return len(r.Hashes) > 0 })
+	})
 	for _, f := range files {
 		if !f.DeclaresLock() {
 			continue
+		}
+		for _, e := range f.Editables {
+			if hashing {
+				e.Pos.Col = 1 // the error shows the whole line (e.Line), -e and all
+				return e.Error(fmt.Sprintf("%s is editable, in a lock installed with hashes: pip's hash-checking mode refuses an editable requirement, which has no single file to hash", e.Line),
+					"remove the -e line from the lock and install the project after it (pip install --no-deps -e .), or lock it as NAME @ URL of a built wheel")
+			}
 		}
 		for _, r := range f.Requirements {
 			if _, ok := r.Pin(); ok || r.URL != "" {
@@ -247,6 +260,12 @@ func lockDeclaration(f *reqfile.File) string {
 		return "its header says a tool generated it"
 	case f.RequireHashes:
 		return "--require-hashes"
+	}
+	// The hashes may be those of a lock the file includes (-r lock.txt), as pip's
+	// hash-checking mode then covers every line of the file too.
+	if i := slices.IndexFunc(f.Requirements, func(r reqfile.Requirement) bool { return len(r.Hashes) > 0 }); i >= 0 && f.Requirements[i].Pos.File != f.Path {
+		at := f.Requirements[i].Pos
+		return fmt.Sprintf("%s:%d, which it includes, has --hash options", at.File, at.Line)
 	}
 	return "it has --hash options"
 }

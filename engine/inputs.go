@@ -56,7 +56,14 @@ type inputs struct {
 	// direct are the requirements that name URLs, once the target is known
 	// (session.resolveDirect).
 	direct *directRefs
+	// skipped are the warnings of the editable requirements, which are not resolved.
+	skipped []Warning
 }
+
+// WarningEditableSkipped is the code of an editable requirement (-e PATH|URL): depsolve
+// neither resolves nor locks it, so nothing it needs is checked, where pip-compile
+// resolves its dependencies.
+const WarningEditableSkipped = "editable-skipped"
 
 // recordingFS reads the operating system's files within reqfile's size bound, noting
 // each path read.
@@ -129,7 +136,7 @@ func (in *inputs) add(r Reporter, file *reqfile.File) {
 		r.Warn(w.String())
 	}
 	for _, e := range file.Editables {
-		r.Warn("skipped: " + e.Unlockable())
+		in.skipped = append(in.skipped, Warning{Code: WarningEditableSkipped, Message: "skipped: " + e.Unlockable()})
 	}
 	if file.Pre || slices.Contains(file.AllReleases, ":all:") {
 		in.pre = true

@@ -47,7 +47,7 @@ type Violation struct {
 // strict.errors may name.
 func WarningCodes() []string {
 	codes := append(matrix.AdvisoryCodes(), WarningUnaskedPrerelease, WarningSdistOnly, WarningLockTargetOverridden,
-		WarningUnverifiableURL, WarningUVSourceNotFollowed, WarningBaseImageDuplicate, WarningDevelBaseImage, WarningBaseImageSizeUnknown, WarningPackageSizeUnknown,
+		WarningUnverifiableURL, WarningUVSourceNotFollowed, WarningSettingNotRead, WarningEditableSkipped, WarningBaseImageDuplicate, WarningDevelBaseImage, WarningBaseImageSizeUnknown, WarningPackageSizeUnknown,
 		WarningPolicyLoosened, WarningLockHashUnchecked, WarningLibcUnknown, WarningYankedPin, target.WarningUnknownImageRelease, target.WarningImagePreinstalls)
 	slices.Sort(codes)
 	return slices.Compact(codes)

@@ -143,7 +143,7 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 	}
 	out := &outcome{conflict: ns}
 	if ns != nil {
-		out.warnings = slices.Concat(s.uv.warnings, libcWarnings(s.target), imageWarnings(s.target, nil))
+		out.warnings = slices.Concat(in.skipped, s.unreadSettings, s.uv.warnings, libcWarnings(s.target), imageWarnings(s.target, nil))
 		for _, a := range s.matrix.UncheckedTarget(s.target) {
 			out.warnings = append(out.warnings, advisoryWarning(a))
 		}
@@ -174,6 +174,8 @@ func (s *session) resolve(ctx context.Context, ix *index.Index, in *inputs, pref
 		out.packages = append(out.packages, Package{Name: p.Name, Version: p.Version, Via: p.Via, RequiredBy: p.RequiredBy})
 	}
 	in.direct.annotate(out.packages)
+	out.warnings = append(out.warnings, in.skipped...)
+	out.warnings = append(out.warnings, s.unreadSettings...)
 	out.warnings = append(out.warnings, s.uv.warnings...)
 	out.warnings = append(out.warnings, in.direct.warnings()...)
 	out.warnings = append(out.warnings, libcWarnings(s.target)...)

@@ -38,10 +38,13 @@ type session struct {
 	// replaced, as warnings of the verdict.
 	lockOverrides []Warning
 	indexes       IndexSettings
-	uv            uvSources      // what [tool.uv.sources] ask on the target
-	policy        *policy.Policy // nil: none
-	fleet         *policy.Fleet  // the fleet of the target, when it is a fleet's
-	fleetName     string         // "training/h100-580": --fleet's target, or the one a lock records
+	uv            uvSources // what [tool.uv.sources] ask on the target
+	// unreadSettings are the warnings of the settings of other tools in the input files
+	// that change what those tools resolve and that depsolve does not read.
+	unreadSettings []Warning
+	policy         *policy.Policy // nil: none
+	fleet          *policy.Fleet  // the fleet of the target, when it is a fleet's
+	fleetName      string         // "training/h100-580": --fleet's target, or the one a lock records
 	// policyWarnings are the policy's warnings of this run, for the verdict.
 	policyWarnings []Warning
 	// unverifiable are the policy's rules on packages whose version depsolve cannot
@@ -100,6 +103,7 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 	}
 	s.indexes = mergeIndexes(req, files, s.configs)
 	s.uv = applicableUVSources(files, s.target.MarkerEnvironment())
+	s.unreadSettings = unreadSettingWarnings(files)
 	s.indexes.Pinned = s.uv.pinned
 	return s, nil
 }

@@ -11,9 +11,27 @@ import (
 )
 
 // WarningUVSourceNotFollowed is the code of a [tool.uv.sources] entry depsolve does
-// not follow: a workspace member (depsolve reads one project), or a pin to a flat
-// index. The project is then taken from the indexes as any other.
+// not follow: a workspace member (depsolve reads one project), a pin to a flat
+// index, or a source of a project that is only a dependency of a dependency (which
+// uv does not follow either). The project is then taken from the indexes as any other.
 const WarningUVSourceNotFollowed = "uv-source-not-followed"
+
+// WarningSettingNotRead is the code of a setting of another tool in a project's
+// pyproject.toml ([tool.uv], [tool.pip-tools]) that changes what that tool resolves
+// and that depsolve does not read: the verdict may differ from that tool's.
+const WarningSettingNotRead = "setting-not-read"
+
+// unreadSettingWarnings are the files' settings that depsolve does not read, as
+// warnings of the verdict.
+func unreadSettingWarnings(files []*reqfile.File) []Warning {
+	var out []Warning
+	for _, f := range files {
+		for _, w := range f.UnreadSettings {
+			out = append(out, Warning{Code: WarningSettingNotRead, Message: w.String()})
+		}
+	}
+	return out
+}
 
 // uvSources is what a project's [tool.uv.sources] ask on the target: the index each
 // pinned project comes from alone, and the URL of each project uv takes from a url,
@@ -37,6 +55,11 @@ func applicableUVSources(files []*reqfile.File, env pep508.Environment) uvSource
 			}
 			decided[src.Package] = true
 			switch {
+			case !src.Workspace && src.Undeclared:
+				// uv applies a project's sources to the requirements it declares, never to
+				// the dependencies of its dependencies (astral-sh/uv#8253).
+				u.warnings = append(u.warnings, Warning{Code: WarningUVSourceNotFollowed, Package: src.Package, Message: fmt.Sprintf(
+					"%s: the project requires %s nowhere (not in its dependencies, extras or groups), and uv applies sources only to the project's own requirements: it is taken from the indexes, as uv takes it; add it to the project's dependencies for the source to apply", src.Pos, src.Package)})
 			case src.Workspace:
 				u.warnings = append(u.warnings, Warning{Code: WarningUVSourceNotFollowed, Package: src.Package, Message: fmt.Sprintf(
 					"%s: %s is a member of the uv workspace, which depsolve does not follow: it is taken from the indexes; check its own pyproject.toml too", src.Pos, src.Package)})

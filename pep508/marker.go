@@ -294,3 +294,32 @@ func (m Marker) Extras() []string {
 	slices.Sort(names)
 	return slices.Compact(names)
 }
+
+// BindExtra returns m with the variable extra replaced by the literal name (in its
+// PEP 685 form, as m's extra literals are): m as it reads for a requirement of the
+// extra name, whose "extra" is that extra (a project's optional dependency, which a
+// build backend writes as `(m) and extra == "name"`). m itself is unchanged.
+func (m Marker) BindExtra(name string) Marker {
+	if m.root == nil {
+		return m
+	}
+	return Marker{root: m.root.bindExtra(NormalizeExtra(name))}
+}
+
+func (e *expr) bindExtra(name string) *expr {
+	out := &expr{terms: make([]term, len(e.terms)), ors: e.ors}
+	for i, t := range e.terms {
+		if t.group != nil {
+			out.terms[i] = term{group: t.group.bindExtra(name)}
+			continue
+		}
+		c := t.cmp
+		for _, o := range []*operand{&c.lhs, &c.rhs} {
+			if o.variable && o.text == "extra" {
+				*o = operand{text: name}
+			}
+		}
+		out.terms[i] = term{cmp: c}
+	}
+	return out
+}

@@ -348,3 +348,38 @@ func TestManyExtras(t *testing.T) {
 		t.Errorf("80,000 extras: got %v", err)
 	}
 }
+
+func TestMarkerBindExtra(t *testing.T) {
+	linux := Environment{"sys_platform": "linux"}
+	for _, tc := range []struct {
+		marker, extra string
+		want          bool
+	}{
+		{`extra == "gpu"`, "gpu", true},
+		{`extra == "GPU_x"`, "gpu-x", true},
+		{`extra == "other"`, "gpu", false},
+		{`extra != "gpu" or sys_platform == "linux"`, "gpu", true},
+		{`(extra == "gpu" or extra == "cuda") and sys_platform == "darwin"`, "cuda", false},
+		{`sys_platform == "linux" and "gpu" == extra`, "gpu", true},
+	} {
+		m, err := ParseMarker(tc.marker)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := m.String()
+		bound := m.BindExtra(tc.extra)
+		got, err := bound.Evaluate(linux)
+		if err != nil || got != tc.want {
+			t.Errorf("%s bound to %s: got %v, %v; want %v", tc.marker, tc.extra, got, err, tc.want)
+		}
+		if bound.Extras() != nil {
+			t.Errorf("%s bound to %s still tests extra: %s", tc.marker, tc.extra, bound)
+		}
+		if again, err := ParseMarker(bound.String()); err != nil || !again.Equal(bound) {
+			t.Errorf("%s bound to %s: %s does not parse back (%v)", tc.marker, tc.extra, bound, err)
+		}
+		if m.String() != before {
+			t.Errorf("%s: binding changed the marker itself to %s", tc.marker, m)
+		}
+	}
+}

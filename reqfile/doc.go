@@ -111,9 +111,10 @@
 // Table whose values can be pointed at. uv's [[tool.uv.index]] entries are
 // File.UVIndexes and its [tool.uv.sources] File.UVSources (a git, url or path source
 // as the URL NAME @ URL would name; a source whose extra or group was not chosen left
-// out), for the caller to apply on the target. [tool.uv] override-dependencies and
-// constraint-dependencies change what uv resolves and are not read: each gets a
-// Warning.
+// out), for the caller to apply on the target. [tool.uv] constraint-dependencies are
+// File.Constraints, as a -c file's; the other settings of [tool.uv] and
+// [tool.pip-tools] that change what uv or pip-compile resolve (override-dependencies,
+// index-url, prerelease, extra, …) are not read: each is in File.UnreadSettings.
 //
 // # pylock.toml
 //

@@ -163,6 +163,8 @@ var badPyprojects = []struct {
 		`pyproject.toml:3:23: [project] dependencies are dynamic: depsolve never runs a build backend, so it cannot know them`},
 	{"dynamic optional dependencies with an extra asked for", "[project]\ndynamic = [\"optional-dependencies\"]\n", []string{"gpu"}, nil,
 		`pyproject.toml:2:12: [project] optional-dependencies are dynamic: depsolve never runs a build backend, so it cannot know them`},
+	{"dynamic optional dependencies asked for by a group through the project itself", "[project]\nname = \"x\"\ndynamic = [\"optional-dependencies\"]\n[dependency-groups]\ndev = [\"x[test]\"]\n", nil, []string{"dev"},
+		`pyproject.toml:5:9: 'x[test]' asks for extra 'test' of the project itself, and [project] optional-dependencies are dynamic: depsolve never runs a build backend, so it cannot know them`},
 	{"project not a table", "project = \"x\"\n", nil, nil,
 		`pyproject.toml:1:11: [project] must be a table`},
 	{"nothing to resolve", "[tool.poetry.dependencies]\npython = \"^3.10\"\n", nil, nil,

@@ -38,13 +38,17 @@ func (t *Table) Error(msg, hint string, path ...any) *Error {
 }
 
 type pyproject struct {
-	s      *source
-	index  tomlIndex
-	opts   Options
-	f      *File
-	name   string                // the project's PEP 503 name, "" if none
-	extras map[string]extraEntry // by PEP 685 name
-	groups map[string]groupEntry // by PEP 503 name
+	s        *source
+	index    tomlIndex
+	opts     Options
+	f        *File
+	name     string                // the project's PEP 503 name, "" if none
+	declared []Requirement         // [project] dependencies
+	extras   map[string]extraEntry // by PEP 685 name
+	// dynamicExtras: [project] dynamic lists optional-dependencies, so the extras are
+	// the build backend's to say.
+	dynamicExtras bool
+	groups        map[string]groupEntry // by PEP 503 name
 	// included holds the groups already expanded: a group that several selected or
 	// included groups include adds its requirements once, so that groups including
 	// each other twice over do not double the list at each level.
@@ -190,7 +194,16 @@ func (pp *pyproject) read(doc map[string]any) error {
 			if err := pp.readUV(uv); err != nil {
 				return err
 			}
-			pp.warnUV(uv)
+			if err := pp.uvConstraints(uv); err != nil {
+				return err
+			}
+			pp.unreadSettings(tomlPath{"tool", "uv"}, uv, uvUnread)
+			if uvPip, ok := uv["pip"].(map[string]any); ok {
+				pp.unreadSettings(tomlPath{"tool", "uv", "pip"}, uvPip, uvPipUnread)
+			}
+		}
+		if pipTools, ok := tool["pip-tools"].(map[string]any); ok {
+			pp.unreadSettings(tomlPath{"tool", "pip-tools"}, pipTools, pipToolsUnread)
 		}
 	}
 	t, err := depsolveTable(pp.s, pp.index, doc)
@@ -201,25 +214,113 @@ func (pp *pyproject) read(doc map[string]any) error {
 	return nil
 }
 
-// uvSettings are the [tool.uv] settings that change what uv resolves, with what
-// to do instead; depsolve does not read them.
-var uvSettings = []struct{ key, msg string }{
-	{"override-dependencies", "[tool.uv] override-dependencies is not read: depsolve resolves without uv's overrides"},
-	{"constraint-dependencies", "[tool.uv] constraint-dependencies is not read: give depsolve the constraints in a constraints file (-c)"},
+// uvConstraints reads [tool.uv] constraint-dependencies, which uv applies to the
+// project's resolution as pip applies a -c file: they restrict versions, they add
+// nothing.
+func (pp *pyproject) uvConstraints(uv map[string]any) error {
+	p := tomlPath{"tool", "uv", "constraint-dependencies"}
+	reqs, err := pp.requirements(p, uv["constraint-dependencies"])
+	if err != nil {
+		return err
+	}
+	for i, r := range reqs {
+		if len(r.Extras) > 0 {
+			return pp.s.errorAt(pp.stringAt(p.plus(i), r.Line, strings.Index(r.Line, "[")), "a constraint cannot have extras",
+				"remove the extras: constraints apply to the project whatever extras are requested")
+		}
+	}
+	pp.f.Constraints = append(pp.f.Constraints, reqs...)
+	return nil
 }
 
-// warnUV warns about the [tool.uv] settings that change resolution.
-func (pp *pyproject) warnUV(uv map[string]any) {
-	for _, setting := range uvSettings {
-		if _, ok := uv[setting.key]; !ok {
+// uvUnread are the [tool.uv] settings that change what uv resolves and that depsolve
+// does not read (uv's ResolverInstallerSchema and project settings), with what
+// depsolve does instead. [[tool.uv.index]], [tool.uv.sources] and
+// constraint-dependencies are read.
+var uvUnread = map[string]string{
+	"override-dependencies": "depsolve resolves without uv's overrides",
+	"index-url":             "give depsolve the index with --index-url or index-url in depsolve.toml, or write it as a [[tool.uv.index]] with default = true",
+	"extra-index-url":       "give depsolve the indexes with --extra-index-url or extra-index-url in depsolve.toml, or write them as [[tool.uv.index]] entries",
+	"find-links":            "give depsolve the locations with --find-links or find-links in depsolve.toml, or write them as [[tool.uv.index]] entries with format = \"flat\"",
+	"no-index":              "depsolve asks its indexes as usual; give it --no-index",
+	"index-strategy":        "give depsolve --index-strategy or index-strategy in depsolve.toml",
+	"prerelease":            "depsolve takes a pre-release where no final release fits, as uv's default does; give it --pre to allow them all",
+	"resolution":            "depsolve selects the highest versions",
+	"exclude-newer":         "depsolve considers every release, however new",
+	"no-build":              "give depsolve --no-build or no-build in depsolve.toml",
+	"no-build-package":      "give depsolve --only-binary NAME or only-binary in depsolve.toml",
+	"no-binary":             "give depsolve --no-binary :all: or no-binary in depsolve.toml",
+	"no-binary-package":     "give depsolve --no-binary NAME or no-binary in depsolve.toml",
+	"no-sources":            "depsolve follows [tool.uv.sources]",
+	"dependency-metadata":   "depsolve reads dependencies from the index",
+	"dev-dependencies":      "depsolve reads the dev group from [dependency-groups] alone; move them there",
+}
+
+// pipToolsUnread are the [tool.pip-tools] settings that change what pip-compile
+// resolves; depsolve reads none of them.
+var pipToolsUnread = map[string]string{
+	"index-url":       "give depsolve the index with --index-url or index-url in depsolve.toml",
+	"extra-index-url": "give depsolve the indexes with --extra-index-url or extra-index-url in depsolve.toml",
+	"find-links":      "give depsolve the locations with --find-links or find-links in depsolve.toml",
+	"no-index":        "depsolve asks its indexes as usual; give it --no-index",
+	"pre":             "give depsolve --pre",
+	"extra":           "give depsolve the extras with --extra",
+	"all-extras":      "give depsolve each extra with --extra",
+	"constraint":      "give depsolve the constraints files with -c",
+	"no-binary":       "give depsolve --no-binary or no-binary in depsolve.toml",
+	"only-binary":     "give depsolve --only-binary or only-binary in depsolve.toml",
+}
+
+// uvPipUnread are the [tool.uv.pip] settings (uv pip compile's) that change what it
+// resolves, or for which target; depsolve reads none of them.
+var uvPipUnread = map[string]string{
+	"index-url":       pipToolsUnread["index-url"],
+	"extra-index-url": pipToolsUnread["extra-index-url"],
+	"find-links":      pipToolsUnread["find-links"],
+	"no-index":        pipToolsUnread["no-index"],
+	"index-strategy":  uvUnread["index-strategy"],
+	"prerelease":      uvUnread["prerelease"],
+	"resolution":      uvUnread["resolution"],
+	"exclude-newer":   uvUnread["exclude-newer"],
+	"extra":           pipToolsUnread["extra"],
+	"all-extras":      pipToolsUnread["all-extras"],
+	"group":           "give depsolve the groups with --group",
+	"no-build":        uvUnread["no-build"],
+	"no-binary":       pipToolsUnread["no-binary"],
+	"only-binary":     pipToolsUnread["only-binary"],
+	"python-version":  "give depsolve the target's Python with --python or python under [target] in depsolve.toml",
+	"python-platform": "give depsolve the target's platform with --platform or platform under [target] in depsolve.toml",
+	"override":        "depsolve resolves without uv's overrides",
+	"constraint":      pipToolsUnread["constraint"],
+}
+
+// unreadSettings notes each setting of the table at base that unread lists, at its
+// key, in the order written.
+func (pp *pyproject) unreadSettings(base tomlPath, table map[string]any, unread map[string]string) {
+	type found struct {
+		at  int
+		msg string
+	}
+	var name []string
+	for _, k := range base {
+		name = append(name, fmt.Sprint(k))
+	}
+	var all []found
+	for key := range table {
+		instead, ok := unread[key]
+		if !ok {
 			continue
 		}
-		p := tomlPath{"tool", "uv", setting.key}
+		p := base.plus(key)
 		start, ok := pp.index.key(p)
 		if !ok {
 			start = pp.index.locate(p)
 		}
-		pp.f.Warnings = append(pp.f.Warnings, pp.s.warningAt(start, setting.msg))
+		all = append(all, found{start, fmt.Sprintf("[%s] %s is not read: %s", strings.Join(name, "."), key, instead)})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].at < all[j].at })
+	for _, f := range all {
+		pp.f.UnreadSettings = append(pp.f.UnreadSettings, pp.s.warningAt(f.at, f.msg))
 	}
 }
 
@@ -239,6 +340,7 @@ func (pp *pyproject) project(project map[string]any) ([]Requirement, error) {
 		return nil, err
 	}
 	for i, d := range dynamic {
+		pp.dynamicExtras = pp.dynamicExtras || d == "optional-dependencies"
 		if d == "dependencies" || d == "optional-dependencies" && len(pp.opts.Extras) > 0 {
 			return nil, pp.errorAt(base.plus("dynamic", i), "[project] "+d+" are dynamic: depsolve never runs a build backend, so it cannot know them",
 				"list them in [project] "+d+", or give depsolve a requirements file")
@@ -260,6 +362,23 @@ func (pp *pyproject) project(project map[string]any) ([]Requirement, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A dependency whose marker tests extra holds where it holds for no extra or for
+	// one of the extras installed, as pip and uv evaluate the Requires-Dist a build
+	// backend writes of it.
+	installed := append([]string{""}, sortedNormalized(pp.opts.Extras, pep508.NormalizeExtra)...)
+	for i, r := range deps {
+		if r.Marker.Extras() == nil {
+			continue
+		}
+		var alternatives []string
+		for _, extra := range installed {
+			alternatives = append(alternatives, "("+r.Marker.BindExtra(extra).String()+")")
+		}
+		if deps[i].Marker, err = pep508.ParseMarker(strings.Join(alternatives, " or ")); err != nil {
+			return nil, pp.s.errorAt(pp.posOffset(r.Pos), "cannot read the extras the marker of "+quote(r.Line)+" tests: "+err.Error(), "")
+		}
+	}
+	pp.declared = deps
 	pp.extras = map[string]extraEntry{}
 	if raw, ok := project["optional-dependencies"]; ok {
 		table, ok := raw.(map[string]any)
@@ -275,6 +394,14 @@ func (pp *pyproject) project(project map[string]any) ([]Requirement, error) {
 			reqs, err := pp.requirements(p, table[key])
 			if err != nil {
 				return nil, err
+			}
+			// A marker testing extra reads it as this extra: a build backend writes the
+			// requirement as `(marker) and extra == "name"`, so that pip and uv install it
+			// with the extra where the marker holds for it.
+			for i, r := range reqs {
+				if r.Marker.Extras() != nil {
+					reqs[i].Marker = r.Marker.BindExtra(name)
+				}
 			}
 			pp.extras[name] = extraEntry{key, reqs}
 		}
@@ -389,6 +516,10 @@ func (pp *pyproject) expandSelf(reqs []Requirement) ([]Requirement, error) {
 		for _, extra := range r.Extras {
 			name := pep508.NormalizeExtra(extra)
 			e, ok := pp.extras[name]
+			if !ok && pp.dynamicExtras {
+				return pp.s.errorAt(pp.posOffset(r.Pos), quote(r.Line)+" asks for extra "+quote(extra)+" of the project itself, and [project] optional-dependencies are dynamic: depsolve never runs a build backend, so it cannot know them",
+					"list them in [project] optional-dependencies, or give depsolve a requirements file")
+			}
 			if !ok {
 				return pp.s.errorAt(pp.posOffset(r.Pos), quote(r.Line)+" asks for extra "+quote(extra)+" of the project itself, which is not defined",
 					definedHint("extras", pp.extraNames()))

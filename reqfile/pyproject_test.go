@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/depsolve/depsolve/pep508"
 )
 
 const demoPyproject = `
@@ -203,5 +205,42 @@ func TestPyprojectSelfReferenceBlowUp(t *testing.T) {
 	want := "the project's extras refer to each other under more than 10000 different markers"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("with markers: got %v, want an error saying %q", err, want)
+	}
+}
+
+// A marker that tests extra reads it as pip and uv read the Requires-Dist a build
+// backend writes: in an extra's list, as that extra; in the dependencies, as no extra
+// or one of the extras installed. Evaluated with extra "" (a requirements file's
+// line), every one of these requirements was dropped.
+func TestPyprojectExtraMarkers(t *testing.T) {
+	src := `[project]
+name = "proj"
+dependencies = ["requests", "numpy; extra == 'gpu'", "six; extra != 'gpu'"]
+[project.optional-dependencies]
+gpu = ["rich; extra == 'gpu'", "pytest; extra == 'other'"]
+`
+	env := pep508.Environment{"sys_platform": "linux"}
+	for _, tc := range []struct {
+		extras []string
+		want   string
+	}{
+		{nil, "requests six"},
+		{[]string{"gpu"}, "requests numpy six rich"},
+	} {
+		f, err := parseFiles(t, Options{Extras: tc.extras}, "pyproject.toml", src)
+		if err != nil {
+			t.Fatal(describe(err))
+		}
+		var got []string
+		for _, r := range f.Requirements {
+			if ok, err := r.Marker.Evaluate(env); err != nil {
+				t.Fatalf("%s: %v", r.Line, err)
+			} else if ok {
+				got = append(got, r.Name)
+			}
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("extras %v: requirements that apply %v, want %s", tc.extras, got, tc.want)
+		}
 	}
 }

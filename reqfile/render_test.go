@@ -58,6 +58,9 @@ func render(f *File) string {
 	for _, src := range f.UVSources {
 		line("uv-source %s %s index=%q url=%q workspace=%t marker=%q", src.Pos, src.Package, src.Index, src.URL, src.Workspace, src.Marker.String())
 	}
+	for _, w := range f.UnreadSettings {
+		line("unread-setting %s", w)
+	}
 	for _, w := range f.Warnings {
 		line("warning %s", w)
 	}

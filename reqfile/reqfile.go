@@ -59,7 +59,7 @@ func (r Requirement) Unlockable() string {
 	where := Position{File: r.Pos.File, Line: r.Pos.Line}
 	switch {
 	case r.Editable:
-		return fmt.Sprintf("%s (%s) is editable: depsolve cannot lock it; install it after the lock", r.Line, where)
+		return fmt.Sprintf("%s (%s) is editable: depsolve cannot lock it, nor check what it needs; install it after the lock", r.Line, where)
 	case r.Unnamed():
 		return fmt.Sprintf("%s (%s) names no project: depsolve cannot resolve it without building it; "+
 			"write it as NAME @ URL, or add #egg=NAME to the URL", r.Line, where)
@@ -111,6 +111,11 @@ type File struct {
 	// in the order written.
 	UVIndexes []UVIndex
 	UVSources []UVSource
+	// UnreadSettings are the settings of [tool.uv] and [tool.pip-tools] that change
+	// what those tools resolve and that depsolve does not read, one Warning each, for
+	// the caller to report with a code (tools match on it; a stderr line alone is
+	// lost to --format json).
+	UnreadSettings []Warning
 
 	Warnings []Warning
 }

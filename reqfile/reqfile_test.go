@@ -178,7 +178,7 @@ func TestUnlockable(t *testing.T) {
 	if msg := f.Requirements[0].Unlockable(); msg != "" {
 		t.Errorf("numpy: Unlockable() = %q, want \"\"", msg)
 	}
-	if got, want := f.Editables[0].Unlockable(), "-e ./pkg (requirements.txt:3) is editable: depsolve cannot lock it; install it after the lock"; got != want {
+	if got, want := f.Editables[0].Unlockable(), "-e ./pkg (requirements.txt:3) is editable: depsolve cannot lock it, nor check what it needs; install it after the lock"; got != want {
 		t.Errorf("editable: got %q\nwant %q", got, want)
 	}
 	if got, want := f.Requirements[1].Unlockable(), "https://example.com/src.tar.gz (requirements.txt:4) names no project: "+

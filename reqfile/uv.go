@@ -37,6 +37,11 @@ type UVSource struct {
 	URL string
 	// Workspace: the project is another member of the uv workspace.
 	Workspace bool
+	// Undeclared: the project's pyproject.toml requires Package nowhere (not in its
+	// dependencies, an extra or a dependency group), so the source applies to nothing:
+	// uv follows sources only for the requirements a project declares, not for the
+	// dependencies of its dependencies (astral-sh/uv#8253).
+	Undeclared bool
 }
 
 // UVIndexNamed returns the [[tool.uv.index]] entry named name; the first, as uv takes
@@ -145,7 +150,7 @@ func (pp *pyproject) uvIndex(p tomlPath, e map[string]any) (UVIndex, error) {
 // uvSource reads one source of a project; keep is false for a source that applies only
 // with an extra or a group that was not chosen.
 func (pp *pyproject) uvSource(p tomlPath, name string, e map[string]any) (src UVSource, keep bool, err error) {
-	src = UVSource{Package: name, Pos: pp.s.pos(pp.index.locate(p))}
+	src = UVSource{Package: name, Pos: pp.s.pos(pp.index.locate(p)), Undeclared: !pp.declares(name)}
 	for _, key := range sortedKeys(e) {
 		if !slices.Contains(uvSourceKeys, key) {
 			return src, false, pp.keyErrorAt(p.plus(key), "unknown key "+quote(key)+" in the source of "+quote(name), "a source has one of index, git, url, path or workspace, and may have marker, extra or group")
@@ -267,4 +272,36 @@ func (pp *pyproject) uvIndexNames() []string {
 		}
 	}
 	return names
+}
+
+// declares reports whether the project requires name anywhere: in its dependencies,
+// any extra or any dependency group, chosen or not (uv's lock covers them all). A
+// group's entries are read as far as they parse: the groups not chosen are not
+// checked (PEP 735), and an entry that does not parse declares nothing.
+func (pp *pyproject) declares(name string) bool {
+	for _, r := range pp.declared {
+		if r.Key() == name {
+			return true
+		}
+	}
+	for _, e := range pp.extras {
+		for _, r := range e.reqs {
+			if r.Key() == name {
+				return true
+			}
+		}
+	}
+	for _, g := range pp.groups {
+		list, _ := g.list.([]any)
+		for _, item := range list {
+			text, ok := item.(string)
+			if !ok {
+				continue
+			}
+			if r, err := pep508.ParseRequirement(text); err == nil && r.Key() == name {
+				return true
+			}
+		}
+	}
+	return false
 }
