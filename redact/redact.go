@@ -111,21 +111,43 @@ func rewrite(raw string, replace func(name, value string) string) string {
 	return out
 }
 
-// maskUnparsed masks the userinfo of a string that url.Parse rejected. A password may
-// hold '/', '?' or '#' (base64 tokens do), which is often why parsing failed, so
-// everything up to the last '@' is taken as userinfo: masking too much of a malformed
-// URL is the safe mistake.
+// maskUnparsed masks the userinfo of a string that url.Parse rejected, or read as no
+// host: a URL with a slash too few ("https:/user:token@host/simple", "https:user:token@…"),
+// a typo that an error message then quotes. A password may hold '/', '?' or '#' (base64
+// tokens do), which is often why parsing failed, so everything up to the last '@' is
+// taken as userinfo: masking too much of a malformed URL is the safe mistake.
 func maskUnparsed(raw string) string {
-	scheme := strings.Index(raw, "://")
-	if scheme < 0 {
-		return raw
+	start := strings.Index(raw, "://") + 3
+	if start < 3 {
+		start = schemeEnd(raw) + 1
+		if start < 1 {
+			return raw
+		}
+		for start < len(raw) && raw[start] == '/' {
+			start++
+		}
 	}
-	rest := raw[scheme+3:]
+	rest := raw[start:]
 	at := strings.LastIndex(rest, "@")
 	if at < 0 {
 		return raw
 	}
-	return raw[:scheme+3] + Mask + rest[at:]
+	return raw[:start] + Mask + rest[at:]
+}
+
+// schemeEnd is the index of the ':' that ends raw's URL scheme, or -1 where raw starts
+// with none. A one-letter scheme is a Windows drive (C:\wheels), not a URL's.
+func schemeEnd(raw string) int {
+	i := strings.IndexByte(raw, ':')
+	if i < 2 || !('a' <= raw[0]|0x20 && raw[0]|0x20 <= 'z') {
+		return -1
+	}
+	for j := range i {
+		if !isSchemeChar(raw[j]) {
+			return -1
+		}
+	}
+	return i
 }
 
 // Text masks every URL with credentials found in a free-form string, such as an error

@@ -21,6 +21,12 @@ func TestURL(t *testing.T) {
 		{"https://example.com/x.whl#sha256=ab", "https://example.com/x.whl#sha256=ab"},
 		{"http://u:p@127.0.0.1:8080/simple", "http://****@127.0.0.1:8080/simple"},
 		{"https://u:p%zz@host/x", "https://****@host/x"}, // unparsable escape
+		// A slash too few: url.Parse finds no host, and the userinfo is still masked.
+		{"https:/user:s3cret@host/simple", "https:/****@host/simple"},
+		{"https:user:s3cret@host/simple", "https:****@host/simple"},
+		{"user:s3cret@host/simple", "user:****@host/simple"},
+		{`C:\wheels@2`, `C:\wheels@2`},
+		{"./wheels@2", "./wheels@2"},
 		{"./wheels", "./wheels"},
 		{"/abs/path/wheels", "/abs/path/wheels"},
 	}
@@ -130,6 +136,12 @@ func TestWithoutUserinfo(t *testing.T) {
 		{"https://****@private.example/simple/", "https://private.example/simple/"}, // a URL masked before
 		{"https://private.example/simple/?token=t0p", "https://private.example/simple/?token=****"},
 		{"https://alice:s3cret@private.example/simple/?token=t0p", "https://private.example/simple/?token=****"},
+		// A slash too few: url.Parse finds no host, and the userinfo is still masked.
+		{"https:/user:s3cret@host/simple", "https:/****@host/simple"},
+		{"https:user:s3cret@host/simple", "https:****@host/simple"},
+		{"user:s3cret@host/simple", "user:****@host/simple"},
+		{`C:\wheels@2`, `C:\wheels@2`},
+		{"./wheels@2", "./wheels@2"},
 		{"./wheels", "./wheels"},
 	} {
 		if got := WithoutUserinfo(tt.in); got != tt.want {
