@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -148,4 +149,28 @@ func TestWithoutUserinfo(t *testing.T) {
 			t.Errorf("WithoutUserinfo(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// FuzzURLUserinfo: a password in the userinfo of anything that starts like a URL (a
+// scheme, then any slashes) is masked by every form that shows or stores a URL,
+// whatever follows it; Text masks it where the URL has its "://".
+func FuzzURLUserinfo(f *testing.F) {
+	for _, s := range [][2]string{{"https://", "host/simple"}, {"https:", "host/x"}, {"https:/", "h/%zz"}, {"git+https://", "github.com/x/y.git@v1"}, {"http://", "[::1/x"}} {
+		f.Add(s[0], s[1])
+	}
+	scheme := regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]+:/*$`)
+	f.Fuzz(func(t *testing.T, start, rest string) {
+		if !scheme.MatchString(start) {
+			return
+		}
+		s := start + "u:SECRETPW@" + rest
+		for name, show := range map[string]func(string) string{"URL": URL, "WithoutUserinfo": WithoutUserinfo, "KeyURL": KeyURL, "Text": Text} {
+			if name == "Text" && !strings.HasSuffix(start, "://") {
+				continue // Text finds URLs in prose by their "://"
+			}
+			if out := show(s); strings.Contains(out, "SECRETPW") {
+				t.Fatalf("%s(%q) = %q", name, s, out)
+			}
+		}
+	})
 }
