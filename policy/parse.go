@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/internal/tomlpos"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
@@ -380,6 +381,10 @@ func (p *parser) rules(doc map[string]any, pol *Policy) error {
 			if r.Reason, _, err = p.str(t, path, "reason", true); err != nil {
 				return err
 			}
+			// The reason is shown as written inside explanations, and a policy may come
+			// from a server: a control character in it must not recolour the terminal
+			// or start a line of its own ("ok: ...").
+			r.Reason = printable.Escape(r.Reason)
 			if r.Link, _, err = p.str(t, path, "link", false); err != nil {
 				return err
 			}

@@ -188,3 +188,17 @@ func TestExcludeNewerLocalDateIsUTC(t *testing.T) {
 		}
 	}
 }
+
+// A rule's reason is shown inside explanations: its control characters are escaped, so
+// that a policy (which may come from a server) cannot recolour the terminal or print a
+// line of its own.
+func TestRuleReasonIsEscaped(t *testing.T) {
+	doc := "[[deny]]\npackage = \"torch\"\nversions = \"<2\"\nreason = \"old\\u001b[31m\\nok: all good\"\n"
+	p, err := Parse("policy.toml", []byte(doc), testCodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.Deny[0].Reason, `old\x1b[31m\nok: all good`; got != want {
+		t.Errorf("reason %q, want %q", got, want)
+	}
+}
