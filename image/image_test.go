@@ -501,3 +501,32 @@ func TestReadPlatform(t *testing.T) {
 		t.Errorf("notes %q, want one saying the platform differs", got.Notes)
 	}
 }
+
+// An image's notes hold paths from its layers, which whoever built the image chose:
+// their control characters are escaped, as they are printed on the terminal.
+func TestNotesAreEscaped(t *testing.T) {
+	noDockerConfig(t)
+	s := serveRegistry(t, nil)
+	img, err := mutate.AppendLayers(empty.Image, tarLayer(t,
+		file{name: site + "evil\x1b[2J\nok: all good-1.0.dist-info/METADATA", body: "not metadata at all"},
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = cfg.DeepCopy()
+	cfg.OS, cfg.Architecture = "linux", "amd64"
+	if img, err = mutate.ConfigFile(img, cfg); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(context.Background(), s.push(t, "evil:1", img), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Notes) != 1 || !strings.Contains(got.Notes[0], `evil\x1b[2J\nok: all good-1.0.dist-info/METADATA: `) {
+		t.Errorf("notes %q, want the METADATA's path escaped", got.Notes)
+	}
+}
