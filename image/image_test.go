@@ -502,13 +502,15 @@ func TestReadPlatform(t *testing.T) {
 	}
 }
 
-// An image's notes hold paths from its layers, which whoever built the image chose:
-// their control characters are escaped, as they are printed on the terminal.
+// An image's notes and facts hold paths from its layers, which whoever built the image
+// chose: their control characters are escaped, as they are printed on the terminal.
 func TestNotesAreEscaped(t *testing.T) {
 	noDockerConfig(t)
 	s := serveRegistry(t, nil)
 	img, err := mutate.AppendLayers(empty.Image, tarLayer(t,
 		file{name: site + "evil\x1b[2J\nok: all good-1.0.dist-info/METADATA", body: "not metadata at all"},
+		file{name: "usr/\x1b[31m/site-packages/six-1.16.0.dist-info/METADATA", body: metadataOf("six", "1.16.0")},
+		file{name: "usr/lib/\x1b[31m/libcudart.so.12.4.127", body: "ELF"},
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -528,5 +530,11 @@ func TestNotesAreEscaped(t *testing.T) {
 	}
 	if len(got.Notes) != 1 || !strings.Contains(got.Notes[0], `evil\x1b[2J\nok: all good-1.0.dist-info/METADATA: `) {
 		t.Errorf("notes %q, want the METADATA's path escaped", got.Notes)
+	}
+	if len(got.Python) != 1 || got.Python[0].Location != `/usr/\x1b[31m/site-packages` {
+		t.Errorf("installed %+v, want six's folder escaped", got.Python)
+	}
+	if got.CUDA.Source != `/usr/lib/\x1b[31m/libcudart.so.12.4.127` {
+		t.Errorf("CUDA from %q, want the library's path escaped", got.CUDA.Source)
 	}
 }
