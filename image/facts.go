@@ -88,7 +88,8 @@ func derive(out *Image, live map[string]record) {
 	fromEnv := func(names ...string) Fact {
 		for _, n := range names {
 			if v := out.Env[n]; v != "" {
-				return Fact{Value: v, Source: "env " + n}
+				// Shown as written where it is no version ("cuDNN 9.1.0.70" in a note).
+				return Fact{Value: printable.Escape(v), Source: "env " + n}
 			}
 		}
 		return Fact{}

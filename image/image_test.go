@@ -502,8 +502,9 @@ func TestReadPlatform(t *testing.T) {
 	}
 }
 
-// An image's notes and facts hold paths from its layers, which whoever built the image
-// chose: their control characters are escaped, as they are printed on the terminal.
+// An image's notes and facts hold paths from its layers and values of its environment,
+// which whoever built the image chose: their control characters are escaped, as they
+// are printed on the terminal.
 func TestNotesAreEscaped(t *testing.T) {
 	noDockerConfig(t)
 	s := serveRegistry(t, nil)
@@ -521,6 +522,7 @@ func TestNotesAreEscaped(t *testing.T) {
 	}
 	cfg = cfg.DeepCopy()
 	cfg.OS, cfg.Architecture = "linux", "amd64"
+	cfg.Config.Env = []string{"NV_CUDNN_VERSION=9\x1b[2J"}
 	if img, err = mutate.ConfigFile(img, cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -536,5 +538,8 @@ func TestNotesAreEscaped(t *testing.T) {
 	}
 	if got.CUDA.Source != `/usr/lib/\x1b[31m/libcudart.so.12.4.127` {
 		t.Errorf("CUDA from %q, want the library's path escaped", got.CUDA.Source)
+	}
+	if got.CUDNN.Value != `9\x1b[2J` {
+		t.Errorf("cuDNN %q, want the variable's value escaped", got.CUDNN.Value)
 	}
 }
