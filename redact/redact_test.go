@@ -58,6 +58,21 @@ func TestKeyURL(t *testing.T) {
 	}
 }
 
+// A URL a slash or two short, as a mistyped one is quoted back in an error, is found
+// in text and masked; prose with colons is left as it is.
+func TestTextURLWithoutItsSlashes(t *testing.T) {
+	for in, want := range map[string]string{
+		`invalid URL: parse "https:/u:s3cret@host/%zz/x.whl": invalid URL escape "%zz"`: `invalid URL: parse "https:/****@host/%zz/x.whl": invalid URL escape "%zz"`,
+		"-e git+https:/u:s3cret@host/x.git#egg=x (g.txt:1) is editable":                 "-e git+https:/****@host/x.git#egg=x (g.txt:1) is editable",
+		"see HTTP:u:s3cret@host/simple.":                                                "see HTTP:****@host/simple.",
+		"note: python 3.10 (depsolve.toml:3): see https: the docs, at user@host":        "note: python 3.10 (depsolve.toml:3): see https: the docs, at user@host",
+	} {
+		if got := Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestText(t *testing.T) {
 	in := `GET "https://alice:hunter2@private.example/simple/torch/": 503 Service Unavailable; see http://example.com/x`
 	got := Text(in)
@@ -153,7 +168,7 @@ func TestWithoutUserinfo(t *testing.T) {
 
 // FuzzURLUserinfo: a password in the userinfo of anything that starts like a URL (a
 // scheme, then any slashes) is masked by every form that shows or stores a URL,
-// whatever follows it; Text masks it where the URL has its "://".
+// whatever follows it; Text masks it where the URL has its "://" or an http(s) scheme.
 func FuzzURLUserinfo(f *testing.F) {
 	for _, s := range [][2]string{{"https://", "host/simple"}, {"https:", "host/x"}, {"https:/", "h/%zz"}, {"git+https://", "github.com/x/y.git@v1"}, {"http://", "[::1/x"}} {
 		f.Add(s[0], s[1])
@@ -165,8 +180,9 @@ func FuzzURLUserinfo(f *testing.F) {
 		}
 		s := start + "u:SECRETPW@" + rest
 		for name, show := range map[string]func(string) string{"URL": URL, "WithoutUserinfo": WithoutUserinfo, "KeyURL": KeyURL, "Text": Text} {
-			if name == "Text" && !strings.HasSuffix(start, "://") {
-				continue // Text finds URLs in prose by their "://"
+			if scheme := strings.ToLower(strings.TrimRight(start, ":/")); name == "Text" && !strings.HasSuffix(start, "://") &&
+				!strings.HasSuffix(scheme, "http") && !strings.HasSuffix(scheme, "https") {
+				continue // Text finds URLs in prose by their "://", or an http(s) scheme
 			}
 			if out := show(s); strings.Contains(out, "SECRETPW") {
 				t.Fatalf("%s(%q) = %q", name, s, out)
