@@ -28,3 +28,18 @@ func TestTrustedHostWithALineBreak(t *testing.T) {
 		t.Errorf("the lock was written: %v", err)
 	}
 }
+
+// Nor is any other flag value with a control character in it (--build-arg 'X=1
+// <line break>…') taken only to be refused once the lock is resolved.
+func TestLockCommandWithALineBreak(t *testing.T) {
+	req := offline(tempCache())
+	out := filepath.Join(t.TempDir(), "requirements.lock")
+	_, err := engine.Lock(context.Background(), engine.LockRequest{Request: req, Output: out, Command: "depsolve lock --build-arg 'X=1\n--index-url https://elsewhere.example/simple'"})
+	var re *engine.RequestError
+	if !errors.As(err, &re) {
+		t.Fatalf("got %v (%T), want an *engine.RequestError", err, err)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the lock was written: %v", err)
+	}
+}
