@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/internal/runlog"
@@ -331,6 +332,18 @@ func checkBinarySelections(req *Request) error {
 					return &target.InputError{Flag: sel.flag, Msg: err.Error()}
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// checkTrustedHosts checks the values of --trusted-host: a host, or HOST:PORT. A lock's
+// header repeats the command, so a line break in one was refused only once the lock was
+// resolved, as a failure to write it (exit 3), not as the bad flag it is.
+func checkTrustedHosts(req *Request) error {
+	for _, h := range req.TrustedHosts {
+		if h == "" || strings.ContainsFunc(h, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+			return &target.InputError{Flag: "--trusted-host", Msg: fmt.Sprintf("%q: want a host name, or HOST:PORT", h)}
 		}
 	}
 	return nil

@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/depsolve/depsolve/index"
 	"github.com/depsolve/depsolve/lockfile"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
+	"github.com/depsolve/depsolve/redact"
 	"github.com/depsolve/depsolve/reqfile"
 )
 
@@ -99,6 +101,11 @@ func Lock(ctx context.Context, req LockRequest) (Locked, error) {
 	}
 	if req.Format != Requirements && req.Format != Pylock {
 		return Locked{}, &RequestError{Err: fmt.Errorf("lock format %q: want %s or %s", req.Format, Requirements, Pylock)}
+	}
+	if strings.ContainsFunc(req.Command, unicode.IsControl) {
+		// The header repeats the command, a line of the lock each line of it: refused
+		// now, not once the lock is resolved (lockfile refuses to write it).
+		return Locked{}, &RequestError{Err: fmt.Errorf("the command holds a control character, such as a line break in a flag's value (%q), and the lock's header repeats it: give the value without it", redact.Text(req.Command))}
 	}
 	if req.NoHashes && req.Format == Pylock {
 		return Locked{}, &RequestError{Err: errors.New("--no-hashes leaves out the --hash lines of a requirements lock; a pylock.toml records the sha256 of each file, as PEP 751 requires: give one of them")}

@@ -82,6 +82,9 @@ func openSession(ctx context.Context, req *Request, files []*reqfile.File, useCa
 	if err := checkBinarySelections(req); err != nil {
 		return nil, err
 	}
+	if err := checkTrustedHosts(req); err != nil {
+		return nil, err
+	}
 	if s.policy, err = loadPolicy(ctx, req, s.configs, s.cacheDir); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/pep440"
 )
 
@@ -46,9 +47,9 @@ func merge(out *Image, layers []*findings) {
 			if err != nil {
 				continue // decoded from a damaged cache entry: the scan checked it
 			}
-			out.Python = append(out.Python, Dist{Name: r.a, Version: v, Location: "/" + path.Dir(path.Dir(r.path))})
+			out.Python = append(out.Python, Dist{Name: r.a, Version: v, Location: shownPath(path.Dir(path.Dir(r.path)))})
 		case kindLib:
-			out.CUDALibs = append(out.CUDALibs, Lib{Name: r.a, Version: r.b, Path: "/" + r.path})
+			out.CUDALibs = append(out.CUDALibs, Lib{Name: r.a, Version: r.b, Path: shownPath(r.path)})
 		case kindNote:
 			out.Notes = append(out.Notes, r.a)
 		}
@@ -87,7 +88,8 @@ func derive(out *Image, live map[string]record) {
 	fromEnv := func(names ...string) Fact {
 		for _, n := range names {
 			if v := out.Env[n]; v != "" {
-				return Fact{Value: v, Source: "env " + n}
+				// Shown as written where it is no version ("cuDNN 9.1.0.70" in a note).
+				return Fact{Value: printable.Escape(v), Source: "env " + n}
 			}
 		}
 		return Fact{}
@@ -125,7 +127,7 @@ func derive(out *Image, live map[string]record) {
 		}
 	}
 	if r, ok := newest(glibcs); ok {
-		out.Glibc = Fact{Value: r.a, Source: "/" + r.path}
+		out.Glibc = Fact{Value: r.a, Source: shownPath(r.path)}
 	}
 }
 
@@ -176,3 +178,8 @@ func distinct(rs []record) []string {
 	slices.Sort(out)
 	return out
 }
+
+// shownPath is the path p of a layer's entry as the image's facts show it: absolute,
+// its control characters escaped, since whoever built the image chose it and it is
+// printed on the terminal (a package's site-packages folder, a library's file).
+func shownPath(p string) string { return printable.Escape("/" + p) }

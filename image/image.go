@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/depsolve/depsolve/cache"
+	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/internal/runlog"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/redact"
@@ -64,7 +65,7 @@ type Image struct {
 	Glibc         Fact   // libc-X.Y.so, else libc.so.6's version string
 	RequireCUDA   string // NVIDIA_REQUIRE_CUDA, as written
 	// Notes are what was passed over: a METADATA too large or invalid, several
-	// interpreters; one line each.
+	// interpreters; one line each, its control characters escaped (they quote the image).
 	Notes []string
 }
 
@@ -132,6 +133,11 @@ func Read(ctx context.Context, ref string, opts Options) (*Image, error) {
 	}
 	if got, err := v1.ParsePlatform(out.Platform); err == nil && !got.Satisfies(*plat) {
 		out.Notes = append(out.Notes, fmt.Sprintf("the image is for %s, not %s", out.Platform, plat.String()))
+	}
+	// Notes quote the image's paths and configuration, which whoever built it chose,
+	// and are printed on the terminal.
+	for i, n := range out.Notes {
+		out.Notes[i] = printable.Escape(n)
 	}
 	return out, nil
 }

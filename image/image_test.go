@@ -501,3 +501,45 @@ func TestReadPlatform(t *testing.T) {
 		t.Errorf("notes %q, want one saying the platform differs", got.Notes)
 	}
 }
+
+// An image's notes and facts hold paths from its layers and values of its environment,
+// which whoever built the image chose: their control characters are escaped, as they
+// are printed on the terminal.
+func TestNotesAreEscaped(t *testing.T) {
+	noDockerConfig(t)
+	s := serveRegistry(t, nil)
+	img, err := mutate.AppendLayers(empty.Image, tarLayer(t,
+		file{name: site + "evil\x1b[2J\nok: all good-1.0.dist-info/METADATA", body: "not metadata at all"},
+		file{name: "usr/\x1b[31m/site-packages/six-1.16.0.dist-info/METADATA", body: metadataOf("six", "1.16.0")},
+		file{name: "usr/lib/\x1b[31m/libcudart.so.12.4.127", body: "ELF"},
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = cfg.DeepCopy()
+	cfg.OS, cfg.Architecture = "linux", "amd64"
+	cfg.Config.Env = []string{"NV_CUDNN_VERSION=9\x1b[2J"}
+	if img, err = mutate.ConfigFile(img, cfg); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(context.Background(), s.push(t, "evil:1", img), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Notes) != 1 || !strings.Contains(got.Notes[0], `evil\x1b[2J\nok: all good-1.0.dist-info/METADATA: `) {
+		t.Errorf("notes %q, want the METADATA's path escaped", got.Notes)
+	}
+	if len(got.Python) != 1 || got.Python[0].Location != `/usr/\x1b[31m/site-packages` {
+		t.Errorf("installed %+v, want six's folder escaped", got.Python)
+	}
+	if got.CUDA.Source != `/usr/lib/\x1b[31m/libcudart.so.12.4.127` {
+		t.Errorf("CUDA from %q, want the library's path escaped", got.CUDA.Source)
+	}
+	if got.CUDNN.Value != `9\x1b[2J` {
+		t.Errorf("cuDNN %q, want the variable's value escaped", got.CUDNN.Value)
+	}
+}

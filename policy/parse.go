@@ -9,9 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+	"github.com/depsolve/depsolve/internal/printable"
 	"github.com/depsolve/depsolve/internal/tomlpos"
 	"github.com/depsolve/depsolve/pep440"
 	"github.com/depsolve/depsolve/pep508"
@@ -251,6 +253,9 @@ func (p *parser) fleets(doc map[string]any, pol *Policy) error {
 		if f.Name, _, err = p.str(ft, path, "name", true); err != nil {
 			return err
 		}
+		if problem := fileNameProblem(f.Name); problem != "" {
+			return p.errorf(path.Plus("name"), true, "fleet name %q: a fleet name becomes part of a file name ({fleet} in -o) and of --fleet FLEET/TARGET, so it may not %s", f.Name, problem)
+		}
 		if _, dup := pol.Fleet(f.Name); dup {
 			return p.errorf(path.Plus("name"), true, "a second fleet named %q; fleet names must differ", f.Name)
 		}
@@ -279,14 +284,30 @@ func (p *parser) fleets(doc map[string]any, pol *Policy) error {
 	return nil
 }
 
+// fileNameProblem says what keeps name, a fleet's or a target's, from being put into a
+// lock's file name ({fleet} and {target} in -o): a policy may be fetched from a server,
+// and its names must not lead the lock out of the folder -o names (.., /) or put
+// control characters in a file name or on a terminal. "" when there is none.
+func fileNameProblem(name string) string {
+	switch {
+	case name == "." || name == "..":
+		return "be . or .."
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return "hold control characters"
+	case strings.ContainsAny(name, `/\:*?"<>| `):
+		return `hold spaces or any of / \ : * ? " < > |`
+	}
+	return ""
+}
+
 func (p *parser) fleetTarget(t map[string]any, path tomlpos.Path) (FleetTarget, error) {
 	ft := FleetTarget{Line: p.line(path)}
 	var err error
 	if ft.Name, _, err = p.str(t, path, "name", true); err != nil {
 		return ft, err
 	}
-	if strings.ContainsAny(ft.Name, `/\:*?"<>| `) {
-		return ft, p.errorf(path.Plus("name"), true, "target name %q: a target name becomes a file name ({target} in -o), so it may not hold spaces or any of / \\ : * ? \" < > |", ft.Name)
+	if problem := fileNameProblem(ft.Name); problem != "" {
+		return ft, p.errorf(path.Plus("name"), true, "target name %q: a target name becomes a file name ({target} in -o), so it may not %s", ft.Name, problem)
 	}
 	origin := func(key string) target.Origin {
 		return target.Origin{From: target.FromConfig, Pos: target.Position{File: p.file, Line: p.line(path.Plus(key))}, Detail: keyName(path.Plus(key))}
@@ -360,6 +381,10 @@ func (p *parser) rules(doc map[string]any, pol *Policy) error {
 			if r.Reason, _, err = p.str(t, path, "reason", true); err != nil {
 				return err
 			}
+			// The reason is shown as written inside explanations, and a policy may come
+			// from a server: a control character in it must not recolour the terminal
+			// or start a line of its own ("ok: ...").
+			r.Reason = printable.Escape(r.Reason)
 			if r.Link, _, err = p.str(t, path, "link", false); err != nil {
 				return err
 			}

@@ -92,8 +92,8 @@ type Rule struct {
 	Package  string              // PEP 503
 	Versions pep440.SpecifierSet // the versions the rule denies, or requires
 	Written  string              // versions as written
-	Reason   string
-	Link     string // "" when the rule gives none
+	Reason   string              // as written, its control characters escaped (printable.Escape)
+	Link     string              // "" when the rule gives none
 	Line     int
 }
 

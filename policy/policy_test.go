@@ -77,6 +77,11 @@ func TestParseErrors(t *testing.T) {
 		{"fleet without targets", "[[fleet]]\nname = \"a\"\n", "policy.toml:1:1", `fleet "a" has no targets`},
 		{"two fleets of one name", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\n[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\n", "policy.toml:6:8", `a second fleet named "a"`},
 		{"target name with a slash", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x/y\"\n", "policy.toml:4:8", `target name "x/y"`},
+		{"fleet name out of the folder", "[[fleet]]\nname = \"../../x\"\n[[fleet.target]]\nname = \"x\"\n", "policy.toml:2:8", `fleet name "../../x"`},
+		{"fleet name with a slash", "[[fleet]]\nname = \"a/b\"\n[[fleet.target]]\nname = \"x\"\n", "policy.toml:2:8", `fleet name "a/b"`},
+		{"fleet name ..", "[[fleet]]\nname = \"..\"\n[[fleet.target]]\nname = \"x\"\n", "policy.toml:2:8", `may not be . or ..`},
+		{"target name ..", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"..\"\n", "policy.toml:4:8", `may not be . or ..`},
+		{"target name with a control character", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\\u001b[2J\"\n", "policy.toml:4:8", `control characters`},
 		{"image outside the golden ones", "[[fleet]]\nname = \"a\"\n[[fleet.target]]\nname = \"x\"\nbase-image = \"ubuntu:22.04\"\n[images]\nallowed = [\"nvidia/cuda:12.4.1-runtime-ubuntu22.04\"]\n", "policy.toml:5:14", `uses base image ubuntu:22.04, which is not one of the images policy.toml:7 allows`},
 		{"no golden images", "[images]\nallowed = []\n", "policy.toml:2:11", `allowed is empty: no base image could pass`},
 		{"a fleet with no images", "[[fleet]]\nname = \"a\"\nimages = []\n[[fleet.target]]\nname = \"x\"\n", "policy.toml:3:10", `images is empty`},
@@ -181,5 +186,19 @@ func TestExcludeNewerLocalDateIsUTC(t *testing.T) {
 		if got := p.ExcludeNewer.Value; !got.Equal(want) {
 			t.Errorf("%s: %s, want %s", doc, got.UTC(), want)
 		}
+	}
+}
+
+// A rule's reason is shown inside explanations: its control characters are escaped, so
+// that a policy (which may come from a server) cannot recolour the terminal or print a
+// line of its own.
+func TestRuleReasonIsEscaped(t *testing.T) {
+	doc := "[[deny]]\npackage = \"torch\"\nversions = \"<2\"\nreason = \"old\\u001b[31m\\nok: all good\"\n"
+	p, err := Parse("policy.toml", []byte(doc), testCodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.Deny[0].Reason, `old\x1b[31m\nok: all good`; got != want {
+		t.Errorf("reason %q, want %q", got, want)
 	}
 }

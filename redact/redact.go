@@ -111,31 +111,55 @@ func rewrite(raw string, replace func(name, value string) string) string {
 	return out
 }
 
-// maskUnparsed masks the userinfo of a string that url.Parse rejected. A password may
-// hold '/', '?' or '#' (base64 tokens do), which is often why parsing failed, so
-// everything up to the last '@' is taken as userinfo: masking too much of a malformed
-// URL is the safe mistake.
+// maskUnparsed masks the userinfo of a string that url.Parse rejected, or read as no
+// host: a URL with a slash too few ("https:/user:token@host/simple", "https:user:token@…"),
+// a typo that an error message then quotes. A password may hold '/', '?' or '#' (base64
+// tokens do), which is often why parsing failed, so everything up to the last '@' is
+// taken as userinfo: masking too much of a malformed URL is the safe mistake.
 func maskUnparsed(raw string) string {
-	scheme := strings.Index(raw, "://")
-	if scheme < 0 {
-		return raw
+	start := strings.Index(raw, "://") + 3
+	if start < 3 {
+		start = schemeEnd(raw) + 1
+		if start < 1 {
+			return raw
+		}
+		for start < len(raw) && raw[start] == '/' {
+			start++
+		}
 	}
-	rest := raw[scheme+3:]
+	rest := raw[start:]
 	at := strings.LastIndex(rest, "@")
 	if at < 0 {
 		return raw
 	}
-	return raw[:scheme+3] + Mask + rest[at:]
+	return raw[:start] + Mask + rest[at:]
+}
+
+// schemeEnd is the index of the ':' that ends raw's URL scheme, or -1 where raw starts
+// with none. A one-letter scheme is a Windows drive (C:\wheels), not a URL's.
+func schemeEnd(raw string) int {
+	i := strings.IndexByte(raw, ':')
+	if i < 2 || !('a' <= raw[0]|0x20 && raw[0]|0x20 <= 'z') {
+		return -1
+	}
+	for j := range i {
+		if !isSchemeChar(raw[j]) {
+			return -1
+		}
+	}
+	return i
 }
 
 // Text masks every URL with credentials found in a free-form string, such as an error
 // message that embeds a request URL, and every credential of an Authorization header
 // (Basic, Bearer), which a failing server or proxy may echo in the body an error quotes.
+// A URL is found by its "://", or by an http or https scheme a slash or two short
+// (https:/user:token@host), as a mistyped one is quoted back.
 func Text(s string) string {
 	s = authCredentials(s)
 	var b strings.Builder
 	for {
-		i := strings.Index(s, "://")
+		i, body := nextURL(s)
 		if i < 0 {
 			b.WriteString(s)
 			return b.String()
@@ -144,19 +168,43 @@ func Text(s string) string {
 		for start > 0 && isSchemeChar(s[start-1]) {
 			start--
 		}
-		end := i + 3
+		end := body
 		for end < len(s) && !isURLTerminator(s[end]) {
 			end++
 		}
 		// Punctuation that ends a sentence or a "GET URL: status" prefix is not part
 		// of the URL.
-		for end > i+3 && strings.IndexByte(":,.;)", s[end-1]) >= 0 {
+		for end > body && strings.IndexByte(":,.;)", s[end-1]) >= 0 {
 			end--
 		}
 		b.WriteString(s[:start])
 		b.WriteString(URL(s[start:end]))
 		s = s[end:]
 	}
+}
+
+// nextURL finds the first URL in s: the index of the ':' after its scheme, and of what
+// follows the "://" (or the ':' of an http or https scheme without it); -1 when s holds
+// none.
+func nextURL(s string) (colon, body int) {
+	for i := strings.IndexByte(s, ':'); i >= 0; {
+		if strings.HasPrefix(s[i:], "://") {
+			return i, i + 3
+		}
+		start := i
+		for start > 0 && isSchemeChar(s[start-1]) {
+			start--
+		}
+		if scheme := strings.ToLower(s[start:i]); strings.HasSuffix(scheme, "http") || strings.HasSuffix(scheme, "https") {
+			return i, i + 1
+		}
+		next := strings.IndexByte(s[i+1:], ':')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return -1, 0
 }
 
 func isSchemeChar(c byte) bool {

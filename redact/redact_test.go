@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,12 @@ func TestURL(t *testing.T) {
 		{"https://example.com/x.whl#sha256=ab", "https://example.com/x.whl#sha256=ab"},
 		{"http://u:p@127.0.0.1:8080/simple", "http://****@127.0.0.1:8080/simple"},
 		{"https://u:p%zz@host/x", "https://****@host/x"}, // unparsable escape
+		// A slash too few: url.Parse finds no host, and the userinfo is still masked.
+		{"https:/user:s3cret@host/simple", "https:/****@host/simple"},
+		{"https:user:s3cret@host/simple", "https:****@host/simple"},
+		{"user:s3cret@host/simple", "user:****@host/simple"},
+		{`C:\wheels@2`, `C:\wheels@2`},
+		{"./wheels@2", "./wheels@2"},
 		{"./wheels", "./wheels"},
 		{"/abs/path/wheels", "/abs/path/wheels"},
 	}
@@ -48,6 +55,21 @@ func TestKeyURL(t *testing.T) {
 	}
 	if a, b := KeyURL("https://example.com/s/?token=one"), KeyURL("https://example.com/s/?token=two"); a != b {
 		t.Errorf("a rotated token changed the key: %s, %s", a, b)
+	}
+}
+
+// A URL a slash or two short, as a mistyped one is quoted back in an error, is found
+// in text and masked; prose with colons is left as it is.
+func TestTextURLWithoutItsSlashes(t *testing.T) {
+	for in, want := range map[string]string{
+		`invalid URL: parse "https:/u:s3cret@host/%zz/x.whl": invalid URL escape "%zz"`: `invalid URL: parse "https:/****@host/%zz/x.whl": invalid URL escape "%zz"`,
+		"-e git+https:/u:s3cret@host/x.git#egg=x (g.txt:1) is editable":                 "-e git+https:/****@host/x.git#egg=x (g.txt:1) is editable",
+		"see HTTP:u:s3cret@host/simple.":                                                "see HTTP:****@host/simple.",
+		"note: python 3.10 (depsolve.toml:3): see https: the docs, at user@host":        "note: python 3.10 (depsolve.toml:3): see https: the docs, at user@host",
+	} {
+		if got := Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
@@ -130,10 +152,41 @@ func TestWithoutUserinfo(t *testing.T) {
 		{"https://****@private.example/simple/", "https://private.example/simple/"}, // a URL masked before
 		{"https://private.example/simple/?token=t0p", "https://private.example/simple/?token=****"},
 		{"https://alice:s3cret@private.example/simple/?token=t0p", "https://private.example/simple/?token=****"},
+		// A slash too few: url.Parse finds no host, and the userinfo is still masked.
+		{"https:/user:s3cret@host/simple", "https:/****@host/simple"},
+		{"https:user:s3cret@host/simple", "https:****@host/simple"},
+		{"user:s3cret@host/simple", "user:****@host/simple"},
+		{`C:\wheels@2`, `C:\wheels@2`},
+		{"./wheels@2", "./wheels@2"},
 		{"./wheels", "./wheels"},
 	} {
 		if got := WithoutUserinfo(tt.in); got != tt.want {
 			t.Errorf("WithoutUserinfo(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// FuzzURLUserinfo: a password in the userinfo of anything that starts like a URL (a
+// scheme, then any slashes) is masked by every form that shows or stores a URL,
+// whatever follows it; Text masks it where the URL has its "://" or an http(s) scheme.
+func FuzzURLUserinfo(f *testing.F) {
+	for _, s := range [][2]string{{"https://", "host/simple"}, {"https:", "host/x"}, {"https:/", "h/%zz"}, {"git+https://", "github.com/x/y.git@v1"}, {"http://", "[::1/x"}} {
+		f.Add(s[0], s[1])
+	}
+	scheme := regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]+:/*$`)
+	f.Fuzz(func(t *testing.T, start, rest string) {
+		if !scheme.MatchString(start) {
+			return
+		}
+		s := start + "u:SECRETPW@" + rest
+		for name, show := range map[string]func(string) string{"URL": URL, "WithoutUserinfo": WithoutUserinfo, "KeyURL": KeyURL, "Text": Text} {
+			if scheme := strings.ToLower(strings.TrimRight(start, ":/")); name == "Text" && !strings.HasSuffix(start, "://") &&
+				!strings.HasSuffix(scheme, "http") && !strings.HasSuffix(scheme, "https") {
+				continue // Text finds URLs in prose by their "://", or an http(s) scheme
+			}
+			if out := show(s); strings.Contains(out, "SECRETPW") {
+				t.Fatalf("%s(%q) = %q", name, s, out)
+			}
+		}
+	})
 }

@@ -117,3 +117,23 @@ func TestNamedURLIsNotLookedAtAsAPath(t *testing.T) {
 		}
 	}
 }
+
+// Nor is an editable VCS URL looked at as a path: it was, and the run's record kept
+// git+https:/alice:s3cret@… in the cache folder.
+func TestEditableURLIsNotLookedAtAsAPath(t *testing.T) {
+	var stats []string
+	fsys := statRecordingFS{newFS("requirements.txt", "-e git+https://alice:s3cret@host.example/x/tool.git#egg=tool\n"+
+		"-e hg+https://alice:s3cret@host.example/x/lib#egg=lib\n"), &stats}
+	f, err := Parse("requirements.txt", Options{FS: fsys, LookupEnv: env()})
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	if len(f.Editables) != 2 || f.Editables[0].Name != "tool" {
+		t.Fatalf("editables %v", f.Editables)
+	}
+	for _, s := range stats {
+		if strings.Contains(s, "s3cret") {
+			t.Errorf("looked at %q", s)
+		}
+	}
+}

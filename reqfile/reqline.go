@@ -130,7 +130,10 @@ func (p *parser) editable(s *source, l *logical, o option) (Requirement, error) 
 	} else {
 		path, extras, extrasAt := stripExtras(text)
 		link = text
-		if p.isDir(filepath.Clean(path)) {
+		// A URL (-e git+https://…) is not looked at as a folder, as a NAME @ URL line is
+		// not: the path looked at would be the URL, credentials and all, which the run's
+		// record (package runlog) keeps.
+		if !isURL(path) && p.isDir(filepath.Clean(path)) {
 			path = fileURL(filepath.Clean(path))
 		}
 		if strings.HasPrefix(strings.ToLower(path), "file:") {

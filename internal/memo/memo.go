@@ -232,6 +232,17 @@ func (r *Record) Replay(stdout, stderr io.Writer) {
 // folder is where the records of a cache directory live.
 func folder(cacheDir string) string { return filepath.Join(cacheDir, "memo") }
 
+// recordName says whether name is a record's: its key, the hex SHA-256 Invocation.Key
+// returns. The cache folder may be any folder (--cache-dir ., DEPSOLVE_CACHE_DIR=$HOME),
+// whose memo folder may hold files that are not depsolve's: only records, and records
+// being written (tempPrefix), are trimmed, counted or cleaned.
+func recordName(name string) bool {
+	return len(name) == 2*sha256.Size && strings.Trim(name, "0123456789abcdef") == ""
+}
+
+// tempPrefix starts the name of a record being written.
+const tempPrefix = ".record-"
+
 // maxRecords is how many records a cache directory keeps: storing one more removes the
 // oldest. Each invocation (arguments, folder, environment) has its own.
 const maxRecords = 256
@@ -268,7 +279,7 @@ func Store(cacheDir, key string, r *Record) error {
 // a record a crash loses or tears is a miss (its checksum fails), and the syncs cost a
 // check that resolves about 2 ms, half a warm check.
 func writeRecord(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".record-*")
+	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix+"*")
 	if err != nil {
 		return err
 	}
@@ -297,7 +308,7 @@ func trim(dir string) error {
 	}
 	var records []aged
 	for _, e := range entries {
-		if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && recordName(e.Name()) {
 			records = append(records, aged{e.Name(), info.ModTime()})
 		}
 	}
@@ -313,21 +324,39 @@ func Count(cacheDir string) int {
 	entries, _ := os.ReadDir(folder(cacheDir))
 	n := 0
 	for _, e := range entries {
-		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") { // not a record being written
+		if e.Type().IsRegular() && recordName(e.Name()) {
 			n++
 		}
 	}
 	return n
 }
 
-// Clean removes the records of cacheDir, and returns the folder it removed ("" when
-// there was none).
+// Clean removes the records of cacheDir, then their folder if nothing else is in it,
+// and returns the folder ("" when it held no record). Anything else in the folder is
+// not memo's, and is left (see recordName).
 func Clean(cacheDir string) (string, error) {
 	dir := folder(cacheDir)
-	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
-	return dir, os.RemoveAll(dir)
+	if err != nil {
+		return dir, err
+	}
+	removed := ""
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !recordName(e.Name()) && !strings.HasPrefix(e.Name(), tempPrefix) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return dir, err
+		}
+		removed = dir
+	}
+	if err := os.Remove(dir); err == nil {
+		removed = dir
+	}
+	return removed, nil
 }
 
 const format = "depsolve memo record 2"

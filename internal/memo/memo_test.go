@@ -213,19 +213,20 @@ func write(t *testing.T, path, text string) {
 func TestStoreLoad(t *testing.T) {
 	cacheDir := t.TempDir()
 	r := sampleRecord(t, t.TempDir())
-	if got := Load(cacheDir, "k"); got != nil {
+	k := key(0)
+	if got := Load(cacheDir, k); got != nil {
 		t.Fatalf("Load before Store = %+v", got)
 	}
-	if err := Store(cacheDir, "k", r); err != nil {
+	if err := Store(cacheDir, k, r); err != nil {
 		t.Fatal(err)
 	}
-	if got := Load(cacheDir, "k"); fmt.Sprint(got) != fmt.Sprint(r) {
+	if got := Load(cacheDir, k); fmt.Sprint(got) != fmt.Sprint(r) {
 		t.Errorf("Load = %+v, want %+v", got, r)
 	}
-	path := filepath.Join(folder(cacheDir), "k")
+	path := filepath.Join(folder(cacheDir), k)
 	data, _ := os.ReadFile(path)
 	write(t, path, string(data[:len(data)/2]))
-	if got := Load(cacheDir, "k"); got != nil {
+	if got := Load(cacheDir, k); got != nil {
 		t.Errorf("Load of a torn record = %+v, want a miss", got)
 	}
 	removed, err := Clean(cacheDir)
@@ -243,20 +244,59 @@ func TestStoreKeepsTheNewest(t *testing.T) {
 	r := sampleRecord(t, t.TempDir())
 	old := time.Now().Add(-time.Hour)
 	for i := range maxRecords {
-		if err := Store(cacheDir, fmt.Sprintf("k%03d", i), r); err != nil {
+		if err := Store(cacheDir, key(i), r); err != nil {
 			t.Fatal(err)
 		}
-		os.Chtimes(filepath.Join(folder(cacheDir), fmt.Sprintf("k%03d", i)), old, old.Add(time.Duration(i)*time.Second))
+		os.Chtimes(filepath.Join(folder(cacheDir), key(i)), old, old.Add(time.Duration(i)*time.Second))
 	}
-	if err := Store(cacheDir, "newest", r); err != nil {
+	newest := key(maxRecords)
+	if err := Store(cacheDir, newest, r); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(folder(cacheDir))
 	if len(entries) != maxRecords {
 		t.Errorf("%d records kept, want %d", len(entries), maxRecords)
 	}
-	if Load(cacheDir, "k000") != nil || Load(cacheDir, "newest") == nil || Load(cacheDir, "k001") == nil {
+	if Load(cacheDir, key(0)) != nil || Load(cacheDir, newest) == nil || Load(cacheDir, key(1)) == nil {
 		t.Error("not the oldest record was removed")
+	}
+}
+
+// key is a record's key, as Invocation.Key makes one.
+func key(i int) string { return fmt.Sprintf("%064x", i) }
+
+// TestOnlyRecordsAreRemoved: the cache folder may be any folder, and its memo folder
+// hold files that are not records; neither trimming nor Clean removes them. Clean
+// removed the whole folder, and trimming the oldest files in it, whatever they were.
+func TestOnlyRecordsAreRemoved(t *testing.T) {
+	cacheDir := t.TempDir()
+	r := sampleRecord(t, t.TempDir())
+	dir := folder(cacheDir)
+	mine := []string{filepath.Join(dir, "notes.txt"), filepath.Join(dir, "sub", "draft.md")}
+	for _, p := range mine {
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		write(t, p, "not a record")
+		old := time.Now().Add(-24 * time.Hour)
+		os.Chtimes(p, old, old)
+	}
+	for i := range maxRecords + 1 {
+		if err := Store(cacheDir, key(i), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := Count(cacheDir); n != maxRecords {
+		t.Errorf("Count = %d, want %d", n, maxRecords)
+	}
+	if removed, err := Clean(cacheDir); err != nil || removed != dir {
+		t.Errorf("Clean = %q, %v", removed, err)
+	}
+	for _, p := range mine {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	if n := Count(cacheDir); n != 0 {
+		t.Errorf("Count after Clean = %d", n)
 	}
 }
 
