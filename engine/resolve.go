@@ -215,12 +215,11 @@ func yankedPins(ctx context.Context, ix *index.Index, packages []Package) ([]War
 		if p.DirectURL != "" {
 			continue
 		}
-		releases, err := ix.Releases(ctx, p.Name)
+		yanked, err := ix.Yanked(ctx, p.Name, p.Version)
 		if err != nil {
 			return nil, err
 		}
-		i := slices.IndexFunc(releases, func(r resolver.Release) bool { return r.Version.Equal(p.Version) })
-		if i < 0 || !releases[i].Yanked {
+		if !yanked {
 			continue
 		}
 		out = append(out, Warning{Code: WarningYankedPin, Package: p.Name, Version: p.Version.String(),

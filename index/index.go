@@ -573,6 +573,17 @@ func (ix *Index) Files(ctx context.Context, name string, v pep440.Version) ([]Fi
 	return out, nil
 }
 
+// Yanked reports whether the index marks version v yanked: every file of it the target
+// can use is. A version the index does not list is not.
+func (ix *Index) Yanked(ctx context.Context, name string, v pep440.Version) (bool, error) {
+	p, err := ix.project(ctx, name)
+	if err != nil {
+		return false, err
+	}
+	r := p.find(v)
+	return r != nil && r.release.Yanked, nil
+}
+
 // SourceOnly names the source distribution an installer would build for version v on
 // the target: the file it takes when no wheel of v is usable there; "" when one is.
 func (ix *Index) SourceOnly(ctx context.Context, name string, v pep440.Version) (string, error) {

@@ -305,6 +305,9 @@ func (v Version) Public() Version {
 // BaseVersion returns the epoch and release of v only: 1!2.0rc1.post3+x -> 1!2.0.
 func (v Version) BaseVersion() Version {
 	p := v.p()
+	if p.preKind == preNone && !p.hasPost && !p.hasDev && !p.afterPosts && p.local == "" {
+		return v // already one: a check's Requires-Python asks this of every release
+	}
 	return Version{v: newVersion(version{epoch: p.epoch, release: p.release})}
 }
 
