@@ -138,11 +138,12 @@ def gen(shared, repo, out):
         write(os.path.join(d, "index"), "corpus\n")
 
 
-PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 
 
 def pins(path):
-    """NAME==VERSION lines of a pip report, a lock or an expected file, by normalized name."""
+    """NAME==VERSION lines (NAME[EXTRAS]==VERSION in a lock) of a pip report, a lock or an
+    expected file, by normalized name."""
     found = {}
     with open(path) as f:
         for line in f:
