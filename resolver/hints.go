@@ -139,16 +139,8 @@ func (pb *Problem) solvesPinned(ctx context.Context, name string, v pep440.Versi
 		return false, nil
 	}
 	pinned := *pb
-	pinned.MaxSteps = hintSteps
 	pinned.Requirements = append(slices.Clone(pb.Requirements), Requirement{Requirement: pep508.Requirement{Name: name, Specifier: pin}})
-	res, _, err := Resolve(ctx, &pinned)
-	if errors.Is(err, ErrStepLimit) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return res != nil, nil
+	return resolvesWithinHintSteps(ctx, pinned)
 }
 
 // solvesOn reports whether pb resolves with the target facts in changed in place of the
@@ -159,7 +151,6 @@ func (pb *Problem) solvesOn(ctx context.Context, changed []Virtual) (bool, error
 		return true, nil
 	}
 	proposed := *pb
-	proposed.MaxSteps = hintSteps
 	proposed.Virtual = slices.Clone(pb.Virtual)
 	for _, c := range changed {
 		i := slices.IndexFunc(proposed.Virtual, func(v Virtual) bool { return v.Name == c.Name })
@@ -169,7 +160,14 @@ func (pb *Problem) solvesOn(ctx context.Context, changed []Virtual) (bool, error
 		}
 		proposed.Virtual[i] = c
 	}
-	res, _, err := Resolve(ctx, &proposed)
+	return resolvesWithinHintSteps(ctx, proposed)
+}
+
+// resolvesWithinHintSteps reports whether p, a problem a hint proposes, resolves; one
+// that runs past hintSteps says false, as a hint is shown only when it is known to work.
+func resolvesWithinHintSteps(ctx context.Context, p Problem) (bool, error) {
+	p.MaxSteps = hintSteps
+	res, _, err := Resolve(ctx, &p)
 	if errors.Is(err, ErrStepLimit) {
 		return false, nil
 	}
