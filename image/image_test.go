@@ -102,6 +102,12 @@ func cudaImage(t testing.TB, env []string) v1.Image {
 			file{name: "usr/local/cuda-11.8/.wh..wh..opq"},
 		),
 	}
+	return linuxImage(t, env, map[string]string{"maintainer": "NVIDIA CORPORATION <cudatools@nvidia.com>"}, layers...)
+}
+
+// linuxImage is an image of layers for linux/amd64 with env and labels in its config.
+func linuxImage(t testing.TB, env []string, labels map[string]string, layers ...v1.Layer) v1.Image {
+	t.Helper()
 	img, err := mutate.AppendLayers(empty.Image, layers...)
 	if err != nil {
 		t.Fatal(err)
@@ -113,9 +119,8 @@ func cudaImage(t testing.TB, env []string) v1.Image {
 	cfg = cfg.DeepCopy()
 	cfg.OS, cfg.Architecture = "linux", "amd64"
 	cfg.Config.Env = env
-	cfg.Config.Labels = map[string]string{"maintainer": "NVIDIA CORPORATION <cudatools@nvidia.com>"}
-	img, err = mutate.ConfigFile(img, cfg)
-	if err != nil {
+	cfg.Config.Labels = labels
+	if img, err = mutate.ConfigFile(img, cfg); err != nil {
 		t.Fatal(err)
 	}
 	return img
@@ -508,24 +513,11 @@ func TestReadPlatform(t *testing.T) {
 func TestNotesAreEscaped(t *testing.T) {
 	noDockerConfig(t)
 	s := serveRegistry(t, nil)
-	img, err := mutate.AppendLayers(empty.Image, tarLayer(t,
+	img := linuxImage(t, []string{"NV_CUDNN_VERSION=9\x1b[2J"}, nil, tarLayer(t,
 		file{name: site + "evil\x1b[2J\nok: all good-1.0.dist-info/METADATA", body: "not metadata at all"},
 		file{name: "usr/\x1b[31m/site-packages/six-1.16.0.dist-info/METADATA", body: metadataOf("six", "1.16.0")},
 		file{name: "usr/lib/\x1b[31m/libcudart.so.12.4.127", body: "ELF"},
 	))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg = cfg.DeepCopy()
-	cfg.OS, cfg.Architecture = "linux", "amd64"
-	cfg.Config.Env = []string{"NV_CUDNN_VERSION=9\x1b[2J"}
-	if img, err = mutate.ConfigFile(img, cfg); err != nil {
-		t.Fatal(err)
-	}
 	got, err := Read(context.Background(), s.push(t, "evil:1", img), Options{})
 	if err != nil {
 		t.Fatal(err)
