@@ -31,7 +31,7 @@ func checkThroughMemo(args []string, stdout, stderr io.Writer) int {
 	}
 	inv.Dir = wd
 	key := inv.Key()
-	if r := memo.Load(cacheDir, key); r != nil && r.Holds(time.Now(), cacheGeneration) {
+	if r := memo.Load(cacheDir, key); r != nil && r.Holds(time.Now(), cacheDir, cacheGeneration) {
 		r.Replay(stdout, stderr)
 		if !slices.Contains(args, "-q") && !slices.Contains(args, "--quiet") {
 			fmt.Fprintf(stderr, "note: the same check ran at %s and nothing it read has changed: this is its result (%s=off checks again)\n",

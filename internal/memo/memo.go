@@ -10,7 +10,8 @@
 //     it read, what it found at every path it looked at, the value of every environment
 //     variable it read (or that it was unset) and the home folder, all checked again
 //     before reuse; the generation of the cache file (cache.Generation), unchanged from before
-//     the run to after it, and still unchanged; and the time within which every cached
+//     the run to after it, and still unchanged, in the cache whose folder holds the record
+//     (not in a copy of it); and the time within which every cached
 //     index page it used is fresh;
 //   - a run that observed anything it cannot check again cheaply (a request to an index,
 //     an image read, --detect, a find-links folder, a file that is not a regular file,
@@ -171,9 +172,15 @@ type Record struct {
 	Output              []Chunk
 }
 
-// Holds reports whether r still stands at now: within its freshness, with every
-// observation true again and the cache file at the generation gen reads for r.CacheDir.
-func (r *Record) Holds(now time.Time, gen func(dir string) (string, error)) bool {
+// Holds reports whether r still stands at now for a run that would read the cache in
+// cacheDir: within its freshness, with every observation true again, and cacheDir the
+// cache r read, its file at the generation gen reads. A record found in a copy of
+// another cache's folder speaks of that other cache, whose generation says nothing of
+// this one's.
+func (r *Record) Holds(now time.Time, cacheDir string, gen func(dir string) (string, error)) bool {
+	if r.CacheDir != cacheDir {
+		return false
+	}
 	if !r.NotBefore.IsZero() && (now.Before(r.NotBefore) || !now.Before(r.NotAfter)) {
 		return false
 	}
@@ -182,7 +189,7 @@ func (r *Record) Holds(now time.Time, gen func(dir string) (string, error)) bool
 			return false
 		}
 	}
-	g, err := gen(r.CacheDir)
+	g, err := gen(cacheDir)
 	return err == nil && g != "" && g == r.Generation
 }
 
