@@ -40,6 +40,7 @@ func checkThroughMemo(args []string, stdout, stderr io.Writer) int {
 		return r.Exit
 	}
 
+	started := time.Now()
 	log := runlog.Start()
 	defer log.Stop()
 	var rec memo.Recorder
@@ -53,6 +54,13 @@ func checkThroughMemo(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	notBefore, notAfter := log.Freshness()
+	// A later run's daily prune may delete what this one read from the cache, once
+	// cache.KeptAfterRead has passed: that run fetches it again, or, offline, fails.
+	if kept := started.Add(cache.KeptAfterRead); notBefore.IsZero() {
+		notBefore, notAfter = started, kept
+	} else if kept.Before(notAfter) {
+		notAfter = kept
+	}
 	// The memo is only a cache: a record that cannot be written costs the next run time.
 	_ = memo.Store(cacheDir, key, &memo.Record{
 		Made:     time.Now(),

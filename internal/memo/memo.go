@@ -12,7 +12,8 @@
 //     before reuse; the generation of the cache file (cache.Generation), unchanged from before
 //     the run to after it, and still unchanged, in the cache whose folder holds the record
 //     (not in a copy of it); and the time within which every cached
-//     index page it used is fresh;
+//     index page it used is fresh and the cache keeps what it read (a later run's daily
+//     prune may delete it);
 //   - a run that observed anything it cannot check again cheaply (a request to an index,
 //     an image read, --detect, a find-links folder, a file that is not a regular file,
 //     tracing with -v) is not recorded; nor is one that failed (exit status other than
@@ -164,8 +165,9 @@ type Record struct {
 	// CacheDir is the cache directory the run read, and Generation the generation of
 	// its file, the same before and after the run.
 	CacheDir, Generation string
-	// NotBefore and NotAfter bound the time within which every cached index page the run
-	// used is fresh; both zero when it used none as fresh (all were asked, or --offline).
+	// NotBefore and NotAfter bound the time within which the result holds: every cached
+	// index page the run used is fresh, and the cache still holds what the run read from
+	// it; both zero for no bound.
 	NotBefore, NotAfter time.Time
 	Observations        []runlog.Observation
 	Exit                int
