@@ -31,6 +31,13 @@ import (
 // deletes it.
 const DefaultMaxUnused = 30 * 24 * time.Hour
 
+// KeptAfterRead is how long the entries a run read stay in the cache at least, through
+// the daily prunes of later runs, when that run wrote nothing: it found each entry's last
+// use within touchEvery days (an older one it would have recorded, a write), and a prune
+// deletes only entries unused for DefaultMaxUnused. A result drawn from the cache (package
+// memo's) holds no longer: past it a run may find those entries gone.
+const KeptAfterRead = DefaultMaxUnused - touchEvery*day
+
 const (
 	touchEvery  = 7 // days
 	pruneEvery  = 24 * time.Hour

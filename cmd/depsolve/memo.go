@@ -31,7 +31,7 @@ func checkThroughMemo(args []string, stdout, stderr io.Writer) int {
 	}
 	inv.Dir = wd
 	key := inv.Key()
-	if r := memo.Load(cacheDir, key); r != nil && r.Holds(time.Now(), cacheGeneration) {
+	if r := memo.Load(cacheDir, key); r != nil && r.Holds(time.Now(), cacheDir, cacheGeneration) {
 		r.Replay(stdout, stderr)
 		if !slices.Contains(args, "-q") && !slices.Contains(args, "--quiet") {
 			fmt.Fprintf(stderr, "note: the same check ran at %s and nothing it read has changed: this is its result (%s=off checks again)\n",
@@ -40,6 +40,7 @@ func checkThroughMemo(args []string, stdout, stderr io.Writer) int {
 		return r.Exit
 	}
 
+	started := time.Now()
 	log := runlog.Start()
 	defer log.Stop()
 	var rec memo.Recorder
@@ -53,6 +54,13 @@ func checkThroughMemo(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	notBefore, notAfter := log.Freshness()
+	// A later run's daily prune may delete what this one read from the cache, once
+	// cache.KeptAfterRead has passed: that run fetches it again, or, offline, fails.
+	if kept := started.Add(cache.KeptAfterRead); notBefore.IsZero() {
+		notBefore, notAfter = started, kept
+	} else if kept.Before(notAfter) {
+		notAfter = kept
+	}
 	// The memo is only a cache: a record that cannot be written costs the next run time.
 	_ = memo.Store(cacheDir, key, &memo.Record{
 		Made:     time.Now(),

@@ -10,8 +10,10 @@
 //     it read, what it found at every path it looked at, the value of every environment
 //     variable it read (or that it was unset) and the home folder, all checked again
 //     before reuse; the generation of the cache file (cache.Generation), unchanged from before
-//     the run to after it, and still unchanged; and the time within which every cached
-//     index page it used is fresh;
+//     the run to after it, and still unchanged, in the cache whose folder holds the record
+//     (not in a copy of it); and the time within which every cached
+//     index page it used is fresh and the cache keeps what it read (a later run's daily
+//     prune may delete it);
 //   - a run that observed anything it cannot check again cheaply (a request to an index,
 //     an image read, --detect, a find-links folder, a file that is not a regular file,
 //     tracing with -v) is not recorded; nor is one that failed (exit status other than
@@ -163,17 +165,24 @@ type Record struct {
 	// CacheDir is the cache directory the run read, and Generation the generation of
 	// its file, the same before and after the run.
 	CacheDir, Generation string
-	// NotBefore and NotAfter bound the time within which every cached index page the run
-	// used is fresh; both zero when it used none as fresh (all were asked, or --offline).
+	// NotBefore and NotAfter bound the time within which the result holds: every cached
+	// index page the run used is fresh, and the cache still holds what the run read from
+	// it; both zero for no bound.
 	NotBefore, NotAfter time.Time
 	Observations        []runlog.Observation
 	Exit                int
 	Output              []Chunk
 }
 
-// Holds reports whether r still stands at now: within its freshness, with every
-// observation true again and the cache file at the generation gen reads for r.CacheDir.
-func (r *Record) Holds(now time.Time, gen func(dir string) (string, error)) bool {
+// Holds reports whether r still stands at now for a run that would read the cache in
+// cacheDir: within its freshness, with every observation true again, and cacheDir the
+// cache r read, its file at the generation gen reads. A record found in a copy of
+// another cache's folder speaks of that other cache, whose generation says nothing of
+// this one's.
+func (r *Record) Holds(now time.Time, cacheDir string, gen func(dir string) (string, error)) bool {
+	if r.CacheDir != cacheDir {
+		return false
+	}
 	if !r.NotBefore.IsZero() && (now.Before(r.NotBefore) || !now.Before(r.NotAfter)) {
 		return false
 	}
@@ -182,7 +191,7 @@ func (r *Record) Holds(now time.Time, gen func(dir string) (string, error)) bool
 			return false
 		}
 	}
-	g, err := gen(r.CacheDir)
+	g, err := gen(cacheDir)
 	return err == nil && g != "" && g == r.Generation
 }
 

@@ -173,18 +173,19 @@ func TestHolds(t *testing.T) {
 			os.Remove(r.Observations[0].Path)
 			os.Mkdir(r.Observations[0].Path, 0o755)
 		}, now, fresh, false},
-		"missing file created": {func(t *testing.T, r *Record) { write(t, r.Observations[1].Path, "") }, now, fresh, false},
-		"folder removed":       {func(t *testing.T, r *Record) { r.Observations[2].Path = filepath.Join(dir, "gone") }, now, fresh, false},
-		"cache written":        {nil, now, gen("2026-12-07T10:00:00.1Z/8"), false},
-		"no cache":             {nil, now, gen(""), false},
-		"cache unreadable":     {nil, now, func(string) (string, error) { return "", errors.New("locked") }, false},
-		"a page went stale":    {nil, now.Add(2 * time.Minute), fresh, false},
-		"clock went back":      {nil, now.Add(-2 * time.Minute), fresh, false},
-		"no page used":         {func(t *testing.T, r *Record) { r.NotBefore, r.NotAfter = time.Time{}, time.Time{} }, now.Add(time.Hour), fresh, true},
-		"variable changed":     {func(t *testing.T, r *Record) { t.Setenv("MEMO_TEST_SET", "w") }, now, fresh, false},
-		"variable unset":       {func(t *testing.T, r *Record) { t.Setenv("MEMO_TEST_SET", ""); os.Unsetenv("MEMO_TEST_SET") }, now, fresh, false},
-		"variable set":         {func(t *testing.T, r *Record) { t.Setenv("MEMO_TEST_UNSET", "") }, now, fresh, false},
-		"home moved":           {func(t *testing.T, r *Record) { t.Setenv("HOME", filepath.Join(dir, "elsewhere")) }, now, fresh, false},
+		"missing file created":    {func(t *testing.T, r *Record) { write(t, r.Observations[1].Path, "") }, now, fresh, false},
+		"folder removed":          {func(t *testing.T, r *Record) { r.Observations[2].Path = filepath.Join(dir, "gone") }, now, fresh, false},
+		"cache written":           {nil, now, gen("2026-12-07T10:00:00.1Z/8"), false},
+		"no cache":                {nil, now, gen(""), false},
+		"record of another cache": {func(t *testing.T, r *Record) { r.CacheDir = filepath.Join(dir, "copied-from") }, now, fresh, false},
+		"cache unreadable":        {nil, now, func(string) (string, error) { return "", errors.New("locked") }, false},
+		"a page went stale":       {nil, now.Add(2 * time.Minute), fresh, false},
+		"clock went back":         {nil, now.Add(-2 * time.Minute), fresh, false},
+		"no page used":            {func(t *testing.T, r *Record) { r.NotBefore, r.NotAfter = time.Time{}, time.Time{} }, now.Add(time.Hour), fresh, true},
+		"variable changed":        {func(t *testing.T, r *Record) { t.Setenv("MEMO_TEST_SET", "w") }, now, fresh, false},
+		"variable unset":          {func(t *testing.T, r *Record) { t.Setenv("MEMO_TEST_SET", ""); os.Unsetenv("MEMO_TEST_SET") }, now, fresh, false},
+		"variable set":            {func(t *testing.T, r *Record) { t.Setenv("MEMO_TEST_UNSET", "") }, now, fresh, false},
+		"home moved":              {func(t *testing.T, r *Record) { t.Setenv("HOME", filepath.Join(dir, "elsewhere")) }, now, fresh, false},
 		"file made unreadable": {func(t *testing.T, r *Record) {
 			os.Remove(r.Observations[0].Path)
 			os.Symlink("/dev/null", r.Observations[0].Path)
@@ -193,10 +194,11 @@ func TestHolds(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := sampleRecord(t, t.TempDir())
 			r.Observations[2].Path = dir
+			cacheDir := r.CacheDir
 			if tt.change != nil {
 				tt.change(t, r)
 			}
-			if got := r.Holds(tt.at, tt.gen); got != tt.want {
+			if got := r.Holds(tt.at, cacheDir, tt.gen); got != tt.want {
 				t.Errorf("Holds = %v, want %v", got, tt.want)
 			}
 		})
