@@ -100,11 +100,7 @@ func boolByte(v bool) byte {
 // read. It reads the start of the file only: ELF puts the build ID note in the first
 // page, other formats a marked string near the start of the text.
 func BuildID() string {
-	exe, err := os.Executable()
-	if err != nil {
-		return ""
-	}
-	f, err := os.Open(exe)
+	f, err := openRunningExecutable()
 	if err != nil {
 		return ""
 	}
@@ -117,6 +113,20 @@ func BuildID() string {
 	}
 	m, _ := io.ReadFull(f, head[n:])
 	return buildIDIn(head[:n+m])
+}
+
+// openRunningExecutable opens the file this process runs. Linux's /proc/self/exe is that
+// file even when its path has since been given another (an upgrade in place), whose
+// build ID would otherwise key the old program's results; elsewhere, the path.
+func openRunningExecutable() (*os.File, error) {
+	if f, err := os.Open("/proc/self/exe"); err == nil {
+		return f, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return os.Open(exe)
 }
 
 var (

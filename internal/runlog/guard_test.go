@@ -122,12 +122,12 @@ var outsideReaders = map[string]classification{
 
 	// The memo compares a kept result's observations with what is there now, and keeps
 	// its records: what it reads decides whether to resolve, never what a run prints.
-	"internal/memo/memo.go:BuildID":       notCheck("the memo's key: the executable's build ID"),
-	"internal/memo/memo.go:observedAgain": notCheck("the memo looking again at what a kept run observed"),
-	"internal/memo/memo.go:Load":          notCheck("the memo reading a kept result"),
-	"internal/memo/memo.go:trim":          notCheck("the memo removing the oldest kept results"),
-	"internal/memo/memo.go:Clean":         notCheck("depsolve cache clean"),
-	"internal/memo/memo.go:Count":         notCheck("depsolve cache info"),
+	"internal/memo/memo.go:openRunningExecutable": notCheck("the memo's key: the executable's build ID"),
+	"internal/memo/memo.go:observedAgain":         notCheck("the memo looking again at what a kept run observed"),
+	"internal/memo/memo.go:Load":                  notCheck("the memo reading a kept result"),
+	"internal/memo/memo.go:trim":                  notCheck("the memo removing the oldest kept results"),
+	"internal/memo/memo.go:Clean":                 notCheck("depsolve cache clean"),
+	"internal/memo/memo.go:Count":                 notCheck("depsolve cache info"),
 
 	// The slim build hands the whole command line to depsolve-full, whose run (and log)
 	// is its own.
