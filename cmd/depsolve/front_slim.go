@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -21,12 +22,12 @@ import (
 // sees one run's output only; otherwise the held output is printed as it was written.
 func front(args []string, stdout, stderr *os.File) int {
 	if asksRefresh(args) {
-		return handOver(args, stderr)
+		return handOver(args, stderr, nil)
 	}
 	held := &heldOutput{}
 	code := run(args, held.writer(stdout), held.writer(stderr))
 	if code == exitNeedsFull {
-		return handOver(args, stderr)
+		return handOver(args, stderr, held.errorReport(stdout))
 	}
 	held.release()
 	return code
@@ -73,25 +74,40 @@ func fullName() string {
 // files, and returns its exit code; where the platform allows (execFull), depsolve-full
 // replaces this process. depsolve-full is looked for beside this executable, symbolic
 // links resolved: pipx and other installers link depsolve into a folder of its own.
-func handOver(args []string, stderr io.Writer) int {
+// When none runs, report (the --format json error object this run held, or nil) is
+// printed on stdout, as --format json promises one object there whatever the outcome.
+func handOver(args []string, stderr io.Writer, report []byte) int {
+	code := runFull(args, stderr)
+	if code == exitNoFull {
+		os.Stdout.Write(report)
+		return exitFailure
+	}
+	return code
+}
+
+// exitNoFull is runFull's code for a run that found no depsolve-full to run, and told
+// stderr why.
+const exitNoFull = -2
+
+func runFull(args []string, stderr io.Writer) int {
 	exe, err := os.Executable()
 	if err == nil {
 		exe, err = filepath.EvalSymlinks(exe)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "depsolve: this run needs depsolve-full, the complete depsolve, and the folder of this executable is unknown: %v\n", err)
-		return exitFailure
+		return exitNoFull
 	}
 	full := filepath.Join(filepath.Dir(exe), fullName())
 	if fi, err := os.Stat(full); err != nil || fi.IsDir() {
 		fmt.Fprintf(stderr, "depsolve: this run needs the network, an image read or HTML, which this depsolve leaves to depsolve-full, the complete depsolve; there is none at %s\n"+
 			"hint: reinstall depsolve from a release, which installs both files side by side; or build the complete depsolve alone from a clone of its repository (go install ./cmd/depsolve), which needs no helper\n", full)
-		return exitFailure
+		return exitNoFull
 	}
 	code, err := execFull(full, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "depsolve: running %s: %v\n", full, err)
-		return exitFailure
+		return exitNoFull
 	}
 	return code
 }
@@ -111,6 +127,22 @@ type heldChunk struct {
 // writer is a writer that holds what is written for f, and stands for f as a terminal
 // (isTerminal), so that colour and the progress line are decided as on f itself.
 func (h *heldOutput) writer(f *os.File) io.Writer { return &heldWriter{held: h, file: f} }
+
+// errorReport is what the run held for stdout when it is one JSON value, the error
+// object --format json prints for a run that failed (here: for want of depsolve-full);
+// nil otherwise, as text a run printed before it failed is no answer.
+func (h *heldOutput) errorReport(stdout *os.File) []byte {
+	var out []byte
+	for _, c := range h.chunks {
+		if c.to == stdout {
+			out = append(out, c.data...)
+		}
+	}
+	if len(out) == 0 || !json.Valid(out) {
+		return nil
+	}
+	return out
+}
 
 func (h *heldOutput) release() {
 	for _, c := range h.chunks {

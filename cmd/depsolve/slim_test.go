@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"maps"
 	"os"
@@ -165,6 +166,14 @@ func TestSlimHandsOverToFull(t *testing.T) {
 	// fails, so the hint names the build from a clone.
 	if strings.Contains(got.stderr, "@latest") || !strings.Contains(got.stderr, "(go install ./cmd/depsolve)") {
 		t.Errorf("a cold check without depsolve-full: the hint %q names no install that works", got.stderr)
+	}
+	// --format json promises one object on stdout, a failure's included: the error
+	// object the slim run held is printed, not dropped with the rest of its output.
+	got = runBin(t, slimBin, cacheOf("cold-alone"), append(check("ok.txt"), "--format", "json")...)
+	var jsonReport struct{ Status string }
+	if err := json.Unmarshal([]byte(got.stdout), &jsonReport); err != nil || jsonReport.Status != "error" || got.code != exitFailure ||
+		!strings.Contains(got.stderr, "there is none at "+fullBin+"\n") {
+		t.Errorf("a cold check --format json without depsolve-full: %+v (%v); want exit 3 and the error object on stdout", got, err)
 	}
 	restore()
 
