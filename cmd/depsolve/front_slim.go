@@ -100,8 +100,8 @@ func runFull(args []string, stderr io.Writer) int {
 	}
 	full := filepath.Join(filepath.Dir(exe), fullName())
 	if fi, err := os.Stat(full); err != nil || fi.IsDir() {
-		fmt.Fprintf(stderr, "depsolve: this run needs the network, an image read or HTML, which this depsolve leaves to depsolve-full, the complete depsolve; there is none at %s\n"+
-			"hint: reinstall depsolve from a release, which installs both files side by side; or build the complete depsolve alone from a clone of its repository (go install ./cmd/depsolve), which needs no helper\n", full)
+		fmt.Fprintf(stderr, "depsolve: %s, which this depsolve leaves to depsolve-full, the complete depsolve; there is none at %s\n"+
+			"hint: reinstall depsolve from a release, which installs both files side by side; or build the complete depsolve alone from a clone of its repository (go install ./cmd/depsolve), which needs no helper\n", whatNeedsFull(args), full)
 		return exitNoFull
 	}
 	code, err := execFull(full, args)
@@ -110,6 +110,17 @@ func runFull(args []string, stderr io.Writer) int {
 		return exitNoFull
 	}
 	return code
+}
+
+// whatNeedsFull says why the run of args needs depsolve-full: a command this build
+// leaves to it whole (one that writes or removes files) needs nothing of the network, and
+// saying so would send the user looking for a network problem.
+func whatNeedsFull(args []string) string {
+	root, _ := newRootCommand(io.Discard, io.Discard)
+	if cmd, _, _ := root.Find(args); cmd != nil && leftToFull(cmd) {
+		return cmd.CommandPath() + " changes files"
+	}
+	return "this run needs the network, an image read or HTML"
 }
 
 // heldOutput keeps what a run writes to stdout and stderr, in the order it was written,
