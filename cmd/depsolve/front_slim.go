@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -21,7 +22,7 @@ import (
 // this build leaves out, nothing it held is printed and the run goes over, so the user
 // sees one run's output only; otherwise the held output is printed as it was written.
 func front(args []string, stdout, stderr *os.File) int {
-	if asksRefresh(args) {
+	if asksRefresh(args) || namesReadOnceFile(args) {
 		return handOver(args, stderr, nil)
 	}
 	held := &heldOutput{}
@@ -44,6 +45,32 @@ func asksRefresh(args []string) bool {
 		case "--":
 			return false
 		case "--refresh", "--refresh=true", "--refresh=1":
+			return true
+		}
+	}
+	return false
+}
+
+// namesReadOnceFile reports whether an argument (or the value of a --flag=value) names
+// a file that is neither a regular file nor a folder: a pipe (check <(…), check
+// /dev/stdin) or a device, which gives its content to the first reader only. Read
+// here, and the run handed over, depsolve-full would read it empty and resolve nothing:
+// "ok: 0 packages consistent". Such a run goes over before anything is read. A token
+// that only names such a file by chance (a flag's value of /dev/null) costs a run
+// handed over that could have run here, never a wrong answer.
+func namesReadOnceFile(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			continue // what follows are file names too
+		}
+		if strings.HasPrefix(a, "-") {
+			_, value, ok := strings.Cut(a, "=")
+			if !ok {
+				continue
+			}
+			a = value
+		}
+		if fi, err := os.Stat(a); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
 			return true
 		}
 	}

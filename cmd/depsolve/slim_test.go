@@ -205,6 +205,32 @@ func TestSlimHandsOverToFull(t *testing.T) {
 		}
 	}
 
+	// A pipe gives its content to its first reader only: a check of /dev/stdin (or of
+	// <(…)) goes over before the slim depsolve reads it, or depsolve-full reads it empty
+	// and finds "ok: 0 packages consistent".
+	if runtime.GOOS != "windows" {
+		stdinCheck := func(bin, cacheName string) binRun {
+			cmd := exec.Command(bin, append([]string{"check", "/dev/stdin"}, check("conflict.txt")[2:]...)...)
+			cmd.Env = append(os.Environ(), cacheOf(cacheName)...)
+			cmd.Stdin = strings.NewReader(files["conflict.txt"])
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			var exitErr *exec.ExitError
+			if err != nil && !errors.As(err, &exitErr) {
+				t.Fatal(err)
+			}
+			return binRun{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()}
+		}
+		want := stdinCheck(fullBin, "stdin-full")
+		if want.code != exitConflict {
+			t.Fatalf("a check of /dev/stdin by depsolve-full: %+v", want)
+		}
+		if got := stdinCheck(slimBin, "stdin-slim"); got != want {
+			t.Errorf("a cold check of /dev/stdin through the slim depsolve:\n%+v\nwant depsolve-full's\n%+v", got, want)
+		}
+	}
+
 	// tree looks up no sizes, which check prints: a check on what tree cached needs the
 	// index for them, never a size shown unknown.
 	if got := runBin(t, fullBin, cacheOf("tree"), append([]string{"tree"}, check("ok.txt")[1:]...)...); got.code != exitOK {
