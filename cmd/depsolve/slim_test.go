@@ -209,8 +209,8 @@ func TestSlimHandsOverToFull(t *testing.T) {
 	// <(…)) goes over before the slim depsolve reads it, or depsolve-full reads it empty
 	// and finds "ok: 0 packages consistent".
 	if runtime.GOOS != "windows" {
-		stdinCheck := func(bin, cacheName string) binRun {
-			cmd := exec.Command(bin, append([]string{"check", "/dev/stdin"}, check("conflict.txt")[2:]...)...)
+		stdinCheck := func(bin, cacheName, file string) binRun {
+			cmd := exec.Command(bin, append([]string{"check", file}, check("conflict.txt")[2:]...)...)
 			cmd.Env = append(os.Environ(), cacheOf(cacheName)...)
 			cmd.Stdin = strings.NewReader(files["conflict.txt"])
 			var stdout, stderr bytes.Buffer
@@ -222,12 +222,19 @@ func TestSlimHandsOverToFull(t *testing.T) {
 			}
 			return binRun{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()}
 		}
-		want := stdinCheck(fullBin, "stdin-full")
-		if want.code != exitConflict {
-			t.Fatalf("a check of /dev/stdin by depsolve-full: %+v", want)
+		// A requirements file's -r /dev/stdin is the same pipe, found only once reading.
+		nested := filepath.Join(work, "nested.txt")
+		if err := os.WriteFile(nested, []byte("-r /dev/stdin\n"), 0o644); err != nil {
+			t.Fatal(err)
 		}
-		if got := stdinCheck(slimBin, "stdin-slim"); got != want {
-			t.Errorf("a cold check of /dev/stdin through the slim depsolve:\n%+v\nwant depsolve-full's\n%+v", got, want)
+		for _, file := range []string{"/dev/stdin", nested} {
+			want := stdinCheck(fullBin, "stdin-full", file)
+			if want.code != exitConflict {
+				t.Fatalf("a check of %s (/dev/stdin) by depsolve-full: %+v", file, want)
+			}
+			if got := stdinCheck(slimBin, "stdin-slim-"+filepath.Base(file), file); got != want {
+				t.Errorf("a cold check of %s (/dev/stdin) through the slim depsolve:\n%+v\nwant depsolve-full's\n%+v", file, got, want)
+			}
 		}
 	}
 
