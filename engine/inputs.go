@@ -71,6 +71,9 @@ const WarningEditableSkipped = "editable-skipped"
 type recordingFS struct{ read *[]string }
 
 func (r recordingFS) ReadFile(name string) ([]byte, error) {
+	if err := refuseReadOnce(name); err != nil {
+		return nil, err
+	}
 	data, err := reqfile.ReadFile(name)
 	if err == nil {
 		*r.read = append(*r.read, name)

@@ -21,12 +21,18 @@ type Error struct {
 	Line string // the physical source line, "" when the error is about a whole file
 	Msg  string
 	Hint string
+	// Err is the failure beneath, for errors.Is and errors.As: a read that failed for a
+	// reason the message only quotes; nil for an error in the text.
+	Err error
 
 	caret int // the 1-based column of the caret in Line, which masking may move
 }
 
 // Error returns the one-line form, "file:line:col: message".
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// Unwrap returns the failure beneath, if any.
+func (e *Error) Unwrap() error { return e.Err }
 
 // ErrorWithContext returns the one-line form, then the source line with a caret
 // under the column, then the hint:

@@ -83,8 +83,8 @@ func parsePyproject(path string, opts Options) (*File, error) {
 func readTOML(path string, opts Options) (*source, map[string]any, error) {
 	data, err := readInput(opts.FS, path)
 	if err != nil {
-		msg, hint := readFailure(opts.FS, "", path, err)
-		return nil, nil, &Error{Pos: Position{File: path}, Msg: msg, Hint: hint}
+		msg, hint, cause := readFailure(opts.FS, "", path, err)
+		return nil, nil, &Error{Pos: Position{File: path}, Msg: msg, Hint: hint, Err: cause}
 	}
 	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
 	if !utf8.Valid(data) {

@@ -326,14 +326,16 @@ func (p *parser) parseFile(path string, constraint bool, stack []frame, from *in
 		if constraint {
 			kind = "constraints file"
 		}
-		msg, hint := readFailure(p.opts.FS, kind, path, err)
+		msg, hint, cause := readFailure(p.opts.FS, kind, path, err)
 		if from == nil {
-			return &Error{Pos: Position{File: path}, Msg: msg, Hint: hint}
+			return &Error{Pos: Position{File: path}, Msg: msg, Hint: hint, Err: cause}
 		}
 		if errors.Is(err, fs.ErrNotExist) {
 			hint = "a path after " + from.opt.spelled + " is relative to the file that names it"
 		}
-		return from.s.errorAt(from.l.at(from.opt.valueAt), msg, hint)
+		e := from.s.errorAt(from.l.at(from.opt.valueAt), msg, hint)
+		e.Err = cause
+		return e
 	}
 	text, derr := decode(path, data)
 	if derr != nil {
@@ -356,23 +358,26 @@ func (p *parser) parseFile(path string, constraint bool, stack []frame, from *in
 
 // readFailure explains why the file kind (such as "requirements file") at path
 // cannot be read, in words rather than Go's "open PATH: …", and what to do.
-func readFailure(fsys FS, kind, path string, err error) (msg, hint string) {
+func readFailure(fsys FS, kind, path string, err error) (msg, hint string, cause error) {
 	what := strings.TrimSpace(kind + " " + path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return what + " does not exist", ""
+		return what + " does not exist", "", nil
 	case isDirectory(fsys, path):
-		return what + " is a directory, not a file", "name the file inside it, such as " + filepath.Join(path, "requirements.txt") + " or " + filepath.Join(path, "pyproject.toml")
+		return what + " is a directory, not a file", "name the file inside it, such as " + filepath.Join(path, "requirements.txt") + " or " + filepath.Join(path, "pyproject.toml"), nil
 	case errors.Is(err, fs.ErrPermission):
-		return "cannot read " + what + ": permission denied", ""
+		return "cannot read " + what + ": permission denied", "", nil
 	case errors.Is(err, ErrTooLarge):
-		return "cannot read " + what + ": " + ErrTooLarge.Error(), "check that it is the file meant: input files are text of a few kilobytes"
+		return "cannot read " + what + ": " + ErrTooLarge.Error(), "check that it is the file meant: input files are text of a few kilobytes", nil
 	}
+	// The failure is the cause: one the caller tells apart (the slim build's "leave this
+	// to depsolve-full") must survive the message.
+	cause = err
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return "cannot read " + what + ": " + err.Error(), ""
+	return "cannot read " + what + ": " + err.Error(), "", cause
 }
 
 func isDirectory(fsys FS, path string) bool {

@@ -3,11 +3,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -20,13 +22,13 @@ import (
 // this build leaves out, nothing it held is printed and the run goes over, so the user
 // sees one run's output only; otherwise the held output is printed as it was written.
 func front(args []string, stdout, stderr *os.File) int {
-	if asksRefresh(args) {
-		return handOver(args, stderr)
+	if asksRefresh(args) || namesReadOnceFile(args) {
+		return handOver(args, stderr, nil)
 	}
 	held := &heldOutput{}
 	code := run(args, held.writer(stdout), held.writer(stderr))
 	if code == exitNeedsFull {
-		return handOver(args, stderr)
+		return handOver(args, stderr, held.errorReport(stdout))
 	}
 	held.release()
 	return code
@@ -43,6 +45,32 @@ func asksRefresh(args []string) bool {
 		case "--":
 			return false
 		case "--refresh", "--refresh=true", "--refresh=1":
+			return true
+		}
+	}
+	return false
+}
+
+// namesReadOnceFile reports whether an argument (or the value of a --flag=value) names
+// a file that is neither a regular file nor a folder: a pipe (check <(…), check
+// /dev/stdin) or a device, which gives its content to the first reader only. Read
+// here, and the run handed over, depsolve-full would read it empty and resolve nothing:
+// "ok: 0 packages consistent". Such a run goes over before anything is read. A token
+// that only names such a file by chance (a flag's value of /dev/null) costs a run
+// handed over that could have run here, never a wrong answer.
+func namesReadOnceFile(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			continue // what follows are file names too
+		}
+		if strings.HasPrefix(a, "-") {
+			_, value, ok := strings.Cut(a, "=")
+			if !ok {
+				continue
+			}
+			a = value
+		}
+		if fi, err := os.Stat(a); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
 			return true
 		}
 	}
@@ -73,27 +101,53 @@ func fullName() string {
 // files, and returns its exit code; where the platform allows (execFull), depsolve-full
 // replaces this process. depsolve-full is looked for beside this executable, symbolic
 // links resolved: pipx and other installers link depsolve into a folder of its own.
-func handOver(args []string, stderr io.Writer) int {
+// When none runs, report (the --format json error object this run held, or nil) is
+// printed on stdout, as --format json promises one object there whatever the outcome.
+func handOver(args []string, stderr io.Writer, report []byte) int {
+	code := runFull(args, stderr)
+	if code == exitNoFull {
+		os.Stdout.Write(report)
+		return exitFailure
+	}
+	return code
+}
+
+// exitNoFull is runFull's code for a run that found no depsolve-full to run, and told
+// stderr why.
+const exitNoFull = -2
+
+func runFull(args []string, stderr io.Writer) int {
 	exe, err := os.Executable()
 	if err == nil {
 		exe, err = filepath.EvalSymlinks(exe)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "depsolve: this run needs depsolve-full, the complete depsolve, and the folder of this executable is unknown: %v\n", err)
-		return exitFailure
+		return exitNoFull
 	}
 	full := filepath.Join(filepath.Dir(exe), fullName())
 	if fi, err := os.Stat(full); err != nil || fi.IsDir() {
-		fmt.Fprintf(stderr, "depsolve: this run needs the network, an image read or HTML, which this depsolve leaves to depsolve-full, the complete depsolve; there is none at %s\n"+
-			"hint: reinstall depsolve from a release, which installs both files side by side; or build the complete depsolve alone from a clone of its repository (go install ./cmd/depsolve), which needs no helper\n", full)
-		return exitFailure
+		fmt.Fprintf(stderr, "depsolve: %s, which this depsolve leaves to depsolve-full, the complete depsolve; there is none at %s\n"+
+			"hint: reinstall depsolve from a release, which installs both files side by side; or build the complete depsolve alone from a clone of its repository (go install ./cmd/depsolve), which needs no helper\n", whatNeedsFull(args), full)
+		return exitNoFull
 	}
 	code, err := execFull(full, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "depsolve: running %s: %v\n", full, err)
-		return exitFailure
+		return exitNoFull
 	}
 	return code
+}
+
+// whatNeedsFull says why the run of args needs depsolve-full: a command this build
+// leaves to it whole (one that writes or removes files) needs nothing of the network, and
+// saying so would send the user looking for a network problem.
+func whatNeedsFull(args []string) string {
+	root, _ := newRootCommand(io.Discard, io.Discard)
+	if cmd, _, _ := root.Find(args); cmd != nil && leftToFull(cmd) {
+		return cmd.CommandPath() + " changes files"
+	}
+	return "this run needs the network, an image read or HTML"
 }
 
 // heldOutput keeps what a run writes to stdout and stderr, in the order it was written,
@@ -111,6 +165,22 @@ type heldChunk struct {
 // writer is a writer that holds what is written for f, and stands for f as a terminal
 // (isTerminal), so that colour and the progress line are decided as on f itself.
 func (h *heldOutput) writer(f *os.File) io.Writer { return &heldWriter{held: h, file: f} }
+
+// errorReport is what the run held for stdout when it is one JSON value, the error
+// object --format json prints for a run that failed (here: for want of depsolve-full);
+// nil otherwise, as text a run printed before it failed is no answer.
+func (h *heldOutput) errorReport(stdout *os.File) []byte {
+	var out []byte
+	for _, c := range h.chunks {
+		if c.to == stdout {
+			out = append(out, c.data...)
+		}
+	}
+	if len(out) == 0 || !json.Valid(out) {
+		return nil
+	}
+	return out
+}
 
 func (h *heldOutput) release() {
 	for _, c := range h.chunks {

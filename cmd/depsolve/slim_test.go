@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"maps"
 	"os"
@@ -166,6 +167,14 @@ func TestSlimHandsOverToFull(t *testing.T) {
 	if strings.Contains(got.stderr, "@latest") || !strings.Contains(got.stderr, "(go install ./cmd/depsolve)") {
 		t.Errorf("a cold check without depsolve-full: the hint %q names no install that works", got.stderr)
 	}
+	// --format json promises one object on stdout, a failure's included: the error
+	// object the slim run held is printed, not dropped with the rest of its output.
+	got = runBin(t, slimBin, cacheOf("cold-alone"), append(check("ok.txt"), "--format", "json")...)
+	var jsonReport struct{ Status string }
+	if err := json.Unmarshal([]byte(got.stdout), &jsonReport); err != nil || jsonReport.Status != "error" || got.code != exitFailure ||
+		!strings.Contains(got.stderr, "there is none at "+fullBin+"\n") {
+		t.Errorf("a cold check --format json without depsolve-full: %+v (%v); want exit 3 and the error object on stdout", got, err)
+	}
 	restore()
 
 	for _, file := range slices.Sorted(maps.Keys(files)) {
@@ -193,6 +202,39 @@ func TestSlimHandsOverToFull(t *testing.T) {
 	if err := os.Symlink(slimBin, link); err == nil {
 		if got := runBin(t, link, cacheOf("through-link"), check("ok.txt")...); got.code != exitOK {
 			t.Errorf("a cold check through a link to the slim depsolve: %+v", got)
+		}
+	}
+
+	// A pipe gives its content to its first reader only: a check of /dev/stdin (or of
+	// <(…)) goes over before the slim depsolve reads it, or depsolve-full reads it empty
+	// and finds "ok: 0 packages consistent".
+	if runtime.GOOS != "windows" {
+		stdinCheck := func(bin, cacheName, file string) binRun {
+			cmd := exec.Command(bin, append([]string{"check", file}, check("conflict.txt")[2:]...)...)
+			cmd.Env = append(os.Environ(), cacheOf(cacheName)...)
+			cmd.Stdin = strings.NewReader(files["conflict.txt"])
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			var exitErr *exec.ExitError
+			if err != nil && !errors.As(err, &exitErr) {
+				t.Fatal(err)
+			}
+			return binRun{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()}
+		}
+		// A requirements file's -r /dev/stdin is the same pipe, found only once reading.
+		nested := filepath.Join(work, "nested.txt")
+		if err := os.WriteFile(nested, []byte("-r /dev/stdin\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range []string{"/dev/stdin", nested} {
+			want := stdinCheck(fullBin, "stdin-full", file)
+			if want.code != exitConflict {
+				t.Fatalf("a check of %s (/dev/stdin) by depsolve-full: %+v", file, want)
+			}
+			if got := stdinCheck(slimBin, "stdin-slim-"+filepath.Base(file), file); got != want {
+				t.Errorf("a cold check of %s (/dev/stdin) through the slim depsolve:\n%+v\nwant depsolve-full's\n%+v", file, got, want)
+			}
 		}
 	}
 
@@ -237,8 +279,11 @@ func TestSlimHandsOverToFull(t *testing.T) {
 	lockFile := filepath.Join(work, "requirements.lock")
 	lock := append([]string{"lock", "-o", lockFile}, check("ok.txt")[1:]...)
 	restore = hide()
-	if got := runBin(t, slimBin, cacheOf("slim-ok.txt"), lock...); got.code != exitFailure || !strings.Contains(got.stderr, "there is none at") {
-		t.Errorf("lock without depsolve-full, warm cache: %+v; want it handed over at once, and exit 3", got)
+	// A command left to depsolve-full whole needs nothing of the network: the message
+	// says why it went over, not that the network is needed.
+	if got := runBin(t, slimBin, cacheOf("slim-ok.txt"), lock...); got.code != exitFailure || !strings.Contains(got.stderr, "there is none at") ||
+		!strings.HasPrefix(got.stderr, "depsolve: depsolve lock changes files, which this depsolve leaves to depsolve-full") {
+		t.Errorf("lock without depsolve-full, warm cache: %+v; want it handed over at once, and exit 3 saying why", got)
 	}
 	if _, err := os.Stat(lockFile); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the slim depsolve wrote the lock itself: %v", err)
