@@ -131,9 +131,11 @@ var outsideReaders = map[string]classification{
 
 	// The slim build hands the whole command line to depsolve-full, whose run (and log)
 	// is its own.
-	"cmd/depsolve/front_slim.go:handOver":     notCheck("finds depsolve-full to hand the run to; the run and its log are depsolve-full's"),
-	"cmd/depsolve/handover_other.go:execFull": notCheck("runs depsolve-full, whose run and log are its own"),
-	"cmd/depsolve/handover_unix.go:execFull":  notCheck("becomes depsolve-full, whose run and log are its own"),
+	"cmd/depsolve/front_slim.go:runFull":           notCheck("finds depsolve-full to hand the run to; the run and its log are depsolve-full's"),
+	"cmd/depsolve/front_slim.go:namesReadOnceFile": notCheck("decides whether a run goes to depsolve-full before anything is read; a run that stays reads its files through the logged readers"),
+	"engine/readonce_slim.go:refuseReadOnce":       notCheck("a slim build hands a pipe or device named as input to depsolve-full; a regular file is then read through the logged readers"),
+	"cmd/depsolve/handover_other.go:execFull":      notCheck("runs depsolve-full, whose run and log are its own"),
+	"cmd/depsolve/handover_unix.go:execFull":       notCheck("becomes depsolve-full, whose run and log are its own"),
 }
 
 // TestEveryReadIsLogged keeps package memo sound: every call of the module's code that
