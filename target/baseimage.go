@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/depsolve/depsolve/redact"
 )
 
 // imageRef is a parsed container image reference.
@@ -40,6 +42,10 @@ func checkImageReference(s string) error {
 func parseImageReference(s string) (imageRef, error) {
 	var r imageRef
 	rest := s
+	if user, host, ok := strings.Cut(rest, "@"); ok && !strings.Contains(user, "/") && !imageDigestRE().MatchString(host) {
+		// user:password@registry/…: never valid, and never to be shown.
+		return r, fmt.Errorf("image %q: a reference carries no user name or password: log in to the registry with docker login (depsolve reads ~/.docker/config.json)", redact.Mask+"@"+host)
+	}
 	if name, digest, ok := strings.Cut(rest, "@"); ok {
 		if !imageDigestRE().MatchString(digest) {
 			return r, fmt.Errorf("image %q: bad digest %q", s, digest)

@@ -33,7 +33,7 @@ var allowed = map[string][]string{
 	"cache":               {"redact", "go.etcd.io/bbolt"},
 	"index":               {"internal/runlog", "internal/slim", "internal/wire", "pep425", "pep440", "pep508", "resolver", "cache", "redact", "golang.org/x/net/html", "golang.org/x/sync"},
 	"data":                {},
-	"target":              {"internal/runlog", "input", "internal/dotted", "internal/printable", "internal/tomlpos", "pep425", "pep440", "pep508", "resolver", "reqfile", "github.com/BurntSushi/toml"},
+	"target":              {"internal/runlog", "input", "internal/dotted", "internal/printable", "internal/tomlpos", "pep425", "pep440", "pep508", "redact", "resolver", "reqfile", "github.com/BurntSushi/toml"},
 	"matrix":              {"input", "internal/dotted", "internal/wire", "pep425", "pep440", "pep508", "resolver", "target", "data", "cache", "github.com/BurntSushi/toml"},
 	"image":               {"internal/runlog", "cache", "index/coremeta", "internal/printable", "internal/wire", "pep440", "pep508", "redact", "github.com/google/go-containerregistry", "github.com/klauspost/compress"},
 	"lockfile":            {"input", "internal/tomlpos", "pep440", "pep508", "resolver", "redact", "github.com/BurntSushi/toml"},
