@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -240,6 +241,11 @@ func openLayout(ref, rest string, plat v1.Platform) (v1.Image, error) {
 	}
 	if _, err := os.Stat(dir); err != nil {
 		return nil, &NotFoundError{Ref: ref, What: fmt.Sprintf("no OCI layout folder %s (%v)", dir, unwrapPath(err))}
+	}
+	// A folder with no index.json is no layout at all: the folder named is the wrong
+	// one, not a layout whose content is broken.
+	if _, err := os.Stat(filepath.Join(dir, "index.json")); errors.Is(err, fs.ErrNotExist) {
+		return nil, &NotFoundError{Ref: ref, What: fmt.Sprintf("no OCI layout in the folder %s (it has no index.json)", dir)}
 	}
 	ii, err := layout.ImageIndexFromPath(dir)
 	if err != nil {

@@ -376,6 +376,7 @@ func TestReadBadReferences(t *testing.T) {
 		{"docker-archive:", &RefError{}, "no file"},
 		{s.host + "/nvidia/cuda:missing", &NotFoundError{}, "no such image on the registry"},
 		{"oci:" + filepath.Join(dir, "nowhere"), &NotFoundError{}, "no OCI layout folder"},
+		{"oci:" + dir, &NotFoundError{}, "no OCI layout in the folder"},
 		{"oci:" + filepath.Join(dir, "layout") + ":v2", &NotFoundError{}, "no image tagged v2"},
 		{"docker-archive:" + filepath.Join(dir, "missing.tar"), &NotFoundError{}, "no docker save tarball"},
 	} {
