@@ -18,20 +18,7 @@ import (
 // kept result would say "ok".
 func TestMemoRecordEndsBeforeThePrune(t *testing.T) {
 	work := t.TempDir()
-	snapshot := filepath.Join(work, "snapshot.json")
-	if err := os.WriteFile(snapshot, []byte(`{"packages": {"six": {"1.17.0": {}}}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := fakeindex.Load(snapshot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	built, err := fakeindex.Build(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := fakeindex.Serve(built, fakeindex.Options{})
-	t.Cleanup(srv.Close)
+	srv := serveSnapshot(t, work, `{"packages": {"six": {"1.17.0": {}}}}`, fakeindex.Options{})
 	if err := os.WriteFile(filepath.Join(work, "requirements.txt"), []byte("six\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

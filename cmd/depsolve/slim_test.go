@@ -114,20 +114,7 @@ const slimSnapshot = `{"packages": {
 func TestSlimHandsOverToFull(t *testing.T) {
 	dir, slimBin, fullBin := slimPair(t)
 	work := t.TempDir()
-	snapshot := filepath.Join(work, "snapshot.json")
-	if err := os.WriteFile(snapshot, []byte(slimSnapshot), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := fakeindex.Load(snapshot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	built, err := fakeindex.Build(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := fakeindex.Serve(built, fakeindex.Options{MaxAge: time.Hour}) // a later run is warm
-	t.Cleanup(srv.Close)
+	srv := serveSnapshot(t, work, slimSnapshot, fakeindex.Options{MaxAge: time.Hour}) // a later run is warm
 	files := map[string]string{"ok.txt": "torch==2.9.1+cu126\nnumpy\n", "conflict.txt": "torch==2.9.1+cu130\nnumpy\n"}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(work, name), []byte(text), 0o644); err != nil {
@@ -313,4 +300,25 @@ func TestSlimHandsOverToFull(t *testing.T) {
 	if got := runBin(t, slimBin, cacheOf("constraints"), constraints...); got != want {
 		t.Errorf("constraints on an image on disk through the slim depsolve:\n%+v\nwant depsolve-full's\n%+v", got, want)
 	}
+}
+
+// serveSnapshot serves the snapshot JSON (written to dir/snapshot.json, as pyindex reads
+// one) as an in-process index for the test's duration.
+func serveSnapshot(t *testing.T, dir, snapshotJSON string, opts fakeindex.Options) *fakeindex.Server {
+	t.Helper()
+	path := filepath.Join(dir, "snapshot.json")
+	if err := os.WriteFile(path, []byte(snapshotJSON), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := fakeindex.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, err := fakeindex.Build(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := fakeindex.Serve(built, opts)
+	t.Cleanup(srv.Close)
+	return srv
 }
